@@ -1,0 +1,93 @@
+/**
+ * @module The contract between the agent and its protocol collectors: samples, errors, the plugin shape.
+ *
+ * A collector reads one target (a BMC, a PDU, a meter, an exporter) and returns normalized samples.
+ * It never decides what a reading means for the center (facility vs IT energy): the agent's config
+ * does that, from the target's role. Collectors only turn vendor-specific data into these signals.
+ */
+
+/**
+ * What a sample measures. Units are fixed per signal so no caller ever guesses.
+ * Counters are cumulative readings (the agent takes deltas and handles resets).
+ */
+export type Signal =
+  /** Active power now, W (gauge). */
+  | 'power_watts'
+  /** Cumulative active energy, kWh (counter). */
+  | 'energy_kwh'
+  /** Temperature, °C (gauge); labels.location = inlet | exhaust | supply | return | ambient | internal | chilled_water_supply | chilled_water_return. */
+  | 'temperature_celsius'
+  /** Relative humidity, % (gauge). */
+  | 'humidity_percent'
+  /** Cumulative water volume, m³ (counter). */
+  | 'water_m3'
+  /** Cumulative CPU time, core-seconds (counter); labels.mode = busy | total. */
+  | 'cpu_seconds'
+  /** Accelerator utilization 0..1 (gauge), one sample per device; labels.vendor, labels.model, labels.allocated = '1' when a workload holds it. */
+  | 'accel_utilization'
+  /** Accelerator power, W (gauge), one sample per device. */
+  | 'accel_power_watts'
+  /** Cumulative accelerator energy, J (counter), one sample per device. */
+  | 'accel_energy_joules'
+  /** Installed hardware: value = count; labels.kind = cpu | accelerator | server, labels.vendor, labels.model, optional labels.pci_vendor_id, labels.cpu_implementer. */
+  | 'inventory'
+  /** Fan speed, % of maximum (gauge). */
+  | 'fan_percent'
+  /** Device health / state code as the device reports it (gauge); labels.state names it. */
+  | 'status';
+
+/** One normalized reading from one target. */
+export interface Sample {
+  signal: Signal;
+  value: number;
+  /** Sub-device within the target (PSU 1, outlet 3, GPU 0, phase L2); empty for the whole target. */
+  device?: string;
+  labels?: Record<string, string>;
+  /** When the device measured it (ms since epoch), when it said so; otherwise the scrape time applies. */
+  timestampMs?: number;
+}
+
+/** Why a collection failed, as a bounded set (used as a metric label, so never free text). */
+export type ErrorKind =
+  | 'timeout'
+  | 'connection'
+  | 'http_status'
+  | 'content_type'
+  | 'parse'
+  | 'protocol'
+  | 'auth'
+  | 'config';
+
+/** A failed collection: the kind for metrics, the message (naming the URL/OID/register) for logs. */
+export class CollectError extends Error {
+  readonly kind: ErrorKind;
+  constructor(kind: ErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.name = 'CollectError';
+  }
+}
+
+/** Services the agent hands to every collector instance. */
+export interface CollectorContext {
+  /** Resolves a secret reference (`env:NAME` or `file:/path`) to its value; never log the result. */
+  secret(ref: string): string;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
+}
+
+/** One target's live collector: created once, used every interval, closed at shutdown. */
+export interface TargetCollector {
+  /** Reads the target. Must honour `signal` (the per-target deadline) and throw CollectError on failure. */
+  collect(signal: AbortSignal): Promise<Sample[]>;
+  /** Releases sockets and sessions (e.g. deletes a Redfish session). */
+  close(): Promise<void>;
+}
+
+/** A protocol plugin: validates a target's config and creates its collector without any I/O. */
+export interface CollectorPlugin<Config = unknown> {
+  readonly protocol: 'prometheus' | 'redfish' | 'snmp' | 'modbus';
+  /** JSON Schema of one target's protocol options (the `config.schema.json` of the folder). */
+  readonly configSchema: object;
+  /** Validates `config` (throwing a CollectError of kind 'config' that names the field and value) and builds the collector. */
+  create(config: Config, context: CollectorContext): TargetCollector;
+}
