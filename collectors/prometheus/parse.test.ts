@@ -1,0 +1,187 @@
+/** @module Table-driven tests of the exposition parser: both formats, escapes, special values, timestamps, histograms, errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseExposition, formatFromContentType, ExpositionError } from './parse.ts';
+import type { ExpositionFormat, MetricFamily } from './parse.ts';
+
+interface GoodCase {
+  name: string;
+  format: ExpositionFormat;
+  text: string;
+  check: (families: MetricFamily[]) => void;
+}
+
+const good: GoodCase[] = [
+  {
+    name: 'a typed gauge with HELP and labels',
+    format: 'prometheus',
+    text: '# HELP up Whether the target is up.\n# TYPE up gauge\nup{job="node",instance="a:9100"} 1\n',
+    check: (f) => {
+      assert.equal(f.length, 1);
+      assert.deepEqual(f[0], {
+        name: 'up',
+        type: 'gauge',
+        help: 'Whether the target is up.',
+        samples: [{ name: 'up', labels: { job: 'node', instance: 'a:9100' }, value: 1, line: 3 }],
+      });
+    },
+  },
+  {
+    name: 'label value escapes for backslash, quote and newline',
+    format: 'prometheus',
+    text: 'm{path="C:\\\\dir",q="say \\"hi\\"",nl="a\\nb"} 2\n',
+    check: (f) => assert.deepEqual(f[0]!.samples[0]!.labels, { path: 'C:\\dir', q: 'say "hi"', nl: 'a\nb' }),
+  },
+  {
+    name: 'HELP escapes in 0.0.4 keep unknown backslashes',
+    format: 'prometheus',
+    text: '# HELP m line1\\nline2 back\\\\slash \\d\nm 1\n',
+    check: (f) => assert.equal(f[0]!.help, 'line1\nline2 back\\slash \\d'),
+  },
+  {
+    name: 'NaN, +Inf, -Inf and exponent values',
+    format: 'prometheus',
+    text: 'a NaN\nb +Inf\nc -Inf\nd 1.5e3\ne -0.25\nf Inf\n',
+    check: (f) => {
+      const v = f.map((x) => x.samples[0]!.value);
+      assert.ok(Number.isNaN(v[0]));
+      assert.deepEqual(v.slice(1), [Infinity, -Infinity, 1500, -0.25, Infinity]);
+    },
+  },
+  {
+    name: '0.0.4 timestamps are integer milliseconds',
+    format: 'prometheus',
+    text: 'm 3 1700000000123\n',
+    check: (f) => assert.equal(f[0]!.samples[0]!.timestampMs, 1700000000123),
+  },
+  {
+    name: 'OpenMetrics timestamps are seconds',
+    format: 'openmetrics',
+    text: '# TYPE m gauge\nm 3 1700000000.5\n# EOF\n',
+    check: (f) => assert.equal(f[0]!.samples[0]!.timestampMs, 1700000000500),
+  },
+  {
+    name: 'a 0.0.4 histogram keeps buckets, sum and count in one family',
+    format: 'prometheus',
+    text: [
+      '# TYPE rt histogram',
+      'rt_bucket{le="0.1"} 1',
+      'rt_bucket{le="1"} 3',
+      'rt_bucket{le="+Inf"} 4',
+      'rt_sum 2.5',
+      'rt_count 4',
+      '',
+    ].join('\n'),
+    check: (f) => {
+      assert.equal(f.length, 1);
+      assert.equal(f[0]!.type, 'histogram');
+      assert.deepEqual(f[0]!.samples.map((s) => s.name), ['rt_bucket', 'rt_bucket', 'rt_bucket', 'rt_sum', 'rt_count']);
+      assert.equal(f[0]!.samples[2]!.labels['le'], '+Inf');
+    },
+  },
+  {
+    name: 'a summary with quantiles',
+    format: 'prometheus',
+    text: '# TYPE gc summary\ngc{quantile="0.5"} 0.1\ngc{quantile="1"} 0.3\ngc_sum 1\ngc_count 7\n',
+    check: (f) => {
+      assert.equal(f[0]!.type, 'summary');
+      assert.equal(f[0]!.samples.length, 4);
+    },
+  },
+  {
+    name: 'OpenMetrics counter family without _total, with UNIT, _created and exemplar',
+    format: 'openmetrics',
+    text: [
+      '# TYPE energy_joules counter',
+      '# UNIT energy_joules joules',
+      '# HELP energy_joules Energy \\"used\\".',
+      'energy_joules_total{gpu="0"} 12.5 # {trace_id="abc"} 0.5 1700000000',
+      'energy_joules_created{gpu="0"} 1600000000',
+      '# EOF',
+      '',
+    ].join('\n'),
+    check: (f) => {
+      assert.equal(f.length, 1);
+      assert.equal(f[0]!.unit, 'joules');
+      assert.equal(f[0]!.help, 'Energy "used".');
+      assert.deepEqual(f[0]!.samples[0]!.exemplar, { labels: { trace_id: 'abc' }, value: 0.5, timestampMs: 1700000000000 });
+      assert.equal(f[0]!.samples[1]!.name, 'energy_joules_created');
+    },
+  },
+  {
+    name: 'OpenMetrics info and stateset types',
+    format: 'openmetrics',
+    text: '# TYPE build info\nbuild_info{version="1"} 1\n# TYPE st stateset\nst{st="a"} 1\nst{st="b"} 0\n# EOF\n',
+    check: (f) => assert.deepEqual(f.map((x) => [x.name, x.type, x.samples.length]), [['build', 'info', 1], ['st', 'stateset', 2]]),
+  },
+  {
+    name: 'comments, blank lines, CRLF and a trailing comma in 0.0.4',
+    format: 'prometheus',
+    text: '# a free comment\r\n\r\nm{a="1",} 1\r\n',
+    check: (f) => assert.deepEqual(f[0]!.samples[0]!.labels, { a: '1' }),
+  },
+  {
+    name: 'untyped samples without TYPE become their own families',
+    format: 'prometheus',
+    text: 'x 1\ny{a="b"} 2\n',
+    check: (f) => assert.deepEqual(f.map((x) => [x.name, x.type]), [['x', 'untyped'], ['y', 'untyped']]),
+  },
+];
+
+for (const c of good) {
+  test(`parses ${c.name}`, () => {
+    c.check(parseExposition(c.text, c.format).families);
+  });
+}
+
+interface BadCase {
+  name: string;
+  format: ExpositionFormat;
+  text: string;
+  line: number;
+  message: RegExp;
+}
+
+const bad: BadCase[] = [
+  { name: 'an unterminated label value', format: 'prometheus', text: 'ok 1\nm{a="b} 1\n', line: 2, message: /unterminated value of label "a"/ },
+  { name: 'an invalid value', format: 'prometheus', text: 'm 12abc\n', line: 1, message: /invalid value "12abc"/ },
+  { name: 'a missing value', format: 'prometheus', text: 'm{a="b"}\n', line: 1, message: /expected a space/ },
+  { name: 'an invalid escape in a label', format: 'prometheus', text: 'm{a="\\t"} 1\n', line: 1, message: /invalid escape "\\t"/ },
+  { name: 'a fractional 0.0.4 timestamp', format: 'prometheus', text: 'm 1 1.5\n', line: 1, message: /integer milliseconds/ },
+  { name: 'a duplicate TYPE', format: 'prometheus', text: '# TYPE m gauge\n# TYPE m counter\nm 1\n', line: 2, message: /second TYPE/ },
+  { name: 'TYPE after samples', format: 'prometheus', text: 'm 1\n# TYPE m gauge\n', line: 2, message: /after its samples/ },
+  { name: 'an unknown type', format: 'prometheus', text: '# TYPE m widget\n', line: 1, message: /unknown metric type "widget"/ },
+  { name: 'a bucket without le', format: 'prometheus', text: '# TYPE h histogram\nh_bucket{x="1"} 1\n', line: 2, message: /no "le" label/ },
+  { name: 'a summary without quantile', format: 'prometheus', text: '# TYPE s summary\ns 1\n', line: 2, message: /no "quantile"/ },
+  { name: 'a duplicate label', format: 'prometheus', text: 'm{a="1",a="2"} 1\n', line: 1, message: /duplicate label "a"/ },
+  { name: 'an interleaved family', format: 'prometheus', text: 'a 1\nb 1\na{x="1"} 2\n', line: 3, message: /appears again/ },
+  { name: 'trailing garbage', format: 'prometheus', text: 'm 1 2 3\n', line: 1, message: /unexpected text "3"/ },
+  { name: 'an exemplar in 0.0.4', format: 'prometheus', text: 'm 1 # {a="b"} 1\n', line: 1, message: /unexpected text/ },
+  { name: 'a missing # EOF', format: 'openmetrics', text: '# TYPE m gauge\nm 1\n', line: 3, message: /missing "# EOF"/ },
+  { name: 'content after # EOF', format: 'openmetrics', text: 'm 1\n# EOF\nn 2\n', line: 3, message: /after "# EOF"/ },
+  { name: 'a blank line in OpenMetrics', format: 'openmetrics', text: 'm 1\n\n# EOF\n', line: 2, message: /empty line/ },
+  { name: 'a counter sample without _total in OpenMetrics', format: 'openmetrics', text: '# TYPE c counter\nc 1\n# EOF\n', line: 2, message: /must end in _total/ },
+  { name: 'a free comment in OpenMetrics', format: 'openmetrics', text: '# hello\n# EOF\n', line: 1, message: /unexpected comment/ },
+  { name: 'an invalid metric name', format: 'prometheus', text: '9m 1\n', line: 1, message: /invalid metric name/ },
+];
+
+for (const c of bad) {
+  test(`rejects ${c.name}, naming line ${c.line}`, () => {
+    assert.throws(
+      () => parseExposition(c.text, c.format),
+      (err: unknown) => {
+        assert.ok(err instanceof ExpositionError, String(err));
+        assert.equal(err.line, c.line);
+        assert.match(err.message, new RegExp(`^line ${c.line}: `));
+        assert.match(err.message, c.message);
+        return true;
+      },
+    );
+  });
+}
+
+test('formatFromContentType recognises OpenMetrics and defaults to 0.0.4', () => {
+  assert.equal(formatFromContentType('application/openmetrics-text; version=1.0.0; charset=utf-8'), 'openmetrics');
+  assert.equal(formatFromContentType('text/plain; version=0.0.4; charset=utf-8'), 'prometheus');
+  assert.equal(formatFromContentType(undefined), 'prometheus');
+});

@@ -1,0 +1,346 @@
+/** @module Parser for the Prometheus text format 0.0.4 and OpenMetrics 1.0: text in, metric families out, errors naming the line. */
+
+/** Which exposition format a body is in (from its Content-Type). */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+/** A metric family's type as declared by `# TYPE` (untyped/unknown when undeclared). */
+export type MetricType =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'gaugehistogram'
+  | 'summary'
+  | 'info'
+  | 'stateset'
+  | 'unknown'
+  | 'untyped';
+
+/** An OpenMetrics exemplar attached to a sample (after ` # `). */
+export interface Exemplar {
+  labels: Record<string, string>;
+  value: number;
+  timestampMs?: number;
+}
+
+/** One sample line. `timestampMs` is always milliseconds, whatever the format's unit. */
+export interface ParsedSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  timestampMs?: number;
+  exemplar?: Exemplar;
+  /** 1-based line number in the body, for error messages downstream. */
+  line: number;
+}
+
+/** A metric family: its metadata and its samples (for histograms: buckets, _sum, _count together). */
+export interface MetricFamily {
+  name: string;
+  type: MetricType;
+  help?: string;
+  unit?: string;
+  samples: ParsedSample[];
+}
+
+/** A parsed body. */
+export interface Exposition {
+  format: ExpositionFormat;
+  families: MetricFamily[];
+}
+
+/** Bad exposition text; `line` is 1-based and also appears in the message. */
+export class ExpositionError extends Error {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+    this.line = line;
+    this.name = 'ExpositionError';
+  }
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const PROM_TYPES = new Set<MetricType>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const OM_TYPES = new Set<MetricType>(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+
+/** Sample-name suffixes that belong to a family of the given type (OpenMetrics §Metric types; 0.0.4 uses a subset). */
+const SUFFIXES: Record<MetricType, string[]> = {
+  counter: ['_total', '_created'],
+  gauge: [],
+  histogram: ['_bucket', '_sum', '_count', '_created'],
+  gaugehistogram: ['_bucket', '_gsum', '_gcount'],
+  summary: ['_sum', '_count', '_created'],
+  info: ['_info'],
+  stateset: [],
+  unknown: [],
+  untyped: [],
+};
+
+/**
+ * Picks the format from a Content-Type header: OpenMetrics when it says so, else the 0.0.4 text format
+ * (which is also what servers that ignore `Accept` send, often with a bare `text/plain`).
+ */
+export function formatFromContentType(contentType: string | undefined): ExpositionFormat {
+  return contentType !== undefined && /application\/openmetrics-text/i.test(contentType) ? 'openmetrics' : 'prometheus';
+}
+
+/**
+ * Parses an exposition body.
+ * @example parseExposition('# TYPE up gauge\nup 1\n', 'prometheus').families[0].samples[0].value === 1
+ */
+export function parseExposition(text: string, format: ExpositionFormat): Exposition {
+  const om = format === 'openmetrics';
+  const lines = text.split('\n');
+  // A trailing newline leaves one empty element that is not a line.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const families: MetricFamily[] = [];
+  const byName = new Map<string, MetricFamily>();
+  let current: MetricFamily | undefined;
+  let sawEof = false;
+
+  const familyFor = (name: string, lineNo: number): MetricFamily => {
+    let fam = byName.get(name);
+    if (fam === undefined) {
+      fam = { name, type: om ? 'unknown' : 'untyped', samples: [] };
+      byName.set(name, fam);
+      families.push(fam);
+    } else if (fam !== current && fam.samples.length > 0) {
+      // Both formats require a family's lines to be contiguous; interleaving means a broken exporter.
+      throw new ExpositionError(lineNo, `metric family "${name}" appears again after other families`);
+    }
+    return fam;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i]!.endsWith('\r') && !om ? lines[i]!.slice(0, -1) : lines[i]!;
+    if (sawEof) throw new ExpositionError(lineNo, 'content after "# EOF"');
+    if (line.trim() === '') {
+      if (om) throw new ExpositionError(lineNo, 'empty line is not allowed in OpenMetrics');
+      continue;
+    }
+    if (line.startsWith('#')) {
+      if (om && line === '# EOF') {
+        sawEof = true;
+        continue;
+      }
+      const meta = parseMetaLine(line, om, lineNo);
+      if (meta === undefined) continue; // a plain comment (0.0.4 only)
+      const fam = familyFor(meta.name, lineNo);
+      if (meta.kind === 'TYPE') {
+        if (fam.samples.length > 0) throw new ExpositionError(lineNo, `TYPE for "${meta.name}" after its samples`);
+        if (fam.type !== 'untyped' && fam.type !== 'unknown') throw new ExpositionError(lineNo, `second TYPE line for "${meta.name}"`);
+        const type = meta.value as MetricType;
+        if (!(om ? OM_TYPES : PROM_TYPES).has(type)) throw new ExpositionError(lineNo, `unknown metric type "${meta.value}"`);
+        fam.type = type;
+      } else if (meta.kind === 'HELP') {
+        if (fam.help !== undefined) throw new ExpositionError(lineNo, `second HELP line for "${meta.name}"`);
+        fam.help = meta.value;
+      } else {
+        fam.unit = meta.value;
+      }
+      current = fam;
+      continue;
+    }
+    const sample = parseSampleLine(line, om, lineNo);
+    const fam = current !== undefined && belongsTo(sample.name, current) ? current : familyFor(sample.name, lineNo);
+    checkSample(sample, fam, om);
+    fam.samples.push(sample);
+    current = fam;
+  }
+  if (om && !sawEof) throw new ExpositionError(lines.length + 1, 'missing "# EOF" (truncated OpenMetrics body?)');
+  return { format, families };
+}
+
+function belongsTo(sampleName: string, fam: MetricFamily): boolean {
+  if (sampleName === fam.name) return true;
+  return SUFFIXES[fam.type].some((s) => sampleName === fam.name + s);
+}
+
+/** Type-specific rules: buckets need `le`, quantiles need `quantile`, OpenMetrics counters end in _total. */
+function checkSample(sample: ParsedSample, fam: MetricFamily, om: boolean): void {
+  const suffix = sample.name.slice(fam.name.length);
+  if ((fam.type === 'histogram' || fam.type === 'gaugehistogram') && suffix === '_bucket') {
+    const le = sample.labels['le'];
+    if (le === undefined) throw new ExpositionError(sample.line, `histogram bucket "${sample.name}" has no "le" label`);
+    if (Number.isNaN(parseNumber(le))) throw new ExpositionError(sample.line, `histogram bucket "le" value "${le}" is not a number`);
+  }
+  if (fam.type === 'summary' && suffix === '') {
+    const q = sample.labels['quantile'];
+    if (q === undefined) throw new ExpositionError(sample.line, `summary sample "${sample.name}" has no "quantile" label`);
+    if (Number.isNaN(parseNumber(q))) throw new ExpositionError(sample.line, `summary "quantile" value "${q}" is not a number`);
+  }
+  if (om && fam.type === 'counter' && suffix === '') {
+    throw new ExpositionError(sample.line, `OpenMetrics counter sample "${sample.name}" must end in _total`);
+  }
+  if (sample.exemplar !== undefined && !om) throw new ExpositionError(sample.line, 'exemplars exist only in OpenMetrics');
+}
+
+interface MetaLine {
+  kind: 'HELP' | 'TYPE' | 'UNIT';
+  name: string;
+  value: string;
+}
+
+function parseMetaLine(line: string, om: boolean, lineNo: number): MetaLine | undefined {
+  const m = /^#[ \t]+(HELP|TYPE|UNIT)[ \t]+(\S+)(?:[ \t](.*))?$/.exec(line);
+  if (m === null || (m[1] === 'UNIT' && !om)) {
+    if (om) throw new ExpositionError(lineNo, `unexpected comment "${truncate(line)}" (OpenMetrics allows only HELP, TYPE, UNIT and EOF)`);
+    return undefined;
+  }
+  const kind = m[1] as MetaLine['kind'];
+  const name = m[2]!;
+  if (!METRIC_NAME.test(name)) throw new ExpositionError(lineNo, `invalid metric name "${name}"`);
+  let value = m[3] ?? '';
+  if (kind === 'HELP') value = unescape(value, om ? ['\\', 'n', '"'] : ['\\', 'n'], lineNo, !om);
+  else value = value.trim();
+  return { kind, name, value };
+}
+
+/** Undoes `\\`, `\n` (and `\"`); 0.0.4 HELP keeps other backslashes literally, as Prometheus does. */
+function unescape(s: string, allowed: string[], lineNo: number, lenient: boolean): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = s[i + 1];
+    if (next !== undefined && allowed.includes(next)) {
+      out += next === 'n' ? '\n' : next;
+      i++;
+    } else if (lenient) {
+      out += c;
+    } else {
+      throw new ExpositionError(lineNo, `invalid escape "\\${next ?? ''}"`);
+    }
+  }
+  return out;
+}
+
+/** A cursor over one line. */
+interface Cursor {
+  s: string;
+  i: number;
+  line: number;
+}
+
+function parseSampleLine(line: string, om: boolean, lineNo: number): ParsedSample {
+  const c: Cursor = { s: line, i: 0, line: lineNo };
+  const name = readWhile(c, /[a-zA-Z0-9_:]/);
+  if (name === '' || !METRIC_NAME.test(name)) throw new ExpositionError(lineNo, `invalid metric name at "${truncate(line)}"`);
+  const labels = c.s[c.i] === '{' ? readLabels(c) : {};
+  if (c.s[c.i] !== ' ' && !(c.s[c.i] === '\t' && !om)) throw new ExpositionError(lineNo, `expected a space before the value of "${name}"`);
+  skipSpaces(c, om);
+  const valueText = readWhile(c, /[^ \t]/);
+  const value = parseNumber(valueText);
+  if (valueText === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(valueText))) {
+    throw new ExpositionError(lineNo, `invalid value "${valueText}" for "${name}"`);
+  }
+  const sample: ParsedSample = { name, labels, value, line: lineNo };
+  skipSpaces(c, om);
+  if (c.i < c.s.length && c.s[c.i] !== '#') {
+    const tsText = readWhile(c, /[^ \t]/);
+    sample.timestampMs = parseTimestamp(tsText, om, lineNo);
+    skipSpaces(c, om);
+  }
+  if (c.i < c.s.length) {
+    if (!om || !c.s.startsWith('# ', c.i)) throw new ExpositionError(lineNo, `unexpected text "${truncate(c.s.slice(c.i))}" after the value of "${name}"`);
+    c.i += 2;
+    sample.exemplar = readExemplar(c);
+  }
+  return sample;
+}
+
+function readExemplar(c: Cursor): Exemplar {
+  if (c.s[c.i] !== '{') throw new ExpositionError(c.line, 'exemplar must start with a label set "{...}"');
+  const labels = readLabels(c);
+  if (c.s[c.i] !== ' ') throw new ExpositionError(c.line, 'expected a space before the exemplar value');
+  c.i++;
+  const valueText = readWhile(c, /[^ ]/);
+  const value = parseNumber(valueText);
+  if (Number.isNaN(value)) throw new ExpositionError(c.line, `invalid exemplar value "${valueText}"`);
+  const ex: Exemplar = { labels, value };
+  if (c.s[c.i] === ' ') {
+    c.i++;
+    ex.timestampMs = parseTimestamp(readWhile(c, /[^ ]/), true, c.line);
+  }
+  if (c.i < c.s.length) throw new ExpositionError(c.line, `unexpected text "${truncate(c.s.slice(c.i))}" after the exemplar`);
+  return ex;
+}
+
+function readLabels(c: Cursor): Record<string, string> {
+  const labels: Record<string, string> = {};
+  c.i++; // '{'
+  for (;;) {
+    if (c.s[c.i] === '}') {
+      c.i++;
+      return labels;
+    }
+    const name = readWhile(c, /[a-zA-Z0-9_]/);
+    if (!LABEL_NAME.test(name)) throw new ExpositionError(c.line, `invalid label name "${name}${c.s[c.i] ?? ''}"`);
+    if (c.s[c.i] !== '=') throw new ExpositionError(c.line, `expected "=" after label name "${name}"`);
+    c.i++;
+    if (c.s[c.i] !== '"') throw new ExpositionError(c.line, `label "${name}" value must be quoted`);
+    c.i++;
+    let value = '';
+    for (;;) {
+      const ch = c.s[c.i];
+      if (ch === undefined) throw new ExpositionError(c.line, `unterminated value of label "${name}"`);
+      c.i++;
+      if (ch === '"') break;
+      if (ch === '\\') {
+        const next = c.s[c.i];
+        if (next === '\\' || next === '"') value += next;
+        else if (next === 'n') value += '\n';
+        else throw new ExpositionError(c.line, `invalid escape "\\${next ?? ''}" in label "${name}"`);
+        c.i++;
+      } else {
+        value += ch;
+      }
+    }
+    if (Object.hasOwn(labels, name)) throw new ExpositionError(c.line, `duplicate label "${name}"`);
+    labels[name] = value;
+    if (c.s[c.i] === ',') c.i++;
+    else if (c.s[c.i] !== '}') throw new ExpositionError(c.line, `expected "," or "}" after label "${name}"`);
+  }
+}
+
+/** Parses a sample value as Go's ParseFloat would: decimals, exponents, NaN, ±Inf. Returns NaN if invalid. */
+export function parseNumber(text: string): number {
+  if (/^[+-]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(text)) return NaN;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return NaN;
+  return Number(text);
+}
+
+/** 0.0.4 timestamps are integer milliseconds; OpenMetrics ones are (possibly fractional) seconds. */
+function parseTimestamp(text: string, om: boolean, lineNo: number): number {
+  if (om) {
+    const s = parseNumber(text);
+    if (!Number.isFinite(s)) throw new ExpositionError(lineNo, `invalid timestamp "${text}" (seconds expected)`);
+    return Math.round(s * 1000);
+  }
+  if (!/^-?\d+$/.test(text)) throw new ExpositionError(lineNo, `invalid timestamp "${text}" (integer milliseconds expected)`);
+  return Number(text);
+}
+
+function readWhile(c: Cursor, re: RegExp): string {
+  const start = c.i;
+  while (c.i < c.s.length && re.test(c.s[c.i]!)) c.i++;
+  return c.s.slice(start, c.i);
+}
+
+/** 0.0.4 allows runs of blanks between tokens; OpenMetrics exactly one space. */
+function skipSpaces(c: Cursor, om: boolean): void {
+  if (om) {
+    if (c.s[c.i] === ' ') c.i++;
+    return;
+  }
+  while (c.s[c.i] === ' ' || c.s[c.i] === '\t') c.i++;
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
