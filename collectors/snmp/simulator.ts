@@ -85,6 +85,20 @@ function dgramOnFreePort(wanted: number): { createSocket: (type: dgram.SocketTyp
   };
 }
 
+interface BulkMessage {
+  pdu: { nonRepeaters: number; maxRepetitions: number; varbinds: unknown[] };
+}
+
+/**
+ * net-snmp's agent caps a GETBULK answer at max-repetitions varbinds in total; RFC 3416 §4.2.3 allows
+ * N + M × R. Scaling the cap makes the simulator answer like a conformant agent (e.g. net-snmp's snmpd).
+ */
+function conformBulk(message: BulkMessage): void {
+  const pdu = message.pdu;
+  const repeaters = Math.max(0, pdu.varbinds.length - pdu.nonRepeaters);
+  pdu.maxRepetitions = pdu.nonRepeaters + pdu.maxRepetitions * Math.max(1, repeaters);
+}
+
 function viewFor(device: SimDevice<UpsState> | SimDevice<PduState>, nowMs: number, startedMs: number): MibView {
   const state = device.read(nowMs);
   const uptime = Math.max(0, nowMs - startedMs);
@@ -136,6 +150,7 @@ export async function startSnmpSimulator(options: SnmpSimulatorOptions): Promise
       if (!device) return;
       counts.set(device.id, (counts.get(device.id) ?? 0) + 1);
       const fault = faults.get(device.id) ?? {};
+      if (name === 'getBulkRequest') conformBulk(message as BulkMessage);
       if (fault.silent || fault.hang) return;
       // The Mib is swapped and the request served in the same tick: net-snmp answers GETs synchronously,
       // so no other device's request can observe this device's Mib.

@@ -1,0 +1,94 @@
+/** @module Types of the SNMP collector: a target's config and a vendor profile (both validated by JSON Schema). */
+import type { Signal } from '../types.ts';
+
+/** One SNMP target, as config.schema.json describes it. */
+export interface SnmpTargetConfig {
+  host: string;
+  port?: number;
+  version: '2c' | '3';
+  community?: string;
+  v3?: {
+    user: string;
+    level: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+    auth_protocol?: 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+    /** Secret reference (env:NAME / file:/path). */
+    auth_key?: string;
+    priv_protocol?: 'des' | 'aes' | 'aes256b' | 'aes256r';
+    /** Secret reference (env:NAME / file:/path). */
+    priv_key?: string;
+  };
+  profiles: ProfileName[];
+  timeout_ms?: number;
+  retries?: number;
+  max_repetitions?: number;
+  max_oids_per_get?: number;
+}
+
+/** Names of the profiles shipped in profiles/. */
+export type ProfileName = 'ups-mib' | 'apc-rpdu2' | 'entity-sensor';
+
+/** How one raw value becomes a sample. */
+export interface Reading {
+  name: string;
+  signal: Signal;
+  scale?: number;
+  offset?: number;
+  device?: string;
+  labels?: Record<string, string>;
+  states?: Record<string, string>;
+  ignore_values?: number[];
+}
+
+export interface ScalarReading extends Reading {
+  oid: string;
+}
+
+export interface ColumnReading extends Reading {
+  column: number;
+}
+
+export interface SensorRule {
+  type: number;
+  units?: string;
+  signal: Signal;
+  scale?: number;
+  labels?: Record<string, string>;
+}
+
+export interface ProfileTable {
+  name: string;
+  entry: string;
+  device?: string;
+  labels?: Record<string, string>;
+  name_column?: { entry: string; column: number };
+  columns?: ColumnReading[];
+  sensor?: {
+    type_column: number;
+    scale_column: number;
+    precision_column: number;
+    value_column: number;
+    status_column?: number;
+    status_ok?: number[];
+    units_column?: number;
+    rules: SensorRule[];
+  };
+}
+
+/** A vendor profile (profiles/<name>.yaml). */
+export interface Profile {
+  name: string;
+  description: string;
+  mib: string;
+  scalars?: ScalarReading[];
+  tables?: ProfileTable[];
+}
+
+/** A value as read from the agent, normalised: numbers (Counter64 included) or strings. */
+export type SnmpValue = number | string;
+
+/** What one collection read: instance OID → value, plus OIDs the agent said do not exist. */
+export interface Readout {
+  values: Map<string, SnmpValue>;
+  /** Requested scalar OIDs answered noSuchObject / noSuchInstance. */
+  missing: string[];
+}
