@@ -1,0 +1,226 @@
+/**
+ * @module Validates raw center records (from agents, files or the API) into ParsedRecords.
+ *
+ * Every problem names the record (index and key), the field and the value. A record with any problem
+ * is rejected whole: nothing from it is used.
+ */
+import type { Catalog, RawMetric } from '../catalog/types.ts';
+import type { RegistryIndex } from '../registry/load.ts';
+import type { ParsedRecord, Histogram } from '../engine/types.ts';
+import { compileSchema, type Validator } from '../shared/json-schema.ts';
+import { centerRecordSchema } from './schema.ts';
+
+export interface RecordProblem {
+  path: string;
+  message: string;
+  value?: unknown;
+}
+
+export interface RecordError {
+  index: number;
+  key?: string;
+  problems: RecordProblem[];
+}
+
+export interface RecordContext {
+  catalog: Catalog;
+  registry: RegistryIndex;
+  /** "Now" for the far-future check (default: Date.now()). */
+  nowMs?: number;
+}
+
+/** Largest magnitude accepted for any value: beyond it a number is a unit or encoding error. */
+const MAX_ABS = 1e15;
+/** Telemetry may end this far in the future (clock skew between agent and hub). */
+const TELEMETRY_FUTURE_MS = 5 * 60_000;
+/** A declaration for the current period may be filed before the period ends. */
+const DECLARATION_FUTURE_MS = 400 * 86_400_000;
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LONGEST_MS = 367 * 86_400_000;
+
+const validators = new WeakMap<Catalog, Validator<unknown>>();
+const metricMaps = new WeakMap<Catalog, Map<string, RawMetric>>();
+
+function validatorFor(catalog: Catalog): Validator<unknown> {
+  let v = validators.get(catalog);
+  if (!v) {
+    // Metric ids are checked below with clearer messages than ajv's propertyNames error.
+    const schema = centerRecordSchema(catalog) as { properties: { metrics: Record<string, unknown>; histograms: Record<string, unknown> } };
+    schema.properties.metrics = { type: 'object' };
+    schema.properties.histograms = { type: 'object' };
+    v = compileSchema<unknown>({ ...schema, $id: undefined });
+    validators.set(catalog, v);
+  }
+  return v;
+}
+
+/** The idempotency key of a record: center/start (UTC), plus /declaration for filings. */
+export function recordKey(r: { center: string; startMs: number; source: string }): string {
+  return `${r.center}/${new Date(r.startMs).toISOString()}${r.source === 'declaration' ? '/declaration' : ''}`;
+}
+
+function parseTime(v: string): number {
+  return Date.parse(v);
+}
+
+/** Validates one record; returns it parsed, or the problems. */
+export function parseRecord(raw: unknown, ctx: RecordContext): { record?: ParsedRecord; problems: RecordProblem[] } {
+  const { catalog, registry } = ctx;
+  const problems: RecordProblem[] = validatorFor(catalog).problems(raw).map((p) => ({ path: p.path, message: p.message, value: p.value }));
+  if (problems.length > 0) return { problems };
+  const r = raw as { center: string; start: string; end: string; source?: 'telemetry' | 'declaration'; metrics: Record<string, unknown>; histograms?: Record<string, unknown> };
+  const source = r.source ?? 'telemetry';
+  const startMs = parseTime(r.start);
+  const endMs = parseTime(r.end);
+  const now = ctx.nowMs ?? Date.now();
+  if (!registry.byId.has(r.center)) problems.push({ path: '/center', message: 'is not a center of the registry', value: r.center });
+  if (!(endMs > startMs)) problems.push({ path: '/end', message: 'must be after start', value: r.end });
+  if (endMs - startMs > LONGEST_MS) problems.push({ path: '/end', message: 'makes the interval longer than a year', value: r.end });
+  if (startMs < EARLIEST_MS) problems.push({ path: '/start', message: 'is before 2000-01-01', value: r.start });
+  const future = source === 'declaration' ? DECLARATION_FUTURE_MS : TELEMETRY_FUTURE_MS;
+  if (endMs > now + future) problems.push({ path: '/end', message: 'is in the future', value: r.end });
+
+  let metricMap = metricMaps.get(catalog);
+  if (!metricMap) {
+    metricMap = catalog.metricById;
+    metricMaps.set(catalog, metricMap);
+  }
+  const metrics: Record<string, number> = {};
+  for (const [id, value] of Object.entries(r.metrics)) {
+    const path = `/metrics/${id}`;
+    const m = metricMap.get(id);
+    if (!m || m.kind === 'histogram') {
+      problems.push({ path, message: m ? 'is a histogram; send it under histograms' : 'is not a raw metric of indicators/raw-metrics.yaml', value });
+      continue;
+    }
+    if (m.source === 'registry') {
+      problems.push({ path, message: 'is a static fact that comes from the registry, not from records', value });
+      continue;
+    }
+    if (m.source !== source) {
+      problems.push({ path, message: m.source === 'declaration' ? 'is filed as a declaration (source: declaration), not sent as telemetry' : 'is telemetry and cannot be declared', value });
+      continue;
+    }
+    let n: number;
+    if (typeof value === 'boolean') {
+      if (m.unit !== 'bool') {
+        problems.push({ path, message: `must be a number in ${m.unit}`, value });
+        continue;
+      }
+      n = value ? 1 : 0;
+    } else if (typeof value === 'number') {
+      n = value;
+    } else {
+      problems.push({ path, message: `must be a number in ${m.unit}`, value });
+      continue;
+    }
+    if (!Number.isFinite(n)) problems.push({ path, message: 'must be a finite number', value });
+    else if (Math.abs(n) > MAX_ABS) problems.push({ path, message: `is implausibly large for ${m.unit}`, value });
+    else if (m.unit === 'bool' && n !== 0 && n !== 1) problems.push({ path, message: 'must be true/false (or 1/0)', value });
+    else if (n < 0 && m.unit !== 'degC') problems.push({ path, message: m.kind === 'delta' ? 'is a negative delta (a counter reset must be handled by the agent)' : 'must not be negative', value });
+    else metrics[id] = n;
+  }
+
+  let histograms: Record<string, Histogram> | undefined;
+  if (r.histograms) {
+    histograms = {};
+    for (const [id, h] of Object.entries(r.histograms)) {
+      const path = `/histograms/${id}`;
+      const m = metricMap.get(id);
+      if (!m || m.kind !== 'histogram') {
+        problems.push({ path, message: 'is not a histogram metric of indicators/raw-metrics.yaml', value: id });
+        continue;
+      }
+      const hist = h as Partial<Histogram>;
+      if (!hist || !Array.isArray(hist.bounds) || !Array.isArray(hist.counts)) {
+        problems.push({ path, message: 'must be { bounds: [...], counts: [...] }', value: h });
+        continue;
+      }
+      const want = m.bounds!;
+      if (hist.bounds.length !== want.length || hist.bounds.some((b, i) => b !== want[i])) {
+        problems.push({ path: `${path}/bounds`, message: `must equal the dictionary bounds ${JSON.stringify(want)}`, value: hist.bounds });
+        continue;
+      }
+      if (hist.counts.length !== want.length + 1) {
+        problems.push({ path: `${path}/counts`, message: `must have ${want.length + 1} counts (one per bound and +Inf)`, value: hist.counts.length });
+        continue;
+      }
+      if (hist.counts.some((c) => typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > MAX_ABS)) {
+        problems.push({ path: `${path}/counts`, message: 'must be non-negative integers', value: hist.counts });
+        continue;
+      }
+      histograms[id] = { bounds: want, counts: hist.counts.slice() };
+    }
+  }
+  if (problems.length > 0) return { problems };
+  const record: ParsedRecord = { center: r.center, startMs, endMs, source, metrics };
+  if (histograms && Object.keys(histograms).length > 0) record.histograms = histograms;
+  return { record, problems };
+}
+
+/** Validates a batch; valid records are returned, each invalid one is reported with its index and key. */
+export function parseRecords(raws: unknown[], ctx: RecordContext): { records: ParsedRecord[]; errors: RecordError[] } {
+  const records: ParsedRecord[] = [];
+  const errors: RecordError[] = [];
+  raws.forEach((raw, index) => {
+    const { record, problems } = parseRecord(raw, ctx);
+    if (record) records.push(record);
+    else errors.push({ index, key: guessKey(raw), problems });
+  });
+  return { records, errors };
+}
+
+function guessKey(raw: unknown): string | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as { center?: unknown; start?: unknown; source?: unknown };
+  if (typeof r.center !== 'string' || typeof r.start !== 'string') return undefined;
+  const ms = Date.parse(r.start);
+  if (!Number.isFinite(ms)) return undefined;
+  return recordKey({ center: r.center, startMs: ms, source: r.source === 'declaration' ? 'declaration' : 'telemetry' });
+}
+
+/**
+ * Finds overlapping telemetry intervals of one center (and overlapping declarations of the same metric).
+ * Identical replays of one record are not overlaps: the caller drops them.
+ */
+export function findOverlaps(records: ParsedRecord[]): Array<{ center: string; a: ParsedRecord; b: ParsedRecord; metric?: string }> {
+  const out: Array<{ center: string; a: ParsedRecord; b: ParsedRecord; metric?: string }> = [];
+  const streams = new Map<string, ParsedRecord[]>();
+  for (const r of records) {
+    if (r.source === 'telemetry') push(streams, `${r.center}`, r);
+    else for (const m of Object.keys(r.metrics)) push(streams, `${r.center}\u0000${m}`, r);
+  }
+  for (const [k, list] of streams) {
+    list.sort((x, y) => x.startMs - y.startMs || x.endMs - y.endMs);
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!;
+      const cur = list[i]!;
+      if (cur.startMs < prev.endMs) {
+        const [center, metric] = k.split('\u0000');
+        out.push({ center: center!, a: prev, b: cur, ...(metric ? { metric } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Drops exact replays (same key and content) so a file replayed twice still evaluates once. */
+export function dropReplays(records: ParsedRecord[]): ParsedRecord[] {
+  const seen = new Map<string, string>();
+  const out: ParsedRecord[] = [];
+  for (const r of records) {
+    const key = recordKey(r);
+    const body = JSON.stringify([r.endMs, r.metrics, r.histograms ?? null]);
+    const prev = seen.get(key);
+    if (prev === body) continue;
+    seen.set(key, body);
+    out.push(r);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * @module The center-record JSON Schema, generated from the raw-metric dictionary so the published
+ * schema (indicators/schema/center-record.schema.json) always lists exactly the metrics records may carry.
+ */
+import type { Catalog } from '../catalog/types.ts';
+
+/** Metric ids a record with this source may carry. */
+export function recordMetricIds(catalog: Catalog, source: 'telemetry' | 'declaration'): string[] {
+  return catalog.metrics.filter((m) => m.source === source && m.kind !== 'histogram').map((m) => m.id);
+}
+
+/** Builds the center-record schema for the catalog. */
+export function centerRecordSchema(catalog: Catalog): object {
+  const scalar = catalog.metrics.filter((m) => m.source !== 'registry' && m.kind !== 'histogram');
+  const hist = catalog.metrics.filter((m) => m.kind === 'histogram');
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://dims.invalid/schema/center-record.schema.json',
+    title: 'dims center record',
+    description:
+      'One center, one half-open interval [start, end). Deltas are increases over the interval, gauges interval statistics ' +
+      '(time-weighted mean or maximum), snapshots the value at end, histograms counts per fixed bucket. center + start (+ source) ' +
+      'identify a record: a replay changes nothing. Generated from indicators/raw-metrics.yaml; do not edit.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['center', 'start', 'end', 'metrics'],
+    properties: {
+      center: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Registry id of the center.' },
+      start: { type: 'string', format: 'date-time', description: 'Interval start (RFC 3339), inclusive.' },
+      end: { type: 'string', format: 'date-time', description: 'Interval end (RFC 3339), exclusive; after start.' },
+      source: { enum: ['telemetry', 'declaration'], default: 'telemetry', description: 'telemetry from an agent, declaration from a periodic filing.' },
+      key: { type: 'string', maxLength: 200, description: 'Optional explicit idempotency key; defaults to center/start.' },
+      metrics: {
+        type: 'object',
+        description: 'Values keyed by raw metric id, in the dictionary unit. Telemetry records carry telemetry metrics; declarations carry declaration metrics.',
+        propertyNames: { enum: scalar.map((m) => m.id) },
+        properties: Object.fromEntries(
+          scalar.map((m) => [m.id, { type: m.unit === 'bool' ? ['boolean', 'number'] : 'number', description: `${m.en} (${m.unit}, ${m.kind}${m.stat ? ` ${m.stat}` : ''}, ${m.source})` }]),
+        ),
+      },
+      histograms: {
+        type: 'object',
+        propertyNames: { enum: hist.map((m) => m.id) },
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bounds', 'counts'],
+          properties: {
+            bounds: { type: 'array', items: { type: 'number' }, description: 'Upper bucket bounds, exactly the dictionary bounds.' },
+            counts: { type: 'array', items: { type: 'integer', minimum: 0 }, description: 'One count per bound plus one for +Inf.' },
+          },
+        },
+      },
+      quality: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          targets_expected: { type: 'integer', minimum: 0 },
+          targets_missing: { type: 'array', items: { type: 'string' } },
+          estimated: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  };
+}
