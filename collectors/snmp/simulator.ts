@@ -150,7 +150,7 @@ export async function startSnmpSimulator(options: SnmpSimulatorOptions): Promise
       if (!device) return;
       counts.set(device.id, (counts.get(device.id) ?? 0) + 1);
       const fault = faults.get(device.id) ?? {};
-      if (name === 'getBulkRequest') conformBulk(message as BulkMessage);
+      if (name === 'getBulkRequest') conformBulk(message as unknown as BulkMessage);
       if (fault.silent || fault.hang) return;
       // The Mib is swapped and the request served in the same tick: net-snmp answers GETs synchronously,
       // so no other device's request can observe this device's Mib.
