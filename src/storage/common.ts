@@ -1,0 +1,168 @@
+/**
+ * @module Rules both storage adapters share: input checks before any write, and the read order.
+ *
+ * Checking a whole batch before writing anything is what keeps a bad item from leaving half a
+ * batch stored; the shared order is what lets one contract suite compare both adapters' reads.
+ */
+import { StorageInputError } from './errors.ts';
+import type { PeriodKind, StoredRecord, StoredValue } from './types.ts';
+
+export const PERIOD_KINDS: readonly PeriodKind[] = ['realtime', 'hour', 'day', 'month', 'quarter', 'year'];
+export const LEVELS = ['center', 'province', 'nation'] as const;
+export const SOURCES = ['telemetry', 'declaration'] as const;
+
+/** Metric and histogram ids: the raw-metric dictionary's snake_case ids. */
+const ID_RE = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Field names the InfluxDB adapter uses for bookkeeping or as tags on `center_record`; a metric
+ * with one of these ids would clash, so both adapters refuse it alike.
+ */
+export const RESERVED_RECORD_FIELDS: ReadonlySet<string> = new Set([
+  'time',
+  'center',
+  'province',
+  'source',
+  'end_ms',
+  'metric_ids',
+  'histograms',
+]);
+
+/**
+ * Tag-like strings (center ids, province and indicator codes) may hold any printable text, quotes
+ * included, but not control characters or backslashes: the line protocol cannot carry a trailing
+ * backslash or a newline in a tag value unambiguously.
+ */
+// eslint-disable-next-line no-control-regex
+const TAG_BAD_RE = /[\\\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const TEXT_BAD_RE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+function fail(what: string, message: string): never {
+  throw new StorageInputError(`${what}: ${message}`);
+}
+
+function checkTag(what: string, name: string, v: unknown, allowEmpty: boolean): void {
+  if (typeof v !== 'string') fail(what, `${name} must be a string`);
+  if (!allowEmpty && v.length === 0) fail(what, `${name} must not be empty`);
+  if (TAG_BAD_RE.test(v)) fail(what, `${name} must not contain backslashes or control characters`);
+}
+
+function checkText(what: string, name: string, v: unknown): void {
+  if (typeof v !== 'string') fail(what, `${name} must be a string`);
+  if (TEXT_BAD_RE.test(v)) fail(what, `${name} must not contain control characters`);
+}
+
+function checkInt(what: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(what, `${name} must be an integer (ms since epoch)`);
+}
+
+function checkNumber(what: string, name: string, v: unknown, nullable: boolean): void {
+  if (v === null && nullable) return;
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(what, `${name} must be a finite number${nullable ? ' or null' : ''}`);
+}
+
+/** Throws StorageInputError unless the record can be stored and read back unchanged by both adapters. */
+export function checkRecord(r: StoredRecord, index = 0): void {
+  const what = `record ${index} (${typeof r?.center === 'string' ? r.center : '?'})`;
+  if (r === null || typeof r !== 'object') fail(`record ${index}`, 'must be an object');
+  checkTag(what, 'center', r.center, false);
+  checkTag(what, 'province', r.province, true);
+  checkInt(what, 'startMs', r.startMs);
+  checkInt(what, 'endMs', r.endMs);
+  if (r.endMs <= r.startMs) fail(what, 'endMs must be after startMs');
+  if (!(SOURCES as readonly string[]).includes(r.source)) fail(what, `source must be one of ${SOURCES.join(', ')}`);
+  if (r.metrics === null || typeof r.metrics !== 'object') fail(what, 'metrics must be an object');
+  const histIds = Object.keys(r.histograms ?? {});
+  for (const [id, v] of Object.entries(r.metrics)) {
+    if (!ID_RE.test(id)) fail(what, `metric id "${id}" must be snake_case`);
+    if (RESERVED_RECORD_FIELDS.has(id)) fail(what, `metric id "${id}" is reserved`);
+    if (histIds.some((h) => id.startsWith(`${h}_le_`))) fail(what, `metric id "${id}" clashes with a histogram bucket`);
+    checkNumber(what, `metric ${id}`, v, false);
+  }
+  for (const [id, h] of Object.entries(r.histograms ?? {})) {
+    if (!ID_RE.test(id)) fail(what, `histogram id "${id}" must be snake_case`);
+    if (RESERVED_RECORD_FIELDS.has(id) || id in r.metrics) fail(what, `histogram id "${id}" is reserved or also a metric`);
+    if (!h || !Array.isArray(h.bounds) || !Array.isArray(h.counts)) fail(what, `histogram ${id} needs bounds and counts`);
+    if (h.counts.length !== h.bounds.length + 1) fail(what, `histogram ${id} needs one more count than bounds`);
+    h.bounds.forEach((b, i) => {
+      checkNumber(what, `histogram ${id} bound`, b, false);
+      if (i > 0 && !(b > h.bounds[i - 1]!)) fail(what, `histogram ${id} bounds must increase`);
+    });
+    for (const c of h.counts) {
+      checkNumber(what, `histogram ${id} count`, c, false);
+      if (c < 0) fail(what, `histogram ${id} counts must not be negative`);
+    }
+  }
+}
+
+/** Throws StorageInputError unless the value can be stored and read back unchanged by both adapters. */
+export function checkValue(v: StoredValue, index = 0): void {
+  const what = `value ${index} (${typeof v?.indicator === 'string' ? v.indicator : '?'}/${typeof v?.code === 'string' ? v.code : '?'})`;
+  if (v === null || typeof v !== 'object') fail(`value ${index}`, 'must be an object');
+  if (!PERIOD_KINDS.includes(v.period_kind)) fail(what, `period_kind must be one of ${PERIOD_KINDS.join(', ')}`);
+  checkText(what, 'period', v.period);
+  if (v.period.length === 0) fail(what, 'period must not be empty');
+  if (!(LEVELS as readonly string[]).includes(v.level)) fail(what, `level must be one of ${LEVELS.join(', ')}`);
+  checkTag(what, 'code', v.code, false);
+  checkTag(what, 'indicator', v.indicator, false);
+  checkTag(what, 'province', v.province, true);
+  checkTag(what, 'dimension', v.dimension, true);
+  checkInt(what, 'fromMs', v.fromMs);
+  checkInt(what, 'toMs', v.toMs);
+  if (v.toMs <= v.fromMs) fail(what, 'toMs must be after fromMs');
+  checkInt(what, 'computedAtMs', v.computedAtMs);
+  checkNumber(what, 'value', v.value, true);
+  checkNumber(what, 'numerator', v.numerator, true);
+  checkNumber(what, 'denominator', v.denominator, true);
+  checkNumber(what, 'centers', v.centers, false);
+  if (!v.coverage || typeof v.coverage !== 'object') fail(what, 'coverage must be an object');
+  checkNumber(what, 'coverage.centers', v.coverage.centers, true);
+  checkNumber(what, 'coverage.it_energy', v.coverage.it_energy, true);
+  checkText(what, 'unit', v.unit);
+  if (v.reason !== null) {
+    checkText(what, 'reason', v.reason);
+    if (v.reason.length === 0) fail(what, 'reason must be null or a non-empty string');
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Read order of records: start, then center, then source. */
+export function compareRecords(a: StoredRecord, b: StoredRecord): number {
+  return a.startMs - b.startMs || cmp(a.center, b.center) || cmp(a.source, b.source);
+}
+
+/** Read order of values: period start, period name, then level, code, indicator. */
+export function compareValues(a: StoredValue, b: StoredValue): number {
+  return (
+    a.fromMs - b.fromMs ||
+    cmp(a.period, b.period) ||
+    cmp(a.level, b.level) ||
+    cmp(a.code, b.code) ||
+    cmp(a.indicator, b.indicator)
+  );
+}
+
+/** The identity of a record: (center, start, source). */
+export function recordKey(r: StoredRecord): string {
+  return JSON.stringify([r.center, r.startMs, r.source]);
+}
+
+/** The identity of a value: (period_kind, period, level, code, indicator). */
+export function valueKey(v: StoredValue): string {
+  return JSON.stringify([v.period_kind, v.period, v.level, v.code, v.indicator]);
+}
+
+/** Keeps the last item per identity, so a batch that repeats an item stores it once, as its last copy. */
+export function lastPerKey<T>(items: readonly T[], key: (t: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k);
+    byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}

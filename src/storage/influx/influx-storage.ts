@@ -1,0 +1,329 @@
+/**
+ * @module Storage adapter on InfluxDB 1.x through node-influx (`influx`): the production store.
+ *
+ * - open() creates the database and the retention policies `raw` (DEFAULT), `recent`, `long_term`.
+ * - Writes go through writePoints with precision ms, at most 5,000 points per request (InfluxData's
+ *   recommended batch size). A batch larger than that is several requests; if one fails the call
+ *   throws, and because identity maps onto tags + time a retry of the whole batch stores each item once.
+ * - Every query that carries caller input binds it as a parameter (`params`); only fixed names
+ *   (measurements, retention policies, tag keys) are written into the InfluxQL text.
+ * - Transient failures (connection refused/reset, timeout, HTTP 5xx) surface as StorageUnavailableError.
+ */
+import { InfluxDB, type IPoint } from 'influx';
+import type {
+  CenterReportStats,
+  RecordQuery,
+  Storage,
+  StoredRecord,
+  StoredValue,
+  ValueQuery,
+} from '../types.ts';
+import { StorageInputError, StorageUnavailableError } from '../errors.ts';
+import { checkRecord, checkValue, compareRecords, compareValues, lastPerKey, recordKey, valueKey } from '../common.ts';
+import {
+  DEFAULT_RETENTION,
+  MEASUREMENT_RECORD,
+  MEASUREMENT_VALUE,
+  RP_LONG_TERM,
+  RP_RAW,
+  RP_RECENT,
+  recordToPoint,
+  retentionPolicyFor,
+  rowsOf,
+  rowToRecord,
+  rowToValue,
+  valueToPoint,
+  type InfluxPoint,
+  type RetentionConfig,
+} from './schema.ts';
+
+export interface InfluxStorageOptions {
+  /** Base URL of the InfluxDB HTTP API, e.g. http://127.0.0.1:8086. */
+  url: string;
+  database: string;
+  username?: string;
+  password?: string;
+  /** Retention durations as InfluxQL literals (`400d`, `52w`, `INF`). */
+  retention?: RetentionConfig;
+  /** Per-request timeout (default 10 s): past it the store counts as unavailable. */
+  requestTimeoutMs?: number;
+  /** Points per write request (default and maximum 5,000). */
+  batchSize?: number;
+}
+
+export const MAX_POINTS_PER_REQUEST = 5000;
+/** Filter values per query: long OR lists are split so a query stays well inside URL/body limits. */
+const MAX_FILTER_VALUES = 200;
+
+const DB_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const DURATION_RE = /^(INF|[1-9][0-9]*[hdw])$/;
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/**
+ * Maps node-influx failures: its ServiceNotAvailableError (5xx, timeouts) and socket errors mean
+ * "try again"; a RequestError (4xx: bad query, field type conflict, auth) is a real error.
+ */
+function mapError(err: unknown, what: string): Error {
+  const e = err as { name?: string; code?: string; message?: string; res?: { statusCode?: number } };
+  const message = e?.message ?? String(err);
+  const transient =
+    e?.name === 'ServiceNotAvailableError' ||
+    (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) ||
+    /socket hang up|No host available|timed out/i.test(message) ||
+    (e?.res?.statusCode ?? 0) >= 500;
+  if (transient) return new StorageUnavailableError(`influxdb unavailable during ${what}: ${message}`);
+  // node-influx's RequestError carries the whole request and response; keep only its message.
+  if (/beyond retention policy/.test(message)) {
+    return new StorageInputError(`influxdb ${what}: some points are older than the retention policy and were dropped: ${message}`);
+  }
+  if (e?.name === 'RequestError') return new Error(`influxdb ${what}: ${message}`);
+  return err instanceof Error ? err : new Error(message);
+}
+
+/** Never disables the (single) host: each request tries the server, so recovery is seen at once. */
+const noBackoff = {
+  getDelay: () => 0,
+  next() {
+    return noBackoff;
+  },
+  reset() {
+    return noBackoff;
+  },
+};
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Builds `("key" = $p0 OR "key" = $p1 …)` with the values bound as parameters. */
+function orEquals(key: string, prefix: string, values: readonly string[], params: Record<string, string>): string {
+  const terms = values.map((v, i) => {
+    params[`${prefix}${i}`] = v;
+    return `"${key}" = $${prefix}${i}`;
+  });
+  return `(${terms.join(' OR ')})`;
+}
+
+export class InfluxStorage implements Storage {
+  readonly kind = 'influxdb' as const;
+  readonly database: string;
+  readonly retention: Required<RetentionConfig>;
+  private readonly client: InfluxDB;
+  private readonly batchSize: number;
+
+  constructor(options: InfluxStorageOptions) {
+    if (!DB_NAME_RE.test(options.database)) {
+      throw new StorageInputError(`influxdb: database name "${options.database}" must match ${DB_NAME_RE}`);
+    }
+    this.retention = { ...DEFAULT_RETENTION, ...(options.retention ?? {}) };
+    for (const [rp, d] of Object.entries(this.retention)) {
+      if (!DURATION_RE.test(d)) throw new StorageInputError(`influxdb: retention ${rp} "${d}" must be INF or <n>h|d|w`);
+    }
+    this.database = options.database;
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? MAX_POINTS_PER_REQUEST, MAX_POINTS_PER_REQUEST));
+    const url = new URL(options.url);
+    const protocol = url.protocol === 'https:' ? 'https' : 'http';
+    const host: { host: string; port: number; protocol: 'http' | 'https'; path?: string } = {
+      host: url.hostname,
+      port: Number(url.port || (protocol === 'https' ? 443 : 80)),
+      protocol,
+    };
+    if (url.pathname && url.pathname !== '/') host.path = url.pathname.replace(/\/$/, '');
+    this.client = new InfluxDB({
+      hosts: [host],
+      database: options.database,
+      // Passed even when undefined: node-influx otherwise sends root:root on every request.
+      username: options.username,
+      password: options.password,
+      pool: { maxRetries: 0, requestTimeout: options.requestTimeoutMs ?? 10_000, backoff: noBackoff },
+    });
+  }
+
+  async open(): Promise<void> {
+    const db = `"${this.database}"`;
+    try {
+      // DDL takes no bound parameters; the names are checked against DB_NAME_RE/DURATION_RE above.
+      await this.client.queryRaw(`CREATE DATABASE ${db}`, { method: 'POST' });
+      const existing = new Set(
+        rowsOf((await this.client.queryRaw(`SHOW RETENTION POLICIES ON ${db}`, { method: 'POST' })).results[0]).map((r) => String(r.name)),
+      );
+      const wanted: [string, string, boolean][] = [
+        [RP_RAW, this.retention.raw, true],
+        [RP_RECENT, this.retention.recent, false],
+        [RP_LONG_TERM, this.retention.long_term, false],
+      ];
+      for (const [name, duration, isDefault] of wanted) {
+        const verb = existing.has(name) ? 'ALTER' : 'CREATE';
+        await this.client.queryRaw(
+          `${verb} RETENTION POLICY "${name}" ON ${db} DURATION ${duration} REPLICATION 1${isDefault ? ' DEFAULT' : ''}`,
+          { method: 'POST' },
+        );
+      }
+    } catch (err) {
+      throw mapError(err, 'open');
+    }
+  }
+
+  async close(): Promise<void> {
+    // node-influx keeps no sockets or timers of its own (and our backoff never schedules one).
+  }
+
+  async ping(): Promise<boolean> {
+    const hosts = await this.client.ping(2000);
+    return hosts.length > 0 && hosts.every((h) => h.online);
+  }
+
+  private async write(points: InfluxPoint[], retentionPolicy: string, what: string): Promise<void> {
+    for (const part of chunk(points, this.batchSize)) {
+      try {
+        await this.client.writePoints(part as IPoint[], { precision: 'ms', retentionPolicy });
+      } catch (err) {
+        throw mapError(err, what);
+      }
+    }
+  }
+
+  async writeRecords(records: StoredRecord[]): Promise<void> {
+    records.forEach((r, i) => checkRecord(r, i));
+    const points = lastPerKey(records, recordKey).map(recordToPoint);
+    await this.write(points, RP_RAW, 'writeRecords');
+  }
+
+  async writeValues(values: StoredValue[]): Promise<void> {
+    values.forEach((v, i) => checkValue(v, i));
+    const unique = lastPerKey(values, valueKey);
+    const byRp = new Map<string, InfluxPoint[]>();
+    for (const v of unique) {
+      const rp = retentionPolicyFor(v.period_kind);
+      if (!byRp.has(rp)) byRp.set(rp, []);
+      byRp.get(rp)!.push(valueToPoint(v));
+    }
+    for (const [rp, points] of byRp) await this.write(points, rp, 'writeValues');
+  }
+
+  private async select(q: string, params: Record<string, string>, what: string): Promise<unknown[]> {
+    try {
+      const res = await this.client.queryRaw(q, { precision: 'ms', placeholders: params, method: 'POST' });
+      const results = (res as { results: { error?: string }[] }).results;
+      for (const r of results) if (r.error) throw new Error(`influxdb ${what}: ${r.error}`);
+      return results;
+    } catch (err) {
+      throw mapError(err, what);
+    }
+  }
+
+  async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
+    if (q.centers?.length === 0 || q.provinces?.length === 0) return [];
+    const out: StoredRecord[] = [];
+    // Split long center lists; province lists are short (a country has tens of provinces).
+    for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
+      const params: Record<string, string> = { from: iso(q.fromMs), to: iso(q.toMs) };
+      let where = 'time >= $from AND time < $to';
+      if (q.source) {
+        params.source = q.source;
+        where += ' AND "source" = $source';
+      }
+      if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
+      if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
+      const [result] = await this.select(
+        `SELECT * FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE ${where}`,
+        params,
+        'queryRecords',
+      );
+      for (const row of rowsOf(result)) out.push(rowToRecord(row));
+    }
+    return out.sort(compareRecords);
+  }
+
+  async queryValues(q: ValueQuery): Promise<StoredValue[]> {
+    if (q.codes?.length === 0 || q.indicators?.length === 0 || q.provinces?.length === 0) return [];
+    const rp = retentionPolicyFor(q.period_kind);
+    const out: StoredValue[] = [];
+    for (const codes of q.codes ? chunk(q.codes, MAX_FILTER_VALUES) : [undefined]) {
+      const params: Record<string, string> = { kind: q.period_kind };
+      let where = '"period_kind" = $kind';
+      if (q.fromMs !== undefined) {
+        params.from = iso(q.fromMs);
+        where += ' AND time >= $from';
+      }
+      if (q.toMs !== undefined) {
+        params.to = iso(q.toMs);
+        where += ' AND time < $to';
+      }
+      if (q.period !== undefined) {
+        params.period = q.period;
+        where += ' AND "period" = $period';
+      }
+      if (q.level) {
+        params.level = q.level;
+        where += ' AND "level" = $level';
+      }
+      if (codes) where += ` AND ${orEquals('code', 'c', codes, params)}`;
+      if (q.indicators) where += ` AND ${orEquals('indicator', 'i', q.indicators, params)}`;
+      if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
+      const [result] = await this.select(`SELECT * FROM "${rp}"."${MEASUREMENT_VALUE}" WHERE ${where}`, params, 'queryValues');
+      for (const row of rowsOf(result)) out.push(rowToValue(row));
+    }
+    return out.sort(compareValues);
+  }
+
+  async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
+    const params = { from: iso(fromMs), to: iso(toMs) };
+    const from = `FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND time < $to GROUP BY "center", "province"`;
+    // Aggregates give counts and the latest end; the selector first() gives the earliest start as its time.
+    const [agg, first] = await this.select(
+      `SELECT count("end_ms") AS "records", max("end_ms") AS "last_end" ${from}; SELECT first("end_ms") ${from}`,
+      params,
+      'reportStats',
+    );
+    const firstStart = new Map<string, number>();
+    for (const row of rowsOf(first)) {
+      const key = `${String(row.center)}\u0000${String(row.province ?? '')}`;
+      firstStart.set(key, Number(row.time));
+    }
+    const byCenter = new Map<string, CenterReportStats>();
+    for (const row of rowsOf(agg)) {
+      const center = String(row.center);
+      const province = typeof row.province === 'string' ? row.province : '';
+      const s: CenterReportStats = {
+        center,
+        province,
+        records: Number(row.records),
+        firstStartMs: firstStart.get(`${center}\u0000${province}`) ?? fromMs,
+        lastEndMs: Number(row.last_end),
+      };
+      const prev = byCenter.get(center);
+      if (!prev) {
+        byCenter.set(center, s);
+        continue;
+      }
+      // A center that moved province reports under its latest province.
+      byCenter.set(center, {
+        center,
+        province: s.lastEndMs >= prev.lastEndMs ? s.province : prev.province,
+        records: prev.records + s.records,
+        firstStartMs: Math.min(prev.firstStartMs, s.firstStartMs),
+        lastEndMs: Math.max(prev.lastEndMs, s.lastEndMs),
+      });
+    }
+    return [...byCenter.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+  }
+}
