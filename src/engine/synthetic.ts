@@ -1,0 +1,122 @@
+/**
+ * @module Synthetic fleets for engine tests and benchmarks: a registry and daily records carrying every
+ * telemetry metric, deterministic by seed. (The protocol-level simulator lives in src/simulate.)
+ */
+import type { Catalog } from '../catalog/types.ts';
+import type { Center, ParsedRecord } from './types.ts';
+import { indexRegistry, type RegistryIndex } from '../registry/load.ts';
+
+/** A small fast PRNG (mulberry32): deterministic by seed, unlike Math.random. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SyntheticOptions {
+  centers: number;
+  days: number;
+  seed: number;
+  /** Start of the first day (ms); default 2026-10-01 00:00 Asia/Shanghai. */
+  fromMs?: number;
+  /** Record length in ms (default one day). */
+  stepMs?: number;
+}
+
+const SIZE = ['small', 'medium', 'large', 'hyperscale'] as const;
+const TYPES = ['general', 'intelligent', 'supercomputing'] as const;
+
+/** Generates a registry and records; every telemetry metric and histogram is present in every record. */
+export function syntheticFleet(catalog: Catalog, opts: SyntheticOptions): { registry: RegistryIndex; records: ParsedRecord[] } {
+  const rnd = prng(opts.seed);
+  const fromMs = opts.fromMs ?? Date.parse('2026-10-01T00:00:00+08:00');
+  const step = opts.stepMs ?? 86_400_000;
+  const provinces = catalog.provinces;
+  const clusters = catalog.clusters;
+  const centers: Center[] = [];
+  for (let i = 0; i < opts.centers; i++) {
+    const p = provinces[i % provinces.length]!;
+    const cl = clusters.filter((c) => c.province === p.code);
+    const hub = cl.length > 0 && rnd() < 0.5 ? cl[Math.floor(rnd() * cl.length)]!.id : null;
+    const racks = Math.round(200 + rnd() * 5000);
+    const year = 2015 + Math.floor(rnd() * 11);
+    centers.push({
+      id: `c${String(i).padStart(5, '0')}`,
+      name: `${p.en} DC ${i}`,
+      province: p.code,
+      type: TYPES[Math.floor(rnd() * 3)]!,
+      hub_cluster: hub,
+      commission_date: `${year}-0${1 + Math.floor(rnd() * 9)}-15`,
+      size_class: SIZE[racks > 3000 ? 2 + (racks > 4500 ? 1 : 0) : racks > 500 ? 1 : 0]!,
+      racks_design: Math.round(racks * (1 + rnd() * 0.5)),
+      racks_installed: racks,
+      it_rated_kw: racks * (4 + rnd() * 4),
+      grid_capacity_kw: racks * 12,
+      it_pipeline_kw: rnd() < 0.3 ? Math.round(rnd() * 5000) : 0,
+      liquid_cooled_it_kw: Math.round(racks * rnd()),
+      dr_capacity_kw: Math.round(racks * rnd() * 0.5),
+      wan_bandwidth_gbps: Math.round(10 + rnd() * 400),
+      platform_connected: rnd() < 0.7,
+      storage_total_tb: Math.round(racks * 50),
+      storage_flash_tb: Math.round(racks * 50 * rnd()),
+    });
+  }
+  const telemetry = catalog.metrics.filter((m) => m.source === 'telemetry' && m.kind !== 'histogram');
+  const hists = catalog.metrics.filter((m) => m.kind === 'histogram');
+  const records: ParsedRecord[] = [];
+  const hours = step / 3_600_000;
+  for (const c of centers) {
+    const load = 0.3 + rnd() * 0.5;
+    const pue = 1.1 + rnd() * 0.6;
+    const accel = Math.round(c.racks_installed * rnd() * 4);
+    const servers = c.racks_installed * 10;
+    for (let d = 0; d < opts.days; d++) {
+      const eIt = c.it_rated_kw * hours * load * (0.9 + rnd() * 0.2);
+      const base: Record<string, number> = {
+        e_it_kwh: eIt,
+        e_total_kwh: eIt * pue,
+        e_cooling_kwh: eIt * (pue - 1) * 0.75,
+        e_loss_kwh: eIt * (pue - 1) * 0.2,
+        e_green_direct_kwh: eIt * pue * rnd() * 0.4,
+        p_total_kw_max: (eIt * pue * 1.2) / hours,
+        racks_in_use: c.racks_installed * (0.4 + rnd() * 0.5),
+        water_m3: eIt * 0.0015,
+        heat_reused_kwh: eIt * rnd() * 0.05,
+        inlet_temp_c_mean: 22 + rnd() * 4,
+        inlet_temp_c_max: 26 + rnd() * 6,
+        servers_total: servers,
+        servers_domestic_cpu: Math.round(servers * rnd()),
+        accel_total: accel,
+        accel_domestic: Math.round(accel * rnd()),
+        pf_general_fp32: servers * 0.004,
+        pf_accel_fp16: accel * 0.3,
+        pf_accel_fp32: accel * 0.06,
+        pf_hpc_fp64: c.type === 'supercomputing' ? servers * 0.003 : 0,
+        pf_domestic_fp16: accel * 0.3 * rnd(),
+        accel_dev_h_avail: accel * hours,
+        accel_dev_h_busy: accel * hours * rnd(),
+        accel_dev_h_alloc: accel * hours * 0.8,
+        accel_dev_h_sched: accel * hours * rnd() * 0.3,
+        accel_dom_dev_h_avail: accel * hours * 0.4,
+        accel_dom_dev_h_busy: accel * hours * 0.4 * rnd(),
+        pflop_h_delivered: accel * 0.3 * hours * rnd(),
+        accel_idle: accel * rnd() * 0.2,
+        cpu_core_h_avail: servers * 64 * hours,
+        cpu_core_h_busy: servers * 64 * hours * rnd(),
+        traffic_in_tb: rnd() * 50,
+        traffic_out_tb: rnd() * 50,
+      };
+      const metrics: Record<string, number> = {};
+      for (const m of telemetry) metrics[m.id] = base[m.id] ?? rnd() * 100;
+      const histograms: Record<string, { bounds: number[]; counts: number[] }> = {};
+      for (const h of hists) histograms[h.id] = { bounds: h.bounds!, counts: h.bounds!.concat([0]).map(() => Math.floor(rnd() * 50)) };
+      records.push({ center: c.id, startMs: fromMs + d * step, endMs: fromMs + (d + 1) * step, source: 'telemetry', metrics, histograms });
+    }
+  }
+  return { registry: indexRegistry(centers), records };
+}
