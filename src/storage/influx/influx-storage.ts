@@ -78,8 +78,10 @@ const UNAVAILABLE_CODES = new Set([
 function mapError(err: unknown, what: string): Error {
   const e = err as { name?: string; code?: string; message?: string; res?: { statusCode?: number } };
   const message = e?.message ?? String(err);
+  // node-influx does not export its error classes and leaves their `name` as 'Error'.
+  const kind = (err as object | null)?.constructor?.name ?? '';
   const transient =
-    e?.name === 'ServiceNotAvailableError' ||
+    kind === 'ServiceNotAvailableError' ||
     (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) ||
     /socket hang up|No host available|timed out/i.test(message) ||
     (e?.res?.statusCode ?? 0) >= 500;
@@ -88,7 +90,7 @@ function mapError(err: unknown, what: string): Error {
   if (/beyond retention policy/.test(message)) {
     return new StorageInputError(`influxdb ${what}: some points are older than the retention policy and were dropped: ${message}`);
   }
-  if (e?.name === 'RequestError') return new Error(`influxdb ${what}: ${message}`);
+  if (kind === 'RequestError') return new Error(`influxdb ${what}: ${message}`);
   return err instanceof Error ? err : new Error(message);
 }
 

@@ -60,6 +60,8 @@ export function recordToPoint(r: StoredRecord): InfluxPoint {
   fields.end_ms = r.endMs;
   fields.metric_ids = metricIds.join(',');
   const histIds = Object.keys(r.histograms ?? {}).sort();
+  // Always written ('' = none), so a replacement without histograms hides the earlier buckets.
+  fields.histograms = '';
   if (histIds.length > 0) {
     const layout: Record<string, number[]> = {};
     for (const id of histIds) {
