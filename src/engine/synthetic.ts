@@ -1,6 +1,6 @@
 /**
- * @module Synthetic fleets for engine tests and benchmarks: a registry and daily records carrying every
- * telemetry metric, deterministic by seed. (The protocol-level simulator lives in src/simulate.)
+ * @module Synthetic fleets for engine tests and benchmarks: a registry, daily records carrying every
+ * telemetry metric and one filing per center, deterministic by seed. (The protocol-level simulator lives in src/simulate.)
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { Center, ParsedRecord } from './types.ts';
@@ -114,9 +114,37 @@ export function syntheticFleet(catalog: Catalog, opts: SyntheticOptions): { regi
       const metrics: Record<string, number> = {};
       for (const m of telemetry) metrics[m.id] = base[m.id] ?? rnd() * 100;
       const histograms: Record<string, { bounds: number[]; counts: number[] }> = {};
-      for (const h of hists) histograms[h.id] = { bounds: h.bounds!, counts: h.bounds!.concat([0]).map(() => Math.floor(rnd() * 50)) };
+      // Round-trip times cluster around a typical value per target class (city ~0.6 ms, region ~3 ms, hub ~15 ms).
+      for (const h of hists) {
+        const typical = h.id === 'lat_city_hist' ? 0.6 : h.id === 'lat_region_hist' ? 3 : 15;
+        const counts = new Array<number>(h.bounds!.length + 1).fill(0);
+        for (let k = 0; k < 40; k++) {
+          const rtt = typical * (0.6 + rnd() * 0.8 + (rnd() < 0.05 ? 1.5 : 0));
+          const b = h.bounds!.findIndex((x) => rtt <= x);
+          counts[b === -1 ? h.bounds!.length : b]!++;
+        }
+        histograms[h.id] = { bounds: h.bounds!, counts };
+      }
       records.push({ center: c.id, startMs: fromMs + d * step, endMs: fromMs + (d + 1) * step, source: 'telemetry', metrics, histograms });
     }
+    // One filing for the whole span: incidents, outages, certification, backup, green certificates, diesel.
+    const spanEnd = fromMs + opts.days * step;
+    const eTotal = records.filter((r) => r.center === c.id).reduce((a, r) => a + (r.metrics.e_total_kwh ?? 0), 0);
+    const important = Math.round(c.racks_installed * (1 + rnd() * 4));
+    records.push({
+      center: c.id, startMs: fromMs, endMs: spanEnd, source: 'declaration',
+      metrics: {
+        security_incidents: rnd() < 0.8 ? 0 : Math.ceil(rnd() * 3),
+        outage_count: rnd() < 0.85 ? 0 : 1,
+        outage_min_unplanned: rnd() < 0.85 ? 0 : Math.round(rnd() * 90),
+        mlps_l3_valid: rnd() < 0.8 ? 1 : 0,
+        important_data_tb: important,
+        important_data_dr_tb: Math.round(important * (0.7 + rnd() * 0.3)),
+        storage_used_tb: Math.round((c.storage_total_tb ?? 0) * (0.4 + rnd() * 0.4)),
+        e_green_cert_kwh: Math.round(eTotal * rnd() * 0.2),
+        diesel_l: Math.round(rnd() * 2000),
+      },
+    });
   }
   return { registry: indexRegistry(centers), records };
 }

@@ -1,0 +1,51 @@
+/**
+ * @module Whether a value meets its indicator's official target, and how values rank by direction.
+ * Reports, the console and the demo summary all use these, so "met" means the same everywhere.
+ */
+import type { Indicator, Target } from './types.ts';
+
+/** The target reports compare against: the one marked official, else the first numeric one. */
+export function officialTarget(ind: Indicator): Target | undefined {
+  const numeric = ind.targets.filter((t) => t.op !== undefined && t.value !== undefined);
+  return numeric.find((t) => t.official) ?? (ind.direction === 'monitor' ? undefined : numeric[0]);
+}
+
+export type TargetStatus = 'met' | 'missed' | 'no_target' | 'no_value';
+
+/** Compares a value with the official target. */
+export function targetStatus(ind: Indicator, value: number | null): TargetStatus {
+  const t = officialTarget(ind);
+  if (!t || t.op === undefined || t.value === undefined) return 'no_target';
+  if (value === null) return 'no_value';
+  const v = t.value;
+  const ok = t.op === '>' ? value > v : t.op === '>=' ? value >= v : t.op === '<' ? value < v : t.op === '<=' ? value <= v : Math.abs(value - v) <= 1e-9 * Math.max(1, Math.abs(v));
+  return ok ? 'met' : 'missed';
+}
+
+/** Short text of the official target, e.g. "≤ 1.5 (S7)". */
+export function targetText(ind: Indicator): string {
+  const t = officialTarget(ind);
+  if (!t || t.value === undefined) return '';
+  const sign = { '>': '>', '>=': '≥', '<': '<', '<=': '≤', '==': '≈' }[t.op ?? '=='] ?? '';
+  return `${sign} ${t.value}${ind.unit === '%' ? '%' : ''} (${t.source})`;
+}
+
+/**
+ * Ranks codes by value in the indicator's direction (rank 1 is best). Ties share the best rank
+ * (1, 2, 2, 4); nulls are unranked. Monitor-only indicators rank highest first.
+ */
+export function rankValues(ind: Indicator, values: Array<{ code: string; value: number | null }>): Map<string, number | null> {
+  const sign = ind.direction === 'lower' ? 1 : -1;
+  const ranked = values.filter((v) => v.value !== null).sort((a, b) => sign * ((a.value as number) - (b.value as number)));
+  const out = new Map<string, number | null>();
+  let prev: number | null = null;
+  let prevRank = 0;
+  ranked.forEach((v, i) => {
+    const rank = prev !== null && Math.abs((v.value as number) - prev) <= 1e-12 * Math.max(1, Math.abs(prev)) ? prevRank : i + 1;
+    out.set(v.code, rank);
+    prev = v.value;
+    prevRank = rank;
+  });
+  for (const v of values) if (v.value === null) out.set(v.code, null);
+  return out;
+}
