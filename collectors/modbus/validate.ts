@@ -2,9 +2,10 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
-/** Compiles `schema` once; the returned function throws an Error naming field and value on invalid data. */
-export function compileValidator<T>(schema: object, what: string): (data: unknown) => T {
+/** Compiles `schema` once (with `refs` available to $ref by $id); the returned function throws an Error naming field and value. */
+export function compileValidator<T>(schema: object, what: string, refs: object[] = []): (data: unknown) => T {
   const ajv = new Ajv({ allErrors: true, strict: false });
+  for (const r of refs) ajv.addSchema(r);
   const validate: ValidateFunction = ajv.compile(schema);
   return (data: unknown): T => {
     if (validate(data)) return data as T;

@@ -1,0 +1,30 @@
+/** @module Loads Modbus device profiles (profiles/<name>.yaml) and validates them against profile.schema.json. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import schema from './profile.schema.json' with { type: 'json' };
+import type { ModbusProfile, ModbusProfileName } from './types.ts';
+import { compileValidator } from './validate.ts';
+
+const validateProfile = compileValidator<ModbusProfile>(schema, 'Modbus profile');
+
+/** Parses and validates one profile document; `source` names it in errors. */
+export function parseProfile(text: string, source: string): ModbusProfile {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new Error(`Modbus profile ${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return validateProfile(doc);
+  } catch (error) {
+    throw new Error(`${source}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Loads a shipped profile by name. */
+export function loadProfile(name: ModbusProfileName): ModbusProfile {
+  const file = join(import.meta.dirname, 'profiles', `${name}.yaml`);
+  return parseProfile(readFileSync(file, 'utf8'), file);
+}
