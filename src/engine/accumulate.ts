@@ -10,7 +10,6 @@ import type { ParsedRecord, Window } from './types.ts';
 
 /** How a metric slot folds. */
 const FOLD = { delta: 0, mean: 1, max: 2, snapshot: 3 } as const;
-type SlotKind = (typeof FOLD)[keyof typeof FOLD];
 
 /** The slot layout of the catalog's non-histogram, non-registry metrics, built once per catalog. */
 export interface Layout {

@@ -52,7 +52,7 @@ for (const file of files) {
       for (const field of ['value', 'numerator', 'denominator'] as const) {
         if (!(field in e)) continue;
         const want = e[field];
-        const have = got[field];
+        const have: number | null = got[field];
         if (want === null || want === undefined) assert.equal(have, null, `${where}: ${field} should be null, got ${have}`);
         else {
           assert.notEqual(have, null, `${where}: ${field} is null (reason ${got.reason}), expected ${want}`);
