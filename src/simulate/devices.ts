@@ -1,0 +1,347 @@
+/**
+ * @module SimDevices for every planned device of a center, reading their state from the center's physics.
+ *
+ * Sums hold by construction: a PDU's outlets are its servers' inputs plus a network outlet, a UPS outputs
+ * its PDUs, the IT meter reads Σ UPS output, the cooling meter Σ chillers + CRAHs, the facility meter
+ * IT + cooling + losses. Counters start from a device-specific reading (a meter is never new) and may be
+ * rewritten by injected counter resets and meter replacements; the physics (and the ground truth) never are.
+ */
+import { ACCEL_MODELS, CPU_MODELS } from './chips.ts';
+import type {
+  ChillerState,
+  CrahState,
+  DcgmState,
+  DeviceState,
+  MeterState,
+  NodeState,
+  NpuState,
+  PduState,
+  ServerState,
+  SimDevice,
+  UpsState,
+} from './device-state.ts';
+import { type CenterPlan, type MeterRole, serverMaxWatts } from './fleet.ts';
+import { CenterPhysics, simSeconds } from './physics.ts';
+import { hash32 } from './random.ts';
+
+const J_PER_KWH = 3_600_000;
+const VOLTS = 220;
+
+/** A rewrite of a device's counters from a simulated instant on. */
+export interface CounterEvent {
+  atMs: number;
+  /** reset: the counters restart from 0 (firmware reset, reboot, wrap); replace: a new meter with its own start reading. */
+  kind: 'reset' | 'replace';
+  /** First reading after the event (default 0). */
+  startValue?: number;
+}
+
+export interface BuildOptions {
+  /** Counter events per device id. */
+  counterEvents?: ReadonlyMap<string, readonly CounterEvent[]>;
+}
+
+/** A center's devices with its physics. */
+export interface CenterDevices {
+  plan: CenterPlan;
+  physics: CenterPhysics;
+  devices: SimDevice[];
+  byId: Map<string, SimDevice>;
+}
+
+type Counter = (ms: number) => number;
+
+/** A counter as the device reports it: raw physics integral plus start reading, rewritten by events. */
+function counterWith(events: readonly CounterEvent[] | undefined, raw: Counter): Counter {
+  if (!events || events.length === 0) return raw;
+  const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
+  return (ms) => {
+    let last: CounterEvent | undefined;
+    for (const e of sorted) if (e.atMs <= ms) last = e;
+    if (!last) return raw(ms);
+    return (last.startValue ?? 0) + raw(ms) - raw(last.atMs);
+  };
+}
+
+/** A reading the device had accumulated before the simulation's origin: uniform in [0, max), fixed per device. */
+function startReading(seed: number, id: string, field: string, max: number): number {
+  return Math.round((hash32(`${seed}|start|${id}|${field}`) / 4294967296) * max * 10) / 10;
+}
+
+/** A small, fixed, per-device offset in [-1, 1). */
+function jitter(seed: number, id: string, field: string): number {
+  return (hash32(`${seed}|jitter|${id}|${field}`) / 4294967296) * 2 - 1;
+}
+
+function splitPhases(total: number, seed: number, id: string): [number, number, number] {
+  // A slightly unbalanced three-phase load; the phases add up to the total exactly.
+  const a = total * (1 / 3 + 0.02 * jitter(seed, id, 'phaseA'));
+  const b = total * (1 / 3 + 0.02 * jitter(seed, id, 'phaseB'));
+  return [a, b, total - a - b];
+}
+
+function podName(seed: number, id: string, j: number, day: number): string {
+  return `job-${(hash32(`${seed}|pod|${id}|${j}|${day}`) % 100_000).toString(36)}-${j}`;
+}
+
+const METER_CHANNEL: Record<MeterRole, string> = { facility: 'fac', it: 'it', cooling: 'cool', pv: 'pv' };
+
+/** Builds every device of a center. */
+export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {}, physics: CenterPhysics = new CenterPhysics(plan)): CenterDevices {
+  const ph = physics;
+  const seed = plan.seed;
+  const events = options.counterEvents ?? new Map<string, CounterEvent[]>();
+  const devices: SimDevice[] = [];
+  const kwh = (ch: string, start: number) => (ms: number) => start + ph.cumulative(ch, ms) / J_PER_KWH;
+  const dayOf = (ms: number) => Math.floor(simSeconds(ms) / 86_400);
+  /** CRAH supply air follows the outdoor temperature a little (economiser mixing), 18–23 °C. */
+  const supplyAir = (ms: number) => 20.5 + Math.max(-2.5, Math.min(2.5, 0.12 * (ph.outdoorC(ms) - plan.climate.meanC)));
+
+  plan.servers.forEach((s, i) => {
+    const cpu = CPU_MODELS[s.cpuModel]!;
+    const acc = s.accelModel ? ACCEL_MODELS[s.accelModel] : undefined;
+    const ev = events.get(s.id);
+    const energy = counterWith(ev, kwh(`srv/${i}`, startReading(seed, s.id, 'energy', 5000)));
+    const maxW = serverMaxWatts(s);
+    const inletOffset = 1 + 1.5 * (jitter(seed, s.id, 'inlet') + 1);
+    const device: SimDevice<ServerState> = {
+      id: s.id,
+      kind: 'server',
+      read(ms) {
+        const p = ph.at(`srv/${i}`, ms);
+        const e = energy(ms);
+        const inlet = supplyAir(ms) + inletOffset + 1.5 * (p / maxW);
+        return {
+          kind: 'server',
+          powerWatts: p,
+          energyKwh: e,
+          inletCelsius: inlet,
+          exhaustCelsius: inlet + 5 + 12 * (p / maxW),
+          // Two load-sharing PSUs at 94% efficiency.
+          psus: [0, 1].map(() => ({ inputWatts: p / 2, outputWatts: (p / 2) * 0.94, energyKwh: e / 2 })),
+          cpus: Array.from({ length: s.sockets }, () => ({ ...cpu.info })),
+          accelerators: acc ? Array.from({ length: s.accelCount }, () => ({ ...acc.info })) : [],
+        };
+      },
+    };
+    devices.push(device);
+  });
+
+  plan.pdus.forEach((pdu, pi) => {
+    const ev = events.get(pdu.id);
+    const fed = plan.servers.flatMap((s, i) => (s.pdu === pi ? [{ s, i }] : []));
+    const outlets = [
+      ...fed.map(({ s, i }) => ({ name: s.id, ch: `srv/${i}` })),
+      { name: 'network', ch: `net/${pi}` },
+    ].map((o, j) => ({ ...o, energy: counterWith(ev, kwh(o.ch, startReading(seed, pdu.id, `outlet${j}`, 20_000))) }));
+    const device: SimDevice<PduState> = {
+      id: pdu.id,
+      kind: 'pdu',
+      read(ms) {
+        const list = outlets.map((o) => ({ name: o.name, powerWatts: ph.at(o.ch, ms), energyKwh: o.energy(ms), on: true }));
+        return {
+          kind: 'pdu',
+          powerWatts: list.reduce((a, o) => a + o.powerWatts, 0),
+          // The PDU's own meter is the sum of its outlets (a reset of the PDU resets them all alike).
+          energyKwh: list.reduce((a, o) => a + o.energyKwh, 0),
+          outlets: list,
+          ...(pdu.probe ? { inletCelsius: supplyAir(ms) + 1.5 + jitter(seed, pdu.id, 'probe') } : {}),
+        };
+      },
+    };
+    devices.push(device);
+  });
+
+  plan.ups.forEach((u, ui) => {
+    const energy = counterWith(events.get(u.id), kwh(`ups/${ui}`, startReading(seed, u.id, 'energy', 500_000)));
+    const device: SimDevice<UpsState> = {
+      id: u.id,
+      kind: 'ups',
+      read(ms) {
+        const out = ph.at(`ups/${ui}`, ms);
+        const inp = ph.at(`upsin/${ui}`, ms);
+        const load = out / (u.ratingKw * 1000);
+        return {
+          kind: 'ups',
+          inputLines: splitPhases(inp, seed, u.id).map((w) => ({ voltage: VOLTS, currentAmps: w / VOLTS, powerWatts: w, frequencyHz: 50 })),
+          outputLines: splitPhases(out, seed, `${u.id}/out`).map((w) => ({ voltage: VOLTS, currentAmps: w / VOLTS, powerWatts: w, percentLoad: Math.round(load * 100) })),
+          batteryStatus: 'normal',
+          secondsOnBattery: 0,
+          minutesRemaining: Math.round(15 / Math.max(0.1, load)),
+          chargePercent: 100,
+          outputEnergyKwh: energy(ms),
+        };
+      },
+    };
+    devices.push(device);
+  });
+
+  for (const m of plan.meters) {
+    const ch = METER_CHANNEL[m.role];
+    const energy = counterWith(events.get(m.id), kwh(ch, startReading(seed, m.id, 'import', 2_000_000)));
+    const device: SimDevice<MeterState> = {
+      id: m.id,
+      kind: 'meter',
+      read(ms) {
+        const p = ph.at(ch, ms);
+        const phases = splitPhases(p, seed, m.id);
+        const voltage: [number, number, number] = [VOLTS + jitter(seed, m.id, 'v1'), VOLTS + jitter(seed, m.id, 'v2'), VOLTS + jitter(seed, m.id, 'v3')];
+        return {
+          kind: 'meter',
+          phaseVoltage: voltage,
+          phaseCurrentAmps: [phases[0] / voltage[0], phases[1] / voltage[1], phases[2] / voltage[2]],
+          phasePowerWatts: phases,
+          totalPowerWatts: p,
+          frequencyHz: 50,
+          importKwh: energy(ms),
+          exportKwh: 0,
+        };
+      },
+    };
+    devices.push(device);
+  }
+
+  plan.chillers.forEach((c, ci) => {
+    const ev = events.get(c.id);
+    const energy = counterWith(ev, kwh(`chl/${ci}`, startReading(seed, c.id, 'energy', 800_000)));
+    const water = counterWith(ev, (ms) => startReading(seed, c.id, 'water', 50_000) + ph.cumulative(`wat/${ci}`, ms));
+    const device: SimDevice<ChillerState> = {
+      id: c.id,
+      kind: 'chiller',
+      read(ms) {
+        const kw = ph.at(`chl/${ci}`, ms) / 1000;
+        // Heat rejected ≈ electricity × COP (~5); chilled water at a 5 K rise: flow = Q / (1.163 kWh/m³K × 5 K).
+        const supply = 10 + 0.5 * jitter(seed, c.id, 'supply');
+        return {
+          kind: 'chiller',
+          running: c.running,
+          powerKw: kw,
+          energyKwh: energy(ms),
+          supplyCelsius: supply,
+          returnCelsius: c.running ? supply + 5 : supply,
+          flowM3h: (kw * 5) / (1.163 * 5),
+          waterM3: water(ms),
+          alarms: 0,
+        };
+      },
+    };
+    devices.push(device);
+  });
+
+  plan.crahs.forEach((r, ri) => {
+    const energy = counterWith(events.get(r.id), kwh(`crah/${ri}`, startReading(seed, r.id, 'energy', 200_000)));
+    const device: SimDevice<CrahState> = {
+      id: r.id,
+      kind: 'crah',
+      read(ms) {
+        const kw = ph.at(`crah/${ri}`, ms) / 1000;
+        const it = ph.at('it', ms) / 1000 / plan.crahs.length;
+        const share = Math.min(1, kw / Math.max(0.1, it * 0.15));
+        const supply = supplyAir(ms);
+        return {
+          kind: 'crah',
+          running: true,
+          powerKw: kw,
+          energyKwh: energy(ms),
+          supplyAirCelsius: supply,
+          returnAirCelsius: supply + 10 + 2 * share,
+          humidityPercent: 45 + 5 * Math.sin(simSeconds(ms) / 20_000 + jitter(seed, r.id, 'rh') * 3),
+          fanPercent: 30 + 60 * share,
+          valvePercent: 20 + 70 * share,
+          alarms: 0,
+        };
+      },
+    };
+    devices.push(device);
+  });
+
+  for (const e of plan.exporters) {
+    const i = e.server;
+    const s = plan.servers[i]!;
+    const ev = events.get(e.id);
+    if (e.kind === 'node') {
+      const cpu = CPU_MODELS[s.cpuModel]!;
+      const cores = s.sockets * cpu.info.cores;
+      // Booted some days before the origin; its counters include that history at the host's mean load.
+      const upBefore = startReading(seed, e.id, 'uptime', 30 * 86_400);
+      const total = counterWith(ev, (ms) => upBefore + Math.max(0, simSeconds(ms) - ph.originS));
+      const busy = counterWith(ev, (ms) => upBefore * s.cpuLoad.base + ph.cumulative(`cpu/${i}`, ms));
+      const device: SimDevice<NodeState> = {
+        id: e.id,
+        kind: 'node',
+        read(ms) {
+          const t = total(ms);
+          const b = busy(ms);
+          const perCpu = { user: 0.82 * b, system: 0.15 * b, softirq: 0.03 * b, idle: t - b };
+          return { kind: 'node', cpuSeconds: Array.from({ length: cores }, () => ({ ...perCpu })), cpu: { ...cpu.info } };
+        },
+      };
+      devices.push(device);
+    } else {
+      const acc = ACCEL_MODELS[s.accelModel!]!;
+      const energy = Array.from({ length: s.accelCount }, (_, j) => counterWith(ev, (ms) => ph.cumulative(`accp/${i}/${j}`, ms) * 1000));
+      const cards = (ms: number) => {
+        const day = dayOf(ms);
+        return Array.from({ length: s.accelCount }, (_, j) => {
+          const on = ph.allocated(i, j, day);
+          return {
+            util: ph.at(`acc/${i}/${j}`, ms),
+            power: ph.at(`accp/${i}/${j}`, ms),
+            pod: on ? podName(seed, s.id, j, day) : '',
+            namespace: on ? 'ai-training' : '',
+          };
+        });
+      };
+      if (e.kind === 'dcgm') {
+        const device: SimDevice<DcgmState> = {
+          id: e.id,
+          kind: 'dcgm',
+          read(ms) {
+            return {
+              kind: 'dcgm',
+              hostname: s.id.replace(/-bmc-/, '-host-'),
+              gpus: cards(ms).map((c, j) => ({
+                uuid: `GPU-${hash32(`${seed}|uuid|${s.id}|${j}`).toString(16).padStart(8, '0')}-${j}`,
+                model: acc.info.model,
+                utilizationPercent: c.util * 100,
+                powerWatts: c.power,
+                energyMillijoules: energy[j]!(ms),
+                pod: c.pod,
+                namespace: c.namespace,
+              })),
+            };
+          },
+        };
+        devices.push(device);
+      } else {
+        const device: SimDevice<NpuState> = {
+          id: e.id,
+          kind: 'npu',
+          read(ms) {
+            return {
+              kind: 'npu',
+              chips: cards(ms).map((c, j) => ({
+                id: j,
+                name: acc.npuName ?? acc.info.model,
+                utilizationPercent: c.util * 100,
+                powerWatts: c.power,
+                temperatureCelsius: 35 + 40 * c.util,
+                health: 1 as const,
+                pod: c.pod,
+                namespace: c.namespace,
+              })),
+            };
+          },
+        };
+        devices.push(device);
+      }
+    }
+  }
+
+  return { plan, physics: ph, devices, byId: new Map(devices.map((d) => [d.id, d])) };
+}
+
+/** Narrows a device list to the kinds given. */
+export function devicesOfKind<K extends DeviceState['kind']>(devices: readonly SimDevice[], ...kinds: K[]): Array<SimDevice<Extract<DeviceState, { kind: K }>>> {
+  return devices.filter((d) => (kinds as string[]).includes(d.kind)) as Array<SimDevice<Extract<DeviceState, { kind: K }>>>;
+}
