@@ -103,7 +103,10 @@ export async function startModbusSimulator(options: ModbusSimulatorOptions): Pro
   const counts = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
 
-  function serve(kind: 'input' | 'holding', address: number, length: number, unit: number, cb: Callback, single: boolean): void {
+  function serve(kind: 'input' | 'holding', address: number, length: number, unit: number, reply: Callback, single: boolean): void {
+    // modbus-serial's multi-register input path reads `values[i]` even on error; an empty array keeps the
+    // exception code intact (otherwise the TypeError turns every exception into code 4).
+    const cb: Callback = (err, values) => (err ? reply(err, single ? 0 : []) : reply(null, values));
     const device = byUnit.get(unit);
     if (!device) return cb({ modbusErrorCode: 0x0b, msg: `no device at unit ${unit}` });
     counts.set(device.id, (counts.get(device.id) ?? 0) + 1);
