@@ -1,0 +1,85 @@
+/**
+ * @module The hub's express application, without listening: authentication, limits, every route area,
+ * request metrics and one error handler that speaks the error catalog.
+ */
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { HubError, errorBody } from './errors.ts';
+import { createContext, isContext, type HubContext, type HubDeps } from './context.ts';
+import { perTokenRateLimit, requireToken } from './auth/middleware.ts';
+import { isStorageUnavailable } from '../storage/errors.ts';
+import * as records from './routes/records.ts';
+import * as declarations from './routes/declarations.ts';
+import * as values from './routes/values.ts';
+import * as rankings from './routes/rankings.ts';
+import * as coverage from './routes/coverage.ts';
+import * as alerts from './routes/alerts.ts';
+import * as catalog from './routes/catalog.ts';
+import * as hierarchy from './routes/hierarchy.ts';
+import * as admin from './routes/admin.ts';
+import * as metrics from './routes/metrics.ts';
+import * as health from './routes/health.ts';
+import * as openapi from './routes/openapi.ts';
+
+/** Middleware shared by the route areas. */
+export interface RouteKit {
+  /** Token authentication followed by the per-token rate limit. */
+  auth: RequestHandler[];
+  /** JSON body parser with the configured limit. */
+  json: RequestHandler;
+}
+
+/** The context a hub app was built with. */
+export function hubContext(app: Express): HubContext {
+  return app.locals.ctx as HubContext;
+}
+
+/** Builds the app; the caller listens (server.ts, tests). */
+export function createApp(deps: HubDeps | HubContext): Express {
+  const ctx = isContext(deps) ? deps : createContext(deps);
+  const app = express();
+  app.locals.ctx = ctx;
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const t0 = performance.now();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      ctx.metrics.requestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - t0) / 1000);
+    });
+    next();
+  });
+
+  const kit: RouteKit = {
+    auth: [requireToken(ctx.state), perTokenRateLimit(ctx.config.limits.requests_per_minute)],
+    json: express.json({ limit: ctx.config.limits.json_body_bytes, strict: true, type: ['application/json', 'application/*+json'] }),
+  };
+  for (const area of [health, openapi, metrics, records, declarations, catalog, hierarchy, values, rankings, coverage, alerts, admin]) {
+    area.register(app, ctx, kit);
+  }
+
+  app.use((_req, _res, next) => next(new HubError('DIMS_ERR_NOT_FOUND')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = toHubError(err);
+    if (e.status >= 500 && e.code !== 'DIMS_ERR_STORAGE_UNAVAILABLE') ctx.log('error', `${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`);
+    if (e.status === 503) res.set('Retry-After', '5');
+    if (res.headersSent) return;
+    // Invalid batches also carry accepted/rejected at the top, the same shape as a 200, so agents read one shape.
+    const batch = e.details && typeof e.details === 'object' && 'rejected' in e.details ? (e.details as object) : {};
+    res.status(e.status).json({ ...errorBody(e), ...batch });
+  });
+  return app;
+}
+
+/** Maps body-parser, storage and unknown failures onto the catalog. */
+function toHubError(err: unknown): HubError {
+  if (err instanceof HubError) return err;
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.too.large') return new HubError('DIMS_ERR_TOO_LARGE');
+  if (e?.type === 'entity.parse.failed') return new HubError('DIMS_ERR_BAD_JSON', `the request body is not valid JSON: ${e.message ?? ''}`.trim());
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new HubError('DIMS_ERR_UNSUPPORTED_MEDIA', e.message);
+  if (e?.type === 'request.aborted' || e?.type === 'request.size.invalid' || e?.type === 'stream.encoding.set') return new HubError('DIMS_ERR_BAD_REQUEST', e.message);
+  if (isStorageUnavailable(err)) return new HubError('DIMS_ERR_STORAGE_UNAVAILABLE', `storage is unavailable (${(err as Error).message}); retry later`);
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HubError('DIMS_ERR_BAD_REQUEST', e.message);
+  return new HubError('DIMS_ERR_INTERNAL');
+}

@@ -1,0 +1,59 @@
+/** @module Everything a hub's routes, scheduler and federation share: config, catalog, registry, storage, state, metrics, engine. */
+import type { Catalog } from '../catalog/types.ts';
+import type { RegistryIndex } from '../registry/load.ts';
+import type { Storage } from '../storage/types.ts';
+import type { PeriodKindName } from '../engine/periods.ts';
+import type { HubConfig } from './config.ts';
+import type { StateDb } from './state-db.ts';
+import { HubMetrics } from './metrics.ts';
+import { setupTracing, type Tracing } from './tracing.ts';
+import { EngineRunner } from './engine-runner.ts';
+import type { IngestDeps } from './ingest.ts';
+
+export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export interface HubDeps {
+  config: HubConfig;
+  catalog: Catalog;
+  registry: RegistryIndex;
+  storage: Storage;
+  state: StateDb;
+  metrics?: HubMetrics;
+  tracing?: Tracing;
+  engine?: EngineRunner;
+  now?: () => number;
+  log?: Logger;
+}
+
+export interface HubContext extends Required<Omit<HubDeps, 'now'>> {
+  now: () => number;
+  ingest: IngestDeps;
+}
+
+const defaultLog: Logger = (level, message) => {
+  const line = `${new Date().toISOString()} ${level} ${message}`;
+  if (level === 'info') console.log(line);
+  else console.error(line);
+};
+
+/** Fills in what the caller did not provide (metrics, tracing, engine) from the config. */
+export function createContext(deps: HubDeps): HubContext {
+  const now = deps.now ?? Date.now;
+  const { config, catalog, registry, storage, state } = deps;
+  const metrics = deps.metrics ?? new HubMetrics(catalog, registry);
+  const tracing = deps.tracing ?? setupTracing({ ...(config.telemetry.otlp_endpoint ? { endpoint: config.telemetry.otlp_endpoint } : {}), serviceName: config.telemetry.service_name, role: config.role });
+  const engine = deps.engine ?? new EngineRunner({
+    catalog, registry, storage, metrics, tracing, tz: config.timezone,
+    realtimeMinutes: config.engine.realtime_minutes, storeRealtime: config.engine.store_realtime, now,
+  });
+  const closeKinds: PeriodKindName[] = config.engine.enabled ? config.engine.kinds : [];
+  return {
+    config, catalog, registry, storage, state, metrics, tracing, engine, now,
+    log: deps.log ?? defaultLog,
+    ingest: { catalog, registry, storage, state, metrics, tracing, tz: config.timezone, closeKinds, federate: !!config.federation, now },
+  };
+}
+
+export function isContext(d: HubDeps | HubContext): d is HubContext {
+  return 'ingest' in d;
+}

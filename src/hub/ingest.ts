@@ -1,0 +1,166 @@
+/**
+ * @module Ingest: validates pushed center records, checks each belongs to the caller, stores the valid ones
+ * in one idempotent write, marks the closed periods they touch dirty, and queues them for federation.
+ *
+ * Order matters for "no accepted record is lost": storage first, then the dirty marks and outbox (state DB),
+ * then the 200. A crash before the 200 makes the agent retry; the retry is idempotent.
+ */
+import type { Catalog } from '../catalog/types.ts';
+import type { RegistryIndex } from '../registry/load.ts';
+import type { ParsedRecord } from '../engine/types.ts';
+import type { Storage, StoredRecord } from '../storage/types.ts';
+import { parseRecord, recordKey, type RecordProblem } from '../records/parse.ts';
+import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
+import { isStorageUnavailable } from '../storage/errors.ts';
+import { HubError } from './errors.ts';
+import type { StateDb } from './state-db.ts';
+import type { HubMetrics } from './metrics.ts';
+import { canWriteCenter, type Scope } from './auth/scopes.ts';
+import { inSpan, type Tracing } from './tracing.ts';
+
+export interface Rejected {
+  index: number;
+  key?: string;
+  errors: RecordProblem[];
+}
+
+export interface IngestResult {
+  accepted: string[];
+  rejected: Rejected[];
+}
+
+export interface IngestDeps {
+  catalog: Catalog;
+  registry: RegistryIndex;
+  storage: Storage;
+  state: StateDb;
+  metrics: HubMetrics;
+  tracing: Tracing;
+  tz: string;
+  closeKinds: PeriodKindName[];
+  /** Queue accepted records for the upstream hub. */
+  federate: boolean;
+  now: () => number;
+}
+
+export interface IngestOptions {
+  /** Declarations endpoint: every record is a filing (source forced to declaration). */
+  declaration: boolean;
+  /** Row labels for messages (CSV/xlsx rows), by index. */
+  labels?: string[];
+  /** Problems found before validation (e.g. a malformed period), by index: those records are rejected. */
+  preProblems?: Map<number, RecordProblem[]>;
+}
+
+/**
+ * Ingests `raws` for the caller `scope`.
+ * @throws HubError 403 when any record names a center the caller may not write (nothing written),
+ *   400 when no record is valid, 503 when storage is unavailable (nothing acknowledged).
+ */
+export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOptions): Promise<IngestResult> {
+  return inSpan(deps.tracing.tracer, opts.declaration ? 'ingest.declarations' : 'ingest.records', { 'dims.records': raws.length, 'dims.scope': scope.kind }, async (span) => {
+    const nowMs = deps.now();
+    const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+    const good: Array<{ record: ParsedRecord; raw: unknown; key: string }> = [];
+    const rejected: Rejected[] = [];
+    const foreign: Array<{ index: number; center: string }> = [];
+    raws.forEach((raw, index) => {
+      // Permission is judged on the claimed center before validation, so a forbidden batch is
+      // refused whole even when it is also malformed.
+      const claimed = claimedCenter(raw);
+      if (claimed !== undefined && !canWriteCenter(scope, claimed, deps.registry.byId.get(claimed)?.province, opts.declaration || isDeclaration(raw))) {
+        foreign.push({ index, center: claimed });
+        return;
+      }
+      const pre = opts.preProblems?.get(index);
+      if (pre) {
+        rejected.push({ index, ...keyOf(raw), errors: pre });
+        return;
+      }
+      const input = opts.declaration && raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), source: 'declaration' } : raw;
+      const { record, problems } = parseRecord(input, ctx);
+      if (!record) {
+        rejected.push({ index, ...keyOf(raw), errors: problems });
+        return;
+      }
+      good.push({ record, raw: input, key: recordKey(record) });
+    });
+    if (foreign.length > 0) {
+      deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
+      throw new HubError('DIMS_ERR_CENTER_FORBIDDEN', `the token may not write records of center ${JSON.stringify(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`, { records: foreign.slice(0, 20) });
+    }
+    if (rejected.length > 0) deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, rejected.length);
+    if (good.length === 0) {
+      throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, { accepted: [], rejected: labelled(rejected, opts.labels) });
+    }
+    const stored: StoredRecord[] = good.map((g) => ({ ...g.record, province: deps.registry.byId.get(g.record.center)!.province }));
+    try {
+      await deps.storage.writeRecords(stored);
+    } catch (err) {
+      if (isStorageUnavailable(err)) throw new HubError('DIMS_ERR_STORAGE_UNAVAILABLE', `storage is unavailable (${(err as Error).message}); nothing was acknowledged, retry later`);
+      throw err;
+    }
+    markDirty(deps, stored, nowMs);
+    if (deps.federate) deps.state.enqueueOutbox(good.map((g) => ({ key: g.key, record: g.raw })));
+    for (const r of stored) {
+      deps.metrics.noteRecordEnd(r.center, r.province, r.endMs);
+    }
+    for (const r of stored) deps.metrics.recordsAccepted.inc({ source: r.source });
+    span.setAttribute('dims.accepted', good.length);
+    span.setAttribute('dims.rejected', rejected.length);
+    return { accepted: good.map((g) => g.key), rejected: labelled(rejected, opts.labels) };
+  });
+}
+
+function claimedCenter(raw: unknown): string | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const c = (raw as { center?: unknown }).center;
+  return typeof c === 'string' ? c : undefined;
+}
+
+function isDeclaration(raw: unknown): boolean {
+  return !!raw && typeof raw === 'object' && (raw as { source?: unknown }).source === 'declaration';
+}
+
+function keyOf(raw: unknown): { key?: string } {
+  if (!raw || typeof raw !== 'object') return {};
+  const r = raw as { center?: unknown; start?: unknown; source?: unknown };
+  if (typeof r.center !== 'string' || typeof r.start !== 'string') return {};
+  const ms = Date.parse(r.start);
+  if (!Number.isFinite(ms)) return {};
+  return { key: recordKey({ center: r.center, startMs: ms, source: r.source === 'declaration' ? 'declaration' : 'telemetry' }) };
+}
+
+function labelled(rejected: Rejected[], labels?: string[]): Rejected[] {
+  if (!labels) return rejected;
+  return rejected.map((r) => ({ ...r, ...(labels[r.index] ? { row: labels[r.index] } : {}) }));
+}
+
+/**
+ * Marks periods dirty that late records touch and that the engine already computed (at or before the
+ * kind's checkpoint). Later periods need no mark: the scheduler computes them when they close.
+ */
+export function markDirty(deps: Pick<IngestDeps, 'state' | 'tz' | 'closeKinds'>, records: Array<{ startMs: number; endMs: number }>, nowMs: number): void {
+  if (deps.closeKinds.length === 0) return;
+  // Records of one batch usually share an interval: collapse to distinct spans first.
+  const spans = new Map<string, { startMs: number; endMs: number }>();
+  for (const r of records) spans.set(`${r.startMs}/${r.endMs}`, r);
+  const marks: Array<{ kind: string; period: string }> = [];
+  for (const kind of deps.closeKinds) {
+    // Live records lie in the open period: the common case costs one window computation per kind.
+    const openFrom = periodWindow(kind, periodName(kind, nowMs, deps.tz), deps.tz).fromMs;
+    const late = [...spans.values()].filter((s) => s.startMs < openFrom);
+    if (late.length === 0) continue;
+    const checkpoint = deps.state.checkpoint(kind);
+    if (checkpoint === undefined) continue;
+    const seen = new Set<string>();
+    for (const s of late) {
+      for (const period of periodsTouching(kind, s.startMs, Math.min(s.endMs, openFrom), deps.tz)) {
+        if (period > checkpoint || seen.has(period)) continue;
+        seen.add(period);
+        marks.push({ kind, period });
+      }
+    }
+  }
+  if (marks.length > 0) deps.state.markDirty(marks);
+}

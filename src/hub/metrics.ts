@@ -1,0 +1,89 @@
+/**
+ * @module The hub's Prometheus metrics (prom-client, one registry per hub so several hubs can share a process).
+ *
+ * Indicator gauges carry bounded labels only: level, province, center (from the registry), indicator
+ * and dimension (from the catalog). center="" at province and nation level, province="" at nation level.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Catalog } from '../catalog/types.ts';
+import type { IndicatorValue } from '../engine/types.ts';
+import type { RegistryIndex } from '../registry/load.ts';
+
+export class HubMetrics {
+  readonly registry = new Registry();
+  readonly indicatorValue: Gauge<'level' | 'province' | 'center' | 'indicator' | 'dimension'>;
+  readonly coverageRatio: Gauge<'level' | 'province' | 'center' | 'indicator'>;
+  readonly lastRecord: Gauge<'province' | 'center'>;
+  readonly recordsAccepted: Counter<'source'>;
+  readonly recordsRejected: Counter<'source'>;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly engineRunDuration: Histogram<'kind'>;
+  readonly engineLastRun: Gauge<'kind'>;
+  readonly engineRuns: Counter<'kind' | 'result'>;
+  readonly dirtyPeriods: Gauge;
+  readonly outboxRecords: Gauge;
+  readonly forwarded: Counter<'result'>;
+  readonly alertsReceived: Counter<'status'>;
+  private readonly catalog: Catalog;
+  private readonly centers: RegistryIndex;
+
+  constructor(catalog: Catalog, registry: RegistryIndex, opts: { defaultMetrics?: boolean } = {}) {
+    this.catalog = catalog;
+    this.centers = registry;
+    const r = [this.registry];
+    this.indicatorValue = new Gauge({ name: 'dims_indicator_value', help: 'Current value of an indicator over the rolling real-time window, per level, province and center', labelNames: ['level', 'province', 'center', 'indicator', 'dimension'], registers: r });
+    this.coverageRatio = new Gauge({ name: 'dims_indicator_coverage_ratio', help: 'Share (0..1) of expected centers whose data contributed to the current indicator value', labelNames: ['level', 'province', 'center', 'indicator'], registers: r });
+    this.lastRecord = new Gauge({ name: 'dims_center_last_record_timestamp_seconds', help: 'End of the newest record received from a center (unix seconds)', labelNames: ['province', 'center'], registers: r });
+    this.recordsAccepted = new Counter({ name: 'dims_hub_records_accepted_total', help: 'Center records accepted and stored', labelNames: ['source'], registers: r });
+    this.recordsRejected = new Counter({ name: 'dims_hub_records_rejected_total', help: 'Center records rejected by validation or permission', labelNames: ['source'], registers: r });
+    this.requestDuration = new Histogram({ name: 'dims_hub_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r });
+    this.engineRunDuration = new Histogram({ name: 'dims_hub_engine_run_duration_seconds', help: 'Indicator engine run duration by period kind', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], registers: r });
+    this.engineLastRun = new Gauge({ name: 'dims_hub_engine_last_run_timestamp_seconds', help: 'When the engine last finished a run of this period kind (unix seconds)', labelNames: ['kind'], registers: r });
+    this.engineRuns = new Counter({ name: 'dims_hub_engine_runs_total', help: 'Engine runs by period kind and result', labelNames: ['kind', 'result'], registers: r });
+    this.dirtyPeriods = new Gauge({ name: 'dims_hub_engine_dirty_periods', help: 'Closed periods waiting to be recomputed because late records arrived', registers: r });
+    this.outboxRecords = new Gauge({ name: 'dims_hub_federation_outbox_records', help: 'Records waiting to be forwarded to the upstream hub', registers: r });
+    this.forwarded = new Counter({ name: 'dims_hub_federation_forwarded_total', help: 'Records forwarded upstream by result (accepted, rejected)', labelNames: ['result'], registers: r });
+    this.alertsReceived = new Counter({ name: 'dims_hub_alerts_received_total', help: 'Alertmanager alerts received (new entries in the history)', labelNames: ['status'], registers: r });
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dims_hub_' });
+  }
+
+  /** Replaces the indicator gauges with a new set of current values (null values drop their series). */
+  setIndicatorValues(values: IndicatorValue[]): void {
+    this.indicatorValue.reset();
+    this.coverageRatio.reset();
+    for (const v of values) {
+      const ind = this.catalog.indicatorById.get(v.indicator);
+      const province = v.level === 'nation' ? '' : v.level === 'province' ? v.code : (this.centers.byId.get(v.code)?.province ?? '');
+      const center = v.level === 'center' ? v.code : '';
+      if (v.value !== null && Number.isFinite(v.value)) {
+        this.indicatorValue.set({ level: v.level, province, center, indicator: v.indicator, dimension: ind?.dimension ?? '' }, v.value);
+      }
+      if (v.level !== 'center' && v.coverage.centers !== null) {
+        this.coverageRatio.set({ level: v.level, province, center, indicator: v.indicator }, v.coverage.centers);
+      }
+    }
+  }
+
+  noteRecordEnd(center: string, province: string, endMs: number): void {
+    this.lastRecord.set({ province, center }, endMs / 1000);
+  }
+
+  /** The exposition text; a province scope keeps only series of that province (and drops the hub's own). */
+  async render(province?: string): Promise<string> {
+    const text = await this.registry.metrics();
+    if (province === undefined) return text;
+    const keep = `province="${province}"`;
+    const scoped = new Set(['dims_indicator_value', 'dims_indicator_coverage_ratio', 'dims_center_last_record_timestamp_seconds']);
+    const out: string[] = [];
+    for (const line of text.split('\n')) {
+      if (line.startsWith('#')) {
+        const name = line.split(' ')[2] ?? '';
+        if (scoped.has(name)) out.push(line);
+        continue;
+      }
+      const name = line.slice(0, line.search(/[{ ]/));
+      if (scoped.has(name) && line.includes(keep)) out.push(line);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @module GET /metrics: Prometheus exposition of indicator gauges and the hub's own metrics. With
+ * `metrics.auth: token` (default) a nation or admin token sees everything and a province token only its
+ * province's indicator series.
+ */
+import type { Express, Response } from 'express';
+import type { HubContext } from '../context.ts';
+import type { RouteKit } from '../app.ts';
+import { allow, principal } from '../auth/middleware.ts';
+import { canRead, readProvince } from '../auth/scopes.ts';
+
+export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
+  const send = async (province: string | undefined, res: Response) => {
+    ctx.metrics.dirtyPeriods.set(ctx.state.dirtyPeriods().length);
+    ctx.metrics.outboxRecords.set(ctx.state.outboxSize());
+    res.set('Content-Type', ctx.metrics.registry.contentType).send(await ctx.metrics.render(province));
+  };
+  if (ctx.config.metrics.auth === 'none') {
+    app.get('/metrics', async (_req, res) => send(undefined, res));
+  } else {
+    app.get('/metrics', ...kit.auth, allow(canRead), async (_req, res) => send(readProvince(principal(res).scope), res));
+  }
+}

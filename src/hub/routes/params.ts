@@ -1,0 +1,103 @@
+/** @module Query-parameter parsing shared by the reading routes; every error names the parameter and the value. */
+import type { Request } from 'express';
+import type { Level } from '../../catalog/types.ts';
+import type { PeriodKind } from '../../storage/types.ts';
+import { periodKindOf, periodName, previousPeriod, type PeriodKindName } from '../../engine/periods.ts';
+import { HubError } from '../errors.ts';
+import type { HubContext } from '../context.ts';
+
+const KINDS: readonly PeriodKind[] = ['realtime', 'hour', 'day', 'month', 'quarter', 'year'];
+const LEVELS: readonly Level[] = ['nation', 'province', 'center'];
+
+export function bad(name: string, value: unknown, expected: string): HubError {
+  return new HubError('DIMS_ERR_BAD_PARAMETER', `query parameter ${name} ${expected} (got ${JSON.stringify(value)})`, { parameter: name, value });
+}
+
+/** A single string parameter (repeated parameters are an error, not an array). */
+export function str(req: Request, name: string): string | undefined {
+  const v = (req.query as Record<string, unknown>)[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw bad(name, v, 'must be given once');
+  return v;
+}
+
+export function kindParam(req: Request, fallback: PeriodKind = 'realtime'): PeriodKind {
+  const v = str(req, 'kind');
+  if (v === undefined) return fallback;
+  if (!KINDS.includes(v as PeriodKind)) throw bad('kind', v, `must be one of ${KINDS.join(', ')}`);
+  return v as PeriodKind;
+}
+
+export function levelParam(req: Request, fallback: Level): Level {
+  const v = str(req, 'level');
+  if (v === undefined) return fallback;
+  if (!LEVELS.includes(v as Level)) throw bad('level', v, `must be one of ${LEVELS.join(', ')}`);
+  return v as Level;
+}
+
+export function provinceParam(ctx: HubContext, req: Request, name = 'province'): string | undefined {
+  const v = str(req, name);
+  if (v === undefined) return undefined;
+  if (!ctx.catalog.provinceByCode.has(v)) throw bad(name, v, 'must be a GB/T 2260 province code of the catalog');
+  return v;
+}
+
+export function indicatorParam(ctx: HubContext, req: Request, required: true): string;
+export function indicatorParam(ctx: HubContext, req: Request, required: false): string[] | undefined;
+export function indicatorParam(ctx: HubContext, req: Request, required: boolean): string | string[] | undefined {
+  const name = required ? 'indicator' : 'indicators';
+  const v = str(req, name);
+  if (v === undefined) {
+    if (required) throw bad(name, v, 'is required');
+    return undefined;
+  }
+  const ids = v.split(',').map((s) => s.trim()).filter(Boolean).map((id) => byIdOrCode(ctx, id, name));
+  if (required) {
+    if (ids.length !== 1) throw bad(name, v, 'must name one indicator');
+    return ids[0]!;
+  }
+  return ids;
+}
+
+/** Accepts an indicator id (pue) or its catalog code (C01). */
+function byIdOrCode(ctx: HubContext, id: string, name: string): string {
+  if (ctx.catalog.indicatorById.has(id)) return id;
+  const byCode = ctx.catalog.indicators.find((i) => i.code === id);
+  if (byCode) return byCode.id;
+  throw bad(name, id, 'must be an indicator id or code of the catalog');
+}
+
+/**
+ * The period to read: the `period` parameter (checked against the kind), else the newest one:
+ * the latest real-time window, or the kind's checkpoint (last closed period).
+ */
+export function periodParam(ctx: HubContext, req: Request, kind: PeriodKind): string | undefined {
+  const v = str(req, 'period');
+  if (kind === 'realtime') {
+    if (v === undefined) return ctx.engine.latestRealtime?.period;
+    if (!Number.isFinite(Date.parse(v))) throw bad('period', v, 'must be the RFC 3339 end of a real-time window');
+    return new Date(Date.parse(v)).toISOString();
+  }
+  if (v === undefined) return ctx.state.checkpoint(kind) ?? previousPeriod(kind, periodName(kind, ctx.now(), ctx.config.timezone), ctx.config.timezone);
+  if (periodKindOf(v) !== kind) throw bad('period', v, `must be a ${kind} name like ${EXAMPLE[kind as PeriodKindName]}`);
+  return v;
+}
+
+const EXAMPLE: Record<PeriodKindName, string> = { hour: '2026-10-05T13', day: '2026-10-05', month: '2026-10', quarter: '2026-Q3', year: '2026' };
+
+/** An instant: RFC 3339 or a date (midnight in the hub's zone is not assumed: dates are UTC). */
+export function timeParam(req: Request, name: string): number | undefined {
+  const v = str(req, name);
+  if (v === undefined) return undefined;
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms)) throw bad(name, v, 'must be an RFC 3339 time');
+  return ms;
+}
+
+export function intParam(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const v = str(req, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw bad(name, v, `must be an integer from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,75 @@
+/**
+ * @module GET /api/v1/rankings: provinces, or the centers of one province, ranked on one indicator for a
+ * period. The indicator's direction decides the order (lower PUE ranks first); equal values share a rank
+ * (1, 2, 2, 4); nulls come last without a rank. A provincial caller sees its own row among provinces
+ * (rank and count, no other province's value) and only its own province's centers.
+ */
+import type { Express } from 'express';
+import type { HubContext } from '../context.ts';
+import type { RouteKit } from '../app.ts';
+import type { Direction } from '../../catalog/types.ts';
+import { allow, principal } from '../auth/middleware.ts';
+import { canRead, canReadProvince, readProvince } from '../auth/scopes.ts';
+import { HubError } from '../errors.ts';
+import { bad, indicatorParam, kindParam, periodParam, provinceParam, str } from './params.ts';
+import { readValues } from './values.ts';
+
+export interface Ranked {
+  code: string;
+  value: number | null;
+  rank: number | null;
+}
+
+/** Ranks entries by direction; ties (equal to 12 significant digits) share the better rank. */
+export function rank(entries: Array<{ code: string; value: number | null }>, direction: Direction): Ranked[] {
+  const sign = direction === 'lower' ? 1 : -1;
+  const withValue = entries.filter((e) => e.value !== null && Number.isFinite(e.value)).sort((a, b) => sign * (a.value! - b.value!) || a.code.localeCompare(b.code));
+  const out: Ranked[] = [];
+  let prev: string | undefined;
+  let prevRank = 0;
+  withValue.forEach((e, i) => {
+    const key = e.value!.toPrecision(12);
+    const r = key === prev ? prevRank : i + 1;
+    prev = key;
+    prevRank = r;
+    out.push({ code: e.code, value: e.value, rank: r });
+  });
+  for (const e of entries.filter((x) => x.value === null || !Number.isFinite(x.value)).sort((a, b) => a.code.localeCompare(b.code))) out.push({ code: e.code, value: null, rank: null });
+  return out;
+}
+
+export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
+  app.get('/api/v1/rankings', ...kit.auth, allow(canRead), async (req, res) => {
+    const scope = principal(res).scope;
+    const indicator = indicatorParam(ctx, req, true);
+    const level = str(req, 'level') ?? 'province';
+    if (level !== 'province' && level !== 'center') throw bad('level', level, 'must be province or center');
+    const kind = kindParam(req, 'month');
+    const ind = ctx.catalog.indicatorById.get(indicator)!;
+    const asked = provinceParam(ctx, req);
+    if (asked !== undefined && !canReadProvince(scope, asked)) throw new HubError('DIMS_ERR_PROVINCE_FORBIDDEN');
+    const period = periodParam(ctx, req, kind);
+    const head = { indicator, level, kind, period: period ?? null, direction: ind.direction, unit: ind.unit };
+    if (period === undefined) return res.json({ ...head, count: 0, ranking: [] });
+    if (level === 'province') {
+      const values = await readValues(ctx, { period_kind: kind, period, level: 'province', indicators: [indicator] });
+      const ranked = rank(values.map((v) => ({ code: v.code, value: v.value })), ind.direction);
+      const own = readProvince(scope);
+      // Provincial callers learn where they stand, not the other provinces' values.
+      const visible = own === undefined ? ranked : ranked.filter((r) => r.code === own);
+      return res.json({ ...head, count: ranked.length, ranking: visible.map((r) => ({ ...r, name: ctx.catalog.provinceByCode.get(r.code)?.zh })) });
+    }
+    const province = asked ?? readProvince(scope);
+    const values = await readValues(ctx, { period_kind: kind, period, level: 'center', indicators: [indicator], ...(province ? { provinces: [province] } : {}) });
+    // Storage filters by province already; the registry check keeps a stale value of a moved center out.
+    const scoped = values.filter((v) => {
+      const p = ctx.registry.byId.get(v.code)?.province;
+      return p !== undefined && (province === undefined || p === province) && canReadProvince(scope, p);
+    });
+    const ranked = rank(scoped.map((v) => ({ code: v.code, value: v.value })), ind.direction);
+    res.json({
+      ...head, ...(province ? { province } : {}), count: ranked.length,
+      ranking: ranked.map((r) => ({ ...r, name: ctx.registry.byId.get(r.code)?.name, province: ctx.registry.byId.get(r.code)?.province })),
+    });
+  });
+}

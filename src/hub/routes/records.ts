@@ -1,0 +1,25 @@
+/** @module POST /api/v1/records: the push contract of agents and federating provincial hubs. */
+import type { Express } from 'express';
+import type { HubContext } from '../context.ts';
+import type { RouteKit } from '../app.ts';
+import { allow, principal } from '../auth/middleware.ts';
+import { canPushRecords } from '../auth/scopes.ts';
+import { HubError } from '../errors.ts';
+import { ingest } from '../ingest.ts';
+
+export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
+  app.post('/api/v1/records', ...kit.auth, allow(canPushRecords), kit.json, async (req, res) => {
+    const body = req.body as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { records?: unknown }).records)) {
+      throw new HubError('DIMS_ERR_BAD_REQUEST', 'the body must be a JSON object { "records": [ ... ] }', { path: '/records', value: body && typeof body === 'object' ? (body as { records?: unknown }).records : body });
+    }
+    const raws = (body as { records: unknown[] }).records;
+    const extra = Object.keys(body).filter((k) => k !== 'records');
+    if (extra.length > 0) throw new HubError('DIMS_ERR_BAD_REQUEST', `the body has fields other than records (got ${JSON.stringify(extra.slice(0, 5))})`, { path: `/${extra[0]}` });
+    if (raws.length === 0) throw new HubError('DIMS_ERR_BAD_REQUEST', 'records is empty', { path: '/records', value: [] });
+    const max = ctx.config.limits.records_per_request;
+    if (raws.length > max) throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} records per request (got ${raws.length})`);
+    const result = await ingest(ctx.ingest, principal(res).scope, raws, { declaration: false });
+    res.json(result);
+  });
+}

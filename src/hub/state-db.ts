@@ -1,0 +1,263 @@
+/**
+ * @module The hub's own state database (node:sqlite): tokens, alert history, engine checkpoints, dirty
+ * periods and the federation outbox. Separate from the time-series Storage so that either storage
+ * adapter can be used, and so the CLI can manage tokens without touching InfluxDB.
+ */
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  last_used_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS alerts (
+  fingerprint TEXT NOT NULL,
+  status TEXT NOT NULL,
+  starts_at TEXT NOT NULL,
+  ends_at TEXT,
+  alertname TEXT,
+  province TEXT NOT NULL,
+  severity TEXT,
+  labels TEXT NOT NULL,
+  annotations TEXT NOT NULL,
+  generator_url TEXT,
+  receiver TEXT,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (fingerprint, status, starts_at)
+);
+CREATE INDEX IF NOT EXISTS alerts_by_province ON alerts (province, received_at);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  kind TEXT PRIMARY KEY,
+  period TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dirty_periods (
+  kind TEXT NOT NULL,
+  period TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  PRIMARY KEY (kind, period)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  record TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+export interface TokenRow {
+  id: string;
+  name: string;
+  scope: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface AlertRow {
+  fingerprint: string;
+  status: string;
+  starts_at: string;
+  ends_at: string | null;
+  alertname: string | null;
+  province: string;
+  severity: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generator_url: string | null;
+  receiver: string | null;
+  received_at: number;
+}
+
+export interface AlertFilter {
+  /** Only alerts of these provinces ('' = alerts without a province label). Omitted: all. */
+  provinces?: string[];
+  status?: string;
+  sinceMs?: number;
+  limit: number;
+}
+
+export interface OutboxItem {
+  seq: number;
+  key: string;
+  record: unknown;
+  attempts: number;
+}
+
+/** Typed access to the state database. One instance per hub process. */
+export class StateDb {
+  readonly file: string;
+  private readonly db: DatabaseSync;
+  private generation = 0;
+
+  constructor(file: string) {
+    this.file = file;
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new DatabaseSync(file);
+    // WAL keeps readers and the single writer apart; NORMAL sync survives a killed process.
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db.exec(SCHEMA);
+    const row = this.db.prepare('SELECT COALESCE(MAX(generation), 0) AS g FROM dirty_periods').get() as { g: number };
+    this.generation = row.g;
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Runs `fn` in one transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  // --- tokens -------------------------------------------------------------------------------------
+
+  insertToken(t: Omit<TokenRow, 'revoked_at' | 'last_used_at'>): void {
+    this.db.prepare('INSERT INTO tokens (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.scope, t.hash, t.created_at);
+  }
+
+  tokenByHash(hash: string): TokenRow | undefined {
+    return this.db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+  }
+
+  listTokens(): TokenRow[] {
+    return this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as unknown as TokenRow[];
+  }
+
+  /** Returns false when no active token has this id. */
+  revokeToken(id: string, nowMs: number): boolean {
+    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowMs, id).changes > 0;
+  }
+
+  touchToken(id: string, nowMs: number): void {
+    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(nowMs, id);
+  }
+
+  // --- alerts -------------------------------------------------------------------------------------
+
+  /** Inserts alerts, ignoring ones already held (same fingerprint, status and startsAt). Returns how many were new. */
+  insertAlerts(rows: AlertRow[]): number {
+    const stmt = this.db.prepare(`INSERT OR IGNORE INTO alerts
+      (fingerprint, status, starts_at, ends_at, alertname, province, severity, labels, annotations, generator_url, receiver, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    return this.transaction(() => {
+      let added = 0;
+      for (const a of rows) {
+        added += Number(stmt.run(a.fingerprint, a.status, a.starts_at, a.ends_at, a.alertname, a.province, a.severity,
+          JSON.stringify(a.labels), JSON.stringify(a.annotations), a.generator_url, a.receiver, a.received_at).changes);
+      }
+      return added;
+    });
+  }
+
+  listAlerts(f: AlertFilter): AlertRow[] {
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (f.provinces) {
+      if (f.provinces.length === 0) return [];
+      where.push(`province IN (${f.provinces.map(() => '?').join(', ')})`);
+      args.push(...f.provinces);
+    }
+    if (f.status) {
+      where.push('status = ?');
+      args.push(f.status);
+    }
+    if (f.sinceMs !== undefined) {
+      where.push('received_at >= ?');
+      args.push(f.sinceMs);
+    }
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, starts_at DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, f.limit) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      ...(r as unknown as AlertRow),
+      labels: JSON.parse(r.labels as string) as Record<string, string>,
+      annotations: JSON.parse(r.annotations as string) as Record<string, string>,
+    }));
+  }
+
+  // --- engine checkpoints and dirty periods ---------------------------------------------------------
+
+  checkpoint(kind: string): string | undefined {
+    return (this.db.prepare('SELECT period FROM checkpoints WHERE kind = ?').get(kind) as { period: string } | undefined)?.period;
+  }
+
+  checkpoints(): Array<{ kind: string; period: string; updated_at: number }> {
+    return this.db.prepare('SELECT * FROM checkpoints ORDER BY kind').all() as unknown as Array<{ kind: string; period: string; updated_at: number }>;
+  }
+
+  setCheckpoint(kind: string, period: string, nowMs: number): void {
+    this.db.prepare('INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at')
+      .run(kind, period, nowMs);
+  }
+
+  /** Marks periods dirty; a period marked again while being recomputed stays dirty (newer generation). */
+  markDirty(items: Array<{ kind: string; period: string }>): void {
+    if (items.length === 0) return;
+    const g = ++this.generation;
+    const stmt = this.db.prepare('INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation');
+    this.transaction(() => {
+      for (const i of items) stmt.run(i.kind, i.period, g);
+    });
+  }
+
+  dirtyPeriods(): Array<{ kind: string; period: string; generation: number }> {
+    return this.db.prepare('SELECT * FROM dirty_periods ORDER BY kind, period').all() as unknown as Array<{ kind: string; period: string; generation: number }>;
+  }
+
+  /** Clears a dirty mark, unless it was marked again after `generation` was read. */
+  clearDirty(kind: string, period: string, generation: number): void {
+    this.db.prepare('DELETE FROM dirty_periods WHERE kind = ? AND period = ? AND generation <= ?').run(kind, period, generation);
+  }
+
+  // --- federation outbox --------------------------------------------------------------------------
+
+  /** Queues records for the upstream hub; a record queued again replaces the pending copy. */
+  enqueueOutbox(items: Array<{ key: string; record: unknown }>): void {
+    if (items.length === 0) return;
+    // REPLACE gives the newer copy a new seq, so a forwarder holding the old seq cannot delete it.
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO outbox (key, record) VALUES (?, ?)');
+    this.transaction(() => {
+      for (const i of items) stmt.run(i.key, JSON.stringify(i.record));
+    });
+  }
+
+  peekOutbox(limit: number): OutboxItem[] {
+    const rows = this.db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; key: string; record: string; attempts: number }>;
+    return rows.map((r) => ({ seq: r.seq, key: r.key, record: JSON.parse(r.record) as unknown, attempts: r.attempts }));
+  }
+
+  /** Removes delivered (or permanently rejected) items by seq, so a re-queued newer copy survives. */
+  removeOutbox(seqs: number[]): void {
+    const stmt = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.transaction(() => {
+      for (const s of seqs) stmt.run(s);
+    });
+  }
+
+  bumpOutboxAttempts(seqs: number[]): void {
+    const stmt = this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?');
+    this.transaction(() => {
+      for (const s of seqs) stmt.run(s);
+    });
+  }
+
+  outboxSize(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+}
