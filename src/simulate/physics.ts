@@ -46,13 +46,25 @@ export function profileWave(p: LoadProfile): Wave {
   ]);
 }
 
-/** The signals that do not change from day to day. */
+/** The signals that do not change from day to day; a day only switches accelerator cards on or off. */
 interface Statics {
   cpu: Wave[];
   accel: Wave[][];
   outdoorC: Wave;
   coolFactor: Wave;
   pv: Wave;
+  /** Server input with every card idle and unallocated. */
+  serverIdle: Wave[];
+  /** Card power while allocated / while idle. */
+  cardOn: Wave[][];
+  cardOff: number[][];
+  /** Extra server power of an allocated card (on − idle), and that extra × the cooling factor. */
+  cardExtra: Wave[][];
+  cardExtraCool: Wave[][];
+  /** PDU and UPS loads, IT and cooling with every card idle. */
+  pduIdle: Wave[];
+  itIdle: Wave;
+  coolIdle: Wave;
 }
 
 /** Exact physics of one center. */
@@ -77,23 +89,47 @@ export class CenterPhysics {
       Wave.cosine(HARMONIC.day, climate.diurnalC, 15 * 3600),
     ]);
     const daylight = Wave.constant(0.5).plus(Wave.cosine(HARMONIC.day, 0.5, 12.5 * 3600));
+    const coolFactor = outdoorC.scale(KAPPA1).plus(KAPPA0).scale(plan.coolingDesign);
+    const cpu = plan.servers.map((s) => profileWave(s.cpuLoad));
+    const accel = plan.servers.map((s, i) =>
+      Array.from({ length: s.accelCount }, (_, j) => {
+        // Each card shares its host's rhythm with its own job-churn phase.
+        const shift = (hash32(`${plan.seed}|card|${s.id}|${j}`) / 4294967296) * DAY_S;
+        return s.accelLoad ? profileWave({ ...s.accelLoad, churnPhaseS: s.accelLoad.churnPhaseS + shift + i }) : Wave.ZERO;
+      }),
+    );
+    const serverIdle = plan.servers.map((s, i) => {
+      const c = CPU_MODELS[s.cpuModel]!;
+      const acc = s.accelModel ? ACCEL_MODELS[s.accelModel]! : undefined;
+      return cpu[i]!.scale(s.sockets * (c.maxWatts - c.idleWatts)).plus(s.baseWatts + s.sockets * c.idleWatts + (acc ? s.accelCount * acc.idleWatts : 0));
+    });
+    const cardOn = plan.servers.map((s, i) => {
+      const acc = s.accelModel ? ACCEL_MODELS[s.accelModel]! : undefined;
+      return accel[i]!.map((u) => u.scale(acc!.maxWatts - acc!.idleWatts).plus(acc!.idleWatts));
+    });
+    const cardOff = plan.servers.map((s) => Array.from({ length: s.accelCount }, () => ACCEL_MODELS[s.accelModel!]!.idleWatts));
+    const cardExtra = cardOn.map((cards, i) => cards.map((w, j) => w.plus(-cardOff[i]![j]!)));
+    const pduIdle = plan.pdus.map((p, pi) => Wave.sum([Wave.constant(p.networkWatts), ...plan.servers.flatMap((s, i) => (s.pdu === pi ? [serverIdle[i]!] : []))]));
+    const itIdle = Wave.sum(pduIdle);
     this.statics = {
-      cpu: plan.servers.map((s) => profileWave(s.cpuLoad)),
-      accel: plan.servers.map((s, i) =>
-        Array.from({ length: s.accelCount }, (_, j) => {
-          // Each card shares its host's rhythm with its own job-churn phase.
-          const shift = (hash32(`${plan.seed}|card|${s.id}|${j}`) / 4294967296) * DAY_S;
-          return s.accelLoad ? profileWave({ ...s.accelLoad, churnPhaseS: s.accelLoad.churnPhaseS + shift + i }) : Wave.ZERO;
-        }),
-      ),
+      cpu,
+      accel,
       outdoorC,
-      coolFactor: outdoorC.scale(KAPPA1).plus(KAPPA0).scale(plan.coolingDesign),
+      coolFactor,
       // ((1 + cos)/2)³ is a smooth, never-negative daylight bell; summer sun is stronger than winter sun.
       pv: daylight
         .times(daylight)
         .times(daylight)
         .times(Wave.constant(0.85).plus(Wave.cosine(HARMONIC.season, 0.15, SUNNIEST_DAY * DAY_S)))
         .scale(plan.pvPeakKw * 1000),
+      serverIdle,
+      cardOn,
+      cardOff,
+      cardExtra,
+      cardExtraCool: cardExtra.map((cards) => cards.map((w) => w.times(coolFactor))),
+      pduIdle,
+      itIdle,
+      coolIdle: itIdle.times(coolFactor),
     };
   }
 
@@ -111,33 +147,30 @@ export class CenterPhysics {
   private buildDay(day: number): Map<string, Wave> {
     const ch = new Map<string, Wave>();
     if (day < this.originDay) return ch;
-    const { plan, statics } = this;
-    const srv: Wave[] = [];
+    const { plan, statics: st } = this;
+    // Everything is linear in the cards' on/off state: idle parts plus the extra of each allocated card.
+    const extra: Wave[][] = plan.servers.map(() => []);
+    const extraCool: Wave[] = [];
     plan.servers.forEach((s, i) => {
-      const cpu = CPU_MODELS[s.cpuModel]!;
-      const parts: Wave[] = [Wave.constant(s.baseWatts + s.sockets * cpu.idleWatts), statics.cpu[i]!.scale(s.sockets * (cpu.maxWatts - cpu.idleWatts))];
-      ch.set(`cpu/${i}`, statics.cpu[i]!);
-      if (s.accelModel) {
-        const acc = ACCEL_MODELS[s.accelModel]!;
-        for (let j = 0; j < s.accelCount; j++) {
-          const on = this.allocated(i, j, day);
-          // An unallocated card sits idle: no utilization, idle power.
-          const util = on ? statics.accel[i]![j]! : Wave.ZERO;
-          const power = util.scale(acc.maxWatts - acc.idleWatts).plus(acc.idleWatts);
-          ch.set(`acc/${i}/${j}`, util);
-          ch.set(`accp/${i}/${j}`, power);
-          ch.set(`alloc/${i}/${j}`, Wave.constant(on ? 1 : 0));
-          parts.push(power);
+      ch.set(`cpu/${i}`, st.cpu[i]!);
+      for (let j = 0; j < s.accelCount; j++) {
+        const on = this.allocated(i, j, day);
+        // An unallocated card sits idle: no utilization, idle power.
+        ch.set(`acc/${i}/${j}`, on ? st.accel[i]![j]! : Wave.ZERO);
+        ch.set(`accp/${i}/${j}`, on ? st.cardOn[i]![j]! : Wave.constant(st.cardOff[i]![j]!));
+        ch.set(`alloc/${i}/${j}`, Wave.constant(on ? 1 : 0));
+        if (on) {
+          extra[i]!.push(st.cardExtra[i]![j]!);
+          extraCool.push(st.cardExtraCool[i]![j]!);
         }
       }
-      const w = Wave.sum(parts);
-      srv.push(w);
-      ch.set(`srv/${i}`, w);
     });
+    const srv = plan.servers.map((_, i) => (extra[i]!.length === 0 ? st.serverIdle[i]! : Wave.sum([st.serverIdle[i]!, ...extra[i]!])));
+    srv.forEach((w, i) => ch.set(`srv/${i}`, w));
     const pdu: Wave[] = plan.pdus.map((p, pi) => {
-      const net = Wave.constant(p.networkWatts);
-      ch.set(`net/${pi}`, net);
-      const w = Wave.sum([net, ...plan.servers.flatMap((s, i) => (s.pdu === pi ? [srv[i]!] : []))]);
+      ch.set(`net/${pi}`, Wave.constant(p.networkWatts));
+      const fedExtra = plan.servers.flatMap((s, i) => (s.pdu === pi ? extra[i]! : []));
+      const w = fedExtra.length === 0 ? st.pduIdle[pi]! : Wave.sum([st.pduIdle[pi]!, ...fedExtra]);
       ch.set(`pdu/${pi}`, w);
       return w;
     });
@@ -152,7 +185,7 @@ export class CenterPhysics {
     });
     const it = Wave.sum(ups);
     ch.set('it', it);
-    const coolTotal = it.times(statics.coolFactor);
+    const coolTotal = extraCool.length === 0 ? st.coolIdle : Wave.sum([st.coolIdle, ...extraCool]);
     const running = plan.chillers.filter((c) => c.running).length;
     const parts: Wave[] = [];
     plan.chillers.forEach((c, ci) => {
@@ -171,7 +204,7 @@ export class CenterPhysics {
     const loss = Wave.sum([...upsLoss, it.plus(cool).scale(plan.distLossShare), Wave.constant(plan.miscKw * 1000)]);
     ch.set('loss', loss);
     ch.set('fac', Wave.sum([it, cool, loss]));
-    ch.set('pv', statics.pv);
+    ch.set('pv', st.pv);
     return ch;
   }
 
@@ -193,7 +226,7 @@ export class CenterPhysics {
       for (const [name, w] of waves) {
         let arr = this.prefix.get(name);
         if (!arr) this.prefix.set(name, (arr = new Array<number>(this.computed + 1).fill(0)));
-        arr.push(arr[this.computed]! + w.integral(d * DAY_S, (d + 1) * DAY_S));
+        arr.push(arr[this.computed]! + w.integralOfDay(d));
       }
       this.computed += 1;
     }

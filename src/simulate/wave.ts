@@ -133,6 +133,22 @@ export class Wave {
     return v;
   }
 
+  /**
+   * ∫ over local day `day` (seconds [day·86400, (day+1)·86400)). Harmonics of the day integrate to exactly 0
+   * over a whole day, so they are skipped: cheaper, and free of rounding noise.
+   */
+  integralOfDay(day: number): number {
+    const t1 = day * 86_400;
+    const t2 = t1 + 86_400;
+    let v = this.c * 86_400;
+    for (const [k, [a, b]] of this.terms) {
+      if (k % HARMONIC.day === 0) continue;
+      const w = omega(k);
+      v += (a * (Math.sin(w * t2) - Math.sin(w * t1)) - b * (Math.cos(w * t2) - Math.cos(w * t1))) / w;
+    }
+    return v;
+  }
+
   /** Sum of |amplitudes|: the wave stays within c ± this bound. */
   spread(): number {
     let s = 0;
