@@ -119,10 +119,11 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
         problems.push(`${file}: /timezone is not an IANA time zone (got ${JSON.stringify(d.timezone)})`);
       }
     }
-    if (d.storage !== undefined && existsSync(STORAGE_SCHEMA)) {
-      const storageValidate = compileSchema<unknown>(JSON.parse(readFileSync(STORAGE_SCHEMA, 'utf8')) as object);
-      for (const p of storageValidate.problems(d.storage)) problems.push(formatProblem({ ...p, path: `/storage${p.path === '/' ? '' : p.path}` }, file));
-    }
+  }
+  const storage = (data as Raw | null)?.storage;
+  if (storage && typeof storage === 'object' && existsSync(STORAGE_SCHEMA)) {
+    const storageValidate = compileSchema<unknown>(JSON.parse(readFileSync(STORAGE_SCHEMA, 'utf8')) as object);
+    for (const p of storageValidate.problems(storage)) problems.push(formatProblem({ ...p, path: `/storage${p.path === '/' ? '' : p.path}` }, file));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return resolveConfig(data as Record<string, unknown>, file, baseDir);

@@ -1,0 +1,99 @@
+/**
+ * @module Starts a hub from its config: catalog, registry, storage, state DB, the express app on
+ * 127.0.0.1 (by default), the engine schedule and, on a provincial hub, federation upward.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultCatalog, loadCatalog } from '../catalog/load.ts';
+import { loadRegistry } from '../registry/load.ts';
+import { createStorage, type StorageConfig } from '../storage/open.ts';
+import { isStorageUnavailable } from '../storage/errors.ts';
+import type { Storage } from '../storage/types.ts';
+import { createApp } from './app.ts';
+import type { HubConfig } from './config.ts';
+import { createContext, type HubContext, type Logger } from './context.ts';
+import { StateDb } from './state-db.ts';
+import { HubMetrics } from './metrics.ts';
+import { Scheduler } from './scheduler.ts';
+import { Forwarder } from './federation.ts';
+
+export interface RunningHub {
+  url: string;
+  ctx: HubContext;
+  scheduler: Scheduler;
+  forwarder: Forwarder;
+  close(): Promise<void>;
+}
+
+/** Opens storage; when it is down at start the hub still starts (ingest answers 503) and retries opening. */
+async function openResilient(config: StorageConfig, log: Logger): Promise<{ storage: Storage; retry?: NodeJS.Timeout }> {
+  const storage = createStorage(config);
+  try {
+    await storage.open();
+    return { storage };
+  } catch (err) {
+    if (!isStorageUnavailable(err)) throw err;
+    log('warn', `storage unavailable at start (${(err as Error).message}); retrying every 5 s`);
+    const retry = setInterval(() => {
+      storage.open().then(() => {
+        clearInterval(retry);
+        log('info', 'storage is available');
+      }, () => undefined);
+    }, 5000);
+    retry.unref();
+    return { storage, retry };
+  }
+}
+
+export async function startHub(config: HubConfig, opts: { log?: Logger; scheduler?: boolean } = {}): Promise<RunningHub> {
+  const log: Logger = opts.log ?? ((level, message) => (level === 'info' ? console.log : console.error)(`${new Date().toISOString()} ${level} ${message}`));
+  const catalog = config.catalog ? loadCatalog(config.catalog) : defaultCatalog();
+  const registry = loadRegistry(config.registry, catalog);
+  if (config.role === 'provincial') {
+    const foreign = registry.centers.filter((c) => c.province !== config.province);
+    if (foreign.length > 0) log('warn', `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ${foreign[0]!.id}); they are accepted only with their own tokens`);
+  }
+  const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);
+  const state = new StateDb(config.state_db);
+  const metrics = new HubMetrics(catalog, registry, { defaultMetrics: true });
+  const ctx = createContext({ config, catalog, registry, storage, state, metrics, log });
+  await seedLastRecordGauges(ctx);
+  const app = createApp(ctx);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.listen.port, config.listen.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const scheduler = new Scheduler(ctx);
+  if (config.engine.enabled && opts.scheduler !== false) scheduler.start();
+  const forwarder = new Forwarder(ctx);
+  forwarder.start();
+  let closed = false;
+  return {
+    url, ctx, scheduler, forwarder,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (retry) clearInterval(retry);
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
+      await scheduler.stop();
+      await forwarder.stop();
+      await ctx.tracing.shutdown();
+      await storage.close().catch(() => undefined);
+      state.close();
+    },
+  };
+}
+
+/** The "records stopped arriving" gauge survives restarts: seed it from the last week's records. */
+async function seedLastRecordGauges(ctx: HubContext): Promise<void> {
+  try {
+    const now = ctx.now();
+    for (const s of await ctx.storage.reportStats(now - 7 * 86_400_000, now + 60_000)) ctx.metrics.noteRecordEnd(s.center, s.province, s.lastEndMs);
+  } catch (err) {
+    ctx.log('warn', `could not read last record times (${(err as Error).message})`);
+  }
+}
