@@ -8,7 +8,7 @@ import type { Catalog, Computation, Condition, Filter, Indicator, Quantity } fro
 import type { CatalogProblem } from './errors.ts';
 import { DIMENSION_DIRS } from './paths.ts';
 import { unitOfQuantity, multiply, sameDims, describe, DIMENSIONLESS, type Dim, type UnitContext } from './units.ts';
-import { registryAttributes, registryEnums } from '../registry/attributes.ts';
+import { registryAttributes, registryEnums, booleanAttributes } from '../registry/attributes.ts';
 
 /** Metric ids a quantity tree reads. */
 export function quantityMetrics(q: Quantity, out: Set<string> = new Set()): Set<string> {
@@ -95,6 +95,7 @@ export function crossCheck(catalog: Catalog): CatalogProblem[] {
   const add = (file: string, p: string, message: string, value?: unknown) => problems.push({ file, path: p, message, value });
   const attrs = registryAttributes();
   const enums = registryEnums();
+  const booleans = booleanAttributes();
   const unitIds = new Map(catalog.units.map((u) => [u.id, u]));
   const paramIds = new Map(catalog.parameters.map((p) => [p.id, p]));
   const sourceIds = new Set(catalog.sources.map((s) => s.id));
@@ -157,6 +158,7 @@ export function crossCheck(catalog: Catalog): CatalogProblem[] {
     for (const f of refs.filters) {
       for (const { attr, values } of filterAttrs(f)) {
         if (!attrs.has(attr)) add(ind.file, '/computation', 'filters on an attribute the registry does not have', attr);
+        if (booleans.has(attr)) for (const v of values) if (typeof v !== 'boolean') add(ind.file, '/computation', `filters the yes/no attribute ${attr} on a value that is not true or false`, v);
         const allowed = enums.get(attr);
         if (allowed) for (const v of values) if (!allowed.has(String(v))) add(ind.file, '/computation', `filters ${attr} on a value it cannot take`, v);
       }

@@ -151,7 +151,9 @@ export class Evaluator {
       case 'percentile': {
         let merged: number[] | undefined;
         let n = 0;
+        let withData = 0;
         for (const m of group) {
+          if (m.acc) withData++;
           const h = ws.histogramOf(m, c.histogram);
           if (!h) continue;
           n++;
@@ -160,7 +162,7 @@ export class Evaluator {
         }
         const bounds = this.catalog.metricById.get(c.histogram)!.bounds!;
         const q = merged ? mergedQuantile(bounds, merged, c.quantile) : undefined;
-        if (q === undefined) return { value: null, numerator: null, denominator: null, centers: n, reason: group.length === 0 ? 'no_centers' : 'no_data' };
+        if (q === undefined) return { value: null, numerator: null, denominator: null, centers: n, reason: group.length === 0 ? 'no_centers' : withData > n ? 'missing_inputs' : 'no_data' };
         return { value: q, numerator: null, denominator: null, centers: n, reason: null };
       }
       case 'derived':

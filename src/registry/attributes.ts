@@ -31,3 +31,13 @@ export function registryEnums(dir: string = CATALOG_DIR): Map<string, Set<string
   for (const [k, v] of Object.entries(schema.properties.centers.items.properties)) if (v.enum) out.set(k, new Set(v.enum));
   return out;
 }
+
+/** Attributes whose values are true/false (a filter must compare them with a boolean). */
+export function booleanAttributes(dir: string = CATALOG_DIR): Set<string> {
+  const schema = JSON.parse(readFileSync(path.join(dir, 'schema', 'registry.schema.json'), 'utf8')) as {
+    properties: { centers: { items: { properties: Record<string, { type?: string | string[] }> } } };
+  };
+  const out = new Set<string>(['is_hub', 'is_new', 'is_large']);
+  for (const [k, v] of Object.entries(schema.properties.centers.items.properties)) if (v.type === 'boolean') out.add(k);
+  return out;
+}
