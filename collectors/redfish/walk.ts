@@ -67,12 +67,12 @@ export class Walk {
     const docs = await Promise.all(members(coll).map((m) => this.client.get(m, this.signal).then((j) => ({ m, j }), (err: unknown) => ({ m, err }))));
     for (const d of docs) {
       if ('err' in d) {
+        // A listed chassis failing with a status the profile does not expect fails the target: it may be the server's.
         if (d.err instanceof HttpStatusError && this.profile.chassis.skip_status.includes(d.err.status)) {
           this.problems.push(d.err);
           continue;
         }
-        this.#tolerate(d.err);
-        continue;
+        throw d.err;
       }
       const type = typeof d.j['ChassisType'] === 'string' ? d.j['ChassisType'] : this.profile.chassis.default_type;
       out.push({ id: typeof d.j['Id'] === 'string' ? d.j['Id'] : d.m, json: d.j, type });
