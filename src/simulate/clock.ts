@@ -46,6 +46,12 @@ export class SimClock {
     }
   }
 
+  /** Calls `fn` after `ms` of simulated time; returns a cancel function (the agent's Clock shape). */
+  setTimer(fn: () => void, ms: number): () => void {
+    const t = setTimeout(fn, Math.max(0, ms / this.factor));
+    return () => clearTimeout(t);
+  }
+
   /** The clock as a plain function, the shape the protocol servers take. */
   get fn(): () => number {
     return () => this.now();

@@ -178,7 +178,7 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
 
   for (const m of plan.meters) {
     const ch = METER_CHANNEL[m.role];
-    const energy = counterWith(events.get(m.id), kwh(ch, startReading(seed, m.id, 'import', 2_000_000)));
+    const energy = counterWith(events.get(m.id), kwh(ch, startReading(seed, m.id, 'import', 50_000)));
     const device: SimDevice<MeterState> = {
       id: m.id,
       kind: 'meter',

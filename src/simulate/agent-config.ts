@@ -1,0 +1,87 @@
+/**
+ * @module Generates a center's agent config (the format of src/agent/config/config.schema.json) for a running
+ * simulation: one target per simulated device, with the roles that tell the agent what each reading means.
+ *
+ * Roles: the facility / IT / cooling / PV meters carry the energies (one meter each, so nothing is counted
+ * twice); chillers carry make-up water; each PDU is a rack; BMCs give inventory and inlet temperatures;
+ * exporters give CPU and accelerator usage. UPSs and CRAHs are read for status only.
+ */
+import type { CenterPlan, MeterRole } from './fleet.ts';
+
+/** Where each device of the simulation answers. */
+export interface Endpoints {
+  redfishUrl(id: string): string;
+  snmp(id: string): { host: string; port: number; community: string };
+  modbus(id: string): { host: string; port: number; unitId: number };
+  prometheusUrl(id: string): string;
+}
+
+export interface AgentConfigOptions {
+  /** Record interval (agent duration syntax, default 5m). */
+  interval?: string;
+  /** Scrape interval (default 1m). */
+  scrapeInterval?: string;
+  /** Per-target deadline (default: agent default). */
+  timeout?: string;
+  /** Sinks as the agent config takes them (default stdout). */
+  sinks?: Array<Record<string, unknown>>;
+  /** BMC credentials: user and secret reference (default admin / env:DIMS_SIM_BMC_PASSWORD). */
+  bmcUsername?: string;
+  bmcPassword?: string;
+  /** Outbox file (default: the agent's default next to the config). */
+  outboxPath?: string;
+}
+
+/** The environment variable the generated configs read the simulated BMC password from. */
+export const BMC_PASSWORD_ENV = 'DIMS_SIM_BMC_PASSWORD';
+
+const METER_ROLE: Record<MeterRole, string> = { facility: 'facility', it: 'it', cooling: 'cooling', pv: 'green' };
+
+/** A JSON-serialisable agent config for one center (write it as YAML or JSON). */
+export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentConfigOptions = {}): Record<string, unknown> {
+  const redfish = (id: string) => ({
+    url: at.redfishUrl(id),
+    auth: 'basic',
+    username: options.bmcUsername ?? 'admin',
+    password: options.bmcPassword ?? `env:${BMC_PASSWORD_ENV}`,
+    profile: 'auto',
+  });
+  const snmp = (id: string, profiles: string[]) => {
+    const a = at.snmp(id);
+    return { host: a.host, port: a.port, version: '2c', community: a.community, profiles };
+  };
+  const modbus = (id: string, profile: string) => {
+    const a = at.modbus(id);
+    return { host: a.host, port: a.port, unit_id: a.unitId, profile };
+  };
+  const maxKw = (plan.servers.length * 12 + plan.pdus.length) * 2;
+  const targets: Array<Record<string, unknown>> = [];
+  for (const m of plan.meters) {
+    targets.push({ id: m.id, protocol: 'modbus', roles: [METER_ROLE[m.role]], max_power_kw: maxKw, config: modbus(m.id, 'sdm630') });
+  }
+  for (const c of plan.chillers) targets.push({ id: c.id, protocol: 'modbus', roles: ['water'], config: modbus(c.id, 'chiller') });
+  for (const c of plan.crahs) targets.push({ id: c.id, protocol: 'modbus', roles: [], config: modbus(c.id, 'crah') });
+  for (const u of plan.ups) targets.push({ id: u.id, protocol: 'snmp', roles: [], config: snmp(u.id, ['ups-mib']) });
+  for (const p of plan.pdus) {
+    targets.push(
+      p.protocol === 'snmp'
+        ? { id: p.id, protocol: 'snmp', roles: ['rack'], rack: p.id, config: snmp(p.id, ['apc-rpdu2']) }
+        : { id: p.id, protocol: 'redfish', roles: ['rack'], rack: p.id, config: { ...redfish(p.id), include: ['pdu'] } },
+    );
+  }
+  for (const s of plan.servers) targets.push({ id: s.id, protocol: 'redfish', roles: ['inventory', 'inlet'], config: redfish(s.id) });
+  for (const e of plan.exporters) {
+    const profile = e.kind === 'node' ? 'node_exporter' : e.kind === 'dcgm' ? 'dcgm_exporter' : 'npu_exporter';
+    targets.push({ id: e.id, protocol: 'prometheus', roles: ['compute'], config: { url: at.prometheusUrl(e.id), profiles: [profile] } });
+  }
+  return {
+    center: plan.center,
+    center_type: plan.type,
+    interval: options.interval ?? '5m',
+    scrape_interval: options.scrapeInterval ?? '1m',
+    ...(options.timeout ? { defaults: { timeout: options.timeout } } : {}),
+    ...(options.outboxPath ? { outbox: { path: options.outboxPath } } : {}),
+    sinks: options.sinks ?? [{ type: 'stdout' }],
+    targets,
+  };
+}
