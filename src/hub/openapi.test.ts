@@ -1,0 +1,32 @@
+/** @module Keeps the OpenAPI document and the express routes in sync, both ways. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Express } from 'express';
+import { startTestHub } from './test-support.ts';
+import { openapiDocument } from './openapi.ts';
+
+/** Every (METHOD path) the express router will answer, with :params as {params}. */
+export function expressRoutes(app: Express): string[] {
+  const stack = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router.stack;
+  const out: string[] = [];
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+  }
+  return out.sort();
+}
+
+test('every express route is in the OpenAPI document and every documented operation is routed', async () => {
+  const hub = await startTestHub();
+  try {
+    const routed = expressRoutes(hub.ctx && (await import('./app.ts')).createApp(hub.ctx));
+    const doc = openapiDocument() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((k) => ['get', 'post', 'put', 'delete', 'patch'].includes(k)).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    assert.deepEqual(routed, documented);
+    const served = await hub.call('GET', '/api/v1/openapi.json');
+    assert.equal(served.status, 200);
+    assert.equal(served.body.openapi, '3.1.0');
+  } finally {
+    await hub.close();
+  }
+});
