@@ -63,10 +63,12 @@ export class RedfishClient {
   /** GETs a resource and returns its JSON object; every failure names the URL. */
   async get(link: string, signal: AbortSignal, authenticated = true): Promise<Json> {
     const url = this.resolve(link);
+    const used = this.#session;
     let res = await this.#send('GET', url, signal, authenticated);
-    if (res.status === 401 && authenticated && this.#opts.auth === 'session' && this.#session !== undefined) {
+    if (res.status === 401 && authenticated && this.#opts.auth === 'session') {
       // The BMC dropped our session (timeout, reset, someone logged out all users): log in again once.
-      this.#session = undefined;
+      // Parallel requests failing together must share one new login, so only the first drops the old one.
+      if (this.#session === used || used === undefined) this.#session = undefined;
       res = await this.#send('GET', url, signal, authenticated);
     }
     return this.#json(url, res);

@@ -169,6 +169,20 @@ test('session auth creates one session, uses it, and close() deletes it', async 
   assert.ok(end.log.at(-1)?.startsWith('DELETE /SessionService/Sessions/'));
 });
 
+test('an expired session is replaced by one new login, and the collection succeeds', async () => {
+  const c = redfishPlugin.create(cfg('modern', { auth: 'session' }), testContext(SECRETS));
+  try {
+    await c.collect(AbortSignal.timeout(5000));
+    const created = sim.stats('modern').sessionsCreated;
+    sim.expireSessions('modern');
+    assertServerReadings(await c.collect(AbortSignal.timeout(5000)), true);
+    assert.equal(sim.stats('modern').sessionsCreated - created, 1);
+  } finally {
+    await c.close();
+  }
+  assert.equal(sim.stats('modern').liveSessions, 0);
+});
+
 test('wrong credentials are an auth error, for Basic and Session auth', async () => {
   for (const auth of ['basic', 'session'] as const) {
     const err = await collectError(cfg('modern', { auth, password: 'env:BAD' }));

@@ -55,6 +55,8 @@ export interface RedfishSimulator {
   /** Sets or clears (null) the fault of one device. */
   setFault(id: string, spec: FaultSpec | null): void;
   stats(id: string): BmcStats;
+  /** Forgets every session of one device, as a BMC reset or session timeout does. */
+  expireSessions(id: string): void;
   /** Stops listening and drops every connection, hung ones included. */
   close(): Promise<void>;
 }
@@ -200,6 +202,12 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
       const b = bmcs.get(id);
       if (b === undefined) throw new Error(`no simulated BMC ${id}`);
       return { ...b.stats, log: [...b.stats.log] };
+    },
+    expireSessions: (id) => {
+      const b = bmcs.get(id);
+      if (b === undefined) throw new Error(`no simulated BMC ${id}`);
+      b.sessions.clear();
+      b.stats.liveSessions = 0;
     },
     close: async () => {
       for (const s of sockets) s.destroy();
