@@ -114,6 +114,8 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
     accel_dom_dev_h_busy: 0,
     accel_idle: 0,
   };
+  const table = chipPeaks();
+  let pflopH = 0;
   // Before the center's origin nothing runs (the center is not commissioned yet).
   const liveFrom = Math.max(fromMs, plan.originMs);
   const liveHours = Math.max(0, (toMs - liveFrom) / 3_600_000);
@@ -130,6 +132,7 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
       const busy = physics.between(`acc/${e.server}/${j}`, fromMs, toMs) / 3600;
       m.accel_dev_h_avail! += liveHours;
       m.accel_dev_h_busy! += busy;
+      pflopH += (busy * (table?.get(s.accelModel!)?.fp16 ?? 0)) / 1000;
       m.accel_dev_h_alloc! += physics.between(`alloc/${e.server}/${j}`, fromMs, toMs) / 3600;
       if (domestic) {
         m.accel_dom_dev_h_avail! += liveHours;
@@ -138,6 +141,7 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
       if (busy < 0.05 * hours) m.accel_idle! += 1;
     }
   }
+  if (table) m.pflop_h_delivered = pflopH;
   return { center: plan.center, start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), metrics: { ...m, ...inventory(plan) } };
 }
 
