@@ -1,0 +1,119 @@
+/**
+ * @module Federation: two provincial hubs forward their centers' records to a national hub over loopback;
+ * the national values equal those of one hub that received every record directly.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseConfig } from '../../src/hub/config.ts';
+import { startHub, type RunningHub } from '../../src/hub/server.ts';
+import { createToken } from '../../src/hub/auth/tokens.ts';
+import type { StoredValue } from '../../src/storage/types.ts';
+import { CENTERS, recordsFor, tempDir, writeRegistry, TestAgent } from './hub-support.ts';
+
+const H = Date.parse('2026-10-05T02:00:00Z'); // hour 2026-10-05T10 in Asia/Shanghai
+const quiet = () => {};
+
+function cfg(dir: string, name: string, registry: string, extra: Record<string, unknown> = {}) {
+  return parseConfig({
+    registry, listen: { port: 0 }, state_db: path.join(dir, `${name}-state.db`), storage: { kind: 'sqlite', path: path.join(dir, `${name}-data.db`) },
+    engine: { enabled: false }, ...extra,
+  }, `${name}.yaml`, dir);
+}
+
+const strip = (vs: StoredValue[]) => vs.map(({ computedAtMs: _c, ...rest }) => rest).sort((a, b) => `${a.level}/${a.code}/${a.indicator}`.localeCompare(`${b.level}/${b.code}/${b.indicator}`));
+
+test('three hubs: national values equal those of one hub that received everything directly', async () => {
+  const dir = tempDir('dims-fed-');
+  const hubs: RunningHub[] = [];
+  try {
+    const all = writeRegistry(dir, 'all.yaml', CENTERS);
+    const national = await startHub(cfg(dir, 'national', all), { log: quiet, scheduler: false });
+    hubs.push(national);
+    const direct = await startHub(cfg(dir, 'direct', all), { log: quiet, scheduler: false });
+    hubs.push(direct);
+    const provincial: Record<string, RunningHub> = {};
+    for (const p of ['52', '44']) {
+      const fedToken = createToken(national.ctx.state, `federate:${p}`).token;
+      const reg = writeRegistry(dir, `p${p}.yaml`, CENTERS.filter((c) => c.province === p));
+      const hub = await startHub(cfg(dir, `p${p}`, reg, { role: 'provincial', province: p, federation: { upstream: national.url, token: fedToken, batch: 37, interval_ms: 50 } }), { log: quiet, scheduler: false });
+      hubs.push(hub);
+      provincial[p] = hub;
+    }
+    // One hour of records: agents push to their provincial hub, and the same records straight to the direct hub.
+    for (const c of CENTERS) {
+      const recs = recordsFor([c.id], H, 60);
+      const viaProvince = new TestAgent(provincial[c.province]!.url, createToken(provincial[c.province]!.ctx.state, `agent:${c.id}`).token);
+      const straight = new TestAgent(direct.url, createToken(direct.ctx.state, `agent:${c.id}`).token);
+      viaProvince.queue(recs);
+      straight.queue(recs);
+      while (viaProvince.pending.length > 0) assert.equal(await viaProvince.pushOnce(25), 200);
+      while (straight.pending.length > 0) assert.equal(await straight.pushOnce(25), 200);
+    }
+    // Declarations filed at a provincial hub travel upward too.
+    const admin52 = createToken(provincial['52']!.ctx.state, 'admin').token;
+    const adminDirect = createToken(direct.ctx.state, 'admin').token;
+    const filing = { declarations: [{ center: 'gz-01', period: '2026-10-05', metrics: { security_incidents: 1, mlps_l3_valid: true } }] };
+    for (const [url, token] of [[provincial['52']!.url, admin52], [direct.url, adminDirect]] as const) {
+      const r = await fetch(`${url}/api/v1/declarations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(filing) });
+      assert.equal(r.status, 200, await r.text());
+    }
+    // The forwarders deliver everything (background loops plus an explicit drain).
+    for (const p of ['52', '44']) {
+      const d = await provincial[p]!.forwarder.drain();
+      assert.equal(d.error, undefined, d.error);
+      assert.equal(provincial[p]!.ctx.state.outboxSize(), 0);
+    }
+    const count = async (h: RunningHub) => (await h.ctx.storage.queryRecords({ fromMs: H - 86_400_000, toMs: H + 86_400_000 })).length;
+    assert.equal(await count(national), 4 * 60 + 1);
+    assert.equal(await count(direct), 4 * 60 + 1);
+
+    await national.ctx.engine.runPeriod('hour', '2026-10-05T10');
+    await direct.ctx.engine.runPeriod('hour', '2026-10-05T10');
+    const nat = await national.ctx.storage.queryValues({ period_kind: 'hour', period: '2026-10-05T10' });
+    const dir2 = await direct.ctx.storage.queryValues({ period_kind: 'hour', period: '2026-10-05T10' });
+    assert.ok(nat.length > 60 * 5, `values: ${nat.length}`);
+    assert.deepEqual(strip(nat), strip(dir2));
+    const pue = nat.find((v) => v.level === 'nation' && v.indicator === 'pue');
+    assert.ok(pue && pue.value !== null && pue.value > 1);
+  } finally {
+    for (const h of hubs.reverse()) await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('federation keeps records in the outbox while the national hub is down, then delivers them once', async () => {
+  const dir = tempDir('dims-fed2-');
+  const hubs: RunningHub[] = [];
+  try {
+    const all = writeRegistry(dir, 'all.yaml', CENTERS);
+    const reg = writeRegistry(dir, 'p52.yaml', CENTERS.filter((c) => c.province === '52'));
+    // Start the national hub once to learn a free port and create the federation token, then stop it.
+    let national = await startHub(cfg(dir, 'national', all), { log: quiet, scheduler: false });
+    const port = Number(new URL(national.url).port);
+    const fedToken = createToken(national.ctx.state, 'federate:52').token;
+    await national.close();
+    const p52 = await startHub(cfg(dir, 'p52', reg, { role: 'provincial', province: '52', federation: { upstream: national.url, token: fedToken, interval_ms: 20 } }), { log: quiet, scheduler: false });
+    hubs.push(p52);
+    const agent = new TestAgent(p52.url, createToken(p52.ctx.state, 'agent:gz-01').token);
+    agent.queue(recordsFor(['gz-01'], H, 30));
+    while (agent.pending.length > 0) assert.equal(await agent.pushOnce(10), 200);
+    const failed = await p52.forwarder.flushOnce();
+    assert.ok(failed.error, 'the upstream is down');
+    assert.equal(p52.ctx.state.outboxSize(), 30);
+    national = await startHub(cfg(dir, 'national', all, { listen: { port } }), { log: quiet, scheduler: false });
+    hubs.push(national);
+    const d = await p52.forwarder.drain();
+    assert.equal(d.error, undefined);
+    assert.equal(p52.ctx.state.outboxSize(), 0);
+    // A replay of the same records (an agent retrying) changes nothing upstream.
+    agent.queue(recordsFor(['gz-01'], H, 30));
+    while (agent.pending.length > 0) assert.equal(await agent.pushOnce(10), 200);
+    await p52.forwarder.drain();
+    assert.equal((await national.ctx.storage.queryRecords({ fromMs: H - 3_600_000, toMs: H + 3_600_000 })).length, 30);
+  } finally {
+    for (const h of hubs.reverse()) await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
