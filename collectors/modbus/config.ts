@@ -5,7 +5,7 @@ import { planRequests, type ReadRequest } from './plan.ts';
 import profileSchema from './profile.schema.json' with { type: 'json' };
 import { loadProfile } from './profile.ts';
 import type { FieldSpec, ModbusTargetConfig } from './types.ts';
-import { compileValidator } from './validate.ts';
+import { compileValidator } from '../validate.ts';
 
 const validate = compileValidator<ModbusTargetConfig>(configSchema, 'modbus target config', [profileSchema]);
 

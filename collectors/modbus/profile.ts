@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import schema from './profile.schema.json' with { type: 'json' };
 import type { ModbusProfile, ModbusProfileName } from './types.ts';
-import { compileValidator } from './validate.ts';
+import { compileValidator } from '../validate.ts';
 
 const validateProfile = compileValidator<ModbusProfile>(schema, 'Modbus profile');
 

@@ -5,7 +5,7 @@ import configSchema from './config.schema.json' with { type: 'json' };
 import { createPrometheusCollector } from './prometheus.ts';
 import type { PrometheusConfig } from './prometheus.ts';
 import { bundledProfileNames, loadBundledProfiles } from './profile.ts';
-import { compileSchema } from './validate.ts';
+import { compileSchema } from '../validate.ts';
 
 export type { PrometheusConfig } from './prometheus.ts';
 export { ACCEPT } from './prometheus.ts';

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Signal } from '../types.ts';
-import { compileSchema } from './validate.ts';
+import { compileSchema } from '../validate.ts';
 import profileSchema from './profiles/profile.schema.json' with { type: 'json' };
 
 /** How one output label (or the device) is computed from a series' labels. */

@@ -5,7 +5,7 @@ import configSchema from './config.schema.json' with { type: 'json' };
 import { loadBundledProfiles } from './profile.ts';
 import { createRedfishCollector } from './redfish.ts';
 import type { RedfishConfig } from './redfish.ts';
-import { compileSchema } from './validate.ts';
+import { compileSchema } from '../validate.ts';
 
 export type { RedfishConfig } from './redfish.ts';
 export { startRedfishSimulator } from './simulator.ts';

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { compileSchema } from './validate.ts';
+import { compileSchema } from '../validate.ts';
 import profileSchema from './profiles/profile.schema.json' with { type: 'json' };
 
 /** A resource the collector knows how to reach from a chassis (by its links, never by guessing URLs). */

@@ -2,7 +2,7 @@
 import { CollectError } from '../types.ts';
 import schema from './config.schema.json' with { type: 'json' };
 import type { SnmpTargetConfig } from './types.ts';
-import { compileValidator } from './validate.ts';
+import { compileValidator } from '../validate.ts';
 
 const validate = compileValidator<SnmpTargetConfig>(schema, 'snmp target config');
 

@@ -4,7 +4,7 @@
  */
 import { startSnmpSimulator } from '../simulator.ts';
 import { createSnmpCollector } from '../snmp.ts';
-import { testContext } from './context.ts';
+import { testContext } from '../../test-support.ts';
 import { fixedPdu } from './devices.ts';
 
 const sim = await startSnmpSimulator({
