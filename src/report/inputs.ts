@@ -1,0 +1,92 @@
+/**
+ * @module Where a report's numbers come from: one small interface with two implementations, stored
+ * values (what the hub and its dashboards read) and the engine over records (offline `dims report`).
+ *
+ * The report builder only ever reads through `ReportInputs`, so a report made by the hub shows exactly
+ * the stored values its API serves, and an offline report shows exactly what `dims eval` prints.
+ */
+import type { Catalog, Level } from '../catalog/types.ts';
+import type { IndicatorValue, ParsedRecord } from '../engine/types.ts';
+import type { RegistryIndex } from '../registry/load.ts';
+import type { CenterReportStats, PeriodKind, Storage } from '../storage/types.ts';
+import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
+import { DEFAULT_TZ, periodWindow, type PeriodKindName } from '../engine/periods.ts';
+
+/** Narrows a values read; implementations may return more than asked (the builder filters again). */
+export interface ValuesHint {
+  levels?: Level[];
+  /** Only these provinces' province and center values (nation values are unaffected). */
+  provinces?: string[];
+}
+
+/** Everything a report reads. */
+export interface ReportInputs {
+  catalog: Catalog;
+  registry: RegistryIndex;
+  /** Time zone of named periods (default Asia/Shanghai). */
+  tz?: string;
+  /** Indicator values of one named period at every level (or those the hint asks for); empty when none exist. */
+  values(periodKind: PeriodKindName, period: string, hint?: ValuesHint): Promise<IndicatorValue[]>;
+  /** Per-center reporting facts over [fromMs, toMs). */
+  reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
+}
+
+/** Reads the stored values the hub serves (and its dashboards show). */
+export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registry: RegistryIndex; tz?: string }): ReportInputs {
+  return {
+    catalog: ctx.catalog,
+    registry: ctx.registry,
+    ...(ctx.tz ? { tz: ctx.tz } : {}),
+    async values(periodKind, period, hint) {
+      const levels = hint?.levels ?? ['nation', 'province', 'center'];
+      // One query per level: the national value never carries a province, so a province filter must not touch it.
+      const reads = levels.map((level) =>
+        storage.queryValues({ period_kind: periodKind as PeriodKind, period, level, ...(hint?.provinces && level !== 'nation' ? { provinces: hint.provinces } : {}) }),
+      );
+      return (await Promise.all(reads)).flat();
+    },
+    reportStats: (fromMs, toMs) => storage.reportStats(fromMs, toMs),
+  };
+}
+
+/**
+ * Evaluates records with the engine, one period at a time. Each period is evaluated once and kept,
+ * so 31 provincial reports of a month cost one evaluation of that month (and of its comparisons).
+ */
+export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; records: ParsedRecord[]; tz?: string; source?: RecordSource }): ReportInputs {
+  const tz = ctx.tz ?? DEFAULT_TZ;
+  const source = ctx.source ?? memorySource(ctx.records);
+  const cache = new Map<string, Promise<IndicatorValue[]>>();
+  const telemetry = ctx.records.filter((r) => r.source === 'telemetry');
+  return {
+    catalog: ctx.catalog,
+    registry: ctx.registry,
+    tz,
+    values(periodKind, period) {
+      const key = `${periodKind}/${period}`;
+      let hit = cache.get(key);
+      if (!hit) {
+        const window = periodWindow(periodKind, period, tz);
+        hit = evaluate({ catalog: ctx.catalog, registry: ctx.registry, window, source, tz });
+        cache.set(key, hit);
+        hit.catch(() => cache.delete(key));
+      }
+      return hit;
+    },
+    async reportStats(fromMs, toMs) {
+      // Telemetry only: a month-long filing would otherwise hide that a center's agent went quiet.
+      const by = new Map<string, CenterReportStats>();
+      for (const r of telemetry) {
+        if (r.startMs < fromMs || r.startMs >= toMs) continue;
+        const s = by.get(r.center);
+        if (!s) by.set(r.center, { center: r.center, province: ctx.registry.byId.get(r.center)?.province ?? '', records: 1, firstStartMs: r.startMs, lastEndMs: r.endMs });
+        else {
+          s.records++;
+          if (r.startMs < s.firstStartMs) s.firstStartMs = r.startMs;
+          if (r.endMs > s.lastEndMs) s.lastEndMs = r.endMs;
+        }
+      }
+      return [...by.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * @module The hub's report download: `GET /api/v1/reports/:scope/:period.:format` as an express router.
+ *
+ * scope is a province code or `nation`; period a month (2026-10), quarter (2026-Q3) or year (2026);
+ * format xlsx, csv or json; query `lang=zh|en` (default zh) and `suppress=true` (small-cell
+ * suppression of the national report's province breakdown). The router does not know about tokens:
+ * the hub passes its authentication middleware in `before` and an `authorize` function that answers
+ * whether this request's caller may read the scope (a provincial token reads its own province only,
+ * the national report needs a nation or admin token). Errors use the hub's error shape and codes.
+ *
+ * Mounting in the hub (src/hub/app.ts, before the 404 handler):
+ *
+ *   app.use(reportRouter({
+ *     inputs: storageInputs(ctx.storage, { catalog: ctx.catalog, registry: ctx.registry, tz: ctx.config.timezone }),
+ *     before: kit.auth,
+ *     authorize: (_req, res, scope) => scope === 'nation' ? readsAll(principal(res).scope) : canReadProvince(principal(res).scope, scope),
+ *     now: ctx.now,
+ *     onReport: (e) => ctx.metrics.reportRequests?.inc({ format: e.format, result: e.result }),
+ *   }));
+ */
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Lang } from '../catalog/docs.ts';
+import type { ReportInputs } from './inputs.ts';
+import { checkRequest, FORMATS, ReportRequestError, type ReportFormat } from './model.ts';
+import { generateReport } from './render.ts';
+
+export const REPORT_PATH = '/api/v1/reports/:scope/:period.:format';
+
+export interface ReportRouteEvent {
+  scope: string;
+  period: string;
+  format: ReportFormat;
+  result: 'ok' | 'error';
+  ms: number;
+  bytes: number;
+}
+
+export interface ReportRouteDeps {
+  /** Where values come from (the hub: `storageInputs(ctx.storage, …)`). */
+  inputs: ReportInputs;
+  /** Middleware run before the handler: the hub's token authentication and rate limit. */
+  before?: RequestHandler[];
+  /** Whether the authenticated caller may read `scope` (a province code or `nation`). */
+  authorize(req: Request, res: Response, scope: string): boolean;
+  /** Clock for the generation time (default Date.now). */
+  now?: () => number;
+  /** Called after each request (metrics). */
+  onReport?(e: ReportRouteEvent): void;
+}
+
+function fail(res: Response, status: number, code: string, message: string, details?: unknown): void {
+  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+}
+
+function flag(v: unknown, name: string): boolean {
+  if (v === undefined) return false;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ReportRequestError(name, v, 'must be true or false');
+}
+
+/** The router; see the module comment for how the hub mounts it. */
+export function reportRouter(deps: ReportRouteDeps): Router {
+  const router = Router();
+  const now = deps.now ?? Date.now;
+  router.get(REPORT_PATH, ...(deps.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
+    const t0 = performance.now();
+    const { scope, period, format } = req.params as { scope: string; period: string; format: string };
+    let lang: Lang;
+    let suppress: boolean;
+    try {
+      if (!(FORMATS as string[]).includes(format)) throw new ReportRequestError('format', format, `must be one of ${FORMATS.join(', ')}`);
+      const q = req.query as Record<string, unknown>;
+      lang = (q.lang ?? 'zh') as Lang;
+      suppress = flag(q.suppress, 'suppress');
+      checkRequest(deps.inputs.catalog, { scope, period, lang });
+    } catch (err) {
+      if (err instanceof ReportRequestError) return fail(res, 400, 'DIMS_ERR_BAD_PARAMETER', err.message, { field: err.field, value: err.value });
+      return next(err);
+    }
+    if (!deps.authorize(req, res, scope)) {
+      return scope === 'nation'
+        ? fail(res, 403, 'DIMS_ERR_FORBIDDEN', 'the national report needs a nation or admin token')
+        : fail(res, 403, 'DIMS_ERR_PROVINCE_FORBIDDEN', 'the token may not read or write this province');
+    }
+    try {
+      const r = await generateReport(deps.inputs, { scope, period, lang, suppress, generatedAt: new Date(now()) }, format as ReportFormat);
+      res.status(200);
+      res.set({
+        'Content-Type': r.contentType,
+        'Content-Length': String(r.body.length),
+        'Content-Disposition': `attachment; filename="${r.fileName}"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(r.body);
+      deps.onReport?.({ scope, period, format: format as ReportFormat, result: 'ok', ms: performance.now() - t0, bytes: r.body.length });
+    } catch (err) {
+      deps.onReport?.({ scope, period, format: format as ReportFormat, result: 'error', ms: performance.now() - t0, bytes: 0 });
+      next(err);
+    }
+  });
+  return router;
+}

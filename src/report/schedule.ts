@@ -1,0 +1,223 @@
+/**
+ * @module Scheduled reports: node-cron jobs (Asia/Shanghai by default) that write every province's monthly
+ * report after the month closes and its quarterly report after the quarter closes, plus the national
+ * report, into a folder with an index file.
+ *
+ * A failed report is retried with backoff; each outcome goes to `hooks.onReport`, which the hub wires
+ * to its metrics. The generation time is the job's fire time, passed in, so re-running a batch for the
+ * same instant rewrites byte-identical files. Files are written to a temporary name and renamed, so a
+ * reader never sees half a report, and the index lists only files that exist.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Lang } from '../catalog/docs.ts';
+import type { ReportInputs } from './inputs.ts';
+import { DEFAULT_TZ, periodName, previousPeriod } from '../engine/periods.ts';
+import { buildReport, reportFileName, type ReportFormat, type ReportPeriodKind } from './model.ts';
+import { renderModel } from './render.ts';
+
+export interface ScheduleConfig {
+  /** Folder the reports and index.json are written to. */
+  dir: string;
+  formats?: ReportFormat[];
+  langs?: Lang[];
+  /** Provinces to report on (default every province of the catalog). */
+  provinces?: string[];
+  /** Also write the national report (default true). */
+  nation?: boolean;
+  /** Small-cell suppression in the national report (default true: scheduled files get passed on). */
+  suppress?: boolean;
+  tz?: string;
+  /** Cron expressions; after the engine has closed the period. Empty string disables a job. */
+  monthly?: string;
+  quarterly?: string;
+  yearly?: string;
+  /** Retries after a failed attempt (default 3), first delay (default 60 s, doubling). */
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+export const DEFAULT_SCHEDULE = { monthly: '30 3 1 * *', quarterly: '0 4 1 1,4,7,10 *', yearly: '30 4 1 1 *' } as const;
+
+export interface ReportEvent {
+  kind: ReportPeriodKind;
+  period: string;
+  scope: string;
+  format: ReportFormat;
+  lang: Lang;
+  result: 'ok' | 'error';
+  attempts: number;
+  ms: number;
+  file?: string;
+  error?: string;
+}
+
+export interface ScheduleHooks {
+  /** One call per report (after its last attempt): the hub counts these in its metrics. */
+  onReport?(e: ReportEvent): void;
+  /** One call per batch. */
+  onBatch?(b: BatchResult): void;
+  log?(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Waits between attempts (tests pass an instant one). */
+  sleep?(ms: number): Promise<void>;
+  now?(): number;
+}
+
+export interface IndexEntry {
+  kind: ReportPeriodKind;
+  period: string;
+  scope: string;
+  lang: Lang;
+  format: ReportFormat;
+  /** Relative to the folder. */
+  file: string;
+  status: 'ok' | 'failed';
+  generated_at: string;
+  bytes?: number;
+  sha256?: string;
+  attempts: number;
+  error?: string;
+}
+
+export interface BatchResult {
+  kind: ReportPeriodKind;
+  period: string;
+  ok: number;
+  failed: number;
+  entries: IndexEntry[];
+}
+
+export const INDEX_FILE = 'index.json';
+
+function writeAtomic(file: string, body: Buffer | string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, body);
+  renameSync(tmp, file);
+}
+
+/** Reads the folder's index (empty when absent). */
+export function readIndex(dir: string): IndexEntry[] {
+  const file = path.join(dir, INDEX_FILE);
+  if (!existsSync(file)) return [];
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { reports?: IndexEntry[] };
+  return doc.reports ?? [];
+}
+
+function entryKey(e: Pick<IndexEntry, 'kind' | 'period' | 'scope' | 'lang' | 'format'>): string {
+  return `${e.kind}|${e.period}|${e.scope}|${e.lang}|${e.format}`;
+}
+
+/** Merges entries into the index: the newest outcome of each (period, scope, lang, format) wins; sorted. */
+function updateIndex(dir: string, entries: IndexEntry[]): void {
+  const by = new Map(readIndex(dir).map((e) => [entryKey(e), e]));
+  for (const e of entries) {
+    // A failed retry must not hide a good file written earlier for the same report.
+    const prev = by.get(entryKey(e));
+    if (e.status === 'failed' && prev?.status === 'ok') continue;
+    by.set(entryKey(e), e);
+  }
+  const reports = [...by.values()].sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : entryKey(a) > entryKey(b) ? 1 : 0));
+  writeAtomic(path.join(dir, INDEX_FILE), `${JSON.stringify({ reports }, null, 2)}\n`);
+}
+
+/**
+ * Writes every report of one period (each scope × language; one model per scope and language, rendered
+ * in each format) and updates the index. Never throws for a failed report: it is retried, then recorded.
+ */
+export async function runReportBatch(inputs: ReportInputs, cfg: ScheduleConfig, kind: ReportPeriodKind, period: string, hooks: ScheduleHooks = {}): Promise<BatchResult> {
+  const now = hooks.now ?? Date.now;
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const generatedAt = new Date(now()).toISOString();
+  const scopes = [...(cfg.provinces ?? inputs.catalog.provinces.map((p) => p.code).sort()), ...(cfg.nation === false ? [] : ['nation'])];
+  const formats = cfg.formats ?? ['xlsx'];
+  const langs = cfg.langs ?? ['zh'];
+  const retries = cfg.retries ?? 3;
+  const entries: IndexEntry[] = [];
+  for (const scope of scopes) {
+    for (const lang of langs) {
+      const t0 = performance.now();
+      let attempts = 0;
+      let lastError: unknown;
+      let written: Array<{ format: ReportFormat; file: string; body: Buffer }> | undefined;
+      for (let delay = cfg.retryDelayMs ?? 60_000; attempts <= retries; delay *= 2) {
+        attempts++;
+        try {
+          const model = await buildReport(inputs, { scope, period, lang, generatedAt, suppress: cfg.suppress ?? true });
+          const out: Array<{ format: ReportFormat; file: string; body: Buffer }> = [];
+          for (const format of formats) out.push({ format, file: path.join(kind, period, reportFileName(scope, period, lang, format)), body: await renderModel(model, format) });
+          for (const o of out) writeAtomic(path.join(cfg.dir, o.file), o.body);
+          written = out;
+          break;
+        } catch (err) {
+          lastError = err;
+          hooks.log?.('warn', `report ${scope} ${period} ${lang}: attempt ${attempts} failed: ${(err as Error).message}`);
+          if (attempts <= retries) await sleep(delay);
+        }
+      }
+      const ms = performance.now() - t0;
+      for (const format of formats) {
+        const w = written?.find((o) => o.format === format);
+        const file = path.join(kind, period, reportFileName(scope, period, lang, format));
+        const entry: IndexEntry = w
+          ? { kind, period, scope, lang, format, file, status: 'ok', generated_at: generatedAt, bytes: w.body.length, sha256: createHash('sha256').update(w.body).digest('hex'), attempts }
+          : { kind, period, scope, lang, format, file, status: 'failed', generated_at: generatedAt, attempts, error: String((lastError as Error)?.message ?? lastError) };
+        entries.push(entry);
+        hooks.onReport?.({ kind, period, scope, format, lang, result: w ? 'ok' : 'error', attempts, ms, ...(w ? { file } : { error: entry.error! }) });
+        if (!w) hooks.log?.('error', `report ${scope} ${period} ${lang} ${format} failed after ${attempts} attempts: ${entry.error}`);
+      }
+    }
+  }
+  updateIndex(cfg.dir, entries);
+  const result: BatchResult = { kind, period, ok: entries.filter((e) => e.status === 'ok').length, failed: entries.filter((e) => e.status === 'failed').length, entries };
+  hooks.onBatch?.(result);
+  hooks.log?.(result.failed ? 'warn' : 'info', `reports ${kind} ${period}: ${result.ok} written, ${result.failed} failed, in ${cfg.dir}`);
+  return result;
+}
+
+/** The period a job firing at `ms` reports on: the one that just closed. */
+export function closedPeriod(kind: ReportPeriodKind, ms: number, tz: string = DEFAULT_TZ): string {
+  return previousPeriod(kind, periodName(kind, ms, tz), tz);
+}
+
+export interface ReportScheduler {
+  tasks: ScheduledTask[];
+  /** Runs one batch now (admin re-run after late records). */
+  run(kind: ReportPeriodKind, period: string): Promise<BatchResult>;
+  stop(): Promise<void>;
+}
+
+/** Starts the cron jobs. Batches never overlap: a batch that is still running makes the next one wait. */
+export function scheduleReports(inputs: ReportInputs, cfg: ScheduleConfig, hooks: ScheduleHooks = {}): ReportScheduler {
+  const tz = cfg.tz ?? inputs.tz ?? DEFAULT_TZ;
+  const now = hooks.now ?? Date.now;
+  let queue: Promise<unknown> = Promise.resolve();
+  const run = (kind: ReportPeriodKind, period: string): Promise<BatchResult> => {
+    const next = queue.then(() => runReportBatch(inputs, cfg, kind, period, hooks));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const tasks: ScheduledTask[] = [];
+  const jobs: Array<[ReportPeriodKind, string | undefined]> = [
+    ['month', cfg.monthly ?? DEFAULT_SCHEDULE.monthly],
+    ['quarter', cfg.quarterly ?? DEFAULT_SCHEDULE.quarterly],
+    ['year', cfg.yearly ?? ''],
+  ];
+  for (const [kind, expr] of jobs) {
+    if (!expr) continue;
+    if (!cron.validate(expr)) throw new Error(`report schedule: ${kind} cron expression ${JSON.stringify(expr)} is not valid`);
+    tasks.push(cron.schedule(expr, async () => {
+      await run(kind, closedPeriod(kind, now(), tz));
+    }, { timezone: tz, name: `dims-report-${kind}`, noOverlap: true }));
+  }
+  return {
+    tasks,
+    run,
+    async stop() {
+      for (const t of tasks) await t.destroy();
+      await queue;
+    },
+  };
+}
