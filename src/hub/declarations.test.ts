@@ -51,12 +51,12 @@ test('CSV with an unknown column is refused whole, naming the header', async () 
   assert.match(r.body.error.message, /bogus/);
 });
 
-async function workbook(): Promise<Buffer> {
+async function workbook(): Promise<Uint8Array<ArrayBuffer>> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('填报');
   ws.addRow(['center', 'start', 'end', 'outage_min_unplanned', 'important_data_tb']);
   ws.addRow(['bj-01', new Date('2026-08-31T16:00:00Z'), new Date('2026-09-30T16:00:00Z'), 12, 40]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return new Uint8Array(await wb.xlsx.writeBuffer() as ArrayBuffer);
 }
 
 test('.xlsx as a raw body and as a multipart upload', async () => {
@@ -78,6 +78,6 @@ test('an agent declares for its own center only; unsupported types get 415', asy
   assert.equal(other.status, 403);
   const xml = await hub.call('POST', '/api/v1/declarations', { scope: 'admin', body: '<x/>', headers: { 'content-type': 'application/xml' } });
   assert.equal(xml.status, 415);
-  const notXlsx = await hub.call('POST', '/api/v1/declarations', { scope: 'admin', body: Buffer.from('PK garbage'), headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+  const notXlsx = await hub.call('POST', '/api/v1/declarations', { scope: 'admin', body: new TextEncoder().encode('PK garbage'), headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
   assert.equal(notXlsx.status, 400);
 });

@@ -1,0 +1,128 @@
+/**
+ * @module Benchmark `ingest`: center records per second through POST /api/v1/records (validation, permission,
+ * storage write into InfluxDB, dirty marks) vs. the floor measured in the same run: the same points
+ * written straight to InfluxDB's /write as pre-encoded line protocol, in the same batch sizes and
+ * concurrency. Goal: ≥ 0.8× floor.
+ */
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { benchTable, median, type BenchResult } from '../../shared/bench.ts';
+import { encodeRecords } from '../../storage/line-protocol.ts';
+import type { StoredRecord } from '../../storage/types.ts';
+import type { CenterRecord } from '../../engine/types.ts';
+import { parseConfig } from '../config.ts';
+import { startHub } from '../server.ts';
+import { createToken } from '../auth/tokens.ts';
+import { center, telemetry } from '../test-support.ts';
+import { startInfluxd } from '../../../tests/support/influxd.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { stringify } from 'yaml';
+
+export interface IngestBenchOptions {
+  log?: (s: string) => void;
+  centers?: number;
+  minutes?: number;
+  batch?: number;
+  concurrency?: number;
+  runs?: number;
+}
+
+/** Runs `jobs` with at most `n` in flight. */
+async function pool<T>(jobs: Array<() => Promise<T>>, n: number): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (i < jobs.length) await jobs[i++]!();
+  }));
+}
+
+export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResult> {
+  const log = o.log ?? (() => {});
+  const nCenters = o.centers ?? 200;
+  const minutes = o.minutes ?? 60;
+  const batch = o.batch ?? 1000;
+  const conc = o.concurrency ?? 4;
+  const runs = o.runs ?? 4;
+  const dir = mkdtempSync(path.join(tmpdir(), 'dims-bench-ingest-'));
+  const influx = await startInfluxd({ database: 'dims_bench' });
+  const centers = Array.from({ length: nCenters }, (_, i) => center(`c-${String(i).padStart(5, '0')}`, '52'));
+  const registry = path.join(dir, 'registry.yaml');
+  writeFileSync(registry, stringify({ centers }));
+  const hub = await startHub(parseConfig({
+    registry, listen: { port: 0 }, state_db: path.join(dir, 'state.db'), engine: { enabled: false },
+    limits: { requests_per_minute: 1_000_000 }, storage: { kind: 'influxdb', url: influx.url, database: 'dims_bench' },
+  }, 'bench-hub.yaml', dir), { log: () => {}, scheduler: false });
+  try {
+    const token = createToken(hub.ctx.state, 'federate:52').token;
+    const hubRate: number[] = [];
+    const floorRate: number[] = [];
+    const base = Date.parse('2026-10-01T00:00:00Z');
+    // Run 0 warms both paths up (JIT, InfluxDB shard creation) and is not counted.
+    for (let run = 0; run <= runs; run++) {
+      // Fresh timestamps per run so neither side is measured overwriting the previous run's points.
+      const t0 = base + run * 86_400_000;
+      const records: CenterRecord[] = [];
+      for (let m = 0; m < minutes; m++) for (const c of centers) records.push(telemetry(c.id, t0 + m * 60_000, 1 + (m % 5) / 10));
+      const batches: CenterRecord[][] = [];
+      for (let i = 0; i < records.length; i += batch) batches.push(records.slice(i, i + batch));
+      const bodies = batches.map((b) => JSON.stringify({ records: b }));
+
+      const viaHub = async () => {
+        const t = performance.now();
+        await pool(bodies.map((body) => async () => {
+          const res = await fetch(`${hub.url}/api/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+          if (res.status !== 200) throw new Error(`hub answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+          await res.arrayBuffer();
+        }), conc);
+        return records.length / ((performance.now() - t) / 1000);
+      };
+
+      // The floor: the same points, already encoded, posted to /write (another day so they are new points).
+      const lines = batches.map((b) => encodeRecords(b.map((r): StoredRecord => ({
+        center: r.center, startMs: Date.parse(r.start) + 40 * 86_400_000, endMs: Date.parse(r.end) + 40 * 86_400_000, source: 'telemetry', province: '52', metrics: r.metrics as Record<string, number>,
+      }))));
+      const direct = async () => {
+        const t = performance.now();
+        await pool(lines.map((body) => async () => {
+          const res = await fetch(`${influx.url}/write?db=dims_bench&rp=raw&precision=ms`, { method: 'POST', body });
+          if (res.status !== 204) throw new Error(`influxd answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        }), conc);
+        return records.length / ((performance.now() - t) / 1000);
+      };
+      // Alternate which side goes first, so InfluxDB's background work (WAL flushes, compactions) falls on both.
+      let hr: number;
+      let fr: number;
+      if (run % 2 === 0) {
+        hr = await viaHub();
+        fr = await direct();
+      } else {
+        fr = await direct();
+        hr = await viaHub();
+      }
+      if (run === 0) continue;
+      hubRate.push(hr);
+      floorRate.push(fr);
+      log(`ingest run ${run}/${runs}: hub ${Math.round(hr)} rec/s, floor ${Math.round(fr)} rec/s`);
+    }
+    const h = median(hubRate);
+    const f = median(floorRate);
+    const result: BenchResult = {
+      name: 'ingest',
+      description: `${nCenters} centers × ${minutes} one-minute records, batches of ${batch}, ${conc} concurrent requests, median of ${runs} runs, InfluxDB ${influx.url}`,
+      figures: [
+        { metric: 'records/s through POST /api/v1/records', value: h, unit: 'records/s', baseline: f, baselineLabel: 'line protocol to /write', ratio: h / f, goal: '≥ 0.8× floor', met: h / f >= 0.8 },
+      ],
+      notes: ['floor: the same points pre-encoded as line protocol, same batch size and concurrency, same run'],
+    };
+    return result;
+  } finally {
+    await hub.close();
+    await influx.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const r = await benchIngest({ log: (s) => console.error(s) });
+  console.log(benchTable([r]));
+}
