@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { compileSchema, formatProblem, type SchemaProblem } from '../../shared/json-schema.ts';
-import { CollectError } from '../../../collectors/types.ts';
+import { compileSchema, formatProblem, type SchemaProblem, type Validator } from '../../shared/json-schema.ts';
+import { CollectError, type CollectorPlugin } from '../../../collectors/types.ts';
 import schema from './config.schema.json' with { type: 'json' };
 import { durationMs } from './durations.ts';
 import { loadPlugins, type PluginMap } from './plugins.ts';
@@ -181,9 +181,8 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
       bad(`/targets/${i}/protocol`, why, t.protocol);
       return;
     }
-    const plugin = plugins[t.protocol]!;
-    const v = compileSchema(plugin.configSchema);
-    for (const p of v.problems(t.config)) out.push(fmt({ ...p, path: `/targets/${i}/config${p.path === '/' ? '' : p.path}` }));
+    const v = pluginValidator(plugins[t.protocol]!);
+    for (const p of v?.problems(t.config) ?? []) out.push(fmt({ ...p, path: `/targets/${i}/config${p.path === '/' ? '' : p.path}` }));
   });
   if (out.length > 0) throw new ConfigError(out);
   targets.forEach((t, i) => {
@@ -225,6 +224,25 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
     targets,
   };
   return { config, plugins };
+}
+
+const validators = new WeakMap<object, Validator<unknown> | null>();
+
+/**
+ * The plugin's schema compiled once. A schema that references sibling files cannot be compiled on its
+ * own; then the plugin's create(), which validates too (the plugin contract), is the only check.
+ */
+function pluginValidator(plugin: CollectorPlugin): Validator<unknown> | undefined {
+  let v = validators.get(plugin);
+  if (v === undefined) {
+    try {
+      v = compileSchema(plugin.configSchema);
+    } catch {
+      v = null;
+    }
+    validators.set(plugin, v);
+  }
+  return v ?? undefined;
 }
 
 function regex(src: string, path: string, bad: (path: string, message: string, value?: unknown) => void): RegExp {
