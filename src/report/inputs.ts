@@ -29,6 +29,26 @@ export interface ReportInputs {
   values(periodKind: PeriodKindName, period: string, hint?: ValuesHint): Promise<IndicatorValue[]>;
   /** Per-center reporting facts over [fromMs, toMs). */
   reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
+  /**
+   * Declarations (filings) that started before `toMs`, back to a year before `fromMs` (snapshots such as a
+   * certification stand until replaced). Without it the report does not check filings.
+   */
+  declarations?(fromMs: number, toMs: number): Promise<FiledDeclaration[]>;
+}
+
+/** One filing: which raw metrics it carried, for which interval. */
+export interface FiledDeclaration {
+  center: string;
+  startMs: number;
+  endMs: number;
+  metrics: string[];
+}
+
+/** How far back a standing filing (a snapshot) is looked for. */
+export const DECLARATION_LOOKBACK_MS = 367 * 86_400_000;
+
+function filed(records: Array<{ center: string; startMs: number; endMs: number; metrics: Record<string, unknown> }>): FiledDeclaration[] {
+  return records.map((r) => ({ center: r.center, startMs: r.startMs, endMs: r.endMs, metrics: Object.keys(r.metrics) }));
 }
 
 /** Reads the stored values the hub serves (and its dashboards show). */
@@ -46,6 +66,9 @@ export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registr
       return (await Promise.all(reads)).flat();
     },
     reportStats: (fromMs, toMs) => storage.reportStats(fromMs, toMs),
+    async declarations(fromMs, toMs) {
+      return filed(await storage.queryRecords({ fromMs: fromMs - DECLARATION_LOOKBACK_MS, toMs, source: 'declaration' }));
+    },
   };
 }
 
@@ -58,6 +81,7 @@ export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; r
   const source = ctx.source ?? memorySource(ctx.records);
   const cache = new Map<string, Promise<IndicatorValue[]>>();
   const telemetry = ctx.records.filter((r) => r.source === 'telemetry');
+  const declarations = ctx.records.filter((r) => r.source === 'declaration');
   return {
     catalog: ctx.catalog,
     registry: ctx.registry,
@@ -87,6 +111,9 @@ export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; r
         }
       }
       return [...by.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+    },
+    async declarations(fromMs, toMs) {
+      return filed(declarations.filter((r) => r.startMs < toMs && r.startMs >= fromMs - DECLARATION_LOOKBACK_MS));
     },
   };
 }

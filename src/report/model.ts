@@ -262,12 +262,13 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
   const code = isNation ? NATION : req.scope;
   const provinceHint = isNation ? {} : { provinces: [code] };
 
-  const [top, centerVals, prevVals, yearVals, stats] = await Promise.all([
+  const [top, centerVals, prevVals, yearVals, stats, filings] = await Promise.all([
     inputs.values(kind, req.period, { levels: ['nation', 'province'] }),
     inputs.values(kind, req.period, { levels: ['center'], ...provinceHint }),
     inputs.values(kind, prevName, { levels: [level], ...provinceHint }),
     inputs.values(kind, yearAgoName, { levels: [level], ...provinceHint }),
     inputs.reportStats(window.fromMs, window.toMs),
+    inputs.declarations ? inputs.declarations(window.fromMs, window.toMs) : Promise.resolve(undefined),
   ]);
   const cur = index(top.concat(centerVals.filter((v) => v.level === 'center')));
   const prev = index(prevVals);
@@ -369,7 +370,16 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
   const closed = generatedMs >= window.toMs;
   const grace = req.lateGraceMs ?? HOUR;
   const hours = (window.toMs - window.fromMs) / HOUR;
-  const declInds = indicators.filter((i) => i.levels.includes('center')).map((i) => ({ ind: i, metrics: i.raw_metrics.filter((m) => catalog.metricById.get(m)?.source === 'declaration') })).filter((x) => x.metrics.length > 0);
+  // What each center filed for the period: deltas must cover it; a snapshot filed earlier still stands.
+  const required = catalog.metrics.filter((m) => m.source === 'declaration');
+  const filedBy = new Map<string, Set<string>>();
+  for (const f of filings ?? []) {
+    if (f.startMs >= window.toMs) continue;
+    const set = filedBy.get(f.center) ?? new Set<string>();
+    const overlaps = f.endMs > window.fromMs;
+    for (const id of f.metrics) if (overlaps || catalog.metricById.get(id)?.kind === 'snapshot') set.add(id);
+    filedBy.set(f.center, set);
+  }
   const quality: CenterQuality[] = [];
   let expectedTotal = 0;
   let reportedTotal = 0;
@@ -397,9 +407,9 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
         downtime = h;
         if (h >= 0.01) issues.push('downtime');
       }
-      for (const { ind, metrics } of declInds) {
-        const v = cur.get(key('center', c.id, ind.id));
-        if (v && v.value === null && (v.reason === 'missing_inputs' || v.reason === 'no_data')) for (const m of metrics) missing.add(m);
+      if (filings) {
+        const got = filedBy.get(c.id);
+        for (const m of required) if (!got?.has(m.id)) missing.add(m.id);
       }
       if (missing.size > 0) issues.push('declaration_missing');
     }
