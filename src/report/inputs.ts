@@ -44,6 +44,8 @@ export interface FiledDeclaration {
   metrics: string[];
 }
 
+const TAIL_MS = 86_400_000;
+
 /** How far back a standing filing (a snapshot) is looked for. */
 export const DECLARATION_LOOKBACK_MS = 367 * 86_400_000;
 
@@ -65,7 +67,20 @@ export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registr
       );
       return (await Promise.all(reads)).flat();
     },
-    reportStats: (fromMs, toMs) => storage.reportStats(fromMs, toMs),
+    async reportStats(fromMs, toMs) {
+      // Storage counts filings too, and a month-long filing would hide an agent that went quiet, so the
+      // end of each center's telemetry is read from the records: the last day for most, the whole
+      // period only for the few centers with nothing in the last day.
+      const stats = await storage.reportStats(fromMs, toMs);
+      const lastEnd = new Map<string, number>();
+      const note = (rs: Array<{ center: string; endMs: number }>) => {
+        for (const r of rs) if (r.endMs > (lastEnd.get(r.center) ?? -Infinity)) lastEnd.set(r.center, r.endMs);
+      };
+      note(await storage.queryRecords({ fromMs: Math.max(fromMs, toMs - TAIL_MS), toMs, source: 'telemetry' }));
+      const quiet = stats.map((s) => s.center).filter((c) => !lastEnd.has(c));
+      if (quiet.length > 0) note(await storage.queryRecords({ fromMs, toMs, source: 'telemetry', centers: quiet }));
+      return stats.filter((s) => lastEnd.has(s.center)).map((s) => ({ ...s, lastEndMs: lastEnd.get(s.center)! }));
+    },
     async declarations(fromMs, toMs) {
       return filed(await storage.queryRecords({ fromMs: fromMs - DECLARATION_LOOKBACK_MS, toMs, source: 'declaration' }));
     },
