@@ -19,6 +19,7 @@ import * as admin from './routes/admin.ts';
 import * as metrics from './routes/metrics.ts';
 import * as health from './routes/health.ts';
 import * as openapi from './routes/openapi.ts';
+import * as reports from './routes/reports.ts';
 
 /** Middleware shared by the route areas. */
 export interface RouteKit {
@@ -54,7 +55,7 @@ export function createApp(deps: HubDeps | HubContext): Express {
     auth: [requireToken(ctx.state), perTokenRateLimit(ctx.config.limits.requests_per_minute)],
     json: express.json({ limit: ctx.config.limits.json_body_bytes, strict: true, type: ['application/json', 'application/*+json'] }),
   };
-  for (const area of [health, openapi, metrics, records, declarations, catalog, hierarchy, values, rankings, coverage, alerts, admin]) {
+  for (const area of [health, openapi, metrics, records, declarations, catalog, hierarchy, values, rankings, coverage, alerts, admin, reports]) {
     area.register(app, ctx, kit);
   }
 

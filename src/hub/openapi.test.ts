@@ -6,13 +6,22 @@ import { startTestHub } from './test-support.ts';
 import { openapiDocument } from './openapi.ts';
 
 /** Every (METHOD path) the express router will answer, with :params as {params}. */
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
 export function expressRoutes(app: Express): string[] {
-  const stack = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router.stack;
   const out: string[] = [];
-  for (const layer of stack) {
-    if (!layer.route) continue;
-    for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
-  }
+  // Routers mounted at the root (the report download) contribute their routes too.
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.handle?.stack) walk(layer.handle.stack);
+      if (!layer.route) continue;
+      for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return out.sort();
 }
 

@@ -94,6 +94,18 @@ export function openapiDocument(): Record<string, unknown> {
       '/api/v1/admin/recompute': {
         post: { summary: 'recompute one closed period (admin)', security: bearer, requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['kind', 'period'], properties: { kind: { enum: ['hour', 'day', 'month', 'quarter', 'year'] }, period: { type: 'string' } } } } } }, responses: { 200: json({ type: 'object' }), 400: err('bad kind or period'), 503: err('storage unavailable'), ...common } },
       },
+      '/api/v1/reports/{scope}/{period}.{format}': {
+        get: {
+          summary: 'monthly, quarterly or yearly report of a province (its token) or the nation (nation/admin) as xlsx, csv or json', security: bearer,
+          parameters: [
+            { name: 'scope', in: 'path', required: true, schema: { type: 'string' }, description: 'province code or nation' },
+            { name: 'period', in: 'path', required: true, schema: { type: 'string' }, description: '2026-10, 2026-Q3 or 2026' },
+            { name: 'format', in: 'path', required: true, schema: { enum: ['xlsx', 'csv', 'json'] } },
+            q('lang', 'zh | en'), q('suppress', 'true: small-cell suppression of the national report'),
+          ],
+          responses: { 200: { description: 'the report file' }, 400: err('bad scope, period or format'), ...common },
+        },
+      },
       '/api/v1/admin/status': { get: { summary: 'engine checkpoints, dirty periods, outbox (admin)', security: bearer, responses: { 200: json({ type: 'object' }), ...common } } },
     },
   };
