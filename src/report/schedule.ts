@@ -39,7 +39,8 @@ export interface ScheduleConfig {
   retryDelayMs?: number;
 }
 
-export const DEFAULT_SCHEDULE = { monthly: '30 3 1 * *', quarterly: '0 4 1 1,4,7,10 *', yearly: '30 4 1 1 *' } as const;
+/** Monthly at 03:30 on the 1st, quarterly at 04:00 on the 1st of Jan, Apr, Jul, Oct; yearly is off unless configured. */
+export const DEFAULT_SCHEDULE = { monthly: '30 3 1 * *', quarterly: '0 4 1 1,4,7,10 *' } as const;
 
 export interface ReportEvent {
   kind: ReportPeriodKind;
@@ -200,14 +201,14 @@ export function scheduleReports(inputs: ReportInputs, cfg: ScheduleConfig, hooks
     return next;
   };
   const tasks: ScheduledTask[] = [];
-  const jobs: Array<[ReportPeriodKind, string | undefined]> = [
-    ['month', cfg.monthly ?? DEFAULT_SCHEDULE.monthly],
-    ['quarter', cfg.quarterly ?? DEFAULT_SCHEDULE.quarterly],
-    ['year', cfg.yearly ?? ''],
+  const jobs: Array<[ReportPeriodKind, string, string | undefined]> = [
+    ['month', 'monthly', cfg.monthly ?? DEFAULT_SCHEDULE.monthly],
+    ['quarter', 'quarterly', cfg.quarterly ?? DEFAULT_SCHEDULE.quarterly],
+    ['year', 'yearly', cfg.yearly ?? ''],
   ];
-  for (const [kind, expr] of jobs) {
+  for (const [kind, field, expr] of jobs) {
     if (!expr) continue;
-    if (!cron.validate(expr)) throw new Error(`report schedule: ${kind} cron expression ${JSON.stringify(expr)} is not valid`);
+    if (!cron.validate(expr)) throw new Error(`report schedule: ${field} cron expression ${JSON.stringify(expr)} is not valid (five fields: minute hour day month weekday)`);
     tasks.push(cron.schedule(expr, async () => {
       await run(kind, closedPeriod(kind, now(), tz));
     }, { timezone: tz, name: `dims-report-${kind}`, noOverlap: true }));
