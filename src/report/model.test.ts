@@ -202,3 +202,13 @@ test('the same request gives the same model; English labels with --lang en', asy
   assert.equal(row(en, 'pue').name, fleet.catalog.indicatorById.get('pue')!.name.en);
   assert.equal(en.period.previous, '2025');
 });
+
+test('a snapshot filed in an earlier month still stands; deltas must be filed for the period', async () => {
+  const f = knownFleet();
+  const sept = { center: 'g3', startMs: Date.parse('2026-09-01T00:00:00+08:00'), endMs: Date.parse('2026-10-01T00:00:00+08:00'), source: 'declaration' as const, metrics: { mlps_l3_valid: 1, important_data_tb: 5, security_incidents: 0 } };
+  const m = await buildReport(engineInputs({ ...f, records: [...f.records, sept] }), { scope: '44', period: '2026-10', generatedAt: AT });
+  const g3 = m.quality.centers.find((c) => c.center === 'g3')!;
+  assert.ok(!g3.declarations_missing.includes('mlps_l3_valid'), 'a certification stands until replaced');
+  assert.ok(!g3.declarations_missing.includes('important_data_tb'));
+  assert.ok(g3.declarations_missing.includes('security_incidents'), 'September incidents say nothing about October');
+});
