@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { defaultCatalog } from '../src/catalog/load.ts';
 import { buildDashboards, writeGrafanaTree } from './build.ts';
 import { checkDashboard, checkDashboards, collectQueries, referencedVariables } from './check.ts';
@@ -34,7 +34,7 @@ test('the nation dashboard shows all 60 indicators in four dimension rows, with 
   const nation = buildDashboards(catalog).find((d) => d.uid === UIDS.nation) as Dashboard;
   const rows = (nation.panels ?? []).filter((p) => p.type === 'row').map((p) => p.title);
   assert.deepEqual(rows.slice(0, 4).map((t) => t?.slice(0, 1)), ['A', 'B', 'C', 'D']);
-  const stats = (nation.panels ?? []).filter((p) => p.type === 'stat');
+  const stats = (nation.panels ?? []).filter((p) => p.type === 'stat') as Panel[];
   assert.equal(stats.length, 60);
   for (const ind of catalog.indicators) {
     const panel = stats.find((p) => p.title?.startsWith(`${ind.code} `));
@@ -50,8 +50,8 @@ test('the nation dashboard shows all 60 indicators in four dimension rows, with 
 
 test('the map carries every registry province with its coordinates', () => {
   const nation = buildDashboards(catalog, 'en').find((d) => d.uid === UIDS.nation) as Dashboard;
-  const map = (nation.panels ?? []).find((p) => p.type === 'geomap');
-  const csv = (map?.targets ?? []).map((t) => (t as { csvContent?: string }).csvContent).find(Boolean) ?? '';
+  const map = (nation.panels ?? []).find((p) => p.type === 'geomap') as Panel | undefined;
+  const csv = (map?.targets ?? []).map((t: object) => (t as { csvContent?: string }).csvContent).find(Boolean) ?? '';
   const lines = csv.split('\n');
   assert.equal(lines.length, catalog.provinces.length + 1);
   assert.ok(lines.includes('"44",Guangdong,23.129,113.264'), csv.slice(0, 200));

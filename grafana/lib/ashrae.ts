@@ -4,3 +4,5 @@
  */
 export const ASHRAE_INLET_MIN_C = 18;
 export const ASHRAE_INLET_MAX_C = 27;
+/** Class A1 allowable maximum: above it servers run outside their rated envelope. */
+export const ASHRAE_A1_ALLOWABLE_MAX_C = 32;
