@@ -3,6 +3,9 @@
  * storage write into InfluxDB, dirty marks) vs. the floor measured in the same run: the same points
  * written straight to InfluxDB's /write as pre-encoded line protocol, in the same batch sizes and
  * concurrency. Goal: ≥ 0.8× floor.
+ *
+ * The hub runs as its own process (`dims hub --config …`), as deployed, so its CPU is not shared
+ * with this process's load generator.
  */
 import path from 'node:path';
 import { rmSync } from 'node:fs';
@@ -10,11 +13,12 @@ import { benchTable, median, type BenchResult } from '../../shared/bench.ts';
 import { encodeRecords } from '../../storage/line-protocol.ts';
 import type { StoredRecord } from '../../storage/types.ts';
 import type { CenterRecord } from '../../engine/types.ts';
-import { parseConfig } from '../config.ts';
-import { startHub } from '../server.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { StateDb } from '../state-db.ts';
 import { createToken } from '../auth/tokens.ts';
 import { center, telemetry } from '../test-support.ts';
-import { startInfluxd } from '../../../tests/support/influxd.ts';
+import { startInfluxd, freePort } from '../../../tests/support/influxd.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { stringify } from 'yaml';
@@ -38,7 +42,7 @@ async function pool<T>(jobs: Array<() => Promise<T>>, n: number): Promise<void> 
 
 export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResult> {
   const log = o.log ?? (() => {});
-  const nCenters = o.centers ?? 200;
+  const nCenters = o.centers ?? 500;
   const minutes = o.minutes ?? 60;
   const batch = o.batch ?? 1000;
   const conc = o.concurrency ?? 4;
@@ -48,12 +52,29 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
   const centers = Array.from({ length: nCenters }, (_, i) => center(`c-${String(i).padStart(5, '0')}`, '52'));
   const registry = path.join(dir, 'registry.yaml');
   writeFileSync(registry, stringify({ centers }));
-  const hub = await startHub(parseConfig({
-    registry, listen: { port: 0 }, state_db: path.join(dir, 'state.db'), engine: { enabled: false },
+  const port = await freePort();
+  const stateDb = path.join(dir, 'state.db');
+  const configFile = path.join(dir, 'hub.yaml');
+  writeFileSync(configFile, stringify({
+    registry, listen: { host: '127.0.0.1', port }, state_db: stateDb, engine: { enabled: false },
     limits: { requests_per_minute: 1_000_000 }, storage: { kind: 'influxdb', url: influx.url, database: 'dims_bench' },
-  }, 'bench-hub.yaml', dir), { log: () => {}, scheduler: false });
+  }));
+  const state = new StateDb(stateDb);
+  const token = createToken(state, 'federate:52').token;
+  state.close();
+  const main = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [main, 'hub', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const hub = { url: `http://127.0.0.1:${port}` };
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`the hub exited (${child.exitCode}): ${stderr}`);
+    const ok = await fetch(`${hub.url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (i > 300) throw new Error(`the hub did not become ready: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   try {
-    const token = createToken(hub.ctx.state, 'federate:52').token;
     const hubRate: number[] = [];
     const floorRate: number[] = [];
     const base = Date.parse('2026-10-01T00:00:00Z');
@@ -116,7 +137,8 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
     };
     return result;
   } finally {
-    await hub.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     await influx.dispose();
     rmSync(dir, { recursive: true, force: true });
   }

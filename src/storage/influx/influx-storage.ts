@@ -2,14 +2,15 @@
  * @module Storage adapter on InfluxDB 1.x through node-influx (`influx`): the production store.
  *
  * - open() creates the database and the retention policies `raw` (DEFAULT), `recent`, `long_term`.
- * - Writes go through writePoints with precision ms, at most 5,000 points per request (InfluxData's
+ * - Writes post line protocol (precision ms) to /write, at most 5,000 points per request (InfluxData's
  *   recommended batch size). A batch larger than that is several requests; if one fails the call
  *   throws, and because identity maps onto tags + time a retry of the whole batch stores each item once.
  * - Every query that carries caller input binds it as a parameter (`params`); only fixed names
  *   (measurements, retention policies, tag keys) are written into the InfluxQL text.
  * - Transient failures (connection refused/reset, timeout, HTTP 5xx) surface as StorageUnavailableError.
  */
-import { InfluxDB, type IPoint } from 'influx';
+import { InfluxDB } from 'influx';
+import { encodePoint } from '../line-protocol.ts';
 import type {
   CenterReportStats,
   RecordQuery,
@@ -75,7 +76,7 @@ const UNAVAILABLE_CODES = new Set([
  * Maps node-influx failures: its ServiceNotAvailableError (5xx, timeouts) and socket errors mean
  * "try again"; a RequestError (4xx: bad query, field type conflict, auth) is a real error.
  */
-function mapError(err: unknown, what: string): Error {
+function mapError(err: unknown, what: string, status?: number): Error {
   const e = err as { name?: string; code?: string; message?: string; res?: { statusCode?: number } };
   const message = e?.message ?? String(err);
   // node-influx does not export its error classes and leaves their `name` as 'Error'.
@@ -90,7 +91,7 @@ function mapError(err: unknown, what: string): Error {
   if (/beyond retention policy/.test(message)) {
     return new StorageInputError(`influxdb ${what}: some points are older than the retention policy and were dropped: ${message}`);
   }
-  if (kind === 'RequestError') return new Error(`influxdb ${what}: ${message}`);
+  if (kind === 'RequestError' || status !== undefined) return new Error(`influxdb ${what}: ${status !== undefined ? `HTTP ${status} ` : ''}${message}`);
   return err instanceof Error ? err : new Error(message);
 }
 
@@ -130,6 +131,9 @@ export class InfluxStorage implements Storage {
   readonly retention: Required<RetentionConfig>;
   private readonly client: InfluxDB;
   private readonly batchSize: number;
+  private readonly writeUrl: string;
+  private readonly writeHeaders: Record<string, string>;
+  private readonly timeoutMs: number;
 
   constructor(options: InfluxStorageOptions) {
     if (!DB_NAME_RE.test(options.database)) {
@@ -149,6 +153,12 @@ export class InfluxStorage implements Storage {
       protocol,
     };
     if (url.pathname && url.pathname !== '/') host.path = url.pathname.replace(/\/$/, '');
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.writeUrl = `${url.origin}${host.path ?? ''}/write?db=${encodeURIComponent(options.database)}&precision=ms&rp=`;
+    this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
+    if (options.username !== undefined) {
+      this.writeHeaders.authorization = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
+    }
     this.client = new InfluxDB({
       hosts: [host],
       database: options.database,
@@ -193,13 +203,24 @@ export class InfluxStorage implements Storage {
     return hosts.length > 0 && hosts.every((h) => h.online);
   }
 
+  /**
+   * Writes points as line protocol straight to /write (the encoder of line-protocol.ts, the same bytes
+   * node-influx would send): ingest throughput is bounded by encoding, and this path encodes once.
+   */
   private async write(points: InfluxPoint[], retentionPolicy: string, what: string): Promise<void> {
     for (const part of chunk(points, this.batchSize)) {
+      const body = part.map(encodePoint).join('\n');
+      let res: Response;
       try {
-        await this.client.writePoints(part as IPoint[], { precision: 'ms', retentionPolicy });
+        res = await fetch(this.writeUrl + retentionPolicy, { method: 'POST', headers: this.writeHeaders, body, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (err) {
-        throw mapError(err, what);
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new StorageUnavailableError(`influxdb unavailable during ${what}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
       }
+      if (res.status === 204) continue;
+      const text = (await res.text()).slice(0, 500);
+      if (res.status >= 500) throw new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`);
+      throw mapError(new Error(text), what, res.status);
     }
   }
 

@@ -55,7 +55,7 @@ function tagsOf(entries: [string, string][]): Record<string, string> {
 
 export function recordToPoint(r: StoredRecord): InfluxPoint {
   const fields: Record<string, number | string> = {};
-  const metricIds = Object.keys(r.metrics).sort();
+  const metricIds = Object.keys(r.metrics);
   for (const id of metricIds) fields[id] = r.metrics[id]!;
   fields.end_ms = r.endMs;
   fields.metric_ids = metricIds.join(',');
