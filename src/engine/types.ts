@@ -23,7 +23,7 @@ export interface CenterRecord {
   metrics: Record<string, number | boolean>;
   histograms?: Record<string, Histogram>;
   /** Collection quality: targets expected and the ids of those that gave no reading this interval. */
-  quality?: { targets_expected?: number; targets_missing?: string[]; estimated?: string[] };
+  quality?: { targets_expected?: number; targets_missing?: string[]; metrics_missing?: string[]; estimated?: string[] };
   /** Optional explicit idempotency key; defaults to `${center}/${start}`. */
   key?: string;
 }

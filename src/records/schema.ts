@@ -56,8 +56,9 @@ export function centerRecordSchema(catalog: Catalog): object {
         additionalProperties: false,
         properties: {
           targets_expected: { type: 'integer', minimum: 0 },
-          targets_missing: { type: 'array', items: { type: 'string' } },
-          estimated: { type: 'array', items: { type: 'string' } },
+          targets_missing: { type: 'array', items: { type: 'string' }, description: 'Targets that gave no usable reading this interval.' },
+          metrics_missing: { type: 'array', items: { type: 'string' }, description: 'Metrics left out because a contributing target had no reading (never filled with an invented number).' },
+          estimated: { type: 'array', items: { type: 'string' }, description: 'Metrics derived rather than metered (e.g. energy integrated from power).' },
         },
       },
     },
