@@ -53,6 +53,28 @@ function filed(records: Array<{ center: string; startMs: number; endMs: number; 
   return records.map((r) => ({ center: r.center, startMs: r.startMs, endMs: r.endMs, metrics: Object.keys(r.metrics) }));
 }
 
+interface Grouped {
+  nation: IndicatorValue[];
+  province: Map<string, IndicatorValue[]>;
+  center: Map<string, IndicatorValue[]>;
+}
+
+function group(values: IndicatorValue[], registry: RegistryIndex): Grouped {
+  const g: Grouped = { nation: [], province: new Map(), center: new Map() };
+  for (const v of values) {
+    if (v.level === 'nation') {
+      g.nation.push(v);
+      continue;
+    }
+    const p = v.level === 'province' ? v.code : (registry.byId.get(v.code)?.province ?? '');
+    const by = v.level === 'province' ? g.province : g.center;
+    const list = by.get(p);
+    if (list) list.push(v);
+    else by.set(p, [v]);
+  }
+  return g;
+}
+
 /** Reads the stored values the hub serves (and its dashboards show). */
 export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registry: RegistryIndex; tz?: string }): ReportInputs {
   return {
@@ -94,23 +116,37 @@ export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registr
 export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; records: ParsedRecord[]; tz?: string; source?: RecordSource }): ReportInputs {
   const tz = ctx.tz ?? DEFAULT_TZ;
   const source = ctx.source ?? memorySource(ctx.records);
-  const cache = new Map<string, Promise<IndicatorValue[]>>();
+  // Each period is evaluated once and grouped by level and province, so a provincial report reads its
+  // own few thousand values rather than the whole nation's.
+  const cache = new Map<string, Promise<Grouped>>();
   const telemetry = ctx.records.filter((r) => r.source === 'telemetry');
   const declarations = ctx.records.filter((r) => r.source === 'declaration');
+  const grouped = (periodKind: PeriodKindName, period: string): Promise<Grouped> => {
+    const key = `${periodKind}/${period}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      const window = periodWindow(periodKind, period, tz);
+      hit = evaluate({ catalog: ctx.catalog, registry: ctx.registry, window, source, tz }).then((all) => group(all, ctx.registry));
+      cache.set(key, hit);
+      hit.catch(() => cache.delete(key));
+    }
+    return hit;
+  };
   return {
     catalog: ctx.catalog,
     registry: ctx.registry,
     tz,
-    values(periodKind, period) {
-      const key = `${periodKind}/${period}`;
-      let hit = cache.get(key);
-      if (!hit) {
-        const window = periodWindow(periodKind, period, tz);
-        hit = evaluate({ catalog: ctx.catalog, registry: ctx.registry, window, source, tz });
-        cache.set(key, hit);
-        hit.catch(() => cache.delete(key));
+    async values(periodKind, period, hint) {
+      const g = await grouped(periodKind, period);
+      const out: IndicatorValue[] = [];
+      for (const level of hint?.levels ?? (['nation', 'province', 'center'] as Level[])) {
+        if (level === 'nation') out.push(...g.nation);
+        else {
+          const by = level === 'province' ? g.province : g.center;
+          for (const p of hint?.provinces ?? by.keys()) out.push(...(by.get(p) ?? []));
+        }
       }
-      return hit;
+      return out;
     },
     async reportStats(fromMs, toMs) {
       // Telemetry only: a month-long filing would otherwise hide that a center's agent went quiet.
