@@ -14,7 +14,8 @@ const HELP = `Usage: dims catalog <check|list|docs> [options]
   list [--format json|table]
                         print the catalog (json: an array of every indicator)
   docs [--write|--check]
-                        generate the indicator reference (zh and en) and the center-record schema;
+                        generate the indicator reference (zh and en), the center-record schema and the
+                        README's configuration reference;
                         --check fails when the committed files differ from the catalog
 
 Options:
@@ -64,15 +65,18 @@ export async function run(argv: string[]): Promise<number> {
     case 'docs': {
       const { renderDocs, docsDrift, writeDocs } = await import('../../catalog/docs.ts');
       const { writeRecordSchema, recordSchemaCurrent, RECORD_SCHEMA_FILE } = await import('../../records/publish.ts');
+      const { writeConfigReference, configReferenceCurrent } = await import('../../docs/config-reference.ts');
       const c = load(dir);
       if (values.check) {
         const drift = docsDrift(c);
         if (!recordSchemaCurrent(c)) drift.push(RECORD_SCHEMA_FILE);
+        if (!configReferenceCurrent()) drift.push('README.md (configuration reference)');
         if (drift.length > 0) throw new CliError(`indicator docs are out of date (run npm run gen:docs): ${drift.join(', ')}`);
         console.log('indicator docs: up to date');
       } else if (values.write) {
         for (const f of writeDocs(c)) console.log(`wrote ${f}`);
         console.log(`wrote ${writeRecordSchema(c)}`);
+        console.log(`wrote ${writeConfigReference()}`);
       } else {
         process.stdout.write(renderDocs(c).get('en') ?? '');
       }
