@@ -35,6 +35,7 @@ function applyLang(l: Lang): void {
 
 function signInPage(message?: string): void {
   state = undefined;
+  generation++;
   const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-label': t('token'), placeholder: 'dims_…' });
   const form = h('form', { class: 'login card', onsubmit: (e: Event) => {
     e.preventDefault();
@@ -148,14 +149,9 @@ async function route(): Promise<void> {
         return;
       }
       nodes = await renderNation(s, rerender);
-    } else if (page === 'province') {
-      if (s.province !== undefined && arg !== s.province) throw new ApiError(403, 'DIMS_ERR_PROVINCE_FORBIDDEN', t('forbidden'));
-      nodes = await renderProvince(s, arg);
-    } else if (page === 'center') {
-      const c = s.centerById.get(arg);
-      if (!c && s.province !== undefined) throw new ApiError(403, 'DIMS_ERR_PROVINCE_FORBIDDEN', t('forbidden'));
-      nodes = await renderCenter(s, arg);
-    } else if (page === 'alerts') nodes = await renderAlerts(s, alertFilter, rerender);
+    } else if (page === 'province') nodes = await renderProvince(s, arg);
+    // Another province's pages are not hidden here: the hub refuses them (403) and the page says so.
+    else if (page === 'center') nodes = await renderCenter(s, arg); else if (page === 'alerts') nodes = await renderAlerts(s, alertFilter, rerender);
     else if (page === 'collectors') nodes = await renderCollectors(s, onlyLate, rerender);
     else if (page === 'reports') nodes = renderReports(s);
     else nodes = [h('p', { class: 'error' }, `${t('notFound')}: ${hash}`)];
@@ -166,7 +162,8 @@ async function route(): Promise<void> {
     const forbidden = err instanceof ApiError && err.status === 403;
     mount(view, h('div', { class: `card error${forbidden ? ' forbidden' : ''}`, role: 'alert' },
       h('h2', {}, forbidden ? t('forbidden') : t('error')),
-      h('p', {}, err instanceof ApiError ? `${err.code}: ${err.message}` : String(err))));
+      h('p', {}, err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)),
+      s.province ? h('p', {}, h('a', { href: `#/province/${s.province}` }, `${t('backTo')} ${provinceName(s, s.province)}`)) : null));
   }
   view.removeAttribute('aria-busy');
 }

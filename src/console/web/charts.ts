@@ -128,7 +128,8 @@ export function tileMap(o: TileMapOptions): SVGElement {
     const g = s('g', { class: `tile${o.selected === tile.code ? ' selected' : ''}`, 'data-code': tile.code },
       s('title', {}, hover),
       s('rect', { x, y, width: size, height: size, rx: 6, fill }),
-      s('text', { x: x + size / 2, y: y + 30, 'text-anchor': 'middle', class: `tile-name${dark ? ' on-dark' : ''}` }, name),
+      // Long English names (Heilongjiang, Inner Mongolia) get a smaller font to stay inside the tile.
+      s('text', { x: x + size / 2, y: y + 30, 'text-anchor': 'middle', class: `tile-name${dark ? ' on-dark' : ''}`, 'font-size': Math.min(13, Math.floor(125 / Math.max(1, name.length))) }, name),
       s('text', { x: x + size / 2, y: y + 52, 'text-anchor': 'middle', class: `tile-value${dark ? ' on-dark' : ''}` }, shown),
     );
     const href = o.href(tile.code);

@@ -8,7 +8,11 @@ import { breadcrumb, indicatorSections, stat, trendCharts } from './common.ts';
 
 export async function renderCenter(state: AppState, id: string): Promise<Node[]> {
   const c = state.centerById.get(id);
-  if (!c) return [h('p', { class: 'error' }, `${t('notFound')}: ${id}`)];
+  if (!c) {
+    // Not in this token's hierarchy: ask the hub, whose answer (403 for another province, 404 unknown) the page shows.
+    await get<ValuesAnswer>('/api/v1/values', { level: 'center', code: id, kind: state.kind, period: state.period, indicators: 'pue' });
+    return [h('p', { class: 'error' }, `${t('notFound')}: ${id}`)];
+  }
   const [values, coverage, trends] = await Promise.all([
     get<ValuesAnswer>('/api/v1/values', { level: 'center', code: id, kind: state.kind, period: state.period }),
     get<CoverageAnswer>('/api/v1/coverage', { province: c.province }),

@@ -19,7 +19,7 @@ export async function renderCollectors(state: AppState, onlyLate: { value: boole
       stat(t('expected'), String(sum?.expected ?? 0)),
       stat(t('healthy'), String((sum?.expected ?? 0) - (sum?.late ?? 0)), { class: 'stat met', 'data-stat': 'healthy' }),
       stat(t('late'), String(sum?.late ?? 0), { class: `stat ${sum?.late ? 'missed' : 'met'}`, 'data-stat': 'late' })));
-  const provinces = section(t('provinces'), table([t('province'), t('expected'), t('late'), t('ratio')],
+  const provinces = section(t('provinces'), table([t('province'), t('expected'), t('late'), t('onTime')],
     coverage.provinces.map((p) => [link(`#/province/${p.code}`, provinceName(state, p.code)), String(p.expected), String(p.late), percent(p.expected ? (p.expected - p.late) / p.expected : null)])));
   const list = coverage.centers.filter((c) => c.expected && (!onlyLate.value || c.late))
     .sort((a, b) => Number(b.late) - Number(a.late) || (a.last_end ?? '').localeCompare(b.last_end ?? '') || a.center.localeCompare(b.center));
