@@ -2,7 +2,7 @@
  * @module Whether a value meets its indicator's official target, and how values rank by direction.
  * Reports, the console and the demo summary all use these, so "met" means the same everywhere.
  */
-import type { Indicator, Target } from './types.ts';
+import type { Indicator, Level, Target } from './types.ts';
 
 /** The target reports compare against: the one marked official, else the first numeric one. */
 export function officialTarget(ind: Indicator): Target | undefined {
@@ -34,9 +34,9 @@ export function targetText(ind: Indicator): string {
  * Ranks codes by value in the indicator's direction (rank 1 is best). Ties share the best rank
  * (1, 2, 2, 4); nulls are unranked. Monitor-only indicators rank highest first.
  */
-export function rankValues(ind: Indicator, values: Array<{ code: string; value: number | null }>): Map<string, number | null> {
+export function rankValues(ind: Pick<Indicator, 'direction'>, values: Array<{ code: string; value: number | null }>): Map<string, number | null> {
   const sign = ind.direction === 'lower' ? 1 : -1;
-  const ranked = values.filter((v) => v.value !== null).sort((a, b) => sign * ((a.value as number) - (b.value as number)));
+  const ranked = values.filter((v) => v.value !== null && Number.isFinite(v.value)).sort((a, b) => sign * ((a.value as number) - (b.value as number)));
   const out = new Map<string, number | null>();
   let prev: number | null = null;
   let prevRank = 0;
@@ -46,6 +46,27 @@ export function rankValues(ind: Indicator, values: Array<{ code: string; value: 
     prev = v.value;
     prevRank = rank;
   });
-  for (const v of values) if (v.value === null) out.set(v.code, null);
+  for (const v of values) if (v.value === null || !Number.isFinite(v.value)) out.set(v.code, null);
   return out;
+}
+
+/** Totals (sums and counts) whose targets name one level do not apply at another: 300 EFLOPS is a national total. */
+const ADDITIVE = new Set(['sum', 'count', 'count_if']);
+
+/**
+ * The official target as it applies at `level`: a target scoped to another level still holds for
+ * ratios, shares and percentiles (a province's PUE is held to the national ≤ 1.5), and "none at
+ * all" (== 0) holds everywhere; a total's target holds only at its own level.
+ */
+export function applicableTarget(ind: Indicator, level: Level): Target | undefined {
+  const t = officialTarget(ind);
+  if (!t || t.op === undefined || t.value === undefined) return undefined;
+  if (!t.scope || t.scope === level) return t;
+  if (t.value === 0 && (t.op === '==' || t.op === '<=')) return t;
+  return ADDITIVE.has(ind.computation.method) ? undefined : t;
+}
+
+/** Target status of a value at a level (what the API, the console and reports all show). */
+export function statusAt(ind: Indicator, level: Level, value: number | null): TargetStatus {
+  return applicableTarget(ind, level) ? targetStatus(ind, value) : 'no_target';
 }

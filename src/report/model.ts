@@ -12,7 +12,9 @@ import type { IndicatorValue } from '../engine/types.ts';
 import type { CenterReportStats } from '../storage/types.ts';
 import type { ReportInputs } from './inputs.ts';
 import { describeComputation } from '../catalog/docs.ts';
-import { officialTarget, rankValues, targetStatus, targetText } from '../catalog/targets.ts';
+import { applicableTarget, officialTarget, rankValues, statusAt as statusAtLevel, targetText } from '../catalog/targets.ts';
+
+export { applicableTarget };
 import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod, zonedParts, type PeriodKindName } from '../engine/periods.ts';
 import { MIN_CENTERS, mustSuppress } from './suppression.ts';
 import { DIMENSIONS, DIRECTIONS, LEVELS, SCOPES, SOURCES_OF_DATA, word } from './text.ts';
@@ -179,30 +181,13 @@ const HOUR = 3_600_000;
 const YEAR_STEPS: Record<ReportPeriodKind, number> = { month: 12, quarter: 4, year: 1 };
 
 /** Additive indicators: their national totals are no yardstick for a province or a center. */
-const ADDITIVE = new Set(['sum', 'count', 'count_if']);
-
-/**
- * The official target that applies at `level`, if any. A target scoped to another level still applies
- * when the indicator is a ratio, share or percentile (a PUE bound holds for any aggregate), but not when it
- * is a total or a count (300 EFLOPS for the nation says nothing about one province).
- */
-export function applicableTarget(ind: Indicator, level: Level): Target | undefined {
-  const t = officialTarget(ind);
-  if (!t || t.op === undefined || t.value === undefined) return undefined;
-  if (!t.scope || t.scope === level) return t;
-  // "None at all" holds at every level: no province may have a center above PUE 1.5 if the nation may not.
-  if (t.value === 0 && (t.op === '==' || t.op === '<=')) return t;
-  return ADDITIVE.has(ind.computation.method) ? undefined : t;
-}
-
 function targetInfo(ind: Indicator, level: Level): TargetInfo | null {
   const t = applicableTarget(ind, level);
   return t ? { op: t.op!, value: t.value!, text: targetText(ind), source: t.source, scope: t.scope ?? null } : null;
 }
 
 function statusAt(ind: Indicator, level: Level, value: number | null): TargetState {
-  if (!applicableTarget(ind, level)) return 'no_target';
-  return targetStatus(ind, value);
+  return statusAtLevel(ind, level, value);
 }
 
 function compare(value: number | null, period: string, other: IndicatorValue | undefined): Comparison {

@@ -13,6 +13,7 @@ import { canRead, canReadProvince, readProvince } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
 import { bad, indicatorParam, kindParam, periodParam, provinceParam, str } from './params.ts';
 import { readValues } from './values.ts';
+import { rankValues } from '../../catalog/targets.ts';
 
 export interface Ranked {
   code: string;
@@ -20,22 +21,11 @@ export interface Ranked {
   rank: number | null;
 }
 
-/** Ranks entries by direction; ties (equal to 12 significant digits) share the better rank. */
+/** Ranks entries by direction with the catalog's rule (the one reports use); ties share the better rank, nulls last. */
 export function rank(entries: Array<{ code: string; value: number | null }>, direction: Direction): Ranked[] {
-  const sign = direction === 'lower' ? 1 : -1;
-  const withValue = entries.filter((e) => e.value !== null && Number.isFinite(e.value)).sort((a, b) => sign * (a.value! - b.value!) || a.code.localeCompare(b.code));
-  const out: Ranked[] = [];
-  let prev: string | undefined;
-  let prevRank = 0;
-  withValue.forEach((e, i) => {
-    const key = e.value!.toPrecision(12);
-    const r = key === prev ? prevRank : i + 1;
-    prev = key;
-    prevRank = r;
-    out.push({ code: e.code, value: e.value, rank: r });
-  });
-  for (const e of entries.filter((x) => x.value === null || !Number.isFinite(x.value)).sort((a, b) => a.code.localeCompare(b.code))) out.push({ code: e.code, value: null, rank: null });
-  return out;
+  const ranks = rankValues({ direction }, entries);
+  const out: Ranked[] = entries.map((e) => ({ code: e.code, value: ranks.get(e.code) === null ? null : e.value, rank: ranks.get(e.code) ?? null }));
+  return out.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
 }
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {

@@ -12,6 +12,7 @@ import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readProvince, readsAll, type Scope } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
 import { bad, indicatorParam, kindParam, levelParam, periodParam, provinceParam, str, timeParam } from './params.ts';
+import { applicableTarget, statusAt, targetText } from '../../catalog/targets.ts';
 
 const DEFAULT_SPAN_MS: Record<PeriodKind, number> = {
   realtime: 6 * 3_600_000, hour: 2 * 86_400_000, day: 31 * 86_400_000, month: 366 * 86_400_000, quarter: 3 * 366 * 86_400_000, year: 10 * 366 * 86_400_000,
@@ -41,8 +42,12 @@ export function present(ctx: HubContext, v: IndicatorValue | StoredValue): Recor
   const targets = (ind?.targets ?? []).filter((t) => t.op && t.value !== undefined && (!t.scope || t.scope === v.level)).map((t) => ({
     op: t.op, value: t.value, official: t.official ?? false, met: v.value === null ? null : meets(v.value, t),
   }));
+  // The same rule as reports and the console: the official target as it applies at this level.
+  const official = ind ? applicableTarget(ind, v.level) : undefined;
   return {
     level: v.level, code: v.code, indicator: v.indicator, indicator_code: ind?.code, dimension: ind?.dimension, name: ind?.name, unit: v.unit,
+    target: official && ind ? { op: official.op, value: official.value, text: targetText(ind), source: official.source } : null,
+    status: ind ? statusAt(ind, v.level, v.value) : 'no_target',
     direction: ind?.direction, value: v.value, numerator: v.numerator, denominator: v.denominator, centers: v.centers, coverage: v.coverage, reason: v.reason,
     ...('period' in v ? { period: v.period, from: new Date(v.fromMs).toISOString(), to: new Date(v.toMs).toISOString() } : {}),
     ...(targets.length > 0 ? { targets } : {}),
