@@ -32,7 +32,7 @@ export function lineChart(o: LineChartOptions): SVGElement {
   const ph = H - m.t - m.b;
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': o.title });
   const unit = unitText(o.unit);
-  svg.append(s('text', { x: 4, y: 16, class: 'chart-title' }, unit ? `${o.title}（${unit}）` : o.title));
+  svg.append(s('text', { x: 4, y: 16, class: 'chart-title' }, unit ? (lang() === 'zh' ? `${o.title}（${unit}）` : `${o.title} (${unit})`) : o.title));
   const vals = o.points.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
   if (vals.length === 0) {
     svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'chart-empty' }, t('noPoints')));
