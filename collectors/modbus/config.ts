@@ -1,13 +1,22 @@
 /** @module Validates one Modbus target (schema, then the request plan) and resolves its fields, without any I/O. */
 import { CollectError } from '../types.ts';
-import configSchema from './config.schema.json' with { type: 'json' };
+import rawConfigSchema from './config.schema.json' with { type: 'json' };
 import { planRequests, type ReadRequest } from './plan.ts';
 import profileSchema from './profile.schema.json' with { type: 'json' };
 import { loadProfile } from './profile.ts';
 import type { FieldSpec, ModbusTargetConfig } from './types.ts';
 import { compileValidator } from '../validate.ts';
 
-const validate = compileValidator<ModbusTargetConfig>(configSchema, 'modbus target config', [profileSchema]);
+/**
+ * The target schema with the profile's field definition inlined, so it compiles on its own: the agent
+ * validates every target against its plugin's schema and cannot know about sibling files.
+ */
+export const configSchema: object = {
+  ...JSON.parse(JSON.stringify(rawConfigSchema).replaceAll('"profile.schema.json#/definitions/field"', '"#/definitions/field"')),
+  definitions: { field: profileSchema.definitions.field },
+};
+
+const validate = compileValidator<ModbusTargetConfig>(configSchema, 'modbus target config');
 
 /** A validated target: its config, every field (profile first, then inline) and the planned reads. */
 export interface ResolvedTarget {

@@ -1,6 +1,6 @@
 /** @module The Modbus TCP collector plugin: meters, chillers and CRAHs read through register profiles. */
 import type { CollectorPlugin } from '../types.ts';
-import configSchema from './config.schema.json' with { type: 'json' };
+import { configSchema } from './config.ts';
 import { createModbusCollector } from './modbus.ts';
 import type { ModbusTargetConfig } from './types.ts';
 
