@@ -4,7 +4,7 @@
  *
  * Roles: the facility / IT / cooling / PV meters carry the energies (one meter each, so nothing is counted
  * twice); chillers carry make-up water; each PDU is a rack; BMCs give inventory and inlet temperatures;
- * exporters give CPU and accelerator usage. UPSs and CRAHs are read for status only.
+ * exporters give CPU and accelerator usage. UPS input minus output power gives losses; CRAHs are read for status only.
  */
 import type { CenterPlan, MeterRole } from './fleet.ts';
 
@@ -61,7 +61,14 @@ export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentCo
   }
   for (const c of plan.chillers) targets.push({ id: c.id, protocol: 'modbus', roles: ['water'], config: modbus(c.id, 'chiller') });
   for (const c of plan.crahs) targets.push({ id: c.id, protocol: 'modbus', roles: [], config: modbus(c.id, 'crah') });
-  for (const u of plan.ups) targets.push({ id: u.id, protocol: 'snmp', roles: [], config: snmp(u.id, ['ups-mib']) });
+  // UPS-MIB has no energy counter: losses are the integral of input minus output power (estimated in the record).
+  for (const u of plan.ups) {
+    targets.push({
+      id: u.id, protocol: 'snmp',
+      roles: [{ role: 'loss_input', device: '^input', integrate_power: true }, { role: 'loss_output', device: '^output', integrate_power: true }],
+      config: snmp(u.id, ['ups-mib']),
+    });
+  }
   for (const p of plan.pdus) {
     targets.push(
       p.protocol === 'snmp'

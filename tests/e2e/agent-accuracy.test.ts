@@ -14,7 +14,6 @@ import { serveFleet } from '../../src/simulate/serve.ts';
 import { truthFor } from '../../src/simulate/ground-truth.ts';
 import { BMC_PASSWORD_ENV } from '../../src/simulate/agent-config.ts';
 import { runAgentInProcess } from '../../src/agent/runtime/agent.ts';
-import { modbusPlugin } from '../../collectors/modbus/index.ts';
 import type { CenterRecord } from '../../src/engine/types.ts';
 
 const HOUR = 3_600_000;
@@ -46,10 +45,7 @@ test('the agent measures a simulated day within 0.5% of the ground truth', { tim
       outboxPath: path.join(dir, 'outbox.sqlite'),
       sinks: [{ type: 'jsonl', path: path.join(dir, 'records.jsonl') }],
     });
-    // The modbus config schema $refs its profile schema, which the agent's shared ajv cannot resolve; the plugin
-    // validates its config itself in create(), so the agent-side schema check is skipped for it here.
-    const plugins = { modbus: { ...modbusPlugin, configSchema: { type: 'object' } } };
-    agent = await runAgentInProcess({ ...config, log_level: 'error' }, { clock, plugins, metricsPort: null, log: () => undefined });
+    agent = await runAgentInProcess({ ...config, log_level: 'error' }, { clock, metricsPort: null, log: () => undefined });
     agent.onRecord((r) => records.push(r));
     await clock.until(dayStart + 24 * HOUR + 15 * 60_000);
   } finally {
