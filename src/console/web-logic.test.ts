@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCatalog } from '../catalog/load.ts';
 import type { Level } from '../catalog/types.ts';
-import { applicableTarget as reportTarget } from '../report/model.ts';
+import { statusAt } from '../catalog/targets.ts';
 import { STRINGS, formatValue, reasonText, setLang, unitText } from './web/i18n.ts';
 import { containing, kindOf, recent, shift, window } from './web/periods.ts';
 import { CHINA_TILES, colorFor, niceTicks, tileLayout } from './web/scale.ts';
-import { applicableTarget, statusOf, targetLabel } from './web/state.ts';
+import { officialOf, statusOf, targetLabel } from './web/state.ts';
 
 const catalog = defaultCatalog();
 
@@ -87,10 +87,11 @@ test('axis ticks cover the data; colours run from worst to best by direction', (
   assert.equal(colorFor('higher', 0, 100)(100), 'rgb(46, 150, 92)');
 });
 
-test('the console judges targets exactly as the reports do, at every level', () => {
+test('the console judges targets by the catalog rule the hub and reports use, at every level', () => {
   for (const ind of catalog.indicators) {
     for (const level of ['nation', 'province', 'center'] as Level[]) {
-      assert.deepEqual(applicableTarget(ind, level), reportTarget(ind, level), `${ind.code} at ${level}`);
+      for (const v of [null, 0, 1.2, 50, 95, 1e6]) assert.equal(statusOf(ind, level, v), statusAt(ind, level, v), `${ind.code} at ${level}, ${v}`);
+      assert.equal(officialOf(ind, level) === undefined, statusOf(ind, level, 1) === 'no_target', `${ind.code} at ${level}: a drawn target line means a judged status`);
     }
   }
   const pue = catalog.indicatorById.get('pue')!;

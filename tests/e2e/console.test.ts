@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { startConsoleStack, type ConsoleStack } from '../support/console-stack.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { formatValue, setLang } from '../../src/console/web/i18n.ts';
-import { targetStatus } from '../../src/catalog/targets.ts';
+import { statusAt } from '../../src/catalog/targets.ts';
 
 const ARTIFACTS = path.resolve('test-artifacts/console');
 let stack: ConsoleStack;
@@ -76,7 +76,7 @@ test('nation page: 60 indicators in four dimensions with value, unit, official t
   assert.equal(await page.locator('table.indicators tbody tr').count(), 60);
 
   // PUE as the hub computed it, formatted with its unit, with the official target and the status it implies.
-  const nation = await api<{ values: Array<{ indicator: string; value: number | null }> }>(`/api/v1/values?level=nation&kind=month&period=${stack.period}`);
+  const nation = await api<{ values: Array<{ indicator: string; value: number | null; status: string }> }>(`/api/v1/values?level=nation&kind=month&period=${stack.period}`);
   const pue = nation.values.find((v) => v.indicator === 'pue')!.value!;
   setLang('zh');
   const row = page.locator('table.indicators tr', { hasText: '电能利用效率' }).first();
@@ -84,10 +84,14 @@ test('nation page: 60 indicators in four dimensions with value, unit, official t
   assert.ok(text.includes(formatValue(pue, 'ratio')), `PUE row shows ${formatValue(pue, 'ratio')}: ${text}`);
   assert.ok(text.includes('≤ 1.5'), text);
   const pueInd = stack.catalog.indicatorById.get('pue')!;
-  assert.ok(text.includes(targetStatus(pueInd, pue) === 'met' ? '达标' : '未达标'), text);
+  assert.ok(text.includes(statusAt(pueInd, 'nation', pue) === 'met' ? '达标' : '未达标'), text);
   const electricity = nation.values.find((v) => v.indicator === 'electricity_gwh')!.value!;
   assert.ok((await page.locator('table.indicators tr', { hasText: '总用电量' }).innerText()).includes(formatValue(electricity, 'GWh')));
   assert.ok((await page.locator('.badge.met').count()) > 0 && (await page.locator('.badge.missed').count()) > 0, 'both met and missed targets are shown');
+  // Every row's status reads as the hub judged it.
+  const words: Record<string, string> = { met: '达标', missed: '未达标', no_target: '无目标', no_value: '无数据' };
+  const shown = await page.locator('table.indicators tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-indicator'), tr.querySelector('.badge')?.textContent]));
+  for (const [id, word] of shown) assert.equal(word, words[nation.values.find((v) => v.indicator === id)?.status ?? 'no_value'], `status of ${id}`);
 
   // Empty values read "—" with the reason on hover, never 0.
   const empties = nation.values.filter((v) => v.value === null).length;
