@@ -20,6 +20,7 @@ import * as metrics from './routes/metrics.ts';
 import * as health from './routes/health.ts';
 import * as openapi from './routes/openapi.ts';
 import * as reports from './routes/reports.ts';
+import { consoleRouter } from '../console/router.ts';
 
 /** Middleware shared by the route areas. */
 export interface RouteKit {
@@ -58,6 +59,9 @@ export function createApp(deps: HubDeps | HubContext): Express {
   for (const area of [health, openapi, metrics, records, declarations, catalog, hierarchy, values, rankings, coverage, alerts, admin, reports]) {
     area.register(app, ctx, kit);
   }
+  // The web console: static pages that call the API above with the user's token (no CDN, no build step).
+  app.use(consoleRouter());
+  app.get('/', (_req, res) => res.redirect(302, '/console/'));
 
   app.use((_req, _res, next) => next(new HubError('DIMS_ERR_NOT_FOUND')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

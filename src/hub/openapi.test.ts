@@ -28,7 +28,8 @@ export function expressRoutes(app: Express): string[] {
 test('every express route is in the OpenAPI document and every documented operation is routed', async () => {
   const hub = await startTestHub();
   try {
-    const routed = expressRoutes(hub.ctx && (await import('./app.ts')).createApp(hub.ctx));
+    // The console's HTML pages (/, /console/…) are not API operations; everything else must be documented.
+    const routed = expressRoutes(hub.ctx && (await import('./app.ts')).createApp(hub.ctx)).filter((r) => !/^GET \/(console\b|$)/.test(r));
     const doc = openapiDocument() as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((k) => ['get', 'post', 'put', 'delete', 'patch'].includes(k)).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     assert.deepEqual(routed, documented);
