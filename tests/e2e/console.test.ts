@@ -126,6 +126,19 @@ test('the map and ranking follow the chosen indicator', async () => {
   await page.getByRole('heading', { name: /排名 · C01 电能利用效率/ }).waitFor();
 });
 
+test('a period with no data shows dashes with their reason, never zeros', async () => {
+  await page.locator('#period-kind').selectOption('quarter');
+  await h1().filter({ hasText: '全国 · 2026-Q3' }).waitFor();
+  await waitForCount('table.indicators tbody tr', 60);
+  assert.equal(await page.locator('table.indicators .value:not(.null)').count(), 0);
+  assert.equal(await page.locator('table.indicators .value.null').count(), 60);
+  assert.equal(await page.locator('table.indicators .value.null').first().getAttribute('title'), '原因: 该周期没有上报数据');
+  assert.equal(await page.locator('.badge.met, .badge.missed').count(), 0, 'nothing is judged without a value');
+  await shot('nation-empty-quarter');
+  await page.locator('#period-kind').selectOption('month');
+  await h1().filter({ hasText: `全国 · ${stack.period}` }).waitFor();
+});
+
 test('drill-down: a province tile opens the province with its centers, trends and rank', async () => {
   const code = stack.province;
   const prov = stack.catalog.provinceByCode.get(code)!;

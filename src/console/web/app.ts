@@ -65,10 +65,11 @@ async function signIn(token: string): Promise<void> {
 async function boot(): Promise<void> {
   const [catalog, hierarchy] = await Promise.all([get<CatalogAnswer>('/api/v1/catalog'), get<HierarchyAnswer>('/api/v1/hierarchy')]);
   const province = hierarchy.nation.scoped_to;
-  // The newest closed month as the hub sees it (its checkpoint); quarters and years follow from it.
-  const probe = await get<ValuesAnswer>('/api/v1/values', province ? { level: 'province', code: province, kind: 'month', indicators: 'pue' } : { level: 'nation', kind: 'month', indicators: 'pue' });
-  const month = probe.period ?? new Date().toISOString().slice(0, 7);
-  const latest = { month, quarter: containing('quarter', month), year: containing('year', month) };
+  // The newest closed period of each kind as the hub sees it (its checkpoints): what "latest" means on every page.
+  const probe = (kind: ReportKind) => get<ValuesAnswer>('/api/v1/values', province ? { level: 'province', code: province, kind, indicators: 'pue' } : { level: 'nation', kind, indicators: 'pue' });
+  const [m, q, y] = await Promise.all((['month', 'quarter', 'year'] as const).map(probe));
+  const month = m!.period ?? new Date().toISOString().slice(0, 7);
+  const latest = { month, quarter: q!.period ?? containing('quarter', month), year: y!.period ?? containing('year', month) };
   const kind = (sessionStorage.getItem(KIND_KEY) as ReportKind | null) ?? 'month';
   const period = sessionStorage.getItem(PERIOD_KEY) ?? latest[kind];
   state = indexState({ catalog, hierarchy, province, kind, period, latest, mapIndicator: sessionStorage.getItem('dims.mapIndicator') ?? 'pue' });
