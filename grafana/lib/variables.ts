@@ -3,14 +3,14 @@ import { CustomVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableS
 import type { Indicator } from '../../src/catalog/types.ts';
 import { INFLUX, PROM } from './datasources.ts';
 import { p, tr, type Lang } from './i18n.ts';
-import { RECORDS, VALUES, tagValues } from './influxql.ts';
+import { RECORDS, tagValues } from './influxql.ts';
 
-/** Province codes that have province-level indicator values. */
+/** Province codes whose centers sent records (the engine also writes null rows for provinces without centers). */
 export function provinceVariable(lang: Lang): QueryVariableBuilder {
   return new QueryVariableBuilder('province')
     .label(p('province', lang))
     .datasource(INFLUX)
-    .query(tagValues(VALUES, 'province', `"level" = 'province'`))
+    .query(tagValues(RECORDS, 'province'))
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc);
 }
