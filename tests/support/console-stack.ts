@@ -1,10 +1,9 @@
 /**
- * @module A hub with the web console and report downloads on 127.0.0.1, loaded with a synthetic national
+ * @module The hub (which serves the web console and report downloads) on 127.0.0.1, loaded with a synthetic national
  * fleet whose October is computed: what the console's browser tests click through.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
 import { defaultCatalog } from '../../src/catalog/load.ts';
 import type { Catalog } from '../../src/catalog/types.ts';
 import { syntheticFleet } from '../../src/engine/synthetic.ts';
@@ -15,11 +14,6 @@ import { parseConfig } from '../../src/hub/config.ts';
 import { createContext, type HubContext } from '../../src/hub/context.ts';
 import { StateDb } from '../../src/hub/state-db.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
-import { principal, requireToken } from '../../src/hub/auth/middleware.ts';
-import { canReadProvince, readsAll } from '../../src/hub/auth/scopes.ts';
-import { reportRouter } from '../../src/report/route.ts';
-import { storageInputs } from '../../src/report/inputs.ts';
-import { consoleRouter } from '../../src/console/router.ts';
 
 export interface ConsoleStack {
   url: string;
@@ -77,17 +71,8 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
   const tokens: Record<string, string> = {};
   for (const scope of ['nation', 'admin', 'alertmanager', `province:${province}`]) tokens[scope] = createToken(state, scope).token;
 
-  // Composed as the hub will: console and reports ahead of the hub's own routes and its not-found handler.
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(consoleRouter());
-  app.use(reportRouter({
-    inputs: storageInputs(storage, { catalog, registry, tz: config.timezone }),
-    before: [requireToken(state)],
-    authorize: (_req, res, scope) => (scope === 'nation' ? readsAll(principal(res).scope) : canReadProvince(principal(res).scope, scope)),
-    now: () => NOW,
-  }));
-  app.use(createApp(ctx));
+  // The hub's own app, as production serves it: the console and the report download are mounted in createApp.
+  const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
