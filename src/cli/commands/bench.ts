@@ -25,7 +25,7 @@ export function registerBench(name: string, summary: string, load: () => Promise
   BENCHES[name] = { summary, load };
 }
 
-const OPTIONAL_MODULES = ['../../agent/bench.ts', '../../hub/bench/index.ts', '../../report/bench.ts', '../../e2e/bench.ts'];
+const OPTIONAL_MODULES = ['../../agent/bench.ts', '../../hub/bench/index.ts', '../../report/bench.ts', '../../e2e/bench.ts', '../../bench/agent/index.ts'];
 
 async function loadOptional(): Promise<void> {
   for (const mod of OPTIONAL_MODULES) {
