@@ -4,10 +4,12 @@
  */
 import type { Indicator, Level, Target } from './types.ts';
 
-/** The target reports compare against: the one marked official, else the first numeric one. */
+/**
+ * The target values are judged against: the numeric one marked official. Other targets are anchors
+ * (actual figures such as 10.85 M racks in mid-2025, or one province's rate) and are shown, never judged.
+ */
 export function officialTarget(ind: Indicator): Target | undefined {
-  const numeric = ind.targets.filter((t) => t.op !== undefined && t.value !== undefined);
-  return numeric.find((t) => t.official) ?? (ind.direction === 'monitor' ? undefined : numeric[0]);
+  return ind.targets.find((t) => t.official === true && t.op !== undefined && t.value !== undefined);
 }
 
 export type TargetStatus = 'met' | 'missed' | 'no_target' | 'no_value';

@@ -61,7 +61,6 @@ export function createApp(deps: HubDeps | HubContext): Express {
   }
   // The web console: static pages that call the API above with the user's token (no CDN, no build step).
   app.use(consoleRouter());
-  app.get('/', (_req, res) => res.redirect(302, '/console/'));
 
   app.use((_req, _res, next) => next(new HubError('DIMS_ERR_NOT_FOUND')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -78,8 +78,8 @@ test('targets of totals apply only at their own level; shares, ratios and "none 
   assert.equal(applicableTarget(ind('compute_total_ef'), 'province'), undefined, '300 EFLOPS is a national total');
   assert.ok(applicableTarget(ind('compute_total_ef'), 'nation'));
   assert.ok(applicableTarget(ind('pue'), 'center'));
-  assert.ok(applicableTarget(ind('it_rated_mw'), 'center'));
-  assert.equal(applicableTarget(ind('it_rated_mw'), 'province'), undefined);
+  assert.equal(applicableTarget(ind('it_rated_mw'), 'center'), undefined, 'the EU 500 kW reporting threshold is an anchor, not a target');
+  assert.equal(applicableTarget(ind('racks_installed'), 'nation'), undefined, '10.85 M racks is an actual figure, not a target');
   assert.ok(applicableTarget(ind('pue_gt_1_5_count'), 'province'));
   assert.equal(applicableTarget(ind('electricity_gwh'), 'nation'), undefined, 'monitor only');
 });

@@ -89,7 +89,7 @@ export function inventory(plan: CenterPlan): Record<string, number> {
     out.pf_accel_fp16 = accel16 / 1000;
     out.pf_accel_fp32 = accel32 / 1000;
     out.pf_domestic_fp16 = dom16 / 1000;
-    if (plan.type === 'supercomputing') out.pf_hpc_fp64 = fp64 / 1000;
+    out.pf_hpc_fp64 = plan.type === 'supercomputing' ? fp64 / 1000 : 0;
   }
   return out;
 }

@@ -321,7 +321,8 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
       metrics.pf_accel_fp16 = round(inv.accFp16 / 1000);
       metrics.pf_accel_fp32 = round(inv.accFp32 / 1000);
       metrics.pf_domestic_fp16 = round(inv.domFp16 / 1000);
-      if (config.centerType === 'supercomputing') metrics.pf_hpc_fp64 = round(inv.fp64 / 1000);
+      // HPC peak counts only at supercomputing centers; elsewhere it is a known zero, not a missing reading.
+      metrics.pf_hpc_fp64 = config.centerType === 'supercomputing' ? round(inv.fp64 / 1000) : 0;
     }
   }
 

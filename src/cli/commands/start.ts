@@ -1,77 +1,109 @@
 /**
- * @module `dims start` (npm start): evaluates a generated national fleet for last month and prints the
- * national summary of the 60 indicators by dimension, with targets and the provinces' PUE ranking.
+ * @module `dims start` (npm start): the national demo — simulated centers in every province speaking real
+ * protocols, one agent each, a national hub and the web console — until Ctrl-C.
  */
 import { parseOptions } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { defaultCatalog } from '../../catalog/load.ts';
-import { syntheticFleet } from '../../engine/synthetic.ts';
-import { evaluate, memorySource } from '../../engine/evaluate.ts';
-import { periodName, periodWindow, shiftPeriod } from '../../engine/periods.ts';
-import { rankValues, targetStatus, targetText } from '../../catalog/targets.ts';
-import type { IndicatorValue } from '../../engine/types.ts';
+import { readDemoConfig, resolveDemoOptions, type DemoOptions } from '../../demo/options.ts';
 
-const HELP = `Usage: dims start [--centers N] [--seed S] [--period YYYY-MM]
+const HELP = `Usage: dims start [options]      (npm start -- [options])
 
-Generates a national fleet (N centers over the 31 provinces, a month of daily records each),
-evaluates the 60 indicators for every center, province and the nation, and prints the national summary.
+Starts, in one process: a simulated national fleet serving its devices over Redfish, SNMP,
+Modbus TCP and Prometheus exporters on 127.0.0.1; one collector agent per center; a national
+hub on the embedded store; and the web console. Before live collection it backfills past weeks
+from the simulator's model so trends, month closes and reports have data. Ctrl-C stops it all.
 
 Options:
-  --centers N   centers in the fleet (default 100)
-  --seed S      fleet seed (default 1)
-  --period P    month to evaluate (default: last month in Asia/Shanghai)`;
+  --config F          demo config file (YAML; src/demo/demo-config.schema.json)
+  --centers N         simulated centers (default 100, up to 2000)
+  --seed S            fleet seed (default 1)
+  --port P            hub and console port on 127.0.0.1 (default 8470; 0 = any free port)
+  --data DIR          where the demo keeps its data (default var/demo; recreated at start)
+  --backfill-days D   days of history before live collection (default 35; 0 = none)
+  --interval I        record interval of the agents (default 1m)
+  --scrape-interval I device read interval (default 30s)
+  --influx URL        store in InfluxDB at URL (database dims) instead of the embedded store
+  --prometheus        open /metrics without a token for a real Prometheus
+  --grafana-out DIR   also write the Grafana provisioning tree for this fleet
+  --rules-out DIR     also write Prometheus rules and the Alertmanager config`;
 
-function fmt(v: number | null): string {
-  if (v === null) return '—';
-  const a = Math.abs(v);
-  return a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
+function int(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new CliError(`--${name} must be an integer (got ${JSON.stringify(v)})`, 2);
+  return n;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, { centers: { type: 'string' }, seed: { type: 'string' }, period: { type: 'string' } }, false);
+  const { values } = parseOptions(argv, {
+    config: { type: 'string' },
+    centers: { type: 'string' },
+    seed: { type: 'string' },
+    port: { type: 'string' },
+    data: { type: 'string' },
+    'backfill-days': { type: 'string' },
+    interval: { type: 'string' },
+    'scrape-interval': { type: 'string' },
+    influx: { type: 'string' },
+    prometheus: { type: 'boolean' },
+    'grafana-out': { type: 'string' },
+    'rules-out': { type: 'string' },
+  }, false);
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const centers = Number(values.centers ?? 100);
-  const seed = Number(values.seed ?? 1);
-  if (!Number.isInteger(centers) || centers < 1 || centers > 20000) throw new CliError(`--centers must be an integer from 1 to 20000 (got ${JSON.stringify(values.centers)})`, 2);
-  if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer (got ${JSON.stringify(values.seed)})`, 2);
-  const period = values.period ?? shiftPeriod('month', periodName('month', Date.now()), -1);
-  let window;
+  const overrides: Partial<DemoOptions> = {};
+  const set = <K extends keyof DemoOptions>(k: K, v: DemoOptions[K] | undefined) => {
+    if (v !== undefined) overrides[k] = v;
+  };
+  set('centers', int(values.centers, 'centers'));
+  set('seed', int(values.seed, 'seed'));
+  set('port', int(values.port, 'port'));
+  set('backfill_days', int(values['backfill-days'], 'backfill-days'));
+  set('data_dir', values.data);
+  set('interval', values.interval);
+  set('scrape_interval', values['scrape-interval']);
+  set('prometheus', values.prometheus);
+  set('grafana_out', values['grafana-out']);
+  set('rules_out', values['rules-out']);
+  if (values.influx) set('storage', { kind: 'influxdb', url: values.influx, database: 'dims' });
+  let options: DemoOptions;
   try {
-    window = periodWindow('month', period);
+    options = resolveDemoOptions(values.config ? readDemoConfig(values.config) : {}, overrides, values.config ?? 'command line');
   } catch (err) {
-    throw new CliError(`--period: ${(err as Error).message}`, 2);
+    throw new CliError((err as Error).message, 2);
   }
-  const catalog = defaultCatalog();
-  const days = Math.round((window.toMs - window.fromMs) / 86_400_000);
-  const { registry, records } = syntheticFleet(catalog, { centers, days, seed, fromMs: window.fromMs });
-  const t = performance.now();
-  const result = await evaluate({ catalog, registry, window, source: memorySource(records) });
-  const ms = performance.now() - t;
-  const nation = new Map(result.filter((v) => v.level === 'nation').map((v) => [v.indicator, v]));
-  console.log(`dims — national summary for ${period} (Asia/Shanghai), ${centers} generated centers in 31 provinces, ${records.length} records, evaluated in ${ms.toFixed(0)} ms\n`);
-  const dims = { A: '算力规模 Computing scale', B: '运行效能 Operating efficiency', C: '绿色低碳 Green and low-carbon', D: '安全自主与网络 Security, autonomy, network' };
-  for (const [d, title] of Object.entries(dims)) {
-    console.log(`${d}  ${title}`);
-    for (const ind of catalog.indicators.filter((i) => i.dimension === d)) {
-      const v = nation.get(ind.id) as IndicatorValue;
-      const status = targetStatus(ind, v.value);
-      const mark = status === 'met' ? 'met' : status === 'missed' ? 'MISSED' : '';
-      const val = v.value === null ? `— (${v.reason})` : `${fmt(v.value)} ${ind.unit}`;
-      console.log(`  ${ind.code} ${ind.name.zh.padEnd(12, '　')} ${ind.name.en.slice(0, 38).padEnd(38)} ${val.padStart(22)}  ${targetText(ind).padEnd(18)} ${mark}`);
-    }
-    console.log('');
-  }
-  const pue = catalog.indicatorById.get('pue')!;
-  const provinceValues = result.filter((v) => v.level === 'province' && v.indicator === 'pue');
-  const ranks = rankValues(pue, provinceValues.map((v) => ({ code: v.code, value: v.value })));
-  const order = [...ranks.entries()].filter(([, r]) => r !== null).sort((a, b) => (a[1] as number) - (b[1] as number));
-  const name = (code: string) => catalog.provinceByCode.get(code)!.zh;
-  const pv = (code: string) => fmt(provinceValues.find((v) => v.code === code)!.value);
-  console.log(`PUE ranking of provinces (lower is better): best ${order.slice(0, 3).map(([c, r]) => `${r}. ${name(c)} ${pv(c)}`).join(', ')}; worst ${order.slice(-3).map(([c, r]) => `${r}. ${name(c)} ${pv(c)}`).join(', ')}`);
-  const cov = nation.get('pue')!.coverage;
-  console.log(`Coverage: ${fmt((cov.centers ?? 0) * 100)}% of centers reported, ${fmt((cov.it_energy ?? 0) * 100)}% of expected IT energy.`);
+  const { startDemo } = await import('../../demo/run.ts');
+  const t0 = performance.now();
+  const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${s}`);
+  const demo = await startDemo(options, log);
+  console.log(`
+dims is running.
+
+  Web console   ${demo.consoleUrl}
+  API           ${demo.url}/api/v1/openapi.json
+  Metrics       ${demo.url}/metrics${options.prometheus ? '' : ' (needs a token; --prometheus opens it)'}
+
+  Tokens (paste one into the console; all are in ${demo.dataDir}/tokens.json):
+    national monitoring center   ${demo.tokens.nation}
+    provincial bureau (${demo.tokens.province.code})      ${demo.tokens.province.token}
+    admin                        ${demo.tokens.admin}
+
+  Data          ${demo.dataDir} (registry.yaml, hub.yaml, hub-data.db, hub-state.db, outbox/)
+  Reports       ${demo.url}/api/v1/reports/${demo.tokens.province.code}/<YYYY-MM>.xlsx  (or .csv, .json; nation for the national summary)
+
+Press Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.log('\nstopping: agents, hub, simulator …');
+      void demo.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  console.log('stopped.');
   return 0;
 }
