@@ -12,7 +12,8 @@ export interface DemoOptions {
   seed: number;
   port: number;
   data_dir: string;
-  backfill_days: number;
+  /** Undefined: back to the first day of last month. */
+  backfill_days?: number;
   interval: string;
   scrape_interval: string;
   storage?: Record<string, unknown>;

@@ -16,7 +16,7 @@ import { startHub, type RunningHub } from '../hub/server.ts';
 import { createToken } from '../hub/auth/tokens.ts';
 import { runAgentInProcess, type RunningAgent } from '../agent/runtime/agent.ts';
 import { loadChipTable } from '../agent/chips/classify.ts';
-import { periodName, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
+import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
 import { backfill } from './backfill.ts';
 import type { DemoOptions } from './options.ts';
 
@@ -41,7 +41,10 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
   mkdirSync(path.join(dataDir, 'outbox'), { recursive: true });
   const nowMs = Date.now();
   const liveFrom = Math.floor(nowMs / HOUR) * HOUR;
-  const backfillFrom = liveFrom - o.backfill_days * DAY;
+  // Default: back to the first day of last month (Asia/Shanghai), so last month closes with full data.
+  const lastMonth = periodWindow('month', shiftPeriod('month', periodName('month', nowMs), -1));
+  const backfillFrom = o.backfill_days === undefined ? lastMonth.fromMs : liveFrom - o.backfill_days * DAY;
+  const backfillDays = Math.round((liveFrom - backfillFrom) / DAY);
   const day = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
 
   log(`fleet: ${o.centers} centers over 31 provinces (seed ${o.seed})`);
@@ -74,8 +77,8 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
   const agentTokens = new Map(fleet.registry.centers.map((c) => [c.id, createToken(state, `agent:${c.id}`, `demo agent ${c.id}`).token]));
   writeFileSync(path.join(dataDir, 'tokens.json'), `${JSON.stringify({ ...tokens, agents: Object.fromEntries(agentTokens) }, null, 2)}\n`, { mode: 0o600 });
 
-  if (o.backfill_days > 0) {
-    log(`backfill: ${o.backfill_days} days of hourly records from the simulator's model (${day(backfillFrom)} … ${day(liveFrom)})`);
+  if (backfillFrom < liveFrom) {
+    log(`backfill: ${backfillDays} days of hourly records from the simulator's model (${day(backfillFrom)} … ${day(liveFrom)})`);
     const n = await backfill({ hubUrl: hub.url, tokens: agentTokens, centers: sim.centers, fromMs: backfillFrom, toMs: liveFrom, seed: o.seed, log });
     log(`backfill: ${n} records accepted; computing the closed periods`);
     // Close every backfilled day, month, quarter and year, and the last two days' hours.

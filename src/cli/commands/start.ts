@@ -19,7 +19,8 @@ Options:
   --seed S            fleet seed (default 1)
   --port P            hub and console port on 127.0.0.1 (default 8470; 0 = any free port)
   --data DIR          where the demo keeps its data (default var/demo; recreated at start)
-  --backfill-days D   days of history before live collection (default 35; 0 = none)
+  --backfill-days D   days of history before live collection (default: back to the first
+                      day of last month; 0 = none)
   --interval I        record interval of the agents (default 1m)
   --scrape-interval I device read interval (default 30s)
   --influx URL        store in InfluxDB at URL (database dims) instead of the embedded store
