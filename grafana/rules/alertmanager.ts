@@ -33,7 +33,7 @@ export function parseRouting(data: unknown, label = 'routing'): Routing {
     const names = new Set(r.receivers.map((x) => x.name));
     const refs = [r.default_receiver, r.watchdog_receiver, ...(r.provinces ?? []).flatMap((p) => [p.receiver, p.critical_receiver])].filter((x): x is string => x !== undefined);
     for (const ref of refs) if (!names.has(ref)) problems.push(`${label}: receiver "${ref}" is used but not defined under receivers`);
-    if (names.has(HUB_RECEIVER)) problems.push(`${label}: receiver name "${HUB_RECEIVER}" is reserved for the hub history`);
+    for (const reserved of [HUB_RECEIVER, SILENT_RECEIVER]) if (names.has(reserved)) problems.push(`${label}: receiver name "${reserved}" is reserved`);
     if ((r.receivers.some((x) => x.email?.length)) && !r.smtp) problems.push(`${label}: email receivers need the smtp section`);
     if ((r.receivers.some((x) => x.wechat?.length)) && !r.wechat) problems.push(`${label}: wechat receivers need the wechat section`);
   }
@@ -46,6 +46,8 @@ export function loadRouting(file: string): Routing {
 }
 
 export const HUB_RECEIVER = 'dims-hub-history';
+/** A receiver without integrations: what it takes is recorded (hub history) but notifies nobody. */
+export const SILENT_RECEIVER = 'dims-silent';
 
 const bearer = (file?: string) => (file ? { http_config: { authorization: { type: 'Bearer', credentials_file: file } } } : {});
 
@@ -62,7 +64,8 @@ export function alertmanagerYaml(r: Routing): string {
     { receiver: HUB_RECEIVER, matchers: [], continue: true, group_wait: '0s', group_interval: r.group_interval ?? '5m' },
   ];
   if (r.watchdog_receiver) routes.push({ receiver: r.watchdog_receiver, matchers: ['alertname="Watchdog"'], group_wait: '0s', repeat_interval: '5m' });
-  else routes.push({ receiver: HUB_RECEIVER, matchers: ['alertname="Watchdog"'] });
+  // Without a dead-man's-switch service the heartbeat is only kept in the hub history (route above), never paged.
+  else routes.push({ receiver: SILENT_RECEIVER, matchers: ['alertname="Watchdog"'] });
   for (const p of r.provinces ?? []) {
     routes.push({ receiver: p.receiver, matchers: [`province=~"${p.codes.join('|')}"`], routes: severityRoutes(p.receiver, p.critical_receiver) });
   }
@@ -74,6 +77,7 @@ export function alertmanagerYaml(r: Routing): string {
   }
   if (r.wechat) Object.assign(global, { wechat_api_url: r.wechat.api_url ?? 'https://qyapi.weixin.qq.com/cgi-bin/', wechat_api_corp_id: r.wechat.corp_id, wechat_api_secret: r.wechat.api_secret });
   const receivers = [
+    ...(r.watchdog_receiver ? [] : [{ name: SILENT_RECEIVER }]),
     { name: HUB_RECEIVER, webhook_configs: [{ url: r.hub_history.url, send_resolved: true, max_alerts: 0, ...bearer(r.hub_history.bearer_token_file) }] },
     ...r.receivers.map((x) => ({
       name: x.name,

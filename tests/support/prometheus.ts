@@ -178,6 +178,8 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Promet
   const h = await launch(bin, (port, dir) => [
     `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=2h', '--log.level=warn',
+    // Alerts that fire before Alertmanager is discovered are dropped and re-sent only after this delay (default 1m).
+    '--rules.alert.resend-delay=2s',
   ], 'dims-prom-', (dir) => writeFileSync(join(dir, 'prometheus.yml'), stringify(config(dir))));
   const api = async (path: string, params: Record<string, string>) => {
     const res = await fetch(`${h.url}${path}`, { method: 'POST', body: new URLSearchParams(params) });
