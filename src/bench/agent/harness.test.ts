@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { roundsOf } from './agent-child.ts';
 import { startCenter } from './fleet.ts';
-import { cpuSeconds, parseStatCpu, parseStatusMiB, peakRssMiB } from './proc.ts';
+import { cpuSeconds, parseMachineBusy, parseStatCpu, parseStatusMiB, peakRssMiB } from './proc.ts';
 import { percentile } from './run.ts';
 import { prometheusConfig, SNMP_EXPORTER_BIN, snmpExporterConfig, snmpWalkUrl, startSnmpExporter, walkSucceeded } from './tools.ts';
 
@@ -21,6 +21,8 @@ test('reads this process: CPU seconds and peak memory from /proc', () => {
   assert.ok(cpuSeconds(process.pid) > 0);
   assert.ok(peakRssMiB(process.pid) > 10);
   assert.equal(parseStatusMiB('Name:\tnode\nVmHWM:\t  2048 kB\nVmRSS:\t 1024 kB\n', 'VmHWM'), 2);
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+  assert.equal(parseMachineBusy('cpu  100 0 50 800 20 5 5 0 0 0\ncpu0 1 2 3\n', 100), 1.6);
 });
 
 test('groups collections into rounds by their start and counts errors and late answers', () => {

@@ -48,3 +48,17 @@ export function parseStatusMiB(text: string, field: 'VmHWM' | 'VmRSS'): number {
 export function peakRssMiB(pid: number): number {
   return parseStatusMiB(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmHWM');
 }
+
+/** Busy CPU seconds of the whole machine (all cores, everything but idle and iowait), from /proc/stat. */
+export function parseMachineBusy(text: string, hz = 100): number {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('no cpu line in /proc/stat');
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - v[3]! - v[4]!) / hz;
+}
+
+/** Busy CPU seconds of the machine so far: with the processes we measure, shows how much else was running. */
+export function machineBusySeconds(): number {
+  return parseMachineBusy(readFileSync('/proc/stat', 'utf8'), clockTicks());
+}
