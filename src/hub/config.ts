@@ -21,7 +21,7 @@ export interface HubConfig {
   state_db: string;
   storage: Record<string, unknown>;
   timezone: string;
-  engine: { enabled: boolean; realtime_minutes: number; store_realtime: boolean; close_delay_minutes: number; kinds: CloseKind[]; max_catch_up: number };
+  engine: { enabled: boolean; realtime_minutes: number; store_realtime: boolean; close_delay_minutes: number; kinds: CloseKind[]; max_catch_up: number; refresh_on_ingest_ms: number };
   limits: { json_body_bytes: number; upload_bytes: number; records_per_request: number; requests_per_minute: number };
   coverage: { late_after_minutes: number };
   metrics: { auth: 'token' | 'none' };
@@ -74,6 +74,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       close_delay_minutes: (engine.close_delay_minutes as number) ?? 2,
       kinds: (engine.kinds as CloseKind[]) ?? ['hour', 'day', 'month', 'quarter', 'year'],
       max_catch_up: (engine.max_catch_up as number) ?? 72,
+      refresh_on_ingest_ms: (engine.refresh_on_ingest_ms as number) ?? 2000,
     },
     limits: {
       json_body_bytes: (limits.json_body_bytes as number) ?? 5 * 1024 * 1024,

@@ -77,6 +77,7 @@ export class EngineRunner {
   private readonly o: EngineOptions;
   private readonly source: RecordSource;
   private queue: Promise<unknown> = Promise.resolve();
+  private refreshTimer: NodeJS.Timeout | undefined;
   /** The newest real-time values (for /metrics and "current" reads). */
   latestRealtime: { period: string; window: Window; values: IndicatorValue[] } | undefined;
 
@@ -115,6 +116,19 @@ export class EngineRunner {
     return this.serialize(() => this.run('realtime', period, window, this.o.storeRealtime));
   }
 
+  /**
+   * Asks for a real-time run `delayMs` from now, coalescing requests: records that just arrived show in
+   * the rolling window without waiting for the next minute tick.
+   */
+  requestRealtime(delayMs: number): void {
+    if (this.refreshTimer || delayMs <= 0) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.runRealtime().catch(() => undefined);
+    }, delayMs);
+    this.refreshTimer.unref();
+  }
+
   private async run(kind: PeriodKind, period: string, window: Window, store: boolean): Promise<RunResult> {
     const { catalog, registry, storage, metrics } = this.o;
     const t0 = performance.now();
@@ -144,6 +158,8 @@ export class EngineRunner {
 
   /** Waits for every queued run (shutdown, tests). */
   async idle(): Promise<void> {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     await this.queue;
   }
 }

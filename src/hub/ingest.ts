@@ -102,9 +102,8 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
     }
     markDirty(deps, stored, nowMs);
     if (deps.federate) deps.state.enqueueOutbox(good.map((g) => ({ key: g.key, record: g.raw })));
-    for (const r of stored) {
-      deps.metrics.noteRecordEnd(r.center, r.province, r.endMs);
-    }
+    // Only telemetry says a center's collection is alive; a filing may even end in the future.
+    for (const r of stored) if (r.source === 'telemetry') deps.metrics.noteRecordEnd(r.center, r.province, r.endMs, r.metrics);
     for (const r of stored) deps.metrics.recordsAccepted.inc({ source: r.source });
     span.setAttribute('dims.accepted', good.length);
     span.setAttribute('dims.rejected', rejected.length);

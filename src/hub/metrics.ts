@@ -14,6 +14,8 @@ export class HubMetrics {
   readonly indicatorValue: Gauge<'level' | 'province' | 'center' | 'indicator' | 'dimension'>;
   readonly coverageRatio: Gauge<'level' | 'province' | 'center' | 'indicator'>;
   readonly lastRecord: Gauge<'province' | 'center'>;
+  readonly inlet: Gauge<'province' | 'center' | 'stat'>;
+  private readonly newestEnd = new Map<string, number>();
   readonly recordsAccepted: Counter<'source'>;
   readonly recordsRejected: Counter<'source'>;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
@@ -34,6 +36,7 @@ export class HubMetrics {
     this.indicatorValue = new Gauge({ name: 'dims_indicator_value', help: 'Current value of an indicator over the rolling real-time window, per level, province and center', labelNames: ['level', 'province', 'center', 'indicator', 'dimension'], registers: r });
     this.coverageRatio = new Gauge({ name: 'dims_indicator_coverage_ratio', help: 'Share (0..1) of expected centers whose data contributed to the current indicator value', labelNames: ['level', 'province', 'center', 'indicator'], registers: r });
     this.lastRecord = new Gauge({ name: 'dims_center_last_record_timestamp_seconds', help: 'End of the newest record received from a center (unix seconds)', labelNames: ['province', 'center'], registers: r });
+    this.inlet = new Gauge({ name: 'dims_center_inlet_temperature_celsius', help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)', labelNames: ['province', 'center', 'stat'], registers: r });
     this.recordsAccepted = new Counter({ name: 'dims_hub_records_accepted_total', help: 'Center records accepted and stored', labelNames: ['source'], registers: r });
     this.recordsRejected = new Counter({ name: 'dims_hub_records_rejected_total', help: 'Center records rejected by validation or permission', labelNames: ['source'], registers: r });
     this.requestDuration = new Histogram({ name: 'dims_hub_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r });
@@ -64,8 +67,14 @@ export class HubMetrics {
     }
   }
 
-  noteRecordEnd(center: string, province: string, endMs: number): void {
+  noteRecordEnd(center: string, province: string, endMs: number, metrics?: Record<string, number>): void {
+    const prev = this.newestEnd.get(center) ?? -Infinity;
+    if (endMs < prev) return; // a late record must not move the "newest" gauges backwards
+    this.newestEnd.set(center, endMs);
     this.lastRecord.set({ province, center }, endMs / 1000);
+    // Inlet temperatures follow the newest telemetry record that has them (ASHRAE alerts read these).
+    if (metrics?.inlet_temp_c_mean !== undefined) this.inlet.set({ province, center, stat: 'mean' }, metrics.inlet_temp_c_mean);
+    if (metrics?.inlet_temp_c_max !== undefined) this.inlet.set({ province, center, stat: 'max' }, metrics.inlet_temp_c_max);
   }
 
   /** The exposition text; a province scope keeps only series of that province (and drops the hub's own). */
@@ -73,7 +82,7 @@ export class HubMetrics {
     const text = await this.registry.metrics();
     if (province === undefined) return text;
     const keep = `province="${province}"`;
-    const scoped = new Set(['dims_indicator_value', 'dims_indicator_coverage_ratio', 'dims_center_last_record_timestamp_seconds']);
+    const scoped = new Set(['dims_indicator_value', 'dims_indicator_coverage_ratio', 'dims_center_last_record_timestamp_seconds', 'dims_center_inlet_temperature_celsius']);
     const out: string[] = [];
     for (const line of text.split('\n')) {
       if (line.startsWith('#')) {

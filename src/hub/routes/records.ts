@@ -20,6 +20,7 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     const max = ctx.config.limits.records_per_request;
     if (raws.length > max) throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} records per request (got ${raws.length})`);
     const result = await ingest(ctx.ingest, principal(res).scope, raws, { declaration: false });
+    if (ctx.config.engine.enabled && result.accepted.length > 0) ctx.engine.requestRealtime(ctx.config.engine.refresh_on_ingest_ms);
     res.json(result);
   });
 }
