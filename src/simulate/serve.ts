@@ -18,6 +18,7 @@ import { expandFaults, type FaultConfig, type ScheduledFault } from './faults.ts
 import type { Fleet } from './fleet.ts';
 import { GroundTruthWriter } from './ground-truth.ts';
 import { hash32 } from './random.ts';
+import { CoolingFailures } from './cooling-failure.ts';
 
 /** Options of {@link serveFleet}. */
 export interface ServeOptions {
@@ -48,6 +49,8 @@ export interface Simulation {
   agentConfig(center: string, options?: AgentConfigOptions): Record<string, unknown>;
   /** Sets or clears a protocol fault now, on whichever server serves the device. */
   setFault(id: string, spec: FaultSpec | null): void;
+  /** Starts (true) or clears (false) a cooling failure at a center: chillers and CRAHs stop, inlets heat up. */
+  setCoolingFailure(center: string, failed: boolean): void;
   close(): Promise<void>;
 }
 
@@ -83,7 +86,9 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   for (const c of centers.values()) {
     const { plan, byId } = c;
     for (const s of plan.servers) {
-      redfishDevices.push({ ...(byId.get(s.id) as RedfishDevice), style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) } });
+      const dev = byId.get(s.id) as RedfishDevice;
+      // Delegate rather than copy `read`, so a later change to the device (a cooling failure) shows over Redfish too.
+      redfishDevices.push({ id: dev.id, kind: dev.kind, read: (ms: number) => dev.read(ms), style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) } } as RedfishDevice);
       where.set(s.id, 'redfish');
     }
     for (const p of plan.pdus) {
@@ -172,6 +177,7 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
       },
       prometheusUrl: (id) => prometheus.url(id),
     };
+    const cooling = new CoolingFailures(() => clock.now());
     return {
       fleet,
       clock,
@@ -188,6 +194,11 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
         return agentConfigFor(c.plan, endpoints, opts);
       },
       setFault,
+      setCoolingFailure: (center, failed) => {
+        const c = centers.get(center);
+        if (!c) throw new Error(`no simulated center ${JSON.stringify(center)}`);
+        cooling.set(c, failed);
+      },
       close: async () => {
         if (timer) clearInterval(timer);
         if (truth) {
