@@ -35,8 +35,20 @@ interface Group {
   timestamps: Array<number | undefined>;
 }
 
+/** Compiled regular expressions of profile specs, by source (profiles are fixed data: the cache stays small). */
+const regexCache = new Map<string, RegExp>();
+
+function anchored(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (re === undefined) regexCache.set(source, (re = new RegExp(`^(?:${source})$`)));
+  return re;
+}
+
 function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOptions): Sample[] {
   const series = (typeof rule.metric === 'string' ? [rule.metric] : rule.metric).flatMap((n) => byName.get(n) ?? []);
+  // Once per rule, not per series: node_exporter alone has hundreds of cpu × mode series.
+  const labelSpecs = Object.entries(rule.labels ?? {});
+  const where = rule.where === undefined ? [] : Object.entries(rule.where);
   const joined = rule.join === undefined ? undefined : indexBy(byName.get(rule.join.metric) ?? [], rule.join.on);
   const groups = new Map<string, Group>();
   const out: Sample[] = [];
@@ -48,23 +60,29 @@ function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOpt
       // The series' own labels win over borrowed ones.
       if (info !== undefined) labels = { ...info.labels, ...labels };
     }
-    if (!matches(labels, rule.where)) continue;
+    if (!matches(labels, where)) continue;
     const sample: Sample = { signal: rule.signal, value: s.value * (rule.scale ?? 1) };
     const device = rule.device === undefined ? undefined : evalLabel(rule.device, labels);
     if (device !== undefined) sample.device = device;
     const outLabels: Record<string, string> = {};
-    for (const [name, spec] of Object.entries(rule.labels ?? {})) {
+    // Group key: device and output labels in the rule's fixed order (the same for every series of the rule).
+    let key = device ?? '';
+    let any = false;
+    for (const [name, spec] of labelSpecs) {
       const v = evalLabel(spec, labels);
-      if (v !== undefined) outLabels[name] = v;
+      if (v !== undefined) {
+        outLabels[name] = v;
+        key += `\u0000${name}=${v}`;
+        any = true;
+      }
     }
-    if (Object.keys(outLabels).length > 0) sample.labels = outLabels;
+    if (any) sample.labels = outLabels;
     const ts = opts.honorTimestamps ? s.timestampMs : undefined;
     if (rule.reduce === 'each') {
       if (ts !== undefined) sample.timestampMs = ts;
       out.push(sample);
       continue;
     }
-    const key = JSON.stringify([sample.device ?? '', Object.entries(outLabels).sort()]);
     let g = groups.get(key);
     if (g === undefined) {
       g = { sample: { ...sample, value: 0 }, distinct: new Set(), timestamps: [] };
@@ -90,15 +108,17 @@ function indexBy(samples: ParsedSample[], on: string[]): Map<string, ParsedSampl
 }
 
 function keyOf(labels: Record<string, string>, names: string[]): string {
-  return JSON.stringify(names.map((n) => labels[n] ?? ''));
+  let k = '';
+  for (const n of names) k += `${labels[n] ?? ''}\u0000`;
+  return k;
 }
 
-function matches(labels: Record<string, string>, where: Record<string, LabelMatch> | undefined): boolean {
-  for (const [name, m] of Object.entries(where ?? {})) {
+function matches(labels: Record<string, string>, where: Array<[string, LabelMatch]>): boolean {
+  for (const [name, m] of where) {
     const v = labels[name] ?? '';
     if (m.in !== undefined && !m.in.includes(v)) return false;
     if (m.not_in !== undefined && m.not_in.includes(v)) return false;
-    if (m.regex !== undefined && !new RegExp(`^(?:${m.regex})$`).test(v)) return false;
+    if (m.regex !== undefined && !anchored(m.regex).test(v)) return false;
   }
   return true;
 }
@@ -113,7 +133,7 @@ export function evalLabel(spec: LabelSpec, labels: Record<string, string>): stri
   }
   let v: string | undefined = raw === '' ? undefined : raw;
   if (v !== undefined && spec.regex !== undefined) {
-    const m = new RegExp(`^(?:${spec.regex})$`).exec(v);
+    const m = anchored(spec.regex).exec(v);
     if (m === null) v = spec.unmatched === 'keep' ? v : undefined;
     else if (spec.replacement !== undefined) v = spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
   }

@@ -185,3 +185,12 @@ test('formatFromContentType recognises OpenMetrics and defaults to 0.0.4', () =>
   assert.equal(formatFromContentType('text/plain; version=0.0.4; charset=utf-8'), 'prometheus');
   assert.equal(formatFromContentType(undefined), 'prometheus');
 });
+
+test('with wanted names, other lines are skipped but still checked for shape and family order', () => {
+  const body = '# TYPE a gauge\na{x="1"} 1\n# TYPE b gauge\nb{y="2"} 2\n';
+  const exp = parseExposition(body, 'prometheus', new Set(['a']));
+  assert.deepEqual(exp.families.find((f) => f.name === 'a')!.samples.map((s) => s.value), [1]);
+  assert.equal(exp.families.find((f) => f.name === 'b')!.samples.length, 0);
+  assert.throws(() => parseExposition('a 1\nb{y="2 2\n', 'prometheus', new Set(['a'])), /line 2/);
+  assert.throws(() => parseExposition('b 1\na 1\nb 2\n', 'prometheus', new Set(['a'])), /line 3: metric family "b" appears again/);
+});

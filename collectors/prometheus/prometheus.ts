@@ -29,6 +29,8 @@ const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
 /** Builds the collector for a validated config; opens no sockets until the first collect. */
 export function createPrometheusCollector(config: PrometheusConfig, profiles: Profile[], ctx: CollectorContext): TargetCollector {
+  // Only the metrics the profiles map are parsed into objects; the rest of the body is only checked.
+  const wanted = new Set(profiles.flatMap((p) => p.rules.flatMap((r) => [...(typeof r.metric === 'string' ? [r.metric] : r.metric), ...(r.join ? [r.join.metric] : [])])));
   const isHttps = config.url.startsWith('https:');
   let agent: http.Agent | https.Agent | undefined;
   const getAgent = (): http.Agent | https.Agent => {
@@ -71,7 +73,7 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
       const format = formatFromContentType(ct);
       let exposition;
       try {
-        exposition = parseExposition(res.body.toString('utf8'), format);
+        exposition = parseExposition(res.body.toString('utf8'), format, wanted);
       } catch (err) {
         if (err instanceof ExpositionError) throw new CollectError('parse', `GET ${config.url}: ${format} ${err.message}`, { cause: err });
         throw err;
