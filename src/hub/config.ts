@@ -27,6 +27,7 @@ export interface HubConfig {
   metrics: { auth: 'token' | 'none' };
   federation?: { upstream: string; token?: string; token_env?: string; batch: number; interval_ms: number; timeout_ms: number };
   telemetry: { otlp_endpoint?: string; service_name: string };
+  reports?: { dir: string; formats?: Array<'xlsx' | 'csv' | 'json'>; langs?: Array<'zh' | 'en'>; nation?: boolean; suppress?: boolean; monthly?: string; quarterly?: string; yearly?: string; retries?: number };
 }
 
 /** A config file that cannot be used; `problems` each name file, path and value. */
@@ -100,6 +101,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       ...(typeof tel.otlp_endpoint === 'string' ? { otlp_endpoint: tel.otlp_endpoint } : {}),
       service_name: (tel.service_name as string) ?? 'dims-hub',
     },
+    ...(d.reports ? { reports: { ...(d.reports as NonNullable<HubConfig['reports']>), dir: abs((d.reports as { dir: string }).dir) } } : {}),
   };
 }
 

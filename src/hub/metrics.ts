@@ -15,6 +15,7 @@ export class HubMetrics {
   readonly coverageRatio: Gauge<'level' | 'province' | 'center' | 'indicator'>;
   readonly lastRecord: Gauge<'province' | 'center'>;
   readonly inlet: Gauge<'province' | 'center' | 'stat'>;
+  readonly reports: Counter<'kind' | 'format' | 'result'>;
   private readonly newestEnd = new Map<string, number>();
   readonly recordsAccepted: Counter<'source'>;
   readonly recordsRejected: Counter<'source'>;
@@ -36,6 +37,7 @@ export class HubMetrics {
     this.indicatorValue = new Gauge({ name: 'dims_indicator_value', help: 'Current value of an indicator over the rolling real-time window, per level, province and center', labelNames: ['level', 'province', 'center', 'indicator', 'dimension'], registers: r });
     this.coverageRatio = new Gauge({ name: 'dims_indicator_coverage_ratio', help: 'Share (0..1) of expected centers whose data contributed to the current indicator value', labelNames: ['level', 'province', 'center', 'indicator'], registers: r });
     this.lastRecord = new Gauge({ name: 'dims_center_last_record_timestamp_seconds', help: 'End of the newest record received from a center (unix seconds)', labelNames: ['province', 'center'], registers: r });
+    this.reports = new Counter({ name: 'dims_hub_reports_total', help: 'Scheduled reports written (result ok) or given up after their retries (result error)', labelNames: ['kind', 'format', 'result'], registers: r });
     this.inlet = new Gauge({ name: 'dims_center_inlet_temperature_celsius', help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)', labelNames: ['province', 'center', 'stat'], registers: r });
     this.recordsAccepted = new Counter({ name: 'dims_hub_records_accepted_total', help: 'Center records accepted and stored', labelNames: ['source'], registers: r });
     this.recordsRejected = new Counter({ name: 'dims_hub_records_rejected_total', help: 'Center records rejected by validation or permission', labelNames: ['source'], registers: r });

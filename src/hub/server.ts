@@ -16,12 +16,16 @@ import { StateDb } from './state-db.ts';
 import { HubMetrics } from './metrics.ts';
 import { Scheduler } from './scheduler.ts';
 import { Forwarder } from './federation.ts';
+import { scheduleReports, type ReportScheduler } from '../report/schedule.ts';
+import { storageInputs } from '../report/inputs.ts';
 
 export interface RunningHub {
   url: string;
   ctx: HubContext;
   scheduler: Scheduler;
   forwarder: Forwarder;
+  /** The report schedule, when the config has `reports`. */
+  reports: ReportScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -68,9 +72,16 @@ export async function startHub(config: HubConfig, opts: { log?: Logger; schedule
   if (config.engine.enabled && opts.scheduler !== false) scheduler.start();
   const forwarder = new Forwarder(ctx);
   forwarder.start();
+  // Scheduled reports read the same stored values the API and dashboards show.
+  const reports = config.reports
+    ? scheduleReports(storageInputs(ctx.storage, { catalog, registry, tz: config.timezone }), { ...config.reports, tz: config.timezone }, {
+        onReport: (e) => ctx.metrics.reports.inc({ kind: e.kind, format: e.format, result: e.result }),
+        log: (level, message) => log(level, `reports: ${message}`),
+      })
+    : undefined;
   let closed = false;
   return {
-    url, ctx, scheduler, forwarder,
+    url, ctx, scheduler, forwarder, reports,
     async close() {
       if (closed) return;
       closed = true;
@@ -80,6 +91,7 @@ export async function startHub(config: HubConfig, opts: { log?: Logger; schedule
         server.closeIdleConnections();
       });
       await scheduler.stop();
+      await reports?.stop();
       await forwarder.stop();
       await ctx.tracing.shutdown();
       await storage.close().catch(() => undefined);
