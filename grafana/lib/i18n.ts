@@ -1,5 +1,6 @@
 /** @module Dashboard text in Chinese (default) or English: catalog names plus a small phrase book for the builders. */
 import type { Dimension, Level, Text } from '../../src/catalog/types.ts';
+import { defaultCatalog } from '../../src/catalog/load.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -8,13 +9,8 @@ export function tr(text: Text, lang: Lang): string {
   return text[lang];
 }
 
-/** Dimension titles; the same words as the indicator reference (src/catalog/docs.ts). */
-export const DIMENSIONS: Record<Dimension, Text> = {
-  A: { zh: '算力规模', en: 'Computing scale and capacity' },
-  B: { zh: '运行效能', en: 'Operating efficiency and utilization' },
-  C: { zh: '绿色低碳', en: 'Green and low-carbon' },
-  D: { zh: '安全自主与网络', en: 'Security, autonomy and network' },
-};
+/** Dimension titles, from the catalog (indicators/reference/dimensions.yaml), as the reference docs use them. */
+export const DIMENSIONS = Object.fromEntries(defaultCatalog().dimensions.map((d) => [d.id, { zh: d.zh, en: d.en }])) as Record<Dimension, Text>;
 
 export const LEVELS: Record<Level, Text> = {
   center: { zh: '中心', en: 'Center' },

@@ -8,18 +8,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CATALOG_DIR } from './paths.ts';
-import type { Catalog, Comparison, Condition, Dimension, Filter, Indicator, Level, Operand, Predicate, Quantity, Target, Thresholds } from './types.ts';
+import type { Catalog, Comparison, Condition, Filter, Indicator, Level, Operand, Predicate, Quantity, Target, Thresholds } from './types.ts';
 
 export type Lang = 'zh' | 'en';
 
 const LANGS: Lang[] = ['zh', 'en'];
 
-const DIMENSION_NAMES: Record<Dimension, { zh: string; en: string }> = {
-  A: { zh: '算力规模', en: 'Computing scale and capacity' },
-  B: { zh: '运行效能', en: 'Operating efficiency and utilization' },
-  C: { zh: '绿色低碳', en: 'Green and low-carbon' },
-  D: { zh: '安全自主与网络', en: 'Security, autonomy and network' },
-};
 
 const LEVEL_NAMES: Record<Level, { zh: string; en: string }> = {
   center: { zh: '中心', en: 'center' },
@@ -299,10 +293,10 @@ const HEADINGS = {
 function renderPage(catalog: Catalog, lang: Lang): string {
   const h = HEADINGS[lang];
   const out: string[] = [h.banner, '', `# ${h.title}`, '', h.intro, ''];
-  const dims = Object.keys(DIMENSION_NAMES) as Dimension[];
-  for (const d of dims) {
+  for (const dim of catalog.dimensions) {
+    const d = dim.id;
     const inds = catalog.indicators.filter((i) => i.dimension === d);
-    out.push(`## ${h.dimension} ${d} ${DIMENSION_NAMES[d][lang]}`, '');
+    out.push(`## ${h.dimension} ${d} ${dim[lang]}`, '');
     out.push(`| ${h.columns.join(' | ')} |`, `|${h.columns.map(() => '---').join('|')}|`);
     for (const i of inds) {
       const t = headlineTarget(i);

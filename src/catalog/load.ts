@@ -12,7 +12,7 @@ import { compileSchema } from '../shared/json-schema.ts';
 import { CATALOG_DIR, DIMENSION_DIRS } from './paths.ts';
 import { CatalogError, type CatalogProblem } from './errors.ts';
 import { crossCheck } from './validate.ts';
-import type { Catalog, Indicator, RawMetric, Unit, Province, HubNode, HubCluster, Parameter, Source } from './types.ts';
+import type { Catalog, DimensionInfo, Indicator, RawMetric, Unit, Province, HubNode, HubCluster, Parameter, Source } from './types.ts';
 
 function readJson(file: string): object {
   return JSON.parse(readFileSync(file, 'utf8')) as object;
@@ -77,6 +77,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
   const metrics = take(loadYaml<{ metrics: RawMetric[] }>(path.join(dir, 'raw-metrics.yaml'), rawSchema, problems, 'raw metrics'))?.metrics ?? [];
   const refDir = path.join(dir, 'reference');
   const units = take(loadYaml<{ units: Unit[] }>(path.join(refDir, 'units.yaml'), sub('units'), problems, 'units'))?.units ?? [];
+  const dimensions = take(loadYaml<{ dimensions: DimensionInfo[] }>(path.join(refDir, 'dimensions.yaml'), sub('dimensions'), problems, 'dimensions'))?.dimensions ?? [];
   const provinces = take(loadYaml<{ provinces: Province[] }>(path.join(refDir, 'provinces.yaml'), sub('provinces'), problems, 'provinces'))?.provinces ?? [];
   const hubs = take(loadYaml<{ hub_nodes: HubNode[]; clusters: HubCluster[] }>(path.join(refDir, 'hub-clusters.yaml'), sub('hubs'), problems, 'hubs'));
   const parameters = take(loadYaml<{ parameters: Parameter[] }>(path.join(refDir, 'parameters.yaml'), sub('parameters'), problems, 'parameters'))?.parameters ?? [];
@@ -92,6 +93,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
   const catalog: Catalog = {
     version: `1.0+${hash.digest('hex').slice(0, 10)}`,
     indicators,
+    dimensions,
     metrics,
     units,
     provinces,
@@ -102,6 +104,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     indicatorById: new Map(indicators.map((i) => [i.id, i])),
     metricById: new Map(metrics.map((m) => [m.id, m])),
     provinceByCode: new Map(provinces.map((p) => [p.code, p])),
+    dimensionById: new Map(dimensions.map((d) => [d.id, d])),
   };
   if (problems.length === 0) problems.push(...crossCheck(catalog));
   if (problems.length > 0) throw new CatalogError(problems);

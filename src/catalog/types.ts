@@ -154,6 +154,14 @@ export interface Parameter {
   en: string;
 }
 
+export interface DimensionInfo {
+  id: Dimension;
+  zh: string;
+  en: string;
+  /** The national guide's construction direction it maps to. */
+  guide: string;
+}
+
 export interface Source {
   id: string;
   title: string;
@@ -164,6 +172,7 @@ export interface Source {
 export interface Catalog {
   version: string;
   indicators: Indicator[];
+  dimensions: DimensionInfo[];
   metrics: RawMetric[];
   units: Unit[];
   provinces: Province[];
@@ -175,4 +184,5 @@ export interface Catalog {
   indicatorById: Map<string, Indicator>;
   metricById: Map<string, RawMetric>;
   provinceByCode: Map<string, Province>;
+  dimensionById: Map<Dimension, DimensionInfo>;
 }

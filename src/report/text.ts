@@ -5,15 +5,12 @@
  */
 import type { Dimension, Direction } from '../catalog/types.ts';
 import type { Lang } from '../catalog/docs.ts';
+import { defaultCatalog } from '../catalog/load.ts';
 
 type T = { zh: string; en: string };
 
-export const DIMENSIONS: Record<Dimension, T> = {
-  A: { zh: '算力规模', en: 'Computing scale and capacity' },
-  B: { zh: '运行效能', en: 'Operating efficiency and utilization' },
-  C: { zh: '绿色低碳', en: 'Green and low-carbon' },
-  D: { zh: '安全自主与网络', en: 'Security, autonomy and network' },
-};
+/** Dimension names come from the catalog (indicators/reference/dimensions.yaml). */
+export const DIMENSIONS = Object.fromEntries(defaultCatalog().dimensions.map((d) => [d.id, { zh: d.zh, en: d.en }])) as Record<Dimension, T>;
 
 export const DIRECTIONS: Record<Direction, T> = {
   higher: { zh: '↑ 越高越好', en: '↑ higher is better' },
