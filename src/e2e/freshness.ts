@@ -74,24 +74,37 @@ export async function measureFreshness(o: FreshnessOptions = {}): Promise<{ inte
       const config = sim.agentConfig(c.id, { interval: `${INTERVAL_S}s`, scrapeInterval: `${INTERVAL_S}s`, outboxPath: path.join(dir, `${c.id}.sqlite`), sinks: [{ type: 'hub', url: hub.url, token: `env:${env}` }] });
       agents.push(await runAgentInProcess({ ...config, log_level: 'error', spread: 0.05 }, { clock, chips, metricsPort: null, log: () => undefined }));
     }
-    const electricity = () => hub.ctx.engine.latestRealtime?.values.find((v) => v.level === 'nation' && v.indicator === 'electricity_gwh')?.numerator ?? null;
+    const n = fleet.registry.centers.length;
+    // The national electricity of the rolling window, only when every center contributed to it: a value
+    // missing one center's interval would swing by more than the step and fake a detection.
+    const electricity = (): { kwh: number; toMs: number } | null => {
+      const rt = hub.ctx.engine.latestRealtime;
+      const v = rt?.values.find((x) => x.level === 'nation' && x.indicator === 'electricity_gwh');
+      return rt && v && v.centers === n && v.numerator !== null ? { kwh: v.numerator, toMs: rt.window.toMs } : null;
+    };
     // Steady state: a few intervals so every agent has counters to difference.
     await clock.until(clock.now() + 4 * INTERVAL_S * 1000);
     const results: number[] = [];
     for (let trial = 0; trial < trials; trial++) {
-      const before = electricity();
       const facilityKw = (sim.centers.get(target.center)!.byId.get(meterId)!.read(clock.now()) as MeterState).totalPowerWatts / 1000;
-      // A step of half the center's load, at a random phase of the interval.
+      // A step at a spread of phases within the interval.
       const phase = (0.15 + 0.7 * ((trial * 0.37) % 1)) * INTERVAL_S * 1000;
       await clock.until(Math.ceil(clock.now() / 60_000) * 60_000 + phase);
       stepAt = clock.now();
-      extraW = facilityKw * 500;
-      const expectKwh = (facilityKw * 0.5 * INTERVAL_S) / 3600;
+      // The step doubles the center's facility load; detection needs half of one interval of it.
+      extraW = facilityKw * 1000;
+      const expectKwh = (facilityKw * INTERVAL_S) / 3600;
+      // Baseline: the newest window that ends before the step, taken as late as possible, so every
+      // center's last interval before the step has arrived. A window can only reflect the step once it
+      // ends after it.
+      let before: number | undefined;
       let seenAt: number | undefined;
       while (clock.now() - stepAt < 6 * INTERVAL_S * 1000) {
         await new Promise((r) => setTimeout(r, 20));
         const e = electricity();
-        if (e !== null && before !== null && e - before > 0.3 * expectKwh) {
+        if (e === null) continue;
+        if (e.toMs <= stepAt) before = e.kwh;
+        else if (before !== undefined && e.kwh - before > 0.5 * expectKwh) {
           seenAt = clock.now();
           break;
         }

@@ -104,7 +104,10 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
     if (deps.federate) deps.state.enqueueOutbox(good.map((g) => ({ key: g.key, record: g.raw })));
     // Only telemetry says a center's collection is alive; a filing may even end in the future.
     for (const r of stored) if (r.source === 'telemetry') deps.metrics.noteRecordEnd(r.center, r.province, r.endMs, r.metrics);
-    for (const r of stored) deps.metrics.recordsAccepted.inc({ source: r.source });
+    // One increment per source and batch, not per record (label lookups cost more than the count).
+    const telemetryCount = stored.reduce((n, r) => n + (r.source === 'telemetry' ? 1 : 0), 0);
+    if (telemetryCount > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, telemetryCount);
+    if (stored.length > telemetryCount) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, stored.length - telemetryCount);
     span.setAttribute('dims.accepted', good.length);
     span.setAttribute('dims.rejected', rejected.length);
     return { accepted: good.map((g) => g.key), rejected: labelled(rejected, opts.labels) };
