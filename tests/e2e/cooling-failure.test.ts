@@ -7,12 +7,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defaultCatalog } from '../../src/catalog/load.ts';
 import { generateFleet } from '../../src/simulate/fleet.ts';
 import { serveFleet, type Simulation } from '../../src/simulate/serve.ts';
 import { BMC_PASSWORD_ENV } from '../../src/simulate/agent-config.ts';
@@ -21,49 +18,18 @@ import { loadChipTable } from '../../src/agent/chips/classify.ts';
 import { indexRegistry } from '../../src/registry/load.ts';
 import { startTestHub, type TestHub } from '../../src/hub/test-support.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
-import { parseRouting } from '../../grafana/rules/alertmanager.ts';
-import { writeRulesTree } from '../../grafana/rules/build.ts';
-import { startAlertmanager, startPrometheus, type PrometheusHandle, type ServerHandle } from '../support/prometheus.ts';
+import { startAlertingChain, type AlertingChain, type Notification } from '../support/alerting-chain.ts';
 
-interface Notification {
-  path: string;
-  body: { status: string; alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> };
-}
-
-const received: Notification[] = [];
 const agents: RunningAgent[] = [];
-let receiver: Server;
+let chain: AlertingChain;
 let sim: Simulation;
 let hub: TestHub;
-let prom: PrometheusHandle;
-let am: ServerHandle;
 let dir: string;
 let sick: { id: string; province: string };
-
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}; received: ${JSON.stringify(received.map((n) => [n.path, n.body.status, n.body.alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.center}/${a.status}`)]))}`);
-}
 
 const inletAlert = (n: Notification, status: string) => n.body.alerts.find((a) => a.labels.alertname === 'DimsInletTemperatureOutOfRange' && a.labels.severity === 'critical' && a.labels.center === sick.id && a.status === status);
 
 before(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(body) as Notification['body'] });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-
   const now = Date.now();
   const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
   const fleet = generateFleet({ centers: 2, seed: 21, asOf: day(now), origin: day(now - 86_400_000) });
@@ -80,35 +46,14 @@ before(async () => {
     agents.push(await runAgentInProcess({ ...config, log_level: 'error' }, { chips, metricsPort: null, log: () => undefined }));
   }
 
-  const tokenFile = path.join(dir, 'hub.token');
-  writeFileSync(tokenFile, hub.tokens.alertmanager as string);
-  const routing = parseRouting({
-    default_receiver: 'national-desk',
-    watchdog_receiver: 'deadman',
-    group_wait: '1s', group_interval: '2s', repeat_interval: { critical: '1h', warning: '1h' },
-    hub_history: { url: `${hub.url}/api/v1/alerts`, bearer_token_file: tokenFile },
-    receivers: [
-      { name: 'national-desk', webhook: [{ url: `${hook}/national` }] },
-      { name: 'deadman', webhook: [{ url: `${hook}/deadman` }] },
-      { name: 'province-oncall', webhook: [{ url: `${hook}/province-oncall` }] },
-      { name: 'province-pager', webhook: [{ url: `${hook}/province-pager` }] },
-    ],
-    provinces: [{ codes: [sick.province], receiver: 'province-oncall', critical_receiver: 'province-pager' }],
-  });
-  // `for:` shortened to 2 s and rules evaluated every second so the test takes seconds, not minutes.
-  writeRulesTree(defaultCatalog(), dir, { routing, interval: '1s', forOverride: '2s' });
-  am = await startAlertmanager({ config: readFileSync(path.join(dir, 'alertmanager/alertmanager.yml'), 'utf8') });
-  prom = await startPrometheus({ scrape: [{ job: 'dims-hub', target: hub.url.replace('http://', '') }], ruleFiles: [path.join(dir, 'prometheus/dims-alerts.yml')], alertmanager: am.url });
-  await prom.waitForTargetsUp();
+  chain = await startAlertingChain({ hubUrl: hub.url, hubToken: hub.tokens.alertmanager as string, province: sick.province, prefix: 'province' });
 }, { timeout: 90_000 });
 
 after(async () => {
   await Promise.all(agents.map((a) => a.stop()));
-  await prom?.dispose();
-  await am?.dispose();
+  await chain?.dispose();
   await hub?.close();
   await sim?.close();
-  await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -119,12 +64,12 @@ test('a cooling failure in a simulated center pages its province with province a
     const m = new RegExp(`dims_center_inlet_temperature_celsius\\{province="${sick.province}",center="${sick.id}",stat="max"\\} ([0-9.]+)`).exec(text);
     return m ? Number(m[1]) : undefined;
   };
-  const before = await waitFor('inlet readings at the hub', metric, 60_000);
+  const before = await chain.waitFor('inlet readings at the hub', metric, 60_000);
   assert.ok(before < 32, `healthy inlet ${before} °C should be below the A1 allowable 32 °C`);
-  assert.equal(received.some((n) => inletAlert(n, 'firing')), false);
+  assert.equal(chain.received.some((n) => inletAlert(n, 'firing')), false);
 
   sim.setCoolingFailure(sick.id, true);
-  const firing = await waitFor('the critical inlet alert at the province pager', () => received.find((n) => n.path === '/province-pager' && inletAlert(n, 'firing')), 150_000);
+  const firing = await chain.waitFor('the critical inlet alert at the province pager', () => chain.received.find((n) => n.path === '/province-pager' && inletAlert(n, 'firing')), 150_000);
   const alert = inletAlert(firing, 'firing')!;
   assert.equal(alert.labels.province, sick.province);
   assert.equal(alert.labels.center, sick.id);
@@ -132,7 +77,7 @@ test('a cooling failure in a simulated center pages its province with province a
   assert.ok((await metric())! > 32);
 
   sim.setCoolingFailure(sick.id, false);
-  const resolved = await waitFor('the resolved notification', () => received.find((n) => n.path === '/province-pager' && inletAlert(n, 'resolved')), 60_000);
+  const resolved = await chain.waitFor('the resolved notification', () => chain.received.find((n) => n.path === '/province-pager' && inletAlert(n, 'resolved')), 60_000);
   assert.equal(inletAlert(resolved, 'resolved')!.labels.center, sick.id);
   const history = hub.ctx.state.listAlerts({ limit: 1000 });
   assert.ok(history.some((r) => r.alertname === 'DimsInletTemperatureOutOfRange' && r.labels.center === sick.id && r.status === 'firing'), 'the hub keeps the alert history');
