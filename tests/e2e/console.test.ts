@@ -262,7 +262,7 @@ test('a provincial token sees its province only', async () => {
   assert.equal(await page.locator('table.alerts tbody tr').count(), 1, 'only its own province\'s alert');
   await page.getByRole('link', { name: '报表' }).click();
   // The reports page renders its form after the hierarchy arrives: wait for it before reading the choices.
-  await page.locator('#report-scope option').first().waitFor();
+  await page.locator('#report-scope option').first().waitFor({ state: 'attached' });
   assert.deepEqual(await page.locator('#report-scope option').allInnerTexts(), [prov.zh]);
   await page.getByRole('link', { name: prov.zh }).click();
   await h1().filter({ hasText: prov.zh }).waitFor();
