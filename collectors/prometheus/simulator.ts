@@ -4,11 +4,9 @@
  *
  * URL shape: `http(s)://127.0.0.1:<port>/exporter/<device id>/metrics` (one port, many exporters).
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { startSimServer } from '../sim-server.ts';
 import type { DcgmState, FaultSpec, NodeState, NpuState, SimDevice } from '../../src/simulate/device-state.ts';
 import { dcgmFamilies, nodeExporterFamilies, npuFamilies } from './sim-exporters.ts';
 import { CONTENT_TYPES, writeExposition } from './write.ts';
@@ -58,7 +56,6 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
   const devices = new Map(opts.devices.map((d) => [d.id, d]));
   const faults = new Map(opts.faults ?? []);
   const counts = new Map<string, number>();
-  const sockets = new Set<Socket>();
   const hung = new Set<http.ServerResponse>();
   const now = opts.now ?? Date.now;
   const scheme = opts.tls === undefined ? 'http' : 'https';
@@ -100,16 +97,8 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
     }
   };
 
-  const server = opts.tls === undefined ? http.createServer(handler) : https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler);
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const server = await startSimServer(handler, opts);
+  const port = server.port;
 
   return {
     port,
@@ -117,8 +106,7 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
     setFault: (id, spec) => void (spec === null ? faults.delete(id) : faults.set(id, spec)),
     requests: (id) => counts.get(id) ?? 0,
     close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

@@ -5,10 +5,9 @@
  * `<base>/redfish/v1/` and every `@odata.id` it returns carries the `/bmc/<id>` prefix. One port for
  * thousands of BMCs keeps fleet simulations within file-descriptor and port limits.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo, Socket } from 'node:net';
+import { startSimServer } from '../sim-server.ts';
 import type { FaultSpec, PduState, ServerState, SimDevice } from '../../src/simulate/device-state.ts';
 import { simResource } from './sim-resources.ts';
 import type { BmcStyle } from './sim-resources.ts';
@@ -81,7 +80,6 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
   const basic = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   const faults = new Map(opts.faults ?? []);
   const now = opts.now ?? Date.now;
-  const sockets = new Set<Socket>();
   const bmcs = new Map<string, Bmc>(
     opts.devices.map((d) => [d.id, {
       device: d,
@@ -182,16 +180,8 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
     sendJson(res, 200, answer.json);
   };
 
-  const server = opts.tls === undefined ? http.createServer(handler) : https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler);
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const server = await startSimServer(handler, opts);
+  const port = server.port;
   const scheme = opts.tls === undefined ? 'http' : 'https';
 
   return {
@@ -210,8 +200,7 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
       b.stats.liveSessions = 0;
     },
     close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }
