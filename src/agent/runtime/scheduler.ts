@@ -10,6 +10,7 @@
 import { CollectError, type ErrorKind, type Sample, type TargetCollector } from '../../../collectors/types.ts';
 import type { Clock } from './clock.ts';
 import { Semaphore } from './semaphore.ts';
+import { fnv1a as hash } from '../../shared/hash.ts';
 
 export interface ScheduledTarget {
   id: string;
@@ -50,16 +51,6 @@ interface TargetState {
   failures: number;
   nextEligible: number;
   inflight: boolean;
-}
-
-/** FNV-1a: a stable spread of start offsets, the same after every restart. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 export class Scheduler {

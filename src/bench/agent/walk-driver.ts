@@ -5,16 +5,7 @@
  */
 import { snmpWalkUrl, walkSucceeded } from './tools.ts';
 import type { SnmpEndpoint } from './fleet.ts';
-
-/** FNV-1a, for stable per-device offsets. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+import { fnv1a as hash } from '../../shared/hash.ts';
 
 export interface WalkRound {
   round: number;
