@@ -4,7 +4,7 @@
  * Every problem names the record (index and key), the field and the value. A record with any problem
  * is rejected whole: nothing from it is used.
  */
-import type { Catalog, RawMetric } from '../catalog/types.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { ParsedRecord, Histogram } from '../engine/types.ts';
 import { compileSchema, type Validator } from '../shared/json-schema.ts';
@@ -39,7 +39,6 @@ const EARLIEST_MS = Date.UTC(2000, 0, 1);
 const LONGEST_MS = 367 * 86_400_000;
 
 const validators = new WeakMap<Catalog, Validator<unknown>>();
-const metricMaps = new WeakMap<Catalog, Map<string, RawMetric>>();
 
 function validatorFor(catalog: Catalog): Validator<unknown> {
   let v = validators.get(catalog);
@@ -80,11 +79,7 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
   const future = source === 'declaration' ? DECLARATION_FUTURE_MS : TELEMETRY_FUTURE_MS;
   if (endMs > now + future) problems.push({ path: '/end', message: 'is in the future', value: r.end });
 
-  let metricMap = metricMaps.get(catalog);
-  if (!metricMap) {
-    metricMap = catalog.metricById;
-    metricMaps.set(catalog, metricMap);
-  }
+  const metricMap = catalog.metricById;
   const metrics: Record<string, number> = {};
   for (const [id, value] of Object.entries(r.metrics)) {
     const path = `/metrics/${id}`;
