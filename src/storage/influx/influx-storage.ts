@@ -10,7 +10,7 @@
  * - Transient failures (connection refused/reset, timeout, HTTP 5xx) surface as StorageUnavailableError.
  */
 import { InfluxDB } from 'influx';
-import { encodePoint } from '../line-protocol.ts';
+import { encodeBody, encodeRecord, encodeValue } from '../line-protocol.ts';
 import type {
   CenterReportStats,
   RecordQuery,
@@ -28,13 +28,10 @@ import {
   RP_LONG_TERM,
   RP_RAW,
   RP_RECENT,
-  recordToPoint,
   retentionPolicyFor,
   rowsOf,
   rowToRecord,
   rowToValue,
-  valueToPoint,
-  type InfluxPoint,
   type RetentionConfig,
 } from './schema.ts';
 
@@ -204,12 +201,13 @@ export class InfluxStorage implements Storage {
   }
 
   /**
-   * Writes points as line protocol straight to /write (the encoder of line-protocol.ts, the same bytes
-   * node-influx would send): ingest throughput is bounded by encoding, and this path encodes once.
+   * Writes items as line protocol straight to /write (the encoders of line-protocol.ts, the same bytes
+   * node-influx would send): ingest throughput is bounded by encoding, and this path encodes once,
+   * straight into the request body.
    */
-  private async write(points: InfluxPoint[], retentionPolicy: string, what: string): Promise<void> {
-    for (const part of chunk(points, this.batchSize)) {
-      const body = part.map(encodePoint).join('\n');
+  private async write<T>(items: readonly T[], encode: (item: T) => string, retentionPolicy: string, what: string): Promise<void> {
+    for (const part of chunk(items, this.batchSize)) {
+      const body = encodeBody(part, encode);
       let res: Response;
       try {
         res = await fetch(this.writeUrl + retentionPolicy, { method: 'POST', headers: this.writeHeaders, body, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -226,20 +224,19 @@ export class InfluxStorage implements Storage {
 
   async writeRecords(records: StoredRecord[]): Promise<void> {
     records.forEach((r, i) => checkRecord(r, i));
-    const points = lastPerKey(records, recordKey).map(recordToPoint);
-    await this.write(points, RP_RAW, 'writeRecords');
+    await this.write(lastPerKey(records, recordKey), encodeRecord, RP_RAW, 'writeRecords');
   }
 
   async writeValues(values: StoredValue[]): Promise<void> {
     values.forEach((v, i) => checkValue(v, i));
     const unique = lastPerKey(values, valueKey);
-    const byRp = new Map<string, InfluxPoint[]>();
+    const byRp = new Map<string, StoredValue[]>();
     for (const v of unique) {
       const rp = retentionPolicyFor(v.period_kind);
       if (!byRp.has(rp)) byRp.set(rp, []);
-      byRp.get(rp)!.push(valueToPoint(v));
+      byRp.get(rp)!.push(v);
     }
-    for (const [rp, points] of byRp) await this.write(points, rp, 'writeValues');
+    for (const [rp, group] of byRp) await this.write(group, encodeValue, rp, 'writeValues');
   }
 
   private async select(q: string, params: Record<string, string>, what: string): Promise<unknown[]> {
