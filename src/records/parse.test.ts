@@ -26,6 +26,10 @@ const cases: Array<{ name: string; raw: unknown; path: string; message: RegExp }
   { name: 'not an object', raw: 'hello', path: '/', message: /object/ },
   { name: 'missing end', raw: { ...good, end: undefined }, path: '/end', message: /required/ },
   { name: 'malformed time', raw: { ...good, start: 'yesterday' }, path: '/start', message: /date-time/ },
+  { name: 'malformed end', raw: { ...good, end: '2026-10-01 00:05' }, path: '/end', message: /must match format "date-time"/ },
+  { name: 'a day that does not exist', raw: { ...good, start: '2026-02-30T00:00:00Z' }, path: '/start', message: /date-time/ },
+  { name: 'time without a zone', raw: { ...good, end: '2026-10-01T00:05:00' }, path: '/end', message: /date-time/ },
+  { name: 'time as a number', raw: { ...good, start: 1790812800000 }, path: '/start', message: /must be string/ },
   { name: 'unknown metric id', raw: { ...good, metrics: { e_totl_kwh: 1 } }, path: '/metrics/e_totl_kwh', message: /not a raw metric/ },
   { name: 'negative delta', raw: { ...good, metrics: { e_it_kwh: -3 } }, path: '/metrics/e_it_kwh', message: /negative delta/ },
   { name: 'end before start', raw: { ...good, end: '2026-09-30T00:00:00+08:00' }, path: '/end', message: /after start/ },
@@ -50,6 +54,16 @@ for (const c of cases) {
     assert.match(hit.message, c.message);
   });
 }
+
+test('times are checked on every record, also when their text repeats (the parsed times are remembered)', () => {
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(problemsOf({ ...good, start: 'yesterday' }), [{ path: '/start', message: 'must match format "date-time"', value: 'yesterday' }]);
+    assert.deepEqual(problemsOf(good), []);
+  }
+  const long = `2026-10-01T00:00:00${'0'.repeat(100)}Z`;
+  assert.deepEqual(problemsOf({ ...good, start: long }), [{ path: '/start', message: 'must match format "date-time"', value: long }]);
+  assert.deepEqual(problemsOf({ ...good, start: 5, end: 'x' }).map((p) => p.path), ['/start', '/end']);
+});
 
 test('a batch returns the good records and names each bad one by index and key', () => {
   const { records, errors } = parseRecords([good, { ...good, start: '2026-10-01T00:05:00+08:00', end: '2026-10-01T00:10:00+08:00', metrics: { e_it_kwh: -1 } }], ctx);

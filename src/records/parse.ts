@@ -43,34 +43,75 @@ const validators = new WeakMap<Catalog, Validator<unknown>>();
 function validatorFor(catalog: Catalog): Validator<unknown> {
   let v = validators.get(catalog);
   if (!v) {
-    // Metric ids are checked below with clearer messages than ajv's propertyNames error.
-    const schema = centerRecordSchema(catalog) as { properties: { metrics: Record<string, unknown>; histograms: Record<string, unknown> } };
+    // Metric ids are checked below with clearer messages than ajv's propertyNames error, and the
+    // times' format by parseTime (same format check, remembered per text).
+    const schema = centerRecordSchema(catalog) as { properties: Record<string, Record<string, unknown>> };
     schema.properties.metrics = { type: 'object' };
     schema.properties.histograms = { type: 'object' };
+    schema.properties.start = { type: 'string' };
+    schema.properties.end = { type: 'string' };
     v = compileSchema<unknown>({ ...schema, $id: undefined });
     validators.set(catalog, v);
   }
   return v;
 }
 
-/** The idempotency key of a record: center/start (UTC), plus /declaration for filings. */
-export function recordKey(r: { center: string; startMs: number; source: string }): string {
-  return `${r.center}/${new Date(r.startMs).toISOString()}${r.source === 'declaration' ? '/declaration' : ''}`;
+/** The schema's time format alone (ajv-formats' RFC 3339 date-time), for parseTime. */
+const dateTimeFormat = compileSchema<string>({ type: 'string', format: 'date-time' });
+
+/**
+ * Bounded memo for ingest's hot path: a batch repeats a few interval bounds across all its centers,
+ * and the format check, Date.parse and toISOString cost more than the rest of a record's validation.
+ */
+function memo<K, V>(compute: (k: K) => V, max = 4096): (k: K) => V {
+  const cache = new Map<K, V>();
+  return (k) => {
+    let v = cache.get(k);
+    if (v === undefined) {
+      v = compute(k);
+      if (cache.size >= max) cache.clear();
+      cache.set(k, v);
+    }
+    return v;
+  };
 }
 
-function parseTime(v: string): number {
-  return Date.parse(v);
+/** Epoch ms of an RFC 3339 date-time as the schema defines it, null when the text is not one. */
+function timeOf(text: string): number | null {
+  return dateTimeFormat(text) ? Date.parse(text) : null;
+}
+const rememberedTimeOf = memo(timeOf);
+/** timeOf, remembered for texts as long as a real date-time (a huge bogus one is not kept). */
+function parseTime(text: string): number | null {
+  return text.length <= 64 ? rememberedTimeOf(text) : timeOf(text);
+}
+
+/** The time in `field` of a raw record (NaN if absent); a malformed text adds the problem the schema's format would. */
+function timeAt(raw: unknown, field: 'start' | 'end', problems: RecordProblem[]): number {
+  const text = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[field] : undefined;
+  // Anything but a string is already reported by the schema (type or required).
+  if (typeof text !== 'string') return NaN;
+  const ms = parseTime(text);
+  if (ms === null) problems.push({ path: `/${field}`, message: 'must match format "date-time"', value: text });
+  return ms ?? NaN;
+}
+
+const isoOf = memo((ms: number) => new Date(ms).toISOString());
+
+/** The idempotency key of a record: center/start (UTC), plus /declaration for filings. */
+export function recordKey(r: { center: string; startMs: number; source: string }): string {
+  return `${r.center}/${isoOf(r.startMs)}${r.source === 'declaration' ? '/declaration' : ''}`;
 }
 
 /** Validates one record; returns it parsed, or the problems. */
 export function parseRecord(raw: unknown, ctx: RecordContext): { record?: ParsedRecord; problems: RecordProblem[] } {
   const { catalog, registry } = ctx;
   const problems: RecordProblem[] = validatorFor(catalog).problems(raw).map((p) => ({ path: p.path, message: p.message, value: p.value }));
+  const startMs = timeAt(raw, 'start', problems);
+  const endMs = timeAt(raw, 'end', problems);
   if (problems.length > 0) return { problems };
   const r = raw as { center: string; start: string; end: string; source?: 'telemetry' | 'declaration'; metrics: Record<string, unknown>; histograms?: Record<string, unknown> };
   const source = r.source ?? 'telemetry';
-  const startMs = parseTime(r.start);
-  const endMs = parseTime(r.end);
   const now = ctx.nowMs ?? Date.now();
   if (!registry.byId.has(r.center)) problems.push({ path: '/center', message: 'is not a center of the registry', value: r.center });
   if (!(endMs > startMs)) problems.push({ path: '/end', message: 'must be after start', value: r.end });
