@@ -183,7 +183,7 @@ describe('influxdb adapter', () => {
     });
     try {
       const s = new InfluxStorage({ url: fake.url, database: 'x', requestTimeoutMs: 200 });
-      await assert.rejects(s.writeRecords([makeRecord()]), StorageUnavailableError);
+      await assert.rejects(s.writeRecords([makeRecord()]), (err: Error) => err instanceof StorageUnavailableError && /timed out after 200 ms/.test(err.message));
       mode = '503';
       await assert.rejects(s.writeRecords([makeRecord()]), StorageUnavailableError);
       await assert.rejects(s.queryRecords(ALL), StorageUnavailableError);
