@@ -231,12 +231,15 @@ export class Evaluator {
     const target = o.shift ? this.shifted.get(o.shift)! : ws;
     const ind = this.catalog.indicatorById.get(o.indicator)!;
     let members = target === ws ? group : target.group(level, code);
+    const population = members.length;
     if (o.filter) {
       const f = compileFilter(o.filter);
       members = members.filter((m) => f(m.attrs));
     }
     // Centers outside the filter or absent a year ago simply are not in the subset.
     if (level === 'center' && members.length === 0) return { value: null, numerator: null, denominator: null, centers: 0, reason: 'no_centers' };
+    // A level that had centers, none of them in the subset (no hub center yet), holds a known zero of a total.
+    if (members.length === 0 && population > 0 && ind.computation.method === 'sum') return { value: 0, numerator: 0, denominator: null, centers: 0, reason: null };
     return this.evalAt(ind, target, level, members);
   }
 
