@@ -37,8 +37,12 @@ function build(r: Reading, raw: number, multiplier: number, device: string, labe
   return sample;
 }
 
-/** Removes binary floating-point noise (2345 × 0.1 = 234.50000000000003) without losing real precision. */
+/**
+ * Removes binary floating-point noise (2345 × 0.1 = 234.50000000000003) without losing real precision. Whole
+ * numbers pass untouched: a 64-bit octet counter has more than 12 significant digits, all of them real.
+ */
 function roundFloat(v: number): number {
+  if (Number.isInteger(v)) return v;
   return Number.parseFloat(v.toPrecision(12));
 }
 
