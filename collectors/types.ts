@@ -34,7 +34,14 @@ export type Signal =
   /** Fan speed, % of maximum (gauge). */
   | 'fan_percent'
   /** Device health / state code as the device reports it (gauge); labels.state names it. */
-  | 'status';
+  | 'status'
+  /** Cumulative bytes through a network interface (counter); device = interface name, labels.direction = in | out. */
+  | 'octets'
+  /**
+   * Cumulative latency probes (counter) answered within labels.le seconds ('+Inf': every probe sent), one
+   * series per probed host (device) and bound: a Prometheus histogram's buckets.
+   */
+  | 'rtt_probes';
 
 /** One normalized reading from one target. */
 export interface Sample {

@@ -6,7 +6,7 @@ import { evalLabel } from './map.ts';
 
 test('every bundled profile validates against profiles/profile.schema.json', () => {
   const names = bundledProfileNames();
-  assert.deepEqual(names, ['dcgm_exporter', 'node_exporter', 'npu_exporter']);
+  assert.deepEqual(names, ['dcgm_exporter', 'node_exporter', 'npu_exporter', 'smokeping_prober']);
   for (const p of loadBundledProfiles(names)) assert.ok(p.rules.length > 0, p.name);
 });
 

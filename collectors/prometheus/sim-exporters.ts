@@ -1,5 +1,5 @@
-/** @module What the simulated node_exporter, DCGM exporter and npu-exporter expose for a device state, in their own metric names. */
-import type { DcgmState, NodeState, NpuState } from '../../src/simulate/device-state.ts';
+/** @module What the simulated node_exporter, DCGM exporter, npu-exporter and smokeping_prober expose for a device state, in their own metric names. */
+import type { DcgmState, NodeState, NpuState, SmokepingState } from '../../src/simulate/device-state.ts';
 import type { WriteFamily } from './write.ts';
 
 /** node_exporter: per-CPU mode seconds, cpu info (as --collector.cpu.info), a load gauge and a GC summary. */
@@ -61,6 +61,21 @@ export function npuFamilies(s: NpuState): WriteFamily[] {
     fam('npu_chip_info_temperature', 'the npu temperature', (i) => round(s.chips[i]!.temperatureCelsius)),
     fam('npu_chip_info_health_status', 'whether the npu is healthy, 1 healthy, 0 unhealthy', (i) => s.chips[i]!.health),
   ];
+}
+
+/** smokeping_prober: requests sent and the response-time histogram per host (labels host, ip, source). */
+export function smokepingFamilies(s: SmokepingState): WriteFamily[] {
+  const requests: WriteFamily = { name: 'smokeping_requests_total', type: 'counter', help: 'Number of packets sent', samples: [] };
+  const rtt: WriteFamily = { name: 'smokeping_response_duration_seconds', type: 'histogram', help: 'A histogram of latencies for ping responses.', samples: [] };
+  for (const t of s.targets) {
+    const base = { host: t.host, ip: t.ip, source: '' };
+    requests.samples.push({ labels: base, value: t.count });
+    s.bucketsS.forEach((b, k) => rtt.samples.push({ suffix: '_bucket', labels: { ...base, le: String(b) }, value: t.le[k]! }));
+    rtt.samples.push({ suffix: '_bucket', labels: { ...base, le: '+Inf' }, value: t.count });
+    rtt.samples.push({ suffix: '_sum', labels: base, value: round(t.sumS) });
+    rtt.samples.push({ suffix: '_count', labels: base, value: t.count });
+  }
+  return [requests, rtt];
 }
 
 function round(v: number): number {

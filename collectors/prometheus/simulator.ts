@@ -1,5 +1,5 @@
 /**
- * @module Simulated exporters on one loopback port: node_exporter, DCGM and npu-exporter text for many devices,
+ * @module Simulated exporters on one loopback port: node_exporter, DCGM, npu-exporter and smokeping_prober text for many devices,
  * 0.0.4 or OpenMetrics by Accept header, gzip, auth and injected faults.
  *
  * URL shape: `http(s)://127.0.0.1:<port>/exporter/<device id>/metrics` (one port, many exporters).
@@ -7,13 +7,13 @@
 import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startSimServer } from '../sim-server.ts';
-import type { DcgmState, FaultSpec, NodeState, NpuState, SimDevice } from '../../src/simulate/device-state.ts';
-import { dcgmFamilies, nodeExporterFamilies, npuFamilies } from './sim-exporters.ts';
+import type { DcgmState, FaultSpec, NodeState, NpuState, SimDevice, SmokepingState } from '../../src/simulate/device-state.ts';
+import { dcgmFamilies, nodeExporterFamilies, npuFamilies, smokepingFamilies } from './sim-exporters.ts';
 import { CONTENT_TYPES, writeExposition } from './write.ts';
 import type { WriteFamily } from './write.ts';
 
 /** A device an exporter can be simulated for. */
-export type ExporterDevice = SimDevice<NodeState | DcgmState | NpuState>;
+export type ExporterDevice = SimDevice<NodeState | DcgmState | NpuState | SmokepingState>;
 
 /** Options of {@link startPrometheusSimulator}. */
 export interface PrometheusSimulatorOptions {
@@ -111,7 +111,7 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
   };
 }
 
-function familiesOf(state: NodeState | DcgmState | NpuState): WriteFamily[] {
+function familiesOf(state: NodeState | DcgmState | NpuState | SmokepingState): WriteFamily[] {
   switch (state.kind) {
     case 'node':
       return nodeExporterFamilies(state);
@@ -119,6 +119,8 @@ function familiesOf(state: NodeState | DcgmState | NpuState): WriteFamily[] {
       return dcgmFamilies(state);
     case 'npu':
       return npuFamilies(state);
+    case 'smokeping':
+      return smokepingFamilies(state);
   }
 }
 

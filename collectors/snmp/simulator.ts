@@ -8,11 +8,15 @@
  */
 import dgram from 'node:dgram';
 import snmp from 'net-snmp';
-import type { FaultSpec, PduState, SimDevice, UpsState } from '../../src/simulate/device-state.ts';
+import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from '../../src/simulate/device-state.ts';
 import { buildMib } from './sim/build-mib.ts';
 import type { MibView } from './sim/mib-view.ts';
 import { pduView } from './sim/pdu-view.ts';
+import { routerView } from './sim/router-view.ts';
 import { upsView } from './sim/ups-view.ts';
+
+/** The devices this simulator serves: UPSs, rack PDUs and border routers. */
+export type SnmpSimDevice = SimDevice<UpsState> | SimDevice<PduState> | SimDevice<RouterState>;
 
 /** A v3 (USM) user of the simulator, bound to one device. Keys are at least 8 characters (RFC 3414). */
 export interface SnmpSimUser {
@@ -28,7 +32,7 @@ export interface SnmpSimUser {
 
 /** Options of {@link startSnmpSimulator}. */
 export interface SnmpSimulatorOptions {
-  devices: Array<SimDevice<UpsState> | SimDevice<PduState>>;
+  devices: Array<SnmpSimDevice>;
   /** Initial faults per device id. */
   faults?: Record<string, FaultSpec>;
   users?: SnmpSimUser[];
@@ -99,10 +103,12 @@ function conformBulk(message: BulkMessage): void {
   pdu.maxRepetitions = pdu.nonRepeaters + pdu.maxRepetitions * Math.max(1, repeaters);
 }
 
-function viewFor(device: SimDevice<UpsState> | SimDevice<PduState>, nowMs: number, startedMs: number): MibView {
+function viewFor(device: SnmpSimDevice, nowMs: number, startedMs: number): MibView {
   const state = device.read(nowMs);
   const uptime = Math.max(0, nowMs - startedMs);
-  return state.kind === 'ups' ? upsView(device.id, state, uptime) : pduView(device.id, state, uptime);
+  if (state.kind === 'ups') return upsView(device.id, state, uptime);
+  if (state.kind === 'router') return routerView(device.id, state, uptime);
+  return pduView(device.id, state, uptime);
 }
 
 /**

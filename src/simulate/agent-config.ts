@@ -5,6 +5,8 @@
  * Roles: the facility / IT / cooling / PV meters carry the energies (one meter each, so nothing is counted
  * twice); chillers carry make-up water; each PDU is a rack; BMCs give inventory and inlet temperatures;
  * exporters give CPU and accelerator usage. UPS input minus output power gives losses; CRAHs are read for status only.
+ * The border router's WAN uplinks (not its core links) carry traffic; the prober's hosts are sorted into city,
+ * regional and hub latency by name; jobs in the scheduling platform's namespaces count as dispatched compute.
  */
 import type { CenterPlan, MeterRole } from './fleet.ts';
 
@@ -81,6 +83,13 @@ export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentCo
     const profile = e.kind === 'node' ? 'node_exporter' : e.kind === 'dcgm' ? 'dcgm_exporter' : 'npu_exporter';
     targets.push({ id: e.id, protocol: 'prometheus', roles: ['compute'], config: { url: at.prometheusUrl(e.id), profiles: [profile] } });
   }
+  targets.push({ id: plan.router.id, protocol: 'snmp', roles: [{ role: 'traffic', device: `^(${plan.router.uplinks.map(escapeRe).join('|')})$` }], config: snmp(plan.router.id, ['if-mib']) });
+  const hostsOf = (c: string) => `^(${plan.prober.targets.filter((t) => t.class === c).map((t) => escapeRe(t.host)).join('|')})$`;
+  targets.push({
+    id: plan.prober.id, protocol: 'prometheus',
+    roles: (['city', 'region', 'hub'] as const).map((c) => ({ role: `latency_${c}`, device: hostsOf(c) })),
+    config: { url: at.prometheusUrl(plan.prober.id), profiles: ['smokeping_prober'] },
+  });
   return {
     center: plan.center,
     center_type: plan.type,
@@ -89,6 +98,12 @@ export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentCo
     ...(options.timeout ? { defaults: { timeout: options.timeout } } : {}),
     ...(options.outboxPath ? { outbox: { path: options.outboxPath } } : {}),
     sinks: options.sinks ?? [{ type: 'stdout' }],
+    // The national platform's jobs run in its own namespaces (see devices.ts).
+    scheduling: { namespaces: '^sched-' },
     targets,
   };
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -147,6 +147,20 @@ export interface NpuState {
   chips: NpuChipState[];
 }
 
+/** A border router (SNMP IF-MIB ifXTable): per-interface 64-bit octet counters. */
+export interface RouterState {
+  kind: 'router';
+  interfaces: Array<{ name: string; speedMbps: number; up: boolean; inOctets: bigint; outOctets: bigint }>;
+}
+
+/** A smokeping_prober: per target, cumulative probe counts by RTT upper bound (s) since the prober started. */
+export interface SmokepingState {
+  kind: 'smokeping';
+  /** Upper bounds of the histogram buckets, s (as the prober's --buckets flag). */
+  bucketsS: number[];
+  targets: Array<{ host: string; ip: string; count: number; le: number[]; sumS: number }>;
+}
+
 export type DeviceState =
   | ServerState
   | PduState
@@ -156,7 +170,9 @@ export type DeviceState =
   | CrahState
   | NodeState
   | DcgmState
-  | NpuState;
+  | NpuState
+  | RouterState
+  | SmokepingState;
 
 /** A simulated device: its identity and a reader for its state at an instant. */
 export interface SimDevice<S extends DeviceState = DeviceState> {

@@ -16,12 +16,15 @@ import type {
   NodeState,
   NpuState,
   PduState,
+  RouterState,
   ServerState,
+  SmokepingState,
   SimDevice,
   UpsState,
 } from './device-state.ts';
 import { type CenterPlan, type MeterRole, serverMaxWatts } from './fleet.ts';
 import { CenterPhysics, simSeconds } from './physics.ts';
+import { probeCounts, SMOKEPING_BUCKETS_MS } from './network.ts';
 import { hash32 } from './random.ts';
 
 const J_PER_KWH = 3_600_000;
@@ -288,7 +291,8 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
             util: ph.at(`acc/${i}/${j}`, ms),
             power: ph.at(`accp/${i}/${j}`, ms),
             pod: on ? podName(seed, s.id, j, day) : '',
-            namespace: on ? 'ai-training' : '',
+            // Jobs the scheduling platform dispatched run in its own namespace; the agent config names it.
+            namespace: on ? (ph.scheduled(i, j, day) ? 'sched-national' : 'ai-training') : '',
           };
         });
       };
@@ -336,6 +340,58 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
         devices.push(device);
       }
     }
+  }
+
+  // Border router: each uplink carries its share of the center's traffic, which follows the IT energy.
+  {
+    const rt = plan.router;
+    const uplinks = rt.uplinks.map((name, k) => ({
+      name,
+      inOctets: startReading(seed, rt.id, `in${k}`, 1e12),
+      outOctets: startReading(seed, rt.id, `out${k}`, 1e12),
+    }));
+    const device: SimDevice<RouterState> = {
+      id: rt.id,
+      kind: 'router',
+      read(ms) {
+        const itKwh = ph.cumulative('it', ms) / J_PER_KWH;
+        return {
+          kind: 'router',
+          interfaces: [
+            ...uplinks.map((u, k) => ({
+              name: u.name,
+              speedMbps: 100_000,
+              up: true,
+              inOctets: BigInt(Math.round(u.inOctets + itKwh * rt.bytesInPerKwh * rt.split[k]!)),
+              outOctets: BigInt(Math.round(u.outOctets + itKwh * rt.bytesOutPerKwh * rt.split[k]!)),
+            })),
+            // The link to the core switches carries east-west traffic too: not WAN, and the agent config leaves it out.
+            { name: 'Bundle-Ether10', speedMbps: 400_000, up: true, inOctets: BigInt(Math.round(itKwh * rt.bytesInPerKwh * 3)), outOctets: BigInt(Math.round(itKwh * rt.bytesOutPerKwh * 3)) },
+            { name: 'MgmtEth0/RP0/CPU0/0', speedMbps: 1000, up: true, inOctets: 0n, outOctets: 0n },
+          ],
+        };
+      },
+    };
+    devices.push(device);
+  }
+
+  // Latency prober, started when the center was commissioned (its origin).
+  {
+    const pr = plan.prober;
+    const fromS = simSeconds(plan.originMs);
+    const device: SimDevice<SmokepingState> = {
+      id: pr.id,
+      kind: 'smokeping',
+      read(ms) {
+        const nowS = simSeconds(ms);
+        return {
+          kind: 'smokeping',
+          bucketsS: SMOKEPING_BUCKETS_MS.map((b) => b / 1000),
+          targets: pr.targets.map((t) => ({ host: t.host, ip: t.ip, ...probeCounts(t, fromS, nowS, SMOKEPING_BUCKETS_MS) })),
+        };
+      },
+    };
+    devices.push(device);
   }
 
   return { plan, physics: ph, devices, byId: new Map(devices.map((d) => [d.id, d])) };

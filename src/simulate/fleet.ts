@@ -12,6 +12,7 @@ import type { Center } from '../engine/types.ts';
 import type { DeviceState } from './device-state.ts';
 import { ACCEL_MODELS, CPU_MODELS, DOMESTIC_ACCELS, DOMESTIC_CPUS, FOREIGN_ACCELS, FOREIGN_CPUS } from './chips.ts';
 import { centerWeight, citiesOf, climateAt, type Climate, domesticShare, hostsSupercomputing, provinces } from './geography.ts';
+import { planNetwork, type ProberPlan, type RouterPlan } from './network.ts';
 import { rng, type Rng } from './random.ts';
 
 export type DeviceKind = DeviceState['kind'];
@@ -132,6 +133,14 @@ export interface CenterPlan {
   chillers: ChillerPlan[];
   crahs: CrahPlan[];
   exporters: ExporterPlan[];
+  /** Border router (SNMP IF-MIB) and latency prober (smokeping_prober). */
+  router: RouterPlan;
+  prober: ProberPlan;
+  /**
+   * Share of accelerator allocations dispatched by the national or regional scheduling platform (their pods
+   * run in namespaces named `sched-*`); 0 for a center not connected to the platform.
+   */
+  schedShare: number;
   counts: Record<DeviceKind, number>;
 }
 
@@ -374,7 +383,8 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
   const racksDesign = Math.ceil(racksInstalled * r.range(1, 1.5));
   const miscKw = Math.round(itRatedKw * r.range(0.005, 0.015) * 100) / 100;
 
-  const plan: CenterPlan = {
+  // Network and scheduling need the registry entry (position, WAN link, platform connection): added below.
+  const plan: Omit<CenterPlan, 'router' | 'prober' | 'schedShare' | 'counts'> & { counts: Omit<CenterPlan['counts'], 'router' | 'smokeping'> } = {
     center: id,
     seed,
     province: code,
@@ -434,7 +444,10 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
     lon: Math.round((prov.lon + (city.dLon ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
   };
   center.storage_flash_tb = Math.round(center.storage_total_tb! * r.range(0.1, 0.6));
-  return { center, plan };
+  const { router, prober } = planNetwork(seed, id, code, center.lat!, center.lon!, center.wan_bandwidth_gbps!, itRatedKw);
+  // Own stream, so adding the network left every other device of the center as it was.
+  const schedShare = center.platform_connected && nAccel > 0 ? rng(seed, 'scheduling', id).range(0.15, 0.45) : 0;
+  return { center, plan: { ...plan, router, prober, schedShare, counts: { ...plan.counts, router: 1, smokeping: 1 } } };
 }
 
 /**

@@ -10,13 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ACCEL_MODELS, CPU_MODELS } from './chips.ts';
 import type { CenterPlan } from './fleet.ts';
-import type { CenterPhysics } from './physics.ts';
+import { probeCounts, SMOKEPING_BUCKETS_MS } from './network.ts';
+import { simSeconds, T0_MS, type CenterPhysics } from './physics.ts';
+
+const DAY_S = 86_400;
+/** Bytes per TB (decimal, as traffic is reported). */
+const BYTES_PER_TB = 1e12;
 
 export interface GroundTruthRecord {
   center: string;
   start: string;
   end: string;
   metrics: Record<string, number>;
+  histograms?: Record<string, { bounds: number[]; counts: number[] }>;
 }
 
 /** chips.yaml model name of each simulated chip. */
@@ -104,12 +110,16 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
     e_cooling_kwh: physics.kwh('cool', fromMs, toMs),
     e_loss_kwh: physics.kwh('loss', fromMs, toMs),
     e_green_direct_kwh: physics.kwh('pv', fromMs, toMs),
+    // WAN uplinks carry traffic in proportion to the IT energy (the router's counters are built the same way).
+    traffic_in_tb: (physics.kwh('it', fromMs, toMs) * plan.router.bytesInPerKwh) / BYTES_PER_TB,
+    traffic_out_tb: (physics.kwh('it', fromMs, toMs) * plan.router.bytesOutPerKwh) / BYTES_PER_TB,
     water_m3: plan.chillers.reduce((sum, _, ci) => sum + physics.between(`wat/${ci}`, fromMs, toMs), 0),
     cpu_core_h_avail: 0,
     cpu_core_h_busy: 0,
     accel_dev_h_avail: 0,
     accel_dev_h_busy: 0,
     accel_dev_h_alloc: 0,
+    accel_dev_h_sched: 0,
     accel_dom_dev_h_avail: 0,
     accel_dom_dev_h_busy: 0,
     accel_idle: 0,
@@ -134,6 +144,7 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
       m.accel_dev_h_busy! += busy;
       pflopH += (busy * (table?.get(s.accelModel!)?.fp16 ?? 0)) / 1000;
       m.accel_dev_h_alloc! += physics.between(`alloc/${e.server}/${j}`, fromMs, toMs) / 3600;
+      m.accel_dev_h_sched! += scheduledBusyHours(physics, e.server, j, fromMs, toMs);
       if (domestic) {
         m.accel_dom_dev_h_avail! += liveHours;
         m.accel_dom_dev_h_busy! += busy;
@@ -142,7 +153,38 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
     }
   }
   if (table) m.pflop_h_delivered = pflopH;
-  return { center: plan.center, start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), metrics: { ...m, ...inventory(plan) } };
+  return { center: plan.center, start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), metrics: { ...m, ...inventory(plan) }, histograms: latencyTruth(plan, fromMs, toMs) };
+}
+
+/** Busy hours of card j of server i over [fromMs, toMs) spent on platform-dispatched jobs (decided per local day). */
+function scheduledBusyHours(physics: CenterPhysics, i: number, j: number, fromMs: number, toMs: number): number {
+  let seconds = 0;
+  for (let day = Math.floor(simSeconds(fromMs) / DAY_S); T0_MS + day * DAY_S * 1000 < toMs; day++) {
+    const a = Math.max(fromMs, T0_MS + day * DAY_S * 1000);
+    const b = Math.min(toMs, T0_MS + (day + 1) * DAY_S * 1000);
+    if (b > a && physics.allocated(i, j, day) && physics.scheduled(i, j, day)) seconds += physics.between(`acc/${i}/${j}`, a, b);
+  }
+  return seconds / 3600;
+}
+
+/** Round-trip-time histograms of the center's probes over [fromMs, toMs), in the prober's (= the catalog's) buckets. */
+export function latencyTruth(plan: CenterPlan, fromMs: number, toMs: number): Record<string, { bounds: number[]; counts: number[] }> {
+  const out: Record<string, { bounds: number[]; counts: number[] }> = {};
+  const originS = simSeconds(plan.originMs);
+  for (const t of plan.prober.targets) {
+    const id = `lat_${t.class}_hist`;
+    const h = (out[id] ??= { bounds: [...SMOKEPING_BUCKETS_MS], counts: new Array<number>(SMOKEPING_BUCKETS_MS.length + 1).fill(0) });
+    const a = probeCounts(t, originS, simSeconds(fromMs), SMOKEPING_BUCKETS_MS);
+    const b = probeCounts(t, originS, simSeconds(toMs), SMOKEPING_BUCKETS_MS);
+    let below = 0;
+    SMOKEPING_BUCKETS_MS.forEach((_, k) => {
+      const cum = b.le[k]! - a.le[k]!;
+      h.counts[k]! += cum - below;
+      below = cum;
+    });
+    h.counts[SMOKEPING_BUCKETS_MS.length]! += b.count - a.count - below;
+  }
+  return out;
 }
 
 /** Ground truth for every interval of `intervalMs` between two aligned instants. */

@@ -139,6 +139,12 @@ export class CenterPhysics {
     return hash32(`${this.plan.seed}|alloc|${s.id}|${j}|${day}`) / 4294967296 < s.allocShare;
   }
 
+  /** Whether accelerator j of server i, when allocated on day `day`, runs a job dispatched by the scheduling platform. */
+  scheduled(i: number, j: number, day: number): boolean {
+    const s = this.plan.servers[i]!;
+    return hash32(`${this.plan.seed}|sched|${s.id}|${j}|${day}`) / 4294967296 < this.plan.schedShare;
+  }
+
   /** Outdoor dry-bulb temperature, °C. */
   outdoorC(ms: number): number {
     return this.statics.outdoorC.at(simSeconds(ms));

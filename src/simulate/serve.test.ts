@@ -12,7 +12,7 @@ import { prometheusPlugin } from '../../collectors/prometheus/index.ts';
 import { SimClock } from './clock.ts';
 import { generateFleet, localMidnightMs } from './fleet.ts';
 import { serveFleet } from './serve.ts';
-import type { MeterState, PduState, UpsState } from './device-state.ts';
+import type { MeterState, PduState, RouterState, SmokepingState, UpsState } from './device-state.ts';
 import { compileSchema } from '../shared/json-schema.ts';
 import agentSchema from '../agent/config/config.schema.json' with { type: 'json' };
 
@@ -81,10 +81,22 @@ test('a served fleet answers on every protocol with the simulated values', async
         assert.ok(samples.some((s) => s.signal === 'power_watts'), `${t.id} power`);
       }
 
-      // Prometheus exporters: CPU seconds or accelerator utilization.
-      for (const t of targets.filter((x) => x.protocol === 'prometheus')) {
+      // Prometheus exporters: CPU seconds or accelerator utilization; the prober's probes per host.
+      for (const t of targets.filter((x) => x.protocol === 'prometheus' && !x.id.includes('-smokeping-'))) {
         const samples = await collect(prometheusPlugin, t.config);
         assert.ok(samples.some((s) => s.signal === 'cpu_seconds' || s.signal === 'accel_utilization'), `${t.id} ${samples.length} samples`);
+      }
+      const probeTarget = targets.find((x) => x.id === plan.prober.id)!;
+      const probes = (await collect(prometheusPlugin, probeTarget.config)).filter((s) => s.signal === 'rtt_probes' && s.labels?.le === '+Inf');
+      const probeState = devices.get(plan.prober.id)!.read(start) as SmokepingState;
+      assert.deepEqual(probes.map((s) => [s.device, s.value]), probeState.targets.map((x) => [x.host, x.count]), 'probes per host');
+
+      // SNMP IF-MIB: the router's uplink octets, exactly (64-bit counters past 2^32).
+      const routerSamples = await collect(snmpPlugin, targets.find((x) => x.id === plan.router.id)!.config);
+      const routerState = devices.get(plan.router.id)!.read(start) as RouterState;
+      for (const itf of routerState.interfaces) {
+        const got = routerSamples.find((s) => s.signal === 'octets' && s.device === itf.name && s.labels?.direction === 'in');
+        assert.equal(got?.value, Number(itf.inOctets), `${itf.name} ifHCInOctets`);
       }
     }
 

@@ -9,10 +9,10 @@
 import { startModbusSimulator, type ModbusSimulator } from '../../collectors/modbus/simulator.ts';
 import { startPrometheusSimulator, type ExporterDevice, type PrometheusSimulator } from '../../collectors/prometheus/simulator.ts';
 import { startRedfishSimulator, type RedfishDevice, type RedfishSimulator } from '../../collectors/redfish/simulator.ts';
-import { startSnmpSimulator, type SnmpSimulator } from '../../collectors/snmp/simulator.ts';
+import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from '../../collectors/snmp/simulator.ts';
 import { agentConfigFor, type AgentConfigOptions, type Endpoints } from './agent-config.ts';
 import { SimClock } from './clock.ts';
-import type { FaultSpec, PduState, SimDevice, UpsState } from './device-state.ts';
+import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from './device-state.ts';
 import { buildCenterDevices, type CenterDevices } from './devices.ts';
 import { expandFaults, type FaultConfig, type ScheduledFault } from './faults.ts';
 import type { Fleet } from './fleet.ts';
@@ -69,7 +69,7 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   const clock = options.clock ?? new SimClock();
   const now = clock.fn;
   const credentials = options.credentials ?? { username: 'admin', password: 'dims-sim' };
-  const allIds = fleet.plans.flatMap((p) => [...p.servers, ...p.pdus, ...p.ups, ...p.meters, ...p.chillers, ...p.crahs, ...p.exporters].map((d) => d.id));
+  const allIds = fleet.plans.flatMap((p) => [...p.servers, ...p.pdus, ...p.ups, ...p.meters, ...p.chillers, ...p.crahs, ...p.exporters, p.router, p.prober].map((d) => d.id));
   const expanded = options.faults ? expandFaults(options.faults, allIds, clock.startMs) : { faults: [] as ScheduledFault[], counters: new Map() };
 
   const centers = new Map<string, CenterDevices>();
@@ -79,7 +79,7 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   for (const c of centers.values()) c.physics.cumulative('fac', t);
 
   const redfishDevices: RedfishDevice[] = [];
-  const snmpDevices: Array<SimDevice<UpsState> | SimDevice<PduState>> = [];
+  const snmpDevices: SnmpSimDevice[] = [];
   const exporterDevices: ExporterDevice[] = [];
   const modbusGroups: SimDevice[][] = [[]];
   const where = new Map<string, 'redfish' | 'snmp' | 'prometheus' | number>();
@@ -105,6 +105,10 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
       exporterDevices.push(byId.get(e.id) as ExporterDevice);
       where.set(e.id, 'prometheus');
     }
+    snmpDevices.push(byId.get(plan.router.id) as SimDevice<RouterState>);
+    where.set(plan.router.id, 'snmp');
+    exporterDevices.push(byId.get(plan.prober.id) as ExporterDevice);
+    where.set(plan.prober.id, 'prometheus');
     const units = [...plan.meters, ...plan.chillers, ...plan.crahs].map((d) => byId.get(d.id)!);
     if (units.length > MODBUS_UNITS) throw new Error(`center ${plan.center} has ${units.length} Modbus devices; at most ${MODBUS_UNITS} fit one server`);
     if (modbusGroups[modbusGroups.length - 1]!.length + units.length > MODBUS_UNITS) modbusGroups.push([]);

@@ -15,6 +15,7 @@ import { truthFor } from '../../src/simulate/ground-truth.ts';
 import { BMC_PASSWORD_ENV } from '../../src/simulate/agent-config.ts';
 import { runAgentInProcess } from '../../src/agent/runtime/agent.ts';
 import type { CenterRecord } from '../../src/engine/types.ts';
+import { mergedQuantile } from '../../src/engine/histogram.ts';
 
 const HOUR = 3_600_000;
 /** Simulated seconds per wall second: a day in four minutes (faster starves scrapes on a two-core machine). */
@@ -71,7 +72,22 @@ test('the agent measures a simulated day within 0.5% of the ground truth', { tim
     const want = carrying.reduce((s, r) => s + truthOf.get(r.start)![metric]!, 0);
     assert.ok(Math.abs(got - want) <= tolerance * Math.abs(want), `${metric}: agent ${got} vs truth ${want} (${(((got - want) / want) * 100).toFixed(3)}%) over ${carrying.length} records`);
   };
-  for (const m of ['e_total_kwh', 'e_it_kwh', 'e_cooling_kwh', 'cpu_core_h_avail', 'cpu_core_h_busy', 'accel_dev_h_avail', 'accel_dev_h_busy', 'accel_dev_h_alloc']) within(m, 0.005);
+  for (const m of ['e_total_kwh', 'e_it_kwh', 'e_cooling_kwh', 'cpu_core_h_avail', 'cpu_core_h_busy', 'accel_dev_h_avail', 'accel_dev_h_busy', 'accel_dev_h_alloc', 'accel_dev_h_sched', 'traffic_in_tb', 'traffic_out_tb']) within(m, 0.005);
+  assert.ok(truth.accel_dev_h_sched! > 0, 'the center runs platform-dispatched jobs');
+
+  // Latency: the probes counted per class match the prober's within 0.5%, and the day's p95 within 2%.
+  for (const id of ['lat_city_hist', 'lat_region_hist', 'lat_hub_hist']) {
+    const carrying = day.filter((r) => r.histograms?.[id] !== undefined);
+    assert.ok(carrying.length >= 46, `${id}: in ${carrying.length} of 48 records`);
+    const sum = (hs: Array<{ counts: number[] }>) => hs.reduce((acc, h) => acc.map((c, k) => c + h.counts[k]!), new Array<number>(hs[0]!.counts.length).fill(0));
+    const got = sum(carrying.map((r) => r.histograms![id]!));
+    const want = sum(carrying.map((r) => truthFor(physics, Date.parse(r.start), Date.parse(r.end)).histograms![id]!));
+    const total = (c: number[]) => c.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total(got) - total(want)) <= 0.005 * total(want), `${id}: ${total(got)} probes vs ${total(want)}`);
+    const bounds = carrying[0]!.histograms![id]!.bounds;
+    const [p, q] = [mergedQuantile(bounds, got, 0.95)!, mergedQuantile(bounds, want, 0.95)!];
+    assert.ok(Math.abs(p - q) <= 0.02 * q, `${id}: p95 ${p} ms vs ${q} ms`);
+  }
   if (truth.e_green_direct_kwh! > 0) within('e_green_direct_kwh', 0.005);
 
   const last = day[day.length - 1]!.metrics as Record<string, number>;

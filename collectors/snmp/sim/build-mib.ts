@@ -1,6 +1,6 @@
 /** @module Turns a MibView into a net-snmp agent Mib through scalar and table providers. */
 import snmp from 'net-snmp';
-import type { MibView, SimValueType } from './mib-view.ts';
+import type { MibView, SimValue, SimValueType } from './mib-view.ts';
 
 const TYPES: Record<SimValueType, number> = {
   Integer: snmp.ObjectType.Integer,
@@ -8,8 +8,17 @@ const TYPES: Record<SimValueType, number> = {
   OID: snmp.ObjectType.OID,
   Gauge32: snmp.ObjectType.Gauge32,
   Counter32: snmp.ObjectType.Counter32,
+  Counter64: snmp.ObjectType.Counter64,
   TimeTicks: snmp.ObjectType.TimeTicks,
 };
+
+/** net-snmp encodes a Counter64 from an 8-byte big-endian buffer. */
+function wire(v: SimValue): number | string | Buffer {
+  if (typeof v !== 'bigint') return v;
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt.asUintN(64, v));
+  return b;
+}
 
 /**
  * The row index of every simulated table comes from this provider, which never gets rows.
@@ -38,7 +47,7 @@ export function buildMib(view: MibView): unknown {
       scalarType: TYPES[s.type],
       maxAccess: snmp.MaxAccess['read-only'],
     });
-    mib.setScalarValue(name, s.value);
+    mib.setScalarValue(name, wire(s.value));
   }
   for (const t of view.tables) {
     if (t.rows.length === 0) continue;
@@ -52,7 +61,7 @@ export function buildMib(view: MibView): unknown {
       tableIndex: [{ columnName: 'simRowIndex', foreign: INDEX_PROVIDER }],
     });
     for (const row of t.rows) {
-      mib.addTableRow(name, [row.index, ...t.columns.map((c) => row.values[c.number])]);
+      mib.addTableRow(name, [row.index, ...t.columns.map((c) => wire(row.values[c.number]!))]);
     }
   }
   return mib;

@@ -1,6 +1,8 @@
 /** @module The agent configuration after validation: durations in ms, regexes compiled, defaults applied. */
 
-export type RoleName = 'facility' | 'it' | 'cooling' | 'green' | 'heat_reuse' | 'water' | 'loss_input' | 'loss_output' | 'inlet' | 'rack' | 'inventory' | 'compute';
+export type RoleName =
+  | 'facility' | 'it' | 'cooling' | 'green' | 'heat_reuse' | 'water' | 'loss_input' | 'loss_output' | 'inlet' | 'rack' | 'inventory' | 'compute'
+  | 'traffic' | 'latency_city' | 'latency_region' | 'latency_hub';
 
 /** Which of a target's samples play a role. */
 export interface RoleBinding {

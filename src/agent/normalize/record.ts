@@ -13,7 +13,9 @@
 import type { CenterRecord } from '../../engine/types.ts';
 import type { ChipClassifier } from '../chips/classify.ts';
 import type { AgentConfig, RoleBinding, RoleName } from '../config/types.ts';
+import { defaultCatalog } from '../../catalog/load.ts';
 import { combine, integrate, type GaugeSeries } from './gauge.ts';
+import { rebucket, type ProbeHistogram } from './rebucket.ts';
 import type { CounterEntry, SeriesInfo, TargetReadings } from './store.ts';
 
 const ENERGY_ROLES: Partial<Record<RoleName, string>> = {
@@ -24,6 +26,11 @@ const ENERGY_ROLES: Partial<Record<RoleName, string>> = {
   heat_reuse: 'heat_reused_kwh',
 };
 
+/** Latency roles and the histogram each fills (bounds from indicators/raw-metrics.yaml). */
+const LATENCY_ROLES: Array<[RoleName, string]> = [['latency_city', 'lat_city_hist'], ['latency_region', 'lat_region_hist'], ['latency_hub', 'lat_hub_hist']];
+
+/** Bytes per TB: traffic is reported in decimal units. */
+const BYTES_PER_TB = 1e12;
 const MS_PER_H = 3_600_000;
 /** W·ms per kWh. */
 const WMS_PER_KWH = 3.6e9;
@@ -137,6 +144,32 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
   }
   const water = additive(bindings('water'), (tr, b) => counterSum(select(tr.counters.values(), 'water_m3', b, true)));
   if (water !== undefined) metrics.water_m3 = round(water);
+
+  // --- data traffic: WAN uplink octets in and out -------------------------------------------------
+  const traffic = bindings('traffic');
+  for (const [direction, metric] of [['in', 'traffic_in_tb'], ['out', 'traffic_out_tb']] as const) {
+    const bytes = additive(traffic, (tr, b) => counterSum(select(tr.counters.values(), 'octets', b, false).filter((c) => c.labels.direction === direction)));
+    if (bytes !== undefined) metrics[metric] = round(bytes / BYTES_PER_TB);
+  }
+
+  // --- round-trip-time histograms of the probed hosts, per latency class ---------------------------
+  const histograms: NonNullable<CenterRecord['histograms']> = {};
+  for (const [role, metric] of LATENCY_ROLES) {
+    const list = bindings(role);
+    if (list.length === 0) continue;
+    const hosts: ProbeHistogram[] = [];
+    let ok = true;
+    for (const { tr, b } of list) {
+      const h = probeHistograms(select(tr.counters.values(), 'rtt_probes', b, false), start, end);
+      if (h === undefined) {
+        ok = false;
+        missing.add(tr.target.id);
+      } else hosts.push(...h);
+    }
+    if (!ok) continue;
+    const bounds = defaultCatalog().metricById.get(metric)!.bounds!;
+    histograms[metric] = { bounds: [...bounds], counts: rebucket(hosts, bounds) };
+  }
 
   // --- facility power peak --------------------------------------------------------------------
   const facility = bindings('facility');
@@ -331,6 +364,7 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
     start: new Date(start).toISOString(),
     end: new Date(end).toISOString(),
     metrics,
+    ...(Object.keys(histograms).length > 0 ? { histograms } : {}),
     quality: {
       targets_expected: ctx.targets.size,
       targets_missing: [...missing].sort(),
@@ -338,6 +372,33 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
     },
   };
   return { record, unclassified };
+}
+
+/**
+ * Each probed host's histogram increase over [start, end) from its bucket counters (device = host, labels.le in
+ * seconds); undefined when no host matched or any bucket's increase is unknown (a gap, a prober restart).
+ */
+function probeHistograms(series: CounterEntry[], start: number, end: number): ProbeHistogram[] | undefined {
+  if (series.length === 0) return undefined;
+  const byHost = new Map<string, Array<{ le: number; d: number }>>();
+  for (const c of series) {
+    const le = c.labels.le === '+Inf' ? Infinity : Number(c.labels.le);
+    if (Number.isNaN(le)) continue;
+    const d = c.series.delta(start, end);
+    if (d === undefined) return undefined;
+    let list = byHost.get(c.device);
+    if (list === undefined) byHost.set(c.device, (list = []));
+    list.push({ le, d });
+  }
+  const out: ProbeHistogram[] = [];
+  for (const list of byHost.values()) {
+    list.sort((a, b) => a.le - b.le);
+    const inf = list.at(-1);
+    if (inf === undefined || inf.le !== Infinity) return undefined;
+    const finite = list.slice(0, -1);
+    out.push({ boundsMs: finite.map((x) => x.le * 1000), cumulative: finite.map((x) => x.d), total: inf.d });
+  }
+  return out;
 }
 
 function classify(chips: ChipClassifier, kind: 'cpu' | 'accelerator', labels: Record<string, string>, unclassified: BuildResult['unclassified']) {

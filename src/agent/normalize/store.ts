@@ -26,7 +26,7 @@ export interface GaugeEntry extends SeriesInfo {
   sched?: GaugeSeries;
 }
 
-const COUNTERS = new Set<Signal>(['energy_kwh', 'water_m3', 'cpu_seconds']);
+const COUNTERS = new Set<Signal>(['energy_kwh', 'water_m3', 'cpu_seconds', 'octets', 'rtt_probes']);
 const GAUGES = new Set<Signal>(['power_watts', 'temperature_celsius', 'accel_utilization']);
 /** Labels that change while the series stays the same device (allocation moves between pods). */
 const VOLATILE = new Set(['allocated', 'namespace', 'pod', 'exported_pod', 'exported_namespace', 'serial']);
