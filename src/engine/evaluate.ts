@@ -205,7 +205,13 @@ export class Evaluator {
   private derived(ind: Indicator, ws: WindowState, level: Level, group: Member[]): Core {
     const c = ind.computation as Extract<Indicator['computation'], { method: 'derived' }>;
     const code = level === 'nation' ? NATION : level === 'province' ? (group[0]?.center.province ?? '') : (group[0]?.center.id ?? '');
-    const vals = c.operands.map((o) => this.operand(o, ws, level, code, group));
+    const vals = c.operands.map((o) => {
+      const v = this.operand(o, ws, level, code, group);
+      // A change of a total counts from zero where no center was in service a year earlier (by the registry):
+      // a province whose centers are all new added all of its compute. Growth rates stay undefined from zero.
+      const fromNothing = c.op === 'ratio_of_changes' && o.shift !== undefined && level !== 'center' && v.reason === 'no_centers';
+      return fromNothing ? { value: 0, numerator: 0, denominator: null, centers: 0, reason: null } : v;
+    });
     if (vals.some((v) => v.value === null)) {
       const ownNull = vals[0]!.value === null;
       return { value: null, numerator: null, denominator: null, centers: vals[0]!.centers, reason: ownNull ? (vals[0]!.reason ?? 'no_data') : 'no_comparison_data' };
@@ -238,7 +244,8 @@ export class Evaluator {
     }
     // Centers outside the filter or absent a year ago simply are not in the subset.
     if (level === 'center' && members.length === 0) return { value: null, numerator: null, denominator: null, centers: 0, reason: 'no_centers' };
-    // A level that had centers, none of them in the subset (no hub center yet), holds a known zero of a total.
+    // A total over no centers is a known zero when the level had centers but none in the subset (no hub center
+    // yet). A level without any center has no value; centers in service without records stay "no data".
     if (members.length === 0 && population > 0 && ind.computation.method === 'sum') return { value: 0, numerator: 0, denominator: null, centers: 0, reason: null };
     return this.evalAt(ind, target, level, members);
   }
