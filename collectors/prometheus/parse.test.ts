@@ -1,8 +1,9 @@
-/** @module Table-driven tests of the exposition parser: both formats, escapes, special values, timestamps, histograms, errors. */
+/** @module Table-driven tests of the exposition parser: both formats, escapes, special values, timestamps, histograms, errors; its quick path against the full one. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseExposition, formatFromContentType, ExpositionError } from './parse.ts';
-import type { ExpositionFormat, MetricFamily } from './parse.ts';
+import fc from 'fast-check';
+import { parseExposition, formatFromContentType, ExpositionError, parseSampleLine, quickSample } from './parse.ts';
+import type { ExpositionFormat, MetricFamily, ParsedSample } from './parse.ts';
 
 interface GoodCase {
   name: string;
@@ -193,4 +194,51 @@ test('with wanted names, other lines are skipped but still checked for shape and
   assert.equal(exp.families.find((f) => f.name === 'b')!.samples.length, 0);
   assert.throws(() => parseExposition('a 1\nb{y="2 2\n', 'prometheus', new Set(['a'])), /line 2/);
   assert.throws(() => parseExposition('b 1\na 1\nb 2\n', 'prometheus', new Set(['a'])), /line 3: metric family "b" appears again/);
+});
+
+test('the quick path for common sample lines agrees with the full line parser on random lines', () => {
+  // Mostly well-formed pieces with a few bad ones each, so that many lines take the quick path and
+  // many differ from the previous line by one character.
+  const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
+  const label = fc
+    .tuple(pick('a', 'l', 'le', 'model_name', 'l', '1a', ''), pick('=', '=', '=', '= ', ''), pick('"', '"', '"', ''), pick('', 'x', 'a b', '0x48', 'q\\"', '\\\\', '\\n', '\\t', '"', '}', ',', '#'), pick('"', '"', '"', ''))
+    .map((p) => p.join(''));
+  const labels = fc.array(label, { maxLength: 3 }).chain((ls) => pick(`{${ls.join(',')}}`, `{${ls.join(',')}}`, `{${ls.join(',')},}`, `{${ls.join(' ,')}}`, `{${ls.join(',')}`));
+  const line = fc.oneof(
+    { weight: 5, arbitrary: fc
+      .tuple(
+        pick('m', 'm_total', 'a:b', 'node_cpu_seconds_total', '9x', '', 'm-x'),
+        fc.option(labels, { freq: 4 }),
+        pick(' ', ' ', ' ', '  ', '\t', ''),
+        pick('1', '-1.5e3', '0', '42', 'NaN', 'nan', '+Inf', 'Inf', '-Inf', '1.', '.5', 'x', '', '0x10', '1_0', '12abc'),
+        pick('', '', '', ' 1700000000', ' 1700000000.5', ' -3', ' 1.5', ' #', ' # {a="b"} 1', ' # {a="b"} 1 1700000000', ' 1 2', '\t1', ' ', ' Inf'),
+        pick('', '', '', ' ', '\r', '\t'),
+      )
+      .map(([name, ls, sep, value, ts, end]) => `${name}${ls ?? ''}${sep}${value}${ts}${end}`) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+  );
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.boolean(), (lines, om) => {
+      // One label-name memory across the lines, as within a body.
+      const labelNames: string[] = [];
+      for (const l of lines) {
+        let full: ParsedSample | undefined;
+        try {
+          full = parseSampleLine(l, om, 7);
+        } catch {
+          full = undefined;
+        }
+        const quick = quickSample(l, /^[a-zA-Z0-9_:]*/.exec(l)![0], labelNames, om, 7);
+        if (quick !== undefined) assert.deepEqual(quick, full, JSON.stringify(l));
+      }
+    }),
+    {
+      numRuns: 10_000,
+      // A remembered label name that is only a prefix of the next line's, or followed by something else.
+      examples: [
+        [['m{l="x"} 1', 'm{le"x"} 1'], false],
+        [['m{l="x"} 1', 'm{le="x"} 1', 'm{l"x"} 1', 'm{l="x",l="y"} 1'], true],
+      ],
+    },
+  );
 });

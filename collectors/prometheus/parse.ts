@@ -120,6 +120,20 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
     return fam;
   };
 
+  /** The family of a sample: the current one if the name belongs to it, else the family of that name. */
+  const familyOfSample = (name: string, lineNo: number): MetricFamily => {
+    // The previous line had this name and went to `current` (no metadata line since): so does this one.
+    if (current !== undefined && (current === runFam || belongsTo(name, current))) return current;
+    return familyFor(name, lineNo);
+  };
+
+  // The run of sample lines in progress: metric name, whether it is wanted, the family it went to.
+  let runName = '';
+  let runWanted = false;
+  let runFam: MetricFamily | undefined;
+  // Label names of the last sample line, reused when the next line has the same ones (see quickSample).
+  const labelNames: string[] = [];
+
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.endsWith('\r') && !om ? lines[i]!.slice(0, -1) : lines[i]!;
@@ -149,26 +163,31 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
         fam.unit = meta.value;
       }
       current = fam;
+      runFam = undefined;
       continue;
     }
-    if (wanted !== undefined) {
+    // A sample line. Lines of one metric come in runs: its name, whether it is wanted and its family are
+    // worked out on the first line of a run and, on the next lines, the name is compared in place.
+    if (runName === '' || !line.startsWith(runName) || isMetricChar(line.charCodeAt(runName.length))) {
       let end = 0;
       while (end < line.length && isMetricChar(line.charCodeAt(end))) end++;
-      const name = line.slice(0, end);
-      if (!wanted.has(name)) {
-        if (!SAMPLE_SHAPE.test(line)) parseSampleLine(line, om, lineNo); // throws the precise error
-        const fam = current !== undefined && belongsTo(name, current) ? current : familyFor(name, lineNo);
-        // The family counts as seen (`skipped`), so an interleaved family is still refused.
-        current = fam;
-        skipped.add(fam);
-        continue;
-      }
+      runName = line.slice(0, end);
+      runWanted = wanted === undefined || wanted.has(runName);
+      runFam = undefined;
     }
-    const sample = parseSampleLine(line, om, lineNo);
-    const fam = current !== undefined && belongsTo(sample.name, current) ? current : familyFor(sample.name, lineNo);
+    if (!runWanted) {
+      if (!SAMPLE_SHAPE.test(line)) parseSampleLine(line, om, lineNo); // throws the precise error
+      const fam = familyOfSample(runName, lineNo);
+      // The family counts as seen (`skipped`), so an interleaved family is still refused.
+      current = runFam = fam;
+      skipped.add(fam);
+      continue;
+    }
+    const sample = quickSample(line, runName, labelNames, om, lineNo) ?? parseSampleLine(line, om, lineNo);
+    const fam = familyOfSample(sample.name, lineNo);
     checkSample(sample, fam, om);
     fam.samples.push(sample);
-    current = fam;
+    current = runFam = fam;
   }
   if (om && !sawEof) throw new ExpositionError(lines.length + 1, 'missing "# EOF" (truncated OpenMetrics body?)');
   return { format, families };
@@ -176,7 +195,9 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
 
 function belongsTo(sampleName: string, fam: MetricFamily): boolean {
   if (sampleName === fam.name) return true;
-  return SUFFIXES[fam.type].some((s) => sampleName === fam.name + s);
+  const n = fam.name.length;
+  // Called for every sample: compare the suffix in place instead of building name + suffix strings.
+  return sampleName.length > n && sampleName.startsWith(fam.name) && SUFFIXES[fam.type].includes(sampleName.slice(n));
 }
 
 /** Type-specific rules: buckets need `le`, quantiles need `quantile`, OpenMetrics counters end in _total. */
@@ -248,7 +269,58 @@ interface Cursor {
   line: number;
 }
 
-function parseSampleLine(line: string, om: boolean, lineNo: number): ParsedSample {
+/**
+ * The common sample line, `name{a="b",...} value [timestamp]` with no escapes, tabs, runs of blanks,
+ * NaN or exemplar, read in one pass without a cursor or regular expressions. `name` is the line's
+ * metric name as the caller already read it. Anything else, including every malformed line, returns
+ * undefined and goes to {@link parseSampleLine}, which also names the error.
+ *
+ * `labelNames` holds the label names of the previous line: a name found again at the same position is
+ * compared in place and its string reused, instead of being sliced and looked up as a new property key.
+ */
+export function quickSample(line: string, name: string, labelNames: string[], om: boolean, lineNo: number): ParsedSample | undefined {
+  if (name === '' || isDigit(name.charCodeAt(0)) || line.includes('\\')) return undefined;
+  const n = line.length;
+  let i = name.length;
+  const labels: Record<string, string> = {};
+  if (line.charCodeAt(i) === 123 /* { */) {
+    i++;
+    for (let k = 0; line.charCodeAt(i) !== 125 /* } */; k++) {
+      const start = i;
+      let label = labelNames[k];
+      if (label !== undefined && line.startsWith(label, start) && line.charCodeAt(start + label.length) === 61 /* = */) {
+        i += label.length;
+      } else {
+        while (i < n && isLabelChar(line.charCodeAt(i))) i++;
+        if (i === start || isDigit(line.charCodeAt(start)) || line.charCodeAt(i) !== 61) return undefined;
+        label = labelNames[k] = line.slice(start, i);
+      }
+      if (line.charCodeAt(i + 1) !== 34 /* " */) return undefined;
+      const close = line.indexOf('"', i + 2);
+      if (close === -1 || Object.hasOwn(labels, label)) return undefined;
+      labels[label] = line.slice(i + 2, close);
+      i = close + 1;
+      if (line.charCodeAt(i) === 44 /* , */) i++;
+      else if (line.charCodeAt(i) !== 125) return undefined;
+    }
+    i++;
+  }
+  if (line.charCodeAt(i) !== 32) return undefined;
+  const valueStart = ++i;
+  while (i < n && line.charCodeAt(i) !== 32) i++;
+  const value = parseNumber(line.slice(valueStart, i));
+  if (Number.isNaN(value)) return undefined;
+  const sample: ParsedSample = { name, labels, value, line: lineNo };
+  if (i < n) {
+    const ts = timestampOf(line.slice(i + 1), om);
+    if (ts === undefined) return undefined;
+    sample.timestampMs = ts;
+  }
+  return sample;
+}
+
+/** Any sample line, with every error named; exported for the test that holds {@link quickSample} to it. */
+export function parseSampleLine(line: string, om: boolean, lineNo: number): ParsedSample {
   const c: Cursor = { s: line, i: 0, line: lineNo };
   const name = readWhile(c, isMetricChar);
   if (name === '' || !METRIC_NAME.test(name)) throw new ExpositionError(lineNo, `invalid metric name at "${truncate(line)}"`);
@@ -337,21 +409,27 @@ function readLabels(c: Cursor): Record<string, string> {
 
 /** Parses a sample value as Go's ParseFloat would: decimals, exponents, NaN, ±Inf. Returns NaN if invalid. */
 export function parseNumber(text: string): number {
+  // Plain decimals first: almost every value is one.
+  if (DECIMAL.test(text)) return Number(text);
   if (/^[+-]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
-  if (/^[+-]?nan$/i.test(text)) return NaN;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return NaN;
-  return Number(text);
+  return NaN;
 }
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** 0.0.4 timestamps are integer milliseconds; OpenMetrics ones are (possibly fractional) seconds. */
 function parseTimestamp(text: string, om: boolean, lineNo: number): number {
+  const ms = timestampOf(text, om);
+  if (ms === undefined) throw new ExpositionError(lineNo, `invalid timestamp "${text}" (${om ? 'seconds' : 'integer milliseconds'} expected)`);
+  return ms;
+}
+
+/** A timestamp in milliseconds, or undefined when `text` is not one. */
+function timestampOf(text: string, om: boolean): number | undefined {
   if (om) {
     const s = parseNumber(text);
-    if (!Number.isFinite(s)) throw new ExpositionError(lineNo, `invalid timestamp "${text}" (seconds expected)`);
-    return Math.round(s * 1000);
+    return Number.isFinite(s) ? Math.round(s * 1000) : undefined;
   }
-  if (!/^-?\d+$/.test(text)) throw new ExpositionError(lineNo, `invalid timestamp "${text}" (integer milliseconds expected)`);
-  return Number(text);
+  return /^-?\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** Character classes as code-point tests: a regular expression per character dominated scrape CPU. */
@@ -360,6 +438,9 @@ function isLabelChar(ch: number): boolean {
 }
 function isMetricChar(ch: number): boolean {
   return isLabelChar(ch) || ch === 58;
+}
+function isDigit(ch: number): boolean {
+  return ch >= 48 && ch <= 57;
 }
 function notBlank(ch: number): boolean {
   return ch !== 32 && ch !== 9;
