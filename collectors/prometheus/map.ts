@@ -32,7 +32,9 @@ export function mapExposition(exp: Exposition, profiles: readonly Profile[], opt
 interface Group {
   sample: Sample;
   distinct: Set<string>;
-  timestamps: Array<number | undefined>;
+  /** Every part had a device timestamp (then the newest applies to the aggregate). */
+  allTimestamped: boolean;
+  newest: number;
 }
 
 /** Compiled regular expressions of profile specs, by source (profiles are fixed data: the cache stays small). */
@@ -45,12 +47,18 @@ function anchored(source: string): RegExp {
 }
 
 function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOptions): Sample[] {
-  const series = (typeof rule.metric === 'string' ? [rule.metric] : rule.metric).flatMap((n) => byName.get(n) ?? []);
+  const series = typeof rule.metric === 'string' ? (byName.get(rule.metric) ?? []) : rule.metric.flatMap((n) => byName.get(n) ?? []);
   // Once per rule, not per series: node_exporter alone has hundreds of cpu × mode series.
   const labelSpecs = Object.entries(rule.labels ?? {});
   const where = rule.where === undefined ? [] : Object.entries(rule.where);
   const joined = rule.join === undefined ? undefined : indexBy(byName.get(rule.join.metric) ?? [], rule.join.on);
+  const scale = rule.scale ?? 1;
+  // Output label values of the series at hand, in spec order; an object is only built for a sample kept.
+  const values: Array<string | undefined> = new Array<string | undefined>(labelSpecs.length);
   const groups = new Map<string, Group>();
+  // The group of the previous series and its device (its output labels are still in `values`).
+  let last: Group | undefined;
+  let lastDevice: string | undefined;
   const out: Sample[] = [];
   for (const s of series) {
     if (!Number.isFinite(s.value)) continue;
@@ -61,44 +69,61 @@ function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOpt
       if (info !== undefined) labels = { ...info.labels, ...labels };
     }
     if (!matches(labels, where)) continue;
-    const sample: Sample = { signal: rule.signal, value: s.value * (rule.scale ?? 1) };
     const device = rule.device === undefined ? undefined : evalLabel(rule.device, labels);
-    if (device !== undefined) sample.device = device;
-    const outLabels: Record<string, string> = {};
-    // Group key: device and output labels in the rule's fixed order (the same for every series of the rule).
-    let key = device ?? '';
-    let any = false;
-    for (const [name, spec] of labelSpecs) {
-      const v = evalLabel(spec, labels);
-      if (v !== undefined) {
-        outLabels[name] = v;
-        key += `\u0000${name}=${v}`;
-        any = true;
-      }
+    let same = last !== undefined && device === lastDevice;
+    for (let i = 0; i < labelSpecs.length; i++) {
+      const v = evalLabel(labelSpecs[i]![1], labels);
+      if (v !== values[i]) same = false;
+      values[i] = v;
     }
-    if (any) sample.labels = outLabels;
+    const value = s.value * scale;
     const ts = opts.honorTimestamps ? s.timestampMs : undefined;
     if (rule.reduce === 'each') {
+      const sample = newSample(rule, value, device, labelSpecs, values);
       if (ts !== undefined) sample.timestampMs = ts;
       out.push(sample);
       continue;
     }
-    let g = groups.get(key);
+    // Consecutive series mostly share a group (a sum over every CPU): the key is only built when the
+    // device or an output label differs from the previous series'.
+    let g = same ? last : undefined;
     if (g === undefined) {
-      g = { sample: { ...sample, value: 0 }, distinct: new Set(), timestamps: [] };
-      groups.set(key, g);
+      // Group key: device and output labels in the rule's fixed order (the same for every series of the rule).
+      let key = device ?? '';
+      for (let i = 0; i < labelSpecs.length; i++) if (values[i] !== undefined) key += `\u0000${labelSpecs[i]![0]}=${values[i]}`;
+      g = groups.get(key);
+      if (g === undefined) {
+        g = { sample: newSample(rule, 0, device, labelSpecs, values), distinct: new Set(), allTimestamped: true, newest: -Infinity };
+        groups.set(key, g);
+      }
+      last = g;
+      lastDevice = device;
     }
-    g.timestamps.push(ts);
-    if (rule.reduce === 'sum') g.sample.value += sample.value;
+    if (ts === undefined) g.allTimestamped = false;
+    else g.newest = Math.max(g.newest, ts);
+    if (rule.reduce === 'sum') g.sample.value += value;
     else g.distinct.add(keyOf(labels, rule.distinct ?? []));
   }
   for (const g of groups.values()) {
     if (rule.reduce === 'count_distinct') g.sample.value = g.distinct.size;
     // An aggregate has a device timestamp only when every part had one; then the newest applies.
-    if (g.timestamps.every((t) => t !== undefined)) g.sample.timestampMs = Math.max(...(g.timestamps as number[]));
+    if (g.allTimestamped) g.sample.timestampMs = g.newest;
     out.push(g.sample);
   }
   return out;
+}
+
+/** A dims sample of `rule` with the device and the output labels that have a value. */
+function newSample(rule: Rule, value: number, device: string | undefined, labelSpecs: Array<[string, LabelSpec]>, values: Array<string | undefined>): Sample {
+  const sample: Sample = { signal: rule.signal, value };
+  if (device !== undefined) sample.device = device;
+  let labels: Record<string, string> | undefined;
+  for (let i = 0; i < labelSpecs.length; i++) {
+    const v = values[i];
+    if (v !== undefined) (labels ??= {})[labelSpecs[i]![0]] = v;
+  }
+  if (labels !== undefined) sample.labels = labels;
+  return sample;
 }
 
 function indexBy(samples: ParsedSample[], on: string[]): Map<string, ParsedSample> {
@@ -126,7 +151,11 @@ function matches(labels: Record<string, string>, where: Array<[string, LabelMatc
 /** Evaluates a label spec against a series' labels; undefined means "no label". */
 export function evalLabel(spec: LabelSpec, labels: Record<string, string>): string | undefined {
   if (spec.value !== undefined) return spec.value;
-  const raw = (spec.from ?? []).map((n) => labels[n] ?? '').find((v) => v !== '') ?? '';
+  let raw = '';
+  for (const n of spec.from ?? []) {
+    raw = labels[n] ?? '';
+    if (raw !== '') break;
+  }
   if (spec.nonempty !== undefined || spec.empty !== undefined) {
     const v = raw !== '' ? spec.nonempty : spec.empty;
     return v === '' ? undefined : v;
