@@ -77,7 +77,7 @@ export async function backfill(opts: { hubUrl: string; tokens: Map<string, strin
         metrics.inlet_temp_c_mean = inlets.reduce((a, b) => a + b, 0) / inlets.length;
         metrics.inlet_temp_c_max = Math.max(...inlets);
       }
-      records.push({ center, start: truth.start, end: truth.end, metrics });
+      records.push({ center, start: truth.start, end: truth.end, metrics, ...(truth.histograms ? { histograms: truth.histograms } : {}) });
     }
     records.push(...filings(center, opts.seed, opts.fromMs, opts.toMs, eTotal));
     await push(opts.hubUrl, opts.tokens.get(center)!, records);

@@ -11,6 +11,9 @@
  *
  * Time: a SimClock runs `factor` times faster than the wall clock from a fixed simulated start, and the hub
  * reads the same clock, so records, values and windows agree. Stored times are simulated times.
+ *
+ * History (`history: true`): before that, the same simulator and agents run for an hour of simulated time a
+ * year earlier, for the centers already in service then, so year-on-year indicators have their base.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +35,8 @@ export interface PipelineOptions {
   factor?: number;
   /** Agent record interval in simulated time (default 2m). */
   recordInterval?: string;
+  /** First run the centers in service a year before the start for an hour around the same time of day. */
+  history?: boolean;
 }
 
 export interface Pipeline {
@@ -53,38 +58,73 @@ export interface Pipeline {
 
 export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> {
   const database = 'dims_pipeline';
-  const fleet = generateFleet({ centers: o.centers ?? 3, seed: o.seed ?? 7, origin: '2026-03-01' });
+  const fleet = generateFleet({ centers: o.centers ?? 3, seed: o.seed ?? 7, origin: o.history ? '2025-03-01' : '2026-03-01' });
   const startMs = localMidnightMs('2026-03-10') + 10 * 3_600_000;
+  const yearAgoMs = localMidnightMs('2025-03-10') + 10 * 3_600_000;
   const clock = new SimClock({ startMs, factor: o.factor ?? 30 });
   const dir = mkdtempSync(join(tmpdir(), 'dims-pipeline-'));
   const influx = await startInfluxd({ database });
-  const storage = await openStorage({ kind: 'influxdb', url: influx.url, database });
+  // Simulated times lie months before the wall clock (and the year-ago hour more than 400 days): keep everything.
+  const storage = await openStorage({ kind: 'influxdb', url: influx.url, database, retention: { raw: 'INF', recent: 'INF' } });
   const hub = await startTestHub({ storage, registry: indexRegistry(fleet.registry.centers), config: { metrics: { auth: 'none' } }, now: () => clock.now() });
-  const sim = await serveFleet({ fleet, clock });
-  process.env.DIMS_SIM_BMC_PASSWORD = sim.credentials.password;
-  const agents: RunningAgent[] = [];
+  for (const plan of fleet.plans) writeFileSync(join(dir, `${plan.center}.token`), createToken(hub.ctx.state, `agent:${plan.center}`).token);
   const counts = new Map<string, number>();
-  try {
-    for (const plan of fleet.plans) {
-      const tokenFile = join(dir, `${plan.center}.token`);
-      writeFileSync(tokenFile, createToken(hub.ctx.state, `agent:${plan.center}`).token);
+  /** One agent per center of `plans`, reading `sim` on `clk` and pushing to the hub. */
+  const startAgents = async (sim: Simulation, clk: SimClock, plans: Fleet['plans'], phase: string, agents: RunningAgent[], interval: string, timeout: string) => {
+    process.env.DIMS_SIM_BMC_PASSWORD = sim.credentials.password;
+    for (const plan of plans) {
       const cfg = sim.agentConfig(plan.center, {
-        interval: o.recordInterval ?? '2m', scrapeInterval: '30s', timeout: '20s', outboxPath: join(dir, `${plan.center}.outbox.sqlite`),
-        sinks: [{ type: 'hub', url: hub.url, token: `file:${tokenFile}`, batch: 100 }],
+        interval, scrapeInterval: '30s', timeout, outboxPath: join(dir, `${plan.center}.${phase}.outbox.sqlite`),
+        sinks: [{ type: 'hub', url: hub.url, token: `file:${join(dir, `${plan.center}.token`)}`, batch: 100 }],
       });
-      const agent = await runAgentInProcess(cfg, { clock, log: () => {}, metricsPort: 0, sendRetry: { minMs: 100, maxMs: 1000 } });
-      agent.onRecord(() => counts.set(plan.center, (counts.get(plan.center) ?? 0) + 1));
+      const agent = await runAgentInProcess(cfg, { clock: clk, log: () => {}, metricsPort: 0, sendRetry: { minMs: 100, maxMs: 1000 } });
+      if (phase === 'now') agent.onRecord(() => counts.set(plan.center, (counts.get(plan.center) ?? 0) + 1));
       agents.push(agent);
     }
+  };
+  const agents: RunningAgent[] = [];
+  let sim: Simulation | undefined;
+  try {
+    if (o.history) await runHistory();
+    sim = await serveFleet({ fleet, clock });
+    await startAgents(sim, clock, fleet.plans, 'now', agents, o.recordInterval ?? '2m', '20s');
   } catch (err) {
     for (const a of agents) await a.stop();
-    await sim.close();
+    await sim?.close();
     await hub.close();
     await influx.dispose();
     throw err;
   }
+
+  /** The year-ago hour: its own clock, simulator and agents, stopped once the hub holds their records. */
+  async function runHistory(): Promise<void> {
+    const asOf = new Date(yearAgoMs).toISOString().slice(0, 10);
+    const inService = fleet.plans.filter((p) => fleet.registry.centers.find((c) => c.id === p.center)!.commission_date! <= asOf);
+    const from = yearAgoMs - 20 * 60_000;
+    const until = yearAgoMs + 40 * 60_000;
+    // Faster than the main run: an hour passes in half a minute. Scrape deadlines scale with it.
+    const clk = new SimClock({ startMs: from, factor: 120 });
+    const hsim = await serveFleet({ fleet: { registry: fleet.registry, plans: inService }, clock: clk });
+    const hagents: RunningAgent[] = [];
+    try {
+      await startAgents(hsim, clk, inService, 'history', hagents, '5m', '20s');
+      await clk.until(until);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const recs = await storage.queryRecords({ fromMs: from, toMs: until, source: 'telemetry' });
+        const per = new Map<string, number>();
+        for (const r of recs) per.set(r.center, (per.get(r.center) ?? 0) + 1);
+        if (inService.every((p) => (per.get(p.center) ?? 0) >= 8)) break;
+        if (Date.now() > deadline) throw new Error(`year-ago records did not reach the hub: ${JSON.stringify([...per])}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      for (const a of hagents) await a.stop();
+      await hsim.close();
+    }
+  }
   return {
-    fleet, clock, sim, influx, database, hub, agents, startMs,
+    fleet, clock, sim: sim!, influx, database, hub, agents, startMs,
     agentMetricsTargets: agents.map((a) => `127.0.0.1:${a.metricsPort}`),
     async waitForRecords(perCenter, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
@@ -105,7 +145,7 @@ export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> 
     },
     async close() {
       for (const a of agents) await a.stop();
-      await sim.close();
+      await sim!.close();
       await hub.close();
       await influx.dispose();
       rmSync(dir, { recursive: true, force: true });
