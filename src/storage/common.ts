@@ -62,6 +62,15 @@ function checkNumber(what: string, name: string, v: unknown, nullable: boolean):
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(what, `${name} must be a finite number${nullable ? ' or null' : ''}`);
 }
 
+/**
+ * Whether `id` looks like a bucket field of one of the histograms. A plain loop rather than
+ * histIds.some(closure): a closure over the metric loop's id makes every iteration allocate.
+ */
+function isBucketOf(id: string, histIds: string[]): boolean {
+  for (const h of histIds) if (id.startsWith(`${h}_le_`)) return true;
+  return false;
+}
+
 /** Metric ids already found well-formed (snake_case, not reserved, no bucket-like infix). */
 const GOOD_METRIC_IDS = new Set<string>();
 
@@ -76,7 +85,7 @@ export function checkRecord(r: StoredRecord, index = 0): void {
   if (r.endMs <= r.startMs) fail(what, 'endMs must be after startMs');
   if (!(SOURCES as readonly string[]).includes(r.source)) fail(what, `source must be one of ${SOURCES.join(', ')}`);
   if (r.metrics === null || typeof r.metrics !== 'object') fail(what, 'metrics must be an object');
-  const histIds = Object.keys(r.histograms ?? {});
+  const histIds = r.histograms ? Object.keys(r.histograms) : [];
   for (const id in r.metrics) {
     // Ids repeat in every record: each is checked once per process, then only looked up.
     if (!GOOD_METRIC_IDS.has(id)) {
@@ -84,11 +93,12 @@ export function checkRecord(r: StoredRecord, index = 0): void {
       if (RESERVED_RECORD_FIELDS.has(id)) fail(what, `metric id "${id}" is reserved`);
       if (!id.includes('_le_')) GOOD_METRIC_IDS.add(id);
     }
-    if (histIds.length > 0 && histIds.some((h) => id.startsWith(`${h}_le_`))) fail(what, `metric id "${id}" clashes with a histogram bucket`);
+    if (histIds.length > 0 && isBucketOf(id, histIds)) fail(what, `metric id "${id}" clashes with a histogram bucket`);
     const v = r.metrics[id];
     if (typeof v !== 'number' || !Number.isFinite(v)) checkNumber(what, `metric ${id}`, v, false);
   }
-  for (const [id, h] of Object.entries(r.histograms ?? {})) {
+  if (histIds.length === 0) return;
+  for (const [id, h] of Object.entries(r.histograms!)) {
     if (!ID_RE.test(id)) fail(what, `histogram id "${id}" must be snake_case`);
     if (RESERVED_RECORD_FIELDS.has(id) || id in r.metrics) fail(what, `histogram id "${id}" is reserved or also a metric`);
     if (!h || !Array.isArray(h.bounds) || !Array.isArray(h.counts)) fail(what, `histogram ${id} needs bounds and counts`);
@@ -154,9 +164,12 @@ export function compareValues(a: StoredValue, b: StoredValue): number {
   );
 }
 
-/** The identity of a record: (center, start, source). */
+/**
+ * The identity of a record: (center, start, source). Checked records carry no control characters
+ * in center, so NUL separates the parts unambiguously (cheaper than JSON of an array, once per record).
+ */
 export function recordKey(r: StoredRecord): string {
-  return JSON.stringify([r.center, r.startMs, r.source]);
+  return `${r.center}\u0000${r.startMs}\u0000${r.source}`;
 }
 
 /** The identity of a value: (period_kind, period, level, code, indicator). */
