@@ -9,6 +9,15 @@ import type { Catalog } from '../catalog/types.ts';
 import type { IndicatorValue } from '../engine/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 
+/** The newest telemetry record's end and inlet temperatures of one center in one province. */
+interface NewestRecord {
+  province: string;
+  center: string;
+  endMs: number;
+  inletMean?: number;
+  inletMax?: number;
+}
+
 export class HubMetrics {
   readonly registry = new Registry();
   readonly indicatorValue: Gauge<'level' | 'province' | 'center' | 'indicator' | 'dimension'>;
@@ -17,6 +26,8 @@ export class HubMetrics {
   readonly inlet: Gauge<'province' | 'center' | 'stat'>;
   readonly reports: Counter<'kind' | 'format' | 'result'>;
   private readonly newestEnd = new Map<string, number>();
+  /** Province → center → what the per-center gauges show. */
+  private readonly newestByCenter = new Map<string, Map<string, NewestRecord>>();
   readonly recordsAccepted: Counter<'source'>;
   readonly recordsRejected: Counter<'source'>;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
@@ -36,9 +47,19 @@ export class HubMetrics {
     const r = [this.registry];
     this.indicatorValue = new Gauge({ name: 'dims_indicator_value', help: 'Current value of an indicator over the rolling real-time window, per level, province and center', labelNames: ['level', 'province', 'center', 'indicator', 'dimension'], registers: r });
     this.coverageRatio = new Gauge({ name: 'dims_indicator_coverage_ratio', help: 'Share (0..1) of expected centers whose data contributed to the current indicator value', labelNames: ['level', 'province', 'center', 'indicator'], registers: r });
-    this.lastRecord = new Gauge({ name: 'dims_center_last_record_timestamp_seconds', help: 'End of the newest record received from a center (unix seconds)', labelNames: ['province', 'center'], registers: r });
+    // The per-center gauges are filled in at scrape time from newestByCenter (see noteRecordEnd).
+    this.lastRecord = new Gauge({
+      name: 'dims_center_last_record_timestamp_seconds', help: 'End of the newest record received from a center (unix seconds)', labelNames: ['province', 'center'], registers: r,
+      collect: () => this.eachNewest((n) => this.lastRecord.set({ province: n.province, center: n.center }, n.endMs / 1000)),
+    });
     this.reports = new Counter({ name: 'dims_hub_reports_total', help: 'Scheduled reports written (result ok) or given up after their retries (result error)', labelNames: ['kind', 'format', 'result'], registers: r });
-    this.inlet = new Gauge({ name: 'dims_center_inlet_temperature_celsius', help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)', labelNames: ['province', 'center', 'stat'], registers: r });
+    this.inlet = new Gauge({
+      name: 'dims_center_inlet_temperature_celsius', help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)', labelNames: ['province', 'center', 'stat'], registers: r,
+      collect: () => this.eachNewest((n) => {
+        if (n.inletMean !== undefined) this.inlet.set({ province: n.province, center: n.center, stat: 'mean' }, n.inletMean);
+        if (n.inletMax !== undefined) this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
+      }),
+    });
     this.recordsAccepted = new Counter({ name: 'dims_hub_records_accepted_total', help: 'Center records accepted and stored', labelNames: ['source'], registers: r });
     this.recordsRejected = new Counter({ name: 'dims_hub_records_rejected_total', help: 'Center records rejected by validation or permission', labelNames: ['source'], registers: r });
     this.requestDuration = new Histogram({ name: 'dims_hub_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r });
@@ -69,14 +90,28 @@ export class HubMetrics {
     }
   }
 
+  /**
+   * Notes a stored telemetry record for the per-center gauges. Ingest calls this for every record, so it
+   * only updates plain maps; prom-client's label hashing per set cost more than the rest of ingest's
+   * bookkeeping, and the gauges are set from these maps when scraped.
+   */
   noteRecordEnd(center: string, province: string, endMs: number, metrics?: Record<string, number>): void {
     const prev = this.newestEnd.get(center) ?? -Infinity;
     if (endMs < prev) return; // a late record must not move the "newest" gauges backwards
     this.newestEnd.set(center, endMs);
-    this.lastRecord.set({ province, center }, endMs / 1000);
+    // Keyed by province too: a center that moved keeps its old series, as gauges set per record would.
+    let centers = this.newestByCenter.get(province);
+    if (!centers) this.newestByCenter.set(province, (centers = new Map()));
+    let n = centers.get(center);
+    if (!n) centers.set(center, (n = { province, center, endMs }));
+    n.endMs = endMs;
     // Inlet temperatures follow the newest telemetry record that has them (ASHRAE alerts read these).
-    if (metrics?.inlet_temp_c_mean !== undefined) this.inlet.set({ province, center, stat: 'mean' }, metrics.inlet_temp_c_mean);
-    if (metrics?.inlet_temp_c_max !== undefined) this.inlet.set({ province, center, stat: 'max' }, metrics.inlet_temp_c_max);
+    if (metrics?.inlet_temp_c_mean !== undefined) n.inletMean = metrics.inlet_temp_c_mean;
+    if (metrics?.inlet_temp_c_max !== undefined) n.inletMax = metrics.inlet_temp_c_max;
+  }
+
+  private eachNewest(fn: (n: NewestRecord) => void): void {
+    for (const centers of this.newestByCenter.values()) for (const n of centers.values()) fn(n);
   }
 
   /** The exposition text; a province scope keeps only series of that province (and drops the hub's own). */
