@@ -48,8 +48,12 @@ describe('line protocol', () => {
     assert.equal(encodeBody([], encodeRecord).length, 0);
   });
 
-  it('encodeBody grows past its first estimate (long and multi-byte lines)', () => {
+  it('encodeBody grows past its first estimate and joins its chunks exactly (long, multi-byte and many lines)', () => {
     const long = [makeRecord({ center: '中'.repeat(2000) }), makeRecord({ center: 'b'.repeat(5000), province: '' })];
     assert.deepEqual(encodeBody(long, encodeRecord), Buffer.from(encodeRecords(long)));
+    const many = Array.from({ length: 900 }, (_, i) => makeRecord({ center: `${'数'.repeat(i % 300)}-${i}`, startMs: makeRecord().startMs + i * 60_000 }));
+    const body = encodeBody(many, encodeRecord);
+    assert.ok(body.length > 500_000, 'spans several chunks and outgrows 512 bytes per line');
+    assert.deepEqual(body, Buffer.from(encodeRecords(many)));
   });
 });
