@@ -6,9 +6,12 @@ import { allow, principal } from '../auth/middleware.ts';
 import { canPushRecords } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
 import { ingest } from '../ingest.ts';
+import { recordsBody } from '../records-body.ts';
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
-  app.post('/api/v1/records', ...kit.auth, allow(canPushRecords), kit.json, async (req, res) => {
+  // Batches are the hub's bulk traffic: parsed without one string of the whole body (see records-body.ts).
+  const parseBody = recordsBody(ctx.config.limits.json_body_bytes);
+  app.post('/api/v1/records', ...kit.auth, allow(canPushRecords), parseBody, async (req, res) => {
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { records?: unknown }).records)) {
       throw new HubError('DIMS_ERR_BAD_REQUEST', 'the body must be a JSON object { "records": [ ... ] }', { path: '/records', value: body && typeof body === 'object' ? (body as { records?: unknown }).records : body });
