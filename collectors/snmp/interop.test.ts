@@ -29,7 +29,12 @@ describe('net-snmp tools against the SNMP simulator', () => {
   let sim: SnmpSimulator;
   before(async () => {
     sim = await startSnmpSimulator({
-      devices: [fixedUps('ups-7'), fixedPdu('pdu-7')],
+      devices: [
+        fixedUps('ups-7'),
+        fixedPdu('pdu-7'),
+        // A router whose uplink counter is past 2^53: Counter64 must reach the tool exactly.
+        { id: 'rtr-7', kind: 'router', read: () => ({ kind: 'router', interfaces: [{ name: 'HundredGigE0/0/0/0', speedMbps: 100_000, up: true, inOctets: 9_007_199_254_740_993n, outOctets: 5_000_000_000n }] }) },
+      ],
       users: [{ name: 'interop', device: 'pdu-7', level: 'authPriv', authProtocol: 'sha', authKey: 'interop-auth', privProtocol: 'aes', privKey: 'interop-priv' }],
       host: '127.0.0.1',
       port: 0,
@@ -68,6 +73,13 @@ describe('net-snmp tools against the SNMP simulator', () => {
       `127.0.0.1:${sim.port}`, '1.3.6.1.4.1.318.1.1.26.4.3.1.5.1',
     ]);
     assert.match(out, /= INTEGER: 423$/m);
+  });
+
+  it('snmpwalk reads IF-MIB ifXTable names and 64-bit octet counters', async () => {
+    const out = await tool('snmpwalk', ['-v2c', '-c', 'rtr-7', `127.0.0.1:${sim.port}`, '1.3.6.1.2.1.31.1.1.1']);
+    assert.match(out, /^\.1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.1\.1 = STRING: "?HundredGigE0\/0\/0\/0"?$/m);
+    assert.match(out, /^\.1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.6\.1 = Counter64: 9007199254740993$/m);
+    assert.match(out, /^\.1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.10\.1 = Counter64: 5000000000$/m);
   });
 
   it('snmpget sees noSuchObject for an absent OID and nothing from a silent device', async () => {
