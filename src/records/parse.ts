@@ -4,7 +4,7 @@
  * Every problem names the record (index and key), the field and the value. A record with any problem
  * is rejected whole: nothing from it is used.
  */
-import type { Catalog } from '../catalog/types.ts';
+import type { Catalog, RawMetric } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { ParsedRecord, Histogram } from '../engine/types.ts';
 import { compileSchema, type Validator } from '../shared/json-schema.ts';
@@ -103,10 +103,31 @@ export function recordKey(r: { center: string; startMs: number; source: string }
   return `${r.center}/${isoOf(r.startMs)}${r.source === 'declaration' ? '/declaration' : ''}`;
 }
 
+/** The value of one metric as stored (booleans as 1/0), or the message saying why it is refused. */
+function metricValue(m: RawMetric | undefined, value: unknown, source: 'telemetry' | 'declaration'): number | string {
+  if (!m || m.kind === 'histogram') return m ? 'is a histogram; send it under histograms' : 'is not a raw metric of indicators/raw-metrics.yaml';
+  if (m.source === 'registry') return 'is a static fact that comes from the registry, not from records';
+  if (m.source !== source) return m.source === 'declaration' ? 'is filed as a declaration (source: declaration), not sent as telemetry' : 'is telemetry and cannot be declared';
+  let n: number;
+  if (typeof value === 'boolean') {
+    if (m.unit !== 'bool') return `must be a number in ${m.unit}`;
+    n = value ? 1 : 0;
+  } else if (typeof value === 'number') {
+    n = value;
+  } else {
+    return `must be a number in ${m.unit}`;
+  }
+  if (!Number.isFinite(n)) return 'must be a finite number';
+  if (Math.abs(n) > MAX_ABS) return `is implausibly large for ${m.unit}`;
+  if (m.unit === 'bool' && n !== 0 && n !== 1) return 'must be true/false (or 1/0)';
+  if (n < 0 && m.unit !== 'degC') return m.kind === 'delta' ? 'is a negative delta (a counter reset must be handled by the agent)' : 'must not be negative';
+  return n;
+}
+
 /** Validates one record; returns it parsed, or the problems. */
 export function parseRecord(raw: unknown, ctx: RecordContext): { record?: ParsedRecord; problems: RecordProblem[] } {
   const { catalog, registry } = ctx;
-  const problems: RecordProblem[] = validatorFor(catalog).problems(raw).map((p) => ({ path: p.path, message: p.message, value: p.value }));
+  const problems: RecordProblem[] = validatorFor(catalog).problems(raw);
   const startMs = timeAt(raw, 'start', problems);
   const endMs = timeAt(raw, 'end', problems);
   if (problems.length > 0) return { problems };
@@ -122,39 +143,11 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
 
   const metricMap = catalog.metricById;
   const metrics: Record<string, number> = {};
-  for (const [id, value] of Object.entries(r.metrics)) {
-    const path = `/metrics/${id}`;
-    const m = metricMap.get(id);
-    if (!m || m.kind === 'histogram') {
-      problems.push({ path, message: m ? 'is a histogram; send it under histograms' : 'is not a raw metric of indicators/raw-metrics.yaml', value });
-      continue;
-    }
-    if (m.source === 'registry') {
-      problems.push({ path, message: 'is a static fact that comes from the registry, not from records', value });
-      continue;
-    }
-    if (m.source !== source) {
-      problems.push({ path, message: m.source === 'declaration' ? 'is filed as a declaration (source: declaration), not sent as telemetry' : 'is telemetry and cannot be declared', value });
-      continue;
-    }
-    let n: number;
-    if (typeof value === 'boolean') {
-      if (m.unit !== 'bool') {
-        problems.push({ path, message: `must be a number in ${m.unit}`, value });
-        continue;
-      }
-      n = value ? 1 : 0;
-    } else if (typeof value === 'number') {
-      n = value;
-    } else {
-      problems.push({ path, message: `must be a number in ${m.unit}`, value });
-      continue;
-    }
-    if (!Number.isFinite(n)) problems.push({ path, message: 'must be a finite number', value });
-    else if (Math.abs(n) > MAX_ABS) problems.push({ path, message: `is implausibly large for ${m.unit}`, value });
-    else if (m.unit === 'bool' && n !== 0 && n !== 1) problems.push({ path, message: 'must be true/false (or 1/0)', value });
-    else if (n < 0 && m.unit !== 'degC') problems.push({ path, message: m.kind === 'delta' ? 'is a negative delta (a counter reset must be handled by the agent)' : 'must not be negative', value });
-    else metrics[id] = n;
+  for (const id in r.metrics) {
+    const value = r.metrics[id];
+    const n = metricValue(metricMap.get(id), value, source);
+    if (typeof n === 'number') metrics[id] = n;
+    else problems.push({ path: `/metrics/${id}`, message: n, value });
   }
 
   let histograms: Record<string, Histogram> | undefined;
