@@ -39,10 +39,18 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME/;
  */
 export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpResponse> {
   const started = performance.now();
-  if (opts.signal.aborted) throw abortError(url, started, opts.signal);
+  const { signal } = opts;
+  if (signal.aborted) throw abortError(url, started, signal);
   const mod = url.startsWith('https:') ? https : http;
   const raw = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const req = mod.request(url, { method: 'GET', headers: opts.headers, agent: opts.agent, signal: opts.signal }, (res) => {
+    // One listener of our own rather than request's `signal` option, which wires the signal into the
+    // request stream's machinery on every scrape.
+    const onAbort = () => {
+      req.destroy();
+      reject(abortError(url, started, signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const req = mod.request({ ...requestTarget(url), method: 'GET', headers: opts.headers, agent: opts.agent }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -55,9 +63,10 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
         chunks.push(chunk);
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', (err) => reject(mapError(url, err, started, opts.signal)));
+      res.on('error', (err) => reject(mapError(url, err, started, signal)));
     });
-    req.on('error', (err) => reject(mapError(url, err, started, opts.signal)));
+    req.on('error', (err) => reject(mapError(url, err, started, signal)));
+    req.on('close', () => signal.removeEventListener('abort', onAbort));
     req.end();
   });
   let body = raw.body;
@@ -69,6 +78,20 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
     }
   }
   return { status: raw.status, contentType: raw.headers['content-type'], body };
+}
+
+/** Host, port and path of each URL scraped, parsed once instead of on every request. */
+const targets = new Map<string, http.RequestOptions>();
+
+function requestTarget(url: string): http.RequestOptions {
+  let t = targets.get(url);
+  if (t === undefined) {
+    const u = new URL(url);
+    t = { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: `${u.pathname}${u.search}` };
+    if (u.username !== '' || u.password !== '') t.auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+    targets.set(url, t);
+  }
+  return t;
 }
 
 function abortError(url: string, started: number, signal: AbortSignal): CollectError {
