@@ -19,6 +19,8 @@ export class Scheduler {
   private readonly ctx: HubContext;
   private tasks: ScheduledTask[] = [];
   private running: Promise<unknown> | undefined;
+  /** Called after each period recomputed for late records (the hub rewrites that period's reports). */
+  onRecomputed: ((kind: PeriodKindName, period: string) => Promise<unknown>) | undefined;
 
   constructor(ctx: HubContext) {
     this.ctx = ctx;
@@ -103,6 +105,7 @@ export class Scheduler {
       await this.ctx.engine.runPeriod(kind, d.period);
       this.ctx.state.clearDirty(d.kind, d.period, d.generation);
       done.push({ kind, period: d.period });
+      await this.onRecomputed?.(kind, d.period);
     }
     this.ctx.metrics.dirtyPeriods.set(this.ctx.state.dirtyPeriods().length);
     return done;

@@ -79,6 +79,8 @@ export async function startHub(config: HubConfig, opts: { log?: Logger; schedule
         log: (level, message) => log(level, `reports: ${message}`),
       })
     : undefined;
+  // A closed month that late records changed gets its scheduled reports rewritten (errors are logged by the batch).
+  if (reports) scheduler.onRecomputed = (kind, period) => reports.refresh(kind, period);
   let closed = false;
   return {
     url, ctx, scheduler, forwarder, reports,

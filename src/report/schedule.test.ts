@@ -92,8 +92,15 @@ test('scheduleReports starts cron jobs in the zone, runs a batch on demand, stop
     const next = s.tasks[0]!.getNextRun()!;
     const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
     assert.equal(local, '01, 03:30', 'monthly job: 03:30 on the 1st, Shanghai time');
+    // A recompute of a month not yet reported leaves it to its job; hours are never reported.
+    assert.equal(await s.refresh('month', '2026-10'), undefined);
+    assert.equal(await s.refresh('hour', '2026-10-31T23'), undefined);
     const r = await s.run('month', '2026-10');
     assert.equal(r.ok, 1);
+    // Once written, a recompute for late records rewrites it.
+    const again = await s.refresh('month', '2026-10');
+    assert.equal(again?.ok, 1);
+    assert.equal(again?.period, '2026-10');
   } finally {
     await s.stop();
   }

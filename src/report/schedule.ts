@@ -187,6 +187,11 @@ export interface ReportScheduler {
   tasks: ScheduledTask[];
   /** Runs one batch now (admin re-run after late records). */
   run(kind: ReportPeriodKind, period: string): Promise<BatchResult>;
+  /**
+   * After the engine recomputed a period for late records: rewrites that period's reports when they were
+   * already written (a report not yet due stays for its job). Undefined when nothing was rewritten.
+   */
+  refresh(kind: string, period: string): Promise<BatchResult | undefined>;
   stop(): Promise<void>;
 }
 
@@ -216,6 +221,12 @@ export function scheduleReports(inputs: ReportInputs, cfg: ScheduleConfig, hooks
   return {
     tasks,
     run,
+    async refresh(kind, period) {
+      if (kind !== 'month' && kind !== 'quarter' && kind !== 'year') return undefined;
+      if (!readIndex(cfg.dir).some((e) => e.kind === kind && e.period === period)) return undefined;
+      hooks.log?.('info', `${kind} ${period} was recomputed for late records: rewriting its reports`);
+      return run(kind, period);
+    },
     async stop() {
       for (const t of tasks) await t.destroy();
       await queue;
