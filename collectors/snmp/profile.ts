@@ -23,8 +23,15 @@ export function parseProfile(text: string, source: string): Profile {
   }
 }
 
-/** Loads a shipped profile by name. */
+/** Shipped profiles parsed so far: read-only data shared by every target that names them. */
+const shipped = new Map<string, Profile>();
+
+/** Loads a shipped profile by name; each file is read and validated once per process, not once per target. */
 export function loadProfile(name: ProfileName): Profile {
-  const file = join(import.meta.dirname, 'profiles', `${name}.yaml`);
-  return parseProfile(readFileSync(file, 'utf8'), file);
+  let profile = shipped.get(name);
+  if (profile === undefined) {
+    const file = join(import.meta.dirname, 'profiles', `${name}.yaml`);
+    shipped.set(name, (profile = parseProfile(readFileSync(file, 'utf8'), file)));
+  }
+  return profile;
 }
