@@ -1,8 +1,7 @@
 /** @module One HTTP(S) GET bounded by an AbortSignal and a size limit, with gzip, mapping failures to CollectError kinds. */
-import http from 'node:http';
-import https from 'node:https';
 import { gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import type { Dispatcher } from 'undici';
 import { CollectError } from '../types.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -21,10 +20,13 @@ export interface HttpResponse {
   body: Buffer;
 }
 
-/** What one GET needs; the agent is per target so keep-alive sockets and TLS settings stay per target. */
+/**
+ * What one GET needs. The client is undici's, one per target, so the keep-alive socket and TLS settings
+ * stay per target; undici costs about half the CPU per request of node:http, most of a scrape's cost.
+ */
 export interface HttpGetOptions {
   headers: Record<string, string>;
-  agent: http.Agent | https.Agent;
+  client: Dispatcher;
   signal: AbortSignal;
   /** Largest accepted body, compressed or not; protects the agent from a runaway exporter. */
   maxBytes: number;
@@ -34,61 +36,61 @@ export interface HttpGetOptions {
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME/;
 
 /**
- * GETs `url`. Aborting `signal` (the target's deadline) ends the request and the body at once.
- * @example await httpGet('http://127.0.0.1:9100/metrics', { headers: {}, agent, signal, maxBytes: 1e7 })
+ * GETs `url` (its origin is the client's). Aborting `signal` (the target's deadline) ends the request and
+ * the body at once.
+ * @example await httpGet('http://127.0.0.1:9100/metrics', { headers: {}, client: new Client('http://127.0.0.1:9100'), signal, maxBytes: 1e7 })
  */
 export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpResponse> {
   const started = performance.now();
   const { signal } = opts;
   if (signal.aborted) throw abortError(url, started, signal);
-  const mod = url.startsWith('https:') ? https : http;
-  const raw = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    // One listener of our own rather than request's `signal` option, which wires the signal into the
-    // request stream's machinery on every scrape.
-    const onAbort = () => {
-      req.destroy();
-      reject(abortError(url, started, signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const req = mod.request({ ...requestTarget(url), method: 'GET', headers: opts.headers, agent: opts.agent }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > opts.maxBytes) {
-          req.destroy();
-          reject(new CollectError('protocol', `GET ${url}: body larger than ${opts.maxBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', (err) => reject(mapError(url, err, started, signal)));
-    });
-    req.on('error', (err) => reject(mapError(url, err, started, signal)));
-    req.on('close', () => signal.removeEventListener('abort', onAbort));
-    req.end();
-  });
-  let body = raw.body;
-  if (/gzip/i.test(raw.headers['content-encoding'] ?? '')) {
+  const t = requestTarget(url);
+  const headers = t.authorization !== undefined && opts.headers.Authorization === undefined ? { ...opts.headers, Authorization: t.authorization } : opts.headers;
+  let status: number;
+  let contentType: string | undefined;
+  let encoding: string | undefined;
+  const chunks: Buffer[] = [];
+  try {
+    const res = await opts.client.request({ path: t.path, method: 'GET', headers, signal });
+    status = res.statusCode;
+    contentType = first(res.headers['content-type']);
+    encoding = first(res.headers['content-encoding']);
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > opts.maxBytes) {
+        res.body.destroy();
+        throw new CollectError('protocol', `GET ${url}: body larger than ${opts.maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw mapError(url, err, started, signal);
+  }
+  let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  if (encoding !== undefined && /gzip/i.test(encoding)) {
     try {
       body = body.length <= SYNC_GUNZIP_MAX ? gunzipSync(body, { maxOutputLength: opts.maxBytes }) : await gunzipAsync(body, { maxOutputLength: opts.maxBytes });
     } catch (err) {
       throw new CollectError('parse', `GET ${url}: bad gzip body: ${(err as Error).message}`, { cause: err });
     }
   }
-  return { status: raw.status, contentType: raw.headers['content-type'], body };
+  return { status, contentType, body };
 }
 
-/** Host, port and path of each URL scraped, parsed once instead of on every request. */
-const targets = new Map<string, http.RequestOptions>();
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
 
-function requestTarget(url: string): http.RequestOptions {
+/** Path and credentials of each URL scraped, parsed once instead of on every request. */
+const targets = new Map<string, { path: string; authorization?: string }>();
+
+function requestTarget(url: string): { path: string; authorization?: string } {
   let t = targets.get(url);
   if (t === undefined) {
     const u = new URL(url);
-    t = { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: `${u.pathname}${u.search}` };
-    if (u.username !== '' || u.password !== '') t.auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+    t = { path: `${u.pathname}${u.search}` };
+    if (u.username !== '' || u.password !== '') t.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
     targets.set(url, t);
   }
   return t;
@@ -102,8 +104,9 @@ function abortError(url: string, started: number, signal: AbortSignal): CollectE
 function mapError(url: string, err: unknown, started: number, signal: AbortSignal): CollectError {
   if (err instanceof CollectError) return err;
   if (signal.aborted) return abortError(url, started, signal);
-  const e = err as NodeJS.ErrnoException;
-  const code = e.code ?? '';
+  // undici wraps the socket's error (ECONNREFUSED, a TLS verification code) as the cause of its own.
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = TLS_CODES.test(e.cause?.code ?? '') ? e.cause!.code! : (e.code ?? '');
   if (TLS_CODES.test(code)) {
     return new CollectError('connection', `GET ${url}: TLS certificate verification failed (${code}); set insecure_skip_verify or ca_file`, { cause: err });
   }

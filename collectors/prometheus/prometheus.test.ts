@@ -8,7 +8,7 @@ import { prometheusPlugin } from './index.ts';
 import type { PrometheusConfig } from './index.ts';
 import { startPrometheusSimulator } from './simulator.ts';
 import type { PrometheusSimulator } from './simulator.ts';
-import { selfSignedCert, testContext } from './test-helpers.ts';
+import { selfSignedCert, startStub, testContext } from './test-helpers.ts';
 
 const node: SimDevice<NodeState> = {
   id: 'host-1',
@@ -214,6 +214,29 @@ test('TLS is verified by default; insecure_skip_verify and ca_file each let a se
   } finally {
     await tlsSim.close();
     cert.cleanup();
+  }
+});
+
+test('a body over max_body_bytes is refused before it is parsed', async () => {
+  const body = `# TYPE node_load1 gauge\n${'node_load1 0.5\n'.repeat(2000)}`;
+  const stub = await startStub({ '/metrics': { body, contentType: 'text/plain; version=0.0.4' } });
+  try {
+    const err = await collectError({ url: stub.url('/metrics'), compression: 'none', max_body_bytes: 4096 });
+    assert.equal(err.kind, 'protocol');
+    assert.match(err.message, /body larger than 4096 bytes/);
+  } finally {
+    await stub.close();
+  }
+});
+
+test('credentials in the URL are sent as basic auth', async () => {
+  const authSim = await startPrometheusSimulator({ devices: [node], host: '127.0.0.1', port: 0, auth: { basic: { username: 'scrape', password: 'p@ss' } } });
+  try {
+    const url = authSim.url('host-1').replace('http://', 'http://scrape:p%40ss@');
+    const samples = await collect({ url, profiles: ['node_exporter'] });
+    assert.ok(samples.some((s) => s.signal === 'cpu_seconds'));
+  } finally {
+    await authSim.close();
   }
 });
 

@@ -1,7 +1,6 @@
 /** @module The prometheus target collector: scrape one exporter with content negotiation, parse, map through profiles. */
-import http from 'node:http';
-import https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { Client } from 'undici';
 import { CollectError } from '../types.ts';
 import type { CollectorContext, Sample, TargetCollector } from '../types.ts';
 import { httpGet } from './http-get.ts';
@@ -12,7 +11,7 @@ import type { Profile } from './profile.ts';
 /** One target's options, as `config.schema.json` describes them. */
 export interface PrometheusConfig {
   url: string;
-  profiles?: Array<'node_exporter' | 'dcgm_exporter' | 'npu_exporter'>;
+  profiles?: Array<'node_exporter' | 'dcgm_exporter' | 'npu_exporter' | 'smokeping_prober'>;
   basic_auth?: { username: string; password: string };
   bearer_token?: string;
   insecure_skip_verify?: boolean;
@@ -32,10 +31,12 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
   // Only the metrics the profiles map are parsed into objects; the rest of the body is only checked.
   const wanted = new Set(profiles.flatMap((p) => p.rules.flatMap((r) => [...(typeof r.metric === 'string' ? [r.metric] : r.metric), ...(r.join ? [r.join.metric] : [])])));
   const isHttps = config.url.startsWith('https:');
-  let agent: http.Agent | https.Agent | undefined;
-  const getAgent = (): http.Agent | https.Agent => {
-    if (agent !== undefined) return agent;
-    if (!isHttps) return (agent = new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  // One connection per target, kept alive between scrapes (as Prometheus does).
+  let client: Client | undefined;
+  const getClient = (): Client => {
+    if (client !== undefined) return client;
+    const origin = new URL(config.url).origin;
+    if (!isHttps) return (client = new Client(origin, { pipelining: 1 }));
     let ca: Buffer | undefined;
     if (config.ca_file !== undefined) {
       try {
@@ -44,7 +45,7 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
         throw new CollectError('config', `ca_file ${config.ca_file}: ${(err as Error).message}`, { cause: err });
       }
     }
-    return (agent = new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: config.insecure_skip_verify !== true, ca }));
+    return (client = new Client(origin, { pipelining: 1, connect: { rejectUnauthorized: config.insecure_skip_verify !== true, ...(ca !== undefined ? { ca } : {}) } }));
   };
 
   const headers = (): Record<string, string> => {
@@ -61,7 +62,7 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
 
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
-      const res = await httpGet(config.url, { headers: headers(), agent: getAgent(), signal, maxBytes: config.max_body_bytes ?? DEFAULT_MAX_BODY });
+      const res = await httpGet(config.url, { headers: headers(), client: getClient(), signal, maxBytes: config.max_body_bytes ?? DEFAULT_MAX_BODY });
       if (res.status === 401 || res.status === 403) throw new CollectError('auth', `GET ${config.url}: HTTP ${res.status}`);
       if (res.status < 200 || res.status > 299) throw new CollectError('http_status', `GET ${config.url}: HTTP ${res.status}`);
       const ct = res.contentType;
@@ -81,8 +82,9 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
       return mapExposition(exposition, profiles, { honorTimestamps: config.honor_timestamps !== false });
     },
     async close(): Promise<void> {
-      agent?.destroy();
-      agent = undefined;
+      const c = client;
+      client = undefined;
+      await c?.destroy();
     },
   };
 }
