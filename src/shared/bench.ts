@@ -30,7 +30,7 @@ function fmt(n: number | undefined): string {
   return n.toPrecision(3);
 }
 
-/** Renders results as a Markdown table. */
+/** Renders results as a Markdown table, followed by each result's notes as a list. */
 export function benchTable(results: BenchResult[]): string {
   const lines = ['| benchmark | figure | value | unit | baseline (same run) | ratio | goal | met |', '|---|---|---|---|---|---|---|---|'];
   for (const r of results) {
@@ -39,6 +39,8 @@ export function benchTable(results: BenchResult[]): string {
       lines.push(`| ${r.name} | ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${base} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`} | ${f.goal ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`);
     }
   }
+  const notes = results.flatMap((r) => (r.notes ?? []).map((n) => `- ${r.name}: ${n}`));
+  if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');
 }
 

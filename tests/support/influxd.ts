@@ -38,6 +38,8 @@ export interface InfluxdHandle {
   port: number;
   database?: string;
   dir: string;
+  /** Process id of the running server (undefined while stopped); benchmarks read its CPU from /proc. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -230,6 +232,9 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
     url,
     port: httpPort,
     dir,
+    get pid() {
+      return (child as ChildProcess | null)?.pid;
+    },
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     async restart() {
