@@ -42,18 +42,24 @@ export function encodePoint(p: InfluxPoint): string {
  * recordToPoint stays the schema's definition; a test holds the two paths to the same bytes.
  */
 export function encodeRecord(r: StoredRecord): string {
-  let line = `${MEASUREMENT_RECORD},center=${escapeKey(r.center)}`;
-  if (r.province !== '') line += `,province=${escapeKey(r.province)}`;
-  line += `,source=${escapeKey(r.source)}`;
+  let line = seriesOf(r.center, r.province, r.source);
   const metrics = r.metrics;
   let sep = ' ';
-  let ids = '';
+  // metric_ids repeats from record to record (an agent sends the same metrics every interval):
+  // the previous record's text is reused while the ids match it, instead of being joined again.
+  let n = 0;
+  let same = true;
   for (const id in metrics) {
-    line += `${sep}${escapeKey(id)}=${metrics[id]}`;
-    ids = sep === ' ' ? id : `${ids},${id}`;
+    line += `${sep}${fieldKey(id)}${metrics[id]}`;
+    if (same && lastIds[n] !== id) same = false;
+    n++;
     sep = ',';
   }
-  line += `${sep}end_ms=${r.endMs},metric_ids=${quote(ids)}`;
+  if (!same || n !== lastIds.length) {
+    lastIds = Object.keys(metrics);
+    lastIdsField = quote(lastIds.join(','));
+  }
+  line += `${sep}end_ms=${r.endMs},metric_ids=${lastIdsField}`;
   const hists = r.histograms;
   const histIds = hists ? Object.keys(hists) : [];
   if (histIds.length === 0) return `${line},histograms="" ${r.startMs}`;
@@ -67,6 +73,38 @@ export function encodeRecord(r: StoredRecord): string {
     buckets += `,${escapeKey(bucketField(id, null))}=${h.counts[h.bounds.length]}`;
   }
   return `${line},histograms=${quote(JSON.stringify(layout))}${buckets} ${r.startMs}`;
+}
+
+/** The metric ids of the last record encoded, and their metric_ids field value. */
+let lastIds: string[] = [];
+let lastIdsField = '""';
+
+/** Bounded caches of the parts every record repeats: its series (measurement and tags) and field keys. */
+const MAX_CACHED = 100_000;
+const series = new Map<string, string>();
+const fieldKeys = new Map<string, string>();
+
+/** `center_record,center=…[,province=…],source=…`: one text per center, province and source. */
+function seriesOf(center: string, province: string, source: string): string {
+  const key = `${source}\u0000${province}\u0000${center}`;
+  let s = series.get(key);
+  if (s === undefined) {
+    s = `${MEASUREMENT_RECORD},center=${escapeKey(center)}${province !== '' ? `,province=${escapeKey(province)}` : ''},source=${escapeKey(source)}`;
+    if (series.size >= MAX_CACHED) series.clear();
+    series.set(key, s);
+  }
+  return s;
+}
+
+/** `id=`, escaped. */
+function fieldKey(id: string): string {
+  let k = fieldKeys.get(id);
+  if (k === undefined) {
+    k = `${escapeKey(id)}=`;
+    if (fieldKeys.size >= MAX_CACHED) fieldKeys.clear();
+    fieldKeys.set(id, k);
+  }
+  return k;
 }
 
 /** Line protocol for center records (retention policy `raw`, precision ms), one line each. */
