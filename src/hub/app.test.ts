@@ -44,6 +44,24 @@ test('a batch with a bad record accepts the good ones and lists field errors for
   assert.equal(r.body.rejected[0].errors[0].value, -5);
 });
 
+test('Prefer: return=minimal answers a count of accepted records instead of their keys', async () => {
+  const bad = { ...telemetry('gz-01', T0 + 240_000), metrics: { e_total_kwh: 'x' } };
+  const good = [telemetry('gz-01', T0 + 300_000), telemetry('gz-01', T0 + 360_000)];
+  const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [good[0], bad, good[1]] }, headers: { prefer: 'respond-async, return=minimal' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('preference-applied'), 'return=minimal');
+  assert.deepEqual(Object.keys(r.body).sort(), ['accepted_count', 'rejected']);
+  assert.equal(r.body.accepted_count, 2);
+  assert.equal(r.body.rejected[0].index, 1);
+  assert.equal(r.body.rejected[0].errors[0].path, '/metrics/e_total_kwh');
+  const stored = await hub.ctx.storage.queryRecords({ fromMs: T0 + 240_000, toMs: T0 + 420_000, centers: ['gz-01'] });
+  assert.deepEqual(stored.map((s) => s.startMs), [T0 + 300_000, T0 + 360_000]);
+  // Without the preference (or with return=representation) the keys are listed as before.
+  const full = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: good }, headers: { prefer: 'return=representation' } });
+  assert.equal(full.headers.get('preference-applied'), null);
+  assert.deepEqual(full.body.accepted, ['gz-01/2026-10-05T02:05:00.000Z', 'gz-01/2026-10-05T02:06:00.000Z']);
+});
+
 test('only bad records: 400 with the field errors and nothing written', async () => {
   const bad = { ...telemetry('gz-01', T0 + 600_000), end: 'yesterday' };
   const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [bad] } });

@@ -80,7 +80,7 @@ export class Forwarder {
     try {
       res = await fetch(`${f.upstream}/api/v1/records`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${federationToken(this.ctx.config) ?? ''}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${federationToken(this.ctx.config) ?? ''}`, prefer: 'return=minimal' },
         body: JSON.stringify({ records: items.map((i) => i.record) }),
         signal: AbortSignal.timeout(f.timeout_ms),
       });
@@ -94,7 +94,7 @@ export class Forwarder {
       return { sent: 0, accepted: 0, rejected: 0, error: `413: batch reduced to ${this.batch}` };
     }
     if (res.status === 200 || res.status === 400) {
-      let body: { accepted?: string[]; rejected?: Array<{ index: number; key?: string; errors: unknown }> } = {};
+      let body: { accepted?: string[]; accepted_count?: number; rejected?: Array<{ index: number; key?: string; errors: unknown }> } = {};
       try {
         body = JSON.parse(text) as typeof body;
       } catch {
@@ -106,7 +106,7 @@ export class Forwarder {
       }
       // The upstream validated every record of the batch: accepted ones are delivered, rejected ones never will be.
       this.ctx.state.removeOutbox(items.map((i) => i.seq));
-      const accepted = body.accepted?.length ?? 0;
+      const accepted = body.accepted_count ?? body.accepted?.length ?? 0;
       this.ctx.metrics.forwarded.inc({ result: 'accepted' }, accepted);
       this.ctx.metrics.forwarded.inc({ result: 'rejected' }, rejected.length);
       this.ctx.metrics.outboxRecords.set(this.ctx.state.outboxSize());

@@ -25,7 +25,9 @@ export interface Rejected {
 }
 
 export interface IngestResult {
+  /** Keys of the accepted records (empty when the caller asked for a count only). */
   accepted: string[];
+  acceptedCount: number;
   rejected: Rejected[];
 }
 
@@ -50,6 +52,8 @@ export interface IngestOptions {
   labels?: string[];
   /** Problems found before validation (e.g. a malformed period), by index: those records are rejected. */
   preProblems?: Map<number, RecordProblem[]>;
+  /** Leave the accepted keys out of the result (the caller answers with a count: `Prefer: return=minimal`). */
+  countOnly?: boolean;
 }
 
 /**
@@ -61,6 +65,8 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
   return inSpan(deps.tracing.tracer, opts.declaration ? 'ingest.declarations' : 'ingest.records', { 'dims.records': raws.length, 'dims.scope': scope.kind }, async (span) => {
     const nowMs = deps.now();
     const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+    // Keys cost a date text per record: made only when the answer lists them or the outbox needs them.
+    const wantKeys = !opts.countOnly || deps.federate;
     const good: Array<{ record: ParsedRecord; raw: unknown; key: string }> = [];
     const rejected: Rejected[] = [];
     const foreign: Array<{ index: number; center: string }> = [];
@@ -83,7 +89,7 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
         rejected.push({ index, ...keyOf(raw), errors: problems });
         return;
       }
-      good.push({ record, raw: input, key: recordKey(record) });
+      good.push({ record, raw: input, key: wantKeys ? recordKey(record) : '' });
     });
     if (foreign.length > 0) {
       deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
@@ -110,8 +116,22 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
     if (stored.length > telemetryCount) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, stored.length - telemetryCount);
     span.setAttribute('dims.accepted', good.length);
     span.setAttribute('dims.rejected', rejected.length);
-    return { accepted: good.map((g) => g.key), rejected: labelled(rejected, opts.labels) };
+    return { accepted: opts.countOnly ? [] : good.map((g) => g.key), acceptedCount: good.length, rejected: labelled(rejected, opts.labels) };
   });
+}
+
+/** Whether the request asks for the short answer (RFC 7240 `Prefer: return=minimal`). */
+export function prefersMinimal(prefer: string | undefined): boolean {
+  return prefer !== undefined && /(?:^|[,;\s])return\s*=\s*"?minimal"?(?:$|[,;\s])/i.test(prefer);
+}
+
+/**
+ * The JSON answer to a push: the accepted keys and the rejected records, or with `minimal` the count
+ * of accepted records instead of their keys (every record not rejected was accepted; a batch of
+ * 1,000 otherwise answers ~40 KB of keys the sender already knows).
+ */
+export function ingestAnswer(result: IngestResult, minimal: boolean): object {
+  return minimal ? { accepted_count: result.acceptedCount, rejected: result.rejected } : { accepted: result.accepted, rejected: result.rejected };
 }
 
 function claimedCenter(raw: unknown): string | undefined {

@@ -13,6 +13,8 @@ const kind = q('kind', 'period kind', { enum: ['realtime', 'hour', 'day', 'month
 const period = q('period', 'period name (2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026) or the RFC 3339 end of a real-time window; default: the newest');
 const province = q('province', 'GB/T 2260 province code', { type: 'string', pattern: '^[1-6][0-9]$' });
 const batch = { type: 'object', properties: { accepted: { type: 'array', items: { type: 'string' } }, rejected: { type: 'array', items: { $ref: '#/components/schemas/Rejected' } } } };
+/** The answer to `Prefer: return=minimal`: how many were accepted (every record not listed as rejected). */
+const minimalBatch = { type: 'object', properties: { accepted_count: { type: 'integer', minimum: 0 }, rejected: { type: 'array', items: { $ref: '#/components/schemas/Rejected' } } } };
 
 export function openapiDocument(): Record<string, unknown> {
   return {
@@ -42,8 +44,9 @@ export function openapiDocument(): Record<string, unknown> {
         post: {
           summary: 'push center records (agent:<center> for its own center, federate:<code> for its province); idempotent',
           security: bearer,
+          parameters: [{ name: 'Prefer', in: 'header', required: false, description: 'return=minimal (RFC 7240): answer with accepted_count instead of the accepted keys; the answer then carries Preference-Applied: return=minimal', schema: { type: 'string' } }],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: { $ref: '#/components/schemas/CenterRecord' } } } } } } },
-          responses: { 200: json(batch, 'valid records stored; invalid ones listed'), 400: err('no valid record; nothing written (also carries accepted/rejected)'), 413: err('body or record count over the limit'), 503: err('storage unavailable; nothing acknowledged, retry'), ...common },
+          responses: { 200: json({ oneOf: [batch, minimalBatch] }, 'valid records stored; invalid ones listed (accepted keys, or accepted_count with Prefer: return=minimal)'), 400: err('no valid record; nothing written (also carries accepted/rejected)'), 413: err('body or record count over the limit'), 503: err('storage unavailable; nothing acknowledged, retry'), ...common },
         },
       },
       '/api/v1/declarations': {

@@ -27,6 +27,8 @@ export interface HubSinkOptions {
 
 interface HubAnswer {
   accepted?: unknown;
+  /** The short answer (we send `Prefer: return=minimal`): every record not rejected was accepted. */
+  accepted_count?: unknown;
   rejected?: Array<{ index?: number; key?: string; errors?: unknown }>;
   error?: { code?: string; message?: string; details?: { rejected?: HubAnswer['rejected'] } };
   details?: { rejected?: HubAnswer['rejected'] };
@@ -86,6 +88,20 @@ export class HubSink implements Sink {
       // A 2xx without the documented body still means the hub stored the batch.
       return { accepted: batch.map((p) => p.seq), rejected: [] };
     }
+    if (typeof answer.accepted_count === 'number' && !Array.isArray(answer.accepted)) {
+      // Rejections name their index in the batch; everything else was stored.
+      const out = new Set<number>();
+      for (const r of answer.rejected ?? []) {
+        const p = typeof r.index === 'number' ? batch[r.index] : undefined;
+        if (p && !out.has(p.seq)) {
+          out.add(p.seq);
+          rejected.push({ seq: p.seq, errors: r.errors ?? r });
+        }
+      }
+      const acceptedSeqs = batch.filter((p) => !out.has(p.seq)).map((p) => p.seq);
+      if (acceptedSeqs.length !== answer.accepted_count) return { accepted: [], rejected: [], retry: { reason: `hub answered ${status} with accepted_count ${answer.accepted_count} for ${acceptedSeqs.length} records it did not reject`, status } };
+      return { accepted: acceptedSeqs, rejected };
+    }
     for (const k of (answer.accepted as unknown[]) ?? []) {
       const seq = typeof k === 'string' ? (byKey.get(k) ?? byKey.get(canonical(k))) : undefined;
       if (seq !== undefined) accepted.push(seq);
@@ -114,6 +130,8 @@ export class HubSink implements Sink {
             'content-length': body.length,
             ...(this.opts.gzip ? { 'content-encoding': 'gzip' } : {}),
             accept: 'application/json',
+            // Only rejections need detail: the hub answers a count instead of echoing every key.
+            prefer: 'return=minimal',
           },
         },
         (res) => {

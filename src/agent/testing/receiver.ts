@@ -1,4 +1,5 @@
 /** @module A small hub stand-in for tests: POST /api/v1/records with a bearer token, dedupe by center+start, switchable outages. */
+import { prefersMinimal } from '../../hub/ingest.ts';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -50,7 +51,9 @@ export async function startReceiver(token: string): Promise<Receiver> {
       accepted.push(key);
     });
     r.onStored?.();
-    setTimeout(() => res.json({ accepted, rejected }), r.holdMs);
+    // As the hub does: `Prefer: return=minimal` (what the agent sends) gets a count instead of the keys.
+    const minimal = prefersMinimal(req.get('prefer'));
+    setTimeout(() => res.json(minimal ? { accepted_count: accepted.length, rejected } : { accepted, rejected }), r.holdMs);
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -23,8 +23,9 @@ import { createToken } from '../auth/tokens.ts';
 import { center, telemetry } from '../test-support.ts';
 import { startInfluxd, freePort } from '../../../tests/support/influxd.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, availableParallelism } from 'node:os';
 import { stringify } from 'yaml';
+import { cpuSeconds } from '../../bench/agent/proc.ts';
 
 export interface IngestBenchOptions {
   log?: (s: string) => void;
@@ -66,6 +67,8 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
   const runs = o.runs ?? 4;
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-bench-ingest-'));
   const influx = await startInfluxd({ database: 'dims_bench' });
+  const nRecords = nCenters * minutes;
+  const nproc = availableParallelism();
   const centers = Array.from({ length: nCenters }, (_, i) => center(`c-${String(i).padStart(5, '0')}`, '52'));
   const registry = path.join(dir, 'registry.yaml');
   writeFileSync(registry, stringify({ centers }));
@@ -94,6 +97,10 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
   try {
     const hubRate: number[] = [];
     const floorRate: number[] = [];
+    // CPU seconds of each process per measured pass, read from /proc (where the time goes on a shared host).
+    const cpu = () => ({ hub: cpuSeconds(child.pid!), influx: cpuSeconds(influx.pid!), client: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+    const hubCpu = { hub: [] as number[], influx: [] as number[], client: [] as number[] };
+    const floorCpu = { influx: [] as number[], client: [] as number[] };
     const base = Date.parse('2026-10-01T00:00:00Z');
     // Run 0 warms both paths up (JIT, InfluxDB shard creation) and is not counted.
     for (let run = 0; run <= runs; run++) {
@@ -106,12 +113,20 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
       const bodies = batches.map((b) => Buffer.from(JSON.stringify({ records: b })));
 
       const viaHub = async () => {
+        const c0 = cpu();
         const t = performance.now();
         await pool(bodies.map((body) => async () => {
-          const res = await post(`${hub.url}/api/v1/records`, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body);
+          const res = await post(`${hub.url}/api/v1/records`, { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'return=minimal' }, body);
           if (res.status !== 200) throw new Error(`hub answered ${res.status}: ${res.text.slice(0, 300)}`);
         }), conc);
-        return records.length / ((performance.now() - t) / 1000);
+        const rate = records.length / ((performance.now() - t) / 1000);
+        const c1 = cpu();
+        if (run > 0) {
+          hubCpu.hub.push(c1.hub - c0.hub);
+          hubCpu.influx.push(c1.influx - c0.influx);
+          hubCpu.client.push(c1.client - c0.client);
+        }
+        return rate;
       };
 
       // The floor: the same points, already encoded, posted to /write (another day so they are new points).
@@ -119,12 +134,19 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
         center: r.center, startMs: Date.parse(r.start) + 40 * 86_400_000, endMs: Date.parse(r.end) + 40 * 86_400_000, source: 'telemetry', province: '52', metrics: r.metrics as Record<string, number>,
       })))));
       const direct = async () => {
+        const c0 = cpu();
         const t = performance.now();
         await pool(lines.map((body) => async () => {
           const res = await post(`${influx.url}/write?db=dims_bench&rp=raw&precision=ms`, {}, body);
           if (res.status !== 204) throw new Error(`influxd answered ${res.status}: ${res.text.slice(0, 300)}`);
         }), conc);
-        return records.length / ((performance.now() - t) / 1000);
+        const rate = records.length / ((performance.now() - t) / 1000);
+        const c1 = cpu();
+        if (run > 0) {
+          floorCpu.influx.push(c1.influx - c0.influx);
+          floorCpu.client.push(c1.client - c0.client);
+        }
+        return rate;
       };
       // Alternate which side goes first, so InfluxDB's background work (WAL flushes, compactions) falls on both.
       let hr: number;
@@ -143,13 +165,19 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
     }
     const h = median(hubRate);
     const f = median(floorRate);
+    const perRecord = (secs: number[]) => (secs.reduce((a, b) => a + b, 0) / (secs.length * nRecords)) * 1e6;
+    const us = (x: number) => `${x.toFixed(1)} µs`;
     const result: BenchResult = {
       name: 'ingest',
       description: `${nCenters} centers × ${minutes} one-minute records, batches of ${batch}, ${conc} concurrent requests, median of ${runs} runs, InfluxDB ${influx.url}`,
       figures: [
         { metric: 'records/s through POST /api/v1/records', value: h, unit: 'records/s', baseline: f, baselineLabel: 'line protocol to /write', ratio: h / f, goal: '≥ 0.8× floor', met: h / f >= 0.8 },
       ],
-      notes: ['floor: the same points pre-encoded as line protocol, same batch size and concurrency, same run; both sides posted as pre-encoded bytes by the same node:http client'],
+      notes: [
+        'floor: the same points pre-encoded as line protocol, same batch size and concurrency, same run; both sides posted as pre-encoded bytes by the same node:http client',
+        `CPU per record through the hub: hub ${us(perRecord(hubCpu.hub))}, influxd ${us(perRecord(hubCpu.influx))}, load generator ${us(perRecord(hubCpu.client))}; ` +
+          `floor: influxd ${us(perRecord(floorCpu.influx))}, load generator ${us(perRecord(floorCpu.client))} (/proc, ${nproc} cores)`,
+      ],
     };
     return result;
   } finally {

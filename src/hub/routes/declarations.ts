@@ -10,7 +10,7 @@ import type { RouteKit } from '../app.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canDeclare } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
-import { ingest } from '../ingest.ts';
+import { ingest, ingestAnswer } from '../ingest.ts';
 import { expandPeriod, parseCsv, readXlsx, tableToRecords } from '../declarations-table.ts';
 import type { RecordProblem } from '../../records/parse.ts';
 
@@ -43,7 +43,7 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
       ...(input.labels ? { labels: input.labels } : {}),
       ...(input.pre ? { preProblems: input.pre } : {}),
     });
-    res.json(result);
+    res.json(ingestAnswer(result, false));
   });
 }
 

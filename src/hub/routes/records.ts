@@ -5,7 +5,7 @@ import type { RouteKit } from '../app.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canPushRecords } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
-import { ingest } from '../ingest.ts';
+import { ingest, ingestAnswer, prefersMinimal } from '../ingest.ts';
 import { recordsBody } from '../records-body.ts';
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
@@ -22,8 +22,10 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     if (raws.length === 0) throw new HubError('DIMS_ERR_BAD_REQUEST', 'records is empty', { path: '/records', value: [] });
     const max = ctx.config.limits.records_per_request;
     if (raws.length > max) throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} records per request (got ${raws.length})`);
-    const result = await ingest(ctx.ingest, principal(res).scope, raws, { declaration: false });
-    if (ctx.config.engine.enabled && result.accepted.length > 0) ctx.engine.requestRealtime(ctx.config.engine.refresh_on_ingest_ms);
-    res.json(result);
+    const minimal = prefersMinimal(req.get('prefer'));
+    const result = await ingest(ctx.ingest, principal(res).scope, raws, { declaration: false, countOnly: minimal });
+    if (ctx.config.engine.enabled && result.acceptedCount > 0) ctx.engine.requestRealtime(ctx.config.engine.refresh_on_ingest_ms);
+    if (minimal) res.set('Preference-Applied', 'return=minimal');
+    res.json(ingestAnswer(result, minimal));
   });
 }
