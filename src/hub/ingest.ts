@@ -67,7 +67,7 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
     const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
     // Keys cost a date text per record: made only when the answer lists them or the outbox needs them.
     const wantKeys = !opts.countOnly || deps.federate;
-    const good: Array<{ record: ParsedRecord; raw: unknown; key: string }> = [];
+    const good: Array<{ record: ParsedRecord; raw: unknown; key: string; province: string }> = [];
     const rejected: Rejected[] = [];
     const foreign: Array<{ index: number; center: string }> = [];
     raws.forEach((raw, index) => {
@@ -89,7 +89,7 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
         rejected.push({ index, ...keyOf(raw), errors: problems });
         return;
       }
-      good.push({ record, raw: input, key: wantKeys ? recordKey(record) : '' });
+      good.push({ record, raw: input, key: wantKeys ? recordKey(record) : '', province: deps.registry.byId.get(record.center)!.province });
     });
     if (foreign.length > 0) {
       deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
@@ -99,7 +99,8 @@ export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], op
     if (good.length === 0) {
       throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, { accepted: [], rejected: labelled(rejected, opts.labels) });
     }
-    const stored: StoredRecord[] = good.map((g) => ({ ...g.record, province: deps.registry.byId.get(g.record.center)!.province }));
+    // The parsed record becomes the stored one (with its province) rather than being copied.
+    const stored: StoredRecord[] = good.map((g) => Object.assign(g.record, { province: g.province }));
     try {
       await deps.storage.writeRecords(stored);
     } catch (err) {
@@ -163,14 +164,20 @@ function labelled(rejected: Rejected[], labels?: string[]): Rejected[] {
  * kind's checkpoint). Later periods need no mark: the scheduler computes them when they close.
  */
 export function markDirty(deps: Pick<IngestDeps, 'state' | 'tz' | 'closeKinds'>, records: Array<{ startMs: number; endMs: number }>, nowMs: number): void {
-  if (deps.closeKinds.length === 0) return;
-  // Records of one batch usually share an interval: collapse to distinct spans first.
-  const spans = new Map<string, { startMs: number; endMs: number }>();
-  for (const r of records) spans.set(`${r.startMs}/${r.endMs}`, r);
+  if (deps.closeKinds.length === 0 || records.length === 0) return;
+  let earliest = Infinity;
+  for (const r of records) if (r.startMs < earliest) earliest = r.startMs;
+  let spans: Map<string, { startMs: number; endMs: number }> | undefined;
   const marks: Array<{ kind: string; period: string }> = [];
   for (const kind of deps.closeKinds) {
     // Live records lie in the open period: the common case costs one window computation per kind.
     const openFrom = periodWindow(kind, periodName(kind, nowMs, deps.tz), deps.tz).fromMs;
+    if (earliest >= openFrom) continue;
+    // Records of one batch usually share an interval: collapse to distinct spans first.
+    if (!spans) {
+      spans = new Map();
+      for (const r of records) spans.set(`${r.startMs}/${r.endMs}`, r);
+    }
     const late = [...spans.values()].filter((s) => s.startMs < openFrom);
     if (late.length === 0) continue;
     const checkpoint = deps.state.checkpoint(kind);

@@ -178,7 +178,11 @@ export function valueKey(v: StoredValue): string {
 }
 
 /** Keeps the last item per identity, so a batch that repeats an item stores it once, as its last copy. */
-export function lastPerKey<T>(items: readonly T[], key: (t: T) => string): T[] {
+export function lastPerKey<T>(items: readonly T[], key: (t: T) => string): readonly T[] {
+  // Batches rarely repeat an item: find out with one set per item, and only then keep the last copies.
+  const seen = new Set<string>();
+  for (const item of items) seen.add(key(item));
+  if (seen.size === items.length) return items;
   const byKey = new Map<string, T>();
   for (const item of items) {
     const k = key(item);
