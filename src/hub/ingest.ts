@@ -64,61 +64,122 @@ export interface IngestOptions {
 export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOptions): Promise<IngestResult> {
   return inSpan(deps.tracing.tracer, opts.declaration ? 'ingest.declarations' : 'ingest.records', { 'dims.records': raws.length, 'dims.scope': scope.kind }, async (span) => {
     const nowMs = deps.now();
-    const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
-    // Keys cost a date text per record: made only when the answer lists them or the outbox needs them.
-    const wantKeys = !opts.countOnly || deps.federate;
-    const good: Array<{ record: ParsedRecord; raw: unknown; key: string; province: string }> = [];
-    const rejected: Rejected[] = [];
-    const foreign: Array<{ index: number; center: string }> = [];
-    raws.forEach((raw, index) => {
-      // Permission is judged on the claimed center before validation, so a forbidden batch is
-      // refused whole even when it is also malformed.
-      const claimed = claimedCenter(raw);
-      if (claimed !== undefined && !canWriteCenter(scope, claimed, deps.registry.byId.get(claimed)?.province, opts.declaration || isDeclaration(raw))) {
-        foreign.push({ index, center: claimed });
-        return;
-      }
-      const pre = opts.preProblems?.get(index);
-      if (pre) {
-        rejected.push({ index, ...keyOf(raw), errors: pre });
-        return;
-      }
-      const input = opts.declaration && raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), source: 'declaration' } : raw;
-      const { record, problems } = parseRecord(input, ctx);
-      if (!record) {
-        rejected.push({ index, ...keyOf(raw), errors: problems });
-        return;
-      }
-      good.push({ record, raw: input, key: wantKeys ? recordKey(record) : '', province: deps.registry.byId.get(record.center)!.province });
-    });
-    if (foreign.length > 0) {
-      deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
-      throw new HubError('DIMS_ERR_CENTER_FORBIDDEN', `the token may not write records of center ${JSON.stringify(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`, { records: foreign.slice(0, 20) });
-    }
-    if (rejected.length > 0) deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, rejected.length);
-    if (good.length === 0) {
-      throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, { accepted: [], rejected: labelled(rejected, opts.labels) });
-    }
-    // The parsed record becomes the stored one (with its province) rather than being copied.
-    const stored: StoredRecord[] = good.map((g) => Object.assign(g.record, { province: g.province }));
+    const batch = accept(deps, scope, raws, opts, nowMs);
+    // From here on only the summary is held: records alive while storage works would outlive young-
+    // generation collections and be copied into the old one (see InfluxStorage.write).
+    raws = [];
     try {
-      await deps.storage.writeRecords(stored);
+      await batch.written;
     } catch (err) {
       if (isStorageUnavailable(err)) throw new HubError('DIMS_ERR_STORAGE_UNAVAILABLE', `storage is unavailable (${(err as Error).message}); nothing was acknowledged, retry later`);
       throw err;
     }
-    markDirty(deps, stored, nowMs);
-    if (deps.federate) deps.state.enqueueOutbox(good.map((g) => ({ key: g.key, record: g.raw })));
-    // Only telemetry says a center's collection is alive; a filing may even end in the future.
-    for (const r of stored) if (r.source === 'telemetry') deps.metrics.noteRecordEnd(r.center, r.province, r.endMs, r.metrics);
+    const a = batch.after;
+    markDirty(deps, a.spans, nowMs);
+    if (a.outbox) deps.state.enqueueOutbox(a.outbox);
+    const t = a.telemetry;
+    for (let i = 0; i < t.centers.length; i++) {
+      const c = t.centers[i]!;
+      const mean = t.inletMean[i]!;
+      const max = t.inletMax[i]!;
+      deps.metrics.noteRecordEnd(c.id, c.province, t.ends[i]!, Number.isNaN(mean) && Number.isNaN(max) ? undefined : {
+        ...(Number.isNaN(mean) ? {} : { mean }),
+        ...(Number.isNaN(max) ? {} : { max }),
+      });
+    }
     // One increment per source and batch, not per record (label lookups cost more than the count).
-    const telemetryCount = stored.reduce((n, r) => n + (r.source === 'telemetry' ? 1 : 0), 0);
-    if (telemetryCount > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, telemetryCount);
-    if (stored.length > telemetryCount) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, stored.length - telemetryCount);
-    span.setAttribute('dims.accepted', good.length);
-    span.setAttribute('dims.rejected', rejected.length);
-    return { accepted: opts.countOnly ? [] : good.map((g) => g.key), acceptedCount: good.length, rejected: labelled(rejected, opts.labels) };
+    if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
+    if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+    span.setAttribute('dims.accepted', a.acceptedCount);
+    span.setAttribute('dims.rejected', a.rejected.length);
+    return { accepted: a.keys ?? [], acceptedCount: a.acceptedCount, rejected: labelled(a.rejected, opts.labels) };
   });
+}
+
+/** What ingest still needs once the write is under way: no record objects, only these facts. */
+interface AfterWrite {
+  acceptedCount: number;
+  rejected: Rejected[];
+  /** Accepted keys, when the answer lists them. */
+  keys?: string[];
+  /** Distinct [start, end) spans of the accepted records, for the dirty marks. */
+  spans: Array<{ startMs: number; endMs: number }>;
+  /** Accepted telemetry for the "newest record" gauges: the registry's center (already long-lived), end, inlet temperatures (NaN when absent). */
+  telemetry: { centers: Array<{ id: string; province: string }>; ends: Float64Array; inletMean: Float64Array; inletMax: Float64Array };
+  declarations: number;
+  outbox?: Array<{ key: string; record: unknown }>;
+}
+
+/**
+ * Validates the batch, checks permission and starts the storage write, all synchronously.
+ * @throws HubError 403 (a foreign center; nothing written) or 400 (no valid record).
+ */
+function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOptions, nowMs: number): { written: Promise<void>; after: AfterWrite } {
+  const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+  // Keys cost a date text per record: made only when the answer lists them or the outbox needs them.
+  const wantKeys = !opts.countOnly || deps.federate;
+  const good: Array<{ record: ParsedRecord; raw: unknown; key: string; center: { id: string; province: string } }> = [];
+  const rejected: Rejected[] = [];
+  const foreign: Array<{ index: number; center: string }> = [];
+  raws.forEach((raw, index) => {
+    // Permission is judged on the claimed center before validation, so a forbidden batch is
+    // refused whole even when it is also malformed.
+    const claimed = claimedCenter(raw);
+    if (claimed !== undefined && !canWriteCenter(scope, claimed, deps.registry.byId.get(claimed)?.province, opts.declaration || isDeclaration(raw))) {
+      foreign.push({ index, center: claimed });
+      return;
+    }
+    const pre = opts.preProblems?.get(index);
+    if (pre) {
+      rejected.push({ index, ...keyOf(raw), errors: pre });
+      return;
+    }
+    const input = opts.declaration && raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), source: 'declaration' } : raw;
+    const { record, problems } = parseRecord(input, ctx);
+    if (!record) {
+      rejected.push({ index, ...keyOf(raw), errors: problems });
+      return;
+    }
+    good.push({ record, raw: input, key: wantKeys ? recordKey(record) : '', center: deps.registry.byId.get(record.center)! });
+  });
+  if (foreign.length > 0) {
+    deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
+    throw new HubError('DIMS_ERR_CENTER_FORBIDDEN', `the token may not write records of center ${JSON.stringify(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`, { records: foreign.slice(0, 20) });
+  }
+  if (rejected.length > 0) deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, rejected.length);
+  if (good.length === 0) {
+    throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, { accepted: [], rejected: labelled(rejected, opts.labels) });
+  }
+  // The parsed record becomes the stored one (with its province) rather than being copied.
+  const stored: StoredRecord[] = good.map((g) => Object.assign(g.record, { province: g.center.province }));
+  const written = deps.storage.writeRecords(stored);
+
+  // Records of one batch usually share an interval: distinct spans are few.
+  const spans = new Map<number, Map<number, { startMs: number; endMs: number }>>();
+  let nTelemetry = 0;
+  for (const r of stored) {
+    let byEnd = spans.get(r.startMs);
+    if (!byEnd) spans.set(r.startMs, (byEnd = new Map()));
+    if (!byEnd.has(r.endMs)) byEnd.set(r.endMs, { startMs: r.startMs, endMs: r.endMs });
+    if (r.source === 'telemetry') nTelemetry++;
+  }
+  // Only telemetry says a center's collection is alive; a filing may even end in the future.
+  const telemetry: AfterWrite['telemetry'] = { centers: [], ends: new Float64Array(nTelemetry), inletMean: new Float64Array(nTelemetry), inletMax: new Float64Array(nTelemetry) };
+  for (const g of good) {
+    const r = g.record;
+    if (r.source !== 'telemetry') continue;
+    const i = telemetry.centers.length;
+    telemetry.centers.push(g.center);
+    telemetry.ends[i] = r.endMs;
+    telemetry.inletMean[i] = r.metrics.inlet_temp_c_mean ?? NaN;
+    telemetry.inletMax[i] = r.metrics.inlet_temp_c_max ?? NaN;
+  }
+  const after: AfterWrite = {
+    acceptedCount: good.length, rejected, spans: [...spans.values()].flatMap((m) => [...m.values()]), telemetry, declarations: good.length - nTelemetry,
+  };
+  if (!opts.countOnly) after.keys = good.map((g) => g.key);
+  if (deps.federate) after.outbox = good.map((g) => ({ key: g.key, record: g.raw }));
+  return { written, after };
 }
 
 /** Whether the request asks for the short answer (RFC 7240 `Prefer: return=minimal`). */

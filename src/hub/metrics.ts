@@ -95,7 +95,7 @@ export class HubMetrics {
    * only updates plain maps; prom-client's label hashing per set cost more than the rest of ingest's
    * bookkeeping, and the gauges are set from these maps when scraped.
    */
-  noteRecordEnd(center: string, province: string, endMs: number, metrics?: Record<string, number>): void {
+  noteRecordEnd(center: string, province: string, endMs: number, inlet?: { mean?: number; max?: number }): void {
     const prev = this.newestEnd.get(center) ?? -Infinity;
     if (endMs < prev) return; // a late record must not move the "newest" gauges backwards
     this.newestEnd.set(center, endMs);
@@ -106,8 +106,8 @@ export class HubMetrics {
     if (!n) centers.set(center, (n = { province, center, endMs }));
     n.endMs = endMs;
     // Inlet temperatures follow the newest telemetry record that has them (ASHRAE alerts read these).
-    if (metrics?.inlet_temp_c_mean !== undefined) n.inletMean = metrics.inlet_temp_c_mean;
-    if (metrics?.inlet_temp_c_max !== undefined) n.inletMax = metrics.inlet_temp_c_max;
+    if (inlet?.mean !== undefined) n.inletMean = inlet.mean;
+    if (inlet?.max !== undefined) n.inletMax = inlet.max;
   }
 
   private eachNewest(fn: (n: NewestRecord) => void): void {
