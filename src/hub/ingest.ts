@@ -150,8 +150,10 @@ function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOpt
   if (good.length === 0) {
     throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, { accepted: [], rejected: labelled(rejected, opts.labels) });
   }
-  // The parsed record becomes the stored one (with its province) rather than being copied.
-  const stored: StoredRecord[] = good.map((g) => Object.assign(g.record, { province: g.center.province }));
+  // The parsed record becomes the stored one (with its province) rather than being copied. The center
+  // text is the registry's: the same characters, but long-lived, with its hash already computed for
+  // the lookups storage makes per record.
+  const stored: StoredRecord[] = good.map((g) => Object.assign(g.record, { center: g.center.id, province: g.center.province }));
   const written = deps.storage.writeRecords(stored);
 
   // Records of one batch usually share an interval: distinct spans are few.

@@ -25,7 +25,8 @@ export class HubMetrics {
   readonly lastRecord: Gauge<'province' | 'center'>;
   readonly inlet: Gauge<'province' | 'center' | 'stat'>;
   readonly reports: Counter<'kind' | 'format' | 'result'>;
-  private readonly newestEnd = new Map<string, number>();
+  /** Center → its newest record's end (an object, so updating it allocates nothing). */
+  private readonly newestEnd = new Map<string, { endMs: number }>();
   /** Province → center → what the per-center gauges show. */
   private readonly newestByCenter = new Map<string, Map<string, NewestRecord>>();
   readonly recordsAccepted: Counter<'source'>;
@@ -96,9 +97,10 @@ export class HubMetrics {
    * bookkeeping, and the gauges are set from these maps when scraped.
    */
   noteRecordEnd(center: string, province: string, endMs: number, inlet?: { mean?: number; max?: number }): void {
-    const prev = this.newestEnd.get(center) ?? -Infinity;
-    if (endMs < prev) return; // a late record must not move the "newest" gauges backwards
-    this.newestEnd.set(center, endMs);
+    const prev = this.newestEnd.get(center);
+    if (prev && endMs < prev.endMs) return; // a late record must not move the "newest" gauges backwards
+    if (prev) prev.endMs = endMs;
+    else this.newestEnd.set(center, { endMs });
     // Keyed by province too: a center that moved keeps its old series, as gauges set per record would.
     let centers = this.newestByCenter.get(province);
     if (!centers) this.newestByCenter.set(province, (centers = new Map()));

@@ -3,7 +3,7 @@
  * periods and the federation outbox. Separate from the time-series Storage so that either storage
  * adapter can be used, and so the CLI can manage tokens without touching InfluxDB.
  */
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -97,6 +97,7 @@ export class StateDb {
   readonly file: string;
   private readonly db: DatabaseSync;
   private generation = 0;
+  private readonly statements = new Map<string, StatementSync>();
 
   constructor(file: string) {
     this.file = file;
@@ -105,12 +106,19 @@ export class StateDb {
     // WAL keeps readers and the single writer apart; NORMAL sync survives a killed process.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
-    const row = this.db.prepare('SELECT COALESCE(MAX(generation), 0) AS g FROM dirty_periods').get() as { g: number };
+    const row = this.stmt('SELECT COALESCE(MAX(generation), 0) AS g FROM dirty_periods').get() as { g: number };
     this.generation = row.g;
   }
 
   close(): void {
     if (this.db.isOpen) this.db.close();
+  }
+
+  /** The prepared statement for `sql`, compiled once: some run on every request (token lookup). */
+  private stmt(sql: string): StatementSync {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
   }
 
   /** Runs `fn` in one transaction (all or nothing). */
@@ -129,31 +137,31 @@ export class StateDb {
   // --- tokens -------------------------------------------------------------------------------------
 
   insertToken(t: Omit<TokenRow, 'revoked_at' | 'last_used_at'>): void {
-    this.db.prepare('INSERT INTO tokens (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.scope, t.hash, t.created_at);
+    this.stmt('INSERT INTO tokens (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.scope, t.hash, t.created_at);
   }
 
   tokenByHash(hash: string): TokenRow | undefined {
-    return this.db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+    return this.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
   }
 
   listTokens(): TokenRow[] {
-    return this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as unknown as TokenRow[];
+    return this.stmt('SELECT * FROM tokens ORDER BY created_at, id').all() as unknown as TokenRow[];
   }
 
   /** Returns false when no active token has this id. */
   revokeToken(id: string, nowMs: number): boolean {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowMs, id).changes > 0;
+    return this.stmt('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowMs, id).changes > 0;
   }
 
   touchToken(id: string, nowMs: number): void {
-    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(nowMs, id);
+    this.stmt('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(nowMs, id);
   }
 
   // --- alerts -------------------------------------------------------------------------------------
 
   /** Inserts alerts, ignoring ones already held (same fingerprint, status and startsAt). Returns how many were new. */
   insertAlerts(rows: AlertRow[]): number {
-    const stmt = this.db.prepare(`INSERT OR IGNORE INTO alerts
+    const stmt = this.stmt(`INSERT OR IGNORE INTO alerts
       (fingerprint, status, starts_at, ends_at, alertname, province, severity, labels, annotations, generator_url, receiver, received_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return this.transaction(() => {
@@ -194,15 +202,15 @@ export class StateDb {
   // --- engine checkpoints and dirty periods ---------------------------------------------------------
 
   checkpoint(kind: string): string | undefined {
-    return (this.db.prepare('SELECT period FROM checkpoints WHERE kind = ?').get(kind) as { period: string } | undefined)?.period;
+    return (this.stmt('SELECT period FROM checkpoints WHERE kind = ?').get(kind) as { period: string } | undefined)?.period;
   }
 
   checkpoints(): Array<{ kind: string; period: string; updated_at: number }> {
-    return this.db.prepare('SELECT * FROM checkpoints ORDER BY kind').all() as unknown as Array<{ kind: string; period: string; updated_at: number }>;
+    return this.stmt('SELECT * FROM checkpoints ORDER BY kind').all() as unknown as Array<{ kind: string; period: string; updated_at: number }>;
   }
 
   setCheckpoint(kind: string, period: string, nowMs: number): void {
-    this.db.prepare('INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at')
+    this.stmt('INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at')
       .run(kind, period, nowMs);
   }
 
@@ -210,19 +218,19 @@ export class StateDb {
   markDirty(items: Array<{ kind: string; period: string }>): void {
     if (items.length === 0) return;
     const g = ++this.generation;
-    const stmt = this.db.prepare('INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation');
+    const stmt = this.stmt('INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation');
     this.transaction(() => {
       for (const i of items) stmt.run(i.kind, i.period, g);
     });
   }
 
   dirtyPeriods(): Array<{ kind: string; period: string; generation: number }> {
-    return this.db.prepare('SELECT * FROM dirty_periods ORDER BY kind, period').all() as unknown as Array<{ kind: string; period: string; generation: number }>;
+    return this.stmt('SELECT * FROM dirty_periods ORDER BY kind, period').all() as unknown as Array<{ kind: string; period: string; generation: number }>;
   }
 
   /** Clears a dirty mark, unless it was marked again after `generation` was read. */
   clearDirty(kind: string, period: string, generation: number): void {
-    this.db.prepare('DELETE FROM dirty_periods WHERE kind = ? AND period = ? AND generation <= ?').run(kind, period, generation);
+    this.stmt('DELETE FROM dirty_periods WHERE kind = ? AND period = ? AND generation <= ?').run(kind, period, generation);
   }
 
   // --- federation outbox --------------------------------------------------------------------------
@@ -231,33 +239,33 @@ export class StateDb {
   enqueueOutbox(items: Array<{ key: string; record: unknown }>): void {
     if (items.length === 0) return;
     // REPLACE gives the newer copy a new seq, so a forwarder holding the old seq cannot delete it.
-    const stmt = this.db.prepare('INSERT OR REPLACE INTO outbox (key, record) VALUES (?, ?)');
+    const stmt = this.stmt('INSERT OR REPLACE INTO outbox (key, record) VALUES (?, ?)');
     this.transaction(() => {
       for (const i of items) stmt.run(i.key, JSON.stringify(i.record));
     });
   }
 
   peekOutbox(limit: number): OutboxItem[] {
-    const rows = this.db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; key: string; record: string; attempts: number }>;
+    const rows = this.stmt('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; key: string; record: string; attempts: number }>;
     return rows.map((r) => ({ seq: r.seq, key: r.key, record: JSON.parse(r.record) as unknown, attempts: r.attempts }));
   }
 
   /** Removes delivered (or permanently rejected) items by seq, so a re-queued newer copy survives. */
   removeOutbox(seqs: number[]): void {
-    const stmt = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
+    const stmt = this.stmt('DELETE FROM outbox WHERE seq = ?');
     this.transaction(() => {
       for (const s of seqs) stmt.run(s);
     });
   }
 
   bumpOutboxAttempts(seqs: number[]): void {
-    const stmt = this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?');
+    const stmt = this.stmt('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?');
     this.transaction(() => {
       for (const s of seqs) stmt.run(s);
     });
   }
 
   outboxSize(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    return (this.stmt('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
   }
 }

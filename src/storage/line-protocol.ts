@@ -81,19 +81,18 @@ let lastIdsField = '""';
 
 /** Bounded caches of the parts every record repeats: its series (measurement and tags) and field keys. */
 const MAX_CACHED = 100_000;
-const series = new Map<string, string>();
+const series = new Map<string, { province: string; telemetry?: string; declaration?: string }>();
 const fieldKeys = new Map<string, string>();
 
 /** `center_record,center=…[,province=…],source=…`: one text per center, province and source. */
-function seriesOf(center: string, province: string, source: string): string {
-  const key = `${source}\u0000${province}\u0000${center}`;
-  let s = series.get(key);
-  if (s === undefined) {
-    s = `${MEASUREMENT_RECORD},center=${escapeKey(center)}${province !== '' ? `,province=${escapeKey(province)}` : ''},source=${escapeKey(source)}`;
+function seriesOf(center: string, province: string, source: StoredRecord['source']): string {
+  // Keyed by center alone (no key text to build per record); a center that changed province starts over.
+  let c = series.get(center);
+  if (c === undefined || c.province !== province) {
     if (series.size >= MAX_CACHED) series.clear();
-    series.set(key, s);
+    series.set(center, (c = { province }));
   }
-  return s;
+  return (c[source] ??= `${MEASUREMENT_RECORD},center=${escapeKey(center)}${province !== '' ? `,province=${escapeKey(province)}` : ''},source=${escapeKey(source)}`);
 }
 
 /** `id=`, escaped. */

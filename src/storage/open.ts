@@ -27,6 +27,7 @@ export interface InfluxStorageConfig {
   password?: string;
   retention?: RetentionConfig;
   requestTimeoutMs?: number;
+  writeConcurrency?: number;
 }
 
 export type StorageConfig = SqliteStorageConfig | InfluxStorageConfig;
@@ -48,7 +49,7 @@ export function createStorage(config: StorageConfig): Storage {
   const problems = checkStorageConfig(config);
   if (problems.length > 0) throw new Error(`storage config is invalid:\n  ${problems.join('\n  ')}`);
   if (config.kind === 'sqlite') return new SqliteStorage({ path: config.path });
-  const { url, database, username, password, retention, requestTimeoutMs } = config;
+  const { url, database, username, password, retention, requestTimeoutMs, writeConcurrency } = config;
   return new InfluxStorage({
     url,
     database,
@@ -56,6 +57,7 @@ export function createStorage(config: StorageConfig): Storage {
     ...(password !== undefined ? { password } : {}),
     ...(retention !== undefined ? { retention } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(writeConcurrency !== undefined ? { writeConcurrency } : {}),
   });
 }
 

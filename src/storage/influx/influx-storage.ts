@@ -13,6 +13,7 @@ import { InfluxDB } from 'influx';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { encodeBody, encodeRecord, encodeValue } from '../line-protocol.ts';
+import { WriteQueue } from './write-queue.ts';
 import type {
   CenterReportStats,
   RecordQuery,
@@ -49,6 +50,8 @@ export interface InfluxStorageOptions {
   requestTimeoutMs?: number;
   /** Points per write request (default and maximum 5,000). */
   batchSize?: number;
+  /** Write requests in flight at a time; writes arriving meanwhile are joined (see write-queue.ts). Default 2. */
+  writeConcurrency?: number;
 }
 
 export const MAX_POINTS_PER_REQUEST = 5000;
@@ -154,6 +157,9 @@ export class InfluxStorage implements Storage {
   private readonly writeUrl: string;
   private readonly writeHeaders: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly writeConcurrency: number;
+  /** One queue per retention policy (a request writes into one). */
+  private readonly queues = new Map<string, WriteQueue>();
 
   constructor(options: InfluxStorageOptions) {
     if (!DB_NAME_RE.test(options.database)) {
@@ -174,6 +180,7 @@ export class InfluxStorage implements Storage {
     };
     if (url.pathname && url.pathname !== '/') host.path = url.pathname.replace(/\/$/, '');
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.writeConcurrency = Math.max(1, options.writeConcurrency ?? 2);
     this.writeUrl = `${url.origin}${host.path ?? ''}/write?db=${encodeURIComponent(options.database)}&precision=ms&rp=`;
     this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
     if (options.username !== undefined) {
@@ -232,24 +239,29 @@ export class InfluxStorage implements Storage {
     // Every body is encoded before the first await, so no item is held while InfluxDB works: objects
     // that outlive a young-generation collection are copied and promoted, which at ingest rates cost
     // more than encoding them. The bodies are Buffers, outside the JavaScript heap.
-    const bodies = chunk(items, this.batchSize).map((part) => encodeBody(part, encode));
-    return this.postBodies(bodies, retentionPolicy, what);
+    const parts = chunk(items, this.batchSize);
+    if (parts.length === 0) return Promise.resolve();
+    let queue = this.queues.get(retentionPolicy);
+    if (!queue) {
+      queue = new WriteQueue((body) => this.postBody(body, retentionPolicy, what), this.batchSize, this.writeConcurrency);
+      this.queues.set(retentionPolicy, queue);
+    }
+    const q = queue;
+    return Promise.all(parts.map((part) => q.write(encodeBody(part, encode), part.length))).then(() => undefined);
   }
 
-  private async postBodies(bodies: Buffer[], retentionPolicy: string, what: string): Promise<void> {
-    for (const body of bodies) {
-      let res: { status: number; text: string };
-      try {
-        res = await post(this.writeUrl + retentionPolicy, this.writeHeaders, body, this.timeoutMs);
-      } catch (err) {
-        const e = err as { code?: string; message?: string };
-        throw new StorageUnavailableError(`influxdb unavailable during ${what}: ${e.code ?? e.message}`);
-      }
-      if (res.status === 204) continue;
-      const text = res.text.slice(0, 500);
-      if (res.status >= 500) throw new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`);
-      throw mapError(new Error(text), what, res.status);
+  private async postBody(body: Buffer, retentionPolicy: string, what: string): Promise<void> {
+    let res: { status: number; text: string };
+    try {
+      res = await post(this.writeUrl + retentionPolicy, this.writeHeaders, body, this.timeoutMs);
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      throw new StorageUnavailableError(`influxdb unavailable during ${what}: ${e.code ?? e.message}`);
     }
+    if (res.status === 204) return;
+    const text = res.text.slice(0, 500);
+    if (res.status >= 500) throw new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`);
+    throw mapError(new Error(text), what, res.status);
   }
 
   // Not async: a suspended frame would keep `records` alive until InfluxDB answers (see write).
