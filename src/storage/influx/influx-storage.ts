@@ -55,6 +55,8 @@ export interface InfluxStorageOptions {
 }
 
 export const MAX_POINTS_PER_REQUEST = 5000;
+/** Points a write request needs to go while another is in flight (see write-queue.ts). */
+const MIN_EXTRA_POINTS = 2000;
 /** Filter values per query: long OR lists are split so a query stays well inside URL/body limits. */
 const MAX_FILTER_VALUES = 200;
 
@@ -243,7 +245,7 @@ export class InfluxStorage implements Storage {
     if (parts.length === 0) return Promise.resolve();
     let queue = this.queues.get(retentionPolicy);
     if (!queue) {
-      queue = new WriteQueue((body) => this.postBody(body, retentionPolicy, what), this.batchSize, this.writeConcurrency);
+      queue = new WriteQueue((body) => this.postBody(body, retentionPolicy, what), this.batchSize, this.writeConcurrency, MIN_EXTRA_POINTS);
       this.queues.set(retentionPolicy, queue);
     }
     const q = queue;

@@ -46,3 +46,37 @@ test('a failed request rejects every caller whose body it carried, and the queue
   await q.write(lines(1, 'd'), 1);
   assert.equal(calls, 3);
 });
+
+test('a second request in flight waits until it carries minExtraPoints, or goes once the first returns', async () => {
+  const sent: string[] = [];
+  const gates: Array<() => void> = [];
+  const q = new WriteQueue((body) => {
+    sent.push(body.toString());
+    return new Promise<void>((r) => gates.push(r));
+  }, 10, 2, 4);
+  // Nothing in flight: the first body goes at once, however small.
+  const a = q.write(lines(1, 'a'), 1);
+  assert.equal(sent.length, 1);
+  // One in flight: 3 waiting points are fewer than 4, so the free slot stays free.
+  const b = q.write(lines(3, 'b'), 3);
+  assert.equal(sent.length, 1);
+  assert.equal(q.depth, 1);
+  // 3 + 2 points reach 4: both go together in the second slot.
+  const c = q.write(lines(2, 'c'), 2);
+  assert.equal(sent.length, 2);
+  assert.equal(sent[1], `${lines(3, 'b')}\n${lines(2, 'c')}`);
+  // Both slots busy: d waits; when a's request returns, d may go only with 4 points or an idle queue.
+  const d = q.write(lines(1, 'd'), 1);
+  gates[0]!();
+  await a;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(sent.length, 2, 'a 1-point body does not take the free slot while another request is in flight');
+  gates[1]!();
+  await Promise.all([b, c]);
+  await new Promise((r) => setImmediate(r));
+  // Nothing in flight any more: d goes alone.
+  assert.equal(sent.length, 3);
+  assert.equal(sent[2], lines(1, 'd').toString());
+  gates[2]!();
+  await d;
+});

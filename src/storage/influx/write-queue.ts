@@ -9,6 +9,12 @@
  * promise settles with the request that carried its body, so nothing is acknowledged before it is
  * stored. Bodies of a request are joined in arrival order; a later body wins where two name the
  * same point, as two requests in that order would.
+ *
+ * With nothing in flight a body goes at once, however small, so a lone push is never held back. A
+ * second request in flight waits until it carries `minExtraPoints` (or the first returns): otherwise
+ * a steady stream of 1,000-point pushes keeps both slots busy with 1,000-point requests and nothing
+ * is ever joined. Four 1,000-point requests in flight cost InfluxDB about twice the CPU per point of
+ * two 2,000-point ones.
  */
 
 interface Waiting {
@@ -26,22 +32,28 @@ export class WriteQueue {
   private readonly send: (body: Buffer) => Promise<void>;
   private readonly maxPoints: number;
   private readonly maxInFlight: number;
+  private readonly minExtraPoints: number;
+  /** Points of the waiting bodies. */
+  private waitingPoints = 0;
 
   /**
    * @param send posts one body (throws what the caller should see: unavailable, bad input, …)
    * @param maxPoints points per request; a single body larger than this still goes alone
    * @param maxInFlight requests at a time
+   * @param minExtraPoints points a request needs to go while another is in flight (capped at maxPoints)
    */
-  constructor(send: (body: Buffer) => Promise<void>, maxPoints: number, maxInFlight: number) {
+  constructor(send: (body: Buffer) => Promise<void>, maxPoints: number, maxInFlight: number, minExtraPoints = 0) {
     this.send = send;
     this.maxPoints = maxPoints;
     this.maxInFlight = maxInFlight;
+    this.minExtraPoints = Math.min(minExtraPoints, maxPoints);
   }
 
   /** Resolves once a request that carried `body` (holding `points` lines) was stored. */
   write(body: Buffer, points: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ body, points, resolve, reject });
+      this.waitingPoints += points;
       this.pump();
     });
   }
@@ -53,6 +65,7 @@ export class WriteQueue {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
+      if (this.inFlight > 0 && this.waitingPoints < this.minExtraPoints) return;
       const group = [this.waiting.shift()!];
       let points = group[0]!.points;
       while (this.waiting.length > 0 && points + this.waiting[0]!.points <= this.maxPoints) {
@@ -60,6 +73,7 @@ export class WriteQueue {
         group.push(next);
         points += next.points;
       }
+      this.waitingPoints -= points;
       const body = group.length === 1 ? group[0]!.body : Buffer.concat(group.flatMap((g, i) => (i === 0 ? [g.body] : [NEWLINE, g.body])));
       this.inFlight++;
       this.send(body).then(
