@@ -131,13 +131,22 @@ export function rttMeanMs(target: ProbeTarget): number {
 /**
  * Cumulative probe counts of one target since `fromS` (simulated seconds) at `nowS`: how many probes were sent,
  * and for each upper bound (ms) how many answered within it. Counts are integers that never decrease in time
- * or in the bound, as a Prometheus histogram's are.
+ * or in the bound, as a Prometheus histogram's are, and so does every bucket's own count: each bucket's share of
+ * the probes is floored on its own and the cumulative counts are their running sums. (Flooring the cumulative
+ * counts instead lets two neighbouring floors differ by one the other way, so an interval's bucket could come
+ * out at −1.) The probes that no bucket's floor took are lost, as a few probes of a real prober are.
  */
 export function probeCounts(target: ProbeTarget, fromS: number, nowS: number, boundsMs: readonly number[]): { count: number; le: number[]; sumS: number } {
-  const count = Math.max(0, Math.floor((nowS - fromS) * PROBES_PER_SECOND));
-  return {
-    count,
-    le: boundsMs.map((b) => Math.floor(count * rttShareAtMost(target, b))),
-    sumS: (count * rttMeanMs(target)) / 1000,
-  };
+  const sent = Math.max(0, Math.floor((nowS - fromS) * PROBES_PER_SECOND));
+  const le: number[] = [];
+  let answered = 0;
+  let shareBelow = 0;
+  for (const b of boundsMs) {
+    const share = Math.max(shareBelow, rttShareAtMost(target, b));
+    answered += Math.floor(sent * (share - shareBelow));
+    shareBelow = share;
+    le.push(answered);
+  }
+  const count = answered + Math.floor(sent * (1 - shareBelow));
+  return { count, le, sumS: (count * rttMeanMs(target)) / 1000 };
 }
