@@ -56,14 +56,7 @@ export interface Sample {
 
 /** Why a collection failed, as a bounded set (used as a metric label, so never free text). */
 export type ErrorKind =
-  | 'timeout'
-  | 'connection'
-  | 'http_status'
-  | 'content_type'
-  | 'parse'
-  | 'protocol'
-  | 'auth'
-  | 'config';
+  'timeout' | 'connection' | 'http_status' | 'content_type' | 'parse' | 'protocol' | 'auth' | 'config';
 
 /** A failed collection: the kind for metrics, the message (naming the URL/OID/register) for logs. */
 export class CollectError extends Error {

@@ -56,8 +56,15 @@ export interface BuildResult {
 }
 
 /** Writes the provisioning tree under `out`; returns the files written (relative to `out`). */
-export function writeGrafanaTree(catalog: Catalog, out: string, opts: { lang?: Lang } & Partial<ProvisioningOptions> = {}): BuildResult {
-  const prov: ProvisioningOptions = { ...DEFAULT_PROVISIONING, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+export function writeGrafanaTree(
+  catalog: Catalog,
+  out: string,
+  opts: { lang?: Lang } & Partial<ProvisioningOptions> = {},
+): BuildResult {
+  const prov: ProvisioningOptions = {
+    ...DEFAULT_PROVISIONING,
+    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+  };
   const dashboards = buildDashboards(catalog, opts.lang ?? 'zh');
   const files: Array<[string, string]> = [
     ['provisioning/datasources/dims.yaml', datasourcesYaml(prov)],

@@ -27,13 +27,26 @@ test('every dashboard builds in both languages and passes the structural checks'
 test('uids are unique and fixed', () => {
   const uids = buildDashboards(catalog).map((d) => d.uid);
   assert.equal(new Set(uids).size, uids.length);
-  assert.deepEqual(uids, [UIDS.nation, UIDS.province, UIDS.center, 'dims-dimension-a', 'dims-dimension-b', 'dims-dimension-c', 'dims-dimension-d', UIDS.collectors, UIDS.alerts]);
+  assert.deepEqual(uids, [
+    UIDS.nation,
+    UIDS.province,
+    UIDS.center,
+    'dims-dimension-a',
+    'dims-dimension-b',
+    'dims-dimension-c',
+    'dims-dimension-d',
+    UIDS.collectors,
+    UIDS.alerts,
+  ]);
 });
 
 test('the nation dashboard shows all 60 indicators in four dimension rows, with units and target colours', () => {
   const nation = buildDashboards(catalog).find((d) => d.uid === UIDS.nation) as Dashboard;
   const rows = (nation.panels ?? []).filter((p) => p.type === 'row').map((p) => p.title);
-  assert.deepEqual(rows.slice(0, 4).map((t) => t?.slice(0, 1)), ['A', 'B', 'C', 'D']);
+  assert.deepEqual(
+    rows.slice(0, 4).map((t) => t?.slice(0, 1)),
+    ['A', 'B', 'C', 'D'],
+  );
   const stats = (nation.panels ?? []).filter((p) => p.type === 'stat') as Panel[];
   assert.equal(stats.length, 60);
   for (const ind of catalog.indicators) {
@@ -43,7 +56,14 @@ test('the nation dashboard shows all 60 indicators in four dimension rows, with 
     assert.ok((panel.fieldConfig?.defaults?.thresholds?.steps ?? []).length >= 1);
   }
   const pue = stats.find((p) => p.title?.startsWith('C01 '));
-  assert.deepEqual(pue?.fieldConfig?.defaults?.thresholds?.steps, [{ value: null, color: 'green' }, { value: 1.5, color: 'red' }], 'PUE ≤ 1.5 target: green below, red from 1.5');
+  assert.deepEqual(
+    pue?.fieldConfig?.defaults?.thresholds?.steps,
+    [
+      { value: null, color: 'green' },
+      { value: 1.5, color: 'red' },
+    ],
+    'PUE ≤ 1.5 target: green below, red from 1.5',
+  );
   const types = new Set((nation.panels ?? []).map((p) => p.type));
   for (const t of ['geomap', 'table', 'timeseries']) assert.ok(types.has(t), `nation has a ${t} panel`);
 });
@@ -61,7 +81,11 @@ test('drill-down links go nation → province → center and keep the time range
   const text = JSON.stringify(buildDashboards(catalog));
   assert.match(text, /\/d\/dims-province\?var-province=\$\{__data\.fields\.code\}&\$\{__url_time_range\}/);
   assert.match(text, /\/d\/dims-center\?var-province=\$province&var-center=\$\{__value\.raw\}&\$\{__url_time_range\}/);
-  for (const d of buildDashboards(catalog)) assert.ok((d.links ?? []).some((l) => l.keepTime && l.type === 'dashboards'), `${d.uid} links the other dashboards keeping time`);
+  for (const d of buildDashboards(catalog))
+    assert.ok(
+      (d.links ?? []).some((l) => l.keepTime && l.type === 'dashboards'),
+      `${d.uid} links the other dashboards keeping time`,
+    );
 });
 
 test('the English build has English titles', () => {
@@ -80,8 +104,13 @@ test('every query is collected, names a provisioned datasource and has text', ()
 });
 
 test('referencedVariables finds $var, ${var}, ${var:fmt} and [[var]] but not Grafana macros', () => {
-  assert.deepEqual(referencedVariables('"province" =~ /^$province$/ AND $timeFilter GROUP BY time($__interval)'), ['province']);
-  assert.deepEqual(referencedVariables('x{center=~"${center:regex}"}[$__rate_interval] [[region]]'), ['center', 'region']);
+  assert.deepEqual(referencedVariables('"province" =~ /^$province$/ AND $timeFilter GROUP BY time($__interval)'), [
+    'province',
+  ]);
+  assert.deepEqual(referencedVariables('x{center=~"${center:regex}"}[$__rate_interval] [[region]]'), [
+    'center',
+    'region',
+  ]);
 });
 
 test('the checker reports undeclared variables, foreign datasources, overlaps, overflow and duplicate uids', () => {
@@ -112,14 +141,22 @@ test('the provisioning tree has datasources with fixed uids, a provider and one 
   const out = mkdtempSync(path.join(tmpdir(), 'dims-grafana-'));
   try {
     writeGrafanaTree(catalog, out, { influxDatabase: 'dims_prod' });
-    const ds = parseYaml(readFileSync(path.join(out, 'provisioning/datasources/dims.yaml'), 'utf8')) as { datasources: Array<{ uid: string; type: string; jsonData?: { dbName?: string } }> };
+    const ds = parseYaml(readFileSync(path.join(out, 'provisioning/datasources/dims.yaml'), 'utf8')) as {
+      datasources: Array<{ uid: string; type: string; jsonData?: { dbName?: string } }>;
+    };
     assert.deepEqual(ds.datasources.map((x) => x.uid).sort(), [...PROVISIONED_UIDS].sort());
     assert.equal(ds.datasources.find((x) => x.type === 'influxdb')?.jsonData?.dbName, 'dims_prod');
-    const prov = parseYaml(readFileSync(path.join(out, 'provisioning/dashboards/dims.yaml'), 'utf8')) as { providers: Array<{ type: string; options: { path: string } }> };
+    const prov = parseYaml(readFileSync(path.join(out, 'provisioning/dashboards/dims.yaml'), 'utf8')) as {
+      providers: Array<{ type: string; options: { path: string } }>;
+    };
     assert.equal(prov.providers[0]?.type, 'file');
     const files = readdirSync(path.join(out, 'dashboards')).sort();
     assert.equal(files.length, 9);
-    for (const f of files) assert.equal((JSON.parse(readFileSync(path.join(out, 'dashboards', f), 'utf8')) as Dashboard).uid, f.replace(/\.json$/, ''));
+    for (const f of files)
+      assert.equal(
+        (JSON.parse(readFileSync(path.join(out, 'dashboards', f), 'utf8')) as Dashboard).uid,
+        f.replace(/\.json$/, ''),
+      );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

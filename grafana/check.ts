@@ -42,7 +42,9 @@ interface AnyPanel {
 /** Template variables referenced as $name, ${name}, ${name:fmt} or [[name]]; Grafana's own $__* and $timeFilter excluded. */
 export function referencedVariables(text: string): string[] {
   const names = new Set<string>();
-  for (const m of text.matchAll(/\$\{([A-Za-z_]\w*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g)) {
+  for (const m of text.matchAll(
+    /\$\{([A-Za-z_]\w*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g,
+  )) {
     const name = m[1] ?? m[2] ?? m[3] ?? '';
     if (name.startsWith('__') || name === 'timeFilter' || name === 'interval' || name === 'interval_ms') continue;
     names.add(name);
@@ -72,19 +74,38 @@ export function collectQueries(d: Dashboard): DashboardQuery[] {
   for (const v of d.templating?.list ?? []) {
     if (v.type !== 'query' || typeof v.query !== 'string') continue;
     const language: QueryLanguage = v.datasource?.type === 'prometheus' ? 'promql' : 'influxql';
-    out.push({ dashboard: dash, where: `$${v.name}`, refId: v.name, language, datasourceUid: v.datasource?.uid ?? '', text: v.query, variables: referencedVariables(v.query) });
+    out.push({
+      dashboard: dash,
+      where: `$${v.name}`,
+      refId: v.name,
+      language,
+      datasourceUid: v.datasource?.uid ?? '',
+      text: v.query,
+      variables: referencedVariables(v.query),
+    });
   }
   for (const p of flatPanels(d)) {
     for (const t of p.targets ?? []) {
       const ds = t.datasource ?? p.datasource;
       const text = t.expr ?? t.query ?? '';
-      out.push({ dashboard: dash, where: p.title ?? '(untitled)', refId: t.refId ?? '', language: languageOf(ds?.type, t), datasourceUid: ds?.uid ?? '', text, variables: referencedVariables(text) });
+      out.push({
+        dashboard: dash,
+        where: p.title ?? '(untitled)',
+        refId: t.refId ?? '',
+        language: languageOf(ds?.type, t),
+        datasourceUid: ds?.uid ?? '',
+        text,
+        variables: referencedVariables(text),
+      });
     }
   }
   return out;
 }
 
-function overlaps(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): boolean {
+function overlaps(
+  a: { x: number; y: number; w: number; h: number },
+  b: { x: number; y: number; w: number; h: number },
+): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
@@ -93,16 +114,19 @@ export function checkDashboard(d: Dashboard): string[] {
   const problems: string[] = [];
   const name = d.uid ?? d.title;
   const where = (p: AnyPanel) => `${name}: panel "${p.title ?? '(untitled)'}"`;
-  if (!d.uid || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(d.uid)) problems.push(`${name}: uid ${JSON.stringify(d.uid)} is missing or not [a-z0-9-]{1,40}`);
+  if (!d.uid || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(d.uid))
+    problems.push(`${name}: uid ${JSON.stringify(d.uid)} is missing or not [a-z0-9-]{1,40}`);
   if (!d.title) problems.push(`${name}: no title`);
   const provisioned = new Set(PROVISIONED_UIDS);
 
   // Variables: each may use only variables declared before it; panels may use any declared one.
   const declared: string[] = [];
   for (const v of d.templating?.list ?? []) {
-    if (v.datasource?.uid !== undefined && !provisioned.has(v.datasource.uid)) problems.push(`${name}: variable $${v.name} uses datasource uid "${v.datasource.uid}", which is not provisioned`);
+    if (v.datasource?.uid !== undefined && !provisioned.has(v.datasource.uid))
+      problems.push(`${name}: variable $${v.name} uses datasource uid "${v.datasource.uid}", which is not provisioned`);
     if (typeof v.query === 'string' && v.type === 'query') {
-      for (const ref of referencedVariables(v.query)) if (!declared.includes(ref)) problems.push(`${name}: variable $${v.name} uses $${ref}, not declared before it`);
+      for (const ref of referencedVariables(v.query))
+        if (!declared.includes(ref)) problems.push(`${name}: variable $${v.name} uses $${ref}, not declared before it`);
     }
     declared.push(v.name);
   }
@@ -112,10 +136,21 @@ export function checkDashboard(d: Dashboard): string[] {
   for (const p of panels) {
     const pos = p.gridPos;
     if (!pos) problems.push(`${where(p)} has no gridPos`);
-    else if (pos.x < 0 || pos.y < 0 || pos.w < 1 || pos.h < 1 || pos.x + pos.w > GRID_COLUMNS || !Number.isInteger(pos.x + pos.y + pos.w + pos.h)) {
+    else if (
+      pos.x < 0 ||
+      pos.y < 0 ||
+      pos.w < 1 ||
+      pos.h < 1 ||
+      pos.x + pos.w > GRID_COLUMNS ||
+      !Number.isInteger(pos.x + pos.y + pos.w + pos.h)
+    ) {
       problems.push(`${where(p)} does not fit the ${GRID_COLUMNS}-column grid: ${JSON.stringify(pos)}`);
     } else {
-      for (const q of placed) if (overlaps(q.pos, pos)) problems.push(`${where(p)} overlaps panel "${q.p.title}" (${JSON.stringify(pos)} vs ${JSON.stringify(q.pos)})`);
+      for (const q of placed)
+        if (overlaps(q.pos, pos))
+          problems.push(
+            `${where(p)} overlaps panel "${q.p.title}" (${JSON.stringify(pos)} vs ${JSON.stringify(q.pos)})`,
+          );
       placed.push({ p, pos });
     }
     if (p.type === 'row') continue;
@@ -132,10 +167,13 @@ export function checkDashboard(d: Dashboard): string[] {
       else if (refIds.has(t.refId)) problems.push(`${where(p)} repeats refId ${t.refId}`);
       else refIds.add(t.refId);
       const uid = t.datasource?.uid ?? panelUid;
-      if (uid === undefined || uid === MIXED.uid || !provisioned.has(uid)) problems.push(`${where(p)} target ${t.refId}: datasource uid "${uid}" is not provisioned`);
+      if (uid === undefined || uid === MIXED.uid || !provisioned.has(uid))
+        problems.push(`${where(p)} target ${t.refId}: datasource uid "${uid}" is not provisioned`);
       const text = t.expr ?? t.query;
       if (text === undefined && t.scenarioId === undefined) problems.push(`${where(p)} target ${t.refId} has no query`);
-      for (const ref of referencedVariables(text ?? '')) if (!declared.includes(ref)) problems.push(`${where(p)} target ${t.refId} uses $${ref}, which is not a declared variable`);
+      for (const ref of referencedVariables(text ?? ''))
+        if (!declared.includes(ref))
+          problems.push(`${where(p)} target ${t.refId} uses $${ref}, which is not a declared variable`);
     }
   }
   return problems;

@@ -29,7 +29,11 @@ export function datasourcesYaml(o: ProvisioningOptions): string {
     apiVersion: 1,
     datasources: [
       {
-        name: 'dims InfluxDB', uid: INFLUX.uid, type: INFLUX.type, access: 'proxy', url: o.influxUrl,
+        name: 'dims InfluxDB',
+        uid: INFLUX.uid,
+        type: INFLUX.type,
+        access: 'proxy',
+        url: o.influxUrl,
         // A read-only InfluxDB user; Grafana expands $VARS from its environment when it reads this file.
         user: '$DIMS_GRAFANA_INFLUX_USER',
         jsonData: { dbName: o.influxDatabase, httpMode: 'POST', timeInterval: '1m' },
@@ -37,18 +41,35 @@ export function datasourcesYaml(o: ProvisioningOptions): string {
         editable: false,
       },
       {
-        name: 'dims Prometheus', uid: PROM.uid, type: PROM.type, access: 'proxy', url: o.prometheusUrl, isDefault: true,
-        jsonData: { httpMethod: 'POST', timeInterval: '15s', prometheusType: 'Prometheus', prometheusVersion: '2.42.0' },
+        name: 'dims Prometheus',
+        uid: PROM.uid,
+        type: PROM.type,
+        access: 'proxy',
+        url: o.prometheusUrl,
+        isDefault: true,
+        jsonData: {
+          httpMethod: 'POST',
+          timeInterval: '15s',
+          prometheusType: 'Prometheus',
+          prometheusVersion: '2.42.0',
+        },
         editable: false,
       },
       {
-        name: 'dims Alertmanager', uid: ALERTMANAGER.uid, type: ALERTMANAGER.type, access: 'proxy', url: o.alertmanagerUrl,
+        name: 'dims Alertmanager',
+        uid: ALERTMANAGER.uid,
+        type: ALERTMANAGER.type,
+        access: 'proxy',
+        url: o.alertmanagerUrl,
         jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
         editable: false,
       },
       {
         // Built into Grafana; only its static CSV scenario is used (province coordinates for the map).
-        name: 'dims registry (static)', uid: REGISTRY.uid, type: REGISTRY.type, access: 'proxy',
+        name: 'dims registry (static)',
+        uid: REGISTRY.uid,
+        type: REGISTRY.type,
+        access: 'proxy',
         editable: false,
       },
     ],
@@ -62,9 +83,14 @@ export function providerYaml(o: ProvisioningOptions): string {
     apiVersion: 1,
     providers: [
       {
-        name: 'dims', orgId: 1, folder: 'dims', type: 'file', disableDeletion: true,
+        name: 'dims',
+        orgId: 1,
+        folder: 'dims',
+        type: 'file',
+        disableDeletion: true,
         // The generated files are the source of truth; edits in the UI would be lost on the next build.
-        allowUiUpdates: false, updateIntervalSeconds: 60,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 60,
         options: { path: o.dashboardsPath, foldersFromFilesStructure: false },
       },
     ],

@@ -34,22 +34,34 @@ function regexEscape(v: string): string {
 
 /** Substitutes Grafana's InfluxQL macros and the variables; variable values inside /regexps/ are escaped. */
 export function substituteInfluxQL(q: string, ctx: ExecContext): string {
-  let out = q.replace(/\$timeFilter/g, `time >= ${Math.floor(ctx.fromMs)}ms AND time <= ${Math.ceil(ctx.toMs)}ms`).replace(/\$__interval/g, '1m');
+  let out = q
+    .replace(/\$timeFilter/g, `time >= ${Math.floor(ctx.fromMs)}ms AND time <= ${Math.ceil(ctx.toMs)}ms`)
+    .replace(/\$__interval/g, '1m');
   out = out.replace(/\/\^\$(\w+)\$\//g, (_m, name: string) => `/^${regexEscape(ctx.variables[name] ?? '')}$/`);
   return out.replace(/\$\{?(\w+)\}?/g, (m, name: string) => ctx.variables[name] ?? m);
 }
 
 /** Substitutes Grafana's PromQL macros; multi-value variables take the All value `.*`. */
 export function substitutePromQL(q: string, ctx: ExecContext): string {
-  return q.replace(/\$__rate_interval/g, '1m').replace(/\$__interval/g, '1m').replace(/\$__range/g, '1h').replace(/\$\{?(\w+)\}?/g, (m, name: string) => ctx.variables[name] ?? m);
+  return q
+    .replace(/\$__rate_interval/g, '1m')
+    .replace(/\$__interval/g, '1m')
+    .replace(/\$__range/g, '1h')
+    .replace(/\$\{?(\w+)\}?/g, (m, name: string) => ctx.variables[name] ?? m);
 }
 
 /** Runs one InfluxQL statement; ok only with HTTP 200, no error and at least one series. */
 export async function execInfluxQL(q: string, ctx: ExecContext): Promise<ExecResult> {
   const sent = substituteInfluxQL(q, ctx);
-  const res = await fetch(`${ctx.influxUrl}/query`, { method: 'POST', body: new URLSearchParams({ db: ctx.database, q: sent, epoch: 'ms' }) });
+  const res = await fetch(`${ctx.influxUrl}/query`, {
+    method: 'POST',
+    body: new URLSearchParams({ db: ctx.database, q: sent, epoch: 'ms' }),
+  });
   const text = await res.text();
-  let body: { error?: string; results?: Array<{ error?: string; series?: Array<{ values?: unknown[][]; columns?: string[] }> }> } = {};
+  let body: {
+    error?: string;
+    results?: Array<{ error?: string; series?: Array<{ values?: unknown[][]; columns?: string[] }> }>;
+  } = {};
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -58,9 +70,25 @@ export async function execInfluxQL(q: string, ctx: ExecContext): Promise<ExecRes
   const err = body.error ?? body.results?.find((r) => r.error)?.error;
   const series = body.results?.flatMap((r) => r.series ?? []) ?? [];
   // SHOW TAG VALUES answers columns [key, value]; take the value column.
-  const values = series.flatMap((s) => (s.values ?? []).map((row) => String(row[(s.columns ?? []).indexOf('value')] ?? row[1] ?? '')));
-  if (res.status !== 200 || err) return { ok: false, series: series.length, values, error: `HTTP ${res.status}: ${err ?? text.slice(0, 200)}`, sent };
-  if (series.length === 0) return { ok: false, series: 0, values, error: 'no series (misspelled measurement, field or tag, or no data)', sent };
+  const values = series.flatMap((s) =>
+    (s.values ?? []).map((row) => String(row[(s.columns ?? []).indexOf('value')] ?? row[1] ?? '')),
+  );
+  if (res.status !== 200 || err)
+    return {
+      ok: false,
+      series: series.length,
+      values,
+      error: `HTTP ${res.status}: ${err ?? text.slice(0, 200)}`,
+      sent,
+    };
+  if (series.length === 0)
+    return {
+      ok: false,
+      series: 0,
+      values,
+      error: 'no series (misspelled measurement, field or tag, or no data)',
+      sent,
+    };
   return { ok: true, series: series.length, values, sent };
 }
 
@@ -69,11 +97,19 @@ export async function execPromQL(q: string, ctx: ExecContext): Promise<ExecResul
   const sub = substitutePromQL(q, ctx);
   const lv = /^label_values\((.+),\s*(\w+)\)$/.exec(sub.trim());
   const sent = lv ? `group by (${lv[2]}) (${lv[1]})` : sub;
-  const res = await fetch(`${ctx.prometheusUrl}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: sent }) });
-  const body = (await res.json()) as { status: string; error?: string; data?: { result?: Array<{ metric: Record<string, string> }> } };
+  const res = await fetch(`${ctx.prometheusUrl}/api/v1/query`, {
+    method: 'POST',
+    body: new URLSearchParams({ query: sent }),
+  });
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data?: { result?: Array<{ metric: Record<string, string> }> };
+  };
   const result = body.data?.result ?? [];
   const values = lv ? result.map((r) => r.metric[lv[2] as string] ?? '') : [];
-  if (body.status !== 'success') return { ok: false, series: 0, values, error: `HTTP ${res.status}: ${body.error}`, sent };
+  if (body.status !== 'success')
+    return { ok: false, series: 0, values, error: `HTTP ${res.status}: ${body.error}`, sent };
   if (result.length === 0) return { ok: false, series: 0, values, error: 'empty result', sent };
   return { ok: true, series: result.length, values, sent };
 }

@@ -12,7 +12,9 @@ import { compileValidator } from '../validate.ts';
  * validates every target against its plugin's schema and cannot know about sibling files.
  */
 export const configSchema: object = {
-  ...JSON.parse(JSON.stringify(rawConfigSchema).replaceAll('"profile.schema.json#/definitions/field"', '"#/definitions/field"')),
+  ...JSON.parse(
+    JSON.stringify(rawConfigSchema).replaceAll('"profile.schema.json#/definitions/field"', '"#/definitions/field"'),
+  ),
   definitions: { field: profileSchema.definitions.field },
 };
 
@@ -32,7 +34,8 @@ export function resolveTarget(raw: unknown): ResolvedTarget {
     const fields = [...(config.profile ? loadProfile(config.profile).fields : []), ...(config.fields ?? [])];
     const names = new Set<string>();
     for (const f of fields) {
-      if (names.has(f.name)) throw new Error(`modbus target config: /fields: field name ${JSON.stringify(f.name)} is used twice`);
+      if (names.has(f.name))
+        throw new Error(`modbus target config: /fields: field name ${JSON.stringify(f.name)} is used twice`);
       names.add(f.name);
     }
     return { config, fields, requests: planRequests(fields, config.max_registers_per_request ?? 125) };

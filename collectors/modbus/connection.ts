@@ -83,7 +83,10 @@ export class ModbusConnection {
       const reused = this.#client?.isOpen === true;
       try {
         const client = await untilDeadline(this.#connect(), signal, deadline);
-        const op = register === 'input' ? client.readInputRegisters(address, count) : client.readHoldingRegisters(address, count);
+        const op =
+          register === 'input'
+            ? client.readInputRegisters(address, count)
+            : client.readHoldingRegisters(address, count);
         const result = await untilDeadline(op, signal, deadline);
         return result.data;
       } catch (error) {
@@ -126,7 +129,10 @@ export class ModbusConnection {
     });
     client.setTimeout(this.#options.timeoutMs);
     try {
-      await client.connectTCP(this.#options.host, { port: this.#options.port, timeout: this.#options.timeoutMs } as Parameters<Client['connectTCP']>[1]);
+      await client.connectTCP(this.#options.host, {
+        port: this.#options.port,
+        timeout: this.#options.timeoutMs,
+      } as Parameters<Client['connectTCP']>[1]);
     } catch (error) {
       this.#discard();
       throw error;

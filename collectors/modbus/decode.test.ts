@@ -12,24 +12,64 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'INT16 -2 (0xFFFE)', type: 'INT16', value: -2, wire: { ABCD: [0xfffe], CDAB: [0xfffe], BADC: [0xfeff], DCBA: [0xfeff] } },
-  { name: 'INT16 -25 (supply air -2.5 °C ×10)', type: 'INT16', value: -25, wire: { ABCD: [0xffe7], CDAB: [0xffe7], BADC: [0xe7ff], DCBA: [0xe7ff] } },
-  { name: 'UINT16 0x1234', type: 'UINT16', value: 0x1234, wire: { ABCD: [0x1234], CDAB: [0x1234], BADC: [0x3412], DCBA: [0x3412] } },
-  { name: 'INT32 -123456 (0xFFFE1DC0)', type: 'INT32', value: -123456, wire: { ABCD: [0xfffe, 0x1dc0], CDAB: [0x1dc0, 0xfffe], BADC: [0xfeff, 0xc01d], DCBA: [0xc01d, 0xfeff] } },
-  { name: 'UINT32 0x12345678', type: 'UINT32', value: 0x12345678, wire: { ABCD: [0x1234, 0x5678], CDAB: [0x5678, 0x1234], BADC: [0x3412, 0x7856], DCBA: [0x7856, 0x3412] } },
-  { name: 'FLOAT32 230.5 (0x43668000)', type: 'FLOAT32', value: 230.5, wire: { ABCD: [0x4366, 0x8000], CDAB: [0x8000, 0x4366], BADC: [0x6643, 0x0080], DCBA: [0x0080, 0x6643] } },
+  {
+    name: 'INT16 -2 (0xFFFE)',
+    type: 'INT16',
+    value: -2,
+    wire: { ABCD: [0xfffe], CDAB: [0xfffe], BADC: [0xfeff], DCBA: [0xfeff] },
+  },
+  {
+    name: 'INT16 -25 (supply air -2.5 °C ×10)',
+    type: 'INT16',
+    value: -25,
+    wire: { ABCD: [0xffe7], CDAB: [0xffe7], BADC: [0xe7ff], DCBA: [0xe7ff] },
+  },
+  {
+    name: 'UINT16 0x1234',
+    type: 'UINT16',
+    value: 0x1234,
+    wire: { ABCD: [0x1234], CDAB: [0x1234], BADC: [0x3412], DCBA: [0x3412] },
+  },
+  {
+    name: 'INT32 -123456 (0xFFFE1DC0)',
+    type: 'INT32',
+    value: -123456,
+    wire: { ABCD: [0xfffe, 0x1dc0], CDAB: [0x1dc0, 0xfffe], BADC: [0xfeff, 0xc01d], DCBA: [0xc01d, 0xfeff] },
+  },
+  {
+    name: 'UINT32 0x12345678',
+    type: 'UINT32',
+    value: 0x12345678,
+    wire: { ABCD: [0x1234, 0x5678], CDAB: [0x5678, 0x1234], BADC: [0x3412, 0x7856], DCBA: [0x7856, 0x3412] },
+  },
+  {
+    name: 'FLOAT32 230.5 (0x43668000)',
+    type: 'FLOAT32',
+    value: 230.5,
+    wire: { ABCD: [0x4366, 0x8000], CDAB: [0x8000, 0x4366], BADC: [0x6643, 0x0080], DCBA: [0x0080, 0x6643] },
+  },
   {
     // Below 2^53 so the number is exact.
     name: 'UINT64 0x0001020304050607',
     type: 'UINT64',
     value: 0x0001020304050607,
-    wire: { ABCD: [0x0001, 0x0203, 0x0405, 0x0607], CDAB: [0x0607, 0x0405, 0x0203, 0x0001], BADC: [0x0100, 0x0302, 0x0504, 0x0706], DCBA: [0x0706, 0x0504, 0x0302, 0x0100] },
+    wire: {
+      ABCD: [0x0001, 0x0203, 0x0405, 0x0607],
+      CDAB: [0x0607, 0x0405, 0x0203, 0x0001],
+      BADC: [0x0100, 0x0302, 0x0504, 0x0706],
+      DCBA: [0x0706, 0x0504, 0x0302, 0x0100],
+    },
   },
   {
     name: 'INT64 -2 (0xFFFF…FFFE)',
     type: 'INT64',
     value: -2,
-    wire: { ABCD: [0xffff, 0xffff, 0xffff, 0xfffe], CDAB: [0xfffe, 0xffff, 0xffff, 0xffff], BADC: [0xffff, 0xffff, 0xffff, 0xfeff], DCBA: [0xfeff, 0xffff, 0xffff, 0xffff] },
+    wire: {
+      ABCD: [0xffff, 0xffff, 0xffff, 0xfffe],
+      CDAB: [0xfffe, 0xffff, 0xffff, 0xffff],
+      BADC: [0xffff, 0xffff, 0xffff, 0xfeff],
+      DCBA: [0xfeff, 0xffff, 0xffff, 0xffff],
+    },
   },
   {
     name: 'FLOAT64 -1.5 (0xBFF8000000000000)',
@@ -61,6 +101,7 @@ describe('decodeRegisters', () => {
   });
 
   it('round-trips UINT32 counters across the 16-bit word boundary', () => {
-    for (const v of [0, 65535, 65536, 4_294_967_295]) assert.equal(decodeRegisters(encodeRegisters(v, 'UINT32', 'CDAB'), 'UINT32', 'CDAB'), v);
+    for (const v of [0, 65535, 65536, 4_294_967_295])
+      assert.equal(decodeRegisters(encodeRegisters(v, 'UINT32', 'CDAB'), 'UINT32', 'CDAB'), v);
   });
 });

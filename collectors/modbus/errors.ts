@@ -35,7 +35,11 @@ export function toCollectError(error: unknown, target: string, what: string): Co
   const e = (error ?? {}) as LibraryError;
   const code = exceptionCode(error);
   if (code !== undefined) {
-    return new CollectError('protocol', `Modbus ${target}: ${what}: exception ${code} (${EXCEPTION_NAMES[code] ?? 'unknown exception'})`, { cause: error });
+    return new CollectError(
+      'protocol',
+      `Modbus ${target}: ${what}: exception ${code} (${EXCEPTION_NAMES[code] ?? 'unknown exception'})`,
+      { cause: error },
+    );
   }
   const detail = e.message ?? String(error);
   if (e.errno === 'ETIMEDOUT' || /timed out/i.test(detail)) {

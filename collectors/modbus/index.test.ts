@@ -6,6 +6,13 @@ import { modbusPlugin } from './index.ts';
 
 test('the plugin schema compiles on its own and names a bad field', () => {
   const v = compileSchema(modbusPlugin.configSchema);
-  const problems = v.problems({ host: '127.0.0.1', port: 502, fields: [{ name: 'x', register: 'input', address: -1, type: 'FLOAT32' }] });
-  assert.deepEqual(problems.map((p) => p.path), ['/fields/0/address']);
+  const problems = v.problems({
+    host: '127.0.0.1',
+    port: 502,
+    fields: [{ name: 'x', register: 'input', address: -1, type: 'FLOAT32' }],
+  });
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    ['/fields/0/address'],
+  );
 });

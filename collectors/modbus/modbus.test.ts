@@ -9,7 +9,10 @@ import { fixedChiller, fixedCrah, fixedMeter } from './testdata/devices.ts';
 const ctx: CollectorContext = { secret: () => '', log: () => undefined };
 
 async function failure(p: Promise<unknown>): Promise<CollectError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   assert.ok(e instanceof CollectError, `expected a CollectError, got ${String(e)}`);
   return e;
 }
@@ -26,7 +29,13 @@ describe('Modbus collector against the simulator', () => {
   });
   after(() => sim.close());
 
-  const target = (id: string, extra: object) => ({ host: '127.0.0.1', port: sim.port, unit_id: sim.unitId(id), timeout_ms: 500, ...extra });
+  const target = (id: string, extra: object) => ({
+    host: '127.0.0.1',
+    port: sim.port,
+    unit_id: sim.unitId(id),
+    timeout_ms: 500,
+    ...extra,
+  });
 
   it('reads the SDM630 profile: phase and total power, import and export energy', async () => {
     const c = createModbusCollector(target('meter-1', { profile: 'sdm630' }), ctx);
@@ -63,16 +72,19 @@ describe('Modbus collector against the simulator', () => {
     const c = createModbusCollector(target('crah-1', { profile: 'crah' }), ctx);
     const samples = await c.collect(AbortSignal.timeout(2000));
     await c.close();
-    assert.deepEqual(samples.map((s) => [s.signal, s.labels?.location ?? s.device ?? '', s.value]), [
-      ['status', 'unit', 1],
-      ['status', 'alarms', 0],
-      ['temperature_celsius', 'supply', -2.5],
-      ['temperature_celsius', 'return', 31.6],
-      ['humidity_percent', 'return', 45.5],
-      ['fan_percent', '', 62.5],
-      ['power_watts', '', 4750],
-      ['energy_kwh', '', 98765.4],
-    ]);
+    assert.deepEqual(
+      samples.map((s) => [s.signal, s.labels?.location ?? s.device ?? '', s.value]),
+      [
+        ['status', 'unit', 1],
+        ['status', 'alarms', 0],
+        ['temperature_celsius', 'supply', -2.5],
+        ['temperature_celsius', 'return', 31.6],
+        ['humidity_percent', 'return', 45.5],
+        ['fan_percent', '', 62.5],
+        ['power_watts', '', 4750],
+        ['energy_kwh', '', 98765.4],
+      ],
+    );
   });
 
   it('splits reads at max_registers_per_request and still decodes values that straddle nothing', async () => {
@@ -115,7 +127,12 @@ describe('Modbus collector against the simulator', () => {
   });
 
   it('reports exception 2 for a register outside the device map', async () => {
-    const c = createModbusCollector(target('chiller-1', { fields: [{ name: 'beyond', register: 'holding', address: 500, type: 'UINT16', signal: 'status' }] }), ctx);
+    const c = createModbusCollector(
+      target('chiller-1', {
+        fields: [{ name: 'beyond', register: 'holding', address: 500, type: 'UINT16', signal: 'status' }],
+      }),
+      ctx,
+    );
     const e = await failure(c.collect(AbortSignal.timeout(2000)));
     await c.close();
     assert.equal(e.kind, 'protocol');
@@ -124,7 +141,10 @@ describe('Modbus collector against the simulator', () => {
 
   it('retries "server device busy" within the deadline and succeeds when the device recovers', async () => {
     sim.setFault('meter-faulty', { modbusException: 6 }, { forRequests: 2 });
-    const c = createModbusCollector(target('meter-faulty', { profile: 'sdm630', busy_retries: 3, busy_retry_wait_ms: 20 }), ctx);
+    const c = createModbusCollector(
+      target('meter-faulty', { profile: 'sdm630', busy_retries: 3, busy_retry_wait_ms: 20 }),
+      ctx,
+    );
     try {
       const samples = await c.collect(AbortSignal.timeout(2000));
       assert.equal(samples.length, 6);
@@ -136,7 +156,10 @@ describe('Modbus collector against the simulator', () => {
 
   it('gives up on a device that stays busy, saying how often it retried', async () => {
     sim.setFault('meter-faulty', { modbusException: 6 });
-    const c = createModbusCollector(target('meter-faulty', { profile: 'sdm630', busy_retries: 2, busy_retry_wait_ms: 10 }), ctx);
+    const c = createModbusCollector(
+      target('meter-faulty', { profile: 'sdm630', busy_retries: 2, busy_retry_wait_ms: 10 }),
+      ctx,
+    );
     try {
       const e = await failure(c.collect(AbortSignal.timeout(2000)));
       assert.equal(e.kind, 'protocol');
@@ -155,7 +178,10 @@ describe('Modbus collector against the simulator', () => {
       const e = await failure(c.collect(AbortSignal.timeout(250)));
       const elapsed = performance.now() - t0;
       assert.equal(e.kind, 'timeout');
-      assert.match(e.message, /127\.0\.0\.1:\d+ unit 4: input registers 0x0000\+18: no answer within the target's deadline/);
+      assert.match(
+        e.message,
+        /127\.0\.0\.1:\d+ unit 4: input registers 0x0000\+18: no answer within the target's deadline/,
+      );
       assert.ok(elapsed < 750, `returned after ${elapsed.toFixed(0)} ms`);
       // The next collection works on a fresh connection once the device answers again.
       sim.setFault('meter-faulty', null);

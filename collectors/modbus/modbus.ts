@@ -10,7 +10,10 @@ import { mapRequest } from './map.ts';
  * const c = createModbusCollector({ host: '10.0.1.7', unit_id: 3, profile: 'sdm630' }, ctx);
  * const samples = await c.collect(AbortSignal.timeout(5000));
  */
-export function createModbusCollector(raw: unknown, _context: CollectorContext): TargetCollector & { readonly connection: ModbusConnection } {
+export function createModbusCollector(
+  raw: unknown,
+  _context: CollectorContext,
+): TargetCollector & { readonly connection: ModbusConnection } {
   const { config, requests } = resolveTarget(raw);
   const connection = new ModbusConnection({
     host: config.host,

@@ -5,8 +5,14 @@ import { planRequests } from './plan.ts';
 import { loadProfile } from './profile.ts';
 import type { FieldSpec } from './types.ts';
 
-const f = (name: string, address: number, type: FieldSpec['type'] = 'FLOAT32', register: FieldSpec['register'] = 'input'): FieldSpec => ({ name, register, address, type });
-const shape = (fields: FieldSpec[], max: number) => planRequests(fields, max).map((r) => [r.register, r.address, r.count, r.fields.map((x) => x.name)]);
+const f = (
+  name: string,
+  address: number,
+  type: FieldSpec['type'] = 'FLOAT32',
+  register: FieldSpec['register'] = 'input',
+): FieldSpec => ({ name, register, address, type });
+const shape = (fields: FieldSpec[], max: number) =>
+  planRequests(fields, max).map((r) => [r.register, r.address, r.count, r.fields.map((x) => x.name)]);
 
 describe('planRequests', () => {
   it('merges adjacent registers into one read and keeps gaps as separate reads', () => {
@@ -31,7 +37,9 @@ describe('planRequests', () => {
   });
 
   it('shares registers between overlapping fields (a UINT32 and its low word)', () => {
-    assert.deepEqual(shape([f('both', 10, 'UINT32', 'holding'), f('low', 11, 'UINT16', 'holding')], 125), [['holding', 10, 2, ['both', 'low']]]);
+    assert.deepEqual(shape([f('both', 10, 'UINT32', 'holding'), f('low', 11, 'UINT16', 'holding')], 125), [
+      ['holding', 10, 2, ['both', 'low']],
+    ]);
   });
 
   it('plans the SDM630 profile as three reads', () => {
@@ -46,7 +54,13 @@ describe('planRequests', () => {
   });
 
   it('refuses a field larger than the limit and one running past 65535', () => {
-    assert.throws(() => planRequests([f('x', 0, 'FLOAT64')], 2), /field x: FLOAT64 needs 4 registers but max_registers_per_request is 2/);
-    assert.throws(() => planRequests([f('y', 65535, 'UINT32')], 125), /field y: UINT32 at address 65535 runs past register 65535/);
+    assert.throws(
+      () => planRequests([f('x', 0, 'FLOAT64')], 2),
+      /field x: FLOAT64 needs 4 registers but max_registers_per_request is 2/,
+    );
+    assert.throws(
+      () => planRequests([f('y', 65535, 'UINT32')], 125),
+      /field y: UINT32 at address 65535 runs past register 65535/,
+    );
   });
 });

@@ -23,10 +23,18 @@ export function planRequests(fields: readonly FieldSpec[], maxRegisters: number)
     let current: ReadRequest | undefined;
     for (const f of sorted) {
       const size = REGISTER_COUNT[f.type];
-      if (size > maxRegisters) throw new Error(`field ${f.name}: ${f.type} needs ${size} registers but max_registers_per_request is ${maxRegisters}`);
-      if (f.address + size > 0x10000) throw new Error(`field ${f.name}: ${f.type} at address ${f.address} runs past register 65535`);
+      if (size > maxRegisters)
+        throw new Error(
+          `field ${f.name}: ${f.type} needs ${size} registers but max_registers_per_request is ${maxRegisters}`,
+        );
+      if (f.address + size > 0x10000)
+        throw new Error(`field ${f.name}: ${f.type} at address ${f.address} runs past register 65535`);
       const end = f.address + size;
-      if (current && f.address <= current.address + current.count && Math.max(end, current.address + current.count) - current.address <= maxRegisters) {
+      if (
+        current &&
+        f.address <= current.address + current.count &&
+        Math.max(end, current.address + current.count) - current.address <= maxRegisters
+      ) {
         current.count = Math.max(end, current.address + current.count) - current.address;
         current.fields.push(f);
       } else {

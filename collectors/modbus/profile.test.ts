@@ -27,7 +27,10 @@ describe('Modbus profiles', () => {
     const file = join(import.meta.dirname, 'testdata', 'profiles', 'bad-order.yaml');
     assert.throws(
       () => parseProfile(readFileSync(file, 'utf8'), file),
-      (e: unknown) => e instanceof Error && /fields\.0\.address must be >= 0 \(got -2\)/.test(e.message) && /fields\.0\.byte_order must be one of .*\(got "BE"\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof Error &&
+        /fields\.0\.address must be >= 0 \(got -2\)/.test(e.message) &&
+        /fields\.0\.byte_order must be one of .*\(got "BE"\)/.test(e.message),
     );
   });
 });

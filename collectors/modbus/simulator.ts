@@ -95,15 +95,25 @@ function listen(vector: object, port: number): Promise<ServerInternals> {
  * await sim.close();
  */
 export async function startModbusSimulator(options: ModbusSimulatorOptions): Promise<ModbusSimulator> {
-  if (options.devices.length > 247) throw new Error('Modbus simulator: at most 247 devices per simulator (unit ids 1–247)');
+  if (options.devices.length > 247)
+    throw new Error('Modbus simulator: at most 247 devices per simulator (unit ids 1–247)');
   const clock = options.clock ?? Date.now;
   const byUnit = new Map(options.devices.map((d, i) => [i + 1, d]));
   const unitOf = new Map(options.devices.map((d, i) => [d.id, i + 1]));
-  const faults = new Map<string, { spec: FaultSpec; remaining: number }>(Object.entries(options.faults ?? {}).map(([id, spec]) => [id, { spec, remaining: Infinity }]));
+  const faults = new Map<string, { spec: FaultSpec; remaining: number }>(
+    Object.entries(options.faults ?? {}).map(([id, spec]) => [id, { spec, remaining: Infinity }]),
+  );
   const counts = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
 
-  function serve(kind: 'input' | 'holding', address: number, length: number, unit: number, reply: Callback, single: boolean): void {
+  function serve(
+    kind: 'input' | 'holding',
+    address: number,
+    length: number,
+    unit: number,
+    reply: Callback,
+    single: boolean,
+  ): void {
     // modbus-serial's multi-register input path reads `values[i]` even on error; an empty array keeps the
     // exception code intact (otherwise the TypeError turns every exception into code 4).
     const cb: Callback = (err, values) => (err ? reply(err, single ? 0 : []) : reply(null, values));
@@ -135,8 +145,10 @@ export async function startModbusSimulator(options: ModbusSimulatorOptions): Pro
   // Callback-style vector functions (4 and 3 parameters): modbus-serial picks the style by arity,
   // and only the callback style can stay silent or answer late.
   const vector = {
-    getMultipleInputRegisters: (addr: number, length: number, unit: number, cb: Callback) => serve('input', addr, length, unit, cb, false),
-    getMultipleHoldingRegisters: (addr: number, length: number, unit: number, cb: Callback) => serve('holding', addr, length, unit, cb, false),
+    getMultipleInputRegisters: (addr: number, length: number, unit: number, cb: Callback) =>
+      serve('input', addr, length, unit, cb, false),
+    getMultipleHoldingRegisters: (addr: number, length: number, unit: number, cb: Callback) =>
+      serve('holding', addr, length, unit, cb, false),
     getInputRegister: (addr: number, unit: number, cb: Callback) => serve('input', addr, 1, unit, cb, true),
     getHoldingRegister: (addr: number, unit: number, cb: Callback) => serve('holding', addr, 1, unit, cb, true),
   };

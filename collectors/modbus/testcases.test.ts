@@ -23,8 +23,10 @@ describe('Modbus testcases', () => {
   let sim: ModbusSimulator;
   before(async () => {
     const devices = cases.map((name) => {
-      const state = parse(readFileSync(join(root, name, 'device.yaml'), 'utf8')) as MeterState | ChillerState | CrahState;
-      return { id: name, kind: state.kind, read: () => state } as SimDevice<MeterState> | SimDevice<ChillerState> | SimDevice<CrahState>;
+      const state = parse(readFileSync(join(root, name, 'device.yaml'), 'utf8')) as
+        MeterState | ChillerState | CrahState;
+      return { id: name, kind: state.kind, read: () => state } as
+        SimDevice<MeterState> | SimDevice<ChillerState> | SimDevice<CrahState>;
     });
     sim = await startModbusSimulator({ devices, host: '127.0.0.1', port: 0 });
   });
@@ -39,8 +41,18 @@ describe('Modbus testcases', () => {
   for (const name of cases) {
     it(name, async () => {
       const dir = join(root, name);
-      const config = { ...(parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) as object), host: '127.0.0.1', port: sim.port, unit_id: sim.unitId(name), timeout_ms: 1000 };
-      const read = (f: string) => readFileSync(join(dir, f), 'utf8').trim().replace('PORT', String(sim.port)).replace('UNIT', String(sim.unitId(name)));
+      const config = {
+        ...(parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) as object),
+        host: '127.0.0.1',
+        port: sim.port,
+        unit_id: sim.unitId(name),
+        timeout_ms: 1000,
+      };
+      const read = (f: string) =>
+        readFileSync(join(dir, f), 'utf8')
+          .trim()
+          .replace('PORT', String(sim.port))
+          .replace('UNIT', String(sim.unitId(name)));
       if (existsSync(join(dir, 'init.err'))) {
         let got = 'no error';
         try {
@@ -54,7 +66,10 @@ describe('Modbus testcases', () => {
       const c = createModbusCollector(config, ctx);
       try {
         if (existsSync(join(dir, 'collect.err'))) {
-          assert.equal(await c.collect(AbortSignal.timeout(3000)).then(() => 'no error', errorText), read('collect.err'));
+          assert.equal(
+            await c.collect(AbortSignal.timeout(3000)).then(() => 'no error', errorText),
+            read('collect.err'),
+          );
         } else {
           assert.deepEqual(await c.collect(AbortSignal.timeout(3000)), JSON.parse(read('expected.json')));
         }

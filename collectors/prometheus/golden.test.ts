@@ -16,7 +16,11 @@ import { startStub, testContext } from './test-helpers.ts';
 import { CONTENT_TYPES } from './write.ts';
 
 const ROOT = join(import.meta.dirname, 'testdata');
-const TYPES: Record<string, string> = { prom: CONTENT_TYPES.prometheus, om: CONTENT_TYPES.openmetrics, html: 'text/html; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  prom: CONTENT_TYPES.prometheus,
+  om: CONTENT_TYPES.openmetrics,
+  html: 'text/html; charset=utf-8',
+};
 const profiles = bundledProfileNames();
 
 for (const dir of readdirSync(ROOT).sort()) {
@@ -25,7 +29,9 @@ for (const dir of readdirSync(ROOT).sort()) {
     if (m === null) continue;
     const base = join(ROOT, dir, m[1]!);
     test(`golden ${dir}/${file}`, async () => {
-      const stub = await startStub({ '/metrics': { body: readFileSync(join(ROOT, dir, file)), contentType: TYPES[m[2]!]! } });
+      const stub = await startStub({
+        '/metrics': { body: readFileSync(join(ROOT, dir, file)), contentType: TYPES[m[2]!]! },
+      });
       const config: PrometheusConfig = { url: stub.url('/metrics') };
       if (profiles.includes(dir)) config.profiles = [dir as NonNullable<PrometheusConfig['profiles']>[number]];
       const collector = prometheusPlugin.create(config, testContext());
@@ -35,15 +41,22 @@ for (const dir of readdirSync(ROOT).sort()) {
           await assert.rejects(collector.collect(AbortSignal.timeout(3000)), (err: unknown) => {
             assert.ok(err instanceof CollectError, String(err));
             assert.equal(err.kind, want.kind);
-            assert.ok(err.message.includes(want.message), `message ${JSON.stringify(err.message)} lacks ${JSON.stringify(want.message)}`);
+            assert.ok(
+              err.message.includes(want.message),
+              `message ${JSON.stringify(err.message)} lacks ${JSON.stringify(want.message)}`,
+            );
             assert.ok(err.message.includes(config.url), 'message must name the URL');
             return true;
           });
           return;
         }
         const got = await collector.collect(AbortSignal.timeout(3000));
-        if (process.env['DIMS_UPDATE_GOLDEN'] === '1') writeFileSync(`${base}.expected.json`, `${JSON.stringify(got, null, 2)}\n`);
-        assert.ok(existsSync(`${base}.expected.json`), `${base}.expected.json is missing (run with DIMS_UPDATE_GOLDEN=1 and review it)`);
+        if (process.env['DIMS_UPDATE_GOLDEN'] === '1')
+          writeFileSync(`${base}.expected.json`, `${JSON.stringify(got, null, 2)}\n`);
+        assert.ok(
+          existsSync(`${base}.expected.json`),
+          `${base}.expected.json is missing (run with DIMS_UPDATE_GOLDEN=1 and review it)`,
+        );
         assert.deepEqual(got, JSON.parse(readFileSync(`${base}.expected.json`, 'utf8')));
       } finally {
         await collector.close();

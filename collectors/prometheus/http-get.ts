@@ -45,7 +45,10 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
   const { signal } = opts;
   if (signal.aborted) throw abortError(url, started, signal);
   const t = requestTarget(url);
-  const headers = t.authorization !== undefined && opts.headers.Authorization === undefined ? { ...opts.headers, Authorization: t.authorization } : opts.headers;
+  const headers =
+    t.authorization !== undefined && opts.headers.Authorization === undefined
+      ? { ...opts.headers, Authorization: t.authorization }
+      : opts.headers;
   let status: number;
   let contentType: string | undefined;
   let encoding: string | undefined;
@@ -70,7 +73,10 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
   let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   if (encoding !== undefined && /gzip/i.test(encoding)) {
     try {
-      body = body.length <= SYNC_GUNZIP_MAX ? gunzipSync(body, { maxOutputLength: opts.maxBytes }) : await gunzipAsync(body, { maxOutputLength: opts.maxBytes });
+      body =
+        body.length <= SYNC_GUNZIP_MAX
+          ? gunzipSync(body, { maxOutputLength: opts.maxBytes })
+          : await gunzipAsync(body, { maxOutputLength: opts.maxBytes });
     } catch (err) {
       throw new CollectError('parse', `GET ${url}: bad gzip body: ${(err as Error).message}`, { cause: err });
     }
@@ -90,7 +96,8 @@ function requestTarget(url: string): { path: string; authorization?: string } {
   if (t === undefined) {
     const u = new URL(url);
     t = { path: `${u.pathname}${u.search}` };
-    if (u.username !== '' || u.password !== '') t.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+    if (u.username !== '' || u.password !== '')
+      t.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
     targets.set(url, t);
   }
   return t;
@@ -108,7 +115,11 @@ function mapError(url: string, err: unknown, started: number, signal: AbortSigna
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = TLS_CODES.test(e.cause?.code ?? '') ? e.cause!.code! : (e.code ?? '');
   if (TLS_CODES.test(code)) {
-    return new CollectError('connection', `GET ${url}: TLS certificate verification failed (${code}); set insecure_skip_verify or ca_file`, { cause: err });
+    return new CollectError(
+      'connection',
+      `GET ${url}: TLS certificate verification failed (${code}); set insecure_skip_verify or ca_file`,
+      { cause: err },
+    );
   }
   return new CollectError('connection', `GET ${url}: ${code !== '' ? `${code} ` : ''}${e.message}`, { cause: err });
 }

@@ -47,7 +47,8 @@ function anchored(source: string): RegExp {
 }
 
 function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOptions): Sample[] {
-  const series = typeof rule.metric === 'string' ? (byName.get(rule.metric) ?? []) : rule.metric.flatMap((n) => byName.get(n) ?? []);
+  const series =
+    typeof rule.metric === 'string' ? (byName.get(rule.metric) ?? []) : rule.metric.flatMap((n) => byName.get(n) ?? []);
   // Once per rule, not per series: node_exporter alone has hundreds of cpu × mode series.
   const labelSpecs = Object.entries(rule.labels ?? {});
   const where = rule.where === undefined ? [] : Object.entries(rule.where);
@@ -90,10 +91,16 @@ function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOpt
     if (g === undefined) {
       // Group key: device and output labels in the rule's fixed order (the same for every series of the rule).
       let key = device ?? '';
-      for (let i = 0; i < labelSpecs.length; i++) if (values[i] !== undefined) key += `\u0000${labelSpecs[i]![0]}=${values[i]}`;
+      for (let i = 0; i < labelSpecs.length; i++)
+        if (values[i] !== undefined) key += `\u0000${labelSpecs[i]![0]}=${values[i]}`;
       g = groups.get(key);
       if (g === undefined) {
-        g = { sample: newSample(rule, 0, device, labelSpecs, values), distinct: new Set(), allTimestamped: true, newest: -Infinity };
+        g = {
+          sample: newSample(rule, 0, device, labelSpecs, values),
+          distinct: new Set(),
+          allTimestamped: true,
+          newest: -Infinity,
+        };
         groups.set(key, g);
       }
       last = g;
@@ -114,7 +121,13 @@ function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOpt
 }
 
 /** A dims sample of `rule` with the device and the output labels that have a value. */
-function newSample(rule: Rule, value: number, device: string | undefined, labelSpecs: Array<[string, LabelSpec]>, values: Array<string | undefined>): Sample {
+function newSample(
+  rule: Rule,
+  value: number,
+  device: string | undefined,
+  labelSpecs: Array<[string, LabelSpec]>,
+  values: Array<string | undefined>,
+): Sample {
   const sample: Sample = { signal: rule.signal, value };
   if (device !== undefined) sample.device = device;
   let labels: Record<string, string> | undefined;
@@ -164,7 +177,8 @@ export function evalLabel(spec: LabelSpec, labels: Record<string, string>): stri
   if (v !== undefined && spec.regex !== undefined) {
     const m = anchored(spec.regex).exec(v);
     if (m === null) v = spec.unmatched === 'keep' ? v : undefined;
-    else if (spec.replacement !== undefined) v = spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
+    else if (spec.replacement !== undefined)
+      v = spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
   }
   if (v !== undefined && spec.map !== undefined) v = spec.map[v] ?? v;
   if (v === undefined || v === '') return spec.default;

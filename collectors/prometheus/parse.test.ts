@@ -76,7 +76,10 @@ const good: GoodCase[] = [
     check: (f) => {
       assert.equal(f.length, 1);
       assert.equal(f[0]!.type, 'histogram');
-      assert.deepEqual(f[0]!.samples.map((s) => s.name), ['rt_bucket', 'rt_bucket', 'rt_bucket', 'rt_sum', 'rt_count']);
+      assert.deepEqual(
+        f[0]!.samples.map((s) => s.name),
+        ['rt_bucket', 'rt_bucket', 'rt_bucket', 'rt_sum', 'rt_count'],
+      );
       assert.equal(f[0]!.samples[2]!.labels['le'], '+Inf');
     },
   },
@@ -105,7 +108,11 @@ const good: GoodCase[] = [
       assert.equal(f.length, 1);
       assert.equal(f[0]!.unit, 'joules');
       assert.equal(f[0]!.help, 'Energy "used".');
-      assert.deepEqual(f[0]!.samples[0]!.exemplar, { labels: { trace_id: 'abc' }, value: 0.5, timestampMs: 1700000000000 });
+      assert.deepEqual(f[0]!.samples[0]!.exemplar, {
+        labels: { trace_id: 'abc' },
+        value: 0.5,
+        timestampMs: 1700000000000,
+      });
       assert.equal(f[0]!.samples[1]!.name, 'energy_joules_created');
     },
   },
@@ -113,7 +120,14 @@ const good: GoodCase[] = [
     name: 'OpenMetrics info and stateset types',
     format: 'openmetrics',
     text: '# TYPE build info\nbuild_info{version="1"} 1\n# TYPE st stateset\nst{st="a"} 1\nst{st="b"} 0\n# EOF\n',
-    check: (f) => assert.deepEqual(f.map((x) => [x.name, x.type, x.samples.length]), [['build', 'info', 1], ['st', 'stateset', 2]]),
+    check: (f) =>
+      assert.deepEqual(
+        f.map((x) => [x.name, x.type, x.samples.length]),
+        [
+          ['build', 'info', 1],
+          ['st', 'stateset', 2],
+        ],
+      ),
   },
   {
     name: 'comments, blank lines, CRLF and a trailing comma in 0.0.4',
@@ -125,7 +139,14 @@ const good: GoodCase[] = [
     name: 'untyped samples without TYPE become their own families',
     format: 'prometheus',
     text: 'x 1\ny{a="b"} 2\n',
-    check: (f) => assert.deepEqual(f.map((x) => [x.name, x.type]), [['x', 'untyped'], ['y', 'untyped']]),
+    check: (f) =>
+      assert.deepEqual(
+        f.map((x) => [x.name, x.type]),
+        [
+          ['x', 'untyped'],
+          ['y', 'untyped'],
+        ],
+      ),
   },
 ];
 
@@ -144,25 +165,115 @@ interface BadCase {
 }
 
 const bad: BadCase[] = [
-  { name: 'an unterminated label value', format: 'prometheus', text: 'ok 1\nm{a="b} 1\n', line: 2, message: /unterminated value of label "a"/ },
+  {
+    name: 'an unterminated label value',
+    format: 'prometheus',
+    text: 'ok 1\nm{a="b} 1\n',
+    line: 2,
+    message: /unterminated value of label "a"/,
+  },
   { name: 'an invalid value', format: 'prometheus', text: 'm 12abc\n', line: 1, message: /invalid value "12abc"/ },
   { name: 'a missing value', format: 'prometheus', text: 'm{a="b"}\n', line: 1, message: /expected a space/ },
-  { name: 'an invalid escape in a label', format: 'prometheus', text: 'm{a="\\t"} 1\n', line: 1, message: /invalid escape "\\t"/ },
-  { name: 'a fractional 0.0.4 timestamp', format: 'prometheus', text: 'm 1 1.5\n', line: 1, message: /integer milliseconds/ },
-  { name: 'a duplicate TYPE', format: 'prometheus', text: '# TYPE m gauge\n# TYPE m counter\nm 1\n', line: 2, message: /second TYPE/ },
-  { name: 'TYPE after samples', format: 'prometheus', text: 'm 1\n# TYPE m gauge\n', line: 2, message: /after its samples/ },
-  { name: 'an unknown type', format: 'prometheus', text: '# TYPE m widget\n', line: 1, message: /unknown metric type "widget"/ },
-  { name: 'a bucket without le', format: 'prometheus', text: '# TYPE h histogram\nh_bucket{x="1"} 1\n', line: 2, message: /no "le" label/ },
-  { name: 'a summary without quantile', format: 'prometheus', text: '# TYPE s summary\ns 1\n', line: 2, message: /no "quantile"/ },
-  { name: 'a duplicate label', format: 'prometheus', text: 'm{a="1",a="2"} 1\n', line: 1, message: /duplicate label "a"/ },
-  { name: 'an interleaved family', format: 'prometheus', text: 'a 1\nb 1\na{x="1"} 2\n', line: 3, message: /appears again/ },
+  {
+    name: 'an invalid escape in a label',
+    format: 'prometheus',
+    text: 'm{a="\\t"} 1\n',
+    line: 1,
+    message: /invalid escape "\\t"/,
+  },
+  {
+    name: 'a fractional 0.0.4 timestamp',
+    format: 'prometheus',
+    text: 'm 1 1.5\n',
+    line: 1,
+    message: /integer milliseconds/,
+  },
+  {
+    name: 'a duplicate TYPE',
+    format: 'prometheus',
+    text: '# TYPE m gauge\n# TYPE m counter\nm 1\n',
+    line: 2,
+    message: /second TYPE/,
+  },
+  {
+    name: 'TYPE after samples',
+    format: 'prometheus',
+    text: 'm 1\n# TYPE m gauge\n',
+    line: 2,
+    message: /after its samples/,
+  },
+  {
+    name: 'an unknown type',
+    format: 'prometheus',
+    text: '# TYPE m widget\n',
+    line: 1,
+    message: /unknown metric type "widget"/,
+  },
+  {
+    name: 'a bucket without le',
+    format: 'prometheus',
+    text: '# TYPE h histogram\nh_bucket{x="1"} 1\n',
+    line: 2,
+    message: /no "le" label/,
+  },
+  {
+    name: 'a summary without quantile',
+    format: 'prometheus',
+    text: '# TYPE s summary\ns 1\n',
+    line: 2,
+    message: /no "quantile"/,
+  },
+  {
+    name: 'a duplicate label',
+    format: 'prometheus',
+    text: 'm{a="1",a="2"} 1\n',
+    line: 1,
+    message: /duplicate label "a"/,
+  },
+  {
+    name: 'an interleaved family',
+    format: 'prometheus',
+    text: 'a 1\nb 1\na{x="1"} 2\n',
+    line: 3,
+    message: /appears again/,
+  },
   { name: 'trailing garbage', format: 'prometheus', text: 'm 1 2 3\n', line: 1, message: /unexpected text "3"/ },
-  { name: 'an exemplar in 0.0.4', format: 'prometheus', text: 'm 1 # {a="b"} 1\n', line: 1, message: /unexpected text/ },
-  { name: 'a missing # EOF', format: 'openmetrics', text: '# TYPE m gauge\nm 1\n', line: 3, message: /missing "# EOF"/ },
+  {
+    name: 'an exemplar in 0.0.4',
+    format: 'prometheus',
+    text: 'm 1 # {a="b"} 1\n',
+    line: 1,
+    message: /unexpected text/,
+  },
+  {
+    name: 'a missing # EOF',
+    format: 'openmetrics',
+    text: '# TYPE m gauge\nm 1\n',
+    line: 3,
+    message: /missing "# EOF"/,
+  },
   { name: 'content after # EOF', format: 'openmetrics', text: 'm 1\n# EOF\nn 2\n', line: 3, message: /after "# EOF"/ },
-  { name: 'a blank line in OpenMetrics', format: 'openmetrics', text: 'm 1\n\n# EOF\n', line: 2, message: /empty line/ },
-  { name: 'a counter sample without _total in OpenMetrics', format: 'openmetrics', text: '# TYPE c counter\nc 1\n# EOF\n', line: 2, message: /must end in _total/ },
-  { name: 'a free comment in OpenMetrics', format: 'openmetrics', text: '# hello\n# EOF\n', line: 1, message: /unexpected comment/ },
+  {
+    name: 'a blank line in OpenMetrics',
+    format: 'openmetrics',
+    text: 'm 1\n\n# EOF\n',
+    line: 2,
+    message: /empty line/,
+  },
+  {
+    name: 'a counter sample without _total in OpenMetrics',
+    format: 'openmetrics',
+    text: '# TYPE c counter\nc 1\n# EOF\n',
+    line: 2,
+    message: /must end in _total/,
+  },
+  {
+    name: 'a free comment in OpenMetrics',
+    format: 'openmetrics',
+    text: '# hello\n# EOF\n',
+    line: 1,
+    message: /unexpected comment/,
+  },
   { name: 'an invalid metric name', format: 'prometheus', text: '9m 1\n', line: 1, message: /invalid metric name/ },
 ];
 
@@ -190,10 +301,16 @@ test('formatFromContentType recognises OpenMetrics and defaults to 0.0.4', () =>
 test('with wanted names, other lines are skipped but still checked for shape and family order', () => {
   const body = '# TYPE a gauge\na{x="1"} 1\n# TYPE b gauge\nb{y="2"} 2\n';
   const exp = parseExposition(body, 'prometheus', new Set(['a']));
-  assert.deepEqual(exp.families.find((f) => f.name === 'a')!.samples.map((s) => s.value), [1]);
+  assert.deepEqual(
+    exp.families.find((f) => f.name === 'a')!.samples.map((s) => s.value),
+    [1],
+  );
   assert.equal(exp.families.find((f) => f.name === 'b')!.samples.length, 0);
   assert.throws(() => parseExposition('a 1\nb{y="2 2\n', 'prometheus', new Set(['a'])), /line 2/);
-  assert.throws(() => parseExposition('b 1\na 1\nb 2\n', 'prometheus', new Set(['a'])), /line 3: metric family "b" appears again/);
+  assert.throws(
+    () => parseExposition('b 1\na 1\nb 2\n', 'prometheus', new Set(['a'])),
+    /line 3: metric family "b" appears again/,
+  );
 });
 
 test('the quick path for common sample lines agrees with the full line parser on random lines', () => {
@@ -201,20 +318,65 @@ test('the quick path for common sample lines agrees with the full line parser on
   // many differ from the previous line by one character.
   const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
   const label = fc
-    .tuple(pick('a', 'l', 'le', 'model_name', 'l', '1a', ''), pick('=', '=', '=', '= ', ''), pick('"', '"', '"', ''), pick('', 'x', 'a b', '0x48', 'q\\"', '\\\\', '\\n', '\\t', '"', '}', ',', '#'), pick('"', '"', '"', ''))
+    .tuple(
+      pick('a', 'l', 'le', 'model_name', 'l', '1a', ''),
+      pick('=', '=', '=', '= ', ''),
+      pick('"', '"', '"', ''),
+      pick('', 'x', 'a b', '0x48', 'q\\"', '\\\\', '\\n', '\\t', '"', '}', ',', '#'),
+      pick('"', '"', '"', ''),
+    )
     .map((p) => p.join(''));
-  const labels = fc.array(label, { maxLength: 3 }).chain((ls) => pick(`{${ls.join(',')}}`, `{${ls.join(',')}}`, `{${ls.join(',')},}`, `{${ls.join(' ,')}}`, `{${ls.join(',')}`));
+  const labels = fc
+    .array(label, { maxLength: 3 })
+    .chain((ls) =>
+      pick(`{${ls.join(',')}}`, `{${ls.join(',')}}`, `{${ls.join(',')},}`, `{${ls.join(' ,')}}`, `{${ls.join(',')}`),
+    );
   const line = fc.oneof(
-    { weight: 5, arbitrary: fc
-      .tuple(
-        pick('m', 'm_total', 'a:b', 'node_cpu_seconds_total', '9x', '', 'm-x'),
-        fc.option(labels, { freq: 4 }),
-        pick(' ', ' ', ' ', '  ', '\t', ''),
-        pick('1', '-1.5e3', '0', '42', 'NaN', 'nan', '+Inf', 'Inf', '-Inf', '1.', '.5', 'x', '', '0x10', '1_0', '12abc'),
-        pick('', '', '', ' 1700000000', ' 1700000000.5', ' -3', ' 1.5', ' #', ' # {a="b"} 1', ' # {a="b"} 1 1700000000', ' 1 2', '\t1', ' ', ' Inf'),
-        pick('', '', '', ' ', '\r', '\t'),
-      )
-      .map(([name, ls, sep, value, ts, end]) => `${name}${ls ?? ''}${sep}${value}${ts}${end}`) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(
+          pick('m', 'm_total', 'a:b', 'node_cpu_seconds_total', '9x', '', 'm-x'),
+          fc.option(labels, { freq: 4 }),
+          pick(' ', ' ', ' ', '  ', '\t', ''),
+          pick(
+            '1',
+            '-1.5e3',
+            '0',
+            '42',
+            'NaN',
+            'nan',
+            '+Inf',
+            'Inf',
+            '-Inf',
+            '1.',
+            '.5',
+            'x',
+            '',
+            '0x10',
+            '1_0',
+            '12abc',
+          ),
+          pick(
+            '',
+            '',
+            '',
+            ' 1700000000',
+            ' 1700000000.5',
+            ' -3',
+            ' 1.5',
+            ' #',
+            ' # {a="b"} 1',
+            ' # {a="b"} 1 1700000000',
+            ' 1 2',
+            '\t1',
+            ' ',
+            ' Inf',
+          ),
+          pick('', '', '', ' ', '\r', '\t'),
+        )
+        .map(([name, ls, sep, value, ts, end]) => `${name}${ls ?? ''}${sep}${value}${ts}${end}`),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   );
   fc.assert(

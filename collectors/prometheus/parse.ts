@@ -5,15 +5,7 @@ export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
 /** A metric family's type as declared by `# TYPE` (untyped/unknown when undeclared). */
 export type MetricType =
-  | 'counter'
-  | 'gauge'
-  | 'histogram'
-  | 'gaugehistogram'
-  | 'summary'
-  | 'info'
-  | 'stateset'
-  | 'unknown'
-  | 'untyped';
+  'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown' | 'untyped';
 
 /** An OpenMetrics exemplar attached to a sample (after ` # `). */
 export interface Exemplar {
@@ -61,7 +53,16 @@ export class ExpositionError extends Error {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const PROM_TYPES = new Set<MetricType>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-const OM_TYPES = new Set<MetricType>(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+const OM_TYPES = new Set<MetricType>([
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+]);
 
 /** Sample-name suffixes that belong to a family of the given type (OpenMetrics §Metric types; 0.0.4 uses a subset). */
 const SUFFIXES: Record<MetricType, string[]> = {
@@ -88,7 +89,8 @@ export function formatFromContentType(contentType: string | undefined): Expositi
  * A sample line's shape, checked without building anything: lines of metrics nobody asked for are
  * validated with this one native match instead of being parsed into objects.
  */
-const SAMPLE_SHAPE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?[ \t]+[^ \t]+(?:[ \t]+[^ \t#]+)?(?:[ \t]*# .*)?$/;
+const SAMPLE_SHAPE =
+  /^[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?[ \t]+[^ \t]+(?:[ \t]+[^ \t#]+)?(?:[ \t]*# .*)?$/;
 
 /**
  * Parses an exposition body. With `wanted`, only samples of those metric names are parsed into objects;
@@ -152,9 +154,11 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
       const fam = familyFor(meta.name, lineNo);
       if (meta.kind === 'TYPE') {
         if (fam.samples.length > 0) throw new ExpositionError(lineNo, `TYPE for "${meta.name}" after its samples`);
-        if (fam.type !== 'untyped' && fam.type !== 'unknown') throw new ExpositionError(lineNo, `second TYPE line for "${meta.name}"`);
+        if (fam.type !== 'untyped' && fam.type !== 'unknown')
+          throw new ExpositionError(lineNo, `second TYPE line for "${meta.name}"`);
         const type = meta.value as MetricType;
-        if (!(om ? OM_TYPES : PROM_TYPES).has(type)) throw new ExpositionError(lineNo, `unknown metric type "${meta.value}"`);
+        if (!(om ? OM_TYPES : PROM_TYPES).has(type))
+          throw new ExpositionError(lineNo, `unknown metric type "${meta.value}"`);
         fam.type = type;
       } else if (meta.kind === 'HELP') {
         if (fam.help !== undefined) throw new ExpositionError(lineNo, `second HELP line for "${meta.name}"`);
@@ -206,17 +210,21 @@ function checkSample(sample: ParsedSample, fam: MetricFamily, om: boolean): void
   if ((fam.type === 'histogram' || fam.type === 'gaugehistogram') && suffix === '_bucket') {
     const le = sample.labels['le'];
     if (le === undefined) throw new ExpositionError(sample.line, `histogram bucket "${sample.name}" has no "le" label`);
-    if (Number.isNaN(parseNumber(le))) throw new ExpositionError(sample.line, `histogram bucket "le" value "${le}" is not a number`);
+    if (Number.isNaN(parseNumber(le)))
+      throw new ExpositionError(sample.line, `histogram bucket "le" value "${le}" is not a number`);
   }
   if (fam.type === 'summary' && suffix === '') {
     const q = sample.labels['quantile'];
-    if (q === undefined) throw new ExpositionError(sample.line, `summary sample "${sample.name}" has no "quantile" label`);
-    if (Number.isNaN(parseNumber(q))) throw new ExpositionError(sample.line, `summary "quantile" value "${q}" is not a number`);
+    if (q === undefined)
+      throw new ExpositionError(sample.line, `summary sample "${sample.name}" has no "quantile" label`);
+    if (Number.isNaN(parseNumber(q)))
+      throw new ExpositionError(sample.line, `summary "quantile" value "${q}" is not a number`);
   }
   if (om && fam.type === 'counter' && suffix === '') {
     throw new ExpositionError(sample.line, `OpenMetrics counter sample "${sample.name}" must end in _total`);
   }
-  if (sample.exemplar !== undefined && !om) throw new ExpositionError(sample.line, 'exemplars exist only in OpenMetrics');
+  if (sample.exemplar !== undefined && !om)
+    throw new ExpositionError(sample.line, 'exemplars exist only in OpenMetrics');
 }
 
 interface MetaLine {
@@ -228,7 +236,11 @@ interface MetaLine {
 function parseMetaLine(line: string, om: boolean, lineNo: number): MetaLine | undefined {
   const m = /^#[ \t]+(HELP|TYPE|UNIT)[ \t]+(\S+)(?:[ \t](.*))?$/.exec(line);
   if (m === null || (m[1] === 'UNIT' && !om)) {
-    if (om) throw new ExpositionError(lineNo, `unexpected comment "${truncate(line)}" (OpenMetrics allows only HELP, TYPE, UNIT and EOF)`);
+    if (om)
+      throw new ExpositionError(
+        lineNo,
+        `unexpected comment "${truncate(line)}" (OpenMetrics allows only HELP, TYPE, UNIT and EOF)`,
+      );
     return undefined;
   }
   const kind = m[1] as MetaLine['kind'];
@@ -278,7 +290,13 @@ interface Cursor {
  * `labelNames` holds the label names of the previous line: a name found again at the same position is
  * compared in place and its string reused, instead of being sliced and looked up as a new property key.
  */
-export function quickSample(line: string, name: string, labelNames: string[], om: boolean, lineNo: number): ParsedSample | undefined {
+export function quickSample(
+  line: string,
+  name: string,
+  labelNames: string[],
+  om: boolean,
+  lineNo: number,
+): ParsedSample | undefined {
   if (name === '' || isDigit(name.charCodeAt(0)) || line.includes('\\')) return undefined;
   const n = line.length;
   let i = name.length;
@@ -288,7 +306,11 @@ export function quickSample(line: string, name: string, labelNames: string[], om
     for (let k = 0; line.charCodeAt(i) !== 125 /* } */; k++) {
       const start = i;
       let label = labelNames[k];
-      if (label !== undefined && line.startsWith(label, start) && line.charCodeAt(start + label.length) === 61 /* = */) {
+      if (
+        label !== undefined &&
+        line.startsWith(label, start) &&
+        line.charCodeAt(start + label.length) === 61 /* = */
+      ) {
         i += label.length;
       } else {
         while (i < n && isLabelChar(line.charCodeAt(i))) i++;
@@ -323,9 +345,11 @@ export function quickSample(line: string, name: string, labelNames: string[], om
 export function parseSampleLine(line: string, om: boolean, lineNo: number): ParsedSample {
   const c: Cursor = { s: line, i: 0, line: lineNo };
   const name = readWhile(c, isMetricChar);
-  if (name === '' || !METRIC_NAME.test(name)) throw new ExpositionError(lineNo, `invalid metric name at "${truncate(line)}"`);
+  if (name === '' || !METRIC_NAME.test(name))
+    throw new ExpositionError(lineNo, `invalid metric name at "${truncate(line)}"`);
   const labels = c.s[c.i] === '{' ? readLabels(c) : {};
-  if (c.s[c.i] !== ' ' && !(c.s[c.i] === '\t' && !om)) throw new ExpositionError(lineNo, `expected a space before the value of "${name}"`);
+  if (c.s[c.i] !== ' ' && !(c.s[c.i] === '\t' && !om))
+    throw new ExpositionError(lineNo, `expected a space before the value of "${name}"`);
   skipSpaces(c, om);
   const valueText = readWhile(c, notBlank);
   const value = parseNumber(valueText);
@@ -340,7 +364,8 @@ export function parseSampleLine(line: string, om: boolean, lineNo: number): Pars
     skipSpaces(c, om);
   }
   if (c.i < c.s.length) {
-    if (!om || !c.s.startsWith('# ', c.i)) throw new ExpositionError(lineNo, `unexpected text "${truncate(c.s.slice(c.i))}" after the value of "${name}"`);
+    if (!om || !c.s.startsWith('# ', c.i))
+      throw new ExpositionError(lineNo, `unexpected text "${truncate(c.s.slice(c.i))}" after the value of "${name}"`);
     c.i += 2;
     sample.exemplar = readExemplar(c);
   }
@@ -360,7 +385,8 @@ function readExemplar(c: Cursor): Exemplar {
     c.i++;
     ex.timestampMs = parseTimestamp(readWhile(c, notSpace), true, c.line);
   }
-  if (c.i < c.s.length) throw new ExpositionError(c.line, `unexpected text "${truncate(c.s.slice(c.i))}" after the exemplar`);
+  if (c.i < c.s.length)
+    throw new ExpositionError(c.line, `unexpected text "${truncate(c.s.slice(c.i))}" after the exemplar`);
   return ex;
 }
 
@@ -385,21 +411,22 @@ function readLabels(c: Cursor): Record<string, string> {
     if (close !== -1 && (esc === -1 || esc > close)) {
       value = c.s.slice(c.i, close);
       c.i = close + 1;
-    } else for (;;) {
-      const ch = c.s[c.i];
-      if (ch === undefined) throw new ExpositionError(c.line, `unterminated value of label "${name}"`);
-      c.i++;
-      if (ch === '"') break;
-      if (ch === '\\') {
-        const next = c.s[c.i];
-        if (next === '\\' || next === '"') value += next;
-        else if (next === 'n') value += '\n';
-        else throw new ExpositionError(c.line, `invalid escape "\\${next ?? ''}" in label "${name}"`);
+    } else
+      for (;;) {
+        const ch = c.s[c.i];
+        if (ch === undefined) throw new ExpositionError(c.line, `unterminated value of label "${name}"`);
         c.i++;
-      } else {
-        value += ch;
+        if (ch === '"') break;
+        if (ch === '\\') {
+          const next = c.s[c.i];
+          if (next === '\\' || next === '"') value += next;
+          else if (next === 'n') value += '\n';
+          else throw new ExpositionError(c.line, `invalid escape "\\${next ?? ''}" in label "${name}"`);
+          c.i++;
+        } else {
+          value += ch;
+        }
       }
-    }
     if (Object.hasOwn(labels, name)) throw new ExpositionError(c.line, `duplicate label "${name}"`);
     labels[name] = value;
     if (c.s[c.i] === ',') c.i++;
@@ -419,7 +446,11 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** 0.0.4 timestamps are integer milliseconds; OpenMetrics ones are (possibly fractional) seconds. */
 function parseTimestamp(text: string, om: boolean, lineNo: number): number {
   const ms = timestampOf(text, om);
-  if (ms === undefined) throw new ExpositionError(lineNo, `invalid timestamp "${text}" (${om ? 'seconds' : 'integer milliseconds'} expected)`);
+  if (ms === undefined)
+    throw new ExpositionError(
+      lineNo,
+      `invalid timestamp "${text}" (${om ? 'seconds' : 'integer milliseconds'} expected)`,
+    );
   return ms;
 }
 

@@ -11,25 +11,73 @@ test('every bundled profile validates against profiles/profile.schema.json', () 
 });
 
 const broken: Array<{ name: string; yaml: string; message: RegExp }> = [
-  { name: 'an unknown signal', yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: watts, reduce: each}\n', message: /rules\.0\.signal must be one of .*\(got "watts"\)/ },
-  { name: 'a PCI id YAML reads as a number', yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: inventory, reduce: each, labels: {pci_vendor_id: {value: 19e5}}}\n', message: /rules\.0\.labels\.pci_vendor_id\.value must be string \(got 1900000\)/ },
-  { name: 'an unknown rule key', yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: status, reduce: each, factor: 2}\n', message: /rules\.0\.factor is not an allowed field/ },
-  { name: 'count_distinct without distinct', yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: inventory, reduce: count_distinct}\n', message: /needs "distinct"/ },
-  { name: 'a bad regex', yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: status, reduce: each, where: {a: {regex: "("}}}\n', message: /invalid regex/ },
+  {
+    name: 'an unknown signal',
+    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: watts, reduce: each}\n',
+    message: /rules\.0\.signal must be one of .*\(got "watts"\)/,
+  },
+  {
+    name: 'a PCI id YAML reads as a number',
+    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: inventory, reduce: each, labels: {pci_vendor_id: {value: 19e5}}}\n',
+    message: /rules\.0\.labels\.pci_vendor_id\.value must be string \(got 1900000\)/,
+  },
+  {
+    name: 'an unknown rule key',
+    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: status, reduce: each, factor: 2}\n',
+    message: /rules\.0\.factor is not an allowed field/,
+  },
+  {
+    name: 'count_distinct without distinct',
+    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: inventory, reduce: count_distinct}\n',
+    message: /needs "distinct"/,
+  },
+  {
+    name: 'a bad regex',
+    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: status, reduce: each, where: {a: {regex: "("}}}\n',
+    message: /invalid regex/,
+  },
 ];
 for (const c of broken) {
   test(`a profile with ${c.name} is refused, naming the file and field`, () => {
-    assert.throws(() => parseProfile(c.yaml, 'broken.yaml'), (e: unknown) => e instanceof Error && /^profile broken\.yaml: /.test(e.message) && c.message.test(e.message));
+    assert.throws(
+      () => parseProfile(c.yaml, 'broken.yaml'),
+      (e: unknown) => e instanceof Error && /^profile broken\.yaml: /.test(e.message) && c.message.test(e.message),
+    );
   });
 }
 
-const labelCases: Array<{ name: string; spec: Parameters<typeof evalLabel>[0]; labels: Record<string, string>; want: string | undefined }> = [
+const labelCases: Array<{
+  name: string;
+  spec: Parameters<typeof evalLabel>[0];
+  labels: Record<string, string>;
+  want: string | undefined;
+}> = [
   { name: 'a constant', spec: { value: 'NVIDIA' }, labels: {}, want: 'NVIDIA' },
   { name: 'first non-empty source', spec: { from: ['a', 'b'] }, labels: { a: '', b: 'x' }, want: 'x' },
-  { name: 'a mapped value', spec: { from: ['v'], map: { GenuineIntel: 'Intel' } }, labels: { v: 'GenuineIntel' }, want: 'Intel' },
-  { name: 'a regex rewrite', spec: { from: ['n'], regex: '([A-Za-z]+)-([0-9A-Z]+)(-.*)?', replacement: '$1 $2' }, labels: { n: 'Ascend-910B-V1' }, want: 'Ascend 910B' },
-  { name: 'a regex miss drops by default', spec: { from: ['n'], regex: '0x[0-9a-f]{2}' }, labels: { n: 'GenuineIntel' }, want: undefined },
-  { name: 'a regex miss kept on request', spec: { from: ['n'], regex: '0x.*', replacement: 'y', unmatched: 'keep' }, labels: { n: 'abc' }, want: 'abc' },
+  {
+    name: 'a mapped value',
+    spec: { from: ['v'], map: { GenuineIntel: 'Intel' } },
+    labels: { v: 'GenuineIntel' },
+    want: 'Intel',
+  },
+  {
+    name: 'a regex rewrite',
+    spec: { from: ['n'], regex: '([A-Za-z]+)-([0-9A-Z]+)(-.*)?', replacement: '$1 $2' },
+    labels: { n: 'Ascend-910B-V1' },
+    want: 'Ascend 910B',
+  },
+  {
+    name: 'a regex miss drops by default',
+    spec: { from: ['n'], regex: '0x[0-9a-f]{2}' },
+    labels: { n: 'GenuineIntel' },
+    want: undefined,
+  },
+  {
+    name: 'a regex miss kept on request',
+    spec: { from: ['n'], regex: '0x.*', replacement: 'y', unmatched: 'keep' },
+    labels: { n: 'abc' },
+    want: 'abc',
+  },
   { name: 'nonempty flag', spec: { from: ['pod'], nonempty: '1', empty: '0' }, labels: { pod: 'p' }, want: '1' },
   { name: 'empty flag', spec: { from: ['pod'], nonempty: '1', empty: '0' }, labels: {}, want: '0' },
   { name: 'a default', spec: { from: ['m'], default: 'unknown' }, labels: { m: '' }, want: 'unknown' },

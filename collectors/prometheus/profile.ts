@@ -79,7 +79,9 @@ export function parseProfile(text: string, source: string): Profile {
       try {
         new RegExp(p);
       } catch (err) {
-        throw new Error(`profile ${source}: rule for ${rule.metric}: invalid regex ${JSON.stringify(p)}: ${(err as Error).message}`);
+        throw new Error(
+          `profile ${source}: rule for ${rule.metric}: invalid regex ${JSON.stringify(p)}: ${(err as Error).message}`,
+        );
       }
     }
     if (rule.reduce === 'count_distinct' && (rule.distinct ?? []).length === 0) {
@@ -107,7 +109,8 @@ const bundled = new Map<string, Profile>();
 export function loadBundledProfiles(names: readonly string[]): Profile[] {
   return names.map((n) => {
     let p = bundled.get(n);
-    if (p === undefined) bundled.set(n, (p = parseProfile(readFileSync(join(PROFILE_DIR, `${n}.yaml`), 'utf8'), `${n}.yaml`)));
+    if (p === undefined)
+      bundled.set(n, (p = parseProfile(readFileSync(join(PROFILE_DIR, `${n}.yaml`), 'utf8'), `${n}.yaml`)));
     return p;
   });
 }

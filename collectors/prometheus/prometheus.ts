@@ -27,9 +27,20 @@ export const ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;ver
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
 /** Builds the collector for a validated config; opens no sockets until the first collect. */
-export function createPrometheusCollector(config: PrometheusConfig, profiles: Profile[], ctx: CollectorContext): TargetCollector {
+export function createPrometheusCollector(
+  config: PrometheusConfig,
+  profiles: Profile[],
+  ctx: CollectorContext,
+): TargetCollector {
   // Only the metrics the profiles map are parsed into objects; the rest of the body is only checked.
-  const wanted = new Set(profiles.flatMap((p) => p.rules.flatMap((r) => [...(typeof r.metric === 'string' ? [r.metric] : r.metric), ...(r.join ? [r.join.metric] : [])])));
+  const wanted = new Set(
+    profiles.flatMap((p) =>
+      p.rules.flatMap((r) => [
+        ...(typeof r.metric === 'string' ? [r.metric] : r.metric),
+        ...(r.join ? [r.join.metric] : []),
+      ]),
+    ),
+  );
   const isHttps = config.url.startsWith('https:');
   // One connection per target, kept alive between scrapes (as Prometheus does).
   let client: Client | undefined;
@@ -45,7 +56,10 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
         throw new CollectError('config', `ca_file ${config.ca_file}: ${(err as Error).message}`, { cause: err });
       }
     }
-    return (client = new Client(origin, { pipelining: 1, connect: { rejectUnauthorized: config.insecure_skip_verify !== true, ...(ca !== undefined ? { ca } : {}) } }));
+    return (client = new Client(origin, {
+      pipelining: 1,
+      connect: { rejectUnauthorized: config.insecure_skip_verify !== true, ...(ca !== undefined ? { ca } : {}) },
+    }));
   };
 
   const headers = (): Record<string, string> => {
@@ -62,9 +76,16 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
 
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
-      const res = await httpGet(config.url, { headers: headers(), client: getClient(), signal, maxBytes: config.max_body_bytes ?? DEFAULT_MAX_BODY });
-      if (res.status === 401 || res.status === 403) throw new CollectError('auth', `GET ${config.url}: HTTP ${res.status}`);
-      if (res.status < 200 || res.status > 299) throw new CollectError('http_status', `GET ${config.url}: HTTP ${res.status}`);
+      const res = await httpGet(config.url, {
+        headers: headers(),
+        client: getClient(),
+        signal,
+        maxBytes: config.max_body_bytes ?? DEFAULT_MAX_BODY,
+      });
+      if (res.status === 401 || res.status === 403)
+        throw new CollectError('auth', `GET ${config.url}: HTTP ${res.status}`);
+      if (res.status < 200 || res.status > 299)
+        throw new CollectError('http_status', `GET ${config.url}: HTTP ${res.status}`);
       const ct = res.contentType;
       // Some exporters omit Content-Type; anything that is clearly not exposition text (an HTML login
       // or proxy error page, JSON) must not reach the parser, where it would fail on a confusing line.
@@ -76,7 +97,8 @@ export function createPrometheusCollector(config: PrometheusConfig, profiles: Pr
       try {
         exposition = parseExposition(res.body.toString('utf8'), format, wanted);
       } catch (err) {
-        if (err instanceof ExpositionError) throw new CollectError('parse', `GET ${config.url}: ${format} ${err.message}`, { cause: err });
+        if (err instanceof ExpositionError)
+          throw new CollectError('parse', `GET ${config.url}: ${format} ${err.message}`, { cause: err });
         throw err;
       }
       return mapExposition(exposition, profiles, { honorTimestamps: config.honor_timestamps !== false });

@@ -7,7 +7,14 @@
 import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startSimServer } from '../sim-server.ts';
-import type { DcgmState, FaultSpec, NodeState, NpuState, SimDevice, SmokepingState } from '../../src/simulate/device-state.ts';
+import type {
+  DcgmState,
+  FaultSpec,
+  NodeState,
+  NpuState,
+  SimDevice,
+  SmokepingState,
+} from '../../src/simulate/device-state.ts';
 import { dcgmFamilies, nodeExporterFamilies, npuFamilies, smokepingFamilies } from './sim-exporters.ts';
 import { CONTENT_TYPES, writeExposition } from './write.ts';
 import type { WriteFamily } from './write.ts';
@@ -77,9 +84,15 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
       return;
     }
     const answer = (): void => {
-      if (fault?.httpStatus !== undefined) return void send(res, fault.httpStatus, 'text/plain', `error ${fault.httpStatus}\n`);
+      if (fault?.httpStatus !== undefined)
+        return void send(res, fault.httpStatus, 'text/plain', `error ${fault.httpStatus}\n`);
       if (fault?.htmlErrorPage === true) {
-        return void send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Error</title></head><body><h1>Service unavailable</h1></body></html>\n');
+        return void send(
+          res,
+          200,
+          'text/html; charset=utf-8',
+          '<!DOCTYPE html><html><head><title>Error</title></head><body><h1>Service unavailable</h1></body></html>\n',
+        );
       }
       const format = /application\/openmetrics-text/i.test(req.headers.accept ?? '') ? 'openmetrics' : 'prometheus';
       let text = writeExposition(familiesOf(device.read(now())), format);
@@ -128,7 +141,11 @@ function authorized(req: http.IncomingMessage, auth: PrometheusSimulatorOptions[
   if (auth === undefined) return true;
   const h = req.headers.authorization ?? '';
   if (auth.bearerToken !== undefined && h === `Bearer ${auth.bearerToken}`) return true;
-  if (auth.basic !== undefined && h === `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`) return true;
+  if (
+    auth.basic !== undefined &&
+    h === `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`
+  )
+    return true;
   return false;
 }
 

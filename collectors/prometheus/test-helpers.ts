@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 export { testContext, selfSignedCert } from '../test-support.ts';
 
 /** Serves fixed bodies by path (`/name` → body + content type) on a free loopback port. */
-export async function startStub(routes: Record<string, { body: string | Buffer; contentType: string; status?: number }>): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+export async function startStub(
+  routes: Record<string, { body: string | Buffer; contentType: string; status?: number }>,
+): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const r = routes[req.url ?? ''];
     if (r === undefined) {
@@ -19,6 +21,10 @@ export async function startStub(routes: Record<string, { body: string | Buffer; 
   const port = (server.address() as AddressInfo).port;
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -74,7 +74,13 @@ export class RedfishClient {
     return this.#json(url, res);
   }
 
-  async #send(method: 'GET' | 'POST' | 'DELETE', url: string, signal: AbortSignal, authenticated: boolean, body?: string): Promise<HttpResponse> {
+  async #send(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    signal: AbortSignal,
+    authenticated: boolean,
+    body?: string,
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       // iLO 4 answers nothing useful without it (telegraf#8093); the Redfish spec asks clients to send it.
@@ -86,7 +92,16 @@ export class RedfishClient {
     const queued = performance.now();
     try {
       return await this.#limiter.run(
-        () => httpRequest({ method, url, headers, body, agent: this.#getAgent(), signal, maxBytes: this.#opts.maxBodyBytes }),
+        () =>
+          httpRequest({
+            method,
+            url,
+            headers,
+            body,
+            agent: this.#getAgent(),
+            signal,
+            maxBytes: this.#opts.maxBodyBytes,
+          }),
         signal,
       );
     } catch (err) {
@@ -117,8 +132,15 @@ export class RedfishClient {
   async #login(signal: AbortSignal): Promise<{ token: string; location: string }> {
     const url = this.#sessionsUrl ?? new URL('SessionService/Sessions', this.serviceRoot).href;
     const c = this.#opts.credentials();
-    const res = await this.#send('POST', url, signal, false, JSON.stringify({ UserName: c.username, Password: c.password }));
-    if (res.status === 401 || res.status === 403) throw new CollectError('auth', `POST ${url}: session refused (HTTP ${res.status})`);
+    const res = await this.#send(
+      'POST',
+      url,
+      signal,
+      false,
+      JSON.stringify({ UserName: c.username, Password: c.password }),
+    );
+    if (res.status === 401 || res.status === 403)
+      throw new CollectError('auth', `POST ${url}: session refused (HTTP ${res.status})`);
     if (res.status < 200 || res.status > 299) throw new HttpStatusError(res.status, `POST ${url}: HTTP ${res.status}`);
     const token = header(res, 'x-auth-token');
     if (token === undefined) throw new CollectError('protocol', `POST ${url}: no X-Auth-Token in the session answer`);
@@ -148,7 +170,8 @@ export class RedfishClient {
     } catch (err) {
       throw new CollectError('parse', `GET ${url}: invalid JSON: ${(err as Error).message}`, { cause: err });
     }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new CollectError('parse', `GET ${url}: JSON is not an object`);
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw new CollectError('parse', `GET ${url}: JSON is not an object`);
     return data as Json;
   }
 
@@ -174,10 +197,19 @@ export class RedfishClient {
       const s = pending === undefined ? undefined : await pending.catch(() => undefined);
       if (s !== undefined && s.location !== '') {
         const res = await this.#limiter.run(
-          () => httpRequest({ method: 'DELETE', url: s.location, headers: { 'X-Auth-Token': s.token, 'OData-Version': '4.0' }, agent: this.#getAgent(), signal, maxBytes: 65536 }),
+          () =>
+            httpRequest({
+              method: 'DELETE',
+              url: s.location,
+              headers: { 'X-Auth-Token': s.token, 'OData-Version': '4.0' },
+              agent: this.#getAgent(),
+              signal,
+              maxBytes: 65536,
+            }),
           signal,
         );
-        if (res.status >= 300 && res.status !== 404) throw new HttpStatusError(res.status, `DELETE ${s.location}: HTTP ${res.status}`);
+        if (res.status >= 300 && res.status !== 404)
+          throw new HttpStatusError(res.status, `DELETE ${s.location}: HTTP ${res.status}`);
       }
     } finally {
       this.#agent?.destroy();

@@ -63,7 +63,9 @@ export function members(obj: unknown, key = 'Members'): string[] {
   const v = at(obj, key);
   if (!Array.isArray(v)) return [];
   return v
-    .map((m) => (typeof m === 'string' ? m : m !== null && typeof m === 'object' ? (m as Json)['@odata.id'] : undefined))
+    .map((m) =>
+      typeof m === 'string' ? m : m !== null && typeof m === 'object' ? (m as Json)['@odata.id'] : undefined,
+    )
     .filter((m): m is string => typeof m === 'string');
 }
 

@@ -37,7 +37,10 @@ for (const dir of readdirSync(ROOT).sort()) {
           await assert.rejects(collector.collect(AbortSignal.timeout(3000)), (err: unknown) => {
             assert.ok(err instanceof CollectError, String(err));
             assert.equal(err.kind, want.kind, err.message);
-            assert.ok(err.message.includes(want.message), `message ${JSON.stringify(err.message)} lacks ${JSON.stringify(want.message)}`);
+            assert.ok(
+              err.message.includes(want.message),
+              `message ${JSON.stringify(err.message)} lacks ${JSON.stringify(want.message)}`,
+            );
             assert.ok(err.message.includes(stub.url), 'message must name the URL');
             return true;
           });

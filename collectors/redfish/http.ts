@@ -30,21 +30,27 @@ export async function httpRequest(r: HttpRequest): Promise<HttpResponse> {
   if (r.signal.aborted) throw timeoutError(what, started, r.signal);
   const mod = r.url.startsWith('https:') ? https : http;
   return new Promise<HttpResponse>((resolve, reject) => {
-    const req = mod.request(r.url, { method: r.method, headers: r.headers, agent: r.agent, signal: r.signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > r.maxBytes) {
-          req.destroy();
-          reject(new CollectError('protocol', `${what}: body larger than ${r.maxBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', (err) => reject(mapError(what, err, started, r.signal)));
-    });
+    const req = mod.request(
+      r.url,
+      { method: r.method, headers: r.headers, agent: r.agent, signal: r.signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > r.maxBytes) {
+            req.destroy();
+            reject(new CollectError('protocol', `${what}: body larger than ${r.maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', (err) => reject(mapError(what, err, started, r.signal)));
+      },
+    );
     req.on('error', (err) => reject(mapError(what, err, started, r.signal)));
     req.end(r.body);
   });
@@ -52,7 +58,9 @@ export async function httpRequest(r: HttpRequest): Promise<HttpResponse> {
 
 /** The deadline error, naming the request and how long it waited. */
 export function timeoutError(what: string, started: number, signal: AbortSignal): CollectError {
-  return new CollectError('timeout', `${what}: deadline reached after ${Math.round(performance.now() - started)} ms`, { cause: signal.reason });
+  return new CollectError('timeout', `${what}: deadline reached after ${Math.round(performance.now() - started)} ms`, {
+    cause: signal.reason,
+  });
 }
 
 function mapError(what: string, err: unknown, started: number, signal: AbortSignal): CollectError {
@@ -61,7 +69,11 @@ function mapError(what: string, err: unknown, started: number, signal: AbortSign
   const e = err as NodeJS.ErrnoException;
   const code = e.code ?? '';
   if (TLS_CODES.test(code)) {
-    return new CollectError('connection', `${what}: TLS certificate verification failed (${code}); set insecure_skip_verify or ca_file`, { cause: err });
+    return new CollectError(
+      'connection',
+      `${what}: TLS certificate verification failed (${code}); set insecure_skip_verify or ca_file`,
+      { cause: err },
+    );
   }
   return new CollectError('connection', `${what}: ${code !== '' ? `${code} ` : ''}${e.message}`, { cause: err });
 }

@@ -66,11 +66,13 @@ async function pcieDevices(walk: Walk, chassis: ChassisView[], systems: Json[]):
   for (const s of systems) for (const m of members(s, 'PCIeDevices')) uris.add(m);
   const docs = await Promise.all([...uris].map((u) => walk.get(u)));
   return Promise.all(
-    docs.filter((d): d is Json => d !== undefined).map(async (d) => {
-      const fnColl = await walk.get(link(d, 'PCIeFunctions'));
-      const first = members(fnColl)[0] ?? members(d, 'Links.PCIeFunctions')[0];
-      return { ...d, Function: (await walk.get(first)) ?? {} };
-    }),
+    docs
+      .filter((d): d is Json => d !== undefined)
+      .map(async (d) => {
+        const fnColl = await walk.get(link(d, 'PCIeFunctions'));
+        const first = members(fnColl)[0] ?? members(d, 'Links.PCIeFunctions')[0];
+        return { ...d, Function: (await walk.get(first)) ?? {} };
+      }),
   );
 }
 
@@ -83,9 +85,12 @@ export async function inventorySignals(walk: Walk, root: Json, chassis: ChassisV
   const chips = fromProcessors.filter((c) => c.kind === 'cpu');
   // Accelerators may be Processors (ProcessorType GPU/Accelerator) and PCIe devices at once: take the first source that has any.
   for (const from of p.inventory.accelerators_from) {
-    const acc = from === 'processors'
-      ? fromProcessors.filter((c) => c.kind === 'accelerator')
-      : (await pcieDevices(walk, chassis, systems)).map((d) => pcieChip(p, d)).filter((c): c is Chip => c !== undefined);
+    const acc =
+      from === 'processors'
+        ? fromProcessors.filter((c) => c.kind === 'accelerator')
+        : (await pcieDevices(walk, chassis, systems))
+            .map((d) => pcieChip(p, d))
+            .filter((c): c is Chip => c !== undefined);
     if (acc.length > 0) {
       chips.push(...acc);
       break;
@@ -101,7 +106,11 @@ export async function inventorySignals(walk: Walk, root: Json, chassis: ChassisV
   const out: Sample[] = systems.map((s) => ({
     signal: 'inventory',
     value: 1,
-    labels: { kind: 'server', vendor: vendorOf(p, firstString(s, ['Manufacturer'])), model: firstString(s, ['Model']) ?? 'unknown' },
+    labels: {
+      kind: 'server',
+      vendor: vendorOf(p, firstString(s, ['Manufacturer'])),
+      model: firstString(s, ['Model']) ?? 'unknown',
+    },
   }));
   for (const { chip, n } of counts.values()) {
     const labels: Record<string, string> = { kind: chip.kind, vendor: chip.vendor, model: chip.model };

@@ -18,14 +18,18 @@ export async function pduSignals(walk: Walk, root: Json): Promise<Sample[]> {
       return d === undefined ? {} : { device: d };
     };
     // PowerDistributionMetrics is one link away; merge it in as "Metrics" for the profile's paths.
-    const [metrics, outlets] = await Promise.all([walk.get(link(pdu, 'Metrics')), walk.collection(link(pdu, 'Outlets'))]);
+    const [metrics, outlets] = await Promise.all([
+      walk.get(link(pdu, 'Metrics')),
+      walk.collection(link(pdu, 'Outlets')),
+    ]);
     const doc = { ...pdu, Metrics: metrics ?? {} };
     const power = num(doc, spec.power_watts);
     if (power !== undefined) out.push({ signal: 'power_watts', value: power, ...dev() });
     const energy = num(doc, spec.energy_kwh);
     if (energy !== undefined) out.push({ signal: 'energy_kwh', value: energy, ...dev() });
     const inlet = num(doc, spec.inlet_celsius);
-    if (inlet !== undefined) out.push({ signal: 'temperature_celsius', value: inlet, labels: { location: 'inlet' }, ...dev() });
+    if (inlet !== undefined)
+      out.push({ signal: 'temperature_celsius', value: inlet, labels: { location: 'inlet' }, ...dev() });
     for (const [j, o] of outlets.entries()) {
       const name = firstString(o, spec.outlet.name) ?? String(j);
       const p = num(o, spec.outlet.power_watts);
@@ -33,7 +37,13 @@ export async function pduSignals(walk: Walk, root: Json): Promise<Sample[]> {
       const e = num(o, spec.outlet.energy_kwh);
       if (e !== undefined) out.push({ signal: 'energy_kwh', value: e, ...dev(name), labels: { component: 'outlet' } });
       const state = firstString(o, spec.outlet.state);
-      if (state !== undefined) out.push({ signal: 'status', value: state === 'On' ? 1 : 0, ...dev(name), labels: { component: 'outlet', state: state.toLowerCase() } });
+      if (state !== undefined)
+        out.push({
+          signal: 'status',
+          value: state === 'On' ? 1 : 0,
+          ...dev(name),
+          labels: { component: 'outlet', state: state.toLowerCase() },
+        });
     }
   }
   return out;

@@ -28,16 +28,35 @@ const files: Record<string, string> = {
   base: 'name: base\ndescription: d\nmatch: {vendor: [], oem: []}\nnumeric_strings: reject\n',
 };
 const broken: Array<{ name: string; yaml: string; message: RegExp }> = [
-  { name: 'missing sections', yaml: files['base']!, message: /^profile x\.yaml: chassis is required; sources is required/ },
-  { name: 'a boolean where an enum belongs', yaml: 'extends: generic\nname: x\ndescription: d\nnumeric_strings: true\n', message: /numeric_strings must be one of "accept", "reject" \(got true\)/ },
-  { name: 'an unknown resource', yaml: 'extends: generic\nname: x\ndescription: d\nsources:\n  power_watts: [{resource: Battery, path: [Reading]}]\n', message: /sources\.power_watts\.0\.resource must be one of .*\(got "Battery"\)/ },
-  { name: 'a PCI id that YAML reads as a number', yaml: 'extends: generic\nname: x\ndescription: d\ninventory:\n  pci_vendor_ids: {Huawei: 19e5}\n', message: /inventory\.pci_vendor_ids\.Huawei must be string \(got 1900000\)/ },
+  {
+    name: 'missing sections',
+    yaml: files['base']!,
+    message: /^profile x\.yaml: chassis is required; sources is required/,
+  },
+  {
+    name: 'a boolean where an enum belongs',
+    yaml: 'extends: generic\nname: x\ndescription: d\nnumeric_strings: true\n',
+    message: /numeric_strings must be one of "accept", "reject" \(got true\)/,
+  },
+  {
+    name: 'an unknown resource',
+    yaml: 'extends: generic\nname: x\ndescription: d\nsources:\n  power_watts: [{resource: Battery, path: [Reading]}]\n',
+    message: /sources\.power_watts\.0\.resource must be one of .*\(got "Battery"\)/,
+  },
+  {
+    name: 'a PCI id that YAML reads as a number',
+    yaml: 'extends: generic\nname: x\ndescription: d\ninventory:\n  pci_vendor_ids: {Huawei: 19e5}\n',
+    message: /inventory\.pci_vendor_ids\.Huawei must be string \(got 1900000\)/,
+  },
   { name: 'an extends cycle', yaml: 'extends: x\nname: x\ndescription: d\n', message: /extends cycle x → x/ },
 ];
 for (const c of broken) {
   test(`a profile with ${c.name} is refused, naming the file and field`, () => {
     const read = (n: string): string => (n === 'x' ? c.yaml : n === 'generic' ? loadGenericText() : files[n]!);
-    assert.throws(() => loadProfile('x', read), (e: unknown) => e instanceof Error && c.message.test(e.message));
+    assert.throws(
+      () => loadProfile('x', read),
+      (e: unknown) => e instanceof Error && c.message.test(e.message),
+    );
   });
 }
 

@@ -57,7 +57,13 @@ export interface Profile {
   inventory: {
     processor: { type: string[]; manufacturer: string[]; model: string[]; vendor_id: string[] };
     processor_kinds: Record<string, 'cpu' | 'accelerator'>;
-    pcie: { manufacturer: string[]; model: string[]; pci_vendor_id: string[]; class: string[]; accelerator_classes: string[] };
+    pcie: {
+      manufacturer: string[];
+      model: string[];
+      pci_vendor_id: string[];
+      class: string[];
+      accelerator_classes: string[];
+    };
     accelerators_from: Array<'processors' | 'pcie_devices'>;
     vendors: Array<{ pattern: string; vendor: string }>;
     pci_vendor_ids: Record<string, string>;
@@ -105,7 +111,9 @@ export function loadProfile(name: string, read: (name: string) => string, seen: 
     try {
       new RegExp(v.pattern, 'i');
     } catch (err) {
-      throw new Error(`profile ${name}.yaml: inventory.vendors pattern ${JSON.stringify(v.pattern)}: ${(err as Error).message}`);
+      throw new Error(
+        `profile ${name}.yaml: inventory.vendors pattern ${JSON.stringify(v.pattern)}: ${(err as Error).message}`,
+      );
     }
   }
   return profile;
@@ -113,7 +121,10 @@ export function loadProfile(name: string, read: (name: string) => string, seen: 
 
 /** Names of the shipped profiles. */
 export function bundledProfileNames(): string[] {
-  return readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(PROFILE_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 let shipped: Profile[] | undefined;
@@ -123,7 +134,9 @@ let shipped: Profile[] | undefined;
  * Loading them per target cost ~10 ms and ~100 KB of heap for each of a center's thousands of BMCs.
  */
 export function loadBundledProfiles(): Profile[] {
-  shipped ??= bundledProfileNames().map((n) => loadProfile(n, (x) => readFileSync(join(PROFILE_DIR, `${x}.yaml`), 'utf8')));
+  shipped ??= bundledProfileNames().map((n) =>
+    loadProfile(n, (x) => readFileSync(join(PROFILE_DIR, `${x}.yaml`), 'utf8')),
+  );
   return shipped;
 }
 

@@ -16,7 +16,10 @@ const serverState: ServerState = {
   energyKwh: 1234.5,
   inletCelsius: 22.1,
   exhaustCelsius: 35.4,
-  psus: [{ inputWatts: 210, outputWatts: 195, energyKwh: 600 }, { inputWatts: 205, outputWatts: 190, energyKwh: 590 }],
+  psus: [
+    { inputWatts: 210, outputWatts: 195, energyKwh: 600 },
+    { inputWatts: 205, outputWatts: 190, energyKwh: 590 },
+  ],
   cpus: [
     { manufacturer: 'Hygon', model: 'Hygon C86 7390 32-core Processor', cores: 32, vendorId: 'HygonGenuine' },
     { manufacturer: 'Hygon', model: 'Hygon C86 7390 32-core Processor', cores: 32, vendorId: 'HygonGenuine' },
@@ -32,9 +35,17 @@ const pduState: PduState = {
   powerWatts: 3120.5,
   energyKwh: 88123.25,
   inletCelsius: 24,
-  outlets: [{ name: 'Outlet 1', powerWatts: 410, energyKwh: 1500, on: true }, { name: 'Outlet 2', powerWatts: 0, energyKwh: 12, on: false }],
+  outlets: [
+    { name: 'Outlet 1', powerWatts: 410, energyKwh: 1500, on: true },
+    { name: 'Outlet 2', powerWatts: 0, energyKwh: 12, on: false },
+  ],
 };
-const server = (id: string, style: Partial<BmcStyle>): RedfishDevice => ({ id, kind: 'server', style, read: () => serverState });
+const server = (id: string, style: Partial<BmcStyle>): RedfishDevice => ({
+  id,
+  kind: 'server',
+  style,
+  read: () => serverState,
+});
 const devices: RedfishDevice[] = [
   server('modern', {}),
   server('legacy', { schema: 'legacy' }),
@@ -47,14 +58,24 @@ const devices: RedfishDevice[] = [
 
 let sim: RedfishSimulator;
 before(async () => {
-  sim = await startRedfishSimulator({ devices, host: '127.0.0.1', port: 0, credentials: { username: 'dims', password: 'pw' } });
+  sim = await startRedfishSimulator({
+    devices,
+    host: '127.0.0.1',
+    port: 0,
+    credentials: { username: 'dims', password: 'pw' },
+  });
 });
 after(async () => {
   await sim.close();
 });
 
 const SECRETS = { 'env:BMC_PW': 'pw', 'env:BAD': 'wrong' };
-const cfg = (id: string, extra: Partial<RedfishConfig> = {}): RedfishConfig => ({ url: sim.url(id), username: 'dims', password: 'env:BMC_PW', ...extra });
+const cfg = (id: string, extra: Partial<RedfishConfig> = {}): RedfishConfig => ({
+  url: sim.url(id),
+  username: 'dims',
+  password: 'env:BMC_PW',
+  ...extra,
+});
 
 async function collect(config: RedfishConfig, timeoutMs = 5000, ctx = testContext(SECRETS)): Promise<Sample[]> {
   const c = redfishPlugin.create(config, ctx);
@@ -75,7 +96,8 @@ async function collectError(config: RedfishConfig, timeoutMs = 5000): Promise<Co
   assert.fail('collect succeeded but an error was expected');
 }
 
-const one = (samples: Sample[], signal: string, pred: (s: Sample) => boolean = () => true): Sample | undefined => samples.find((s) => s.signal === signal && pred(s));
+const one = (samples: Sample[], signal: string, pred: (s: Sample) => boolean = () => true): Sample | undefined =>
+  samples.find((s) => s.signal === signal && pred(s));
 const whole = (s: Sample): boolean => s.device === undefined;
 
 function assertServerReadings(samples: Sample[], withEnergy: boolean): void {
@@ -83,13 +105,27 @@ function assertServerReadings(samples: Sample[], withEnergy: boolean): void {
   assert.equal(one(samples, 'energy_kwh', whole)?.value, withEnergy ? 1234.5 : undefined);
   assert.equal(one(samples, 'temperature_celsius', (s) => s.labels?.['location'] === 'inlet')?.value, 22.1);
   assert.equal(one(samples, 'temperature_celsius', (s) => s.labels?.['location'] === 'exhaust')?.value, 35.4);
-  assert.deepEqual(samples.filter((s) => s.signal === 'power_watts' && !whole(s)).map((s) => s.value), [210, 205]);
+  assert.deepEqual(
+    samples.filter((s) => s.signal === 'power_watts' && !whole(s)).map((s) => s.value),
+    [210, 205],
+  );
   assert.equal(samples.filter((s) => s.signal === 'fan_percent').length, 4);
-  assert.deepEqual(samples.filter((s) => s.signal === 'inventory' && s.labels?.['kind'] !== 'server').map((s) => [s.labels?.['kind'], s.labels?.['vendor'], s.labels?.['model'], s.labels?.['pci_vendor_id'], s.value]), [
-    ['cpu', 'Hygon', 'Hygon C86 7390 32-core Processor', undefined, 2],
-    ['accelerator', 'Huawei', 'Ascend 910B', '19e5', 2],
-    ['accelerator', 'NVIDIA', 'A800', '10de', 1],
-  ]);
+  assert.deepEqual(
+    samples
+      .filter((s) => s.signal === 'inventory' && s.labels?.['kind'] !== 'server')
+      .map((s) => [
+        s.labels?.['kind'],
+        s.labels?.['vendor'],
+        s.labels?.['model'],
+        s.labels?.['pci_vendor_id'],
+        s.value,
+      ]),
+    [
+      ['cpu', 'Hygon', 'Hygon C86 7390 32-core Processor', undefined, 2],
+      ['accelerator', 'Huawei', 'Ascend 910B', '19e5', 2],
+      ['accelerator', 'NVIDIA', 'A800', '10de', 1],
+    ],
+  );
 }
 
 test('a modern BMC is read from EnvironmentMetrics, PowerSubsystem and ThermalSubsystem, never the legacy resources', async () => {
@@ -113,8 +149,15 @@ test('Dell: an extra chassis answering 404 is skipped and logged, readings still
   const ctx = testContext(SECRETS);
   const samples = await collect(cfg('dell'), 5000, ctx);
   assertServerReadings(samples, true);
-  assert.deepEqual(one(samples, 'inventory', (s) => s.labels?.['kind'] === 'server')?.labels, { kind: 'server', vendor: 'Dell', model: 'PowerEdge R750' });
-  assert.ok(ctx.lines.some((l) => /^warn .*Enclosure\.Internal\.0-1: HTTP 404/.test(l)), ctx.lines.join('\n'));
+  assert.deepEqual(one(samples, 'inventory', (s) => s.labels?.['kind'] === 'server')?.labels, {
+    kind: 'server',
+    vendor: 'Dell',
+    model: 'PowerEdge R750',
+  });
+  assert.ok(
+    ctx.lines.some((l) => /^warn .*Enclosure\.Internal\.0-1: HTTP 404/.test(l)),
+    ctx.lines.join('\n'),
+  );
 });
 
 test('HPE iLO 4: fan fields FanName/CurrentReading/Units are read; the BMC needs OData-Version, which we send', async () => {
@@ -122,7 +165,10 @@ test('HPE iLO 4: fan fields FanName/CurrentReading/Units are read; the BMC needs
   assert.equal(raw.status, 412);
   const samples = await collect(cfg('hpe'));
   assertServerReadings(samples, false);
-  assert.deepEqual(samples.filter((s) => s.signal === 'fan_percent').map((s) => s.device), ['Fan 1', 'Fan 2', 'Fan 3', 'Fan 4']);
+  assert.deepEqual(
+    samples.filter((s) => s.signal === 'fan_percent').map((s) => s.device),
+    ['Fan 1', 'Fan 2', 'Fan 3', 'Fan 4'],
+  );
 });
 
 test('Huawei: string readings and a missing ChassisType are absorbed by the huawei profile, and a power-less chassis is passed over', async () => {
@@ -140,11 +186,14 @@ test('a Redfish rack PDU gives total power and energy, inlet temperature and out
     { signal: 'energy_kwh', value: 88123.25 },
     { signal: 'temperature_celsius', value: 24, labels: { location: 'inlet' } },
   ]);
-  assert.deepEqual(samples.filter((s) => s.device === 'Outlet 2'), [
-    { signal: 'power_watts', value: 0, device: 'Outlet 2', labels: { component: 'outlet' } },
-    { signal: 'energy_kwh', value: 12, device: 'Outlet 2', labels: { component: 'outlet' } },
-    { signal: 'status', value: 0, device: 'Outlet 2', labels: { component: 'outlet', state: 'off' } },
-  ]);
+  assert.deepEqual(
+    samples.filter((s) => s.device === 'Outlet 2'),
+    [
+      { signal: 'power_watts', value: 0, device: 'Outlet 2', labels: { component: 'outlet' } },
+      { signal: 'energy_kwh', value: 12, device: 'Outlet 2', labels: { component: 'outlet' } },
+      { signal: 'status', value: 0, device: 'Outlet 2', labels: { component: 'outlet', state: 'off' } },
+    ],
+  );
 });
 
 test('include limits what is read', async () => {
@@ -194,7 +243,11 @@ test('requests in flight to one BMC stay within max_concurrency', async () => {
   const slow = server('slow', {});
   const s2 = await startRedfishSimulator({ devices: [slow], faults: new Map([['slow', { delayMs: 20 }]]) });
   try {
-    await collect({ url: s2.url('slow'), username: 'admin', password: 'env:ADMIN', max_concurrency: 2 }, 5000, testContext({ 'env:ADMIN': 'admin' }));
+    await collect(
+      { url: s2.url('slow'), username: 'admin', password: 'env:ADMIN', max_concurrency: 2 },
+      5000,
+      testContext({ 'env:ADMIN': 'admin' }),
+    );
     const st = s2.stats('slow');
     assert.ok(st.maxInFlight <= 2, `max in flight ${st.maxInFlight}`);
     assert.equal(st.maxInFlight, 2, 'parallelism should be used');
@@ -240,9 +293,19 @@ test('the deadline bounds the whole collection, not each request', async () => {
   }
 });
 
-const faultCases: Array<{ name: string; fault: Parameters<RedfishSimulator['setFault']>[1]; kind: string; message: RegExp }> = [
+const faultCases: Array<{
+  name: string;
+  fault: Parameters<RedfishSimulator['setFault']>[1];
+  kind: string;
+  message: RegExp;
+}> = [
   { name: 'HTTP 503', fault: { httpStatus: 503 }, kind: 'http_status', message: /HTTP 503/ },
-  { name: 'an HTML error page with status 200', fault: { htmlErrorPage: true }, kind: 'content_type', message: /expected JSON, got Content-Type "text\/html/ },
+  {
+    name: 'an HTML error page with status 200',
+    fault: { htmlErrorPage: true },
+    kind: 'content_type',
+    message: /expected JSON, got Content-Type "text\/html/,
+  },
   { name: 'truncated JSON', fault: { malformed: true }, kind: 'parse', message: /invalid JSON/ },
 ];
 for (const c of faultCases) {
@@ -266,9 +329,15 @@ test('TLS is verified by default; insecure_skip_verify and ca_file each let a se
     const base = { url: tlsSim.url('tls'), username: 'admin', password: 'env:ADMIN' };
     const secrets = { 'env:ADMIN': 'admin' };
     assert.match(base.url, /^https:/);
-    await assert.rejects(collect(base, 5000, testContext(secrets)), (e: unknown) => e instanceof CollectError && e.kind === 'connection' && /TLS certificate verification failed/.test(e.message));
+    await assert.rejects(
+      collect(base, 5000, testContext(secrets)),
+      (e: unknown) =>
+        e instanceof CollectError && e.kind === 'connection' && /TLS certificate verification failed/.test(e.message),
+    );
     assert.ok((await collect({ ...base, insecure_skip_verify: true }, 5000, testContext(secrets))).length > 0);
-    assert.ok((await collect({ ...base, ca_file: cert.certFile, auth: 'session' }, 5000, testContext(secrets))).length > 0);
+    assert.ok(
+      (await collect({ ...base, ca_file: cert.certFile, auth: 'session' }, 5000, testContext(secrets))).length > 0,
+    );
   } finally {
     await tlsSim.close();
     cert.cleanup();
@@ -277,10 +346,26 @@ test('TLS is verified by default; insecure_skip_verify and ca_file each let a se
 
 const configCases: Array<{ name: string; config: unknown; message: RegExp }> = [
   { name: 'a missing url', config: { auth: 'none' }, message: /url is required/ },
-  { name: 'an unknown auth', config: { url: 'https://x', auth: 'kerberos' }, message: /auth must be one of "basic", "session", "none" \(got "kerberos"\)/ },
-  { name: 'a plain password', config: { url: 'https://x', username: 'u', password: 'calvin' }, message: /password must match pattern .*\(got "calvin"\)/ },
-  { name: 'too much concurrency', config: { url: 'https://x', auth: 'none', max_concurrency: 64 }, message: /max_concurrency must be <= 8 \(got 64\)/ },
-  { name: 'an unknown option', config: { url: 'https://x', auth: 'none', timeout: 5 }, message: /timeout is not an allowed field/ },
+  {
+    name: 'an unknown auth',
+    config: { url: 'https://x', auth: 'kerberos' },
+    message: /auth must be one of "basic", "session", "none" \(got "kerberos"\)/,
+  },
+  {
+    name: 'a plain password',
+    config: { url: 'https://x', username: 'u', password: 'calvin' },
+    message: /password must match pattern .*\(got "calvin"\)/,
+  },
+  {
+    name: 'too much concurrency',
+    config: { url: 'https://x', auth: 'none', max_concurrency: 64 },
+    message: /max_concurrency must be <= 8 \(got 64\)/,
+  },
+  {
+    name: 'an unknown option',
+    config: { url: 'https://x', auth: 'none', timeout: 5 },
+    message: /timeout is not an allowed field/,
+  },
   { name: 'missing credentials', config: { url: 'https://x' }, message: /auth basic needs username and password/ },
 ];
 for (const c of configCases) {

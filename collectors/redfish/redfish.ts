@@ -29,20 +29,29 @@ export interface RedfishConfig {
 const CLOSE_TIMEOUT_MS = 5000;
 
 /** Builds the collector for a validated config and loaded profiles; no I/O until the first collect. */
-export function createRedfishCollector(config: RedfishConfig, profiles: Profile[], ctx: CollectorContext): TargetCollector {
+export function createRedfishCollector(
+  config: RedfishConfig,
+  profiles: Profile[],
+  ctx: CollectorContext,
+): TargetCollector {
   const include = new Set(config.include ?? ['power', 'thermal', 'inventory', 'pdu']);
   let ca: Buffer | undefined;
   if (config.ca_file !== undefined) {
     try {
       ca = readFileSync(config.ca_file);
     } catch (err) {
-      throw new CollectError('config', `redfish target: ca_file ${config.ca_file}: ${(err as Error).message}`, { cause: err });
+      throw new CollectError('config', `redfish target: ca_file ${config.ca_file}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   const client = new RedfishClient({
     baseUrl: config.url,
     auth: config.auth ?? 'basic',
-    credentials: () => ({ username: config.username ?? '', password: config.password === undefined ? '' : ctx.secret(config.password) }),
+    credentials: () => ({
+      username: config.username ?? '',
+      password: config.password === undefined ? '' : ctx.secret(config.password),
+    }),
     insecureSkipVerify: config.insecure_skip_verify === true,
     ca,
     maxConcurrency: config.max_concurrency ?? 2,
@@ -54,20 +63,31 @@ export function createRedfishCollector(config: RedfishConfig, profiles: Profile[
       // The service root is readable without credentials (DSP0266) and names the vendor and session URI.
       const root = await client.get(client.serviceRoot, signal, false);
       client.setSessionsLink(link(root, 'Links.Sessions'));
-      const profile = config.profile === undefined || config.profile === 'auto' ? detectProfile(profiles, root) : profiles.find((p) => p.name === config.profile)!;
+      const profile =
+        config.profile === undefined || config.profile === 'auto'
+          ? detectProfile(profiles, root)
+          : profiles.find((p) => p.name === config.profile)!;
       const walk = new Walk(client, signal, profile);
       const wantServer = include.has('power') || include.has('thermal');
       const chassis = wantServer || include.has('inventory') ? await walk.chassis(root) : [];
       const serverChassis = walk.serverChassis(chassis);
       const parts = await Promise.all([
-        wantServer ? serverSignals(walk, serverChassis).then((l) => l.filter((x) => wanted(x, include))) : Promise.resolve([]),
+        wantServer
+          ? serverSignals(walk, serverChassis).then((l) => l.filter((x) => wanted(x, include)))
+          : Promise.resolve([]),
         include.has('inventory') ? inventorySignals(walk, root, chassis) : Promise.resolve([]),
         include.has('pdu') ? pduSignals(walk, root) : Promise.resolve([]),
       ]);
       const samples = parts.flat();
       for (const p of walk.problems) ctx.log('warn', `redfish ${client.serviceRoot}: skipped ${p.message}`);
       if (samples.length === 0) {
-        throw walk.problems[0] ?? new CollectError('protocol', `${client.serviceRoot}: no power, thermal, inventory or PDU data found (profile ${profile.name})`);
+        throw (
+          walk.problems[0] ??
+          new CollectError(
+            'protocol',
+            `${client.serviceRoot}: no power, thermal, inventory or PDU data found (profile ${profile.name})`,
+          )
+        );
       }
       return samples;
     },
@@ -83,5 +103,7 @@ export function createRedfishCollector(config: RedfishConfig, profiles: Profile[
 
 /** Keeps a server sample when its group (power or thermal) is included. */
 function wanted(s: Sample, include: Set<string>): boolean {
-  return s.signal === 'temperature_celsius' || s.signal === 'fan_percent' ? include.has('thermal') : include.has('power');
+  return s.signal === 'temperature_celsius' || s.signal === 'fan_percent'
+    ? include.has('thermal')
+    : include.has('power');
 }

@@ -37,7 +37,8 @@ async function rowsOf(walk: Walk, chassis: ChassisView[], sources: RowSource[]):
         const value = firstNumber(r, src.value, walk.profile.numeric_strings);
         if (value === undefined) continue;
         const row: Row = { name: firstString(r, src.name) ?? String(i), value };
-        const e = src.energy_kwh === undefined ? undefined : firstNumber(r, src.energy_kwh, walk.profile.numeric_strings);
+        const e =
+          src.energy_kwh === undefined ? undefined : firstNumber(r, src.energy_kwh, walk.profile.numeric_strings);
         if (e !== undefined) row.energyKwh = e;
         rows.push(row);
       }
@@ -66,10 +67,12 @@ export async function serverSignals(walk: Walk, chassis: ChassisView[]): Promise
   if (power !== undefined) out.push({ signal: 'power_watts', value: power });
   if (energy !== undefined) out.push({ signal: 'energy_kwh', value: energy });
   if (inlet !== undefined) out.push({ signal: 'temperature_celsius', value: inlet, labels: { location: 'inlet' } });
-  if (exhaust !== undefined) out.push({ signal: 'temperature_celsius', value: exhaust, labels: { location: 'exhaust' } });
+  if (exhaust !== undefined)
+    out.push({ signal: 'temperature_celsius', value: exhaust, labels: { location: 'exhaust' } });
   for (const p of psus) {
     out.push({ signal: 'power_watts', value: p.value, device: p.name, labels: { component: 'power_supply' } });
-    if (p.energyKwh !== undefined) out.push({ signal: 'energy_kwh', value: p.energyKwh, device: p.name, labels: { component: 'power_supply' } });
+    if (p.energyKwh !== undefined)
+      out.push({ signal: 'energy_kwh', value: p.energyKwh, device: p.name, labels: { component: 'power_supply' } });
   }
   for (const f of fans) out.push({ signal: 'fan_percent', value: f.value, device: f.name });
   return out;

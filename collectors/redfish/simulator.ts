@@ -81,21 +81,25 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
   const faults = new Map(opts.faults ?? []);
   const now = opts.now ?? Date.now;
   const bmcs = new Map<string, Bmc>(
-    opts.devices.map((d) => [d.id, {
-      device: d,
-      style: { schema: d.style?.schema ?? 'modern', vendor: d.style?.vendor ?? 'generic' },
-      stats: { requests: 0, maxInFlight: 0, sessionsCreated: 0, sessionsDeleted: 0, liveSessions: 0, log: [] },
-      inFlight: 0,
-      sessions: new Map(),
-      nextSession: 1,
-    }]),
+    opts.devices.map((d) => [
+      d.id,
+      {
+        device: d,
+        style: { schema: d.style?.schema ?? 'modern', vendor: d.style?.vendor ?? 'generic' },
+        stats: { requests: 0, maxInFlight: 0, sessionsCreated: 0, sessionsDeleted: 0, liveSessions: 0, log: [] },
+        inFlight: 0,
+        sessions: new Map(),
+        nextSession: 1,
+      },
+    ]),
   );
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const m = /^\/bmc\/([^/]+)\/redfish\/v1(\/.*)?$/.exec(url.pathname);
     const bmc = m === null ? undefined : bmcs.get(decodeURIComponent(m[1]!));
-    if (m === null || bmc === undefined) return void sendJson(res, 404, errorBody('Base.1.0.ResourceMissingAtURI', 'No such BMC'));
+    if (m === null || bmc === undefined)
+      return void sendJson(res, 404, errorBody('Base.1.0.ResourceMissingAtURI', 'No such BMC'));
     const prefix = `/bmc/${m[1]}/redfish/v1`;
     const rel = (m[2] ?? '/').replace(/^\/+|\/+$/g, '');
     const st = bmc.stats;
@@ -109,8 +113,19 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
     const fault = faults.get(bmc.device.id);
     if (fault?.hang === true) return; // never answer; close() destroys the socket
     const answer = (body: string): void => {
-      if (fault?.httpStatus !== undefined) return void sendJson(res, fault.httpStatus, errorBody('Base.1.0.InternalError', `Injected HTTP ${fault.httpStatus}`));
-      if (fault?.htmlErrorPage === true) return void send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Error</title></head><body><h1>BMC web server error</h1></body></html>');
+      if (fault?.httpStatus !== undefined)
+        return void sendJson(
+          res,
+          fault.httpStatus,
+          errorBody('Base.1.0.InternalError', `Injected HTTP ${fault.httpStatus}`),
+        );
+      if (fault?.htmlErrorPage === true)
+        return void send(
+          res,
+          200,
+          'text/html; charset=utf-8',
+          '<!DOCTYPE html><html><head><title>Error</title></head><body><h1>BMC web server error</h1></body></html>',
+        );
       route(bmc, prefix, rel, req, res, body, fault?.malformed === true);
     };
     const chunks: Buffer[] = [];
@@ -126,7 +141,15 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
     });
   };
 
-  const route = (bmc: Bmc, prefix: string, rel: string, req: http.IncomingMessage, res: http.ServerResponse, body: string, malformed: boolean): void => {
+  const route = (
+    bmc: Bmc,
+    prefix: string,
+    rel: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: string,
+    malformed: boolean,
+  ): void => {
     // iLO 4 refuses requests without OData-Version (telegraf#8093).
     if (bmc.style.vendor === 'hpe' && req.headers['odata-version'] === undefined) {
       return void sendJson(res, 412, errorBody('Base.1.0.PreconditionFailed', 'OData-Version header required'));
@@ -139,7 +162,8 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
       } catch {
         return void sendJson(res, 400, errorBody('Base.1.0.MalformedJSON', 'Malformed JSON'));
       }
-      if (c.UserName !== creds.username || c.Password !== creds.password) return void sendJson(res, 401, errorBody('Base.1.0.NoValidSession', 'Invalid credentials'));
+      if (c.UserName !== creds.username || c.Password !== creds.password)
+        return void sendJson(res, 401, errorBody('Base.1.0.NoValidSession', 'Invalid credentials'));
       const id = String(bmc.nextSession++);
       const token = randomBytes(16).toString('hex');
       bmc.sessions.set(token, id);
@@ -148,34 +172,53 @@ export async function startRedfishSimulator(opts: RedfishSimulatorOptions): Prom
       const loc = `${prefix}/${sessionsRel}/${id}`;
       res.setHeader('X-Auth-Token', token);
       res.setHeader('Location', loc);
-      return void sendJson(res, 201, { '@odata.id': loc, '@odata.type': '#Session.v1_6_0', Id: id, Name: 'User Session', UserName: creds.username });
+      return void sendJson(res, 201, {
+        '@odata.id': loc,
+        '@odata.type': '#Session.v1_6_0',
+        Id: id,
+        Name: 'User Session',
+        UserName: creds.username,
+      });
     }
     // The service root is readable without credentials (DSP0266 §Service root).
     const token = req.headers['x-auth-token'];
-    const authed = rel === '' || req.headers.authorization === basic || (typeof token === 'string' && bmc.sessions.has(token));
+    const authed =
+      rel === '' || req.headers.authorization === basic || (typeof token === 'string' && bmc.sessions.has(token));
     if (!authed) return void sendJson(res, 401, errorBody('Base.1.0.NoValidSession', 'Authentication required'));
     if (req.method === 'DELETE') {
       const sm = new RegExp(`^${sessionsRel}/(\\d+)$`).exec(rel);
       const entry = sm === null ? undefined : [...bmc.sessions].find(([, id]) => id === sm[1]);
-      if (entry === undefined) return void sendJson(res, 404, errorBody('Base.1.0.ResourceMissingAtURI', 'No such session'));
+      if (entry === undefined)
+        return void sendJson(res, 404, errorBody('Base.1.0.ResourceMissingAtURI', 'No such session'));
       bmc.sessions.delete(entry[0]);
       bmc.stats.sessionsDeleted++;
       bmc.stats.liveSessions = bmc.sessions.size;
       res.statusCode = 204;
       return void res.end();
     }
-    if (req.method !== 'GET') return void sendJson(res, 405, errorBody('Base.1.0.OperationNotAllowed', 'Method not allowed'));
+    if (req.method !== 'GET')
+      return void sendJson(res, 405, errorBody('Base.1.0.OperationNotAllowed', 'Method not allowed'));
     if (rel === sessionsRel) {
-      return void sendJson(res, 200, { '@odata.id': `${prefix}/${sessionsRel}`, Members: [...bmc.sessions.values()].map((id) => ({ '@odata.id': `${prefix}/${sessionsRel}/${id}` })), 'Members@odata.count': bmc.sessions.size });
+      return void sendJson(res, 200, {
+        '@odata.id': `${prefix}/${sessionsRel}`,
+        Members: [...bmc.sessions.values()].map((id) => ({ '@odata.id': `${prefix}/${sessionsRel}/${id}` })),
+        'Members@odata.count': bmc.sessions.size,
+      });
     }
     const answer = simResource(prefix, bmc.style, bmc.device.read(now()), rel);
     if ('notFound' in answer) {
-      if (answer.notFound === 'html') return void send(res, 404, 'text/html', '<html><body><h1>404 Not Found</h1></body></html>');
+      if (answer.notFound === 'html')
+        return void send(res, 404, 'text/html', '<html><body><h1>404 Not Found</h1></body></html>');
       return void sendJson(res, 404, errorBody('Base.1.0.ResourceMissingAtURI', `/${rel} not found`));
     }
     if (malformed) {
       const text = JSON.stringify(answer.json);
-      return void send(res, 200, 'application/json; charset=utf-8', text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      return void send(
+        res,
+        200,
+        'application/json; charset=utf-8',
+        text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+      );
     }
     sendJson(res, 200, answer.json);
   };

@@ -7,7 +7,9 @@ export { testContext, selfSignedCert } from '../test-support.ts';
 export type FixtureRoute = Record<string, unknown> & { $status?: number; $html?: string; $raw?: string };
 
 /** Serves a captured Redfish tree (`path → route`) on a free loopback port, Basic auth not checked. */
-export async function startFixtureServer(routes: Record<string, FixtureRoute>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startFixtureServer(
+  routes: Record<string, FixtureRoute>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const r = routes[path] ?? routes[path.endsWith('/') ? path.slice(0, -1) : `${path}/`];
@@ -16,8 +18,18 @@ export async function startFixtureServer(routes: Record<string, FixtureRoute>): 
       res.setHeader('Content-Type', type);
       res.end(body);
     };
-    if (r === undefined) return send(404, 'application/json', JSON.stringify({ error: { code: 'Base.1.0.ResourceMissingAtURI', message: path } }));
-    if (r.$status !== undefined) return send(r.$status, 'application/json', JSON.stringify({ error: { code: 'Base.1.0.GeneralError', message: `HTTP ${r.$status}` } }));
+    if (r === undefined)
+      return send(
+        404,
+        'application/json',
+        JSON.stringify({ error: { code: 'Base.1.0.ResourceMissingAtURI', message: path } }),
+      );
+    if (r.$status !== undefined)
+      return send(
+        r.$status,
+        'application/json',
+        JSON.stringify({ error: { code: 'Base.1.0.GeneralError', message: `HTTP ${r.$status}` } }),
+      );
     if (r.$html !== undefined) return send(200, 'text/html; charset=utf-8', r.$html);
     if (r.$raw !== undefined) return send(200, 'application/json', r.$raw);
     send(200, 'application/json; charset=utf-8', JSON.stringify(r));
@@ -26,6 +38,10 @@ export async function startFixtureServer(routes: Record<string, FixtureRoute>): 
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

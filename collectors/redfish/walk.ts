@@ -44,7 +44,10 @@ export class Walk {
   }
 
   #tolerate(err: unknown): undefined {
-    if (err instanceof CollectError && (err instanceof HttpStatusError || err.kind === 'content_type' || err.kind === 'parse')) {
+    if (
+      err instanceof CollectError &&
+      (err instanceof HttpStatusError || err.kind === 'content_type' || err.kind === 'parse')
+    ) {
       this.problems.push(err);
       return undefined;
     }
@@ -64,7 +67,14 @@ export class Walk {
     const coll = await this.get(link(root, 'Chassis'));
     if (coll === undefined) return [];
     const out: ChassisView[] = [];
-    const docs = await Promise.all(members(coll).map((m) => this.client.get(m, this.signal).then((j) => ({ m, j }), (err: unknown) => ({ m, err }))));
+    const docs = await Promise.all(
+      members(coll).map((m) =>
+        this.client.get(m, this.signal).then(
+          (j) => ({ m, j }),
+          (err: unknown) => ({ m, err }),
+        ),
+      ),
+    );
     for (const d of docs) {
       if ('err' in d) {
         // A listed chassis failing with a status the profile does not expect fails the target: it may be the server's.
@@ -121,12 +131,18 @@ export class Walk {
   }
 
   /** Rows of a source: the resource's documents, or the entries of `list` in them, filtered by `where`. */
-  async rows(ch: ChassisView, source: { resource: ResourceName; list?: string; where?: Record<string, string[]> }): Promise<unknown[]> {
+  async rows(
+    ch: ChassisView,
+    source: { resource: ResourceName; list?: string; where?: Record<string, string[]> },
+  ): Promise<unknown[]> {
     const docs = await this.resource(ch, source.resource);
-    const rows = source.list === undefined ? docs : docs.flatMap((d) => {
-      const l = at(d, source.list!);
-      return Array.isArray(l) ? (l as unknown[]) : [];
-    });
+    const rows =
+      source.list === undefined
+        ? docs
+        : docs.flatMap((d) => {
+            const l = at(d, source.list!);
+            return Array.isArray(l) ? (l as unknown[]) : [];
+          });
     return rows.filter((r) => matchesWhere(r, source.where));
   }
 }

@@ -24,7 +24,9 @@ export function toCollectError(error: unknown, target: string, what: string): Co
       return new CollectError('protocol', message, { cause: error });
     default:
       if (/ERR_OSSL|unsupported/i.test(String(e.code ?? '')) || /digital envelope/i.test(e.message ?? '')) {
-        return new CollectError('config', `${message} (this Node.js build lacks the cipher; prefer AES)`, { cause: error });
+        return new CollectError('config', `${message} (this Node.js build lacks the cipher; prefer AES)`, {
+          cause: error,
+        });
       }
       return new CollectError('connection', message, { cause: error });
   }

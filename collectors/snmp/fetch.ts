@@ -13,7 +13,13 @@ export interface FetchOptions {
   maxOidsPerGet: number;
 }
 
-async function getScalars(session: SnmpSession, oids: string[], opts: FetchOptions, signal: AbortSignal, out: Readout): Promise<void> {
+async function getScalars(
+  session: SnmpSession,
+  oids: string[],
+  opts: FetchOptions,
+  signal: AbortSignal,
+  out: Readout,
+): Promise<void> {
   for (let i = 0; i < oids.length; i += opts.maxOidsPerGet) {
     const chunk = oids.slice(i, i + opts.maxOidsPerGet);
     const varbinds = await session.get(chunk, signal);
@@ -29,7 +35,13 @@ async function getScalars(session: SnmpSession, oids: string[], opts: FetchOptio
 }
 
 /** Walks several columns at once: one GETBULK carries every unfinished column's cursor. */
-async function walkColumns(session: SnmpSession, columns: string[], opts: FetchOptions, signal: AbortSignal, out: Map<string, SnmpValue>): Promise<void> {
+async function walkColumns(
+  session: SnmpSession,
+  columns: string[],
+  opts: FetchOptions,
+  signal: AbortSignal,
+  out: Map<string, SnmpValue>,
+): Promise<void> {
   const cursors = new Map(columns.map((c) => [c, c]));
   const rows = new Map(columns.map((c) => [c, 0]));
   while (cursors.size > 0) {
@@ -67,7 +79,12 @@ async function walkColumns(session: SnmpSession, columns: string[], opts: FetchO
 }
 
 /** Reads everything `plan` asks for. Requests for scalars and tables run concurrently on the one session. */
-export async function fetchPlan(session: SnmpSession, plan: ReadPlan, opts: FetchOptions, signal: AbortSignal): Promise<Readout> {
+export async function fetchPlan(
+  session: SnmpSession,
+  plan: ReadPlan,
+  opts: FetchOptions,
+  signal: AbortSignal,
+): Promise<Readout> {
   const readout: Readout = { values: new Map(), missing: [] };
   await Promise.all([
     plan.scalars.length > 0 ? getScalars(session, plan.scalars, opts, signal, readout) : undefined,

@@ -20,7 +20,9 @@ async function run(dir: string): Promise<{ samples: unknown[]; problems: string[
   const config = validateConfig(parse(readFileSync(join(dir, 'config.yaml'), 'utf8')));
   const profiles = loadProfiles(config.profiles);
   const expectedPath = join(dir, 'expected.json');
-  const truncate = existsSync(expectedPath) ? (JSON.parse(readFileSync(expectedPath, 'utf8')) as { truncate_to?: number }).truncate_to : undefined;
+  const truncate = existsSync(expectedPath)
+    ? (JSON.parse(readFileSync(expectedPath, 'utf8')) as { truncate_to?: number }).truncate_to
+    : undefined;
   const session = snmprecSession(parseSnmprec(readFileSync(join(dir, 'device.snmprec'), 'utf8')), truncate);
   let problems: string[] = [];
   const samples = await readTarget(
@@ -53,7 +55,10 @@ describe('SNMP golden cases', () => {
         assert.equal(got, want);
         return;
       }
-      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { samples: unknown[]; problems: string[] };
+      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as {
+        samples: unknown[];
+        problems: string[];
+      };
       const got = await run(dir);
       assert.deepEqual(got.samples, expected.samples);
       assert.deepEqual(got.problems, expected.problems);

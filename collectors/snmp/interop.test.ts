@@ -33,9 +33,34 @@ describe('net-snmp tools against the SNMP simulator', () => {
         fixedUps('ups-7'),
         fixedPdu('pdu-7'),
         // A router whose uplink counter is past 2^53: Counter64 must reach the tool exactly.
-        { id: 'rtr-7', kind: 'router', read: () => ({ kind: 'router', interfaces: [{ name: 'HundredGigE0/0/0/0', speedMbps: 100_000, up: true, inOctets: 9_007_199_254_740_993n, outOctets: 5_000_000_000n }] }) },
+        {
+          id: 'rtr-7',
+          kind: 'router',
+          read: () => ({
+            kind: 'router',
+            interfaces: [
+              {
+                name: 'HundredGigE0/0/0/0',
+                speedMbps: 100_000,
+                up: true,
+                inOctets: 9_007_199_254_740_993n,
+                outOctets: 5_000_000_000n,
+              },
+            ],
+          }),
+        },
       ],
-      users: [{ name: 'interop', device: 'pdu-7', level: 'authPriv', authProtocol: 'sha', authKey: 'interop-auth', privProtocol: 'aes', privKey: 'interop-priv' }],
+      users: [
+        {
+          name: 'interop',
+          device: 'pdu-7',
+          level: 'authPriv',
+          authProtocol: 'sha',
+          authKey: 'interop-auth',
+          privProtocol: 'aes',
+          privKey: 'interop-priv',
+        },
+      ],
       host: '127.0.0.1',
       port: 0,
       clock: () => 0,
@@ -44,7 +69,14 @@ describe('net-snmp tools against the SNMP simulator', () => {
   after(() => sim.close());
 
   it('snmpget v2c reads UPS output power per line', async () => {
-    const out = await tool('snmpget', ['-v2c', '-c', sim.community('ups-7'), `127.0.0.1:${sim.port}`, '1.3.6.1.2.1.33.1.4.4.1.4.1', '1.3.6.1.2.1.33.1.4.4.1.4.2']);
+    const out = await tool('snmpget', [
+      '-v2c',
+      '-c',
+      sim.community('ups-7'),
+      `127.0.0.1:${sim.port}`,
+      '1.3.6.1.2.1.33.1.4.4.1.4.1',
+      '1.3.6.1.2.1.33.1.4.4.1.4.2',
+    ]);
     assert.match(out, /^\.1\.3\.6\.1\.2\.1\.33\.1\.4\.4\.1\.4\.1 = INTEGER: 2100$/m);
     assert.match(out, /^\.1\.3\.6\.1\.2\.1\.33\.1\.4\.4\.1\.4\.2 = INTEGER: 900$/m);
   });
@@ -52,13 +84,29 @@ describe('net-snmp tools against the SNMP simulator', () => {
   it('snmpwalk v2c walks the UPS output table in order', async () => {
     const out = await tool('snmpwalk', ['-v2c', '-c', 'ups-7', `127.0.0.1:${sim.port}`, '1.3.6.1.2.1.33.1.4.4.1.4']);
     const lines = out.trim().split('\n');
-    assert.deepEqual(lines, ['.1.3.6.1.2.1.33.1.4.4.1.4.1 = INTEGER: 2100', '.1.3.6.1.2.1.33.1.4.4.1.4.2 = INTEGER: 900']);
+    assert.deepEqual(lines, [
+      '.1.3.6.1.2.1.33.1.4.4.1.4.1 = INTEGER: 2100',
+      '.1.3.6.1.2.1.33.1.4.4.1.4.2 = INTEGER: 900',
+    ]);
   });
 
   it('snmpwalk v3 authPriv (SHA/AES) reads the APC outlet power column', async () => {
     const out = await tool('snmpwalk', [
-      '-v3', '-l', 'authPriv', '-u', 'interop', '-a', 'SHA', '-A', 'interop-auth', '-x', 'AES', '-X', 'interop-priv',
-      `127.0.0.1:${sim.port}`, '1.3.6.1.4.1.318.1.1.26.9.4.3.1.7',
+      '-v3',
+      '-l',
+      'authPriv',
+      '-u',
+      'interop',
+      '-a',
+      'SHA',
+      '-A',
+      'interop-auth',
+      '-x',
+      'AES',
+      '-X',
+      'interop-priv',
+      `127.0.0.1:${sim.port}`,
+      '1.3.6.1.4.1.318.1.1.26.9.4.3.1.7',
     ]);
     assert.deepEqual(out.trim().split('\n'), [
       '.1.3.6.1.4.1.318.1.1.26.9.4.3.1.7.1 = INTEGER: 2100',
@@ -69,8 +117,21 @@ describe('net-snmp tools against the SNMP simulator', () => {
 
   it('snmpget v3 reads the PDU power in hundredths of kW', async () => {
     const out = await tool('snmpget', [
-      '-v3', '-l', 'authPriv', '-u', 'interop', '-a', 'SHA', '-A', 'interop-auth', '-x', 'AES', '-X', 'interop-priv',
-      `127.0.0.1:${sim.port}`, '1.3.6.1.4.1.318.1.1.26.4.3.1.5.1',
+      '-v3',
+      '-l',
+      'authPriv',
+      '-u',
+      'interop',
+      '-a',
+      'SHA',
+      '-A',
+      'interop-auth',
+      '-x',
+      'AES',
+      '-X',
+      'interop-priv',
+      `127.0.0.1:${sim.port}`,
+      '1.3.6.1.4.1.318.1.1.26.4.3.1.5.1',
     ]);
     assert.match(out, /= INTEGER: 423$/m);
   });
@@ -87,7 +148,26 @@ describe('net-snmp tools against the SNMP simulator', () => {
     assert.match(out, /No Such Object/);
     sim.setFault('ups-7', { silent: true });
     try {
-      await assert.rejects(exec('snmpget', ['-M', '/dev/null', '-t', '0.2', '-r', '0', '-v2c', '-c', 'ups-7', `127.0.0.1:${sim.port}`, '1.3.6.1.2.1.1.5.0'], { timeout: 5000 }), /Timeout/);
+      await assert.rejects(
+        exec(
+          'snmpget',
+          [
+            '-M',
+            '/dev/null',
+            '-t',
+            '0.2',
+            '-r',
+            '0',
+            '-v2c',
+            '-c',
+            'ups-7',
+            `127.0.0.1:${sim.port}`,
+            '1.3.6.1.2.1.1.5.0',
+          ],
+          { timeout: 5000 },
+        ),
+        /Timeout/,
+      );
     } finally {
       sim.setFault('ups-7', null);
     }

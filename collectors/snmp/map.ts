@@ -58,7 +58,9 @@ function mapColumns(t: ProfileTable, out: Sample[], problems: string[], readout:
       }
       if (c.ignore_values?.includes(raw)) continue;
       const name = nameOf(t, index, readout);
-      const labels = Object.fromEntries(Object.entries({ ...t.labels, ...c.labels }).map(([k, v]) => [k, fill(v, index, name)]));
+      const labels = Object.fromEntries(
+        Object.entries({ ...t.labels, ...c.labels }).map(([k, v]) => [k, fill(v, index, name)]),
+      );
       out.push(build(c, raw, 1, fill(c.device ?? t.device ?? '', index, name), labels));
     }
   }
@@ -93,7 +95,9 @@ function mapSensors(t: ProfileTable, out: Sample[], problems: string[], readout:
     const multiplier = 10 ** (3 * (scale - 9)) / 10 ** precision;
     const name = nameOf(t, index, readout);
     const reading: Reading = { name: t.name, signal: rule.signal, scale: rule.scale ?? 1 };
-    const labels = Object.fromEntries(Object.entries({ ...t.labels, ...rule.labels }).map(([k, v]) => [k, fill(v, index, name)]));
+    const labels = Object.fromEntries(
+      Object.entries({ ...t.labels, ...rule.labels }).map(([k, v]) => [k, fill(v, index, name)]),
+    );
     out.push(build(reading, raw, multiplier, fill(t.device ?? '', index, name), labels));
   }
 }

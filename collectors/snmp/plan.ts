@@ -19,7 +19,14 @@ export function planReads(profiles: Profile[]): ReadPlan {
       for (const c of t.columns ?? []) columns.add(`${t.entry}.${c.column}`);
       if (t.sensor) {
         const s = t.sensor;
-        for (const c of [s.type_column, s.scale_column, s.precision_column, s.value_column, s.status_column, s.units_column]) {
+        for (const c of [
+          s.type_column,
+          s.scale_column,
+          s.precision_column,
+          s.value_column,
+          s.status_column,
+          s.units_column,
+        ]) {
           if (c !== undefined) columns.add(`${t.entry}.${c}`);
         }
       }

@@ -27,7 +27,10 @@ describe('SNMP profiles', () => {
     const file = join(import.meta.dirname, 'testdata', 'profiles', 'bad-signal.yaml');
     assert.throws(
       () => parseProfile(readFileSync(file, 'utf8'), file),
-      (e: unknown) => e instanceof Error && /scalars\.0\.oid must match pattern .*\(got "upsOutputPower\.1"\)/.test(e.message) && /scalars\.0\.signal must be one of .*\(got "voltage_volts"\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof Error &&
+        /scalars\.0\.oid must match pattern .*\(got "upsOutputPower\.1"\)/.test(e.message) &&
+        /scalars\.0\.signal must be one of .*\(got "voltage_volts"\)/.test(e.message),
     );
   });
 

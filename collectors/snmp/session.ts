@@ -29,7 +29,13 @@ export interface SnmpSession {
 export function openSession(config: SnmpTargetConfig, credentials: SessionCredentials): SnmpSession {
   const port = config.port ?? 161;
   const target = `${config.host}:${port}`;
-  const common = { port, transport: 'udp4' as const, timeout: config.timeout_ms ?? 2000, retries: config.retries ?? 1, backoff: 1 };
+  const common = {
+    port,
+    transport: 'udp4' as const,
+    timeout: config.timeout_ms ?? 2000,
+    retries: config.retries ?? 1,
+    backoff: 1,
+  };
   let session: Session;
   if (config.version === '3') {
     const v3 = config.v3!;
@@ -55,9 +61,14 @@ export function openSession(config: SnmpTargetConfig, credentials: SessionCreden
     session.cancelRequests(error);
   });
 
-  function call<T>(what: string, signal: AbortSignal, start: (done: (error: Error | null, result?: T) => void) => void): Promise<T> {
+  function call<T>(
+    what: string,
+    signal: AbortSignal,
+    start: (done: (error: Error | null, result?: T) => void) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const deadline = () => new CollectError('timeout', `SNMP ${target}: ${what}: no answer within the target's deadline`);
+      const deadline = () =>
+        new CollectError('timeout', `SNMP ${target}: ${what}: no answer within the target's deadline`);
       if (signal.aborted) return reject(deadline());
       if (socketError) return reject(toCollectError(socketError, target, what));
       let settled = false;
@@ -87,7 +98,10 @@ export function openSession(config: SnmpTargetConfig, credentials: SessionCreden
 
   return {
     target,
-    get: (oids, signal) => call<Varbind[]>(`GET ${oids[0]}${oids.length > 1 ? ` (+${oids.length - 1})` : ''}`, signal, (done) => session.get(oids, done)),
+    get: (oids, signal) =>
+      call<Varbind[]>(`GET ${oids[0]}${oids.length > 1 ? ` (+${oids.length - 1})` : ''}`, signal, (done) =>
+        session.get(oids, done),
+      ),
     getBulk: (oids, maxRepetitions, signal) =>
       call<Varbind[][]>(`GETBULK ${oids[0]}${oids.length > 1 ? ` (+${oids.length - 1})` : ''}`, signal, (done) =>
         // With nonRepeaters = 0 every element is the list of successors of the matching requested OID.

@@ -83,7 +83,8 @@ function dgramOnFreePort(wanted: number): { createSocket: (type: dgram.SocketTyp
     createSocket(type) {
       const socket = dgram.createSocket(type);
       const bind = socket.bind.bind(socket) as (port: number, address: string) => dgram.Socket;
-      (socket as unknown as { bind: (port: number, address: string) => dgram.Socket }).bind = (_port, address) => bind(wanted, address);
+      (socket as unknown as { bind: (port: number, address: string) => dgram.Socket }).bind = (_port, address) =>
+        bind(wanted, address);
       return socket;
     },
   };

@@ -23,9 +23,25 @@ describe('SNMP collector against the simulator', () => {
     sim = await startSnmpSimulator({
       devices: [fixedUps('ups-1'), fixedPdu('pdu-1'), fixedUps('ups-silent')],
       users: [
-        { name: 'ops-sha-aes', device: 'ups-1', level: 'authPriv', authProtocol: 'sha', authKey: 'auth-secret-1', privProtocol: 'aes', privKey: 'priv-secret-1' },
+        {
+          name: 'ops-sha-aes',
+          device: 'ups-1',
+          level: 'authPriv',
+          authProtocol: 'sha',
+          authKey: 'auth-secret-1',
+          privProtocol: 'aes',
+          privKey: 'priv-secret-1',
+        },
         { name: 'ops-md5', device: 'pdu-1', level: 'authNoPriv', authProtocol: 'md5', authKey: 'auth-secret-2' },
-        { name: 'ops-md5-des', device: 'pdu-1', level: 'authPriv', authProtocol: 'md5', authKey: 'auth-secret-3', privProtocol: 'des', privKey: 'priv-secret-3' },
+        {
+          name: 'ops-md5-des',
+          device: 'pdu-1',
+          level: 'authPriv',
+          authProtocol: 'md5',
+          authKey: 'auth-secret-3',
+          privProtocol: 'des',
+          privKey: 'priv-secret-3',
+        },
       ],
       host: '127.0.0.1',
       port: 0,
@@ -49,10 +65,14 @@ describe('SNMP collector against the simulator', () => {
     const c = createSnmpCollector(v2c(sim.community('ups-1'), ['ups-mib']), testContext());
     try {
       const samples = await c.collect(AbortSignal.timeout(3000));
-      assert.deepEqual(find(samples, 'power_watts', 'output_line_1'), [{ signal: 'power_watts', value: 2100, device: 'output_line_1', labels: { direction: 'output' } }]);
+      assert.deepEqual(find(samples, 'power_watts', 'output_line_1'), [
+        { signal: 'power_watts', value: 2100, device: 'output_line_1', labels: { direction: 'output' } },
+      ]);
       assert.equal(find(samples, 'power_watts', 'output_line_2')[0]?.value, 900);
       assert.equal(find(samples, 'power_watts', 'input_line_1')[0]?.value, 3150);
-      assert.deepEqual(find(samples, 'status', 'battery'), [{ signal: 'status', value: 2, device: 'battery', labels: { state: 'normal' } }]);
+      assert.deepEqual(find(samples, 'status', 'battery'), [
+        { signal: 'status', value: 2, device: 'battery', labels: { state: 'normal' } },
+      ]);
       assert.deepEqual(find(samples, 'status', 'output_source')[0]?.labels, { state: 'normal' });
       assert.equal(samples.length, 5);
     } finally {
@@ -84,18 +104,45 @@ describe('SNMP collector against the simulator', () => {
       { signal: 'power_watts', value: 4230, labels: { pdu: '1' } },
       { signal: 'energy_kwh', value: 8765.4, labels: { pdu: '1' } },
     ]);
-    assert.deepEqual(find(samples, 'power_watts').filter((s) => s.device?.startsWith('outlet_')).map((s) => s.value), [2100, 2130, 0]);
-    assert.deepEqual(find(samples, 'energy_kwh').filter((s) => s.device?.startsWith('outlet_')).map((s) => s.value), [4000.1, 4765.3, 0]);
+    assert.deepEqual(
+      find(samples, 'power_watts')
+        .filter((s) => s.device?.startsWith('outlet_'))
+        .map((s) => s.value),
+      [2100, 2130, 0],
+    );
+    assert.deepEqual(
+      find(samples, 'energy_kwh')
+        .filter((s) => s.device?.startsWith('outlet_'))
+        .map((s) => s.value),
+      [4000.1, 4765.3, 0],
+    );
     assert.deepEqual(find(samples, 'status', 'outlet_3')[0]?.labels, { state: 'off' });
     assert.deepEqual(find(samples, 'status', 'load_state')[0]?.labels, { pdu: '1', state: 'normal' });
-    assert.deepEqual(find(samples, 'temperature_celsius'), [{ signal: 'temperature_celsius', value: 24.3, device: 'probe_1', labels: { location: 'inlet' } }]);
+    assert.deepEqual(find(samples, 'temperature_celsius'), [
+      { signal: 'temperature_celsius', value: 24.3, device: 'probe_1', labels: { location: 'inlet' } },
+    ]);
     assert.equal(find(samples, 'humidity_percent').length, 0, 'a temperature-only probe has no humidity');
   });
 
   it('speaks SNMPv3 authPriv with SHA + AES', async () => {
     const ctx = testContext({ 'env:AUTH': 'auth-secret-1', 'env:PRIV': 'priv-secret-1' });
     const c = createSnmpCollector(
-      { host: '127.0.0.1', port: sim.port, version: '3', profiles: ['ups-mib'], timeout_ms: 500, retries: 0, v3: { user: 'ops-sha-aes', level: 'authPriv', auth_protocol: 'sha', auth_key: 'env:AUTH', priv_protocol: 'aes', priv_key: 'env:PRIV' } },
+      {
+        host: '127.0.0.1',
+        port: sim.port,
+        version: '3',
+        profiles: ['ups-mib'],
+        timeout_ms: 500,
+        retries: 0,
+        v3: {
+          user: 'ops-sha-aes',
+          level: 'authPriv',
+          auth_protocol: 'sha',
+          auth_key: 'env:AUTH',
+          priv_protocol: 'aes',
+          priv_key: 'env:PRIV',
+        },
+      },
       ctx,
     );
     const first = await c.collect(AbortSignal.timeout(3000));
@@ -108,7 +155,15 @@ describe('SNMP collector against the simulator', () => {
   it('speaks SNMPv3 authNoPriv with MD5', async () => {
     const ctx = testContext({ 'env:A2': 'auth-secret-2' });
     const md5 = createSnmpCollector(
-      { host: '127.0.0.1', port: sim.port, version: '3', profiles: ['apc-rpdu2'], timeout_ms: 500, retries: 0, v3: { user: 'ops-md5', level: 'authNoPriv', auth_protocol: 'md5', auth_key: 'env:A2' } },
+      {
+        host: '127.0.0.1',
+        port: sim.port,
+        version: '3',
+        profiles: ['apc-rpdu2'],
+        timeout_ms: 500,
+        retries: 0,
+        v3: { user: 'ops-md5', level: 'authNoPriv', auth_protocol: 'md5', auth_key: 'env:A2' },
+      },
       ctx,
     );
     try {
@@ -119,13 +174,32 @@ describe('SNMP collector against the simulator', () => {
   });
 
   it('explains that DES needs the OpenSSL legacy provider when Node.js runs without it', async (t) => {
-    if (process.execArgv.includes('--openssl-legacy-provider')) return t.diagnostic('legacy provider active: covered by the next test');
+    if (process.execArgv.includes('--openssl-legacy-provider'))
+      return t.diagnostic('legacy provider active: covered by the next test');
     const ctx = testContext({ 'env:A3': 'auth-secret-3', 'env:P3': 'priv-secret-3' });
     const des = createSnmpCollector(
-      { host: '127.0.0.1', port: sim.port, version: '3', profiles: ['apc-rpdu2'], timeout_ms: 500, retries: 0, v3: { user: 'ops-md5-des', level: 'authPriv', auth_protocol: 'md5', auth_key: 'env:A3', priv_protocol: 'des', priv_key: 'env:P3' } },
+      {
+        host: '127.0.0.1',
+        port: sim.port,
+        version: '3',
+        profiles: ['apc-rpdu2'],
+        timeout_ms: 500,
+        retries: 0,
+        v3: {
+          user: 'ops-md5-des',
+          level: 'authPriv',
+          auth_protocol: 'md5',
+          auth_key: 'env:A3',
+          priv_protocol: 'des',
+          priv_key: 'env:P3',
+        },
+      },
       ctx,
     );
-    const err = await des.collect(AbortSignal.timeout(2000)).then(() => undefined, (e: unknown) => e);
+    const err = await des.collect(AbortSignal.timeout(2000)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await des.close();
     assert.ok(err instanceof CollectError, String(err));
     assert.equal(err.kind, 'config');
@@ -141,10 +215,28 @@ describe('SNMP collector against the simulator', () => {
   it('fails with kind auth when the v3 key is wrong', async () => {
     const ctx = testContext({ 'env:AUTH': 'not-the-key', 'env:PRIV': 'priv-secret-1' });
     const c = createSnmpCollector(
-      { host: '127.0.0.1', port: sim.port, version: '3', profiles: ['ups-mib'], timeout_ms: 400, retries: 0, v3: { user: 'ops-sha-aes', level: 'authPriv', auth_protocol: 'sha', auth_key: 'env:AUTH', priv_protocol: 'aes', priv_key: 'env:PRIV' } },
+      {
+        host: '127.0.0.1',
+        port: sim.port,
+        version: '3',
+        profiles: ['ups-mib'],
+        timeout_ms: 400,
+        retries: 0,
+        v3: {
+          user: 'ops-sha-aes',
+          level: 'authPriv',
+          auth_protocol: 'sha',
+          auth_key: 'env:AUTH',
+          priv_protocol: 'aes',
+          priv_key: 'env:PRIV',
+        },
+      },
       ctx,
     );
-    const err = await c.collect(AbortSignal.timeout(2000)).then(() => undefined, (e: unknown) => e);
+    const err = await c.collect(AbortSignal.timeout(2000)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await c.close();
     assert.ok(err instanceof CollectError, String(err));
     // A wrong key yields a USM report (auth) on agents that send one; agents that stay silent time out.
@@ -155,9 +247,15 @@ describe('SNMP collector against the simulator', () => {
   it('gives up on a silent agent at the deadline, not after timeout × retries × requests', async () => {
     sim.setFault('ups-silent', { silent: true });
     // Per request 2 s with 3 retries would be 8 s per request; the target deadline is 300 ms.
-    const c = createSnmpCollector(v2c('ups-silent', ['ups-mib', 'entity-sensor'], { timeout_ms: 2000, retries: 3 }), testContext());
+    const c = createSnmpCollector(
+      v2c('ups-silent', ['ups-mib', 'entity-sensor'], { timeout_ms: 2000, retries: 3 }),
+      testContext(),
+    );
     const t0 = performance.now();
-    const err = await c.collect(AbortSignal.timeout(300)).then(() => undefined, (e: unknown) => e);
+    const err = await c.collect(AbortSignal.timeout(300)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const elapsed = performance.now() - t0;
     await c.close();
     assert.ok(err instanceof CollectError);
@@ -170,7 +268,10 @@ describe('SNMP collector against the simulator', () => {
   it('reports a per-request timeout as kind timeout when it comes before the deadline', async () => {
     sim.setFault('ups-silent', { silent: true });
     const c = createSnmpCollector(v2c('ups-silent', ['ups-mib'], { timeout_ms: 100, retries: 1 }), testContext());
-    const err = await c.collect(AbortSignal.timeout(5000)).then(() => undefined, (e: unknown) => e);
+    const err = await c.collect(AbortSignal.timeout(5000)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await c.close();
     assert.ok(err instanceof CollectError);
     assert.equal(err.kind, 'timeout');
@@ -181,7 +282,10 @@ describe('SNMP collector against the simulator', () => {
     const c = createSnmpCollector(v2c('ups-1', ['ups-mib'], { timeout_ms: 1000 }), testContext());
     try {
       assert.equal(find(await c.collect(AbortSignal.timeout(2000)), 'power_watts', 'output_line_1')[0]?.value, 2100);
-      const err = await c.collect(AbortSignal.timeout(80)).then(() => undefined, (e: unknown) => e);
+      const err = await c.collect(AbortSignal.timeout(80)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof CollectError && err.kind === 'timeout', String(err));
     } finally {
       sim.setFault('ups-1', null);
@@ -193,7 +297,10 @@ describe('SNMP collector against the simulator', () => {
     sim.setFault('pdu-1', { noSuchObject: true });
     const c = createSnmpCollector(v2c('pdu-1', ['ups-mib', 'apc-rpdu2']), testContext());
     try {
-      const err = await c.collect(AbortSignal.timeout(2000)).then(() => undefined, (e: unknown) => e);
+      const err = await c.collect(AbortSignal.timeout(2000)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof CollectError, String(err));
       assert.equal(err.kind, 'protocol');
       assert.match(err.message, /upsBatteryStatus \(1\.3\.6\.1\.2\.1\.33\.1\.2\.1\.0\) answered noSuchObject/);
@@ -218,11 +325,24 @@ describe('SNMP collector against the simulator', () => {
   it('rejects an invalid config in create(), naming the field and the value', () => {
     assert.throws(
       () => createSnmpCollector({ host: '127.0.0.1', version: '1', profiles: ['ups-mib'] }, testContext()),
-      (e: unknown) => e instanceof CollectError && e.kind === 'config' && /version must be one of .*\(got "1"\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof CollectError && e.kind === 'config' && /version must be one of .*\(got "1"\)/.test(e.message),
     );
     assert.throws(
-      () => createSnmpCollector({ host: '127.0.0.1', version: '3', profiles: ['ups-mib'], v3: { user: 'u', level: 'authPriv', auth_protocol: 'sha', auth_key: 'plaintext' } }, testContext()),
-      (e: unknown) => e instanceof CollectError && /v3\.auth_key must match pattern .*\(got "plaintext"\)/.test(e.message) && /v3\.priv_protocol is required/.test(e.message),
+      () =>
+        createSnmpCollector(
+          {
+            host: '127.0.0.1',
+            version: '3',
+            profiles: ['ups-mib'],
+            v3: { user: 'u', level: 'authPriv', auth_protocol: 'sha', auth_key: 'plaintext' },
+          },
+          testContext(),
+        ),
+      (e: unknown) =>
+        e instanceof CollectError &&
+        /v3\.auth_key must match pattern .*\(got "plaintext"\)/.test(e.message) &&
+        /v3\.priv_protocol is required/.test(e.message),
     );
     assert.throws(
       () => createSnmpCollector({ host: '127.0.0.1', version: '2c', profiles: ['raritan'] }, testContext()),

@@ -24,8 +24,12 @@ export async function readTarget(
   const readout = await fetchPlan(session, plan, options, signal);
   const { samples, problems } = mapReadout(profiles, readout);
   if (samples.length === 0) {
-    const detail = problems.length > 0 ? problems.join('; ') : `no object of ${profiles.map((p) => p.name).join(', ')} answered`;
-    throw new CollectError('protocol', `SNMP ${session.target}: no readings; ${detail}. Check that the profile matches the device.`);
+    const detail =
+      problems.length > 0 ? problems.join('; ') : `no object of ${profiles.map((p) => p.name).join(', ')} answered`;
+    throw new CollectError(
+      'protocol',
+      `SNMP ${session.target}: no readings; ${detail}. Check that the profile matches the device.`,
+    );
   }
   if (problems.length > 0) warn(`SNMP ${session.target}: some objects were skipped`, problems);
   return samples;
@@ -62,16 +66,23 @@ export function createSnmpCollector(raw: unknown, context: CollectorContext): Ta
       try {
         return context.secret(ref);
       } catch (error) {
-        throw new CollectError('config', `SNMP ${target}: cannot resolve v3.${field} (${ref.split(':')[0]}:…)`, { cause: error });
+        throw new CollectError('config', `SNMP ${target}: cannot resolve v3.${field} (${ref.split(':')[0]}:…)`, {
+          cause: error,
+        });
       }
     };
-    return openSession(config, { authKey: resolve(config.v3?.auth_key, 'auth_key'), privKey: resolve(config.v3?.priv_key, 'priv_key') });
+    return openSession(config, {
+      authKey: resolve(config.v3?.auth_key, 'auth_key'),
+      privKey: resolve(config.v3?.priv_key, 'priv_key'),
+    });
   }
 
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
       session ??= open();
-      return readTarget(session, profiles, plan, fetchOptions, signal, (message, problems) => context.log('warn', message, { problems }));
+      return readTarget(session, profiles, plan, fetchOptions, signal, (message, problems) =>
+        context.log('warn', message, { problems }),
+      );
     },
     async close(): Promise<void> {
       session?.close();

@@ -4,7 +4,13 @@ import { type Lang } from './i18n.ts';
 import { DIMS_TAG, dimsDashboardsLink } from './links.ts';
 
 /** A dashboard with dims defaults; the caller adds variables and panels. */
-export function baseDashboard(uid: string, title: string, description: string, lang: Lang, tags: string[] = []): DashboardBuilder {
+export function baseDashboard(
+  uid: string,
+  title: string,
+  description: string,
+  lang: Lang,
+  tags: string[] = [],
+): DashboardBuilder {
   return new DashboardBuilder(title)
     .uid(uid)
     .description(description)

@@ -8,7 +8,14 @@ import { opts } from './cog.ts';
 import { INFLUX } from './datasources.ts';
 import { LEVELS, p, tr, type Lang } from './i18n.ts';
 import { InfluxQL, series, seriesByCode } from './influxql.ts';
-import { decimalsFor, grafanaUnit, indicatorDescription, indicatorThresholds, indicatorTitle, thresholdsBuilder } from './panels.ts';
+import {
+  decimalsFor,
+  grafanaUnit,
+  indicatorDescription,
+  indicatorThresholds,
+  indicatorTitle,
+  thresholdsBuilder,
+} from './panels.ts';
 
 function withUnit<T extends StatPanel | TimeseriesPanel>(panel: T, ind: Indicator): T {
   panel.unit(grafanaUnit(ind.unit)).thresholds(thresholdsBuilder(indicatorThresholds(ind)));
@@ -18,7 +25,13 @@ function withUnit<T extends StatPanel | TimeseriesPanel>(panel: T, ind: Indicato
 }
 
 /** The current value at one level (and node) with a sparkline, coloured by the official target. */
-export function indicatorStat(ind: Indicator, lang: Lang, pos: GridPos, level: Level = 'nation', code?: string): StatPanel {
+export function indicatorStat(
+  ind: Indicator,
+  lang: Lang,
+  pos: GridPos,
+  level: Level = 'nation',
+  code?: string,
+): StatPanel {
   const q = series({ indicator: ind.id, level, ...(code !== undefined ? { code } : {}) });
   const panel = new StatPanel()
     .title(indicatorTitle(ind, lang))
@@ -33,7 +46,13 @@ export function indicatorStat(ind: Indicator, lang: Lang, pos: GridPos, level: L
 }
 
 /** One line per province (or per center of a province), with the target as a threshold line. */
-export function indicatorByCode(ind: Indicator, lang: Lang, pos: GridPos, level: Level, province?: string): TimeseriesPanel {
+export function indicatorByCode(
+  ind: Indicator,
+  lang: Lang,
+  pos: GridPos,
+  level: Level,
+  province?: string,
+): TimeseriesPanel {
   const q = seriesByCode({ indicator: ind.id, level, ...(province !== undefined ? { province } : {}) });
   const panel = new TimeseriesPanel()
     .title(`${indicatorTitle(ind, lang)} · ${tr(LEVELS[level], lang)}`)
@@ -51,7 +70,11 @@ export function indicatorVsNation(ind: Indicator, lang: Lang, pos: GridPos, prov
     .title(indicatorTitle(ind, lang))
     .description(`${indicatorDescription(ind, lang)}\n\n${p('vsNation', lang)}`)
     .datasource(INFLUX)
-    .withTarget(new InfluxQL(series({ indicator: ind.id, level: 'province', code: provinceVar })).refId('A').alias(`${p('province', lang)} ${provinceVar}`))
+    .withTarget(
+      new InfluxQL(series({ indicator: ind.id, level: 'province', code: provinceVar }))
+        .refId('A')
+        .alias(`${p('province', lang)} ${provinceVar}`),
+    )
     .withTarget(new InfluxQL(series({ indicator: ind.id, level: 'nation' })).refId('B').alias(p('nation', lang)))
     .thresholdsStyle(opts({ mode: GraphThresholdsStyleMode.Dashed }))
     .gridPos(pos);

@@ -26,7 +26,13 @@ export interface InfluxQLQuery {
 export class InfluxQL implements Builder<Dataquery> {
   private readonly q: InfluxQLQuery;
   constructor(query: string) {
-    this.q = { datasource: INFLUX, query, rawQuery: true, resultFormat: 'time_series', _implementsDataqueryVariant() {} };
+    this.q = {
+      datasource: INFLUX,
+      query,
+      rawQuery: true,
+      resultFormat: 'time_series',
+      _implementsDataqueryVariant() {},
+    };
   }
   refId(r: string): this {
     this.q.refId = r;
@@ -70,7 +76,12 @@ interface ValueFilter {
 }
 
 function where(f: ValueFilter): string {
-  const parts = [`"period_kind" = 'realtime'`, `"level" = ${lit(f.level)}`, match('indicator', f.indicator), `"reason" = ''`];
+  const parts = [
+    `"period_kind" = 'realtime'`,
+    `"level" = ${lit(f.level)}`,
+    match('indicator', f.indicator),
+    `"reason" = ''`,
+  ];
   if (f.province !== undefined) parts.push(match('province', f.province));
   if (f.code !== undefined) parts.push(match('code', f.code));
   return `${parts.join(' AND ')} AND $timeFilter`;

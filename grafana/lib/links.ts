@@ -28,15 +28,24 @@ export function dashboardPath(uid: string): string {
 
 /** A data link to the province dashboard for the clicked province code. */
 export function provinceDataLink(lang: Lang, codeExpr: string): DashboardLinkBuilder {
-  return new DashboardLinkBuilder(p('openProvince', lang)).url(`${dashboardPath(UIDS.province)}?var-province=${codeExpr}&\${__url_time_range}`);
+  return new DashboardLinkBuilder(p('openProvince', lang)).url(
+    `${dashboardPath(UIDS.province)}?var-province=${codeExpr}&\${__url_time_range}`,
+  );
 }
 
 /** A data link to the center dashboard for the clicked center. */
 export function centerDataLink(lang: Lang, provinceExpr: string, centerExpr: string): DashboardLinkBuilder {
-  return new DashboardLinkBuilder(p('openCenter', lang)).url(`${dashboardPath(UIDS.center)}?var-province=${provinceExpr}&var-center=${centerExpr}&\${__url_time_range}`);
+  return new DashboardLinkBuilder(p('openCenter', lang)).url(
+    `${dashboardPath(UIDS.center)}?var-province=${provinceExpr}&var-center=${centerExpr}&\${__url_time_range}`,
+  );
 }
 
 /** The dropdown of all dims dashboards, keeping time and variables. */
 export function dimsDashboardsLink(lang: Lang): DashboardLinkBuilder {
-  return new DashboardLinkBuilder(p('dashboards', lang)).type(DashboardLinkType.Dashboards).tags([DIMS_TAG]).asDropdown(true).keepTime(true).includeVars(true);
+  return new DashboardLinkBuilder(p('dashboards', lang))
+    .type(DashboardLinkType.Dashboards)
+    .tags([DIMS_TAG])
+    .asDropdown(true)
+    .keepTime(true)
+    .includeVars(true);
 }

@@ -34,7 +34,15 @@ export function indicatorThresholds(ind: Indicator): Threshold[] {
   const t = officialTarget(ind);
   if (t && t.op !== undefined && t.value !== undefined && t.op !== '==') {
     // Grafana colours a value with the highest step at or below it, so "≥ v is met" is red then green at v.
-    return t.op === '>' || t.op === '>=' ? [{ value: null, color: RED }, { value: t.value, color: GREEN }] : [{ value: null, color: GREEN }, { value: t.value, color: RED }];
+    return t.op === '>' || t.op === '>='
+      ? [
+          { value: null, color: RED },
+          { value: t.value, color: GREEN },
+        ]
+      : [
+          { value: null, color: GREEN },
+          { value: t.value, color: RED },
+        ];
   }
   const th = ind.thresholds;
   if (th) {

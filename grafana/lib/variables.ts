@@ -1,5 +1,10 @@
 /** @module Template variables shared by the dashboards: province and center (InfluxQL), indicator (catalog), Prometheus labels. */
-import { CustomVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  CustomVariableBuilder,
+  QueryVariableBuilder,
+  VariableRefresh,
+  VariableSort,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Indicator } from '../../src/catalog/types.ts';
 import { INFLUX, PROM } from './datasources.ts';
 import { p, tr, type Lang } from './i18n.ts';
@@ -27,7 +32,9 @@ export function centerVariable(lang: Lang): QueryVariableBuilder {
 
 /** The catalog's indicators as `name : id` pairs; commas are Grafana's separator, so names lose theirs. */
 export function indicatorVariable(lang: Lang, indicators: Indicator[], current = 'pue'): CustomVariableBuilder {
-  const options = indicators.map((i) => `${i.code} ${tr(i.name, lang).replace(/,/g, ';').replace(/ : /g, ': ')} : ${i.id}`);
+  const options = indicators.map(
+    (i) => `${i.code} ${tr(i.name, lang).replace(/,/g, ';').replace(/ : /g, ': ')} : ${i.id}`,
+  );
   const cur = indicators.find((i) => i.id === current) ?? indicators[0];
   const v = new CustomVariableBuilder('indicator').label(p('indicator', lang)).values(options.join(','));
   if (cur) v.current({ text: `${cur.code} ${tr(cur.name, lang)}`, value: cur.id, selected: true });

@@ -16,9 +16,20 @@ export interface Routing {
   repeat_interval?: { critical?: string; warning?: string };
   hub_history: { url: string; bearer_token_file?: string };
   watchdog_receiver?: string;
-  smtp?: { smarthost: string; from: string; auth_username?: string; auth_password_file?: string; require_tls?: boolean };
+  smtp?: {
+    smarthost: string;
+    from: string;
+    auth_username?: string;
+    auth_password_file?: string;
+    require_tls?: boolean;
+  };
   wechat?: { api_url?: string; corp_id: string; api_secret: string };
-  receivers: Array<{ name: string; webhook?: Array<{ url: string; bearer_token_file?: string }>; email?: Array<{ to: string }>; wechat?: Array<{ agent_id: string; to_party?: string; to_user?: string }> }>;
+  receivers: Array<{
+    name: string;
+    webhook?: Array<{ url: string; bearer_token_file?: string }>;
+    email?: Array<{ to: string }>;
+    wechat?: Array<{ agent_id: string; to_party?: string; to_user?: string }>;
+  }>;
   provinces?: Array<{ codes: string[]; receiver: string; critical_receiver?: string }>;
 }
 
@@ -31,11 +42,19 @@ export function parseRouting(data: unknown, label = 'routing'): Routing {
   if (problems.length === 0) {
     const r = data as Routing;
     const names = new Set(r.receivers.map((x) => x.name));
-    const refs = [r.default_receiver, r.watchdog_receiver, ...(r.provinces ?? []).flatMap((p) => [p.receiver, p.critical_receiver])].filter((x): x is string => x !== undefined);
-    for (const ref of refs) if (!names.has(ref)) problems.push(`${label}: receiver "${ref}" is used but not defined under receivers`);
-    for (const reserved of [HUB_RECEIVER, SILENT_RECEIVER]) if (names.has(reserved)) problems.push(`${label}: receiver name "${reserved}" is reserved`);
-    if ((r.receivers.some((x) => x.email?.length)) && !r.smtp) problems.push(`${label}: email receivers need the smtp section`);
-    if ((r.receivers.some((x) => x.wechat?.length)) && !r.wechat) problems.push(`${label}: wechat receivers need the wechat section`);
+    const refs = [
+      r.default_receiver,
+      r.watchdog_receiver,
+      ...(r.provinces ?? []).flatMap((p) => [p.receiver, p.critical_receiver]),
+    ].filter((x): x is string => x !== undefined);
+    for (const ref of refs)
+      if (!names.has(ref)) problems.push(`${label}: receiver "${ref}" is used but not defined under receivers`);
+    for (const reserved of [HUB_RECEIVER, SILENT_RECEIVER])
+      if (names.has(reserved)) problems.push(`${label}: receiver name "${reserved}" is reserved`);
+    if (r.receivers.some((x) => x.email?.length) && !r.smtp)
+      problems.push(`${label}: email receivers need the smtp section`);
+    if (r.receivers.some((x) => x.wechat?.length) && !r.wechat)
+      problems.push(`${label}: wechat receivers need the wechat section`);
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return data as Routing;
@@ -49,7 +68,8 @@ export const HUB_RECEIVER = 'dims-hub-history';
 /** A receiver without integrations: what it takes is recorded (hub history) but notifies nobody. */
 export const SILENT_RECEIVER = 'dims-silent';
 
-const bearer = (file?: string) => (file ? { http_config: { authorization: { type: 'Bearer', credentials_file: file } } } : {});
+const bearer = (file?: string) =>
+  file ? { http_config: { authorization: { type: 'Bearer', credentials_file: file } } } : {};
 
 /** alertmanager.yml text. */
 export function alertmanagerYaml(r: Routing): string {
@@ -61,29 +81,77 @@ export function alertmanagerYaml(r: Routing): string {
   ];
   const routes: object[] = [
     // Every alert is recorded in the hub's history; `continue` lets the routes below page people too.
-    { receiver: HUB_RECEIVER, matchers: [], continue: true, group_wait: '0s', group_interval: r.group_interval ?? '5m' },
+    {
+      receiver: HUB_RECEIVER,
+      matchers: [],
+      continue: true,
+      group_wait: '0s',
+      group_interval: r.group_interval ?? '5m',
+    },
   ];
-  if (r.watchdog_receiver) routes.push({ receiver: r.watchdog_receiver, matchers: ['alertname="Watchdog"'], group_wait: '0s', repeat_interval: '5m' });
+  if (r.watchdog_receiver)
+    routes.push({
+      receiver: r.watchdog_receiver,
+      matchers: ['alertname="Watchdog"'],
+      group_wait: '0s',
+      repeat_interval: '5m',
+    });
   // Without a dead-man's-switch service the heartbeat is only kept in the hub history (route above), never paged.
   else routes.push({ receiver: SILENT_RECEIVER, matchers: ['alertname="Watchdog"'] });
   for (const p of r.provinces ?? []) {
-    routes.push({ receiver: p.receiver, matchers: [`province=~"${p.codes.join('|')}"`], routes: severityRoutes(p.receiver, p.critical_receiver) });
+    routes.push({
+      receiver: p.receiver,
+      matchers: [`province=~"${p.codes.join('|')}"`],
+      routes: severityRoutes(p.receiver, p.critical_receiver),
+    });
   }
   const global: Record<string, unknown> = { resolve_timeout: '5m' };
   if (r.smtp) {
-    Object.assign(global, { smtp_smarthost: r.smtp.smarthost, smtp_from: r.smtp.from, smtp_require_tls: r.smtp.require_tls ?? true });
+    Object.assign(global, {
+      smtp_smarthost: r.smtp.smarthost,
+      smtp_from: r.smtp.from,
+      smtp_require_tls: r.smtp.require_tls ?? true,
+    });
     if (r.smtp.auth_username) global.smtp_auth_username = r.smtp.auth_username;
     if (r.smtp.auth_password_file) global.smtp_auth_password_file = r.smtp.auth_password_file;
   }
-  if (r.wechat) Object.assign(global, { wechat_api_url: r.wechat.api_url ?? 'https://qyapi.weixin.qq.com/cgi-bin/', wechat_api_corp_id: r.wechat.corp_id, wechat_api_secret: r.wechat.api_secret });
+  if (r.wechat)
+    Object.assign(global, {
+      wechat_api_url: r.wechat.api_url ?? 'https://qyapi.weixin.qq.com/cgi-bin/',
+      wechat_api_corp_id: r.wechat.corp_id,
+      wechat_api_secret: r.wechat.api_secret,
+    });
   const receivers = [
     ...(r.watchdog_receiver ? [] : [{ name: SILENT_RECEIVER }]),
-    { name: HUB_RECEIVER, webhook_configs: [{ url: r.hub_history.url, send_resolved: true, max_alerts: 0, ...bearer(r.hub_history.bearer_token_file) }] },
+    {
+      name: HUB_RECEIVER,
+      webhook_configs: [
+        { url: r.hub_history.url, send_resolved: true, max_alerts: 0, ...bearer(r.hub_history.bearer_token_file) },
+      ],
+    },
     ...r.receivers.map((x) => ({
       name: x.name,
-      ...(x.webhook?.length ? { webhook_configs: x.webhook.map((w) => ({ url: w.url, send_resolved: true, ...bearer(w.bearer_token_file) })) } : {}),
+      ...(x.webhook?.length
+        ? {
+            webhook_configs: x.webhook.map((w) => ({
+              url: w.url,
+              send_resolved: true,
+              ...bearer(w.bearer_token_file),
+            })),
+          }
+        : {}),
       ...(x.email?.length ? { email_configs: x.email.map((e) => ({ to: e.to, send_resolved: true })) } : {}),
-      ...(x.wechat?.length ? { wechat_configs: x.wechat.map((w) => ({ agent_id: w.agent_id, ...(w.to_party ? { to_party: w.to_party } : {}), ...(w.to_user ? { to_user: w.to_user } : {}), send_resolved: true, message: WECHAT_MESSAGE })) } : {}),
+      ...(x.wechat?.length
+        ? {
+            wechat_configs: x.wechat.map((w) => ({
+              agent_id: w.agent_id,
+              ...(w.to_party ? { to_party: w.to_party } : {}),
+              ...(w.to_user ? { to_user: w.to_user } : {}),
+              send_resolved: true,
+              message: WECHAT_MESSAGE,
+            })),
+          }
+        : {}),
     })),
   ];
   const config = {
@@ -98,9 +166,17 @@ export function alertmanagerYaml(r: Routing): string {
     },
     inhibit_rules: [
       // A critical alert mutes the warning of the same alert for the same node (missing labels compare equal).
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'level', 'province', 'center'] },
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity="warning"'],
+        equal: ['alertname', 'level', 'province', 'center'],
+      },
       // A center that stopped reporting has stale indicator values; its indicator alerts would only be noise.
-      { source_matchers: ['alertname="DimsCenterRecordsStopped"'], target_matchers: ['kind="indicator"'], equal: ['center'] },
+      {
+        source_matchers: ['alertname="DimsCenterRecordsStopped"'],
+        target_matchers: ['kind="indicator"'],
+        equal: ['center'],
+      },
     ],
     receivers,
   };
@@ -108,4 +184,5 @@ export function alertmanagerYaml(r: Routing): string {
 }
 
 /** WeChat Work text: Chinese summary first (the national desk reads Chinese), then the English one and the links. */
-const WECHAT_MESSAGE = '{{ range .Alerts }}[{{ .Status }}] {{ .Labels.severity }} {{ .Annotations.summary }}\n{{ .Annotations.summary_en }}\n{{ .Annotations.runbook_url }}\n{{ end }}';
+const WECHAT_MESSAGE =
+  '{{ range .Alerts }}[{{ .Status }}] {{ .Labels.severity }} {{ .Annotations.summary }}\n{{ .Annotations.summary_en }}\n{{ .Annotations.runbook_url }}\n{{ end }}';

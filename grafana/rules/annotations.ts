@@ -16,9 +16,12 @@ export const label = (name: string): string => `{{ $labels.${name} }}`;
 /** The dashboard of the node an alert is about, with its variables and the last 6 hours. */
 export function dashboardUrl(urls: RuleUrls, level: Level | 'collector'): string {
   const base = urls.grafana;
-  if (level === 'center') return `${base}${dashboardPath(UIDS.center)}?var-province=${label('province')}&var-center=${label('center')}&from=now-6h&to=now`;
-  if (level === 'province') return `${base}${dashboardPath(UIDS.province)}?var-province=${label('province')}&from=now-6h&to=now`;
-  if (level === 'collector') return `${base}${dashboardPath(UIDS.collectors)}?var-center=${label('center')}&from=now-6h&to=now`;
+  if (level === 'center')
+    return `${base}${dashboardPath(UIDS.center)}?var-province=${label('province')}&var-center=${label('center')}&from=now-6h&to=now`;
+  if (level === 'province')
+    return `${base}${dashboardPath(UIDS.province)}?var-province=${label('province')}&from=now-6h&to=now`;
+  if (level === 'collector')
+    return `${base}${dashboardPath(UIDS.collectors)}?var-center=${label('center')}&from=now-6h&to=now`;
   return `${base}${dashboardPath(UIDS.nation)}?from=now-6h&to=now`;
 }
 
@@ -35,7 +38,10 @@ export function renderTemplate(text: string, labels: Record<string, string>, val
 
 /** "center 44-0001 (province 44)" style node names, per level. */
 export function nodeText(level: Level, lang: 'zh' | 'en'): string {
-  if (level === 'center') return lang === 'zh' ? `数据中心 ${label('center')}(省 ${label('province')})` : `center ${label('center')} (province ${label('province')})`;
+  if (level === 'center')
+    return lang === 'zh'
+      ? `数据中心 ${label('center')}(省 ${label('province')})`
+      : `center ${label('center')} (province ${label('province')})`;
   if (level === 'province') return lang === 'zh' ? `省 ${label('province')}` : `province ${label('province')}`;
   return lang === 'zh' ? '全国' : 'the nation';
 }

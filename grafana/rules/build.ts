@@ -16,7 +16,10 @@ import { promtoolTestYaml } from './promtool.ts';
 import { runbookIndex, runbooks } from './runbooks.ts';
 import type { RuleSpec, RuleUrls } from './types.ts';
 
-export const DEFAULT_URLS: RuleUrls = { runbookBase: 'http://127.0.0.1:3000/dims/runbooks', grafana: 'http://127.0.0.1:3000' };
+export const DEFAULT_URLS: RuleUrls = {
+  runbookBase: 'http://127.0.0.1:3000/dims/runbooks',
+  grafana: 'http://127.0.0.1:3000',
+};
 
 export interface RulesBuildOptions {
   urls?: Partial<RuleUrls>;
@@ -35,15 +38,27 @@ export interface RulesBuild {
 export function writeRulesTree(catalog: Catalog, out: string, opts: RulesBuildOptions): RulesBuild {
   const urls = { ...DEFAULT_URLS, ...opts.urls };
   const specs = allRuleSpecs(catalog, urls);
-  const built = opts.forOverride === undefined ? specs : specs.map((s) => ({ ...s, rule: { ...s.rule, ...(s.rule.for ? { for: opts.forOverride } : {}) } }));
+  const built =
+    opts.forOverride === undefined
+      ? specs
+      : specs.map((s) => ({ ...s, rule: { ...s.rule, ...(s.rule.for ? { for: opts.forOverride } : {}) } }));
   const files: Array<[string, string]> = [
-    ['prometheus/dims-alerts.yml', rulesYaml(ruleGroups(built.map((s) => s), opts.interval))],
+    [
+      'prometheus/dims-alerts.yml',
+      rulesYaml(
+        ruleGroups(
+          built.map((s) => s),
+          opts.interval,
+        ),
+      ),
+    ],
     ['alertmanager/alertmanager.yml', alertmanagerYaml(opts.routing)],
     ['runbooks/README.md', runbookIndex(specs)],
     ...[...runbooks(specs)].map(([name, text]): [string, string] => [`runbooks/${name}.md`, text]),
   ];
   // The test file's timings follow the real `for:` values, so it is only written for an unmodified build.
-  if (opts.forOverride === undefined) files.push(['prometheus/dims-alerts.test.yml', promtoolTestYaml(specs, 'dims-alerts.yml')]);
+  if (opts.forOverride === undefined)
+    files.push(['prometheus/dims-alerts.test.yml', promtoolTestYaml(specs, 'dims-alerts.yml')]);
   for (const [rel, text] of files) {
     const file = path.join(out, rel);
     mkdirSync(path.dirname(file), { recursive: true });

@@ -15,7 +15,10 @@ const SEVERITIES: Severity[] = ['warning', 'critical'];
 
 /** pue → Pue, rack_growth_yoy → RackGrowthYoy */
 function pascal(id: string): string {
-  return id.split(/[_-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return id
+    .split(/[_-]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 export function indicatorAlertName(ind: Indicator): string {
@@ -31,7 +34,9 @@ export const EXAMPLE_NODE: Record<Level, Record<string, string>> = {
 };
 
 function seriesText(name: string, labels: Record<string, string>): string {
-  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+  return `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
 }
 
 const SEVERITY_WORDS = { warning: { zh: '告警', en: 'warning' }, critical: { zh: '严重', en: 'critical' } } as const;
@@ -75,14 +80,21 @@ export function catalogRules(catalog: Catalog, urls: RuleUrls): RuleSpec[] {
     if (!th) continue;
     const forMin = th.for ?? '0m';
     for (const level of th.levels.filter((l) => ind.levels.includes(l))) {
-      const bounds = SEVERITIES.filter((s) => th[s] !== undefined).map((s) => ({ severity: s, bound: th[s] as number, rule: rule(ind, level, s, th[s] as number, urls) }));
+      const bounds = SEVERITIES.filter((s) => th[s] !== undefined).map((s) => ({
+        severity: s,
+        bound: th[s] as number,
+        rule: rule(ind, level, s, th[s] as number, urls),
+      }));
       const series = { ...EXAMPLE_NODE[level], indicator: ind.id, dimension: ind.dimension };
       const fires = (v: number) => bounds.filter((b) => (th.op === '>' ? v > b.bound : v < b.bound));
       for (const b of bounds) {
         // The critical fixture crosses the warning bound too, so both alerts are expected; the warning fixture sits between the two.
         const other = bounds.find((x) => x !== b);
         const v = b.severity === 'critical' || !other ? beyond(th.op, b.bound) : (b.bound + other.bound) / 2;
-        const good = bounds.reduce((acc, x) => (th.op === '>' ? Math.min(acc, x.bound) : Math.max(acc, x.bound)), b.bound);
+        const good = bounds.reduce(
+          (acc, x) => (th.op === '>' ? Math.min(acc, x.bound) : Math.max(acc, x.bound)),
+          b.bound,
+        );
         specs.push({
           group: `dims-indicators-${ind.dimension.toLowerCase()}`,
           rule: b.rule,
@@ -108,10 +120,20 @@ export function catalogRules(catalog: Catalog, urls: RuleUrls): RuleSpec[] {
             },
           },
           fixture: {
-            firing: [{ series: seriesText('dims_indicator_value', series), values: `${v}x${Math.ceil(durationMinutes(forMin)) + 10}` }],
+            firing: [
+              {
+                series: seriesText('dims_indicator_value', series),
+                values: `${v}x${Math.ceil(durationMinutes(forMin)) + 10}`,
+              },
+            ],
             expected: fires(v).map((x) => ({ rule: x.rule, labels: { ...series, ...x.rule.labels }, value: v })),
             evalMinutes: Math.ceil(durationMinutes(forMin)) + 2,
-            silent: [{ series: seriesText('dims_indicator_value', series), values: `${good}x${Math.ceil(durationMinutes(forMin)) + 10}` }],
+            silent: [
+              {
+                series: seriesText('dims_indicator_value', series),
+                values: `${good}x${Math.ceil(durationMinutes(forMin)) + 10}`,
+              },
+            ],
           },
         });
       }

@@ -20,7 +20,11 @@ export interface RuleCase {
   name: string;
   interval: string;
   input_series: Array<{ series: string; values: string }>;
-  alert_rule_test: Array<{ eval_time: string; alertname: string; exp_alerts: Array<{ exp_labels: Record<string, string>; exp_annotations: Record<string, string> }> }>;
+  alert_rule_test: Array<{
+    eval_time: string;
+    alertname: string;
+    exp_alerts: Array<{ exp_labels: Record<string, string>; exp_annotations: Record<string, string> }>;
+  }>;
 }
 
 /** What the annotations link to. */
@@ -37,7 +41,11 @@ export interface RuleSpec {
   /** The group it belongs to. */
   group: string;
   /** Runbook text: what it means, how it is computed, what to check first (zh and en). */
-  runbook: { meaning: { zh: string; en: string }; computation: { zh: string; en: string }; checks: { zh: string[]; en: string[] } };
+  runbook: {
+    meaning: { zh: string; en: string };
+    computation: { zh: string; en: string };
+    checks: { zh: string[]; en: string[] };
+  };
   /** Test fixture: series that make it fire and series that keep it silent. */
   fixture: RuleFixture;
 }

@@ -8,12 +8,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CATALOG_DIR } from './paths.ts';
-import type { Catalog, Comparison, Condition, Filter, Indicator, Level, Operand, Predicate, Quantity, Target, Thresholds } from './types.ts';
+import type {
+  Catalog,
+  Comparison,
+  Condition,
+  Filter,
+  Indicator,
+  Level,
+  Operand,
+  Predicate,
+  Quantity,
+  Target,
+  Thresholds,
+} from './types.ts';
 
 export type Lang = 'zh' | 'en';
 
 const LANGS: Lang[] = ['zh', 'en'];
-
 
 const LEVEL_NAMES: Record<Level, { zh: string; en: string }> = {
   center: { zh: '中心', en: 'center' },
@@ -81,7 +92,8 @@ function quantityExpr(q: Quantity, lang: Lang): Expr {
   }
   if ('param' in q) return { text: q.param, prec: 3 };
   if ('const' in q) return { text: num(q.const), prec: 3 };
-  if ('sum' in q) return { text: q.sum.map((x) => wrap(quantityExpr(x, lang), 1)).join(' + '), prec: q.sum.length > 1 ? 1 : 3 };
+  if ('sum' in q)
+    return { text: q.sum.map((x) => wrap(quantityExpr(x, lang), 1)).join(' + '), prec: q.sum.length > 1 ? 1 : 3 };
   if ('difference' in q) {
     const [a, b] = q.difference.map((x) => quantityExpr(x, lang)) as [Expr, Expr];
     return { text: `${wrap(a, 1)} − ${wrap(b, 2)}`, prec: 1 };
@@ -119,8 +131,14 @@ function predicateText(p: Predicate): string {
 
 /** A registry filter as text, e.g. `is_hub = true and is_new = true`. */
 export function describeFilter(f: Filter, lang: Lang = 'en'): string {
-  if ('all' in f) return f.all.map((x) => ('any' in x ? `(${describeFilter(x, lang)})` : describeFilter(x, lang))).join(WORDS.and[lang]);
-  if ('any' in f) return f.any.map((x) => ('all' in x ? `(${describeFilter(x, lang)})` : describeFilter(x, lang))).join(WORDS.or[lang]);
+  if ('all' in f)
+    return f.all
+      .map((x) => ('any' in x ? `(${describeFilter(x, lang)})` : describeFilter(x, lang)))
+      .join(WORDS.and[lang]);
+  if ('any' in f)
+    return f.any
+      .map((x) => ('all' in x ? `(${describeFilter(x, lang)})` : describeFilter(x, lang)))
+      .join(WORDS.or[lang]);
   return predicateText(f);
 }
 
@@ -134,8 +152,12 @@ function conditionClause(c: Condition, lang: Lang): string {
 }
 
 function conditionText(c: Condition, lang: Lang): string {
-  if ('all' in c) return c.all.map((x) => ('any' in x ? `(${conditionText(x, lang)})` : conditionText(x, lang))).join(WORDS.and[lang]);
-  if ('any' in c) return c.any.map((x) => ('all' in x ? `(${conditionText(x, lang)})` : conditionText(x, lang))).join(WORDS.or[lang]);
+  if ('all' in c)
+    return c.all
+      .map((x) => ('any' in x ? `(${conditionText(x, lang)})` : conditionText(x, lang)))
+      .join(WORDS.and[lang]);
+  if ('any' in c)
+    return c.any.map((x) => ('all' in x ? `(${conditionText(x, lang)})` : conditionText(x, lang))).join(WORDS.or[lang]);
   return comparisonText(c);
 }
 
@@ -164,23 +186,33 @@ export function describeComputation(ind: Pick<Indicator, 'computation'>, lang: L
   switch (c.method) {
     case 'sum': {
       const body = sigma(c.quantity, lang);
-      const where = c.filter ? (zh ? `(仅 ${describeFilter(c.filter, lang)} 的中心)` : ` over centers where ${describeFilter(c.filter, lang)}`) : '';
+      const where = c.filter
+        ? zh
+          ? `(仅 ${describeFilter(c.filter, lang)} 的中心)`
+          : ` over centers where ${describeFilter(c.filter, lang)}`
+        : '';
       return `${scaled(body, c.scale, false)}${where}`;
     }
     case 'ratio_of_sums': {
       const numText = sigma(c.numerator, lang);
-      const filtered = c.numerator_filter ? `${numText} [${zh ? '仅 ' : 'only '}${describeFilter(c.numerator_filter, lang)}]` : numText;
+      const filtered = c.numerator_filter
+        ? `${numText} [${zh ? '仅 ' : 'only '}${describeFilter(c.numerator_filter, lang)}]`
+        : numText;
       let ratio = `${filtered} ÷ ${sigma(c.denominator, lang)}`;
       if (c.complement) ratio = `1 − ${ratio}`;
       return scaled(ratio, c.scale, c.scale > 1 && c.complement === true);
     }
     case 'filtered_ratio_of_sums': {
       const ratio = scaled(`${sigma(c.numerator, lang)} ÷ ${sigma(c.denominator, lang)}`, c.scale, false);
-      return zh ? `${ratio},仅计 ${describeFilter(c.filter, lang)} 的中心` : `${ratio} over centers where ${describeFilter(c.filter, lang)}`;
+      return zh
+        ? `${ratio},仅计 ${describeFilter(c.filter, lang)} 的中心`
+        : `${ratio} over centers where ${describeFilter(c.filter, lang)}`;
     }
     case 'count': {
       if (!c.filter) return zh ? '中心数' : 'number of centers';
-      return zh ? `${describeFilter(c.filter, lang)} 的中心数` : `number of centers where ${describeFilter(c.filter, lang)}`;
+      return zh
+        ? `${describeFilter(c.filter, lang)} 的中心数`
+        : `number of centers where ${describeFilter(c.filter, lang)}`;
     }
     case 'count_if': {
       const cond = conditionClause(c.condition, lang);
@@ -272,8 +304,18 @@ const HEADINGS = {
     title: 'Indicator reference: four dimensions, three levels, 60 indicators',
     banner: '<!-- Generated by `dims catalog docs --write` from the catalog files under indicators/. Do not edit. -->',
     intro:
-      'This page is generated from the indicator catalog (`indicators/`) and is the reference for the 60 indicators. Ratios roll up to province and nation as the sum of numerators over the sum of denominators, never as a mean of the centers\' ratios; derived indicators are computed at each level after roll-up.',
-    columns: ['Code', 'id', 'Name', 'Unit', 'Direction', 'How it is computed', 'Levels', 'Target (source)', 'Alert thresholds'],
+      "This page is generated from the indicator catalog (`indicators/`) and is the reference for the 60 indicators. Ratios roll up to province and nation as the sum of numerators over the sum of denominators, never as a mean of the centers' ratios; derived indicators are computed at each level after roll-up.",
+    columns: [
+      'Code',
+      'id',
+      'Name',
+      'Unit',
+      'Direction',
+      'How it is computed',
+      'Levels',
+      'Target (source)',
+      'Alert thresholds',
+    ],
     dimension: 'Dimension',
     details: 'Indicator details',
     computation: 'Computation',
@@ -320,8 +362,12 @@ function renderPage(catalog: Catalog, lang: Lang): string {
     out.push(`<a id="${i.code.toLowerCase()}"></a>`, '', `### ${i.code} ${i.id} · ${i.name[lang]}`, '');
     out.push(i.description[lang], '');
     out.push(`- **${h.computation}**: \`${describeComputation(i, lang)}\` (${i.computation.method})`);
-    out.push(`- **${h.rawMetrics}**: ${i.raw_metrics.length ? i.raw_metrics.map((m) => `\`${m}\``).join(', ') : h.none}`);
-    out.push(`- **${h.levels}**: ${levelsText(i.levels, lang)} · ${i.unit} · ${DIRECTION_NAMES[i.direction][lang]} · ${h.stability}: ${i.stability}`);
+    out.push(
+      `- **${h.rawMetrics}**: ${i.raw_metrics.length ? i.raw_metrics.map((m) => `\`${m}\``).join(', ') : h.none}`,
+    );
+    out.push(
+      `- **${h.levels}**: ${levelsText(i.levels, lang)} · ${i.unit} · ${DIRECTION_NAMES[i.direction][lang]} · ${h.stability}: ${i.stability}`,
+    );
     out.push(`- **${h.thresholds}**: ${i.thresholds ? thresholdsText(i.thresholds, lang) : h.none}`);
     if (i.variants?.length) out.push(`- **${h.variants}**: ${i.variants.map((v) => `\`${v}\``).join(', ')}`);
     if (i.targets.length === 0) out.push(`- **${h.targets}**: ${h.none}`);
@@ -329,7 +375,12 @@ function renderPage(catalog: Catalog, lang: Lang): string {
       out.push(`- **${h.targets}**:`);
       for (const t of i.targets) {
         const tags = [t.source, t.status, t.official ? h.official : undefined].filter(Boolean).join(', ');
-        const head = t.op !== undefined && t.value !== undefined ? `${sign(t.op)} ${num(t.value)}${t.by ? ` (${t.by})` : ''}: ` : t.by ? `(${t.by}) ` : '';
+        const head =
+          t.op !== undefined && t.value !== undefined
+            ? `${sign(t.op)} ${num(t.value)}${t.by ? ` (${t.by})` : ''}: `
+            : t.by
+              ? `(${t.by}) `
+              : '';
         const scope = t.scope ? `${SCOPE_NAMES[t.scope][lang]} · ` : '';
         out.push(`  - ${scope}${head}${t.text[lang]} [${tags}]`);
       }

@@ -11,18 +11,66 @@ import { CATALOG_DIR, DIMENSION_DIRS, PROJECT_ROOT } from './paths.ts';
 
 /** The 60 binding ids of the brief, by code. */
 const EXPECTED: Record<string, string> = {
-  A01: 'dc_count', A02: 'racks_installed', A03: 'it_rated_mw', A04: 'compute_total_ef', A05: 'compute_ai_ef',
-  A06: 'ai_share', A07: 'hpc_share', A08: 'it_pipeline_mw', A09: 'storage_eb', A10: 'flash_share',
-  A11: 'rack_density_kw', A12: 'compute_per_rack', A13: 'rack_growth_yoy', A14: 'hub_compute_share', A15: 'hub_new_compute_share',
-  B01: 'rack_occupancy', B02: 'rack_build_ratio', B03: 'it_load_util', B04: 'accel_util', B05: 'accel_alloc',
-  B06: 'accel_idle_share', B07: 'cpu_util', B08: 'storage_util', B09: 'compute_delivered', B10: 'compute_per_kw',
-  B11: 'sched_share', B12: 'power_cap_util', B13: 'low_eff_dc_count', B14: 'hub_util_gap', B15: 'energy_per_compute',
-  C01: 'pue', C02: 'pue_new_large', C03: 'pue_gt_1_5_count', C04: 'clf', C05: 'plf',
-  C06: 'liquid_share', C07: 'wue', C08: 'ref', C09: 'green_new_hub', C10: 'cue',
-  C11: 'co2_t', C12: 'erf', C13: 'carbon_per_compute', C14: 'electricity_gwh', C15: 'dr_share',
-  D01: 'dom_accel_share', D02: 'dom_compute_share', D03: 'dom_cpu_share', D04: 'dom_accel_util', D05: 'availability',
-  D06: 'outage_count', D07: 'sec_incidents', D08: 'mlps_rate', D09: 'dr_coverage', D10: 'lat_city_p95',
-  D11: 'lat_region_p95', D12: 'lat_hub_p95', D13: 'wan_gbps', D14: 'platform_rate', D15: 'traffic_pb',
+  A01: 'dc_count',
+  A02: 'racks_installed',
+  A03: 'it_rated_mw',
+  A04: 'compute_total_ef',
+  A05: 'compute_ai_ef',
+  A06: 'ai_share',
+  A07: 'hpc_share',
+  A08: 'it_pipeline_mw',
+  A09: 'storage_eb',
+  A10: 'flash_share',
+  A11: 'rack_density_kw',
+  A12: 'compute_per_rack',
+  A13: 'rack_growth_yoy',
+  A14: 'hub_compute_share',
+  A15: 'hub_new_compute_share',
+  B01: 'rack_occupancy',
+  B02: 'rack_build_ratio',
+  B03: 'it_load_util',
+  B04: 'accel_util',
+  B05: 'accel_alloc',
+  B06: 'accel_idle_share',
+  B07: 'cpu_util',
+  B08: 'storage_util',
+  B09: 'compute_delivered',
+  B10: 'compute_per_kw',
+  B11: 'sched_share',
+  B12: 'power_cap_util',
+  B13: 'low_eff_dc_count',
+  B14: 'hub_util_gap',
+  B15: 'energy_per_compute',
+  C01: 'pue',
+  C02: 'pue_new_large',
+  C03: 'pue_gt_1_5_count',
+  C04: 'clf',
+  C05: 'plf',
+  C06: 'liquid_share',
+  C07: 'wue',
+  C08: 'ref',
+  C09: 'green_new_hub',
+  C10: 'cue',
+  C11: 'co2_t',
+  C12: 'erf',
+  C13: 'carbon_per_compute',
+  C14: 'electricity_gwh',
+  C15: 'dr_share',
+  D01: 'dom_accel_share',
+  D02: 'dom_compute_share',
+  D03: 'dom_cpu_share',
+  D04: 'dom_accel_util',
+  D05: 'availability',
+  D06: 'outage_count',
+  D07: 'sec_incidents',
+  D08: 'mlps_rate',
+  D09: 'dr_coverage',
+  D10: 'lat_city_p95',
+  D11: 'lat_region_p95',
+  D12: 'lat_hub_p95',
+  D13: 'wan_gbps',
+  D14: 'platform_rate',
+  D15: 'traffic_pb',
 };
 
 const CLI = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
@@ -32,7 +80,8 @@ describe('the real catalog', () => {
 
   test('has 60 indicators, 15 per dimension', () => {
     assert.equal(catalog.indicators.length, 60);
-    for (const d of ['A', 'B', 'C', 'D']) assert.equal(catalog.indicators.filter((i) => i.dimension === d).length, 15, `dimension ${d}`);
+    for (const d of ['A', 'B', 'C', 'D'])
+      assert.equal(catalog.indicators.filter((i) => i.dimension === d).length, 15, `dimension ${d}`);
   });
 
   test('uses exactly the brief ids and codes', () => {
@@ -54,7 +103,17 @@ describe('the real catalog', () => {
   });
 
   test('indicators that make no sense for one center are not offered at center level', () => {
-    for (const id of ['dc_count', 'rack_growth_yoy', 'hub_compute_share', 'hub_new_compute_share', 'low_eff_dc_count', 'hub_util_gap', 'pue_gt_1_5_count', 'mlps_rate', 'platform_rate']) {
+    for (const id of [
+      'dc_count',
+      'rack_growth_yoy',
+      'hub_compute_share',
+      'hub_new_compute_share',
+      'low_eff_dc_count',
+      'hub_util_gap',
+      'pue_gt_1_5_count',
+      'mlps_rate',
+      'platform_rate',
+    ]) {
       assert.ok(!catalog.indicatorById.get(id)!.levels.includes('center'), id);
     }
   });
@@ -104,7 +163,12 @@ const CASES: BrokenCase[] = [
   {
     name: 'unknown raw metric',
     file: `${C}/C04-clf.yaml`,
-    change: (t) => replaceOnce(replaceOnce(t, 'numerator: { metric: e_cooling_kwh }', 'numerator: { metric: e_chiller_kwh }'), 'raw_metrics: [e_cooling_kwh,', 'raw_metrics: [e_chiller_kwh,'),
+    change: (t) =>
+      replaceOnce(
+        replaceOnce(t, 'numerator: { metric: e_cooling_kwh }', 'numerator: { metric: e_chiller_kwh }'),
+        'raw_metrics: [e_cooling_kwh,',
+        'raw_metrics: [e_chiller_kwh,',
+      ),
     expect: { file: 'C04-clf.yaml', path: '/computation', value: 'e_chiller_kwh', message: /undeclared raw metric/ },
   },
   {
@@ -116,7 +180,8 @@ const CASES: BrokenCase[] = [
   {
     name: 'raw_metrics list naming a metric the computation does not read',
     file: `${C}/C05-plf.yaml`,
-    change: (t) => replaceOnce(t, 'raw_metrics: [e_loss_kwh, e_it_kwh]', 'raw_metrics: [e_loss_kwh, e_it_kwh, water_m3]'),
+    change: (t) =>
+      replaceOnce(t, 'raw_metrics: [e_loss_kwh, e_it_kwh]', 'raw_metrics: [e_loss_kwh, e_it_kwh, water_m3]'),
     expect: { file: 'C05-plf.yaml', path: '/raw_metrics', value: 'water_m3', message: /does not read/ },
   },
   {
@@ -129,7 +194,12 @@ const CASES: BrokenCase[] = [
     name: 'filter on an unknown attribute',
     file: `${C}/C02-pue_new_large.yaml`,
     change: (t) => replaceOnce(t, '{ attr: is_large, eq: true }', '{ attr: is_huge, eq: true }'),
-    expect: { file: 'C02-pue_new_large.yaml', path: '/computation', value: 'is_huge', message: /attribute the registry does not have/ },
+    expect: {
+      file: 'C02-pue_new_large.yaml',
+      path: '/computation',
+      value: 'is_huge',
+      message: /attribute the registry does not have/,
+    },
   },
   {
     name: 'filter value the attribute cannot take',
@@ -146,8 +216,17 @@ const CASES: BrokenCase[] = [
   {
     name: 'cycle through derived operands',
     file: `${A}/A13-rack_growth_yoy.yaml`,
-    change: (t) => replaceOnce(t, '[ { indicator: racks_installed }, { indicator: racks_installed, shift: P1Y } ]', '[ { indicator: rack_growth_yoy }, { indicator: racks_installed, shift: P1Y } ]'),
-    expect: { file: 'A13-rack_growth_yoy.yaml', path: '/computation', message: /cycle: rack_growth_yoy → rack_growth_yoy/ },
+    change: (t) =>
+      replaceOnce(
+        t,
+        '[ { indicator: racks_installed }, { indicator: racks_installed, shift: P1Y } ]',
+        '[ { indicator: rack_growth_yoy }, { indicator: racks_installed, shift: P1Y } ]',
+      ),
+    expect: {
+      file: 'A13-rack_growth_yoy.yaml',
+      path: '/computation',
+      message: /cycle: rack_growth_yoy → rack_growth_yoy/,
+    },
   },
   {
     name: 'invalid YAML',
@@ -199,11 +278,15 @@ describe('a broken catalog is refused with file, field and value', () => {
           (!('value' in c.expect) || p.value === c.expect.value) &&
           (!c.expect.message || c.expect.message.test(p.message)),
       );
-      assert.ok(hit, `no problem like ${JSON.stringify({ ...c.expect, message: String(c.expect.message) })} in:\n${problems.map((p) => JSON.stringify(p)).join('\n')}`);
+      assert.ok(
+        hit,
+        `no problem like ${JSON.stringify({ ...c.expect, message: String(c.expect.message) })} in:\n${problems.map((p) => JSON.stringify(p)).join('\n')}`,
+      );
       const err = new CatalogError(problems);
       assert.ok(err.message.includes(c.expect.file), 'the message names the file');
       assert.ok(err.message.includes(c.expect.path), 'the message names the field');
-      if ('value' in c.expect) assert.ok(err.message.includes(JSON.stringify(c.expect.value)), 'the message names the value');
+      if ('value' in c.expect)
+        assert.ok(err.message.includes(JSON.stringify(c.expect.value)), 'the message names the value');
     });
   }
 });
@@ -238,6 +321,9 @@ describe('dims catalog', () => {
     const list = JSON.parse(r.stdout) as Array<{ code: string; id: string; file?: string }>;
     assert.equal(list.length, 60);
     assert.deepEqual(Object.fromEntries(list.map((i) => [i.code, i.id])), EXPECTED);
-    assert.ok(list.every((i) => i.file === undefined), 'no loader-internal fields');
+    assert.ok(
+      list.every((i) => i.file === undefined),
+      'no loader-internal fields',
+    );
   });
 });

@@ -12,7 +12,18 @@ import { compileSchema } from '../shared/json-schema.ts';
 import { CATALOG_DIR, DIMENSION_DIRS } from './paths.ts';
 import { CatalogError, type CatalogProblem } from './errors.ts';
 import { crossCheck } from './validate.ts';
-import type { Catalog, DimensionInfo, Indicator, RawMetric, Unit, Province, HubNode, HubCluster, Parameter, Source } from './types.ts';
+import type {
+  Catalog,
+  DimensionInfo,
+  Indicator,
+  RawMetric,
+  Unit,
+  Province,
+  HubNode,
+  HubCluster,
+  Parameter,
+  Source,
+} from './types.ts';
 
 function readJson(file: string): object {
   return JSON.parse(readFileSync(file, 'utf8')) as object;
@@ -74,14 +85,45 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     return l.data;
   };
 
-  const metrics = take(loadYaml<{ metrics: RawMetric[] }>(path.join(dir, 'raw-metrics.yaml'), rawSchema, problems, 'raw metrics'))?.metrics ?? [];
+  const metrics =
+    take(loadYaml<{ metrics: RawMetric[] }>(path.join(dir, 'raw-metrics.yaml'), rawSchema, problems, 'raw metrics'))
+      ?.metrics ?? [];
   const refDir = path.join(dir, 'reference');
-  const units = take(loadYaml<{ units: Unit[] }>(path.join(refDir, 'units.yaml'), sub('units'), problems, 'units'))?.units ?? [];
-  const dimensions = take(loadYaml<{ dimensions: DimensionInfo[] }>(path.join(refDir, 'dimensions.yaml'), sub('dimensions'), problems, 'dimensions'))?.dimensions ?? [];
-  const provinces = take(loadYaml<{ provinces: Province[] }>(path.join(refDir, 'provinces.yaml'), sub('provinces'), problems, 'provinces'))?.provinces ?? [];
-  const hubs = take(loadYaml<{ hub_nodes: HubNode[]; clusters: HubCluster[] }>(path.join(refDir, 'hub-clusters.yaml'), sub('hubs'), problems, 'hubs'));
-  const parameters = take(loadYaml<{ parameters: Parameter[] }>(path.join(refDir, 'parameters.yaml'), sub('parameters'), problems, 'parameters'))?.parameters ?? [];
-  const sources = take(loadYaml<{ sources: Source[] }>(path.join(dir, 'sources.yaml'), sub('sources'), problems, 'sources'))?.sources ?? [];
+  const units =
+    take(loadYaml<{ units: Unit[] }>(path.join(refDir, 'units.yaml'), sub('units'), problems, 'units'))?.units ?? [];
+  const dimensions =
+    take(
+      loadYaml<{ dimensions: DimensionInfo[] }>(
+        path.join(refDir, 'dimensions.yaml'),
+        sub('dimensions'),
+        problems,
+        'dimensions',
+      ),
+    )?.dimensions ?? [];
+  const provinces =
+    take(
+      loadYaml<{ provinces: Province[] }>(path.join(refDir, 'provinces.yaml'), sub('provinces'), problems, 'provinces'),
+    )?.provinces ?? [];
+  const hubs = take(
+    loadYaml<{ hub_nodes: HubNode[]; clusters: HubCluster[] }>(
+      path.join(refDir, 'hub-clusters.yaml'),
+      sub('hubs'),
+      problems,
+      'hubs',
+    ),
+  );
+  const parameters =
+    take(
+      loadYaml<{ parameters: Parameter[] }>(
+        path.join(refDir, 'parameters.yaml'),
+        sub('parameters'),
+        problems,
+        'parameters',
+      ),
+    )?.parameters ?? [];
+  const sources =
+    take(loadYaml<{ sources: Source[] }>(path.join(dir, 'sources.yaml'), sub('sources'), problems, 'sources'))
+      ?.sources ?? [];
 
   const indicators: Indicator[] = [];
   for (const file of indicatorFiles(dir)) {

@@ -17,8 +17,17 @@ test('PUE meets its official target at or below 1.5', () => {
 });
 
 test('ranking respects direction and ties share the best rank', () => {
-  const r = rankValues(pue, [{ code: 'a', value: 1.3 }, { code: 'b', value: 1.2 }, { code: 'c', value: 1.3 }, { code: 'd', value: 1.6 }, { code: 'e', value: null }]);
+  const r = rankValues(pue, [
+    { code: 'a', value: 1.3 },
+    { code: 'b', value: 1.2 },
+    { code: 'c', value: 1.3 },
+    { code: 'd', value: 1.6 },
+    { code: 'e', value: null },
+  ]);
   assert.deepEqual(Object.fromEntries(r), { b: 1, a: 2, c: 2, d: 4, e: null });
-  const o = rankValues(occupancy, [{ code: 'a', value: 50 }, { code: 'b', value: 70 }]);
+  const o = rankValues(occupancy, [
+    { code: 'a', value: 50 },
+    { code: 'b', value: 70 },
+  ]);
   assert.deepEqual(Object.fromEntries(o), { b: 1, a: 2 });
 });

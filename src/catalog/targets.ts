@@ -20,7 +20,16 @@ export function targetStatus(ind: Indicator, value: number | null): TargetStatus
   if (!t || t.op === undefined || t.value === undefined) return 'no_target';
   if (value === null) return 'no_value';
   const v = t.value;
-  const ok = t.op === '>' ? value > v : t.op === '>=' ? value >= v : t.op === '<' ? value < v : t.op === '<=' ? value <= v : Math.abs(value - v) <= 1e-9 * Math.max(1, Math.abs(v));
+  const ok =
+    t.op === '>'
+      ? value > v
+      : t.op === '>='
+        ? value >= v
+        : t.op === '<'
+          ? value < v
+          : t.op === '<='
+            ? value <= v
+            : Math.abs(value - v) <= 1e-9 * Math.max(1, Math.abs(v));
   return ok ? 'met' : 'missed';
 }
 
@@ -36,14 +45,20 @@ export function targetText(ind: Indicator): string {
  * Ranks codes by value in the indicator's direction (rank 1 is best). Ties share the best rank
  * (1, 2, 2, 4); nulls are unranked. Monitor-only indicators rank highest first.
  */
-export function rankValues(ind: Pick<Indicator, 'direction'>, values: Array<{ code: string; value: number | null }>): Map<string, number | null> {
+export function rankValues(
+  ind: Pick<Indicator, 'direction'>,
+  values: Array<{ code: string; value: number | null }>,
+): Map<string, number | null> {
   const sign = ind.direction === 'lower' ? 1 : -1;
-  const ranked = values.filter((v) => v.value !== null && Number.isFinite(v.value)).sort((a, b) => sign * ((a.value as number) - (b.value as number)));
+  const ranked = values
+    .filter((v) => v.value !== null && Number.isFinite(v.value))
+    .sort((a, b) => sign * ((a.value as number) - (b.value as number)));
   const out = new Map<string, number | null>();
   let prev: number | null = null;
   let prevRank = 0;
   ranked.forEach((v, i) => {
-    const rank = prev !== null && Math.abs((v.value as number) - prev) <= 1e-12 * Math.max(1, Math.abs(prev)) ? prevRank : i + 1;
+    const rank =
+      prev !== null && Math.abs((v.value as number) - prev) <= 1e-12 * Math.max(1, Math.abs(prev)) ? prevRank : i + 1;
     out.set(v.code, rank);
     prev = v.value;
     prevRank = rank;

@@ -50,7 +50,14 @@ export interface Operand {
 
 export type Computation =
   | { method: 'sum'; quantity: Quantity; filter?: Filter; scale: number }
-  | { method: 'ratio_of_sums'; numerator: Quantity; denominator: Quantity; numerator_filter?: Filter; complement?: boolean; scale: number }
+  | {
+      method: 'ratio_of_sums';
+      numerator: Quantity;
+      denominator: Quantity;
+      numerator_filter?: Filter;
+      complement?: boolean;
+      scale: number;
+    }
   | { method: 'filtered_ratio_of_sums'; numerator: Quantity; denominator: Quantity; filter: Filter; scale: number }
   | { method: 'count'; filter?: Filter }
   | { method: 'count_if'; filter?: Filter; condition: Condition }

@@ -92,7 +92,8 @@ const OPERAND_COUNT = { growth: 2, difference: 2, ratio_of_changes: 4 } as const
 /** Runs every cross-check; returns the problems found (empty when the catalog is sound). */
 export function crossCheck(catalog: Catalog): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
-  const add = (file: string, p: string, message: string, value?: unknown) => problems.push({ file, path: p, message, value });
+  const add = (file: string, p: string, message: string, value?: unknown) =>
+    problems.push({ file, path: p, message, value });
   const attrs = registryAttributes();
   const enums = registryEnums();
   const booleans = booleanAttributes();
@@ -110,7 +111,8 @@ export function crossCheck(catalog: Catalog): CatalogProblem[] {
   for (const [i, m] of catalog.metrics.entries()) {
     if (seenMetric.has(m.id)) add('indicators/raw-metrics.yaml', `/metrics/${i}/id`, 'is declared twice', m.id);
     seenMetric.add(m.id);
-    if (!unitIds.has(m.unit)) add('indicators/raw-metrics.yaml', `/metrics/${i}/unit`, 'is not in reference/units.yaml', m.unit);
+    if (!unitIds.has(m.unit))
+      add('indicators/raw-metrics.yaml', `/metrics/${i}/unit`, 'is not in reference/units.yaml', m.unit);
   }
 
   // Provinces and hubs.
@@ -119,10 +121,17 @@ export function crossCheck(catalog: Catalog): CatalogProblem[] {
   for (const [i, p] of catalog.provinces.entries()) {
     if (codes.has(p.code)) add('indicators/reference/provinces.yaml', `/provinces/${i}/code`, 'is used twice', p.code);
     codes.add(p.code);
-    if (p.hub_node !== null && !nodeIds.has(p.hub_node)) add('indicators/reference/provinces.yaml', `/provinces/${i}/hub_node`, 'is not a hub node in hub-clusters.yaml', p.hub_node);
+    if (p.hub_node !== null && !nodeIds.has(p.hub_node))
+      add(
+        'indicators/reference/provinces.yaml',
+        `/provinces/${i}/hub_node`,
+        'is not a hub node in hub-clusters.yaml',
+        p.hub_node,
+      );
   }
   for (const [i, c] of catalog.clusters.entries()) {
-    if (!codes.has(c.province)) add('indicators/reference/hub-clusters.yaml', `/clusters/${i}/province`, 'is not a province code', c.province);
+    if (!codes.has(c.province))
+      add('indicators/reference/hub-clusters.yaml', `/clusters/${i}/province`, 'is not a province code', c.province);
   }
 
   // Indicators: identity.
@@ -138,7 +147,8 @@ export function crossCheck(catalog: Catalog): CatalogProblem[] {
     if (ind.code[0] !== ind.dimension) add(ind.file, '/dimension', `does not match code ${ind.code}`, ind.dimension);
     const expectedName = `${ind.code}-${ind.id}.yaml`;
     if (path.basename(ind.file) !== expectedName) add(ind.file, '/', `file must be named ${expectedName}`);
-    if (path.basename(path.dirname(ind.file)) !== DIMENSION_DIRS[ind.dimension]) add(ind.file, '/', `file must be in ${DIMENSION_DIRS[ind.dimension]}/`);
+    if (path.basename(path.dirname(ind.file)) !== DIMENSION_DIRS[ind.dimension])
+      add(ind.file, '/', `file must be in ${DIMENSION_DIRS[ind.dimension]}/`);
   }
   for (const [dim, n] of Object.entries(perDimension)) {
     if (n !== 15) add('indicators/', `/${dim}`, `dimension ${dim} must have exactly 15 indicators`, n);
@@ -148,28 +158,52 @@ export function crossCheck(catalog: Catalog): CatalogProblem[] {
   for (const ind of catalog.indicators) {
     const c = ind.computation;
     const refs = computationRefs(c);
-    for (const m of refs.metrics) if (!catalog.metricById.has(m)) add(ind.file, '/computation', 'refers to an undeclared raw metric', m);
-    for (const p of refs.params) if (!paramIds.has(p)) add(ind.file, '/computation', 'refers to an unknown parameter', p);
-    for (const i of refs.indicators) if (!byId.has(i)) add(ind.file, '/computation', 'refers to an unknown indicator', i);
+    for (const m of refs.metrics)
+      if (!catalog.metricById.has(m)) add(ind.file, '/computation', 'refers to an undeclared raw metric', m);
+    for (const p of refs.params)
+      if (!paramIds.has(p)) add(ind.file, '/computation', 'refers to an unknown parameter', p);
+    for (const i of refs.indicators)
+      if (!byId.has(i)) add(ind.file, '/computation', 'refers to an unknown indicator', i);
     const declared = new Set(ind.raw_metrics);
-    for (const m of ind.raw_metrics) if (!catalog.metricById.has(m)) add(ind.file, '/raw_metrics', 'lists an undeclared raw metric', m);
-    for (const m of refs.metrics) if (!declared.has(m)) add(ind.file, '/raw_metrics', 'must list every metric the computation reads; missing', m);
-    for (const m of declared) if (!refs.metrics.has(m)) add(ind.file, '/raw_metrics', 'lists a metric the computation does not read', m);
+    for (const m of ind.raw_metrics)
+      if (!catalog.metricById.has(m)) add(ind.file, '/raw_metrics', 'lists an undeclared raw metric', m);
+    for (const m of refs.metrics)
+      if (!declared.has(m)) add(ind.file, '/raw_metrics', 'must list every metric the computation reads; missing', m);
+    for (const m of declared)
+      if (!refs.metrics.has(m)) add(ind.file, '/raw_metrics', 'lists a metric the computation does not read', m);
     for (const f of refs.filters) {
       for (const { attr, values } of filterAttrs(f)) {
         if (!attrs.has(attr)) add(ind.file, '/computation', 'filters on an attribute the registry does not have', attr);
-        if (booleans.has(attr)) for (const v of values) if (typeof v !== 'boolean') add(ind.file, '/computation', `filters the yes/no attribute ${attr} on a value that is not true or false`, v);
+        if (booleans.has(attr))
+          for (const v of values)
+            if (typeof v !== 'boolean')
+              add(
+                ind.file,
+                '/computation',
+                `filters the yes/no attribute ${attr} on a value that is not true or false`,
+                v,
+              );
         const allowed = enums.get(attr);
-        if (allowed) for (const v of values) if (!allowed.has(String(v))) add(ind.file, '/computation', `filters ${attr} on a value it cannot take`, v);
+        if (allowed)
+          for (const v of values)
+            if (!allowed.has(String(v))) add(ind.file, '/computation', `filters ${attr} on a value it cannot take`, v);
       }
     }
     if (!unitIds.has(ind.unit)) add(ind.file, '/unit', 'is not in reference/units.yaml', ind.unit);
-    if (ind.thresholds) for (const l of ind.thresholds.levels) if (!ind.levels.includes(l)) add(ind.file, '/thresholds/levels', 'names a level the indicator does not apply at', l);
-    for (const [i, t] of ind.targets.entries()) if (!sourceIds.has(t.source)) add(ind.file, `/targets/${i}/source`, 'is not in sources.yaml', t.source);
-    if (c.method === 'derived' && c.operands.length !== OPERAND_COUNT[c.op]) add(ind.file, '/computation/operands', `${c.op} takes ${OPERAND_COUNT[c.op]} operands`, c.operands.length);
-    if (c.method === 'percentile' && catalog.metricById.get(c.histogram)?.kind !== 'histogram') add(ind.file, '/computation/histogram', 'must be a histogram metric', c.histogram);
+    if (ind.thresholds)
+      for (const l of ind.thresholds.levels)
+        if (!ind.levels.includes(l))
+          add(ind.file, '/thresholds/levels', 'names a level the indicator does not apply at', l);
+    for (const [i, t] of ind.targets.entries())
+      if (!sourceIds.has(t.source)) add(ind.file, `/targets/${i}/source`, 'is not in sources.yaml', t.source);
+    if (c.method === 'derived' && c.operands.length !== OPERAND_COUNT[c.op])
+      add(ind.file, '/computation/operands', `${c.op} takes ${OPERAND_COUNT[c.op]} operands`, c.operands.length);
+    if (c.method === 'percentile' && catalog.metricById.get(c.histogram)?.kind !== 'histogram')
+      add(ind.file, '/computation/histogram', 'must be a histogram metric', c.histogram);
     if (c.method !== 'percentile') {
-      for (const m of refs.metrics) if (catalog.metricById.get(m)?.kind === 'histogram') add(ind.file, '/computation', 'reads a histogram outside a percentile', m);
+      for (const m of refs.metrics)
+        if (catalog.metricById.get(m)?.kind === 'histogram')
+          add(ind.file, '/computation', 'reads a histogram outside a percentile', m);
     }
     try {
       const problem = unitProblem(ind, catalog, ctx);
@@ -220,7 +254,8 @@ function unitProblem(ind: Indicator, catalog: Catalog, ctx: UnitContext): string
     case 'ratio_of_sums':
     case 'filtered_ratio_of_sums': {
       const ratio = multiply(unitOfQuantity(c.numerator, ctx), unitOfQuantity(c.denominator, ctx), -1);
-      if ('complement' in c && c.complement && !sameDims(ratio, DIMENSIONLESS)) return 'complement needs a dimensionless ratio';
+      if ('complement' in c && c.complement && !sameDims(ratio, DIMENSIONLESS))
+        return 'complement needs a dimensionless ratio';
       return expect(ratio, c.scale);
     }
     case 'count':
@@ -229,13 +264,18 @@ function unitProblem(ind: Indicator, catalog: Catalog, ctx: UnitContext): string
     case 'share_if':
       return expect(DIMENSIONLESS, c.scale);
     case 'percentile':
-      return catalog.metricById.get(c.histogram)?.unit === ind.unit ? null : `must equal the histogram's unit ${catalog.metricById.get(c.histogram)?.unit}`;
+      return catalog.metricById.get(c.histogram)?.unit === ind.unit
+        ? null
+        : `must equal the histogram's unit ${catalog.metricById.get(c.histogram)?.unit}`;
     case 'derived': {
       const operandUnits = c.operands.map((o) => catalog.indicatorById.get(o.indicator)?.unit);
       if (c.op === 'difference') {
-        if (operandUnits[0] !== operandUnits[1]) return `difference of indicators in different units (${operandUnits.join(', ')})`;
+        if (operandUnits[0] !== operandUnits[1])
+          return `difference of indicators in different units (${operandUnits.join(', ')})`;
         const ok = ind.unit === operandUnits[0] || (operandUnits[0] === '%' && ind.unit === 'pp');
-        return ok && c.scale === 1 ? null : `a difference keeps its operands' unit (${operandUnits[0]}, or pp for %) with scale 1`;
+        return ok && c.scale === 1
+          ? null
+          : `a difference keeps its operands' unit (${operandUnits[0]}, or pp for %) with scale 1`;
       }
       return expect(DIMENSIONLESS, c.scale);
     }

@@ -10,7 +10,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  */
 export function parseOptions<O extends Options>(argv: string[], options: O, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      allowPositionals,
+      strict: true,
+    });
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }

@@ -13,15 +13,39 @@ interface Command {
 /** The commands, alphabetical. Each module exports `run(argv)` returning the exit code. */
 const COMMANDS: Record<string, Command> = {
   agent: { summary: 'run a center collector agent (--config F)', load: () => import('./commands/agent.ts') },
-  bench: { summary: 'run benchmarks: engine | agent | ingest | api | reports | all', load: () => import('./commands/bench.ts') },
+  bench: {
+    summary: 'run benchmarks: engine | agent | ingest | api | reports | all',
+    load: () => import('./commands/bench.ts'),
+  },
   catalog: { summary: 'check, list or document the 60-indicator catalog', load: () => import('./commands/catalog.ts') },
-  eval: { summary: 'evaluate indicators offline: registry + records in, values out', load: () => import('./commands/eval.ts') },
-  grafana: { summary: 'build the Grafana provisioning tree (build --out DIR)', load: () => import('./commands/grafana.ts') },
-  hub: { summary: 'run a provincial or national hub (--config F); manage tokens', load: () => import('./commands/hub.ts') },
-  report: { summary: 'export a monthly, quarterly or yearly report (xlsx, csv, json)', load: () => import('./commands/report.ts') },
-  rules: { summary: 'build Prometheus alert rules and Alertmanager config (build --out DIR)', load: () => import('./commands/rules.ts') },
-  simulate: { summary: 'serve simulated data-center devices over their real protocols', load: () => import('./commands/simulate.ts') },
-  start: { summary: 'run the national demo: simulator, agents, hub and console in one process', load: () => import('./commands/start.ts') },
+  eval: {
+    summary: 'evaluate indicators offline: registry + records in, values out',
+    load: () => import('./commands/eval.ts'),
+  },
+  grafana: {
+    summary: 'build the Grafana provisioning tree (build --out DIR)',
+    load: () => import('./commands/grafana.ts'),
+  },
+  hub: {
+    summary: 'run a provincial or national hub (--config F); manage tokens',
+    load: () => import('./commands/hub.ts'),
+  },
+  report: {
+    summary: 'export a monthly, quarterly or yearly report (xlsx, csv, json)',
+    load: () => import('./commands/report.ts'),
+  },
+  rules: {
+    summary: 'build Prometheus alert rules and Alertmanager config (build --out DIR)',
+    load: () => import('./commands/rules.ts'),
+  },
+  simulate: {
+    summary: 'serve simulated data-center devices over their real protocols',
+    load: () => import('./commands/simulate.ts'),
+  },
+  start: {
+    summary: 'run the national demo: simulator, agents, hub and console in one process',
+    load: () => import('./commands/start.ts'),
+  },
 };
 
 function usage(): string {

@@ -26,7 +26,9 @@ before(async () => {
 after(() => new Promise<void>((r) => server.close(() => r())));
 
 function webModules(dir = WEB): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? webModules(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? webModules(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 test('/ and /console redirect to /console/, which serves the page with a strict content policy', async () => {
@@ -64,18 +66,32 @@ test('imports of shared catalog code are pointed at the allow-listed URL, which 
   assert.equal(shared.status, 200);
   assert.match(shared.headers.get('content-type')!, /^text\/javascript/);
   assert.match(await shared.text(), /export function targetStatus/);
-  assert.equal((await fetch(`${base}/console/_shared/catalog/load.ts`)).status, 404, 'only allow-listed modules leave src/');
+  assert.equal(
+    (await fetch(`${base}/console/_shared/catalog/load.ts`)).status,
+    404,
+    'only allow-listed modules leave src/',
+  );
 });
 
 test('a module importing outside the console and not allow-listed is refused at transform time', () => {
-  assert.throws(() => toBrowserModule("import { x } from '../../hub/app.ts';", path.join(WEB, 'pages', 'x.ts'), '/console'), /not a shared module/);
+  assert.throws(
+    () => toBrowserModule("import { x } from '../../hub/app.ts';", path.join(WEB, 'pages', 'x.ts'), '/console'),
+    /not a shared module/,
+  );
 });
 
 test('stylesheet and icon have their types; unknown files, other extensions and climbing out are 404', async () => {
   const css = await fetch(`${base}/console/style.css`);
   assert.match(css.headers.get('content-type')!, /^text\/css/);
   assert.match((await fetch(`${base}/console/favicon.svg`)).headers.get('content-type')!, /^image\/svg\+xml/);
-  for (const p of ['/console/nope.ts', '/console/README.md', '/console/../router.ts', '/console/%2e%2e/router.ts', '/console/..%2frouter.ts', '/console/pages/..%2f..%2frouter.ts']) {
+  for (const p of [
+    '/console/nope.ts',
+    '/console/README.md',
+    '/console/../router.ts',
+    '/console/%2e%2e/router.ts',
+    '/console/..%2frouter.ts',
+    '/console/pages/..%2f..%2frouter.ts',
+  ]) {
     const r = await fetch(`${base}${p}`);
     assert.equal(r.status, 404, p);
   }
@@ -88,10 +104,12 @@ test('answers revalidate (no-cache with an ETag) and a conditional request gets 
   assert.ok(etag);
   // node:http, not fetch: fetch marks a request with its own validators as uncacheable (Cache-Control: no-cache).
   const status = await new Promise<number>((resolve, reject) => {
-    http.get(`${base}/console/app.ts`, { headers: { 'if-none-match': etag } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get(`${base}/console/app.ts`, { headers: { 'if-none-match': etag } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
   assert.equal(status, 304);
 });

@@ -30,7 +30,8 @@ const TYPES: Record<string, string> = {
 };
 
 // Same-origin only: the console talks to the hub that serves it, and loads nothing from elsewhere.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleOptions {
   /** URL path the console lives under (default /console). `GET /` redirects there when `redirectRoot`. */
@@ -50,13 +51,19 @@ interface Served {
 /** Strips types and points imports of shared modules at the URLs they are served under. */
 export function toBrowserModule(source: string, file: string, base: string, webDir = WEB_DIR): string {
   const js = stripTypeScriptTypes(source, { mode: 'strip' });
-  return js.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (whole, lead: string, q: string, spec: string) => {
-    const target = path.resolve(path.dirname(file), spec);
-    if (isInside(target, webDir)) return whole;
-    const rel = path.relative(SRC_DIR, target).split(path.sep).join('/');
-    if (!SHARED_MODULES.includes(rel)) throw new Error(`${file}: import ${spec} leaves the console and is not a shared module (${SHARED_MODULES.join(', ')})`);
-    return `${lead}${q}${base}/_shared/${rel}${q}`;
-  });
+  return js.replace(
+    /(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g,
+    (whole, lead: string, q: string, spec: string) => {
+      const target = path.resolve(path.dirname(file), spec);
+      if (isInside(target, webDir)) return whole;
+      const rel = path.relative(SRC_DIR, target).split(path.sep).join('/');
+      if (!SHARED_MODULES.includes(rel))
+        throw new Error(
+          `${file}: import ${spec} leaves the console and is not a shared module (${SHARED_MODULES.join(', ')})`,
+        );
+      return `${lead}${q}${base}/_shared/${rel}${q}`;
+    },
+  );
 }
 
 function isInside(p: string, dir: string): boolean {
@@ -86,7 +93,12 @@ export function consoleRouter(opts: ConsoleOptions = {}): Router {
     const type = TYPES[ext];
     if (!type) return undefined;
     const raw = readFileSync(file);
-    const body = ext === '.ts' ? toBrowserModule(raw.toString('utf8'), file, base, webDir) : ext === '.svg' || ext === '.ico' ? raw : raw.toString('utf8');
+    const body =
+      ext === '.ts'
+        ? toBrowserModule(raw.toString('utf8'), file, base, webDir)
+        : ext === '.svg' || ext === '.ico'
+          ? raw
+          : raw.toString('utf8');
     const served = { mtimeMs: st.mtimeMs, body, type };
     cache.set(file, served);
     return served;
@@ -115,7 +127,8 @@ export function consoleRouter(opts: ConsoleOptions = {}): Router {
   router.get(`${base}/{*rest}`, (req: Request, res: Response, next) => {
     const parts = (req.params as { rest?: string[] }).rest ?? [];
     // Express has already decoded the segments; refuse anything that could climb out of web/.
-    if (parts.some((p) => p === '..' || p === '.' || p.includes('/') || p.includes('\\') || p.includes('\0'))) return next();
+    if (parts.some((p) => p === '..' || p === '.' || p.includes('/') || p.includes('\\') || p.includes('\0')))
+      return next();
     const rel = parts.length === 0 ? 'index.html' : parts.join('/');
     const file = path.join(webDir, rel);
     if (!isInside(file, webDir)) return next();

@@ -23,7 +23,14 @@ test('every string exists in Chinese and English, none empty', () => {
 test('every null reason of the engine has words in both languages', () => {
   for (const lang of ['zh', 'en'] as const) {
     setLang(lang);
-    for (const r of ['no_data', 'zero_denominator', 'not_applicable', 'no_centers', 'no_comparison_data', 'missing_inputs']) {
+    for (const r of [
+      'no_data',
+      'zero_denominator',
+      'not_applicable',
+      'no_centers',
+      'no_comparison_data',
+      'missing_inputs',
+    ]) {
       const text = reasonText(r);
       assert.ok(text.length > 3 && !text.includes(r), `${lang}: ${r} → ${text}`);
     }
@@ -76,7 +83,13 @@ test('the tile grid holds every province of the catalog once, each on its own ce
 });
 
 test('axis ticks cover the data; colours run from worst to best by direction', () => {
-  for (const [lo, hi] of [[1.12, 1.66], [0, 100], [52.3, 61.9], [5, 5], [-3, 12]] as const) {
+  for (const [lo, hi] of [
+    [1.12, 1.66],
+    [0, 100],
+    [52.3, 61.9],
+    [5, 5],
+    [-3, 12],
+  ] as const) {
     const ticks = niceTicks(lo, hi, 4);
     assert.ok(ticks[0]! <= lo && ticks[ticks.length - 1]! >= hi, `${lo}..${hi} → ${ticks}`);
     assert.ok(ticks.length >= 2 && ticks.length <= 8);
@@ -90,8 +103,13 @@ test('axis ticks cover the data; colours run from worst to best by direction', (
 test('the console judges targets by the catalog rule the hub and reports use, at every level', () => {
   for (const ind of catalog.indicators) {
     for (const level of ['nation', 'province', 'center'] as Level[]) {
-      for (const v of [null, 0, 1.2, 50, 95, 1e6]) assert.equal(statusOf(ind, level, v), statusAt(ind, level, v), `${ind.code} at ${level}, ${v}`);
-      assert.equal(officialOf(ind, level) === undefined, statusOf(ind, level, 1) === 'no_target', `${ind.code} at ${level}: a drawn target line means a judged status`);
+      for (const v of [null, 0, 1.2, 50, 95, 1e6])
+        assert.equal(statusOf(ind, level, v), statusAt(ind, level, v), `${ind.code} at ${level}, ${v}`);
+      assert.equal(
+        officialOf(ind, level) === undefined,
+        statusOf(ind, level, 1) === 'no_target',
+        `${ind.code} at ${level}: a drawn target line means a judged status`,
+      );
     }
   }
   const pue = catalog.indicatorById.get('pue')!;

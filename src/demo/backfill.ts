@@ -21,7 +21,8 @@ async function push(hubUrl: string, token: string, records: object[]): Promise<v
       body: JSON.stringify({ records: records.slice(i, i + 2000) }),
     });
     const body = (await res.json()) as { rejected?: Array<{ errors: unknown }> };
-    if (res.status !== 200 || (body.rejected?.length ?? 0) > 0) throw new Error(`backfill rejected by the hub (${res.status}): ${JSON.stringify(body).slice(0, 500)}`);
+    if (res.status !== 200 || (body.rejected?.length ?? 0) > 0)
+      throw new Error(`backfill rejected by the hub (${res.status}): ${JSON.stringify(body).slice(0, 500)}`);
   }
 }
 
@@ -36,7 +37,10 @@ function filings(center: string, seed: number, fromMs: number, toMs: number, eTo
     const rnd = prng(h);
     const important = Math.round(200 + rnd() * 2000);
     out.push({
-      center, source: 'declaration', start: new Date(w.fromMs).toISOString(), end: new Date(w.toMs).toISOString(),
+      center,
+      source: 'declaration',
+      start: new Date(w.fromMs).toISOString(),
+      end: new Date(w.toMs).toISOString(),
       metrics: {
         security_incidents: rnd() < 0.85 ? 0 : 1,
         outage_count: rnd() < 0.9 ? 0 : 1,
@@ -57,7 +61,15 @@ function filings(center: string, seed: number, fromMs: number, toMs: number, eTo
  * Backfills [fromMs, toMs) (hour-aligned) for every center: hourly telemetry from the model, plus the
  * filings of every whole month in the span. Returns the number of records pushed.
  */
-export async function backfill(opts: { hubUrl: string; tokens: Map<string, string>; centers: Map<string, CenterDevices>; fromMs: number; toMs: number; seed: number; log: (s: string) => void }): Promise<number> {
+export async function backfill(opts: {
+  hubUrl: string;
+  tokens: Map<string, string>;
+  centers: Map<string, CenterDevices>;
+  fromMs: number;
+  toMs: number;
+  seed: number;
+  log: (s: string) => void;
+}): Promise<number> {
   let n = 0;
   let done = 0;
   for (const [center, devices] of opts.centers) {
@@ -77,7 +89,13 @@ export async function backfill(opts: { hubUrl: string; tokens: Map<string, strin
         metrics.inlet_temp_c_mean = inlets.reduce((a, b) => a + b, 0) / inlets.length;
         metrics.inlet_temp_c_max = Math.max(...inlets);
       }
-      records.push({ center, start: truth.start, end: truth.end, metrics, ...(truth.histograms ? { histograms: truth.histograms } : {}) });
+      records.push({
+        center,
+        start: truth.start,
+        end: truth.end,
+        metrics,
+        ...(truth.histograms ? { histograms: truth.histograms } : {}),
+      });
     }
     records.push(...filings(center, opts.seed, opts.fromMs, opts.toMs, eTotal));
     await push(opts.hubUrl, opts.tokens.get(center)!, records);

@@ -37,7 +37,9 @@ export function readDemoConfig(file: string): Partial<DemoOptions> {
   try {
     data = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'cannot be read' : `is not valid YAML: ${(err as Error).message.split('\n')[0]}`}`);
+    throw new Error(
+      `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'cannot be read' : `is not valid YAML: ${(err as Error).message.split('\n')[0]}`}`,
+    );
   }
   const problems = validate.problems(data ?? {});
   if (problems.length > 0) throw new Error(problems.map((p) => formatProblem(p, file)).join('\n'));
@@ -45,7 +47,11 @@ export function readDemoConfig(file: string): Partial<DemoOptions> {
 }
 
 /** Merges defaults, file and overrides, then validates the result. */
-export function resolveDemoOptions(file: Partial<DemoOptions>, overrides: Partial<DemoOptions>, label = 'options'): DemoOptions {
+export function resolveDemoOptions(
+  file: Partial<DemoOptions>,
+  overrides: Partial<DemoOptions>,
+  label = 'options',
+): DemoOptions {
   const merged = { ...defaults(), ...file, ...overrides };
   const problems = validate.problems(merged);
   if (problems.length > 0) throw new Error(problems.map((p) => formatProblem(p, label)).join('\n'));

@@ -52,7 +52,9 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
   const fleet = generateFleet({ centers: o.centers, seed: o.seed, asOf: day(nowMs), origin: day(backfillFrom - DAY) });
   process.env[BMC_PASSWORD_ENV] ??= 'dims-sim';
   const sim = await serveFleet({ fleet });
-  log(`simulator: Redfish ${sim.endpoints.redfishUrl('').replace(/\/bmc\/$/, '')}, SNMP udp ${sim.snmp.port}, Modbus tcp ${sim.modbus.map((m) => m.port).join(',')}, exporters ${sim.prometheus.port}`);
+  log(
+    `simulator: Redfish ${sim.endpoints.redfishUrl('').replace(/\/bmc\/$/, '')}, SNMP udp ${sim.snmp.port}, Modbus tcp ${sim.modbus.map((m) => m.port).join(',')}, exporters ${sim.prometheus.port}`,
+  );
 
   const registryFile = path.join(dataDir, 'registry.yaml');
   writeFileSync(registryFile, stringify(fleet.registry));
@@ -66,25 +68,55 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
     metrics: { auth: o.prometheus ? 'none' : 'token' },
   };
   writeFileSync(hubFile, stringify(hubConfig));
-  const hub = await startHub(parseConfig(hubConfig, hubFile, dataDir), { scheduler: false, log: (level, message) => level !== 'info' && log(`hub ${level}: ${message}`) });
+  const hub = await startHub(parseConfig(hubConfig, hubFile, dataDir), {
+    scheduler: false,
+    log: (level, message) => level !== 'info' && log(`hub ${level}: ${message}`),
+  });
   const state = hub.ctx.state;
-  const province = fleet.registry.centers.find((c) => c.province === '52')?.province ?? fleet.registry.centers[0]!.province;
+  const province =
+    fleet.registry.centers.find((c) => c.province === '52')?.province ?? fleet.registry.centers[0]!.province;
   const tokens = {
     nation: createToken(state, 'nation', 'demo national monitoring center').token,
-    province: { code: province, token: createToken(state, `province:${province}`, `demo provincial bureau ${province}`).token },
+    province: {
+      code: province,
+      token: createToken(state, `province:${province}`, `demo provincial bureau ${province}`).token,
+    },
     admin: createToken(state, 'admin', 'demo admin').token,
   };
-  const agentTokens = new Map(fleet.registry.centers.map((c) => [c.id, createToken(state, `agent:${c.id}`, `demo agent ${c.id}`).token]));
-  writeFileSync(path.join(dataDir, 'tokens.json'), `${JSON.stringify({ ...tokens, agents: Object.fromEntries(agentTokens) }, null, 2)}\n`, { mode: 0o600 });
+  const agentTokens = new Map(
+    fleet.registry.centers.map((c) => [c.id, createToken(state, `agent:${c.id}`, `demo agent ${c.id}`).token]),
+  );
+  writeFileSync(
+    path.join(dataDir, 'tokens.json'),
+    `${JSON.stringify({ ...tokens, agents: Object.fromEntries(agentTokens) }, null, 2)}\n`,
+    { mode: 0o600 },
+  );
 
   if (backfillFrom < liveFrom) {
-    log(`backfill: ${backfillDays} days of hourly records from the simulator's model (${day(backfillFrom)} … ${day(liveFrom)})`);
-    const n = await backfill({ hubUrl: hub.url, tokens: agentTokens, centers: sim.centers, fromMs: backfillFrom, toMs: liveFrom, seed: o.seed, log });
+    log(
+      `backfill: ${backfillDays} days of hourly records from the simulator's model (${day(backfillFrom)} … ${day(liveFrom)})`,
+    );
+    const n = await backfill({
+      hubUrl: hub.url,
+      tokens: agentTokens,
+      centers: sim.centers,
+      fromMs: backfillFrom,
+      toMs: liveFrom,
+      seed: o.seed,
+      log,
+    });
     log(`backfill: ${n} records accepted; computing the closed periods`);
     // Close every backfilled day, month, quarter and year, and the last two days' hours.
     const tz = hub.ctx.config.timezone;
-    const starts: Record<PeriodKindName, number> = { hour: liveFrom - 2 * DAY, day: backfillFrom, month: backfillFrom, quarter: backfillFrom, year: backfillFrom };
-    for (const kind of hub.ctx.config.engine.kinds) state.setCheckpoint(kind, shiftPeriod(kind, periodName(kind, starts[kind], tz), -1, tz), Date.now());
+    const starts: Record<PeriodKindName, number> = {
+      hour: liveFrom - 2 * DAY,
+      day: backfillFrom,
+      month: backfillFrom,
+      quarter: backfillFrom,
+      year: backfillFrom,
+    };
+    for (const kind of hub.ctx.config.engine.kinds)
+      state.setCheckpoint(kind, shiftPeriod(kind, periodName(kind, starts[kind], tz), -1, tz), Date.now());
     const t = performance.now();
     const r = await hub.scheduler.closeDue();
     log(`engine: ${r.closed.length} periods closed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -100,7 +132,12 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
       sinks: [{ type: 'hub', url: hub.url, token: `env:DIMS_DEMO_AGENT_TOKEN_${c.id.replace(/[^A-Za-z0-9]/g, '_')}` }],
     });
     process.env[`DIMS_DEMO_AGENT_TOKEN_${c.id.replace(/[^A-Za-z0-9]/g, '_')}`] = agentTokens.get(c.id)!;
-    agents.push(await runAgentInProcess({ ...config, log_level: 'error' }, { chips, metricsPort: null, log: (level, message) => level === 'error' && log(`agent ${c.id}: ${message}`) }));
+    agents.push(
+      await runAgentInProcess(
+        { ...config, log_level: 'error' },
+        { chips, metricsPort: null, log: (level, message) => level === 'error' && log(`agent ${c.id}: ${message}`) },
+      ),
+    );
   }
   log(`agents: ${agents.length} running (records every ${o.interval}, devices read every ${o.scrape_interval})`);
   hub.scheduler.start();

@@ -13,7 +13,10 @@ test('the README configuration reference is what the schemas generate (run npm r
 test('every documented schema exists and each of its top-level options appears in the reference', () => {
   const ref = renderConfigReference();
   for (const c of CONFIG_SCHEMAS) {
-    const schema = JSON.parse(readFileSync(path.join(PROJECT_ROOT, c.file), 'utf8')) as { properties?: Record<string, unknown> };
-    for (const key of Object.keys(schema.properties ?? {})) assert.ok(ref.includes(`| \`${key}\` |`), `${c.file}: option ${key} missing from the reference`);
+    const schema = JSON.parse(readFileSync(path.join(PROJECT_ROOT, c.file), 'utf8')) as {
+      properties?: Record<string, unknown>;
+    };
+    for (const key of Object.keys(schema.properties ?? {}))
+      assert.ok(ref.includes(`| \`${key}\` |`), `${c.file}: option ${key} missing from the reference`);
   }
 });

@@ -42,7 +42,12 @@ function addLoad(meter: SimDevice<MeterState>, extraW: () => number, since: () =
     if (w === 0 || ms < since()) return s;
     const extraKwh = (w * (ms - since())) / 3_600_000_000;
     const per = w / 3;
-    return { ...s, totalPowerWatts: s.totalPowerWatts + w, phasePowerWatts: [s.phasePowerWatts[0] + per, s.phasePowerWatts[1] + per, s.phasePowerWatts[2] + per], importKwh: s.importKwh + extraKwh };
+    return {
+      ...s,
+      totalPowerWatts: s.totalPowerWatts + w,
+      phasePowerWatts: [s.phasePowerWatts[0] + per, s.phasePowerWatts[1] + per, s.phasePowerWatts[2] + per],
+      importKwh: s.importKwh + extraKwh,
+    };
   };
 }
 
@@ -58,7 +63,11 @@ export async function measureFreshness(o: FreshnessOptions = {}): Promise<{ inte
   const clock = new SimClock({ factor, startMs: Math.ceil(nowMs / 60_000) * 60_000 });
   process.env[BMC_PASSWORD_ENV] ??= 'dims-sim';
   const sim = await serveFleet({ fleet, clock });
-  const hub = await startTestHub({ registry: indexRegistry(fleet.registry.centers), config: { engine: { refresh_on_ingest_ms: Math.max(50, Math.round(2000 / factor)) } }, now: () => clock.now() });
+  const hub = await startTestHub({
+    registry: indexRegistry(fleet.registry.centers),
+    config: { engine: { refresh_on_ingest_ms: Math.max(50, Math.round(2000 / factor)) } },
+    now: () => clock.now(),
+  });
   const agents: RunningAgent[] = [];
   const chips = loadChipTable();
   let extraW = 0;
@@ -66,13 +75,27 @@ export async function measureFreshness(o: FreshnessOptions = {}): Promise<{ inte
   try {
     const target = fleet.plans[0]!;
     const meterId = target.meters.find((m) => m.role === 'facility')!.id;
-    addLoad(sim.centers.get(target.center)!.byId.get(meterId) as SimDevice<MeterState>, () => extraW, () => stepAt);
+    addLoad(
+      sim.centers.get(target.center)!.byId.get(meterId) as SimDevice<MeterState>,
+      () => extraW,
+      () => stepAt,
+    );
     for (const c of fleet.registry.centers) {
       const token = createToken(hub.ctx.state, `agent:${c.id}`).token;
       const env = `DIMS_FRESH_TOKEN_${c.id.replace(/\W/g, '_')}`;
       process.env[env] = token;
-      const config = sim.agentConfig(c.id, { interval: `${INTERVAL_S}s`, scrapeInterval: `${INTERVAL_S}s`, outboxPath: path.join(dir, `${c.id}.sqlite`), sinks: [{ type: 'hub', url: hub.url, token: `env:${env}` }] });
-      agents.push(await runAgentInProcess({ ...config, log_level: 'error', spread: 0.05 }, { clock, chips, metricsPort: null, log: () => undefined }));
+      const config = sim.agentConfig(c.id, {
+        interval: `${INTERVAL_S}s`,
+        scrapeInterval: `${INTERVAL_S}s`,
+        outboxPath: path.join(dir, `${c.id}.sqlite`),
+        sinks: [{ type: 'hub', url: hub.url, token: `env:${env}` }],
+      });
+      agents.push(
+        await runAgentInProcess(
+          { ...config, log_level: 'error', spread: 0.05 },
+          { clock, chips, metricsPort: null, log: () => undefined },
+        ),
+      );
     }
     const n = fleet.registry.centers.length;
     // The national electricity of the rolling window, only when every center contributed to it: a value
@@ -86,7 +109,8 @@ export async function measureFreshness(o: FreshnessOptions = {}): Promise<{ inte
     await clock.until(clock.now() + 4 * INTERVAL_S * 1000);
     const results: number[] = [];
     for (let trial = 0; trial < trials; trial++) {
-      const facilityKw = (sim.centers.get(target.center)!.byId.get(meterId)!.read(clock.now()) as MeterState).totalPowerWatts / 1000;
+      const facilityKw =
+        (sim.centers.get(target.center)!.byId.get(meterId)!.read(clock.now()) as MeterState).totalPowerWatts / 1000;
       // A step at a spread of phases within the interval.
       const phase = (0.15 + 0.7 * ((trial * 0.37) % 1)) * INTERVAL_S * 1000;
       await clock.until(Math.ceil(clock.now() / 60_000) * 60_000 + phase);
@@ -110,7 +134,9 @@ export async function measureFreshness(o: FreshnessOptions = {}): Promise<{ inte
         }
       }
       const intervals = seenAt === undefined ? Infinity : (seenAt - stepAt) / (INTERVAL_S * 1000);
-      log(`freshness trial ${trial + 1}/${trials}: step at +${(phase / 1000).toFixed(0)} s into the interval, national value reflected it after ${intervals.toFixed(2)} intervals`);
+      log(
+        `freshness trial ${trial + 1}/${trials}: step at +${(phase / 1000).toFixed(0)} s into the interval, national value reflected it after ${intervals.toFixed(2)} intervals`,
+      );
       results.push(intervals);
       // Remove the step and let the window settle before the next trial.
       extraW = 0;
@@ -134,7 +160,13 @@ export async function benchFreshness(o: FreshnessOptions = {}): Promise<BenchRes
     name: 'freshness',
     description: `device change → national value, ${intervals.length} trials, ${intervalS} s scrape and record interval, accelerated clock`,
     figures: [
-      { metric: `time from a device change to the national value (median of ${intervals.length})`, value: median(intervals), unit: 'scrape intervals', goal: '≤ 2', met: median(intervals) <= 2 },
+      {
+        metric: `time from a device change to the national value (median of ${intervals.length})`,
+        value: median(intervals),
+        unit: 'scrape intervals',
+        goal: '≤ 2',
+        met: median(intervals) <= 2,
+      },
       { metric: 'worst trial', value: worst, unit: 'scrape intervals', goal: '≤ 2', met: worst <= 2 },
     ],
   };

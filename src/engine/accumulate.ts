@@ -31,7 +31,8 @@ export function layoutFor(catalog: Catalog): Layout {
   const index: Record<string, number> = Object.create(null);
   slots.forEach((m, i) => {
     index[m.id] = i;
-    kinds[i] = m.kind === 'delta' ? FOLD.delta : m.kind === 'snapshot' ? FOLD.snapshot : m.stat === 'max' ? FOLD.max : FOLD.mean;
+    kinds[i] =
+      m.kind === 'delta' ? FOLD.delta : m.kind === 'snapshot' ? FOLD.snapshot : m.stat === 'max' ? FOLD.max : FOLD.mean;
   });
   const histograms = catalog.metrics.filter((m) => m.kind === 'histogram');
   const histIndex: Record<string, number> = Object.create(null);
@@ -74,7 +75,12 @@ function newAccumulator(center: string, layout: Layout): CenterAccumulator {
  * Folds `records` (any order) into accumulators for `window`. Records outside the window are ignored.
  * `snapshotsBefore` are declarations that started before the window: their snapshots stand until replaced.
  */
-export function accumulate(catalog: Catalog, window: Window, records: Iterable<ParsedRecord>, snapshotsBefore: Iterable<ParsedRecord> = []): Map<string, CenterAccumulator> {
+export function accumulate(
+  catalog: Catalog,
+  window: Window,
+  records: Iterable<ParsedRecord>,
+  snapshotsBefore: Iterable<ParsedRecord> = [],
+): Map<string, CenterAccumulator> {
   const layout = layoutFor(catalog);
   const { index, kinds } = layout;
   const out = new Map<string, CenterAccumulator>();

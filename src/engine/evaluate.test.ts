@@ -11,13 +11,37 @@ const H = 3_600_000;
 const T0 = Date.parse('2026-10-01T00:00:00+08:00');
 
 function center(id: string, extra: Partial<Center> = {}): Center {
-  return { id, name: id, province: '44', type: 'general', hub_cluster: null, commission_date: '2020-01-01', size_class: 'large', racks_design: 1000, racks_installed: 800, it_rated_kw: 2000, grid_capacity_kw: 4000, ...extra };
+  return {
+    id,
+    name: id,
+    province: '44',
+    type: 'general',
+    hub_cluster: null,
+    commission_date: '2020-01-01',
+    size_class: 'large',
+    racks_design: 1000,
+    racks_installed: 800,
+    it_rated_kw: 2000,
+    grid_capacity_kw: 4000,
+    ...extra,
+  };
 }
-function rec(c: string, startH: number, endH: number, metrics: Record<string, number>, source: 'telemetry' | 'declaration' = 'telemetry'): ParsedRecord {
+function rec(
+  c: string,
+  startH: number,
+  endH: number,
+  metrics: Record<string, number>,
+  source: 'telemetry' | 'declaration' = 'telemetry',
+): ParsedRecord {
   return { center: c, startMs: T0 + startH * H, endMs: T0 + endH * H, source, metrics };
 }
 async function run(centers: Center[], records: ParsedRecord[], fromH = 0, toH = 24) {
-  return evaluate({ catalog, registry: indexRegistry(centers), window: { fromMs: T0 + fromH * H, toMs: T0 + toH * H }, source: memorySource(records) });
+  return evaluate({
+    catalog,
+    registry: indexRegistry(centers),
+    window: { fromMs: T0 + fromH * H, toMs: T0 + toH * H },
+    source: memorySource(records),
+  });
 }
 function pick(values: IndicatorValue[], indicator: string, level: string, code: string): IndicatorValue {
   const v = values.find((x) => x.indicator === indicator && x.level === level && x.code === code);
@@ -26,7 +50,10 @@ function pick(values: IndicatorValue[], indicator: string, level: string, code: 
 }
 
 test('province PUE is the ratio of summed energies, not the mean of center PUEs', async () => {
-  const values = await run([center('c1'), center('c2')], [rec('c1', 0, 24, { e_total_kwh: 12e6, e_it_kwh: 10e6 }), rec('c2', 0, 24, { e_total_kwh: 1.8e6, e_it_kwh: 1e6 })]);
+  const values = await run(
+    [center('c1'), center('c2')],
+    [rec('c1', 0, 24, { e_total_kwh: 12e6, e_it_kwh: 10e6 }), rec('c2', 0, 24, { e_total_kwh: 1.8e6, e_it_kwh: 1e6 })],
+  );
   assert.equal(pick(values, 'pue', 'center', 'c1').value, 1.2);
   assert.equal(pick(values, 'pue', 'center', 'c2').value, 1.8);
   const p = pick(values, 'pue', 'province', '44');
@@ -37,7 +64,10 @@ test('province PUE is the ratio of summed energies, not the mean of center PUEs'
 });
 
 test('a value that cannot be computed is null with a reason, never 0', async () => {
-  const values = await run([center('c1'), center('c2'), center('c3')], [rec('c1', 0, 24, { e_total_kwh: 100, e_it_kwh: 0 }), rec('c2', 0, 24, { water_m3: 5 })]);
+  const values = await run(
+    [center('c1'), center('c2'), center('c3')],
+    [rec('c1', 0, 24, { e_total_kwh: 100, e_it_kwh: 0 }), rec('c2', 0, 24, { water_m3: 5 })],
+  );
   assert.equal(pick(values, 'pue', 'center', 'c1').reason, 'zero_denominator');
   assert.equal(pick(values, 'pue', 'center', 'c1').value, null);
   assert.equal(pick(values, 'pue', 'center', 'c2').reason, 'missing_inputs');
@@ -47,7 +77,10 @@ test('a value that cannot be computed is null with a reason, never 0', async () 
 });
 
 test('a center missing one input leaves both numerator and denominator', async () => {
-  const values = await run([center('c1'), center('c2')], [rec('c1', 0, 24, { e_total_kwh: 150, e_it_kwh: 100 }), rec('c2', 0, 24, { e_it_kwh: 1000 })]);
+  const values = await run(
+    [center('c1'), center('c2')],
+    [rec('c1', 0, 24, { e_total_kwh: 150, e_it_kwh: 100 }), rec('c2', 0, 24, { e_it_kwh: 1000 })],
+  );
   const p = pick(values, 'pue', 'province', '44');
   assert.deepEqual([p.value, p.centers], [1.5, 1]);
 });
@@ -55,7 +88,10 @@ test('a center missing one input leaves both numerator and denominator', async (
 test('records straddling the window count pro rata; gauge means are time-weighted; maxima are maxima', async () => {
   const values = await run(
     [center('c1')],
-    [rec('c1', -12, 12, { e_total_kwh: 240, e_it_kwh: 200, racks_in_use: 100, p_total_kw_max: 50 }), rec('c1', 12, 24, { e_total_kwh: 120, e_it_kwh: 100, racks_in_use: 400, p_total_kw_max: 70 })],
+    [
+      rec('c1', -12, 12, { e_total_kwh: 240, e_it_kwh: 200, racks_in_use: 100, p_total_kw_max: 50 }),
+      rec('c1', 12, 24, { e_total_kwh: 120, e_it_kwh: 100, racks_in_use: 400, p_total_kw_max: 70 }),
+    ],
   );
   const pue = pick(values, 'pue', 'center', 'c1');
   assert.deepEqual([pue.numerator, pue.denominator], [240, 200]);
@@ -66,15 +102,26 @@ test('records straddling the window count pro rata; gauge means are time-weighte
 
 test('a filtered ratio chooses its subset first', async () => {
   const values = await run(
-    [center('old', { commission_date: '2015-01-01' }), center('new', { commission_date: '2024-01-01' }), center('newsmall', { commission_date: '2024-01-01', size_class: 'small' })],
-    [rec('old', 0, 24, { e_total_kwh: 200, e_it_kwh: 100 }), rec('new', 0, 24, { e_total_kwh: 120, e_it_kwh: 100 }), rec('newsmall', 0, 24, { e_total_kwh: 300, e_it_kwh: 100 })],
+    [
+      center('old', { commission_date: '2015-01-01' }),
+      center('new', { commission_date: '2024-01-01' }),
+      center('newsmall', { commission_date: '2024-01-01', size_class: 'small' }),
+    ],
+    [
+      rec('old', 0, 24, { e_total_kwh: 200, e_it_kwh: 100 }),
+      rec('new', 0, 24, { e_total_kwh: 120, e_it_kwh: 100 }),
+      rec('newsmall', 0, 24, { e_total_kwh: 300, e_it_kwh: 100 }),
+    ],
   );
   assert.equal(pick(values, 'pue_new_large', 'province', '44').value, 1.2);
   assert.equal(pick(values, 'pue_new_large', 'center', 'old').reason, 'no_centers');
 });
 
 test('coverage counts reporting centers and estimates the IT energy of silent ones', async () => {
-  const values = await run([center('c1'), center('c2', { it_rated_kw: 1000 })], [rec('c1', 0, 12, { e_total_kwh: 300, e_it_kwh: 240 })]);
+  const values = await run(
+    [center('c1'), center('c2', { it_rated_kw: 1000 })],
+    [rec('c1', 0, 12, { e_total_kwh: 300, e_it_kwh: 240 })],
+  );
   const p = pick(values, 'pue', 'province', '44');
   assert.equal(p.coverage.centers, 0.5);
   // c1 covered half the window: expected 480 kWh; load factor 480/(2000×24); c2 expected 1000×24×LF = 240.
@@ -83,7 +130,14 @@ test('coverage counts reporting centers and estimates the IT energy of silent on
 });
 
 test('centers commissioned after the window are not counted; construction sites are not expected to report', async () => {
-  const values = await run([center('c1'), center('future', { commission_date: '2027-01-01' }), center('site', { status: 'construction', commission_date: null, it_pipeline_kw: 5000 })], []);
+  const values = await run(
+    [
+      center('c1'),
+      center('future', { commission_date: '2027-01-01' }),
+      center('site', { status: 'construction', commission_date: null, it_pipeline_kw: 5000 }),
+    ],
+    [],
+  );
   assert.equal(pick(values, 'dc_count', 'nation', 'CN').value, 1);
   assert.equal(pick(values, 'it_pipeline_mw', 'nation', 'CN').value, 5);
   assert.equal(pick(values, 'pue', 'nation', 'CN').coverage.centers, 0);

@@ -63,12 +63,16 @@ export async function evaluate(input: EvaluateInput): Promise<IndicatorValue[]> 
   const { catalog, registry, window } = input;
   const tz = input.tz ?? DEFAULT_TZ;
   const load = async (w: Window) => {
-    const [records, before] = await Promise.all([input.source.records(w.fromMs, w.toMs), input.source.declarationsBefore?.(w.fromMs) ?? Promise.resolve([])]);
+    const [records, before] = await Promise.all([
+      input.source.records(w.fromMs, w.toMs),
+      input.source.declarationsBefore?.(w.fromMs) ?? Promise.resolve([]),
+    ]);
     return new WindowState(catalog, registry, w, records, before);
   };
   const main = await load(window);
   const shifted = new Map<string, WindowState>();
-  for (const shift of neededShifts(catalog)) shifted.set(shift, await load(shiftWindowBack(window, shift as Operand['shift'] & string, tz)));
+  for (const shift of neededShifts(catalog))
+    shifted.set(shift, await load(shiftWindowBack(window, shift as Operand['shift'] & string, tz)));
   return new Evaluator(catalog, main, shifted).run(input.levels ?? ['nation', 'province', 'center']);
 }
 
@@ -100,13 +104,28 @@ export class Evaluator {
     const nodes: Array<[Level, string]> = [];
     if (levels.includes('nation')) nodes.push(['nation', NATION]);
     if (levels.includes('province')) for (const p of this.catalog.provinces) nodes.push(['province', p.code]);
-    if (levels.includes('center')) for (const m of [...ws.members].sort((a, b) => (a.center.id < b.center.id ? -1 : 1))) nodes.push(['center', m.center.id]);
+    if (levels.includes('center'))
+      for (const m of [...ws.members].sort((a, b) => (a.center.id < b.center.id ? -1 : 1)))
+        nodes.push(['center', m.center.id]);
     for (const [level, code] of nodes) {
       const group = ws.group(level, code);
       const coverage = this.coverage(ws, level, code, group);
       for (const ind of this.catalog.indicators) {
-        const core: Core = ind.levels.includes(level) ? this.evalAt(ind, ws, level, group) : { value: null, numerator: null, denominator: null, centers: 0, reason: 'not_applicable' };
-        out.push({ level, code, indicator: ind.id, value: core.value, unit: ind.unit, numerator: core.numerator, denominator: core.denominator, centers: core.centers, coverage, reason: core.reason });
+        const core: Core = ind.levels.includes(level)
+          ? this.evalAt(ind, ws, level, group)
+          : { value: null, numerator: null, denominator: null, centers: 0, reason: 'not_applicable' };
+        out.push({
+          level,
+          code,
+          indicator: ind.id,
+          value: core.value,
+          unit: ind.unit,
+          numerator: core.numerator,
+          denominator: core.denominator,
+          centers: core.centers,
+          coverage,
+          reason: core.reason,
+        });
       }
     }
     return out;
@@ -144,7 +163,14 @@ export class Evaluator {
           evaluated++;
           if (r) yes++;
         }
-        if (evaluated === 0) return { value: null, numerator: null, denominator: null, centers: 0, reason: candidates === 0 ? 'no_centers' : 'no_data' };
+        if (evaluated === 0)
+          return {
+            value: null,
+            numerator: null,
+            denominator: null,
+            centers: 0,
+            reason: candidates === 0 ? 'no_centers' : 'no_data',
+          };
         const value = c.method === 'count_if' ? yes : (c.scale * yes) / evaluated;
         return { value, numerator: yes, denominator: evaluated, centers: evaluated, reason: null };
       }
@@ -162,7 +188,14 @@ export class Evaluator {
         }
         const bounds = this.catalog.metricById.get(c.histogram)!.bounds!;
         const q = merged ? mergedQuantile(bounds, merged, c.quantile) : undefined;
-        if (q === undefined) return { value: null, numerator: null, denominator: null, centers: n, reason: group.length === 0 ? 'no_centers' : withData > n ? 'missing_inputs' : 'no_data' };
+        if (q === undefined)
+          return {
+            value: null,
+            numerator: null,
+            denominator: null,
+            centers: n,
+            reason: group.length === 0 ? 'no_centers' : withData > n ? 'missing_inputs' : 'no_data',
+          };
         return { value: q, numerator: null, denominator: null, centers: n, reason: null };
       }
       case 'derived':
@@ -171,7 +204,10 @@ export class Evaluator {
   }
 
   private sumOrRatio(ind: Indicator, ws: WindowState, group: Member[]): Core {
-    const c = ind.computation as Extract<Indicator['computation'], { method: 'sum' | 'ratio_of_sums' | 'filtered_ratio_of_sums' }>;
+    const c = ind.computation as Extract<
+      Indicator['computation'],
+      { method: 'sum' | 'ratio_of_sums' | 'filtered_ratio_of_sums' }
+    >;
     const p = ws.partialsOf(ind);
     const isRatio = c.method !== 'sum';
     let num = 0;
@@ -199,22 +235,40 @@ export class Evaluator {
     if (den === 0) return { value: null, numerator: num, denominator: den, centers: n, reason: 'zero_denominator' };
     const ratio = num / den;
     const complement = c.method === 'ratio_of_sums' && c.complement === true;
-    return { value: (complement ? 1 - ratio : ratio) * c.scale, numerator: num, denominator: den, centers: n, reason: null };
+    return {
+      value: (complement ? 1 - ratio : ratio) * c.scale,
+      numerator: num,
+      denominator: den,
+      centers: n,
+      reason: null,
+    };
   }
 
   private derived(ind: Indicator, ws: WindowState, level: Level, group: Member[]): Core {
     const c = ind.computation as Extract<Indicator['computation'], { method: 'derived' }>;
-    const code = level === 'nation' ? NATION : level === 'province' ? (group[0]?.center.province ?? '') : (group[0]?.center.id ?? '');
+    const code =
+      level === 'nation'
+        ? NATION
+        : level === 'province'
+          ? (group[0]?.center.province ?? '')
+          : (group[0]?.center.id ?? '');
     const vals = c.operands.map((o) => {
       const v = this.operand(o, ws, level, code, group);
       // A change of a total counts from zero where no center was in service a year earlier (by the registry):
       // a province whose centers are all new added all of its compute. Growth rates stay undefined from zero.
-      const fromNothing = c.op === 'ratio_of_changes' && o.shift !== undefined && level !== 'center' && v.reason === 'no_centers';
+      const fromNothing =
+        c.op === 'ratio_of_changes' && o.shift !== undefined && level !== 'center' && v.reason === 'no_centers';
       return fromNothing ? { value: 0, numerator: 0, denominator: null, centers: 0, reason: null } : v;
     });
     if (vals.some((v) => v.value === null)) {
       const ownNull = vals[0]!.value === null;
-      return { value: null, numerator: null, denominator: null, centers: vals[0]!.centers, reason: ownNull ? (vals[0]!.reason ?? 'no_data') : 'no_comparison_data' };
+      return {
+        value: null,
+        numerator: null,
+        denominator: null,
+        centers: vals[0]!.centers,
+        reason: ownNull ? (vals[0]!.reason ?? 'no_data') : 'no_comparison_data',
+      };
     }
     const [a, b, x, y] = vals.map((v) => v.value as number) as [number, number, number?, number?];
     const centers = vals[0]!.centers;
@@ -243,10 +297,12 @@ export class Evaluator {
       members = members.filter((m) => f(m.attrs));
     }
     // Centers outside the filter or absent a year ago simply are not in the subset.
-    if (level === 'center' && members.length === 0) return { value: null, numerator: null, denominator: null, centers: 0, reason: 'no_centers' };
+    if (level === 'center' && members.length === 0)
+      return { value: null, numerator: null, denominator: null, centers: 0, reason: 'no_centers' };
     // A total over no centers is a known zero when the level had centers but none in the subset (no hub center
     // yet). A level without any center has no value; centers in service without records stay "no data".
-    if (members.length === 0 && population > 0 && ind.computation.method === 'sum') return { value: 0, numerator: 0, denominator: null, centers: 0, reason: null };
+    if (members.length === 0 && population > 0 && ind.computation.method === 'sum')
+      return { value: 0, numerator: 0, denominator: null, centers: 0, reason: null };
     return this.evalAt(ind, target, level, members);
   }
 
@@ -270,7 +326,10 @@ export class Evaluator {
     let result: IndicatorValue['coverage'];
     if (level === 'center') {
       const m = group[0];
-      result = !m || !m.expected ? { centers: null, it_energy: null } : { centers: ws.reported(m) ? 1 : 0, it_energy: ws.reported(m) ? round(ws.timeCoverage(m)) : 0 };
+      result =
+        !m || !m.expected
+          ? { centers: null, it_energy: null }
+          : { centers: ws.reported(m) ? 1 : 0, it_energy: ws.reported(m) ? round(ws.timeCoverage(m)) : 0 };
     } else {
       const expected = group.filter((m) => m.expected);
       let reporters = 0;

@@ -11,7 +11,7 @@ const YEAR_MS = 365.2425 * 86_400_000;
 /** A center's registry attributes plus the derived ones (see src/registry/attributes.ts) for a window. */
 export function centerAttributes(c: Center, window: Window, catalog: Catalog, newSince: string): Attributes {
   const cluster = c.hub_cluster ? catalog.clusters.find((x) => x.id === c.hub_cluster) : undefined;
-  const node = cluster ? catalog.hubNodes.find((n) => n.clusters.includes(cluster.id))?.id ?? null : null;
+  const node = cluster ? (catalog.hubNodes.find((n) => n.clusters.includes(cluster.id))?.id ?? null) : null;
   const commissioned = c.commission_date ? Date.parse(`${c.commission_date}T00:00:00+08:00`) : undefined;
   return {
     ...(c as unknown as Attributes),
@@ -72,7 +72,10 @@ export function compare(x: number, op: CompareOp, y: number): boolean {
  * the result is undefined when a needed value is missing (the center is then left out of the count).
  * For `any`, one true part decides even if another part is missing; for `all`, one false part does.
  */
-export function compileCondition(c: Condition, lookup: { indicator(id: string): number | null | undefined; metric(id: string): number | undefined }): () => boolean | undefined {
+export function compileCondition(
+  c: Condition,
+  lookup: { indicator(id: string): number | null | undefined; metric(id: string): number | undefined },
+): () => boolean | undefined {
   if ('all' in c) {
     const parts = c.all.map((x) => compileCondition(x, lookup));
     return () => {

@@ -14,7 +14,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(tz, f);
   }
   return f;
@@ -31,7 +40,14 @@ interface Parts {
 export function zonedParts(ms: number, tz: string): Parts & { minute: number; second: number } {
   const out: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
+  return {
+    year: out.year!,
+    month: out.month!,
+    day: out.day!,
+    hour: out.hour! % 24,
+    minute: out.minute!,
+    second: out.second!,
+  };
 }
 
 function offsetMs(ms: number, tz: string): number {
@@ -77,7 +93,8 @@ function startParts(kind: PeriodKindName, name: string): Parts {
     case 'day':
     case 'hour': {
       const dim = new Date(Date.UTC(y, a, 0)).getUTCDate();
-      if (a < 1 || a > 12 || b < 1 || b > dim || h > 23) throw new RangeError(`period ${JSON.stringify(name)} is not a real ${kind}`);
+      if (a < 1 || a > 12 || b < 1 || b > dim || h > 23)
+        throw new RangeError(`period ${JSON.stringify(name)} is not a real ${kind}`);
       return { year: y, month: a, day: b, hour: kind === 'hour' ? h : 0 };
     }
   }
@@ -115,7 +132,10 @@ export function periodWindow(kind: PeriodKindName, name: string, tz: string = DE
 /** Parses any period name (kind inferred) into its window. */
 export function parsePeriod(name: string, tz: string = DEFAULT_TZ): Window & { kind: PeriodKindName } {
   const kind = periodKindOf(name);
-  if (!kind) throw new RangeError(`period ${JSON.stringify(name)} is not one of 2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026`);
+  if (!kind)
+    throw new RangeError(
+      `period ${JSON.stringify(name)} is not one of 2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026`,
+    );
   return { kind, ...periodWindow(kind, name, tz) };
 }
 

@@ -30,14 +30,25 @@ const centerArb = fc.record({
   kw: fc.double({ min: 50, max: 50000, noNaN: true }),
   connected: fc.boolean(),
   lengths: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 4, maxLength: 4 }),
-  hours: fc.array(fc.record(Object.fromEntries([...DELTAS, ...SNAPS, ...GAUGES.map((g) => g.id)].map((id) => [id, fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { freq: 5 })])) as Record<string, fc.Arbitrary<number | null>>), { minLength: 0, maxLength: 4 }),
+  hours: fc.array(
+    fc.record(
+      Object.fromEntries(
+        [...DELTAS, ...SNAPS, ...GAUGES.map((g) => g.id)].map((id) => [
+          id,
+          fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { freq: 5 }),
+        ]),
+      ) as Record<string, fc.Arbitrary<number | null>>,
+    ),
+    { minLength: 0, maxLength: 4 },
+  ),
 });
 
 function naive(records: ParsedRecord[], fromMs: number, toMs: number): Map<string, Record<string, number>> {
   // Independent re-implementation: group per center, then fold in time order.
   const out = new Map<string, Record<string, number>>();
   const byCenter = new Map<string, ParsedRecord[]>();
-  for (const r of records) if (r.endMs > fromMs && r.startMs < toMs) byCenter.set(r.center, [...(byCenter.get(r.center) ?? []), r]);
+  for (const r of records)
+    if (r.endMs > fromMs && r.startMs < toMs) byCenter.set(r.center, [...(byCenter.get(r.center) ?? []), r]);
   for (const [c, list] of byCenter) {
     list.sort((a, b) => a.endMs - b.endMs);
     const v: Record<string, number> = {};
@@ -66,8 +77,18 @@ test('sums and ratios of sums: nation equals the pooled computation and the sum 
   await fc.assert(
     fc.asyncProperty(fc.array(centerArb, { minLength: 1, maxLength: 12 }), async (specs) => {
       const centers: Center[] = specs.map((s, i) => ({
-        id: `c${i}`, name: `c${i}`, province: s.province, type: 'general', hub_cluster: s.hub ? CLUSTERS[s.province]! : null,
-        commission_date: `${s.year}-06-01`, size_class: s.size, racks_design: s.racks * 2, racks_installed: s.racks, it_rated_kw: s.kw, grid_capacity_kw: s.kw * 2, platform_connected: s.connected,
+        id: `c${i}`,
+        name: `c${i}`,
+        province: s.province,
+        type: 'general',
+        hub_cluster: s.hub ? CLUSTERS[s.province]! : null,
+        commission_date: `${s.year}-06-01`,
+        size_class: s.size,
+        racks_design: s.racks * 2,
+        racks_installed: s.racks,
+        it_rated_kw: s.kw,
+        grid_capacity_kw: s.kw * 2,
+        platform_connected: s.connected,
       }));
       const records: ParsedRecord[] = [];
       // Contiguous records of 1–3 hours each, so time weighting matters.
@@ -82,7 +103,12 @@ test('sums and ratios of sums: nation equals the pooled computation and the sum 
         });
       });
       const window = { fromMs: T0, toMs: T0 + 12 * H };
-      const values = await evaluate({ catalog, registry: indexRegistry(centers), window, source: memorySource(records) });
+      const values = await evaluate({
+        catalog,
+        registry: indexRegistry(centers),
+        window,
+        source: memorySource(records),
+      });
       const pooled = naive(records, window.fromMs, window.toMs);
       for (const ind of catalog.indicators) {
         const c = ind.computation;
@@ -93,27 +119,60 @@ test('sums and ratios of sums: nation equals the pooled computation and the sum 
         const numFilter = compileFilter(c.method === 'ratio_of_sums' ? c.numerator_filter : undefined);
         const numQ = compileQuantity(c.method === 'sum' ? c.quantity : c.numerator);
         const denQ = c.method === 'sum' ? undefined : compileQuantity(c.denominator);
-        let num = 0, den = 0, n = 0;
+        let num = 0,
+          den = 0,
+          n = 0;
         for (const center of centers) {
           const attrs = centerAttributes(center, window, catalog, '2022-01-01');
           if (!filter(attrs)) continue;
           const v = pooled.get(center.id) ?? {};
           const inputs = {
-            metric: (id: string) => (id in v ? v[id] : typeof (center as unknown as Record<string, unknown>)[id] === 'number' ? ((center as unknown as Record<string, number>)[id]) : typeof (center as unknown as Record<string, unknown>)[id] === 'boolean' ? ((center as unknown as Record<string, boolean>)[id] ? 1 : 0) : undefined),
-            param: (id: string) => (id === 'period_hours' ? 12 : id === 'period_minutes' ? 720 : id === 'ef_grid' ? catalog.provinceByCode.get(center.province)!.grid_ef ?? 0.5856 : (catalog.parameters.find((p) => p.id === id)?.value as number)),
+            metric: (id: string) =>
+              id in v
+                ? v[id]
+                : typeof (center as unknown as Record<string, unknown>)[id] === 'number'
+                  ? (center as unknown as Record<string, number>)[id]
+                  : typeof (center as unknown as Record<string, unknown>)[id] === 'boolean'
+                    ? (center as unknown as Record<string, boolean>)[id]
+                      ? 1
+                      : 0
+                    : undefined,
+            param: (id: string) =>
+              id === 'period_hours'
+                ? 12
+                : id === 'period_minutes'
+                  ? 720
+                  : id === 'ef_grid'
+                    ? (catalog.provinceByCode.get(center.province)!.grid_ef ?? 0.5856)
+                    : (catalog.parameters.find((p) => p.id === id)?.value as number),
           };
           const x = numFilter(attrs) ? numQ(inputs) : 0;
           const y = denQ ? denQ(inputs) : 0;
           if (x === undefined || y === undefined) continue;
-          num += x; den += y; n++;
+          num += x;
+          den += y;
+          n++;
         }
         assert.equal(nation.centers, n, `${ind.id}: contributing centers`);
-        if (n === 0) { assert.equal(nation.value, null, ind.id); continue; }
+        if (n === 0) {
+          assert.equal(nation.value, null, ind.id);
+          continue;
+        }
         assert.ok(close(nation.numerator!, num), `${ind.id}: nation numerator ${nation.numerator} vs pooled ${num}`);
-        if (denQ) assert.ok(close(nation.denominator!, den), `${ind.id}: nation denominator ${nation.denominator} vs pooled ${den}`);
+        if (denQ)
+          assert.ok(
+            close(nation.denominator!, den),
+            `${ind.id}: nation denominator ${nation.denominator} vs pooled ${den}`,
+          );
         // Sum of provinces equals the nation.
         const provs = values.filter((v) => v.level === 'province' && v.indicator === ind.id && v.numerator !== null);
-        assert.ok(close(provs.reduce((a, v) => a + v.numerator!, 0), nation.numerator!), `${ind.id}: Σ provinces`);
+        assert.ok(
+          close(
+            provs.reduce((a, v) => a + v.numerator!, 0),
+            nation.numerator!,
+          ),
+          `${ind.id}: Σ provinces`,
+        );
       }
     }),
     { numRuns: 40, seed: 20261125 },
@@ -123,26 +182,60 @@ test('sums and ratios of sums: nation equals the pooled computation and the sum 
 test('merged-histogram p95 matches the pooled samples within one bucket', async () => {
   const bounds = catalog.metricById.get('lat_city_hist')!.bounds!;
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.array(fc.double({ min: 0.01, max: 120, noNaN: true }), { minLength: 1, maxLength: 60 }), { minLength: 1, maxLength: 8 }), async (perCenter) => {
-      const centers: Center[] = perCenter.map((_, i) => ({ id: `c${i}`, name: `c${i}`, province: PROVINCES[i % 4]!, type: 'general', hub_cluster: null, commission_date: '2020-01-01', size_class: 'large', racks_design: 1, racks_installed: 1, it_rated_kw: 1, grid_capacity_kw: 1 }));
-      const records: ParsedRecord[] = perCenter.map((samples, i) => {
-        const counts = new Array(bounds.length + 1).fill(0);
-        for (const s of samples) {
-          const b = bounds.findIndex((x) => s <= x);
-          counts[b === -1 ? bounds.length : b]++;
-        }
-        return { center: `c${i}`, startMs: T0, endMs: T0 + H, source: 'telemetry', metrics: {}, histograms: { lat_city_hist: { bounds, counts } } };
-      });
-      const values = await evaluate({ catalog, registry: indexRegistry(centers), window: { fromMs: T0, toMs: T0 + H }, source: memorySource(records) });
-      const got = values.find((v) => v.level === 'nation' && v.indicator === 'lat_city_p95')!.value!;
-      const all = perCenter.flat().sort((a, b) => a - b);
-      const exact = all[Math.max(0, Math.ceil(0.95 * all.length) - 1)]!;
-      const bucket = bounds.findIndex((x) => exact <= x);
-      const lower = bucket <= 0 ? 0 : bounds[bucket - 1]!;
-      const upper = bucket === -1 ? bounds[bounds.length - 1]! : bounds[bucket]!;
-      const slack = bucket === -1 ? Infinity : upper - lower;
-      assert.ok(got >= Math.min(lower, bounds[bounds.length - 1]!) - 1e-9 && got <= upper + 1e-9 || Math.abs(got - exact) <= slack, `p95 ${got} vs exact ${exact} (bucket ${lower}..${upper})`);
-    }),
+    fc.asyncProperty(
+      fc.array(fc.array(fc.double({ min: 0.01, max: 120, noNaN: true }), { minLength: 1, maxLength: 60 }), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      async (perCenter) => {
+        const centers: Center[] = perCenter.map((_, i) => ({
+          id: `c${i}`,
+          name: `c${i}`,
+          province: PROVINCES[i % 4]!,
+          type: 'general',
+          hub_cluster: null,
+          commission_date: '2020-01-01',
+          size_class: 'large',
+          racks_design: 1,
+          racks_installed: 1,
+          it_rated_kw: 1,
+          grid_capacity_kw: 1,
+        }));
+        const records: ParsedRecord[] = perCenter.map((samples, i) => {
+          const counts = new Array(bounds.length + 1).fill(0);
+          for (const s of samples) {
+            const b = bounds.findIndex((x) => s <= x);
+            counts[b === -1 ? bounds.length : b]++;
+          }
+          return {
+            center: `c${i}`,
+            startMs: T0,
+            endMs: T0 + H,
+            source: 'telemetry',
+            metrics: {},
+            histograms: { lat_city_hist: { bounds, counts } },
+          };
+        });
+        const values = await evaluate({
+          catalog,
+          registry: indexRegistry(centers),
+          window: { fromMs: T0, toMs: T0 + H },
+          source: memorySource(records),
+        });
+        const got = values.find((v) => v.level === 'nation' && v.indicator === 'lat_city_p95')!.value!;
+        const all = perCenter.flat().sort((a, b) => a - b);
+        const exact = all[Math.max(0, Math.ceil(0.95 * all.length) - 1)]!;
+        const bucket = bounds.findIndex((x) => exact <= x);
+        const lower = bucket <= 0 ? 0 : bounds[bucket - 1]!;
+        const upper = bucket === -1 ? bounds[bounds.length - 1]! : bounds[bucket]!;
+        const slack = bucket === -1 ? Infinity : upper - lower;
+        assert.ok(
+          (got >= Math.min(lower, bounds[bounds.length - 1]!) - 1e-9 && got <= upper + 1e-9) ||
+            Math.abs(got - exact) <= slack,
+          `p95 ${got} vs exact ${exact} (bucket ${lower}..${upper})`,
+        );
+      },
+    ),
     { numRuns: 100, seed: 7 },
   );
 });

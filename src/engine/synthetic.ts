@@ -32,7 +32,10 @@ const SIZE = ['small', 'medium', 'large', 'hyperscale'] as const;
 const TYPES = ['general', 'intelligent', 'supercomputing'] as const;
 
 /** Generates a registry and records; every telemetry metric and histogram is present in every record. */
-export function syntheticFleet(catalog: Catalog, opts: SyntheticOptions): { registry: RegistryIndex; records: ParsedRecord[] } {
+export function syntheticFleet(
+  catalog: Catalog,
+  opts: SyntheticOptions,
+): { registry: RegistryIndex; records: ParsedRecord[] } {
   const rnd = prng(opts.seed);
   const fromMs = opts.fromMs ?? Date.parse('2026-10-01T00:00:00+08:00');
   const step = opts.stepMs ?? 86_400_000;
@@ -125,14 +128,24 @@ export function syntheticFleet(catalog: Catalog, opts: SyntheticOptions): { regi
         }
         histograms[h.id] = { bounds: h.bounds!, counts };
       }
-      records.push({ center: c.id, startMs: fromMs + d * step, endMs: fromMs + (d + 1) * step, source: 'telemetry', metrics, histograms });
+      records.push({
+        center: c.id,
+        startMs: fromMs + d * step,
+        endMs: fromMs + (d + 1) * step,
+        source: 'telemetry',
+        metrics,
+        histograms,
+      });
     }
     // One filing for the whole span: incidents, outages, certification, backup, green certificates, diesel.
     const spanEnd = fromMs + opts.days * step;
     const eTotal = records.filter((r) => r.center === c.id).reduce((a, r) => a + (r.metrics.e_total_kwh ?? 0), 0);
     const important = Math.round(c.racks_installed * (1 + rnd() * 4));
     records.push({
-      center: c.id, startMs: fromMs, endMs: spanEnd, source: 'declaration',
+      center: c.id,
+      startMs: fromMs,
+      endMs: spanEnd,
+      source: 'declaration',
       metrics: {
         security_incidents: rnd() < 0.8 ? 0 : Math.ceil(rnd() * 3),
         outage_count: rnd() < 0.85 ? 0 : 1,

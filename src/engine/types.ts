@@ -83,12 +83,7 @@ export interface Window {
 
 /** Why a value is null: never a silent 0. */
 export type NullReason =
-  | 'no_data'
-  | 'zero_denominator'
-  | 'not_applicable'
-  | 'no_centers'
-  | 'no_comparison_data'
-  | 'missing_inputs';
+  'no_data' | 'zero_denominator' | 'not_applicable' | 'no_centers' | 'no_comparison_data' | 'missing_inputs';
 
 /** One indicator at one node of the hierarchy for one window. */
 export interface IndicatorValue {

@@ -55,7 +55,13 @@ export class WindowState {
   private readonly partials = new Map<string, Partials>();
   private readonly params: Map<string, number>;
 
-  constructor(catalog: Catalog, registry: RegistryIndex, window: Window, records: Iterable<ParsedRecord>, snapshotsBefore: Iterable<ParsedRecord>) {
+  constructor(
+    catalog: Catalog,
+    registry: RegistryIndex,
+    window: Window,
+    records: Iterable<ParsedRecord>,
+    snapshotsBefore: Iterable<ParsedRecord>,
+  ) {
     this.window = window;
     this.catalog = catalog;
     this.layout = layoutFor(catalog);
@@ -77,7 +83,14 @@ export class WindowState {
       const acc = accs.get(c.id);
       const efGrid = catalog.provinceByCode.get(c.province)?.grid_ef ?? national;
       const inputs = this.makeInputs(c, acc, efGrid);
-      const m: Member = { index: this.members.length, center: c, attrs: centerAttributes(c, window, catalog, newSince), expected: pop.expected, acc, inputs };
+      const m: Member = {
+        index: this.members.length,
+        center: c,
+        attrs: centerAttributes(c, window, catalog, newSince),
+        expected: pop.expected,
+        acc,
+        inputs,
+      };
       this.members.push(m);
       this.byId.set(c.id, m);
       let list = this.byProvince.get(c.province);
@@ -120,7 +133,12 @@ export class WindowState {
     if (p) return p;
     const c = ind.computation;
     const n = this.members.length;
-    p = { num: new Float64Array(n), den: new Float64Array(n), inFilter: new Uint8Array(n), inNumerator: new Uint8Array(n) };
+    p = {
+      num: new Float64Array(n),
+      den: new Float64Array(n),
+      inFilter: new Uint8Array(n),
+      inNumerator: new Uint8Array(n),
+    };
     let numQ: CompiledQuantity;
     let denQ: CompiledQuantity | undefined;
     let filter = compileFilter(undefined);

@@ -10,22 +10,44 @@ before(async () => {
 after(async () => hub.close());
 
 const payload = (status: 'firing' | 'resolved', province: string, fp: string) => ({
-  receiver: 'oncall-webhook', status, version: '4', groupKey: '{}:{alertname="PueHigh"}', truncatedAlerts: 0,
-  groupLabels: { alertname: 'PueHigh' }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://127.0.0.1:9093',
-  alerts: [{
-    status, labels: { alertname: 'PueHigh', province, severity: 'warning', center: 'gz-01' }, annotations: { summary: 'PUE high' },
-    startsAt: '2026-10-05T02:00:00Z', endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-10-05T03:00:00Z',
-    generatorURL: 'http://127.0.0.1:9090/graph', fingerprint: fp,
-  }],
+  receiver: 'oncall-webhook',
+  status,
+  version: '4',
+  groupKey: '{}:{alertname="PueHigh"}',
+  truncatedAlerts: 0,
+  groupLabels: { alertname: 'PueHigh' },
+  commonLabels: {},
+  commonAnnotations: {},
+  externalURL: 'http://127.0.0.1:9093',
+  alerts: [
+    {
+      status,
+      labels: { alertname: 'PueHigh', province, severity: 'warning', center: 'gz-01' },
+      annotations: { summary: 'PUE high' },
+      startsAt: '2026-10-05T02:00:00Z',
+      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-10-05T03:00:00Z',
+      generatorURL: 'http://127.0.0.1:9090/graph',
+      fingerprint: fp,
+    },
+  ],
 });
 
 test('stores each distinct alert once; a repeated notification is a duplicate', async () => {
-  const a = await hub.call('POST', '/api/v1/alerts', { scope: 'alertmanager', json: payload('firing', '52', '2b5cf1682f9c9fe8') });
+  const a = await hub.call('POST', '/api/v1/alerts', {
+    scope: 'alertmanager',
+    json: payload('firing', '52', '2b5cf1682f9c9fe8'),
+  });
   assert.equal(a.status, 200, a.text);
   assert.deepEqual(a.body, { received: 1, stored: 1, duplicates: 0 });
-  const b = await hub.call('POST', '/api/v1/alerts', { scope: 'alertmanager', json: payload('firing', '52', '2b5cf1682f9c9fe8') });
+  const b = await hub.call('POST', '/api/v1/alerts', {
+    scope: 'alertmanager',
+    json: payload('firing', '52', '2b5cf1682f9c9fe8'),
+  });
   assert.deepEqual(b.body, { received: 1, stored: 0, duplicates: 1 });
-  const c = await hub.call('POST', '/api/v1/alerts', { scope: 'alertmanager', json: payload('resolved', '52', '2b5cf1682f9c9fe8') });
+  const c = await hub.call('POST', '/api/v1/alerts', {
+    scope: 'alertmanager',
+    json: payload('resolved', '52', '2b5cf1682f9c9fe8'),
+  });
   assert.equal(c.body.stored, 1);
   // A province given by abbreviation (as some rule sets label it) is mapped to its code.
   await hub.call('POST', '/api/v1/alerts', { scope: 'alertmanager', json: payload('firing', '粤', '00ff') });

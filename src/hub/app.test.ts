@@ -35,7 +35,10 @@ test('POST /records stores valid records, names the keys, and a replay changes n
 
 test('a batch with a bad record accepts the good ones and lists field errors for the bad', async () => {
   const bad = { ...telemetry('gz-01', T0 + 120_000), metrics: { e_total_kwh: -5 } };
-  const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [telemetry('gz-01', T0 + 180_000), bad] } });
+  const r = await hub.call('POST', '/api/v1/records', {
+    scope: 'agent:gz-01',
+    json: { records: [telemetry('gz-01', T0 + 180_000), bad] },
+  });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.accepted.length, 1);
   assert.equal(r.body.rejected[0].index, 1);
@@ -47,7 +50,11 @@ test('a batch with a bad record accepts the good ones and lists field errors for
 test('Prefer: return=minimal answers a count of accepted records instead of their keys', async () => {
   const bad = { ...telemetry('gz-01', T0 + 240_000), metrics: { e_total_kwh: 'x' } };
   const good = [telemetry('gz-01', T0 + 300_000), telemetry('gz-01', T0 + 360_000)];
-  const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [good[0], bad, good[1]] }, headers: { prefer: 'respond-async, return=minimal' } });
+  const r = await hub.call('POST', '/api/v1/records', {
+    scope: 'agent:gz-01',
+    json: { records: [good[0], bad, good[1]] },
+    headers: { prefer: 'respond-async, return=minimal' },
+  });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers.get('preference-applied'), 'return=minimal');
   assert.deepEqual(Object.keys(r.body).sort(), ['accepted_count', 'rejected']);
@@ -55,9 +62,16 @@ test('Prefer: return=minimal answers a count of accepted records instead of thei
   assert.equal(r.body.rejected[0].index, 1);
   assert.equal(r.body.rejected[0].errors[0].path, '/metrics/e_total_kwh');
   const stored = await hub.ctx.storage.queryRecords({ fromMs: T0 + 240_000, toMs: T0 + 420_000, centers: ['gz-01'] });
-  assert.deepEqual(stored.map((s) => s.startMs), [T0 + 300_000, T0 + 360_000]);
+  assert.deepEqual(
+    stored.map((s) => s.startMs),
+    [T0 + 300_000, T0 + 360_000],
+  );
   // Without the preference (or with return=representation) the keys are listed as before.
-  const full = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: good }, headers: { prefer: 'return=representation' } });
+  const full = await hub.call('POST', '/api/v1/records', {
+    scope: 'agent:gz-01',
+    json: { records: good },
+    headers: { prefer: 'return=representation' },
+  });
   assert.equal(full.headers.get('preference-applied'), null);
   assert.deepEqual(full.body.accepted, ['gz-01/2026-10-05T02:05:00.000Z', 'gz-01/2026-10-05T02:06:00.000Z']);
 });
@@ -73,26 +87,43 @@ test('only bad records: 400 with the field errors and nothing written', async ()
 });
 
 test('a record of another center is refused whole with 403', async () => {
-  const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [telemetry('gz-01', T0 + 900_000), telemetry('gz-02', T0 + 900_000)] } });
+  const r = await hub.call('POST', '/api/v1/records', {
+    scope: 'agent:gz-01',
+    json: { records: [telemetry('gz-01', T0 + 900_000), telemetry('gz-02', T0 + 900_000)] },
+  });
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'DIMS_ERR_CENTER_FORBIDDEN');
   assert.equal((await hub.ctx.storage.queryRecords({ fromMs: T0 + 900_000, toMs: T0 + 960_000 })).length, 0);
 });
 
 test('federate token writes any center of its province, not others', async () => {
-  const ok = await hub.call('POST', '/api/v1/records', { scope: 'federate:52', json: { records: [telemetry('gz-02', T0)] } });
+  const ok = await hub.call('POST', '/api/v1/records', {
+    scope: 'federate:52',
+    json: { records: [telemetry('gz-02', T0)] },
+  });
   assert.equal(ok.status, 200, ok.text);
-  const no = await hub.call('POST', '/api/v1/records', { scope: 'federate:52', json: { records: [telemetry('gd-01', T0)] } });
+  const no = await hub.call('POST', '/api/v1/records', {
+    scope: 'federate:52',
+    json: { records: [telemetry('gd-01', T0)] },
+  });
   assert.equal(no.status, 403);
 });
 
 test('malformed bodies: 400 bad JSON, 400 shape, 413 over the limit, 401 without token', async () => {
-  const bad = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', body: '{"records": [', headers: { 'content-type': 'application/json' } });
+  const bad = await hub.call('POST', '/api/v1/records', {
+    scope: 'agent:gz-01',
+    body: '{"records": [',
+    headers: { 'content-type': 'application/json' },
+  });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'DIMS_ERR_BAD_JSON');
   const shape = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: [1, 2] });
   assert.equal(shape.status, 400);
-  const huge = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', body: `{"records":["${'x'.repeat(6 * 1024 * 1024)}"]}`, headers: { 'content-type': 'application/json' } });
+  const huge = await hub.call('POST', '/api/v1/records', {
+    scope: 'agent:gz-01',
+    body: `{"records":["${'x'.repeat(6 * 1024 * 1024)}"]}`,
+    headers: { 'content-type': 'application/json' },
+  });
   assert.equal(huge.status, 413);
   assert.equal(huge.body.error.code, 'DIMS_ERR_TOO_LARGE');
   const anon = await hub.call('POST', '/api/v1/records', { json: { records: [] } });
@@ -104,7 +135,12 @@ test('malformed bodies: 400 bad JSON, 400 shape, 413 over the limit, 401 without
 test('runPeriod stores values for every level; values, rankings and series read them back', async () => {
   // Two hours of records for four centers; Guangdong is less efficient (higher PUE).
   const recs: Record<string, unknown[]> = {};
-  for (const [c, scale] of [['gz-01', 1], ['gz-02', 1], ['gd-01', 1], ['gd-02', 1]] as const) {
+  for (const [c, scale] of [
+    ['gz-01', 1],
+    ['gz-02', 1],
+    ['gd-01', 1],
+    ['gd-02', 1],
+  ] as const) {
     recs[c] = [];
     for (let m = 0; m < 120; m += 10) {
       const r = telemetry(c, T0 + m * 60_000, scale, 10);
@@ -112,10 +148,21 @@ test('runPeriod stores values for every level; values, rankings and series read 
       recs[c]!.push(r);
     }
   }
-  await hub.ctx.storage.writeRecords(Object.values(recs).flat().map((r) => {
-    const x = r as { center: string; start: string; end: string; metrics: Record<string, number> };
-    return { center: x.center, startMs: Date.parse(x.start), endMs: Date.parse(x.end), source: 'telemetry' as const, metrics: x.metrics, province: x.center.startsWith('gz') ? '52' : '44' };
-  }));
+  await hub.ctx.storage.writeRecords(
+    Object.values(recs)
+      .flat()
+      .map((r) => {
+        const x = r as { center: string; start: string; end: string; metrics: Record<string, number> };
+        return {
+          center: x.center,
+          startMs: Date.parse(x.start),
+          endMs: Date.parse(x.end),
+          source: 'telemetry' as const,
+          metrics: x.metrics,
+          province: x.center.startsWith('gz') ? '52' : '44',
+        };
+      }),
+  );
   const r1 = await hub.ctx.engine.runPeriod('hour', '2026-10-05T10');
   assert.ok(r1.values > 60);
   const first = await hub.ctx.storage.queryValues({ period_kind: 'hour', period: '2026-10-05T10' });
@@ -124,29 +171,63 @@ test('runPeriod stores values for every level; values, rankings and series read 
   const strip = (vs: typeof first) => vs.map(({ computedAtMs: _c, ...rest }) => rest);
   assert.deepEqual(strip(second), strip(first), 'running a period twice stores the same values');
 
-  const nation = await hub.call('GET', '/api/v1/values?level=nation&kind=hour&period=2026-10-05T10&indicators=pue', { scope: 'nation' });
+  const nation = await hub.call('GET', '/api/v1/values?level=nation&kind=hour&period=2026-10-05T10&indicators=pue', {
+    scope: 'nation',
+  });
   assert.equal(nation.status, 200, nation.text);
   const pue = nation.body.values[0];
   assert.equal(pue.indicator, 'pue');
   assert.ok(pue.value > 1.25 && pue.value < 1.45, `nation PUE ${pue.value}`);
 
-  const rank = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=province&kind=hour&period=2026-10-05T10', { scope: 'nation' });
+  const rank = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=province&kind=hour&period=2026-10-05T10', {
+    scope: 'nation',
+  });
   assert.equal(rank.status, 200, rank.text);
   assert.equal(rank.body.direction, 'lower');
-  assert.deepEqual(rank.body.ranking.filter((r: { value: unknown }) => r.value !== null).map((r: { code: string; rank: number }) => [r.code, r.rank]), [['52', 1], ['44', 2]]);
+  assert.deepEqual(
+    rank.body.ranking
+      .filter((r: { value: unknown }) => r.value !== null)
+      .map((r: { code: string; rank: number }) => [r.code, r.rank]),
+    [
+      ['52', 1],
+      ['44', 2],
+    ],
+  );
 
-  const mine = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=province&kind=hour&period=2026-10-05T10', { scope: 'province:44' });
+  const mine = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=province&kind=hour&period=2026-10-05T10', {
+    scope: 'province:44',
+  });
   assert.equal(mine.status, 200);
-  assert.deepEqual(mine.body.ranking.map((r: { code: string; rank: number }) => [r.code, r.rank]), [['44', 2]]);
+  assert.deepEqual(
+    mine.body.ranking.map((r: { code: string; rank: number }) => [r.code, r.rank]),
+    [['44', 2]],
+  );
 
-  const centers = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=center&province=44&kind=hour&period=2026-10-05T10', { scope: 'province:44' });
-  assert.deepEqual(centers.body.ranking.map((r: { code: string }) => r.code), ['gd-02', 'gd-01']);
-  const other = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=center&province=52&kind=hour&period=2026-10-05T10', { scope: 'province:44' });
+  const centers = await hub.call(
+    'GET',
+    '/api/v1/rankings?indicator=pue&level=center&province=44&kind=hour&period=2026-10-05T10',
+    { scope: 'province:44' },
+  );
+  assert.deepEqual(
+    centers.body.ranking.map((r: { code: string }) => r.code),
+    ['gd-02', 'gd-01'],
+  );
+  const other = await hub.call(
+    'GET',
+    '/api/v1/rankings?indicator=pue&level=center&province=52&kind=hour&period=2026-10-05T10',
+    { scope: 'province:44' },
+  );
   assert.equal(other.status, 403);
-  const leak = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=center&kind=hour&period=2026-10-05T10', { scope: 'province:44' });
+  const leak = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=center&kind=hour&period=2026-10-05T10', {
+    scope: 'province:44',
+  });
   assert.ok(leak.body.ranking.every((r: { province: string }) => r.province === '44'));
 
-  const series = await hub.call('GET', `/api/v1/series?indicator=C01&level=province&code=52&kind=hour&from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 3 * 3_600_000).toISOString()}`, { scope: 'province:52' });
+  const series = await hub.call(
+    'GET',
+    `/api/v1/series?indicator=C01&level=province&code=52&kind=hour&from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 3 * 3_600_000).toISOString()}`,
+    { scope: 'province:52' },
+  );
   assert.equal(series.status, 200, series.text);
   assert.equal(series.body.points.length, 1);
   assert.equal(series.body.points[0].period, '2026-10-05T10');
@@ -164,8 +245,14 @@ test('bad parameters name the parameter and the value', async () => {
 test('hierarchy and coverage are scoped to the caller', async () => {
   const h = await hub.call('GET', '/api/v1/hierarchy', { scope: 'province:52' });
   assert.equal(h.status, 200);
-  assert.deepEqual(h.body.provinces.map((p: { code: string }) => p.code), ['52']);
-  assert.deepEqual(h.body.provinces[0].centers.map((c: { id: string }) => c.id), ['gz-01', 'gz-02']);
+  assert.deepEqual(
+    h.body.provinces.map((p: { code: string }) => p.code),
+    ['52'],
+  );
+  assert.deepEqual(
+    h.body.provinces[0].centers.map((c: { id: string }) => c.id),
+    ['gz-01', 'gz-02'],
+  );
   const c = await hub.call('GET', '/api/v1/coverage?kind=hour&period=2026-10-05T10', { scope: 'nation' });
   assert.equal(c.status, 200, c.text);
   assert.equal(c.body.nation.expected, 5);

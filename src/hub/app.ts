@@ -47,16 +47,37 @@ export function createApp(deps: HubDeps | HubContext): Express {
     const t0 = performance.now();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      ctx.metrics.requestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - t0) / 1000);
+      ctx.metrics.requestDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        (performance.now() - t0) / 1000,
+      );
     });
     next();
   });
 
   const kit: RouteKit = {
     auth: [requireToken(ctx.state), perTokenRateLimit(ctx.config.limits.requests_per_minute)],
-    json: express.json({ limit: ctx.config.limits.json_body_bytes, strict: true, type: ['application/json', 'application/*+json'] }),
+    json: express.json({
+      limit: ctx.config.limits.json_body_bytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
   };
-  for (const area of [health, openapi, metrics, records, declarations, catalog, hierarchy, values, rankings, coverage, alerts, admin, reports]) {
+  for (const area of [
+    health,
+    openapi,
+    metrics,
+    records,
+    declarations,
+    catalog,
+    hierarchy,
+    values,
+    rankings,
+    coverage,
+    alerts,
+    admin,
+    reports,
+  ]) {
     area.register(app, ctx, kit);
   }
   // The web console: static pages that call the API above with the user's token (no CDN, no build step).
@@ -65,7 +86,8 @@ export function createApp(deps: HubDeps | HubContext): Express {
   app.use((_req, _res, next) => next(new HubError('DIMS_ERR_NOT_FOUND')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toHubError(err);
-    if (e.status >= 500 && e.code !== 'DIMS_ERR_STORAGE_UNAVAILABLE') ctx.log('error', `${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`);
+    if (e.status >= 500 && e.code !== 'DIMS_ERR_STORAGE_UNAVAILABLE')
+      ctx.log('error', `${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`);
     if (e.status === 503) res.set('Retry-After', '5');
     if (res.headersSent) return;
     // Invalid batches also carry accepted/rejected at the top, the same shape as a 200, so agents read one shape.
@@ -80,10 +102,18 @@ function toHubError(err: unknown): HubError {
   if (err instanceof HubError) return err;
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.too.large') return new HubError('DIMS_ERR_TOO_LARGE');
-  if (e?.type === 'entity.parse.failed') return new HubError('DIMS_ERR_BAD_JSON', `the request body is not valid JSON: ${e.message ?? ''}`.trim());
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new HubError('DIMS_ERR_UNSUPPORTED_MEDIA', e.message);
-  if (e?.type === 'request.aborted' || e?.type === 'request.size.invalid' || e?.type === 'stream.encoding.set') return new HubError('DIMS_ERR_BAD_REQUEST', e.message);
-  if (isStorageUnavailable(err)) return new HubError('DIMS_ERR_STORAGE_UNAVAILABLE', `storage is unavailable (${(err as Error).message}); retry later`);
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HubError('DIMS_ERR_BAD_REQUEST', e.message);
+  if (e?.type === 'entity.parse.failed')
+    return new HubError('DIMS_ERR_BAD_JSON', `the request body is not valid JSON: ${e.message ?? ''}`.trim());
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new HubError('DIMS_ERR_UNSUPPORTED_MEDIA', e.message);
+  if (e?.type === 'request.aborted' || e?.type === 'request.size.invalid' || e?.type === 'stream.encoding.set')
+    return new HubError('DIMS_ERR_BAD_REQUEST', e.message);
+  if (isStorageUnavailable(err))
+    return new HubError(
+      'DIMS_ERR_STORAGE_UNAVAILABLE',
+      `storage is unavailable (${(err as Error).message}); retry later`,
+    );
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new HubError('DIMS_ERR_BAD_REQUEST', e.message);
   return new HubError('DIMS_ERR_INTERNAL');
 }

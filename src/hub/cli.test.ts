@@ -9,7 +9,8 @@ import { StateDb } from './state-db.ts';
 import { authenticate, hashToken } from './auth/tokens.ts';
 
 const MAIN = new URL('../cli/main.ts', import.meta.url).pathname;
-const dims = (...args: string[]) => spawnSync(process.execPath, [MAIN, 'hub', ...args], { encoding: 'utf8', timeout: 60_000 });
+const dims = (...args: string[]) =>
+  spawnSync(process.execPath, [MAIN, 'hub', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 test('token create prints the secret once and stores only its hash; list and revoke work', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-tok-'));

@@ -21,13 +21,38 @@ export interface HubConfig {
   state_db: string;
   storage: Record<string, unknown>;
   timezone: string;
-  engine: { enabled: boolean; realtime_minutes: number; store_realtime: boolean; close_delay_minutes: number; kinds: CloseKind[]; max_catch_up: number; refresh_on_ingest_ms: number };
+  engine: {
+    enabled: boolean;
+    realtime_minutes: number;
+    store_realtime: boolean;
+    close_delay_minutes: number;
+    kinds: CloseKind[];
+    max_catch_up: number;
+    refresh_on_ingest_ms: number;
+  };
   limits: { json_body_bytes: number; upload_bytes: number; records_per_request: number; requests_per_minute: number };
   coverage: { late_after_minutes: number };
   metrics: { auth: 'token' | 'none' };
-  federation?: { upstream: string; token?: string; token_env?: string; batch: number; interval_ms: number; timeout_ms: number };
+  federation?: {
+    upstream: string;
+    token?: string;
+    token_env?: string;
+    batch: number;
+    interval_ms: number;
+    timeout_ms: number;
+  };
   telemetry: { otlp_endpoint?: string; service_name: string };
-  reports?: { dir: string; formats?: Array<'xlsx' | 'csv' | 'json'>; langs?: Array<'zh' | 'en'>; nation?: boolean; suppress?: boolean; monthly?: string; quarterly?: string; yearly?: string; retries?: number };
+  reports?: {
+    dir: string;
+    formats?: Array<'xlsx' | 'csv' | 'json'>;
+    langs?: Array<'zh' | 'en'>;
+    nation?: boolean;
+    suppress?: boolean;
+    monthly?: string;
+    quarterly?: string;
+    yearly?: string;
+    retries?: number;
+  };
 }
 
 /** A config file that cannot be used; `problems` each name file, path and value. */
@@ -55,7 +80,9 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
   const limits = d.limits ?? {};
   const fed = d.federation;
   const tel = d.telemetry ?? {};
-  const storage = { ...((d.storage as Record<string, unknown> | undefined) ?? { kind: 'sqlite', path: 'hub-data.db' }) };
+  const storage = {
+    ...((d.storage as Record<string, unknown> | undefined) ?? { kind: 'sqlite', path: 'hub-data.db' }),
+  };
   // The embedded store's file is a path like any other: relative to the config file.
   if (typeof storage.path === 'string') storage.path = abs(storage.path);
   return {
@@ -101,7 +128,14 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       ...(typeof tel.otlp_endpoint === 'string' ? { otlp_endpoint: tel.otlp_endpoint } : {}),
       service_name: (tel.service_name as string) ?? 'dims-hub',
     },
-    ...(d.reports ? { reports: { ...(d.reports as NonNullable<HubConfig['reports']>), dir: abs((d.reports as { dir: string }).dir) } } : {}),
+    ...(d.reports
+      ? {
+          reports: {
+            ...(d.reports as NonNullable<HubConfig['reports']>),
+            dir: abs((d.reports as { dir: string }).dir),
+          },
+        }
+      : {}),
   };
 }
 
@@ -110,10 +144,14 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
   const problems = validate.problems(data).map((p) => formatProblem(p, file));
   if (problems.length === 0) {
     const d = data as Raw;
-    if ((d.role as unknown) !== 'provincial' && d.federation) problems.push(`${file}: /federation is only for a provincial hub (set role: provincial and province)`);
-    if (d.federation && !d.federation.token && !d.federation.token_env) problems.push(`${file}: /federation needs token or token_env (got neither)`);
+    if ((d.role as unknown) !== 'provincial' && d.federation)
+      problems.push(`${file}: /federation is only for a provincial hub (set role: provincial and province)`);
+    if (d.federation && !d.federation.token && !d.federation.token_env)
+      problems.push(`${file}: /federation needs token or token_env (got neither)`);
     if (typeof d.federation?.token_env === 'string' && !process.env[d.federation.token_env]) {
-      problems.push(`${file}: /federation/token_env names an unset environment variable (got ${JSON.stringify(d.federation.token_env)})`);
+      problems.push(
+        `${file}: /federation/token_env names an unset environment variable (got ${JSON.stringify(d.federation.token_env)})`,
+      );
     }
     if (typeof d.timezone === 'string') {
       try {
@@ -126,7 +164,8 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
   const storage = (data as Raw | null)?.storage;
   if (storage && typeof storage === 'object' && existsSync(STORAGE_SCHEMA)) {
     const storageValidate = compileSchema<unknown>(JSON.parse(readFileSync(STORAGE_SCHEMA, 'utf8')) as object);
-    for (const p of storageValidate.problems(storage)) problems.push(formatProblem({ ...p, path: `/storage${p.path === '/' ? '' : p.path}` }, file));
+    for (const p of storageValidate.problems(storage))
+      problems.push(formatProblem({ ...p, path: `/storage${p.path === '/' ? '' : p.path}` }, file));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return resolveConfig(data as Record<string, unknown>, file, baseDir);
@@ -138,13 +177,17 @@ export function loadConfig(file: string): HubConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    throw new ConfigError([
+      `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
   }
   let data: unknown;
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError([`${file}: is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
+    throw new ConfigError([
+      `${file}: is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
+    ]);
   }
   return parseConfig(data, file);
 }

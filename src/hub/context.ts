@@ -41,16 +41,50 @@ export function createContext(deps: HubDeps): HubContext {
   const now = deps.now ?? Date.now;
   const { config, catalog, registry, storage, state } = deps;
   const metrics = deps.metrics ?? new HubMetrics(catalog, registry);
-  const tracing = deps.tracing ?? setupTracing({ ...(config.telemetry.otlp_endpoint ? { endpoint: config.telemetry.otlp_endpoint } : {}), serviceName: config.telemetry.service_name, role: config.role });
-  const engine = deps.engine ?? new EngineRunner({
-    catalog, registry, storage, metrics, tracing, tz: config.timezone,
-    realtimeMinutes: config.engine.realtime_minutes, storeRealtime: config.engine.store_realtime, now,
-  });
+  const tracing =
+    deps.tracing ??
+    setupTracing({
+      ...(config.telemetry.otlp_endpoint ? { endpoint: config.telemetry.otlp_endpoint } : {}),
+      serviceName: config.telemetry.service_name,
+      role: config.role,
+    });
+  const engine =
+    deps.engine ??
+    new EngineRunner({
+      catalog,
+      registry,
+      storage,
+      metrics,
+      tracing,
+      tz: config.timezone,
+      realtimeMinutes: config.engine.realtime_minutes,
+      storeRealtime: config.engine.store_realtime,
+      now,
+    });
   const closeKinds: PeriodKindName[] = config.engine.enabled ? config.engine.kinds : [];
   return {
-    config, catalog, registry, storage, state, metrics, tracing, engine, now,
+    config,
+    catalog,
+    registry,
+    storage,
+    state,
+    metrics,
+    tracing,
+    engine,
+    now,
     log: deps.log ?? defaultLog,
-    ingest: { catalog, registry, storage, state, metrics, tracing, tz: config.timezone, closeKinds, federate: !!config.federation, now },
+    ingest: {
+      catalog,
+      registry,
+      storage,
+      state,
+      metrics,
+      tracing,
+      tz: config.timezone,
+      closeKinds,
+      federate: !!config.federation,
+      now,
+    },
   };
 }
 

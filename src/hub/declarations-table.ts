@@ -24,9 +24,17 @@ export interface TableRows {
 const TRUE = new Set(['true', 'yes', 'y', '1', '是', '有效', '√']);
 const FALSE = new Set(['false', 'no', 'n', '0', '否', '无效', '×']);
 const FIXED = new Map([
-  ['center', 'center'], ['数据中心', 'center'], ['中心', 'center'], ['center_id', 'center'],
-  ['period', 'period'], ['期间', 'period'], ['报告期', 'period'],
-  ['start', 'start'], ['开始', 'start'], ['end', 'end'], ['结束', 'end'],
+  ['center', 'center'],
+  ['数据中心', 'center'],
+  ['中心', 'center'],
+  ['center_id', 'center'],
+  ['period', 'period'],
+  ['期间', 'period'],
+  ['报告期', 'period'],
+  ['start', 'start'],
+  ['开始', 'start'],
+  ['end', 'end'],
+  ['结束', 'end'],
 ]);
 
 /** Splits CSV text (RFC 4180: quotes, doubled quotes, CRLF; a leading BOM is dropped). */
@@ -105,13 +113,21 @@ export function tableToRecords(rows: unknown[][], catalog: Catalog, tz: string):
     if (fixed) return { field: fixed, metric: undefined };
     const id = catalog.metricById.has(h) ? h : byZh.get(h);
     if (!id) {
-      problems.push({ path: `/header/${i + 1}`, message: 'is not center, period, start, end or a raw metric id or name', value: h });
+      problems.push({
+        path: `/header/${i + 1}`,
+        message: 'is not center, period, start, end or a raw metric id or name',
+        value: h,
+      });
       return undefined;
     }
     return { field: 'metric', metric: id };
   });
-  if (!columns.some((c) => c?.field === 'center')) problems.push({ path: '/header', message: 'needs a center column', value: header });
-  if (!columns.some((c) => c?.field === 'period') && !(columns.some((c) => c?.field === 'start') && columns.some((c) => c?.field === 'end'))) {
+  if (!columns.some((c) => c?.field === 'center'))
+    problems.push({ path: '/header', message: 'needs a center column', value: header });
+  if (
+    !columns.some((c) => c?.field === 'period') &&
+    !(columns.some((c) => c?.field === 'start') && columns.some((c) => c?.field === 'end'))
+  ) {
     problems.push({ path: '/header', message: 'needs a period column, or start and end columns', value: header });
   }
   if (problems.length > 0) return { records, labels, problems, rowProblems };
@@ -132,7 +148,9 @@ export function tableToRecords(rows: unknown[][], catalog: Catalog, tz: string):
           rec.start = new Date(w.fromMs).toISOString();
           rec.end = new Date(w.toMs).toISOString();
         } catch {
-          rowProblems.set(records.length, [{ path: '/period', message: 'must be a period name like 2026-10, 2026-Q3 or 2026', value: text }]);
+          rowProblems.set(records.length, [
+            { path: '/period', message: 'must be a period name like 2026-10, 2026-Q3 or 2026', value: text },
+          ]);
         }
       } else rec[col.field] = String(text);
     });
@@ -155,16 +173,26 @@ function toValue(v: unknown, unit: string): unknown {
 }
 
 /** JSON declarations may also name a period instead of start/end; returns the record or the problem. */
-export function expandPeriod(raw: unknown, tz: string): { record: unknown; problem?: { path: string; message: string; value?: unknown } } {
+export function expandPeriod(
+  raw: unknown,
+  tz: string,
+): { record: unknown; problem?: { path: string; message: string; value?: unknown } } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { record: raw };
   const r = raw as Record<string, unknown>;
   if (r.period === undefined) return { record: raw };
   const { period, ...rest } = r;
-  if (r.start !== undefined || r.end !== undefined) return { record: raw, problem: { path: '/period', message: 'must not be given together with start/end', value: period } };
+  if (r.start !== undefined || r.end !== undefined)
+    return {
+      record: raw,
+      problem: { path: '/period', message: 'must not be given together with start/end', value: period },
+    };
   try {
     const w = parsePeriod(String(period), tz);
     return { record: { ...rest, start: new Date(w.fromMs).toISOString(), end: new Date(w.toMs).toISOString() } };
   } catch {
-    return { record: raw, problem: { path: '/period', message: 'must be a period name like 2026-10, 2026-Q3 or 2026', value: period } };
+    return {
+      record: raw,
+      problem: { path: '/period', message: 'must be a period name like 2026-10, 2026-Q3 or 2026', value: period },
+    };
   }
 }

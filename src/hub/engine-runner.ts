@@ -60,14 +60,18 @@ export function storageSource(storage: Storage, maxIntervalMs: number): RecordSo
 }
 
 /** Turns engine output into stored values with their period identity. */
-export function toStoredValues(values: IndicatorValue[], ctx: { catalog: Catalog; registry: RegistryIndex; kind: PeriodKind; period: string; window: Window; nowMs: number }): StoredValue[] {
+export function toStoredValues(
+  values: IndicatorValue[],
+  ctx: { catalog: Catalog; registry: RegistryIndex; kind: PeriodKind; period: string; window: Window; nowMs: number },
+): StoredValue[] {
   return values.map((v) => ({
     ...v,
     period_kind: ctx.kind,
     period: ctx.period,
     fromMs: ctx.window.fromMs,
     toMs: ctx.window.toMs,
-    province: v.level === 'nation' ? '' : v.level === 'province' ? v.code : (ctx.registry.byId.get(v.code)?.province ?? ''),
+    province:
+      v.level === 'nation' ? '' : v.level === 'province' ? v.code : (ctx.registry.byId.get(v.code)?.province ?? ''),
     dimension: ctx.catalog.indicatorById.get(v.indicator)?.dimension ?? '',
     computedAtMs: ctx.nowMs,
   }));
@@ -103,7 +107,8 @@ export class EngineRunner {
 
   /** Evaluates and stores one named period (hour 2026-10-05T13, day, month, quarter 2026-Q3, year). */
   runPeriod(kind: PeriodKindName, name: string): Promise<RunResult> {
-    if (periodKindOf(name) !== kind) throw new RangeError(`period ${JSON.stringify(name)} is not a ${kind} (e.g. ${EXAMPLES[kind]})`);
+    if (periodKindOf(name) !== kind)
+      throw new RangeError(`period ${JSON.stringify(name)} is not a ${kind} (e.g. ${EXAMPLES[kind]})`);
     const window = periodWindow(kind, name, this.o.tz);
     return this.serialize(() => this.run(kind, name, window, true));
   }
@@ -133,18 +138,31 @@ export class EngineRunner {
     const { catalog, registry, storage, metrics } = this.o;
     const t0 = performance.now();
     try {
-      const result = await inSpan(this.o.tracing.tracer, 'engine.run', { 'dims.period_kind': kind, 'dims.period': period }, async (span) => {
-        const values = await evaluate({ catalog, registry, window: kind === 'realtime' ? window : { ...window, period }, source: this.source, tz: this.o.tz });
-        if (store) {
-          await storage.writeValues(toStoredValues(values, { catalog, registry, kind, period, window, nowMs: this.now() }));
-        }
-        if (kind === 'realtime') {
-          this.latestRealtime = { period, window, values };
-          metrics.setIndicatorValues(values);
-        }
-        span.setAttribute('dims.values', values.length);
-        return values.length;
-      });
+      const result = await inSpan(
+        this.o.tracing.tracer,
+        'engine.run',
+        { 'dims.period_kind': kind, 'dims.period': period },
+        async (span) => {
+          const values = await evaluate({
+            catalog,
+            registry,
+            window: kind === 'realtime' ? window : { ...window, period },
+            source: this.source,
+            tz: this.o.tz,
+          });
+          if (store) {
+            await storage.writeValues(
+              toStoredValues(values, { catalog, registry, kind, period, window, nowMs: this.now() }),
+            );
+          }
+          if (kind === 'realtime') {
+            this.latestRealtime = { period, window, values };
+            metrics.setIndicatorValues(values);
+          }
+          span.setAttribute('dims.values', values.length);
+          return values.length;
+        },
+      );
       const ms = performance.now() - t0;
       metrics.engineRunDuration.observe({ kind }, ms / 1000);
       metrics.engineLastRun.set({ kind }, this.now() / 1000);
@@ -164,4 +182,10 @@ export class EngineRunner {
   }
 }
 
-const EXAMPLES: Record<PeriodKindName, string> = { hour: '2026-10-05T13', day: '2026-10-05', month: '2026-10', quarter: '2026-Q3', year: '2026' };
+const EXAMPLES: Record<PeriodKindName, string> = {
+  hour: '2026-10-05T13',
+  day: '2026-10-05',
+  month: '2026-10',
+  quarter: '2026-Q3',
+  year: '2026',
+};

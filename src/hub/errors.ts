@@ -39,5 +39,7 @@ export class HubError extends Error {
 
 /** The JSON body of an error response. */
 export function errorBody(err: HubError): { error: { code: ErrorCode; message: string; details?: unknown } } {
-  return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+  return {
+    error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+  };
 }

@@ -60,7 +60,10 @@ export class Forwarder {
     }
     if (r.error) {
       this.backoffMs = Math.min(Math.max(this.backoffMs * 2, f.interval_ms), 30_000);
-      this.ctx.log('warn', `federation: upstream ${f.upstream} not reached (${r.error}); ${this.ctx.state.outboxSize()} record(s) wait in the outbox, retry in ${this.backoffMs} ms`);
+      this.ctx.log(
+        'warn',
+        `federation: upstream ${f.upstream} not reached (${r.error}); ${this.ctx.state.outboxSize()} record(s) wait in the outbox, retry in ${this.backoffMs} ms`,
+      );
       this.schedule(this.backoffMs);
       return;
     }
@@ -80,7 +83,11 @@ export class Forwarder {
     try {
       res = await fetch(`${f.upstream}/api/v1/records`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${federationToken(this.ctx.config) ?? ''}`, prefer: 'return=minimal' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${federationToken(this.ctx.config) ?? ''}`,
+          prefer: 'return=minimal',
+        },
         body: JSON.stringify({ records: items.map((i) => i.record) }),
         signal: AbortSignal.timeout(f.timeout_ms),
       });
@@ -94,7 +101,11 @@ export class Forwarder {
       return { sent: 0, accepted: 0, rejected: 0, error: `413: batch reduced to ${this.batch}` };
     }
     if (res.status === 200 || res.status === 400) {
-      let body: { accepted?: string[]; accepted_count?: number; rejected?: Array<{ index: number; key?: string; errors: unknown }> } = {};
+      let body: {
+        accepted?: string[];
+        accepted_count?: number;
+        rejected?: Array<{ index: number; key?: string; errors: unknown }>;
+      } = {};
       try {
         body = JSON.parse(text) as typeof body;
       } catch {
@@ -102,7 +113,10 @@ export class Forwarder {
       }
       const rejected = body.rejected ?? [];
       for (const r of rejected.slice(0, 5)) {
-        this.ctx.log('warn', `federation: upstream rejected ${items[r.index]?.key ?? r.key ?? `record ${r.index}`}: ${JSON.stringify(r.errors).slice(0, 300)}`);
+        this.ctx.log(
+          'warn',
+          `federation: upstream rejected ${items[r.index]?.key ?? r.key ?? `record ${r.index}`}: ${JSON.stringify(r.errors).slice(0, 300)}`,
+        );
       }
       // The upstream validated every record of the batch: accepted ones are delivered, rejected ones never will be.
       this.ctx.state.removeOutbox(items.map((i) => i.seq));

@@ -17,41 +17,109 @@ after(async () => hub.close());
 /** A record made wrong in one of many ways (each alone is enough to reject it). */
 const badRecord = fc.oneof(
   fc.anything(),
-  fc.record({ center: fc.string(), start: fc.string(), end: fc.string(), metrics: fc.dictionary(fc.string(), fc.anything()) }),
-  fc.constantFrom('NaN', 'Infinity', '-1', 'huge', 'future', 'unknown-center', 'unknown-metric', 'end-before-start', 'string-number', 'histogram').map((kind) => {
-    const r = telemetry('gz-01', NOW - 3_600_000 - Math.floor(Math.random() * 1000) * 60_000) as unknown as Record<string, unknown>;
-    const m = r.metrics as Record<string, unknown>;
-    switch (kind) {
-      case 'NaN': m.e_it_kwh = 'NaN'; break;
-      case 'Infinity': m.e_it_kwh = Infinity; break;
-      case '-1': m.e_total_kwh = -1; break;
-      case 'huge': m.e_total_kwh = 1e300; break;
-      case 'future': r.end = '2099-01-01T00:00:00Z'; break;
-      case 'unknown-center': r.center = 'nowhere-99'; break;
-      case 'unknown-metric': m.bogus_metric = 1; break;
-      case 'end-before-start': r.end = r.start; break;
-      case 'string-number': m.e_it_kwh = '12'; break;
-      case 'histogram': r.histograms = { lat_hub_hist: { bounds: [1], counts: [1, 2] } }; break;
-    }
-    return r;
+  fc.record({
+    center: fc.string(),
+    start: fc.string(),
+    end: fc.string(),
+    metrics: fc.dictionary(fc.string(), fc.anything()),
   }),
+  fc
+    .constantFrom(
+      'NaN',
+      'Infinity',
+      '-1',
+      'huge',
+      'future',
+      'unknown-center',
+      'unknown-metric',
+      'end-before-start',
+      'string-number',
+      'histogram',
+    )
+    .map((kind) => {
+      const r = telemetry('gz-01', NOW - 3_600_000 - Math.floor(Math.random() * 1000) * 60_000) as unknown as Record<
+        string,
+        unknown
+      >;
+      const m = r.metrics as Record<string, unknown>;
+      switch (kind) {
+        case 'NaN':
+          m.e_it_kwh = 'NaN';
+          break;
+        case 'Infinity':
+          m.e_it_kwh = Infinity;
+          break;
+        case '-1':
+          m.e_total_kwh = -1;
+          break;
+        case 'huge':
+          m.e_total_kwh = 1e300;
+          break;
+        case 'future':
+          r.end = '2099-01-01T00:00:00Z';
+          break;
+        case 'unknown-center':
+          r.center = 'nowhere-99';
+          break;
+        case 'unknown-metric':
+          m.bogus_metric = 1;
+          break;
+        case 'end-before-start':
+          r.end = r.start;
+          break;
+        case 'string-number':
+          m.e_it_kwh = '12';
+          break;
+        case 'histogram':
+          r.histograms = { lat_hub_hist: { bounds: [1], counts: [1, 2] } };
+          break;
+      }
+      return r;
+    }),
 );
 
 test('fuzzed record batches are refused with 4xx and nothing is stored', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(badRecord, { minLength: 1, maxLength: 5 }), async (records) => {
       // Bad records only: claimed for the caller's own center when they name one, so permission is not what rejects them.
-      const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: records.map((x) => (x && typeof x === 'object' && !Array.isArray(x) && 'center' in x && (x as { center: unknown }).center !== 'nowhere-99' ? { ...x, center: 'gz-01' } : x)) } });
+      const r = await hub.call('POST', '/api/v1/records', {
+        scope: 'agent:gz-01',
+        json: {
+          records: records.map((x) =>
+            x &&
+            typeof x === 'object' &&
+            !Array.isArray(x) &&
+            'center' in x &&
+            (x as { center: unknown }).center !== 'nowhere-99'
+              ? { ...x, center: 'gz-01' }
+              : x,
+          ),
+        },
+      });
       assert.ok(r.status >= 400 && r.status < 500, `status ${r.status}: ${r.text.slice(0, 300)}`);
     }),
     { numRuns: 1500 },
   );
   await fc.assert(
-    fc.asyncProperty(fc.oneof(fc.json(), fc.string(), fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1'))), fc.constantFrom('/api/v1/records', '/api/v1/declarations', '/api/v1/alerts', '/api/v1/admin/recompute'), async (body, path) => {
-      const scope = path.endsWith('alerts') ? 'alertmanager' : path.includes('admin') ? 'admin' : path.endsWith('declarations') ? 'admin' : 'agent:gz-01';
-      const r = await hub.call('POST', path, { scope, body, headers: { 'content-type': 'application/json' } });
-      assert.ok(r.status >= 400 && r.status < 500, `${path} status ${r.status}: ${r.text.slice(0, 300)}`);
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        fc.json(),
+        fc.string(),
+        fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')),
+      ),
+      fc.constantFrom('/api/v1/records', '/api/v1/declarations', '/api/v1/alerts', '/api/v1/admin/recompute'),
+      async (body, path) => {
+        const scope = path.endsWith('alerts')
+          ? 'alertmanager'
+          : path.includes('admin')
+            ? 'admin'
+            : path.endsWith('declarations')
+              ? 'admin'
+              : 'agent:gz-01';
+        const r = await hub.call('POST', path, { scope, body, headers: { 'content-type': 'application/json' } });
+        assert.ok(r.status >= 400 && r.status < 500, `${path} status ${r.status}: ${r.text.slice(0, 300)}`);
+      },
+    ),
     { numRuns: 1500 },
   );
   const stored = await hub.ctx.storage.queryRecords({ fromMs: 0, toMs: Date.parse('2100-01-01T00:00:00Z') });
@@ -61,12 +129,40 @@ test('fuzzed record batches are refused with 4xx and nothing is stored', async (
 
 test('fuzzed query parameters never produce a 5xx', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('/api/v1/values', '/api/v1/series', '/api/v1/rankings', '/api/v1/coverage', '/api/v1/alerts', '/api/v1/hierarchy', '/api/v1/overview'),
-      fc.dictionary(fc.constantFrom('level', 'code', 'kind', 'period', 'indicator', 'indicators', 'province', 'from', 'to', 'limit', 'status', 'since', 'dimension'), fc.string({ maxLength: 12 })), async (path, params) => {
+    fc.asyncProperty(
+      fc.constantFrom(
+        '/api/v1/values',
+        '/api/v1/series',
+        '/api/v1/rankings',
+        '/api/v1/coverage',
+        '/api/v1/alerts',
+        '/api/v1/hierarchy',
+        '/api/v1/overview',
+      ),
+      fc.dictionary(
+        fc.constantFrom(
+          'level',
+          'code',
+          'kind',
+          'period',
+          'indicator',
+          'indicators',
+          'province',
+          'from',
+          'to',
+          'limit',
+          'status',
+          'since',
+          'dimension',
+        ),
+        fc.string({ maxLength: 12 }),
+      ),
+      async (path, params) => {
         const qs = new URLSearchParams(params).toString();
         const r = await hub.call('GET', `${path}?${qs}`, { scope: 'nation' });
         assert.ok(r.status < 500, `${path}?${qs}: ${r.status} ${r.text.slice(0, 300)}`);
-      }),
+      },
+    ),
     { numRuns: 1000 },
   );
 });

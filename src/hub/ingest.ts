@@ -61,39 +61,60 @@ export interface IngestOptions {
  * @throws HubError 403 when any record names a center the caller may not write (nothing written),
  *   400 when no record is valid, 503 when storage is unavailable (nothing acknowledged).
  */
-export async function ingest(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOptions): Promise<IngestResult> {
-  return inSpan(deps.tracing.tracer, opts.declaration ? 'ingest.declarations' : 'ingest.records', { 'dims.records': raws.length, 'dims.scope': scope.kind }, async (span) => {
-    const nowMs = deps.now();
-    const batch = accept(deps, scope, raws, opts, nowMs);
-    // From here on only the summary is held: records alive while storage works would outlive young-
-    // generation collections and be copied into the old one (see InfluxStorage.write).
-    raws = [];
-    try {
-      await batch.written;
-    } catch (err) {
-      if (isStorageUnavailable(err)) throw new HubError('DIMS_ERR_STORAGE_UNAVAILABLE', `storage is unavailable (${(err as Error).message}); nothing was acknowledged, retry later`);
-      throw err;
-    }
-    const a = batch.after;
-    markDirty(deps, a.spans, nowMs);
-    if (a.outbox) deps.state.enqueueOutbox(a.outbox);
-    const t = a.telemetry;
-    for (let i = 0; i < t.centers.length; i++) {
-      const c = t.centers[i]!;
-      const mean = t.inletMean[i]!;
-      const max = t.inletMax[i]!;
-      deps.metrics.noteRecordEnd(c.id, c.province, t.ends[i]!, Number.isNaN(mean) && Number.isNaN(max) ? undefined : {
-        ...(Number.isNaN(mean) ? {} : { mean }),
-        ...(Number.isNaN(max) ? {} : { max }),
-      });
-    }
-    // One increment per source and batch, not per record (label lookups cost more than the count).
-    if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
-    if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
-    span.setAttribute('dims.accepted', a.acceptedCount);
-    span.setAttribute('dims.rejected', a.rejected.length);
-    return { accepted: a.keys ?? [], acceptedCount: a.acceptedCount, rejected: labelled(a.rejected, opts.labels) };
-  });
+export async function ingest(
+  deps: IngestDeps,
+  scope: Scope,
+  raws: unknown[],
+  opts: IngestOptions,
+): Promise<IngestResult> {
+  return inSpan(
+    deps.tracing.tracer,
+    opts.declaration ? 'ingest.declarations' : 'ingest.records',
+    { 'dims.records': raws.length, 'dims.scope': scope.kind },
+    async (span) => {
+      const nowMs = deps.now();
+      const batch = accept(deps, scope, raws, opts, nowMs);
+      // From here on only the summary is held: records alive while storage works would outlive young-
+      // generation collections and be copied into the old one (see InfluxStorage.write).
+      raws = [];
+      try {
+        await batch.written;
+      } catch (err) {
+        if (isStorageUnavailable(err))
+          throw new HubError(
+            'DIMS_ERR_STORAGE_UNAVAILABLE',
+            `storage is unavailable (${(err as Error).message}); nothing was acknowledged, retry later`,
+          );
+        throw err;
+      }
+      const a = batch.after;
+      markDirty(deps, a.spans, nowMs);
+      if (a.outbox) deps.state.enqueueOutbox(a.outbox);
+      const t = a.telemetry;
+      for (let i = 0; i < t.centers.length; i++) {
+        const c = t.centers[i]!;
+        const mean = t.inletMean[i]!;
+        const max = t.inletMax[i]!;
+        deps.metrics.noteRecordEnd(
+          c.id,
+          c.province,
+          t.ends[i]!,
+          Number.isNaN(mean) && Number.isNaN(max)
+            ? undefined
+            : {
+                ...(Number.isNaN(mean) ? {} : { mean }),
+                ...(Number.isNaN(max) ? {} : { max }),
+              },
+        );
+      }
+      // One increment per source and batch, not per record (label lookups cost more than the count).
+      if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
+      if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+      span.setAttribute('dims.accepted', a.acceptedCount);
+      span.setAttribute('dims.rejected', a.rejected.length);
+      return { accepted: a.keys ?? [], acceptedCount: a.acceptedCount, rejected: labelled(a.rejected, opts.labels) };
+    },
+  );
 }
 
 /** What ingest still needs once the write is under way: no record objects, only these facts. */
@@ -105,7 +126,12 @@ interface AfterWrite {
   /** Distinct [start, end) spans of the accepted records, for the dirty marks. */
   spans: Array<{ startMs: number; endMs: number }>;
   /** Accepted telemetry for the "newest record" gauges: the registry's center (already long-lived), end, inlet temperatures (NaN when absent). */
-  telemetry: { centers: Array<{ id: string; province: string }>; ends: Float64Array; inletMean: Float64Array; inletMax: Float64Array };
+  telemetry: {
+    centers: Array<{ id: string; province: string }>;
+    ends: Float64Array;
+    inletMean: Float64Array;
+    inletMax: Float64Array;
+  };
   declarations: number;
   outbox?: Array<{ key: string; record: unknown }>;
 }
@@ -114,7 +140,13 @@ interface AfterWrite {
  * Validates the batch, checks permission and starts the storage write, all synchronously.
  * @throws HubError 403 (a foreign center; nothing written) or 400 (no valid record).
  */
-function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOptions, nowMs: number): { written: Promise<void>; after: AfterWrite } {
+function accept(
+  deps: IngestDeps,
+  scope: Scope,
+  raws: unknown[],
+  opts: IngestOptions,
+  nowMs: number,
+): { written: Promise<void>; after: AfterWrite } {
   const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
   // Keys cost a date text per record: made only when the answer lists them or the outbox needs them.
   const wantKeys = !opts.countOnly || deps.federate;
@@ -125,7 +157,10 @@ function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOpt
     // Permission is judged on the claimed center before validation, so a forbidden batch is
     // refused whole even when it is also malformed.
     const claimed = claimedCenter(raw);
-    if (claimed !== undefined && !canWriteCenter(scope, claimed, deps.registry.byId.get(claimed)?.province, opts.declaration || isDeclaration(raw))) {
+    if (
+      claimed !== undefined &&
+      !canWriteCenter(scope, claimed, deps.registry.byId.get(claimed)?.province, opts.declaration || isDeclaration(raw))
+    ) {
       foreign.push({ index, center: claimed });
       return;
     }
@@ -134,26 +169,44 @@ function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOpt
       rejected.push({ index, ...keyOf(raw), errors: pre });
       return;
     }
-    const input = opts.declaration && raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), source: 'declaration' } : raw;
+    const input =
+      opts.declaration && raw && typeof raw === 'object' && !Array.isArray(raw)
+        ? { ...(raw as object), source: 'declaration' }
+        : raw;
     const { record, problems } = parseRecord(input, ctx);
     if (!record) {
       rejected.push({ index, ...keyOf(raw), errors: problems });
       return;
     }
-    good.push({ record, raw: input, key: wantKeys ? recordKey(record) : '', center: deps.registry.byId.get(record.center)! });
+    good.push({
+      record,
+      raw: input,
+      key: wantKeys ? recordKey(record) : '',
+      center: deps.registry.byId.get(record.center)!,
+    });
   });
   if (foreign.length > 0) {
     deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
-    throw new HubError('DIMS_ERR_CENTER_FORBIDDEN', `the token may not write records of center ${JSON.stringify(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`, { records: foreign.slice(0, 20) });
+    throw new HubError(
+      'DIMS_ERR_CENTER_FORBIDDEN',
+      `the token may not write records of center ${JSON.stringify(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`,
+      { records: foreign.slice(0, 20) },
+    );
   }
-  if (rejected.length > 0) deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, rejected.length);
+  if (rejected.length > 0)
+    deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, rejected.length);
   if (good.length === 0) {
-    throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, { accepted: [], rejected: labelled(rejected, opts.labels) });
+    throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, {
+      accepted: [],
+      rejected: labelled(rejected, opts.labels),
+    });
   }
   // The parsed record becomes the stored one (with its province) rather than being copied. The center
   // text is the registry's: the same characters, but long-lived, with its hash already computed for
   // the lookups storage makes per record.
-  const stored: StoredRecord[] = good.map((g) => Object.assign(g.record, { center: g.center.id, province: g.center.province }));
+  const stored: StoredRecord[] = good.map((g) =>
+    Object.assign(g.record, { center: g.center.id, province: g.center.province }),
+  );
   const written = deps.storage.writeRecords(stored);
 
   // Records of one batch usually share an interval: distinct spans are few.
@@ -166,7 +219,12 @@ function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOpt
     if (r.source === 'telemetry') nTelemetry++;
   }
   // Only telemetry says a center's collection is alive; a filing may even end in the future.
-  const telemetry: AfterWrite['telemetry'] = { centers: [], ends: new Float64Array(nTelemetry), inletMean: new Float64Array(nTelemetry), inletMax: new Float64Array(nTelemetry) };
+  const telemetry: AfterWrite['telemetry'] = {
+    centers: [],
+    ends: new Float64Array(nTelemetry),
+    inletMean: new Float64Array(nTelemetry),
+    inletMax: new Float64Array(nTelemetry),
+  };
   for (const g of good) {
     const r = g.record;
     if (r.source !== 'telemetry') continue;
@@ -177,7 +235,11 @@ function accept(deps: IngestDeps, scope: Scope, raws: unknown[], opts: IngestOpt
     telemetry.inletMax[i] = r.metrics.inlet_temp_c_max ?? NaN;
   }
   const after: AfterWrite = {
-    acceptedCount: good.length, rejected, spans: [...spans.values()].flatMap((m) => [...m.values()]), telemetry, declarations: good.length - nTelemetry,
+    acceptedCount: good.length,
+    rejected,
+    spans: [...spans.values()].flatMap((m) => [...m.values()]),
+    telemetry,
+    declarations: good.length - nTelemetry,
   };
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
   if (deps.federate) after.outbox = good.map((g) => ({ key: g.key, record: g.raw }));
@@ -195,7 +257,9 @@ export function prefersMinimal(prefer: string | undefined): boolean {
  * 1,000 otherwise answers ~40 KB of keys the sender already knows).
  */
 export function ingestAnswer(result: IngestResult, minimal: boolean): object {
-  return minimal ? { accepted_count: result.acceptedCount, rejected: result.rejected } : { accepted: result.accepted, rejected: result.rejected };
+  return minimal
+    ? { accepted_count: result.acceptedCount, rejected: result.rejected }
+    : { accepted: result.accepted, rejected: result.rejected };
 }
 
 function claimedCenter(raw: unknown): string | undefined {
@@ -214,7 +278,9 @@ function keyOf(raw: unknown): { key?: string } {
   if (typeof r.center !== 'string' || typeof r.start !== 'string') return {};
   const ms = Date.parse(r.start);
   if (!Number.isFinite(ms)) return {};
-  return { key: recordKey({ center: r.center, startMs: ms, source: r.source === 'declaration' ? 'declaration' : 'telemetry' }) };
+  return {
+    key: recordKey({ center: r.center, startMs: ms, source: r.source === 'declaration' ? 'declaration' : 'telemetry' }),
+  };
 }
 
 function labelled(rejected: Rejected[], labels?: string[]): Rejected[] {
@@ -226,7 +292,11 @@ function labelled(rejected: Rejected[], labels?: string[]): Rejected[] {
  * Marks periods dirty that late records touch and that the engine already computed (at or before the
  * kind's checkpoint). Later periods need no mark: the scheduler computes them when they close.
  */
-export function markDirty(deps: Pick<IngestDeps, 'state' | 'tz' | 'closeKinds'>, records: Array<{ startMs: number; endMs: number }>, nowMs: number): void {
+export function markDirty(
+  deps: Pick<IngestDeps, 'state' | 'tz' | 'closeKinds'>,
+  records: Array<{ startMs: number; endMs: number }>,
+  nowMs: number,
+): void {
   if (deps.closeKinds.length === 0 || records.length === 0) return;
   let earliest = Infinity;
   for (const r of records) if (r.startMs < earliest) earliest = r.startMs;

@@ -46,31 +46,106 @@ export class HubMetrics {
     this.catalog = catalog;
     this.centers = registry;
     const r = [this.registry];
-    this.indicatorValue = new Gauge({ name: 'dims_indicator_value', help: 'Current value of an indicator over the rolling real-time window, per level, province and center', labelNames: ['level', 'province', 'center', 'indicator', 'dimension'], registers: r });
-    this.coverageRatio = new Gauge({ name: 'dims_indicator_coverage_ratio', help: 'Share (0..1) of expected centers whose data contributed to the current indicator value', labelNames: ['level', 'province', 'center', 'indicator'], registers: r });
+    this.indicatorValue = new Gauge({
+      name: 'dims_indicator_value',
+      help: 'Current value of an indicator over the rolling real-time window, per level, province and center',
+      labelNames: ['level', 'province', 'center', 'indicator', 'dimension'],
+      registers: r,
+    });
+    this.coverageRatio = new Gauge({
+      name: 'dims_indicator_coverage_ratio',
+      help: 'Share (0..1) of expected centers whose data contributed to the current indicator value',
+      labelNames: ['level', 'province', 'center', 'indicator'],
+      registers: r,
+    });
     // The per-center gauges are filled in at scrape time from newestByCenter (see noteRecordEnd).
     this.lastRecord = new Gauge({
-      name: 'dims_center_last_record_timestamp_seconds', help: 'End of the newest record received from a center (unix seconds)', labelNames: ['province', 'center'], registers: r,
-      collect: () => this.eachNewest((n) => this.lastRecord.set({ province: n.province, center: n.center }, n.endMs / 1000)),
+      name: 'dims_center_last_record_timestamp_seconds',
+      help: 'End of the newest record received from a center (unix seconds)',
+      labelNames: ['province', 'center'],
+      registers: r,
+      collect: () =>
+        this.eachNewest((n) => this.lastRecord.set({ province: n.province, center: n.center }, n.endMs / 1000)),
     });
-    this.reports = new Counter({ name: 'dims_hub_reports_total', help: 'Scheduled reports written (result ok) or given up after their retries (result error)', labelNames: ['kind', 'format', 'result'], registers: r });
+    this.reports = new Counter({
+      name: 'dims_hub_reports_total',
+      help: 'Scheduled reports written (result ok) or given up after their retries (result error)',
+      labelNames: ['kind', 'format', 'result'],
+      registers: r,
+    });
     this.inlet = new Gauge({
-      name: 'dims_center_inlet_temperature_celsius', help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)', labelNames: ['province', 'center', 'stat'], registers: r,
-      collect: () => this.eachNewest((n) => {
-        if (n.inletMean !== undefined) this.inlet.set({ province: n.province, center: n.center, stat: 'mean' }, n.inletMean);
-        if (n.inletMax !== undefined) this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
-      }),
+      name: 'dims_center_inlet_temperature_celsius',
+      help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)',
+      labelNames: ['province', 'center', 'stat'],
+      registers: r,
+      collect: () =>
+        this.eachNewest((n) => {
+          if (n.inletMean !== undefined)
+            this.inlet.set({ province: n.province, center: n.center, stat: 'mean' }, n.inletMean);
+          if (n.inletMax !== undefined)
+            this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
+        }),
     });
-    this.recordsAccepted = new Counter({ name: 'dims_hub_records_accepted_total', help: 'Center records accepted and stored', labelNames: ['source'], registers: r });
-    this.recordsRejected = new Counter({ name: 'dims_hub_records_rejected_total', help: 'Center records rejected by validation or permission', labelNames: ['source'], registers: r });
-    this.requestDuration = new Histogram({ name: 'dims_hub_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r });
-    this.engineRunDuration = new Histogram({ name: 'dims_hub_engine_run_duration_seconds', help: 'Indicator engine run duration by period kind', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], registers: r });
-    this.engineLastRun = new Gauge({ name: 'dims_hub_engine_last_run_timestamp_seconds', help: 'When the engine last finished a run of this period kind (unix seconds)', labelNames: ['kind'], registers: r });
-    this.engineRuns = new Counter({ name: 'dims_hub_engine_runs_total', help: 'Engine runs by period kind and result', labelNames: ['kind', 'result'], registers: r });
-    this.dirtyPeriods = new Gauge({ name: 'dims_hub_engine_dirty_periods', help: 'Closed periods waiting to be recomputed because late records arrived', registers: r });
-    this.outboxRecords = new Gauge({ name: 'dims_hub_federation_outbox_records', help: 'Records waiting to be forwarded to the upstream hub', registers: r });
-    this.forwarded = new Counter({ name: 'dims_hub_federation_forwarded_total', help: 'Records forwarded upstream by result (accepted, rejected)', labelNames: ['result'], registers: r });
-    this.alertsReceived = new Counter({ name: 'dims_hub_alerts_received_total', help: 'Alertmanager alerts received (new entries in the history)', labelNames: ['status'], registers: r });
+    this.recordsAccepted = new Counter({
+      name: 'dims_hub_records_accepted_total',
+      help: 'Center records accepted and stored',
+      labelNames: ['source'],
+      registers: r,
+    });
+    this.recordsRejected = new Counter({
+      name: 'dims_hub_records_rejected_total',
+      help: 'Center records rejected by validation or permission',
+      labelNames: ['source'],
+      registers: r,
+    });
+    this.requestDuration = new Histogram({
+      name: 'dims_hub_http_request_duration_seconds',
+      help: 'HTTP request duration by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    });
+    this.engineRunDuration = new Histogram({
+      name: 'dims_hub_engine_run_duration_seconds',
+      help: 'Indicator engine run duration by period kind',
+      labelNames: ['kind'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: r,
+    });
+    this.engineLastRun = new Gauge({
+      name: 'dims_hub_engine_last_run_timestamp_seconds',
+      help: 'When the engine last finished a run of this period kind (unix seconds)',
+      labelNames: ['kind'],
+      registers: r,
+    });
+    this.engineRuns = new Counter({
+      name: 'dims_hub_engine_runs_total',
+      help: 'Engine runs by period kind and result',
+      labelNames: ['kind', 'result'],
+      registers: r,
+    });
+    this.dirtyPeriods = new Gauge({
+      name: 'dims_hub_engine_dirty_periods',
+      help: 'Closed periods waiting to be recomputed because late records arrived',
+      registers: r,
+    });
+    this.outboxRecords = new Gauge({
+      name: 'dims_hub_federation_outbox_records',
+      help: 'Records waiting to be forwarded to the upstream hub',
+      registers: r,
+    });
+    this.forwarded = new Counter({
+      name: 'dims_hub_federation_forwarded_total',
+      help: 'Records forwarded upstream by result (accepted, rejected)',
+      labelNames: ['result'],
+      registers: r,
+    });
+    this.alertsReceived = new Counter({
+      name: 'dims_hub_alerts_received_total',
+      help: 'Alertmanager alerts received (new entries in the history)',
+      labelNames: ['status'],
+      registers: r,
+    });
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dims_hub_' });
   }
 
@@ -80,10 +155,14 @@ export class HubMetrics {
     this.coverageRatio.reset();
     for (const v of values) {
       const ind = this.catalog.indicatorById.get(v.indicator);
-      const province = v.level === 'nation' ? '' : v.level === 'province' ? v.code : (this.centers.byId.get(v.code)?.province ?? '');
+      const province =
+        v.level === 'nation' ? '' : v.level === 'province' ? v.code : (this.centers.byId.get(v.code)?.province ?? '');
       const center = v.level === 'center' ? v.code : '';
       if (v.value !== null && Number.isFinite(v.value)) {
-        this.indicatorValue.set({ level: v.level, province, center, indicator: v.indicator, dimension: ind?.dimension ?? '' }, v.value);
+        this.indicatorValue.set(
+          { level: v.level, province, center, indicator: v.indicator, dimension: ind?.dimension ?? '' },
+          v.value,
+        );
       }
       if (v.level !== 'center' && v.coverage.centers !== null) {
         this.coverageRatio.set({ level: v.level, province, center, indicator: v.indicator }, v.coverage.centers);
@@ -121,7 +200,12 @@ export class HubMetrics {
     const text = await this.registry.metrics();
     if (province === undefined) return text;
     const keep = `province="${province}"`;
-    const scoped = new Set(['dims_indicator_value', 'dims_indicator_coverage_ratio', 'dims_center_last_record_timestamp_seconds', 'dims_center_inlet_temperature_celsius']);
+    const scoped = new Set([
+      'dims_indicator_value',
+      'dims_indicator_coverage_ratio',
+      'dims_center_last_record_timestamp_seconds',
+      'dims_center_inlet_temperature_celsius',
+    ]);
     const out: string[] = [];
     for (const line of text.split('\n')) {
       if (line.startsWith('#')) {

@@ -18,7 +18,8 @@ export function expressRoutes(app: Express): string[] {
     for (const layer of stack) {
       if (layer.handle?.stack) walk(layer.handle.stack);
       if (!layer.route) continue;
-      for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+      for (const m of Object.keys(layer.route.methods))
+        out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
     }
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
@@ -29,9 +30,17 @@ test('every express route is in the OpenAPI document and every documented operat
   const hub = await startTestHub();
   try {
     // The console's HTML pages (/, /console/…) are not API operations; everything else must be documented.
-    const routed = expressRoutes(hub.ctx && (await import('./app.ts')).createApp(hub.ctx)).filter((r) => !/^GET \/(console\b|$)/.test(r));
+    const routed = expressRoutes(hub.ctx && (await import('./app.ts')).createApp(hub.ctx)).filter(
+      (r) => !/^GET \/(console\b|$)/.test(r),
+    );
     const doc = openapiDocument() as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((k) => ['get', 'post', 'put', 'delete', 'patch'].includes(k)).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([p, ops]) =>
+        Object.keys(ops)
+          .filter((k) => ['get', 'post', 'put', 'delete', 'patch'].includes(k))
+          .map((m) => `${m.toUpperCase()} ${p}`),
+      )
+      .sort();
     assert.deepEqual(routed, documented);
     const served = await hub.call('GET', '/api/v1/openapi.json');
     assert.equal(served.status, 200);

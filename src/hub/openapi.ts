@@ -5,111 +5,368 @@
 import { ERRORS } from './errors.ts';
 
 const bearer = [{ bearer: [] }];
-const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-const common = { 401: err('no valid token (DIMS_ERR_UNAUTHENTICATED)'), 403: err('scope does not allow this (DIMS_ERR_FORBIDDEN, DIMS_ERR_PROVINCE_FORBIDDEN)'), 429: err('per-token rate limit (DIMS_ERR_RATE_LIMITED)') };
+const err = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+const common = {
+  401: err('no valid token (DIMS_ERR_UNAUTHENTICATED)'),
+  403: err('scope does not allow this (DIMS_ERR_FORBIDDEN, DIMS_ERR_PROVINCE_FORBIDDEN)'),
+  429: err('per-token rate limit (DIMS_ERR_RATE_LIMITED)'),
+};
 const json = (schema: object, description = 'ok') => ({ description, content: { 'application/json': { schema } } });
-const q = (name: string, description: string, schema: object = { type: 'string' }, required = false) => ({ name, in: 'query', required, description, schema });
+const q = (name: string, description: string, schema: object = { type: 'string' }, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema,
+});
 const kind = q('kind', 'period kind', { enum: ['realtime', 'hour', 'day', 'month', 'quarter', 'year'] });
-const period = q('period', 'period name (2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026) or the RFC 3339 end of a real-time window; default: the newest');
+const period = q(
+  'period',
+  'period name (2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026) or the RFC 3339 end of a real-time window; default: the newest',
+);
 const province = q('province', 'GB/T 2260 province code', { type: 'string', pattern: '^[1-6][0-9]$' });
-const batch = { type: 'object', properties: { accepted: { type: 'array', items: { type: 'string' } }, rejected: { type: 'array', items: { $ref: '#/components/schemas/Rejected' } } } };
+const batch = {
+  type: 'object',
+  properties: {
+    accepted: { type: 'array', items: { type: 'string' } },
+    rejected: { type: 'array', items: { $ref: '#/components/schemas/Rejected' } },
+  },
+};
 /** The answer to `Prefer: return=minimal`: how many were accepted (every record not listed as rejected). */
-const minimalBatch = { type: 'object', properties: { accepted_count: { type: 'integer', minimum: 0 }, rejected: { type: 'array', items: { $ref: '#/components/schemas/Rejected' } } } };
+const minimalBatch = {
+  type: 'object',
+  properties: {
+    accepted_count: { type: 'integer', minimum: 0 },
+    rejected: { type: 'array', items: { $ref: '#/components/schemas/Rejected' } },
+  },
+};
 
 export function openapiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
-    info: { title: 'dims hub', version: '1', description: 'Provincial or national hub: ingest of center records and declarations, indicator values, rankings, coverage, alerts.' },
+    info: {
+      title: 'dims hub',
+      version: '1',
+      description:
+        'Provincial or national hub: ingest of center records and declarations, indicator values, rankings, coverage, alerts.',
+    },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'scopes: nation, province:<code>, admin, agent:<center>, federate:<code>, alertmanager' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'scopes: nation, province:<code>, admin, agent:<center>, federate:<code>, alertmanager',
+        },
+      },
       schemas: {
         Error: {
-          type: 'object', required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { enum: Object.keys(ERRORS) }, message: { type: 'string' }, details: {} } } },
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { enum: Object.keys(ERRORS) }, message: { type: 'string' }, details: {} },
+            },
+          },
         },
         Rejected: {
-          type: 'object', required: ['index', 'errors'],
-          properties: { index: { type: 'integer' }, key: { type: 'string' }, row: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' }, value: {} } } } },
+          type: 'object',
+          required: ['index', 'errors'],
+          properties: {
+            index: { type: 'integer' },
+            key: { type: 'string' },
+            row: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { path: { type: 'string' }, message: { type: 'string' }, value: {} },
+              },
+            },
+          },
         },
-        CenterRecord: { $ref: 'https://dims.invalid/schema/center-record.schema.json', description: 'see the published center-record schema' },
+        CenterRecord: {
+          $ref: 'https://dims.invalid/schema/center-record.schema.json',
+          description: 'see the published center-record schema',
+        },
         Value: { type: 'object', description: 'an indicator value with meta (name, unit, direction, targets met)' },
       },
     },
     paths: {
       '/healthz': { get: { summary: 'liveness', responses: { 200: json({ type: 'object' }) } } },
-      '/readyz': { get: { summary: 'readiness: storage answers a ping', responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }, 'storage unavailable') } } },
-      '/metrics': { get: { summary: 'Prometheus metrics (dims_indicator_value, dims_indicator_coverage_ratio, dims_center_last_record_timestamp_seconds, dims_hub_*)', security: bearer, responses: { 200: { description: 'text exposition', content: { 'text/plain': {} } }, ...common } } },
+      '/readyz': {
+        get: {
+          summary: 'readiness: storage answers a ping',
+          responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }, 'storage unavailable') },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary:
+            'Prometheus metrics (dims_indicator_value, dims_indicator_coverage_ratio, dims_center_last_record_timestamp_seconds, dims_hub_*)',
+          security: bearer,
+          responses: { 200: { description: 'text exposition', content: { 'text/plain': {} } }, ...common },
+        },
+      },
       '/api/v1/openapi.json': { get: { summary: 'this document', responses: { 200: json({ type: 'object' }) } } },
       '/api/v1/records': {
         post: {
-          summary: 'push center records (agent:<center> for its own center, federate:<code> for its province); idempotent',
+          summary:
+            'push center records (agent:<center> for its own center, federate:<code> for its province); idempotent',
           security: bearer,
-          parameters: [{ name: 'Prefer', in: 'header', required: false, description: 'return=minimal (RFC 7240): answer with accepted_count instead of the accepted keys; the answer then carries Preference-Applied: return=minimal', schema: { type: 'string' } }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: { $ref: '#/components/schemas/CenterRecord' } } } } } } },
-          responses: { 200: json({ oneOf: [batch, minimalBatch] }, 'valid records stored; invalid ones listed (accepted keys, or accepted_count with Prefer: return=minimal)'), 400: err('no valid record; nothing written (also carries accepted/rejected)'), 413: err('body or record count over the limit'), 503: err('storage unavailable; nothing acknowledged, retry'), ...common },
+          parameters: [
+            {
+              name: 'Prefer',
+              in: 'header',
+              required: false,
+              description:
+                'return=minimal (RFC 7240): answer with accepted_count instead of the accepted keys; the answer then carries Preference-Applied: return=minimal',
+              schema: { type: 'string' },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['records'],
+                  properties: { records: { type: 'array', items: { $ref: '#/components/schemas/CenterRecord' } } },
+                },
+              },
+            },
+          },
+          responses: {
+            200: json(
+              { oneOf: [batch, minimalBatch] },
+              'valid records stored; invalid ones listed (accepted keys, or accepted_count with Prefer: return=minimal)',
+            ),
+            400: err('no valid record; nothing written (also carries accepted/rejected)'),
+            413: err('body or record count over the limit'),
+            503: err('storage unavailable; nothing acknowledged, retry'),
+            ...common,
+          },
         },
       },
       '/api/v1/declarations': {
         post: {
-          summary: 'file declarations (admin: any center; agent/federate: own center or province) as JSON, CSV or .xlsx',
+          summary:
+            'file declarations (admin: any center; agent/federate: own center or province) as JSON, CSV or .xlsx',
           security: bearer,
           requestBody: {
             required: true,
             content: {
-              'application/json': { schema: { type: 'object', properties: { declarations: { type: 'array', items: { type: 'object', description: 'center record with source declaration; period may replace start/end' } } } } },
-              'text/csv': { schema: { type: 'string', description: 'header: center, period (or start, end), metric ids or names' } },
-              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
-              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } },
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    declarations: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        description: 'center record with source declaration; period may replace start/end',
+                      },
+                    },
+                  },
+                },
+              },
+              'text/csv': {
+                schema: { type: 'string', description: 'header: center, period (or start, end), metric ids or names' },
+              },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary' },
+              },
+              'multipart/form-data': {
+                schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
+              },
             },
           },
-          responses: { 200: json(batch), 400: err('invalid declarations; nothing written'), 413: err('upload over the limit'), 415: err('unsupported content type'), 503: err('storage unavailable'), ...common },
+          responses: {
+            200: json(batch),
+            400: err('invalid declarations; nothing written'),
+            413: err('upload over the limit'),
+            415: err('unsupported content type'),
+            503: err('storage unavailable'),
+            ...common,
+          },
         },
       },
-      '/api/v1/catalog': { get: { summary: 'indicators, dimensions, provinces, declarable metrics', security: bearer, responses: { 200: json({ type: 'object' }), ...common } } },
-      '/api/v1/hierarchy': { get: { summary: 'provinces → centers (a province token sees its own)', security: bearer, parameters: [province], responses: { 200: json({ type: 'object' }), ...common } } },
+      '/api/v1/catalog': {
+        get: {
+          summary: 'indicators, dimensions, provinces, declarable metrics',
+          security: bearer,
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/hierarchy': {
+        get: {
+          summary: 'provinces → centers (a province token sees its own)',
+          security: bearer,
+          parameters: [province],
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
       '/api/v1/values': {
         get: {
-          summary: 'indicator values of one node (level+code) or every node of a level, for one period', security: bearer,
-          parameters: [q('level', 'nation | province | center', { enum: ['nation', 'province', 'center'] }), q('code', 'CN, a province code or a center id'), province, kind, period, q('indicators', 'comma-separated ids or codes'), q('dimension', 'A | B | C | D')],
-          responses: { 200: json({ type: 'object', properties: { values: { type: 'array', items: { $ref: '#/components/schemas/Value' } } } }), 400: err('bad parameter'), 404: err('unknown center'), ...common },
+          summary: 'indicator values of one node (level+code) or every node of a level, for one period',
+          security: bearer,
+          parameters: [
+            q('level', 'nation | province | center', { enum: ['nation', 'province', 'center'] }),
+            q('code', 'CN, a province code or a center id'),
+            province,
+            kind,
+            period,
+            q('indicators', 'comma-separated ids or codes'),
+            q('dimension', 'A | B | C | D'),
+          ],
+          responses: {
+            200: json({
+              type: 'object',
+              properties: { values: { type: 'array', items: { $ref: '#/components/schemas/Value' } } },
+            }),
+            400: err('bad parameter'),
+            404: err('unknown center'),
+            ...common,
+          },
         },
       },
-      '/api/v1/overview': { get: { summary: 'national overview: nation values and every province (nation/admin)', security: bearer, parameters: [kind, period, q('indicators', 'comma-separated'), q('dimension', 'A | B | C | D')], responses: { 200: json({ type: 'object' }), ...common } } },
+      '/api/v1/overview': {
+        get: {
+          summary: 'national overview: nation values and every province (nation/admin)',
+          security: bearer,
+          parameters: [kind, period, q('indicators', 'comma-separated'), q('dimension', 'A | B | C | D')],
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
       '/api/v1/series': {
         get: {
-          summary: 'time series of one indicator at one node', security: bearer,
-          parameters: [q('indicator', 'id or code', { type: 'string' }, true), q('level', 'nation | province | center'), q('code', 'node code'), kind, q('from', 'RFC 3339'), q('to', 'RFC 3339')],
+          summary: 'time series of one indicator at one node',
+          security: bearer,
+          parameters: [
+            q('indicator', 'id or code', { type: 'string' }, true),
+            q('level', 'nation | province | center'),
+            q('code', 'node code'),
+            kind,
+            q('from', 'RFC 3339'),
+            q('to', 'RFC 3339'),
+          ],
           responses: { 200: json({ type: 'object' }), 400: err('bad parameter'), ...common },
         },
       },
       '/api/v1/rankings': {
         get: {
-          summary: 'provinces, or one province\'s centers, ranked on an indicator (direction respected, ties share a rank)', security: bearer,
-          parameters: [q('indicator', 'id or code', { type: 'string' }, true), q('level', 'province | center', { enum: ['province', 'center'] }), province, kind, period],
+          summary:
+            "provinces, or one province's centers, ranked on an indicator (direction respected, ties share a rank)",
+          security: bearer,
+          parameters: [
+            q('indicator', 'id or code', { type: 'string' }, true),
+            q('level', 'province | center', { enum: ['province', 'center'] }),
+            province,
+            kind,
+            period,
+          ],
           responses: { 200: json({ type: 'object' }), 400: err('bad parameter'), ...common },
         },
       },
-      '/api/v1/coverage': { get: { summary: 'who reported in a period and who is late now', security: bearer, parameters: [province, kind, period], responses: { 200: json({ type: 'object' }), ...common } } },
+      '/api/v1/coverage': {
+        get: {
+          summary: 'who reported in a period and who is late now',
+          security: bearer,
+          parameters: [province, kind, period],
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
       '/api/v1/alerts': {
-        post: { summary: 'Alertmanager webhook (version 4); deduplicated on fingerprint+status+startsAt', security: bearer, requestBody: { required: true, content: { 'application/json': { schema: { $ref: 'https://dims.invalid/schema/alertmanager-webhook-v4.schema.json' } } } }, responses: { 200: json({ type: 'object' }), 400: err('invalid payload'), ...common } },
-        get: { summary: 'alert history (a province token sees its province\'s alerts)', security: bearer, parameters: [province, q('status', 'firing | resolved'), q('since', 'RFC 3339'), q('limit', '1..10000', { type: 'integer' })], responses: { 200: json({ type: 'object' }), ...common } },
+        post: {
+          summary: 'Alertmanager webhook (version 4); deduplicated on fingerprint+status+startsAt',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { $ref: 'https://dims.invalid/schema/alertmanager-webhook-v4.schema.json' },
+              },
+            },
+          },
+          responses: { 200: json({ type: 'object' }), 400: err('invalid payload'), ...common },
+        },
+        get: {
+          summary: "alert history (a province token sees its province's alerts)",
+          security: bearer,
+          parameters: [
+            province,
+            q('status', 'firing | resolved'),
+            q('since', 'RFC 3339'),
+            q('limit', '1..10000', { type: 'integer' }),
+          ],
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
       },
       '/api/v1/admin/recompute': {
-        post: { summary: 'recompute one closed period (admin)', security: bearer, requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['kind', 'period'], properties: { kind: { enum: ['hour', 'day', 'month', 'quarter', 'year'] }, period: { type: 'string' } } } } } }, responses: { 200: json({ type: 'object' }), 400: err('bad kind or period'), 503: err('storage unavailable'), ...common } },
+        post: {
+          summary: 'recompute one closed period (admin)',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['kind', 'period'],
+                  properties: {
+                    kind: { enum: ['hour', 'day', 'month', 'quarter', 'year'] },
+                    period: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            200: json({ type: 'object' }),
+            400: err('bad kind or period'),
+            503: err('storage unavailable'),
+            ...common,
+          },
+        },
       },
       '/api/v1/reports/{scope}/{period}.{format}': {
         get: {
-          summary: 'monthly, quarterly or yearly report of a province (its token) or the nation (nation/admin) as xlsx, csv or json', security: bearer,
+          summary:
+            'monthly, quarterly or yearly report of a province (its token) or the nation (nation/admin) as xlsx, csv or json',
+          security: bearer,
           parameters: [
-            { name: 'scope', in: 'path', required: true, schema: { type: 'string' }, description: 'province code or nation' },
-            { name: 'period', in: 'path', required: true, schema: { type: 'string' }, description: '2026-10, 2026-Q3 or 2026' },
+            {
+              name: 'scope',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'province code or nation',
+            },
+            {
+              name: 'period',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: '2026-10, 2026-Q3 or 2026',
+            },
             { name: 'format', in: 'path', required: true, schema: { enum: ['xlsx', 'csv', 'json'] } },
-            q('lang', 'zh | en'), q('suppress', 'true: small-cell suppression of the national report'),
+            q('lang', 'zh | en'),
+            q('suppress', 'true: small-cell suppression of the national report'),
           ],
           responses: { 200: { description: 'the report file' }, 400: err('bad scope, period or format'), ...common },
         },
       },
-      '/api/v1/admin/status': { get: { summary: 'engine checkpoints, dirty periods, outbox (admin)', security: bearer, responses: { 200: json({ type: 'object' }), ...common } } },
+      '/api/v1/admin/status': {
+        get: {
+          summary: 'engine checkpoints, dirty periods, outbox (admin)',
+          security: bearer,
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
     },
   };
 }

@@ -18,8 +18,19 @@ const ALL: Scope[] = ['none', ...SCOPES];
 const READERS: Scope[] = ['nation', 'admin', 'province:52', 'province:44'];
 const NATIONAL: Scope[] = ['nation', 'admin'];
 const alert = {
-  version: '4', status: 'firing', receiver: 'oncall',
-  alerts: [{ status: 'firing', labels: { alertname: 'PueHigh', province: '52' }, annotations: {}, startsAt: '2026-10-05T02:00:00Z', endsAt: '0001-01-01T00:00:00Z', fingerprint: 'abc123' }],
+  version: '4',
+  status: 'firing',
+  receiver: 'oncall',
+  alerts: [
+    {
+      status: 'firing',
+      labels: { alertname: 'PueHigh', province: '52' },
+      annotations: {},
+      startsAt: '2026-10-05T02:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      fingerprint: 'abc123',
+    },
+  ],
 };
 
 interface Row {
@@ -38,38 +49,100 @@ const rows: Row[] = [
   { name: 'readyz', method: 'GET', path: '/readyz', allowed: ALL, open: true },
   { name: 'openapi', method: 'GET', path: '/api/v1/openapi.json', allowed: ALL, open: true },
   { name: 'metrics', method: 'GET', path: '/metrics', allowed: READERS },
-  { name: 'records own center', method: 'POST', path: '/api/v1/records', json: { records: [telemetry('gz-01', T0)] }, allowed: ['agent:gz-01', 'federate:52'] },
-  { name: 'records other province', method: 'POST', path: '/api/v1/records', json: { records: [telemetry('gd-01', T0)] }, allowed: ['agent:gd-01'] },
-  { name: 'declarations gz-01', method: 'POST', path: '/api/v1/declarations', json: { declarations: [{ center: 'gz-01', period: '2026-09', metrics: { security_incidents: 0 } }] }, allowed: ['admin', 'agent:gz-01', 'federate:52'] },
+  {
+    name: 'records own center',
+    method: 'POST',
+    path: '/api/v1/records',
+    json: { records: [telemetry('gz-01', T0)] },
+    allowed: ['agent:gz-01', 'federate:52'],
+  },
+  {
+    name: 'records other province',
+    method: 'POST',
+    path: '/api/v1/records',
+    json: { records: [telemetry('gd-01', T0)] },
+    allowed: ['agent:gd-01'],
+  },
+  {
+    name: 'declarations gz-01',
+    method: 'POST',
+    path: '/api/v1/declarations',
+    json: { declarations: [{ center: 'gz-01', period: '2026-09', metrics: { security_incidents: 0 } }] },
+    allowed: ['admin', 'agent:gz-01', 'federate:52'],
+  },
   { name: 'catalog', method: 'GET', path: '/api/v1/catalog', allowed: READERS },
   { name: 'hierarchy', method: 'GET', path: '/api/v1/hierarchy', allowed: READERS },
   { name: 'hierarchy 52', method: 'GET', path: '/api/v1/hierarchy?province=52', allowed: [...NATIONAL, 'province:52'] },
   { name: 'values nation', method: 'GET', path: '/api/v1/values?level=nation&kind=hour', allowed: NATIONAL },
-  { name: 'values province 52', method: 'GET', path: '/api/v1/values?level=province&code=52&kind=hour', allowed: [...NATIONAL, 'province:52'] },
-  { name: 'values center gd-01', method: 'GET', path: '/api/v1/values?level=center&code=gd-01&kind=hour', allowed: [...NATIONAL, 'province:44'] },
-  { name: 'values centers of 44', method: 'GET', path: '/api/v1/values?level=center&province=44&kind=hour', allowed: [...NATIONAL, 'province:44'] },
+  {
+    name: 'values province 52',
+    method: 'GET',
+    path: '/api/v1/values?level=province&code=52&kind=hour',
+    allowed: [...NATIONAL, 'province:52'],
+  },
+  {
+    name: 'values center gd-01',
+    method: 'GET',
+    path: '/api/v1/values?level=center&code=gd-01&kind=hour',
+    allowed: [...NATIONAL, 'province:44'],
+  },
+  {
+    name: 'values centers of 44',
+    method: 'GET',
+    path: '/api/v1/values?level=center&province=44&kind=hour',
+    allowed: [...NATIONAL, 'province:44'],
+  },
   { name: 'overview', method: 'GET', path: '/api/v1/overview?kind=hour', allowed: NATIONAL },
-  { name: 'series province 44', method: 'GET', path: '/api/v1/series?indicator=pue&level=province&code=44&kind=hour', allowed: [...NATIONAL, 'province:44'] },
+  {
+    name: 'series province 44',
+    method: 'GET',
+    path: '/api/v1/series?indicator=pue&level=province&code=44&kind=hour',
+    allowed: [...NATIONAL, 'province:44'],
+  },
   { name: 'rankings provinces', method: 'GET', path: '/api/v1/rankings?indicator=pue&kind=hour', allowed: READERS },
-  { name: 'rankings centers of 52', method: 'GET', path: '/api/v1/rankings?indicator=pue&level=center&province=52&kind=hour', allowed: [...NATIONAL, 'province:52'] },
+  {
+    name: 'rankings centers of 52',
+    method: 'GET',
+    path: '/api/v1/rankings?indicator=pue&level=center&province=52&kind=hour',
+    allowed: [...NATIONAL, 'province:52'],
+  },
   { name: 'coverage', method: 'GET', path: '/api/v1/coverage', allowed: READERS },
   { name: 'coverage 44', method: 'GET', path: '/api/v1/coverage?province=44', allowed: [...NATIONAL, 'province:44'] },
   { name: 'alerts post', method: 'POST', path: '/api/v1/alerts', json: alert, allowed: ['admin', 'alertmanager'] },
   { name: 'alerts list', method: 'GET', path: '/api/v1/alerts', allowed: READERS },
   { name: 'alerts list 52', method: 'GET', path: '/api/v1/alerts?province=52', allowed: [...NATIONAL, 'province:52'] },
-  { name: 'report province 52', method: 'GET', path: '/api/v1/reports/52/2026-09.json', allowed: [...NATIONAL, 'province:52'] },
+  {
+    name: 'report province 52',
+    method: 'GET',
+    path: '/api/v1/reports/52/2026-09.json',
+    allowed: [...NATIONAL, 'province:52'],
+  },
   { name: 'report nation', method: 'GET', path: '/api/v1/reports/nation/2026-09.csv', allowed: NATIONAL },
-  { name: 'admin recompute', method: 'POST', path: '/api/v1/admin/recompute', json: { kind: 'hour', period: '2026-10-05T09' }, allowed: ['admin'] },
+  {
+    name: 'admin recompute',
+    method: 'POST',
+    path: '/api/v1/admin/recompute',
+    json: { kind: 'hour', period: '2026-10-05T09' },
+    allowed: ['admin'],
+  },
   { name: 'admin status', method: 'GET', path: '/api/v1/admin/status', allowed: ['admin'] },
 ];
 
 for (const row of rows) {
   test(`permissions: ${row.name}`, async () => {
     for (const scope of ALL) {
-      const r = await hub.call(row.method, row.path, { ...(scope === 'none' ? {} : { scope }), ...(row.json !== undefined ? { json: row.json } : {}) });
+      const r = await hub.call(row.method, row.path, {
+        ...(scope === 'none' ? {} : { scope }),
+        ...(row.json !== undefined ? { json: row.json } : {}),
+      });
       const want = row.allowed.includes(scope) ? 'ok' : scope === 'none' && !row.open ? 401 : 403;
-      if (want === 'ok') assert.ok(r.status >= 200 && r.status < 300, `${row.name} as ${scope}: want 2xx, got ${r.status} ${r.text.slice(0, 200)}`);
-      else assert.equal(r.status, want, `${row.name} as ${scope}: want ${want}, got ${r.status} ${r.text.slice(0, 200)}`);
+      if (want === 'ok')
+        assert.ok(
+          r.status >= 200 && r.status < 300,
+          `${row.name} as ${scope}: want 2xx, got ${r.status} ${r.text.slice(0, 200)}`,
+        );
+      else
+        assert.equal(r.status, want, `${row.name} as ${scope}: want ${want}, got ${r.status} ${r.text.slice(0, 200)}`);
     }
   });
 }
@@ -78,8 +151,16 @@ test('every documented operation is covered by the matrix', async () => {
   const { openapiDocument } = await import('./openapi.ts');
   const doc = openapiDocument() as { paths: Record<string, Record<string, unknown>> };
   const ops = Object.entries(doc.paths).flatMap(([p, o]) => Object.keys(o).map((m) => `${m.toUpperCase()} ${p}`));
-  const covered = new Set(rows.map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/^\/api\/v1\/reports\/.*$/, '/api/v1/reports/{scope}/{period}.{format}')}`));
-  assert.deepEqual(ops.filter((o) => !covered.has(o)), []);
+  const covered = new Set(
+    rows.map(
+      (r) =>
+        `${r.method} ${r.path.split('?')[0]!.replace(/^\/api\/v1\/reports\/.*$/, '/api/v1/reports/{scope}/{period}.{format}')}`,
+    ),
+  );
+  assert.deepEqual(
+    ops.filter((o) => !covered.has(o)),
+    [],
+  );
 });
 
 test('a province token sees only its own alerts and its own series in /metrics', async () => {

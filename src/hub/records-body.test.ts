@@ -13,7 +13,10 @@ function same(text: string): void {
 }
 
 test('compact batches parse as JSON.parse does, also across runs and with boundary-like text inside values', () => {
-  const many = Array.from({ length: 1500 }, (_, i) => ({ ...telemetry(`c-${i}`, T0 + i * 60_000), key: i % 7 === 0 ? `x},{"y":${i}` : undefined }));
+  const many = Array.from({ length: 1500 }, (_, i) => ({
+    ...telemetry(`c-${i}`, T0 + i * 60_000),
+    key: i % 7 === 0 ? `x},{"y":${i}` : undefined,
+  }));
   same(JSON.stringify({ records: many }));
   same(JSON.stringify({ records: [] }));
   same(JSON.stringify({ records: [{ a: [{ b: 1 }, { c: '},{' }], d: '数据中心 🌐' }, 1, 'two', null, [{}, {}]] }));
@@ -35,7 +38,14 @@ test('other bodies take the whole-body path: same values, the same strictness, a
   same('[1,2]');
   assert.deepEqual(parseJsonBody(Buffer.from('')), {});
   assert.deepEqual(parseJsonBody(Buffer.from('\uFEFF{"records":[]}')), { records: [] });
-  for (const bad of ['{"records":[{"a":1},{]}', '{"records":[{"a":1},{"b":"},{}]}', '{"records":[', '"hello"', '12', 'null']) {
+  for (const bad of [
+    '{"records":[{"a":1},{]}',
+    '{"records":[{"a":1},{"b":"},{}]}',
+    '{"records":[',
+    '"hello"',
+    '12',
+    'null',
+  ]) {
     assert.throws(() => parseJsonBody(Buffer.from(bad)), SyntaxError, bad);
   }
 });
@@ -43,9 +53,15 @@ test('other bodies take the whole-body path: same values, the same strictness, a
 test('the records route accepts large compact batches, pretty, gzip, BOM and UTF-16 bodies, and refuses malformed ones with DIMS_ERR_BAD_JSON', async () => {
   const hub = await startTestHub({ now: () => T0 + 86_400_000 });
   try {
-    const records = Array.from({ length: 600 }, (_, i) => telemetry(i % 2 ? 'gz-01' : 'gz-02', T0 + Math.floor(i / 2) * 60_000));
+    const records = Array.from({ length: 600 }, (_, i) =>
+      telemetry(i % 2 ? 'gz-01' : 'gz-02', T0 + Math.floor(i / 2) * 60_000),
+    );
     const post = (body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string> = {}) =>
-      hub.call('POST', '/api/v1/records', { scope: 'federate:52', body, headers: { 'content-type': 'application/json', ...headers } });
+      hub.call('POST', '/api/v1/records', {
+        scope: 'federate:52',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     const compact = JSON.stringify({ records });
     assert.ok(compact.length > 100_000, 'spans several runs');
     let r = await post(compact);

@@ -28,9 +28,10 @@ const RUN_BYTES = 48_000;
  */
 function parseCompactBatch(buf: Buffer): { records: unknown[] } | undefined {
   const end = buf.length - TAIL.length;
-  if (end < HEAD.length || !buf.subarray(0, HEAD.length).equals(HEAD) || !buf.subarray(end).equals(TAIL)) return undefined;
+  if (end < HEAD.length || !buf.subarray(0, HEAD.length).equals(HEAD) || !buf.subarray(end).equals(TAIL))
+    return undefined;
   const records: unknown[] = [];
-  for (let start = HEAD.length; start < end; ) {
+  for (let start = HEAD.length; start < end;) {
     const cut = buf.indexOf(BETWEEN, start + RUN_BYTES);
     const stop = cut === -1 || cut >= end ? end : cut + 1;
     let run: unknown[];
@@ -51,7 +52,8 @@ function parseWhole(buf: Buffer): unknown {
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   if (text.length === 0) return {};
   const first = /^[ \t\n\r]*(.?)/.exec(text)![1];
-  if (first !== '{' && first !== '[') throw new SyntaxError(`the body must be a JSON object or array, not ${JSON.stringify(text.slice(0, 20))}`);
+  if (first !== '{' && first !== '[')
+    throw new SyntaxError(`the body must be a JSON object or array, not ${JSON.stringify(text.slice(0, 20))}`);
   return JSON.parse(text);
 }
 

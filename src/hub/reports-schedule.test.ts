@@ -13,15 +13,26 @@ import { periodWindow } from '../engine/periods.ts';
 
 test('a hub with `reports` writes every province report and the index, and counts them in /metrics', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-hub-reports-'));
-  writeFileSync(path.join(dir, 'registry.yaml'), stringify({ centers: [center('gz-01', '52'), center('gd-01', '44')] }));
-  const raw = { registry: 'registry.yaml', listen: { port: 0 }, engine: { enabled: false }, metrics: { auth: 'none' }, reports: { dir: 'reports', formats: ['csv'], monthly: '', quarterly: '' } };
+  writeFileSync(
+    path.join(dir, 'registry.yaml'),
+    stringify({ centers: [center('gz-01', '52'), center('gd-01', '44')] }),
+  );
+  const raw = {
+    registry: 'registry.yaml',
+    listen: { port: 0 },
+    engine: { enabled: false },
+    metrics: { auth: 'none' },
+    reports: { dir: 'reports', formats: ['csv'], monthly: '', quarterly: '' },
+  };
   const hub = await startHub(parseConfig(raw, path.join(dir, 'hub.yaml')), { log: () => {} });
   try {
     assert.ok(hub.reports, 'the report schedule runs');
     const batch = await hub.reports.run('month', '2026-10');
     assert.equal(batch.failed, 0);
     assert.ok(existsSync(path.join(dir, 'reports', 'index.json')));
-    const index = JSON.parse(readFileSync(path.join(dir, 'reports', 'index.json'), 'utf8')) as { reports: Array<{ status: string }> };
+    const index = JSON.parse(readFileSync(path.join(dir, 'reports', 'index.json'), 'utf8')) as {
+      reports: Array<{ status: string }>;
+    };
     assert.equal(index.reports.length, 32, '31 provinces and the nation');
     assert.ok(index.reports.every((r) => r.status === 'ok'));
     const text = await (await fetch(`${hub.url}/metrics`)).text();
@@ -32,11 +43,14 @@ test('a hub with `reports` writes every province report and the index, and count
   }
 });
 
-test('late records that change a reported month make the hub rewrite that month\'s reports', async () => {
+test("late records that change a reported month make the hub rewrite that month's reports", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-hub-reports-late-'));
   writeFileSync(path.join(dir, 'registry.yaml'), stringify({ centers: [center('gz-01', '52')] }));
   const raw = {
-    registry: 'registry.yaml', listen: { port: 0 }, engine: { enabled: true, kinds: ['month'] }, metrics: { auth: 'none' },
+    registry: 'registry.yaml',
+    listen: { port: 0 },
+    engine: { enabled: true, kinds: ['month'] },
+    metrics: { auth: 'none' },
     reports: { dir: 'reports', formats: ['csv'], monthly: '', quarterly: '' },
   };
   const hub = await startHub(parseConfig(raw, path.join(dir, 'hub.yaml')), { log: () => {}, scheduler: false });
@@ -47,7 +61,11 @@ test('late records that change a reported month make the hub rewrite that month\
     const push = async (startMs: number, pue: number) => {
       const r = telemetry('gz-01', startMs, 1, 60);
       r.metrics.e_total_kwh = (r.metrics.e_it_kwh as number) * pue;
-      const res = await fetch(`${hub.url}/api/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ records: [r] }) });
+      const res = await fetch(`${hub.url}/api/v1/records`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ records: [r] }),
+      });
       assert.equal(res.status, 200, await res.text());
     };
     await push(from + 3_600_000, 1.25);

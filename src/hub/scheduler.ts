@@ -32,14 +32,28 @@ export class Scheduler {
     const delay = this.ctx.config.engine.close_delay_minutes;
     const guarded = (name: string, fn: () => Promise<unknown>) => async () => {
       if (this.running) return; // the previous run is still going: skip, the next tick catches up
-      this.running = fn().catch((err) => this.report(name, err)).finally(() => {
-        this.running = undefined;
-      });
+      this.running = fn()
+        .catch((err) => this.report(name, err))
+        .finally(() => {
+          this.running = undefined;
+        });
       await this.running;
     };
-    this.tasks.push(cron.schedule('* * * * *', guarded('minute', () => this.minute()), { timezone: tz, name: 'dims-realtime', noOverlap: true }));
+    this.tasks.push(
+      cron.schedule(
+        '* * * * *',
+        guarded('minute', () => this.minute()),
+        { timezone: tz, name: 'dims-realtime', noOverlap: true },
+      ),
+    );
     // Every close happens at an hour boundary of the zone; closing runs `delay` minutes after it.
-    this.tasks.push(cron.schedule(`${delay} * * * *`, guarded('close', () => this.closeDue()), { timezone: tz, name: 'dims-close', noOverlap: true }));
+    this.tasks.push(
+      cron.schedule(
+        `${delay} * * * *`,
+        guarded('close', () => this.closeDue()),
+        { timezone: tz, name: 'dims-close', noOverlap: true },
+      ),
+    );
     void guarded('catch-up', () => this.closeDue())();
   }
 
@@ -52,7 +66,10 @@ export class Scheduler {
 
   private report(what: string, err: unknown): void {
     const msg = (err as Error)?.message ?? String(err);
-    this.ctx.log(isStorageUnavailable(err) ? 'warn' : 'error', `engine ${what}: ${msg}${isStorageUnavailable(err) ? ' (will retry)' : ''}`);
+    this.ctx.log(
+      isStorageUnavailable(err) ? 'warn' : 'error',
+      `engine ${what}: ${msg}${isStorageUnavailable(err) ? ' (will retry)' : ''}`,
+    );
   }
 
   /** The real-time window, then any dirty periods. */
@@ -84,7 +101,10 @@ export class Scheduler {
       // Bounded catch-up: after a long outage the oldest missed periods are skipped (recompute by admin).
       const oldest = shiftPeriod(kind, latest, -(config.engine.max_catch_up - 1), tz);
       if (next < oldest) {
-        this.ctx.log('warn', `engine: ${kind} periods ${next} … ${previousPeriod(kind, oldest, tz)} were missed and are not caught up (max_catch_up ${config.engine.max_catch_up}); use POST /api/v1/admin/recompute`);
+        this.ctx.log(
+          'warn',
+          `engine: ${kind} periods ${next} … ${previousPeriod(kind, oldest, tz)} were missed and are not caught up (max_catch_up ${config.engine.max_catch_up}); use POST /api/v1/admin/recompute`,
+        );
         next = oldest;
       }
       for (let p = next; p <= latest; p = shiftPeriod(kind, p, 1, tz)) {

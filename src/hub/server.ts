@@ -30,7 +30,10 @@ export interface RunningHub {
 }
 
 /** Opens storage; when it is down at start the hub still starts (ingest answers 503) and retries opening. */
-async function openResilient(config: StorageConfig, log: Logger): Promise<{ storage: Storage; retry?: NodeJS.Timeout }> {
+async function openResilient(
+  config: StorageConfig,
+  log: Logger,
+): Promise<{ storage: Storage; retry?: NodeJS.Timeout }> {
   const storage = createStorage(config);
   try {
     await storage.open();
@@ -39,23 +42,36 @@ async function openResilient(config: StorageConfig, log: Logger): Promise<{ stor
     if (!isStorageUnavailable(err)) throw err;
     log('warn', `storage unavailable at start (${(err as Error).message}); retrying every 5 s`);
     const retry = setInterval(() => {
-      storage.open().then(() => {
-        clearInterval(retry);
-        log('info', 'storage is available');
-      }, () => undefined);
+      storage.open().then(
+        () => {
+          clearInterval(retry);
+          log('info', 'storage is available');
+        },
+        () => undefined,
+      );
     }, 5000);
     retry.unref();
     return { storage, retry };
   }
 }
 
-export async function startHub(config: HubConfig, opts: { log?: Logger; scheduler?: boolean } = {}): Promise<RunningHub> {
-  const log: Logger = opts.log ?? ((level, message) => (level === 'info' ? console.log : console.error)(`${new Date().toISOString()} ${level} ${message}`));
+export async function startHub(
+  config: HubConfig,
+  opts: { log?: Logger; scheduler?: boolean } = {},
+): Promise<RunningHub> {
+  const log: Logger =
+    opts.log ??
+    ((level, message) =>
+      (level === 'info' ? console.log : console.error)(`${new Date().toISOString()} ${level} ${message}`));
   const catalog = config.catalog ? loadCatalog(config.catalog) : defaultCatalog();
   const registry = loadRegistry(config.registry, catalog);
   if (config.role === 'provincial') {
     const foreign = registry.centers.filter((c) => c.province !== config.province);
-    if (foreign.length > 0) log('warn', `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ${foreign[0]!.id}); they are accepted only with their own tokens`);
+    if (foreign.length > 0)
+      log(
+        'warn',
+        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ${foreign[0]!.id}); they are accepted only with their own tokens`,
+      );
   }
   const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);
   const state = new StateDb(config.state_db);
@@ -74,16 +90,24 @@ export async function startHub(config: HubConfig, opts: { log?: Logger; schedule
   forwarder.start();
   // Scheduled reports read the same stored values the API and dashboards show.
   const reports = config.reports
-    ? scheduleReports(storageInputs(ctx.storage, { catalog, registry, tz: config.timezone }), { ...config.reports, tz: config.timezone }, {
-        onReport: (e) => ctx.metrics.reports.inc({ kind: e.kind, format: e.format, result: e.result }),
-        log: (level, message) => log(level, `reports: ${message}`),
-      })
+    ? scheduleReports(
+        storageInputs(ctx.storage, { catalog, registry, tz: config.timezone }),
+        { ...config.reports, tz: config.timezone },
+        {
+          onReport: (e) => ctx.metrics.reports.inc({ kind: e.kind, format: e.format, result: e.result }),
+          log: (level, message) => log(level, `reports: ${message}`),
+        },
+      )
     : undefined;
   // A closed month that late records changed gets its scheduled reports rewritten (errors are logged by the batch).
   if (reports) scheduler.onRecomputed = (kind, period) => reports.refresh(kind, period);
   let closed = false;
   return {
-    url, ctx, scheduler, forwarder, reports,
+    url,
+    ctx,
+    scheduler,
+    forwarder,
+    reports,
     async close() {
       if (closed) return;
       closed = true;
@@ -106,7 +130,8 @@ export async function startHub(config: HubConfig, opts: { log?: Logger; schedule
 async function seedLastRecordGauges(ctx: HubContext): Promise<void> {
   try {
     const now = ctx.now();
-    for (const s of await ctx.storage.reportStats(now - 7 * 86_400_000, now + 60_000)) ctx.metrics.noteRecordEnd(s.center, s.province, s.lastEndMs);
+    for (const s of await ctx.storage.reportStats(now - 7 * 86_400_000, now + 60_000))
+      ctx.metrics.noteRecordEnd(s.center, s.province, s.lastEndMs);
   } catch (err) {
     ctx.log('warn', `could not read last record times (${(err as Error).message})`);
   }

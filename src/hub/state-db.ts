@@ -137,7 +137,13 @@ export class StateDb {
   // --- tokens -------------------------------------------------------------------------------------
 
   insertToken(t: Omit<TokenRow, 'revoked_at' | 'last_used_at'>): void {
-    this.stmt('INSERT INTO tokens (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.scope, t.hash, t.created_at);
+    this.stmt('INSERT INTO tokens (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      t.id,
+      t.name,
+      t.scope,
+      t.hash,
+      t.created_at,
+    );
   }
 
   tokenByHash(hash: string): TokenRow | undefined {
@@ -167,8 +173,22 @@ export class StateDb {
     return this.transaction(() => {
       let added = 0;
       for (const a of rows) {
-        added += Number(stmt.run(a.fingerprint, a.status, a.starts_at, a.ends_at, a.alertname, a.province, a.severity,
-          JSON.stringify(a.labels), JSON.stringify(a.annotations), a.generator_url, a.receiver, a.received_at).changes);
+        added += Number(
+          stmt.run(
+            a.fingerprint,
+            a.status,
+            a.starts_at,
+            a.ends_at,
+            a.alertname,
+            a.province,
+            a.severity,
+            JSON.stringify(a.labels),
+            JSON.stringify(a.annotations),
+            a.generator_url,
+            a.receiver,
+            a.received_at,
+          ).changes,
+        );
       }
       return added;
     });
@@ -202,35 +222,51 @@ export class StateDb {
   // --- engine checkpoints and dirty periods ---------------------------------------------------------
 
   checkpoint(kind: string): string | undefined {
-    return (this.stmt('SELECT period FROM checkpoints WHERE kind = ?').get(kind) as { period: string } | undefined)?.period;
+    return (this.stmt('SELECT period FROM checkpoints WHERE kind = ?').get(kind) as { period: string } | undefined)
+      ?.period;
   }
 
   checkpoints(): Array<{ kind: string; period: string; updated_at: number }> {
-    return this.stmt('SELECT * FROM checkpoints ORDER BY kind').all() as unknown as Array<{ kind: string; period: string; updated_at: number }>;
+    return this.stmt('SELECT * FROM checkpoints ORDER BY kind').all() as unknown as Array<{
+      kind: string;
+      period: string;
+      updated_at: number;
+    }>;
   }
 
   setCheckpoint(kind: string, period: string, nowMs: number): void {
-    this.stmt('INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at')
-      .run(kind, period, nowMs);
+    this.stmt(
+      'INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at',
+    ).run(kind, period, nowMs);
   }
 
   /** Marks periods dirty; a period marked again while being recomputed stays dirty (newer generation). */
   markDirty(items: Array<{ kind: string; period: string }>): void {
     if (items.length === 0) return;
     const g = ++this.generation;
-    const stmt = this.stmt('INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation');
+    const stmt = this.stmt(
+      'INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation',
+    );
     this.transaction(() => {
       for (const i of items) stmt.run(i.kind, i.period, g);
     });
   }
 
   dirtyPeriods(): Array<{ kind: string; period: string; generation: number }> {
-    return this.stmt('SELECT * FROM dirty_periods ORDER BY kind, period').all() as unknown as Array<{ kind: string; period: string; generation: number }>;
+    return this.stmt('SELECT * FROM dirty_periods ORDER BY kind, period').all() as unknown as Array<{
+      kind: string;
+      period: string;
+      generation: number;
+    }>;
   }
 
   /** Clears a dirty mark, unless it was marked again after `generation` was read. */
   clearDirty(kind: string, period: string, generation: number): void {
-    this.stmt('DELETE FROM dirty_periods WHERE kind = ? AND period = ? AND generation <= ?').run(kind, period, generation);
+    this.stmt('DELETE FROM dirty_periods WHERE kind = ? AND period = ? AND generation <= ?').run(
+      kind,
+      period,
+      generation,
+    );
   }
 
   // --- federation outbox --------------------------------------------------------------------------
@@ -246,7 +282,12 @@ export class StateDb {
   }
 
   peekOutbox(limit: number): OutboxItem[] {
-    const rows = this.stmt('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; key: string; record: string; attempts: number }>;
+    const rows = this.stmt('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{
+      seq: number;
+      key: string;
+      record: string;
+      attempts: number;
+    }>;
     return rows.map((r) => ({ seq: r.seq, key: r.key, record: JSON.parse(r.record) as unknown, attempts: r.attempts }));
   }
 

@@ -19,26 +19,60 @@ import { createToken } from './auth/tokens.ts';
 
 export function center(id: string, province: string, extra: Partial<Center> = {}): Center {
   return {
-    id, name: `Center ${id}`, province, type: 'general', hub_cluster: null, commission_date: '2020-01-01', size_class: 'medium',
-    racks_design: 1000, racks_installed: 800, it_rated_kw: 8000, grid_capacity_kw: 12000, ...extra,
+    id,
+    name: `Center ${id}`,
+    province,
+    type: 'general',
+    hub_cluster: null,
+    commission_date: '2020-01-01',
+    size_class: 'medium',
+    racks_design: 1000,
+    racks_installed: 800,
+    it_rated_kw: 8000,
+    grid_capacity_kw: 12000,
+    ...extra,
   };
 }
 
 /** Two provinces (52 Guizhou, 44 Guangdong), two centers each, plus one in 11 Beijing. */
 export function testRegistry(): RegistryIndex {
-  return indexRegistry([center('gz-01', '52'), center('gz-02', '52'), center('gd-01', '44'), center('gd-02', '44'), center('bj-01', '11')]);
+  return indexRegistry([
+    center('gz-01', '52'),
+    center('gz-02', '52'),
+    center('gd-01', '44'),
+    center('gd-02', '44'),
+    center('bj-01', '11'),
+  ]);
 }
 
 /** A plausible one-minute telemetry record. */
 export function telemetry(centerId: string, startMs: number, scale = 1, minutes = 1): CenterRecord {
   const h = minutes / 60;
   return {
-    center: centerId, start: new Date(startMs).toISOString(), end: new Date(startMs + minutes * 60_000).toISOString(),
-    metrics: { e_total_kwh: 6000 * h * scale, e_it_kwh: 4800 * h * scale, e_cooling_kwh: 900 * h * scale, water_m3: 2 * h * scale, racks_in_use: 700, servers_total: 5000 },
+    center: centerId,
+    start: new Date(startMs).toISOString(),
+    end: new Date(startMs + minutes * 60_000).toISOString(),
+    metrics: {
+      e_total_kwh: 6000 * h * scale,
+      e_it_kwh: 4800 * h * scale,
+      e_cooling_kwh: 900 * h * scale,
+      water_m3: 2 * h * scale,
+      racks_in_use: 700,
+      servers_total: 5000,
+    },
   };
 }
 
-export const SCOPES = ['nation', 'admin', 'province:52', 'province:44', 'agent:gz-01', 'agent:gd-01', 'federate:52', 'alertmanager'] as const;
+export const SCOPES = [
+  'nation',
+  'admin',
+  'province:52',
+  'province:44',
+  'agent:gz-01',
+  'agent:gd-01',
+  'federate:52',
+  'alertmanager',
+] as const;
 
 export interface TestHub {
   url: string;
@@ -47,8 +81,18 @@ export interface TestHub {
   server: Server;
   close(): Promise<void>;
   /** fetch with the token of `scope` (or none). Bodies are parsed JSON, inspected ad hoc by tests. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  call(method: string, path: string, opts?: { scope?: string; token?: string; json?: unknown; body?: RequestInit['body']; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: {
+      scope?: string;
+      token?: string;
+      json?: unknown;
+      body?: RequestInit['body'];
+      headers?: Record<string, string>;
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
 }
 
 export interface TestHubOptions {
@@ -64,19 +108,34 @@ export interface TestHubOptions {
 export async function startTestHub(o: TestHubOptions = {}): Promise<TestHub> {
   const catalog = o.catalog ?? defaultCatalog();
   const registry = o.registry ?? testRegistry();
-  const config: HubConfig = parseConfig({ registry: 'unused.yaml', storage: { kind: 'sqlite', path: ':memory:' }, ...o.config }, 'test-hub.yaml', process.cwd());
+  const config: HubConfig = parseConfig(
+    { registry: 'unused.yaml', storage: { kind: 'sqlite', path: ':memory:' }, ...o.config },
+    'test-hub.yaml',
+    process.cwd(),
+  );
   const storage = o.storage ?? (await openStorage({ kind: 'sqlite', path: ':memory:' }));
   const state = new StateDb(o.stateFile ?? ':memory:');
   const tokens: Record<string, string> = {};
   for (const s of SCOPES) tokens[s] = createToken(state, s).token;
-  const ctx = createContext({ config, catalog, registry, storage, state, ...(o.now ? { now: o.now } : {}), log: () => {} });
+  const ctx = createContext({
+    config,
+    catalog,
+    registry,
+    storage,
+    state,
+    ...(o.now ? { now: o.now } : {}),
+    log: () => {},
+  });
   const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, ctx, tokens, server,
+    url,
+    ctx,
+    tokens,
+    server,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
@@ -114,7 +173,8 @@ export function faultyStorage(inner: Storage): Storage & { down: boolean } {
       return inner.kind;
     },
   } as Storage & { down: boolean };
-  const guard = <T>(fn: () => Promise<T>): Promise<T> => (wrap.down ? Promise.reject(new StorageUnavailableError('test: storage is down')) : fn());
+  const guard = <T>(fn: () => Promise<T>): Promise<T> =>
+    wrap.down ? Promise.reject(new StorageUnavailableError('test: storage is down')) : fn();
   wrap.open = () => inner.open();
   wrap.close = () => inner.close();
   wrap.ping = () => (wrap.down ? Promise.resolve(false) : inner.ping());

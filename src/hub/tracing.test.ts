@@ -11,7 +11,9 @@ test('ingest and engine spans are exported over OTLP/HTTP when an endpoint is co
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const doc = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> };
+      const doc = JSON.parse(body) as {
+        resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }>;
+      };
       for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) names.push(s.name);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -21,7 +23,10 @@ test('ingest and engine spans are exported over OTLP/HTTP when an endpoint is co
   const now = Date.parse('2026-10-05T02:10:00Z');
   const hub = await startTestHub({ now: () => now, config: { telemetry: { otlp_endpoint: endpoint } } });
   try {
-    const r = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [telemetry('gz-01', now - 120_000)] } });
+    const r = await hub.call('POST', '/api/v1/records', {
+      scope: 'agent:gz-01',
+      json: { records: [telemetry('gz-01', now - 120_000)] },
+    });
     assert.equal(r.status, 200, r.text);
     await hub.ctx.engine.runRealtime(now);
     await hub.ctx.tracing.flush();

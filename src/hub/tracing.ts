@@ -18,11 +18,20 @@ export interface Tracing {
 /** A tracer that exports to `endpoint` (e.g. http://127.0.0.1:4318/v1/traces), or a no-op one without. */
 export function setupTracing(opts: { endpoint?: string; serviceName: string; role?: string }): Tracing {
   if (!opts.endpoint) {
-    return { tracer: trace.getTracerProvider().getTracer('dims-hub-noop'), flush: async () => {}, shutdown: async () => {} };
+    return {
+      tracer: trace.getTracerProvider().getTracer('dims-hub-noop'),
+      flush: async () => {},
+      shutdown: async () => {},
+    };
   }
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': opts.serviceName, ...(opts.role ? { 'dims.hub.role': opts.role } : {}) }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: opts.endpoint }), { scheduledDelayMillis: 1000 })],
+    resource: resourceFromAttributes({
+      'service.name': opts.serviceName,
+      ...(opts.role ? { 'dims.hub.role': opts.role } : {}),
+    }),
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: opts.endpoint }), { scheduledDelayMillis: 1000 }),
+    ],
   });
   return {
     tracer: provider.getTracer('dims-hub'),
@@ -32,7 +41,12 @@ export function setupTracing(opts: { endpoint?: string; serviceName: string; rol
 }
 
 /** Runs `fn` in a span, recording failures; the span ends when `fn` settles. */
-export async function inSpan<T>(tracer: Tracer, name: string, attrs: Record<string, string | number | boolean>, fn: (span: Span) => Promise<T>): Promise<T> {
+export async function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  attrs: Record<string, string | number | boolean>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(name, { attributes: attrs }, async (span) => {
     try {
       return await fn(span);

@@ -11,7 +11,9 @@ export class RecordsFileError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
     const shown = problems.slice(0, 50);
-    super(`${problems.length} problem(s) in the records:\n${shown.join('\n')}${problems.length > shown.length ? `\n… and ${problems.length - shown.length} more` : ''}`);
+    super(
+      `${problems.length} problem(s) in the records:\n${shown.join('\n')}${problems.length > shown.length ? `\n… and ${problems.length - shown.length} more` : ''}`,
+    );
     this.name = 'RecordsFileError';
     this.problems = problems;
   }
@@ -38,20 +40,27 @@ export async function readRecordsFile(file: string, ctx: RecordContext): Promise
       }
       const { record, problems: found } = parseRecord(data, ctx);
       if (!record) {
-        for (const p of found) problems.push(`${file}:${lineNo}: ${p.path} ${p.message}${p.value === undefined ? '' : ` (got ${JSON.stringify(p.value)})`}`);
+        for (const p of found)
+          problems.push(
+            `${file}:${lineNo}: ${p.path} ${p.message}${p.value === undefined ? '' : ` (got ${JSON.stringify(p.value)})`}`,
+          );
         continue;
       }
       records.push(record);
       lines.push(lineNo);
     }
   } catch (err) {
-    throw new RecordsFileError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    throw new RecordsFileError([
+      `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
   }
   const lineOf = new Map(records.map((r, i) => [r, lines[i]!]));
   const unique = dropReplays(records);
   for (const o of findOverlaps(unique)) {
     const what = o.metric ? `declaration of ${o.metric}` : 'telemetry interval';
-    problems.push(`${file}:${lineOf.get(o.b)}: /start ${what} of center ${o.center} overlaps the record on line ${lineOf.get(o.a)} (${recordKey(o.a)} until ${new Date(o.a.endMs).toISOString()})`);
+    problems.push(
+      `${file}:${lineOf.get(o.b)}: /start ${what} of center ${o.center} overlaps the record on line ${lineOf.get(o.a)} (${recordKey(o.a)} until ${new Date(o.a.endMs).toISOString()})`,
+    );
   }
   if (problems.length > 0) throw new RecordsFileError(problems);
   return unique;

@@ -7,9 +7,26 @@ import { parseRecord, parseRecords, findOverlaps, dropReplays, recordKey } from 
 import type { Center } from '../engine/types.ts';
 
 const catalog = defaultCatalog();
-const c1: Center = { id: 'c1', name: 'c1', province: '44', type: 'general', hub_cluster: null, commission_date: '2020-01-01', size_class: 'large', racks_design: 10, racks_installed: 8, it_rated_kw: 20, grid_capacity_kw: 40 };
+const c1: Center = {
+  id: 'c1',
+  name: 'c1',
+  province: '44',
+  type: 'general',
+  hub_cluster: null,
+  commission_date: '2020-01-01',
+  size_class: 'large',
+  racks_design: 10,
+  racks_installed: 8,
+  it_rated_kw: 20,
+  grid_capacity_kw: 40,
+};
 const ctx = { catalog, registry: indexRegistry([c1]), nowMs: Date.parse('2026-11-01T00:00:00Z') };
-const good = { center: 'c1', start: '2026-10-01T00:00:00+08:00', end: '2026-10-01T00:05:00+08:00', metrics: { e_total_kwh: 12.5, e_it_kwh: 10 } };
+const good = {
+  center: 'c1',
+  start: '2026-10-01T00:00:00+08:00',
+  end: '2026-10-01T00:05:00+08:00',
+  metrics: { e_total_kwh: 12.5, e_it_kwh: 10 },
+};
 
 function problemsOf(raw: unknown) {
   return parseRecord(raw, ctx).problems;
@@ -26,23 +43,78 @@ const cases: Array<{ name: string; raw: unknown; path: string; message: RegExp }
   { name: 'not an object', raw: 'hello', path: '/', message: /object/ },
   { name: 'missing end', raw: { ...good, end: undefined }, path: '/end', message: /required/ },
   { name: 'malformed time', raw: { ...good, start: 'yesterday' }, path: '/start', message: /date-time/ },
-  { name: 'malformed end', raw: { ...good, end: '2026-10-01 00:05' }, path: '/end', message: /must match format "date-time"/ },
-  { name: 'a day that does not exist', raw: { ...good, start: '2026-02-30T00:00:00Z' }, path: '/start', message: /date-time/ },
+  {
+    name: 'malformed end',
+    raw: { ...good, end: '2026-10-01 00:05' },
+    path: '/end',
+    message: /must match format "date-time"/,
+  },
+  {
+    name: 'a day that does not exist',
+    raw: { ...good, start: '2026-02-30T00:00:00Z' },
+    path: '/start',
+    message: /date-time/,
+  },
   { name: 'time without a zone', raw: { ...good, end: '2026-10-01T00:05:00' }, path: '/end', message: /date-time/ },
   { name: 'time as a number', raw: { ...good, start: 1790812800000 }, path: '/start', message: /must be string/ },
-  { name: 'unknown metric id', raw: { ...good, metrics: { e_totl_kwh: 1 } }, path: '/metrics/e_totl_kwh', message: /not a raw metric/ },
-  { name: 'negative delta', raw: { ...good, metrics: { e_it_kwh: -3 } }, path: '/metrics/e_it_kwh', message: /negative delta/ },
-  { name: 'end before start', raw: { ...good, end: '2026-09-30T00:00:00+08:00' }, path: '/end', message: /after start/ },
+  {
+    name: 'unknown metric id',
+    raw: { ...good, metrics: { e_totl_kwh: 1 } },
+    path: '/metrics/e_totl_kwh',
+    message: /not a raw metric/,
+  },
+  {
+    name: 'negative delta',
+    raw: { ...good, metrics: { e_it_kwh: -3 } },
+    path: '/metrics/e_it_kwh',
+    message: /negative delta/,
+  },
+  {
+    name: 'end before start',
+    raw: { ...good, end: '2026-09-30T00:00:00+08:00' },
+    path: '/end',
+    message: /after start/,
+  },
   { name: 'end equal to start', raw: { ...good, end: good.start }, path: '/end', message: /after start/ },
-  { name: 'center not in the registry', raw: { ...good, center: 'c9' }, path: '/center', message: /not a center of the registry/ },
-  { name: 'registry fact sent as telemetry', raw: { ...good, metrics: { racks_installed: 5 } }, path: '/metrics/racks_installed', message: /registry/ },
-  { name: 'declaration metric sent as telemetry', raw: { ...good, metrics: { security_incidents: 1 } }, path: '/metrics/security_incidents', message: /declaration/ },
+  {
+    name: 'center not in the registry',
+    raw: { ...good, center: 'c9' },
+    path: '/center',
+    message: /not a center of the registry/,
+  },
+  {
+    name: 'registry fact sent as telemetry',
+    raw: { ...good, metrics: { racks_installed: 5 } },
+    path: '/metrics/racks_installed',
+    message: /registry/,
+  },
+  {
+    name: 'declaration metric sent as telemetry',
+    raw: { ...good, metrics: { security_incidents: 1 } },
+    path: '/metrics/security_incidents',
+    message: /declaration/,
+  },
   { name: 'string value', raw: { ...good, metrics: { e_it_kwh: '10' } }, path: '/metrics/e_it_kwh', message: /number/ },
   { name: 'NaN', raw: { ...good, metrics: { e_it_kwh: NaN } }, path: '/metrics/e_it_kwh', message: /finite/ },
-  { name: 'huge number', raw: { ...good, metrics: { e_it_kwh: 1e300 } }, path: '/metrics/e_it_kwh', message: /implausibly large/ },
-  { name: 'far-future timestamp', raw: { ...good, start: '2099-01-01T00:00:00Z', end: '2099-01-01T00:05:00Z' }, path: '/end', message: /future/ },
+  {
+    name: 'huge number',
+    raw: { ...good, metrics: { e_it_kwh: 1e300 } },
+    path: '/metrics/e_it_kwh',
+    message: /implausibly large/,
+  },
+  {
+    name: 'far-future timestamp',
+    raw: { ...good, start: '2099-01-01T00:00:00Z', end: '2099-01-01T00:05:00Z' },
+    path: '/end',
+    message: /future/,
+  },
   { name: 'extra field', raw: { ...good, colour: 'red' }, path: '/colour', message: /not an allowed field/ },
-  { name: 'histogram with wrong bounds', raw: { ...good, histograms: { lat_city_hist: { bounds: [1, 2], counts: [1, 2, 3] } } }, path: '/histograms/lat_city_hist/bounds', message: /dictionary bounds/ },
+  {
+    name: 'histogram with wrong bounds',
+    raw: { ...good, histograms: { lat_city_hist: { bounds: [1, 2], counts: [1, 2, 3] } } },
+    path: '/histograms/lat_city_hist/bounds',
+    message: /dictionary bounds/,
+  },
 ];
 
 for (const c of cases) {
@@ -57,16 +129,29 @@ for (const c of cases) {
 
 test('times are checked on every record, also when their text repeats (the parsed times are remembered)', () => {
   for (let i = 0; i < 3; i++) {
-    assert.deepEqual(problemsOf({ ...good, start: 'yesterday' }), [{ path: '/start', message: 'must match format "date-time"', value: 'yesterday' }]);
+    assert.deepEqual(problemsOf({ ...good, start: 'yesterday' }), [
+      { path: '/start', message: 'must match format "date-time"', value: 'yesterday' },
+    ]);
     assert.deepEqual(problemsOf(good), []);
   }
   const long = `2026-10-01T00:00:00${'0'.repeat(100)}Z`;
-  assert.deepEqual(problemsOf({ ...good, start: long }), [{ path: '/start', message: 'must match format "date-time"', value: long }]);
-  assert.deepEqual(problemsOf({ ...good, start: 5, end: 'x' }).map((p) => p.path), ['/start', '/end']);
+  assert.deepEqual(problemsOf({ ...good, start: long }), [
+    { path: '/start', message: 'must match format "date-time"', value: long },
+  ]);
+  assert.deepEqual(
+    problemsOf({ ...good, start: 5, end: 'x' }).map((p) => p.path),
+    ['/start', '/end'],
+  );
 });
 
 test('a batch returns the good records and names each bad one by index and key', () => {
-  const { records, errors } = parseRecords([good, { ...good, start: '2026-10-01T00:05:00+08:00', end: '2026-10-01T00:10:00+08:00', metrics: { e_it_kwh: -1 } }], ctx);
+  const { records, errors } = parseRecords(
+    [
+      good,
+      { ...good, start: '2026-10-01T00:05:00+08:00', end: '2026-10-01T00:10:00+08:00', metrics: { e_it_kwh: -1 } },
+    ],
+    ctx,
+  );
   assert.equal(records.length, 1);
   assert.equal(errors.length, 1);
   assert.equal(errors[0]!.index, 1);
@@ -82,6 +167,15 @@ test('overlapping telemetry intervals of one center are found; identical replays
 });
 
 test('a declaration carries declaration metrics and may be filed for the current period', () => {
-  const { problems } = parseRecord({ center: 'c1', start: '2026-10-01T00:00:00+08:00', end: '2026-11-01T00:00:00+08:00', source: 'declaration', metrics: { security_incidents: 2, mlps_l3_valid: true } }, ctx);
+  const { problems } = parseRecord(
+    {
+      center: 'c1',
+      start: '2026-10-01T00:00:00+08:00',
+      end: '2026-11-01T00:00:00+08:00',
+      source: 'declaration',
+      metrics: { security_incidents: 2, mlps_l3_valid: true },
+    },
+    ctx,
+  );
   assert.deepEqual(problems, []);
 });

@@ -105,9 +105,13 @@ export function recordKey(r: { center: string; startMs: number; source: string }
 
 /** The value of one metric as stored (booleans as 1/0), or the message saying why it is refused. */
 function metricValue(m: RawMetric | undefined, value: unknown, source: 'telemetry' | 'declaration'): number | string {
-  if (!m || m.kind === 'histogram') return m ? 'is a histogram; send it under histograms' : 'is not a raw metric of indicators/raw-metrics.yaml';
+  if (!m || m.kind === 'histogram')
+    return m ? 'is a histogram; send it under histograms' : 'is not a raw metric of indicators/raw-metrics.yaml';
   if (m.source === 'registry') return 'is a static fact that comes from the registry, not from records';
-  if (m.source !== source) return m.source === 'declaration' ? 'is filed as a declaration (source: declaration), not sent as telemetry' : 'is telemetry and cannot be declared';
+  if (m.source !== source)
+    return m.source === 'declaration'
+      ? 'is filed as a declaration (source: declaration), not sent as telemetry'
+      : 'is telemetry and cannot be declared';
   let n: number;
   if (typeof value === 'boolean') {
     if (m.unit !== 'bool') return `must be a number in ${m.unit}`;
@@ -120,7 +124,10 @@ function metricValue(m: RawMetric | undefined, value: unknown, source: 'telemetr
   if (!Number.isFinite(n)) return 'must be a finite number';
   if (Math.abs(n) > MAX_ABS) return `is implausibly large for ${m.unit}`;
   if (m.unit === 'bool' && n !== 0 && n !== 1) return 'must be true/false (or 1/0)';
-  if (n < 0 && m.unit !== 'degC') return m.kind === 'delta' ? 'is a negative delta (a counter reset must be handled by the agent)' : 'must not be negative';
+  if (n < 0 && m.unit !== 'degC')
+    return m.kind === 'delta'
+      ? 'is a negative delta (a counter reset must be handled by the agent)'
+      : 'must not be negative';
   return n;
 }
 
@@ -131,12 +138,21 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
   const startMs = timeAt(raw, 'start', problems);
   const endMs = timeAt(raw, 'end', problems);
   if (problems.length > 0) return { problems };
-  const r = raw as { center: string; start: string; end: string; source?: 'telemetry' | 'declaration'; metrics: Record<string, unknown>; histograms?: Record<string, unknown> };
+  const r = raw as {
+    center: string;
+    start: string;
+    end: string;
+    source?: 'telemetry' | 'declaration';
+    metrics: Record<string, unknown>;
+    histograms?: Record<string, unknown>;
+  };
   const source = r.source ?? 'telemetry';
   const now = ctx.nowMs ?? Date.now();
-  if (!registry.byId.has(r.center)) problems.push({ path: '/center', message: 'is not a center of the registry', value: r.center });
+  if (!registry.byId.has(r.center))
+    problems.push({ path: '/center', message: 'is not a center of the registry', value: r.center });
   if (!(endMs > startMs)) problems.push({ path: '/end', message: 'must be after start', value: r.end });
-  if (endMs - startMs > LONGEST_MS) problems.push({ path: '/end', message: 'makes the interval longer than a year', value: r.end });
+  if (endMs - startMs > LONGEST_MS)
+    problems.push({ path: '/end', message: 'makes the interval longer than a year', value: r.end });
   if (startMs < EARLIEST_MS) problems.push({ path: '/start', message: 'is before 2000-01-01', value: r.start });
   const future = source === 'declaration' ? DECLARATION_FUTURE_MS : TELEMETRY_FUTURE_MS;
   if (endMs > now + future) problems.push({ path: '/end', message: 'is in the future', value: r.end });
@@ -167,11 +183,19 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
       }
       const want = m.bounds!;
       if (hist.bounds.length !== want.length || hist.bounds.some((b, i) => b !== want[i])) {
-        problems.push({ path: `${path}/bounds`, message: `must equal the dictionary bounds ${JSON.stringify(want)}`, value: hist.bounds });
+        problems.push({
+          path: `${path}/bounds`,
+          message: `must equal the dictionary bounds ${JSON.stringify(want)}`,
+          value: hist.bounds,
+        });
         continue;
       }
       if (hist.counts.length !== want.length + 1) {
-        problems.push({ path: `${path}/counts`, message: `must have ${want.length + 1} counts (one per bound and +Inf)`, value: hist.counts.length });
+        problems.push({
+          path: `${path}/counts`,
+          message: `must have ${want.length + 1} counts (one per bound and +Inf)`,
+          value: hist.counts.length,
+        });
         continue;
       }
       if (hist.counts.some((c) => typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > MAX_ABS)) {
@@ -212,7 +236,9 @@ function guessKey(raw: unknown): string | undefined {
  * Finds overlapping telemetry intervals of one center (and overlapping declarations of the same metric).
  * Identical replays of one record are not overlaps: the caller drops them.
  */
-export function findOverlaps(records: ParsedRecord[]): Array<{ center: string; a: ParsedRecord; b: ParsedRecord; metric?: string }> {
+export function findOverlaps(
+  records: ParsedRecord[],
+): Array<{ center: string; a: ParsedRecord; b: ParsedRecord; metric?: string }> {
   const out: Array<{ center: string; a: ParsedRecord; b: ParsedRecord; metric?: string }> = [];
   const streams = new Map<string, ParsedRecord[]>();
   for (const r of records) {

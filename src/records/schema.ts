@@ -28,14 +28,29 @@ export function centerRecordSchema(catalog: Catalog): object {
       center: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Registry id of the center.' },
       start: { type: 'string', format: 'date-time', description: 'Interval start (RFC 3339), inclusive.' },
       end: { type: 'string', format: 'date-time', description: 'Interval end (RFC 3339), exclusive; after start.' },
-      source: { enum: ['telemetry', 'declaration'], default: 'telemetry', description: 'telemetry from an agent, declaration from a periodic filing.' },
-      key: { type: 'string', maxLength: 200, description: 'Optional explicit idempotency key; defaults to center/start.' },
+      source: {
+        enum: ['telemetry', 'declaration'],
+        default: 'telemetry',
+        description: 'telemetry from an agent, declaration from a periodic filing.',
+      },
+      key: {
+        type: 'string',
+        maxLength: 200,
+        description: 'Optional explicit idempotency key; defaults to center/start.',
+      },
       metrics: {
         type: 'object',
-        description: 'Values keyed by raw metric id, in the dictionary unit. Telemetry records carry telemetry metrics; declarations carry declaration metrics.',
+        description:
+          'Values keyed by raw metric id, in the dictionary unit. Telemetry records carry telemetry metrics; declarations carry declaration metrics.',
         propertyNames: { enum: scalar.map((m) => m.id) },
         properties: Object.fromEntries(
-          scalar.map((m) => [m.id, { type: m.unit === 'bool' ? ['boolean', 'number'] : 'number', description: `${m.en} (${m.unit}, ${m.kind}${m.stat ? ` ${m.stat}` : ''}, ${m.source})` }]),
+          scalar.map((m) => [
+            m.id,
+            {
+              type: m.unit === 'bool' ? ['boolean', 'number'] : 'number',
+              description: `${m.en} (${m.unit}, ${m.kind}${m.stat ? ` ${m.stat}` : ''}, ${m.source})`,
+            },
+          ]),
         ),
       },
       histograms: {
@@ -46,8 +61,16 @@ export function centerRecordSchema(catalog: Catalog): object {
           additionalProperties: false,
           required: ['bounds', 'counts'],
           properties: {
-            bounds: { type: 'array', items: { type: 'number' }, description: 'Upper bucket bounds, exactly the dictionary bounds.' },
-            counts: { type: 'array', items: { type: 'integer', minimum: 0 }, description: 'One count per bound plus one for +Inf.' },
+            bounds: {
+              type: 'array',
+              items: { type: 'number' },
+              description: 'Upper bucket bounds, exactly the dictionary bounds.',
+            },
+            counts: {
+              type: 'array',
+              items: { type: 'integer', minimum: 0 },
+              description: 'One count per bound plus one for +Inf.',
+            },
           },
         },
       },
@@ -56,9 +79,22 @@ export function centerRecordSchema(catalog: Catalog): object {
         additionalProperties: false,
         properties: {
           targets_expected: { type: 'integer', minimum: 0 },
-          targets_missing: { type: 'array', items: { type: 'string' }, description: 'Targets that gave no usable reading this interval.' },
-          metrics_missing: { type: 'array', items: { type: 'string' }, description: 'Metrics left out because a contributing target had no reading (never filled with an invented number).' },
-          estimated: { type: 'array', items: { type: 'string' }, description: 'Metrics derived rather than metered (e.g. energy integrated from power).' },
+          targets_missing: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Targets that gave no usable reading this interval.',
+          },
+          metrics_missing: {
+            type: 'array',
+            items: { type: 'string' },
+            description:
+              'Metrics left out because a contributing target had no reading (never filled with an invented number).',
+          },
+          estimated: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Metrics derived rather than metered (e.g. energy integrated from power).',
+          },
         },
       },
     },

@@ -28,7 +28,8 @@ export function registryEnums(dir: string = CATALOG_DIR): Map<string, Set<string
     properties: { centers: { items: { properties: Record<string, { enum?: string[] }> } } };
   };
   const out = new Map<string, Set<string>>();
-  for (const [k, v] of Object.entries(schema.properties.centers.items.properties)) if (v.enum) out.set(k, new Set(v.enum));
+  for (const [k, v] of Object.entries(schema.properties.centers.items.properties))
+    if (v.enum) out.set(k, new Set(v.enum));
   return out;
 }
 

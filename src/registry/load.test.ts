@@ -8,7 +8,19 @@ import { defaultCatalog } from '../catalog/load.ts';
 import { loadRegistry, parseRegistry, RegistryError } from './load.ts';
 
 const catalog = defaultCatalog();
-const base = { id: 'gz-01', name: '贵安一号', province: '52', type: 'intelligent', hub_cluster: 'guian', commission_date: '2023-05-01', size_class: 'large', racks_design: 5000, racks_installed: 4000, it_rated_kw: 32000, grid_capacity_kw: 60000 };
+const base = {
+  id: 'gz-01',
+  name: '贵安一号',
+  province: '52',
+  type: 'intelligent',
+  hub_cluster: 'guian',
+  commission_date: '2023-05-01',
+  size_class: 'large',
+  racks_design: 5000,
+  racks_installed: 4000,
+  it_rated_kw: 32000,
+  grid_capacity_kw: 60000,
+};
 
 test('a valid registry loads from YAML and JSON', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-reg-'));
@@ -29,12 +41,15 @@ const bad: Array<[string, Record<string, unknown>, RegExp]> = [
 ];
 for (const [name, change, message] of bad) {
   test(`refused: ${name}`, () => {
-    assert.throws(() => parseRegistry({ centers: [{ ...base, ...change }] }, catalog, 'fleet.yaml'), (err: unknown) => {
-      assert.ok(err instanceof RegistryError);
-      assert.match(err.message, /fleet\.yaml/);
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseRegistry({ centers: [{ ...base, ...change }] }, catalog, 'fleet.yaml'),
+      (err: unknown) => {
+        assert.ok(err instanceof RegistryError);
+        assert.match(err.message, /fleet\.yaml/);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   });
 }
 

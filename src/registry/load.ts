@@ -52,14 +52,28 @@ export function parseRegistry(data: unknown, catalog: Catalog, fileLabel = 'regi
   const byId = new Map<string, Center>();
   reg.centers.forEach((c, i) => {
     const who = `center "${c.id}" (centers[${i}])`;
-    if (byId.has(c.id)) problems.push(`${fileLabel}: ${who} id is used by another center (got ${JSON.stringify(c.id)})`);
-    if (!catalog.provinceByCode.has(c.province)) problems.push(`${fileLabel}: ${who} province is not a GB/T 2260 province code (got ${JSON.stringify(c.province)})`);
+    if (byId.has(c.id))
+      problems.push(`${fileLabel}: ${who} id is used by another center (got ${JSON.stringify(c.id)})`);
+    if (!catalog.provinceByCode.has(c.province))
+      problems.push(
+        `${fileLabel}: ${who} province is not a GB/T 2260 province code (got ${JSON.stringify(c.province)})`,
+      );
     if (c.hub_cluster !== null) {
       const cl = clusters.get(c.hub_cluster);
-      if (!cl) problems.push(`${fileLabel}: ${who} hub_cluster is not a 东数西算 cluster (got ${JSON.stringify(c.hub_cluster)}); known: ${[...clusters.keys()].join(', ')}`);
-      else if (cl.province !== c.province) problems.push(`${fileLabel}: ${who} hub_cluster ${c.hub_cluster} lies in province ${cl.province}, not ${c.province}`);
+      if (!cl)
+        problems.push(
+          `${fileLabel}: ${who} hub_cluster is not a 东数西算 cluster (got ${JSON.stringify(c.hub_cluster)}); known: ${[...clusters.keys()].join(', ')}`,
+        );
+      else if (cl.province !== c.province)
+        problems.push(
+          `${fileLabel}: ${who} hub_cluster ${c.hub_cluster} lies in province ${cl.province}, not ${c.province}`,
+        );
     }
-    if (c.storage_flash_tb !== undefined && c.storage_total_tb !== undefined && c.storage_flash_tb > c.storage_total_tb) {
+    if (
+      c.storage_flash_tb !== undefined &&
+      c.storage_total_tb !== undefined &&
+      c.storage_flash_tb > c.storage_total_tb
+    ) {
       problems.push(`${fileLabel}: ${who} storage_flash_tb exceeds storage_total_tb (got ${c.storage_flash_tb})`);
     }
     byId.set(c.id, c);
@@ -74,13 +88,17 @@ export function loadRegistry(file: string, catalog: Catalog): RegistryIndex {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new RegistryError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    throw new RegistryError([
+      `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
   }
   let data: unknown;
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new RegistryError([`${file}: is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
+    throw new RegistryError([
+      `${file}: is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
+    ]);
   }
   return parseRegistry(data, catalog, file);
 }

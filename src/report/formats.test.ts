@@ -37,7 +37,10 @@ test('xlsx: sheets, frozen headers, widths, numbers as numbers with formats, equ
   const values = new Map((await synInputs.values('month', '2026-10')).map((v) => [keyOf(v), v]));
   const model = await buildReport(synInputs, { scope: '44', period: '2026-10', generatedAt: AT });
   const wb = await readBack(await renderXlsx(model));
-  assert.deepEqual(wb.worksheets.map((w) => w.name), ['封面', '指标汇总', '中心明细', '数据质量', '指标说明']);
+  assert.deepEqual(
+    wb.worksheets.map((w) => w.name),
+    ['封面', '指标汇总', '中心明细', '数据质量', '指标说明'],
+  );
   for (const ws of wb.worksheets.slice(1)) {
     const view = ws.views[0] as { state?: string; ySplit?: number } | undefined;
     assert.equal(view?.state, 'frozen', `${ws.name} header frozen`);
@@ -86,7 +89,7 @@ test('xlsx: missed targets are highlighted in the summary and the centers sheet'
   const wb = await readBack(await renderXlsx(model));
   const ws = wb.getWorksheet('中心明细')!;
   const col = 4 + model.breakdown.indicators.indexOf('pue');
-  const fill = (r: number) => ((ws.getRow(r).getCell(col).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb);
+  const fill = (r: number) => (ws.getRow(r).getCell(col).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
   assert.equal(ws.getRow(3).getCell(1).value, 'z2');
   assert.equal(fill(3), 'FFFFC7CE', 'z2 PUE 1.6 misses ≤ 1.5');
   assert.notEqual(fill(2), 'FFFFC7CE', 'z1 PUE 1.2 meets it');
@@ -118,23 +121,39 @@ test('csv: BOM, the documented columns, one row per level/code/indicator, values
 test('json: valid against report.schema.json and equal to the engine; the schema refuses a broken document', async () => {
   const values = new Map((await synInputs.values('month', '2026-10')).map((v) => [keyOf(v), v]));
   for (const scope of ['44', 'nation']) {
-    const doc = JSON.parse(renderJson(await buildReport(synInputs, { scope, period: '2026-10', generatedAt: AT, suppress: true }))) as ReportModel;
+    const doc = JSON.parse(
+      renderJson(await buildReport(synInputs, { scope, period: '2026-10', generatedAt: AT, suppress: true })),
+    ) as ReportModel;
     assert.deepEqual(checkReportJson(doc), [], scope);
     const level = scope === 'nation' ? 'nation' : 'province';
     const code = scope === 'nation' ? 'CN' : scope;
-    for (const r of doc.summary) assert.equal(r.value, values.get(`${level}/${code}/${r.indicator}`)!.value, r.indicator);
+    for (const r of doc.summary)
+      assert.equal(r.value, values.get(`${level}/${code}/${r.indicator}`)!.value, r.indicator);
   }
-  const doc = JSON.parse(renderJson(await buildReport(synInputs, { scope: '44', period: '2026-10', generatedAt: AT }))) as Record<string, unknown>;
+  const doc = JSON.parse(
+    renderJson(await buildReport(synInputs, { scope: '44', period: '2026-10', generatedAt: AT })),
+  ) as Record<string, unknown>;
   (doc.summary as Array<Record<string, unknown>>)[0]!.value = '12';
   const problems = checkReportJson(doc);
-  assert.ok(problems.some((p) => p.startsWith('/summary/0/value')), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => p.startsWith('/summary/0/value')),
+    problems.join('\n'),
+  );
 });
 
 test('the same request twice gives the same bytes in every format (generation time is an input)', async () => {
   for (const format of ['xlsx', 'csv', 'json'] as const) {
-    const a = await generateReport(synInputs, { scope: 'nation', period: '2026-10', generatedAt: AT, suppress: true }, format);
+    const a = await generateReport(
+      synInputs,
+      { scope: 'nation', period: '2026-10', generatedAt: AT, suppress: true },
+      format,
+    );
     await new Promise((r) => setTimeout(r, format === 'xlsx' ? 2100 : 0)); // zip times have 2 s resolution
-    const b = await generateReport(synInputs, { scope: 'nation', period: '2026-10', generatedAt: AT, suppress: true }, format);
+    const b = await generateReport(
+      synInputs,
+      { scope: 'nation', period: '2026-10', generatedAt: AT, suppress: true },
+      format,
+    );
     assert.ok(a.body.equals(b.body), `${format} bytes differ`);
   }
 });
@@ -144,15 +163,25 @@ test('a report from stored values (what the hub serves) equals the report from t
   const engine = engineInputs(known);
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   try {
-    await storage.writeRecords(known.records.map((r) => ({ ...r, province: known.registry.byId.get(r.center)!.province })));
+    await storage.writeRecords(
+      known.records.map((r) => ({ ...r, province: known.registry.byId.get(r.center)!.province })),
+    );
     for (const period of ['2026-10', '2026-09', '2025-10']) {
       const w = periodWindow('month', period);
       const vals = await engine.values('month', period);
-      await storage.writeValues(vals.map((v): StoredValue => ({
-        ...v, period_kind: 'month', period, fromMs: w.fromMs, toMs: w.toMs,
-        province: v.level === 'nation' ? '' : v.level === 'province' ? v.code : known.registry.byId.get(v.code)!.province,
-        dimension: known.catalog.indicatorById.get(v.indicator)!.dimension, computedAtMs: 0,
-      })));
+      await storage.writeValues(
+        vals.map((v): StoredValue => ({
+          ...v,
+          period_kind: 'month',
+          period,
+          fromMs: w.fromMs,
+          toMs: w.toMs,
+          province:
+            v.level === 'nation' ? '' : v.level === 'province' ? v.code : known.registry.byId.get(v.code)!.province,
+          dimension: known.catalog.indicatorById.get(v.indicator)!.dimension,
+          computedAtMs: 0,
+        })),
+      );
     }
     const stored = storageInputs(storage, known);
     for (const scope of ['44', '52', 'nation']) {

@@ -49,8 +49,15 @@ const TAIL_MS = 86_400_000;
 /** How far back a standing filing (a snapshot) is looked for. */
 export const DECLARATION_LOOKBACK_MS = 367 * 86_400_000;
 
-function filed(records: Array<{ center: string; startMs: number; endMs: number; metrics: Record<string, unknown> }>): FiledDeclaration[] {
-  return records.map((r) => ({ center: r.center, startMs: r.startMs, endMs: r.endMs, metrics: Object.keys(r.metrics) }));
+function filed(
+  records: Array<{ center: string; startMs: number; endMs: number; metrics: Record<string, unknown> }>,
+): FiledDeclaration[] {
+  return records.map((r) => ({
+    center: r.center,
+    startMs: r.startMs,
+    endMs: r.endMs,
+    metrics: Object.keys(r.metrics),
+  }));
 }
 
 interface Grouped {
@@ -76,7 +83,10 @@ function group(values: IndicatorValue[], registry: RegistryIndex): Grouped {
 }
 
 /** Reads the stored values the hub serves (and its dashboards show). */
-export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registry: RegistryIndex; tz?: string }): ReportInputs {
+export function storageInputs(
+  storage: Storage,
+  ctx: { catalog: Catalog; registry: RegistryIndex; tz?: string },
+): ReportInputs {
   return {
     catalog: ctx.catalog,
     registry: ctx.registry,
@@ -85,7 +95,12 @@ export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registr
       const levels = hint?.levels ?? ['nation', 'province', 'center'];
       // One query per level: the national value never carries a province, so a province filter must not touch it.
       const reads = levels.map((level) =>
-        storage.queryValues({ period_kind: periodKind as PeriodKind, period, level, ...(hint?.provinces && level !== 'nation' ? { provinces: hint.provinces } : {}) }),
+        storage.queryValues({
+          period_kind: periodKind as PeriodKind,
+          period,
+          level,
+          ...(hint?.provinces && level !== 'nation' ? { provinces: hint.provinces } : {}),
+        }),
       );
       return (await Promise.all(reads)).flat();
     },
@@ -104,7 +119,9 @@ export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registr
       return stats.filter((s) => lastEnd.has(s.center)).map((s) => ({ ...s, lastEndMs: lastEnd.get(s.center)! }));
     },
     async declarations(fromMs, toMs) {
-      return filed(await storage.queryRecords({ fromMs: fromMs - DECLARATION_LOOKBACK_MS, toMs, source: 'declaration' }));
+      return filed(
+        await storage.queryRecords({ fromMs: fromMs - DECLARATION_LOOKBACK_MS, toMs, source: 'declaration' }),
+      );
     },
   };
 }
@@ -113,7 +130,13 @@ export function storageInputs(storage: Storage, ctx: { catalog: Catalog; registr
  * Evaluates records with the engine, one period at a time. Each period is evaluated once and kept,
  * so 31 provincial reports of a month cost one evaluation of that month (and of its comparisons).
  */
-export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; records: ParsedRecord[]; tz?: string; source?: RecordSource }): ReportInputs {
+export function engineInputs(ctx: {
+  catalog: Catalog;
+  registry: RegistryIndex;
+  records: ParsedRecord[];
+  tz?: string;
+  source?: RecordSource;
+}): ReportInputs {
   const tz = ctx.tz ?? DEFAULT_TZ;
   const source = ctx.source ?? memorySource(ctx.records);
   // Each period is evaluated once and grouped by level and province, so a provincial report reads its
@@ -126,7 +149,9 @@ export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; r
     let hit = cache.get(key);
     if (!hit) {
       const window = periodWindow(periodKind, period, tz);
-      hit = evaluate({ catalog: ctx.catalog, registry: ctx.registry, window, source, tz }).then((all) => group(all, ctx.registry));
+      hit = evaluate({ catalog: ctx.catalog, registry: ctx.registry, window, source, tz }).then((all) =>
+        group(all, ctx.registry),
+      );
       cache.set(key, hit);
       hit.catch(() => cache.delete(key));
     }
@@ -154,7 +179,14 @@ export function engineInputs(ctx: { catalog: Catalog; registry: RegistryIndex; r
       for (const r of telemetry) {
         if (r.startMs < fromMs || r.startMs >= toMs) continue;
         const s = by.get(r.center);
-        if (!s) by.set(r.center, { center: r.center, province: ctx.registry.byId.get(r.center)?.province ?? '', records: 1, firstStartMs: r.startMs, lastEndMs: r.endMs });
+        if (!s)
+          by.set(r.center, {
+            center: r.center,
+            province: ctx.registry.byId.get(r.center)?.province ?? '',
+            records: 1,
+            firstStartMs: r.startMs,
+            lastEndMs: r.endMs,
+          });
         else {
           s.records++;
           if (r.startMs < s.firstStartMs) s.firstStartMs = r.startMs;

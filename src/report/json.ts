@@ -7,7 +7,9 @@ import { compileSchema, formatProblem } from '../shared/json-schema.ts';
 import type { ReportModel } from './model.ts';
 
 /** The JSON Schema of a report document. */
-export const reportSchema: object = JSON.parse(readFileSync(new URL('./report.schema.json', import.meta.url), 'utf8')) as object;
+export const reportSchema: object = JSON.parse(
+  readFileSync(new URL('./report.schema.json', import.meta.url), 'utf8'),
+) as object;
 
 const validator = compileSchema<ReportModel>(reportSchema);
 

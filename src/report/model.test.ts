@@ -12,7 +12,8 @@ const inputs = engineInputs(fleet);
 const AT = '2026-11-01T03:30:00+08:00';
 
 const row = (m: ReportModel, id: string) => m.summary.find((r) => r.indicator === id)!;
-const close = (a: number | null, b: number, msg?: string) => assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${msg ?? ''} ${a} ≠ ${b}`);
+const close = (a: number | null, b: number, msg?: string) =>
+  assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${msg ?? ''} ${a} ≠ ${b}`);
 
 test('province summary: value, target met, tie rank, changes against the previous month and a year earlier', async () => {
   const m = await buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: AT });
@@ -40,7 +41,12 @@ test('province summary: value, target met, tie rank, changes against the previou
 });
 
 test('ranks follow each indicator direction and share ties, for every indicator', async () => {
-  const values = await evaluate({ catalog: fleet.catalog, registry: fleet.registry, window: periodWindow('month', '2026-10'), source: memorySource(fleet.records) });
+  const values = await evaluate({
+    catalog: fleet.catalog,
+    registry: fleet.registry,
+    window: periodWindow('month', '2026-10'),
+    source: memorySource(fleet.records),
+  });
   // Electricity is monitor-only (largest first): 44 used 4.2 GWh… more than 52's 2.8 GWh.
   const g = await buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: AT });
   const z = await buildReport(inputs, { scope: '52', period: '2026-10', generatedAt: AT });
@@ -54,7 +60,11 @@ test('ranks follow each indicator direction and share ties, for every indicator'
       assert.equal(r.rank, null, ind.id);
       continue;
     }
-    const better = prov.filter((v) => (ind.direction === 'lower' ? v.value! < own.value! : v.value! > own.value!) && Math.abs(v.value! - own.value!) > 1e-9 * Math.max(1, Math.abs(own.value!)));
+    const better = prov.filter(
+      (v) =>
+        (ind.direction === 'lower' ? v.value! < own.value! : v.value! > own.value!) &&
+        Math.abs(v.value! - own.value!) > 1e-9 * Math.max(1, Math.abs(own.value!)),
+    );
     assert.equal(r.rank, better.length + 1, `${ind.id}: rank`);
     assert.equal(r.rank_of, prov.length, `${ind.id}: ranked`);
   }
@@ -63,7 +73,10 @@ test('ranks follow each indicator direction and share ties, for every indicator'
 test('centers breakdown marks each center against the target that applies to centers', async () => {
   const m = await buildReport(inputs, { scope: '52', period: '2026-10', generatedAt: AT });
   assert.equal(m.breakdown.level, 'center');
-  assert.deepEqual(m.breakdown.rows.map((r) => r.code), ['z1', 'z2']);
+  assert.deepEqual(
+    m.breakdown.rows.map((r) => r.code),
+    ['z1', 'z2'],
+  );
   const col = m.breakdown.indicators.indexOf('pue');
   assert.equal(m.breakdown.targets[col]?.text, '≤ 1.5 (S7)');
   close(m.breakdown.rows[0]!.cells[col]!.value, 1.2);
@@ -78,21 +91,35 @@ test('targets of totals apply only at their own level; shares, ratios and "none 
   assert.equal(applicableTarget(ind('compute_total_ef'), 'province'), undefined, '300 EFLOPS is a national total');
   assert.ok(applicableTarget(ind('compute_total_ef'), 'nation'));
   assert.ok(applicableTarget(ind('pue'), 'center'));
-  assert.equal(applicableTarget(ind('it_rated_mw'), 'center'), undefined, 'the EU 500 kW reporting threshold is an anchor, not a target');
-  assert.equal(applicableTarget(ind('racks_installed'), 'nation'), undefined, '10.85 M racks is an actual figure, not a target');
+  assert.equal(
+    applicableTarget(ind('it_rated_mw'), 'center'),
+    undefined,
+    'the EU 500 kW reporting threshold is an anchor, not a target',
+  );
+  assert.equal(
+    applicableTarget(ind('racks_installed'), 'nation'),
+    undefined,
+    '10.85 M racks is an actual figure, not a target',
+  );
   assert.ok(applicableTarget(ind('pue_gt_1_5_count'), 'province'));
   assert.equal(applicableTarget(ind('electricity_gwh'), 'nation'), undefined, 'monitor only');
 });
 
 test('data quality: not reported, late, downtime and missing declarations, by center and by province', async () => {
   const g = await buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: AT });
-  assert.deepEqual(g.quality.centers.map((c) => c.center), ['g3']);
+  assert.deepEqual(
+    g.quality.centers.map((c) => c.center),
+    ['g3'],
+  );
   const g3 = g.quality.centers[0]!;
   assert.deepEqual(g3.issues, ['late', 'downtime', 'declaration_missing']);
   assert.equal(g3.downtime_hours, 24);
   assert.ok(Math.abs(g3.time_coverage! - 30 / 31) < 1e-6, 'the engine rounds coverage to 6 places');
   assert.equal(g3.last_data, '2026-10-30T16:00:00.000Z');
-  const filings = fleet.catalog.metrics.filter((x) => x.source === 'declaration').map((x) => x.id).sort();
+  const filings = fleet.catalog.metrics
+    .filter((x) => x.source === 'declaration')
+    .map((x) => x.id)
+    .sort();
   assert.deepEqual(g3.declarations_missing, filings);
   assert.equal(g.coverage.centers_expected, 3);
   assert.equal(g.coverage.centers_reported, 3);
@@ -103,7 +130,19 @@ test('data quality: not reported, late, downtime and missing declarations, by ce
   assert.deepEqual(b1.issues, ['not_reported']);
   assert.equal(b1.downtime_hours, 31 * 24);
   const bj = n.quality.provinces.find((p) => p.province === '11')!;
-  assert.deepEqual({ ...bj, name: '' }, { province: '11', name: '', centers_expected: 1, centers_reported: 0, not_reported: 1, late: 0, downtime: 0, declaration_missing: 0 });
+  assert.deepEqual(
+    { ...bj, name: '' },
+    {
+      province: '11',
+      name: '',
+      centers_expected: 1,
+      centers_reported: 0,
+      not_reported: 1,
+      late: 0,
+      downtime: 0,
+      declaration_missing: 0,
+    },
+  );
   const gd = n.quality.provinces.find((p) => p.province === '44')!;
   assert.equal(gd.late, 1);
   assert.equal(n.coverage.centers_expected, 6);
@@ -170,17 +209,37 @@ test('a period with no data says so and shows empty values, never zeros', async 
     assert.equal(row(m, id).value, null, id);
     assert.ok(row(m, id).reason, id);
   }
-  assert.deepEqual(m.quality.centers.map((c) => [c.center, c.issues.join()]), [['g1', 'not_reported'], ['g2', 'not_reported'], ['g3', 'not_reported']]);
+  assert.deepEqual(
+    m.quality.centers.map((c) => [c.center, c.issues.join()]),
+    [
+      ['g1', 'not_reported'],
+      ['g2', 'not_reported'],
+      ['g3', 'not_reported'],
+    ],
+  );
   // Nothing stored at all (a hub that has not closed the period): every value is empty, "not computed".
-  const empty = await buildReport({ ...inputs, values: async () => [], reportStats: async () => [] }, { scope: '44', period: '2027-01', generatedAt: AT });
+  const empty = await buildReport(
+    { ...inputs, values: async () => [], reportStats: async () => [] },
+    { scope: '44', period: '2027-01', generatedAt: AT },
+  );
   assert.equal(empty.coverage.computed, false);
   assert.ok(empty.summary.every((r) => r.value === null && r.reason === 'not_computed'));
-  assert.deepEqual(empty.breakdown.rows.map((r) => r.code), ['g1', 'g2', 'g3'], 'the registry still lists the centers');
+  assert.deepEqual(
+    empty.breakdown.rows.map((r) => r.code),
+    ['g1', 'g2', 'g3'],
+    'the registry still lists the centers',
+  );
 });
 
 test('bad requests name the field and the value', async () => {
   const bad = async (req: object, field: string) => {
-    await assert.rejects(buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: AT, ...req }), (e: unknown) => e instanceof ReportRequestError && e.field === field && e.message.includes(JSON.stringify((req as Record<string, unknown>)[field])));
+    await assert.rejects(
+      buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: AT, ...req }),
+      (e: unknown) =>
+        e instanceof ReportRequestError &&
+        e.field === field &&
+        e.message.includes(JSON.stringify((req as Record<string, unknown>)[field])),
+    );
   };
   await bad({ scope: '99' }, 'scope');
   await bad({ scope: 'CN' }, 'scope');
@@ -205,8 +264,18 @@ test('the same request gives the same model; English labels with --lang en', asy
 
 test('a snapshot filed in an earlier month still stands; deltas must be filed for the period', async () => {
   const f = knownFleet();
-  const sept = { center: 'g3', startMs: Date.parse('2026-09-01T00:00:00+08:00'), endMs: Date.parse('2026-10-01T00:00:00+08:00'), source: 'declaration' as const, metrics: { mlps_l3_valid: 1, important_data_tb: 5, security_incidents: 0 } };
-  const m = await buildReport(engineInputs({ ...f, records: [...f.records, sept] }), { scope: '44', period: '2026-10', generatedAt: AT });
+  const sept = {
+    center: 'g3',
+    startMs: Date.parse('2026-09-01T00:00:00+08:00'),
+    endMs: Date.parse('2026-10-01T00:00:00+08:00'),
+    source: 'declaration' as const,
+    metrics: { mlps_l3_valid: 1, important_data_tb: 5, security_incidents: 0 },
+  };
+  const m = await buildReport(engineInputs({ ...f, records: [...f.records, sept] }), {
+    scope: '44',
+    period: '2026-10',
+    generatedAt: AT,
+  });
   const g3 = m.quality.centers.find((c) => c.center === 'g3')!;
   assert.ok(!g3.declarations_missing.includes('mlps_l3_valid'), 'a certification stands until replaced');
   assert.ok(!g3.declarations_missing.includes('important_data_tb'));

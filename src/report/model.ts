@@ -12,10 +12,24 @@ import type { IndicatorValue } from '../engine/types.ts';
 import type { CenterReportStats } from '../storage/types.ts';
 import type { ReportInputs } from './inputs.ts';
 import { describeComputation } from '../catalog/docs.ts';
-import { applicableTarget, officialTarget, rankValues, statusAt as statusAtLevel, targetText } from '../catalog/targets.ts';
+import {
+  applicableTarget,
+  officialTarget,
+  rankValues,
+  statusAt as statusAtLevel,
+  targetText,
+} from '../catalog/targets.ts';
 
 export { applicableTarget };
-import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod, zonedParts, type PeriodKindName } from '../engine/periods.ts';
+import {
+  DEFAULT_TZ,
+  periodKindOf,
+  periodWindow,
+  previousPeriod,
+  shiftPeriod,
+  zonedParts,
+  type PeriodKindName,
+} from '../engine/periods.ts';
 import { MIN_CENTERS, mustSuppress } from './suppression.ts';
 import { DIMENSIONS, DIRECTIONS, LEVELS, SCOPES, SOURCES_OF_DATA, word } from './text.ts';
 
@@ -148,10 +162,26 @@ export interface ReportModel {
   lang: Lang;
   level: 'province' | 'nation';
   scope: { code: string; name: string };
-  period: { name: string; kind: ReportPeriodKind; from: string; to: string; tz: string; previous: string; year_ago: string; closed: boolean };
+  period: {
+    name: string;
+    kind: ReportPeriodKind;
+    from: string;
+    to: string;
+    tz: string;
+    previous: string;
+    year_ago: string;
+    closed: boolean;
+  };
   generated_at: string;
   catalog_version: string;
-  coverage: { has_data: boolean; computed: boolean; centers_expected: number; centers_reported: number; centers: number | null; it_energy: number | null };
+  coverage: {
+    has_data: boolean;
+    computed: boolean;
+    centers_expected: number;
+    centers_reported: number;
+    centers: number | null;
+    it_energy: number | null;
+  };
   suppression: { enabled: boolean; min_centers: number; hidden: number };
   summary: SummaryRow[];
   breakdown: Breakdown;
@@ -193,7 +223,12 @@ function statusAt(ind: Indicator, level: Level, value: number | null): TargetSta
 function compare(value: number | null, period: string, other: IndicatorValue | undefined): Comparison {
   const prev = other?.value ?? null;
   if (value === null || prev === null) return { period, value: prev, change: null, change_pct: null };
-  return { period, value: prev, change: value - prev, change_pct: prev === 0 ? null : ((value - prev) / Math.abs(prev)) * 100 };
+  return {
+    period,
+    value: prev,
+    change: value - prev,
+    change_pct: prev === 0 ? null : ((value - prev) / Math.abs(prev)) * 100,
+  };
 }
 
 function key(level: string, code: string, indicator: string): string {
@@ -214,20 +249,32 @@ export function localTime(ms: number, tz: string): string {
 }
 
 /** Checks a request against the catalog and returns the period kind. */
-export function checkRequest(catalog: Catalog, req: Pick<ReportRequest, 'scope' | 'period' | 'lang'>): ReportPeriodKind {
+export function checkRequest(
+  catalog: Catalog,
+  req: Pick<ReportRequest, 'scope' | 'period' | 'lang'>,
+): ReportPeriodKind {
   if (req.scope !== 'nation' && !catalog.provinceByCode.has(req.scope)) {
-    throw new ReportRequestError('scope', req.scope, 'must be nation or a two-digit province code of the catalog (e.g. 44)');
+    throw new ReportRequestError(
+      'scope',
+      req.scope,
+      'must be nation or a two-digit province code of the catalog (e.g. 44)',
+    );
   }
   const kind = periodKindOf(req.period);
   if (kind !== 'month' && kind !== 'quarter' && kind !== 'year') {
-    throw new ReportRequestError('period', req.period, 'must be a month (2026-10), a quarter (2026-Q3) or a year (2026)');
+    throw new ReportRequestError(
+      'period',
+      req.period,
+      'must be a month (2026-10), a quarter (2026-Q3) or a year (2026)',
+    );
   }
   try {
     periodWindow(kind, req.period);
   } catch (err) {
     throw new ReportRequestError('period', req.period, (err as Error).message);
   }
-  if (req.lang !== undefined && req.lang !== 'zh' && req.lang !== 'en') throw new ReportRequestError('lang', req.lang, 'must be zh or en');
+  if (req.lang !== undefined && req.lang !== 'zh' && req.lang !== 'en')
+    throw new ReportRequestError('lang', req.lang, 'must be zh or en');
   return kind;
 }
 
@@ -238,7 +285,8 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
   const lang: Lang = req.lang ?? 'zh';
   const tz = inputs.tz ?? DEFAULT_TZ;
   const generatedMs = typeof req.generatedAt === 'string' ? Date.parse(req.generatedAt) : req.generatedAt.getTime();
-  if (!Number.isFinite(generatedMs)) throw new ReportRequestError('generatedAt', req.generatedAt, 'must be an RFC 3339 time');
+  if (!Number.isFinite(generatedMs))
+    throw new ReportRequestError('generatedAt', req.generatedAt, 'must be an RFC 3339 time');
   const window = periodWindow(kind, req.period, tz);
   const prevName = previousPeriod(kind, req.period, tz);
   const yearAgoName = shiftPeriod(kind, req.period, -YEAR_STEPS[kind], tz);
@@ -264,16 +312,25 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
   // Ranks among provinces, per indicator, from the same period's province values.
   const ranks = new Map<string, { ranks: Map<string, number | null>; of: number }>();
   for (const ind of indicators) {
-    const entries = provinces.map((p) => ({ code: p.code, value: cur.get(key('province', p.code, ind.id))?.value ?? null }));
+    const entries = provinces.map((p) => ({
+      code: p.code,
+      value: cur.get(key('province', p.code, ind.id))?.value ?? null,
+    }));
     ranks.set(ind.id, { ranks: rankValues(ind, entries), of: entries.filter((e) => e.value !== null).length });
   }
 
   // The centers in scope: those the values speak of; the registry when nothing was computed yet.
   const centerCodes = new Set<string>();
-  for (const v of centerVals) if (v.level === 'center' && (isNation || registry.byId.get(v.code)?.province === code)) centerCodes.add(v.code);
+  for (const v of centerVals)
+    if (v.level === 'center' && (isNation || registry.byId.get(v.code)?.province === code)) centerCodes.add(v.code);
   const computed = top.length > 0;
-  if (!computed) for (const c of registry.centers) if ((isNation || c.province === code) && c.status !== 'decommissioned') centerCodes.add(c.id);
-  const centers = [...centerCodes].sort().map((id) => registry.byId.get(id)).filter((c) => c !== undefined);
+  if (!computed)
+    for (const c of registry.centers)
+      if ((isNation || c.province === code) && c.status !== 'decommissioned') centerCodes.add(c.id);
+  const centers = [...centerCodes]
+    .sort()
+    .map((id) => registry.byId.get(id))
+    .filter((c) => c !== undefined);
 
   const summary: SummaryRow[] = indicators.map((ind) => {
     const v = cur.get(key(level, code, ind.id));
@@ -323,9 +380,23 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
             const value = v?.value ?? null;
             if (suppress && mustSuppress(value, v?.centers ?? 0, minCenters)) {
               hidden++;
-              return { value: null, reason: 'suppressed', centers: v?.centers ?? 0, target_status: 'no_value' as TargetState, rank: null, suppressed: true };
+              return {
+                value: null,
+                reason: 'suppressed',
+                centers: v?.centers ?? 0,
+                target_status: 'no_value' as TargetState,
+                rank: null,
+                suppressed: true,
+              };
             }
-            return { value, reason: v ? v.reason : 'not_computed', centers: v?.centers ?? 0, target_status: statusAt(ind, 'province', value), rank: ranks.get(ind.id)!.ranks.get(p.code) ?? null, suppressed: false };
+            return {
+              value,
+              reason: v ? v.reason : 'not_computed',
+              centers: v?.centers ?? 0,
+              target_status: statusAt(ind, 'province', value),
+              rank: ranks.get(ind.id)!.ranks.get(p.code) ?? null,
+              suppressed: false,
+            };
           }),
         };
       }),
@@ -344,7 +415,14 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
         cells: inds.map((ind) => {
           const v = cur.get(key('center', c.id, ind.id));
           const value = v?.value ?? null;
-          return { value, reason: v ? v.reason : 'not_computed', centers: v?.centers ?? 0, target_status: statusAt(ind, 'center', value), rank: null, suppressed: false };
+          return {
+            value,
+            reason: v ? v.reason : 'not_computed',
+            centers: v?.centers ?? 0,
+            target_status: statusAt(ind, 'center', value),
+            rank: null,
+            suppressed: false,
+          };
         }),
       })),
     };
@@ -368,7 +446,21 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
   const quality: CenterQuality[] = [];
   let expectedTotal = 0;
   let reportedTotal = 0;
-  const perProvince = new Map<string, ProvinceQuality>(provinces.map((p) => [p.code, { province: p.code, name: p[lang], centers_expected: 0, centers_reported: 0, not_reported: 0, late: 0, downtime: 0, declaration_missing: 0 }]));
+  const perProvince = new Map<string, ProvinceQuality>(
+    provinces.map((p) => [
+      p.code,
+      {
+        province: p.code,
+        name: p[lang],
+        centers_expected: 0,
+        centers_reported: 0,
+        not_reported: 0,
+        late: 0,
+        downtime: 0,
+        declaration_missing: 0,
+      },
+    ]),
+  );
   for (const c of centers) {
     const any = cur.get(key('center', c.id, indicators[0]!.id));
     const s = statsBy.get(c.id);
@@ -420,7 +512,16 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
     lang,
     level: isNation ? 'nation' : 'province',
     scope: { code, name: scopeName },
-    period: { name: req.period, kind, from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString(), tz, previous: prevName, year_ago: yearAgoName, closed },
+    period: {
+      name: req.period,
+      kind,
+      from: new Date(window.fromMs).toISOString(),
+      to: new Date(window.toMs).toISOString(),
+      tz,
+      previous: prevName,
+      year_ago: yearAgoName,
+      closed,
+    },
     generated_at: new Date(generatedMs).toISOString(),
     catalog_version: catalog.version,
     coverage: {
@@ -462,7 +563,10 @@ function definitions(catalog: Catalog, indicators: Indicator[], lang: Lang): Def
       levels: ind.levels.map((l) => word(LEVELS, l, lang)).join(sep),
       description: ind.description[lang],
       formula: describeComputation(ind, lang),
-      data_sources: [...bySource.entries()].map(([s, names]) => `${word(SOURCES_OF_DATA, s, lang)}: ${names.join(sep)}`).join('; ') || word(SOURCES_OF_DATA, 'registry', lang),
+      data_sources:
+        [...bySource.entries()]
+          .map(([s, names]) => `${word(SOURCES_OF_DATA, s, lang)}: ${names.join(sep)}`)
+          .join('; ') || word(SOURCES_OF_DATA, 'registry', lang),
       target: t ? `${t.text[lang]}${t.scope ? ` [${word(SCOPES, t.scope, lang)}]` : ''}` : '',
       target_source: src ? `${src.id} ${src.title} ${src.url}` : '',
     };

@@ -33,8 +33,17 @@ export interface RenderedReport {
 }
 
 /** Builds and renders one report. */
-export async function generateReport(inputs: ReportInputs, req: ReportRequest, format: ReportFormat): Promise<RenderedReport> {
+export async function generateReport(
+  inputs: ReportInputs,
+  req: ReportRequest,
+  format: ReportFormat,
+): Promise<RenderedReport> {
   const model = await buildReport(inputs, req);
   const body = await renderModel(model, format);
-  return { model, body, contentType: CONTENT_TYPES[format], fileName: reportFileName(req.scope, req.period, model.lang, format) };
+  return {
+    model,
+    body,
+    contentType: CONTENT_TYPES[format],
+    fileName: reportFileName(req.scope, req.period, model.lang, format),
+  };
 }

@@ -20,26 +20,35 @@ const events: ReportRouteEvent[] = [];
 // A stand-in for the hub's token middleware: `Authorization: Bearer nation|province:44`.
 function auth(req: Request, res: Response, next: NextFunction) {
   const m = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
-  if (!m) return void res.status(401).json({ error: { code: 'DIMS_ERR_UNAUTHENTICATED', message: 'a valid bearer token is required' } });
+  if (!m)
+    return void res
+      .status(401)
+      .json({ error: { code: 'DIMS_ERR_UNAUTHENTICATED', message: 'a valid bearer token is required' } });
   res.locals.scope = m[1];
   next();
 }
 
 const app = express();
-app.use(reportRouter({
-  inputs,
-  before: [auth],
-  authorize: (_req, res, scope) => res.locals.scope === 'nation' || res.locals.scope === `province:${scope}`,
-  now: () => NOW,
-  onReport: (e) => events.push(e),
-}));
-app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => void res.status(500).json({ error: { code: 'DIMS_ERR_INTERNAL', message: err.message } }));
+app.use(
+  reportRouter({
+    inputs,
+    before: [auth],
+    authorize: (_req, res, scope) => res.locals.scope === 'nation' || res.locals.scope === `province:${scope}`,
+    now: () => NOW,
+    onReport: (e) => events.push(e),
+  }),
+);
+app.use(
+  (err: Error, _req: Request, res: Response, _next: NextFunction) =>
+    void res.status(500).json({ error: { code: 'DIMS_ERR_INTERNAL', message: err.message } }),
+);
 const server = app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 after(() => server.close());
 
-const get = (p: string, token?: string) => fetch(`${base}${p}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+const get = (p: string, token?: string) =>
+  fetch(`${base}${p}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
 test('a provincial token downloads its province in xlsx, csv and json', async () => {
   const x = await get('/api/v1/reports/44/2026-10.xlsx', 'province:44');
@@ -59,7 +68,12 @@ test('a provincial token downloads its province in xlsx, csv and json', async ()
   const j = await get('/api/v1/reports/44/2026-10.json', 'province:44');
   assert.equal(j.status, 200);
   const doc = await j.json();
-  assert.deepEqual(doc, JSON.parse(JSON.stringify(await buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: new Date(NOW) }))));
+  assert.deepEqual(
+    doc,
+    JSON.parse(
+      JSON.stringify(await buildReport(inputs, { scope: '44', period: '2026-10', generatedAt: new Date(NOW) })),
+    ),
+  );
   assert.ok(events.some((e) => e.scope === '44' && e.format === 'xlsx' && e.result === 'ok' && e.bytes > 0));
 });
 
@@ -85,7 +99,9 @@ test('bad scope, period, format or flag: 400 naming the field and the value', as
   ] as const) {
     const r = await get(p, 'nation');
     assert.equal(r.status, 400, p);
-    const body = (await r.json()) as { error: { code: string; message: string; details: { field: string; value: unknown } } };
+    const body = (await r.json()) as {
+      error: { code: string; message: string; details: { field: string; value: unknown } };
+    };
     assert.equal(body.error.code, 'DIMS_ERR_BAD_PARAMETER', p);
     assert.deepEqual(body.error.details, { field, value }, p);
     assert.match(body.error.message, new RegExp(value), p);
@@ -94,8 +110,22 @@ test('bad scope, period, format or flag: 400 naming the field and the value', as
 
 test('a failing input goes to the error handler and is counted', async () => {
   const broken = express();
-  broken.use(reportRouter({ inputs: { ...inputs, values: async () => { throw new Error('storage down'); } }, authorize: () => true, onReport: (e) => events.push(e) }));
-  broken.use((err: Error, _req: Request, res: Response, _next: NextFunction) => void res.status(503).json({ error: { code: 'DIMS_ERR_STORAGE_UNAVAILABLE', message: err.message } }));
+  broken.use(
+    reportRouter({
+      inputs: {
+        ...inputs,
+        values: async () => {
+          throw new Error('storage down');
+        },
+      },
+      authorize: () => true,
+      onReport: (e) => events.push(e),
+    }),
+  );
+  broken.use(
+    (err: Error, _req: Request, res: Response, _next: NextFunction) =>
+      void res.status(503).json({ error: { code: 'DIMS_ERR_STORAGE_UNAVAILABLE', message: err.message } }),
+  );
   const s = broken.listen(0, '127.0.0.1');
   await new Promise((r) => s.once('listening', r));
   try {

@@ -69,13 +69,15 @@ export function reportRouter(deps: ReportRouteDeps): Router {
     let lang: Lang;
     let suppress: boolean;
     try {
-      if (!(FORMATS as string[]).includes(format)) throw new ReportRequestError('format', format, `must be one of ${FORMATS.join(', ')}`);
+      if (!(FORMATS as string[]).includes(format))
+        throw new ReportRequestError('format', format, `must be one of ${FORMATS.join(', ')}`);
       const q = req.query as Record<string, unknown>;
       lang = (q.lang ?? 'zh') as Lang;
       suppress = flag(q.suppress, 'suppress');
       checkRequest(deps.inputs.catalog, { scope, period, lang });
     } catch (err) {
-      if (err instanceof ReportRequestError) return fail(res, 400, 'DIMS_ERR_BAD_PARAMETER', err.message, { field: err.field, value: err.value });
+      if (err instanceof ReportRequestError)
+        return fail(res, 400, 'DIMS_ERR_BAD_PARAMETER', err.message, { field: err.field, value: err.value });
       return next(err);
     }
     if (!deps.authorize(req, res, scope)) {
@@ -84,7 +86,11 @@ export function reportRouter(deps: ReportRouteDeps): Router {
         : fail(res, 403, 'DIMS_ERR_PROVINCE_FORBIDDEN', 'the token may not read or write this province');
     }
     try {
-      const r = await generateReport(deps.inputs, { scope, period, lang, suppress, generatedAt: new Date(now()) }, format as ReportFormat);
+      const r = await generateReport(
+        deps.inputs,
+        { scope, period, lang, suppress, generatedAt: new Date(now()) },
+        format as ReportFormat,
+      );
       res.status(200);
       res.set({
         'Content-Type': r.contentType,
@@ -94,9 +100,23 @@ export function reportRouter(deps: ReportRouteDeps): Router {
         'X-Content-Type-Options': 'nosniff',
       });
       res.end(r.body);
-      deps.onReport?.({ scope, period, format: format as ReportFormat, result: 'ok', ms: performance.now() - t0, bytes: r.body.length });
+      deps.onReport?.({
+        scope,
+        period,
+        format: format as ReportFormat,
+        result: 'ok',
+        ms: performance.now() - t0,
+        bytes: r.body.length,
+      });
     } catch (err) {
-      deps.onReport?.({ scope, period, format: format as ReportFormat, result: 'error', ms: performance.now() - t0, bytes: 0 });
+      deps.onReport?.({
+        scope,
+        period,
+        format: format as ReportFormat,
+        result: 'error',
+        ms: performance.now() - t0,
+        bytes: 0,
+      });
       next(err);
     }
   });

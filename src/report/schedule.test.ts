@@ -22,7 +22,13 @@ const instant = async () => {};
 test('a monthly batch writes each scope in each format and language, and an index with hashes', async () => {
   const dir = path.join(root, 'batch');
   const events: ReportEvent[] = [];
-  const r = await runReportBatch(inputs, { dir, provinces: ['44', '52'], formats: ['xlsx', 'csv'], langs: ['zh', 'en'] }, 'month', '2026-10', { now: () => NOW, onReport: (e) => events.push(e), sleep: instant });
+  const r = await runReportBatch(
+    inputs,
+    { dir, provinces: ['44', '52'], formats: ['xlsx', 'csv'], langs: ['zh', 'en'] },
+    'month',
+    '2026-10',
+    { now: () => NOW, onReport: (e) => events.push(e), sleep: instant },
+  );
   assert.equal(r.ok, 3 * 2 * 2);
   assert.equal(r.failed, 0);
   assert.equal(events.length, 12);
@@ -37,7 +43,13 @@ test('a monthly batch writes each scope in each format and language, and an inde
   assert.ok(existsSync(path.join(dir, 'month', '2026-10', 'nation-2026-10.zh.xlsx')));
   assert.ok(existsSync(path.join(dir, 'month', '2026-10', '44-2026-10.en.csv')));
   // The same batch again (same fire time) writes the same bytes.
-  await runReportBatch(inputs, { dir, provinces: ['44', '52'], formats: ['xlsx', 'csv'], langs: ['zh', 'en'] }, 'month', '2026-10', { now: () => NOW, sleep: instant });
+  await runReportBatch(
+    inputs,
+    { dir, provinces: ['44', '52'], formats: ['xlsx', 'csv'], langs: ['zh', 'en'] },
+    'month',
+    '2026-10',
+    { now: () => NOW, sleep: instant },
+  );
   assert.deepEqual(readIndex(dir), index);
 });
 
@@ -48,16 +60,25 @@ test('a failing report is retried with backoff; one that keeps failing is record
     ...inputs,
     async values(kind, period, hint) {
       // 44's first two builds fail (each build reads values several times; fail on its first read).
-      if (hint?.provinces?.[0] === '44' && hint.levels?.[0] === 'center' && ++calls <= 2) throw new Error('storage timeout');
+      if (hint?.provinces?.[0] === '44' && hint.levels?.[0] === 'center' && ++calls <= 2)
+        throw new Error('storage timeout');
       if (hint?.provinces?.[0] === '52') throw new Error('storage down');
       return inputs.values(kind, period, hint);
     },
   };
   const delays: number[] = [];
   const events: ReportEvent[] = [];
-  const r = await runReportBatch(flaky, { dir, provinces: ['44', '52'], nation: false, retries: 3, retryDelayMs: 100 }, 'quarter', '2026-Q4', {
-    now: () => NOW, sleep: async (ms) => void delays.push(ms), onReport: (e) => events.push(e),
-  });
+  const r = await runReportBatch(
+    flaky,
+    { dir, provinces: ['44', '52'], nation: false, retries: 3, retryDelayMs: 100 },
+    'quarter',
+    '2026-Q4',
+    {
+      now: () => NOW,
+      sleep: async (ms) => void delays.push(ms),
+      onReport: (e) => events.push(e),
+    },
+  );
   assert.equal(r.ok, 1);
   assert.equal(r.failed, 1);
   const ok = events.find((e) => e.scope === '44')!;
@@ -69,10 +90,27 @@ test('a failing report is retried with backoff; one that keeps failing is record
   assert.match(bad.error!, /storage down/);
   assert.deepEqual(delays, [100, 200, 100, 200, 400], 'doubling delays: 2 for 44, 3 for 52');
   const index = readIndex(dir);
-  assert.deepEqual(index.map((e) => [e.scope, e.status]), [['44', 'ok'], ['52', 'failed']]);
+  assert.deepEqual(
+    index.map((e) => [e.scope, e.status]),
+    [
+      ['44', 'ok'],
+      ['52', 'failed'],
+    ],
+  );
   assert.ok(!existsSync(path.join(dir, 'quarter', '2026-Q4', '52-2026-Q4.zh.xlsx')));
   // A later failure does not hide the good file already listed.
-  await runReportBatch({ ...inputs, values: async () => { throw new Error('down'); } }, { dir, provinces: ['44'], nation: false, retries: 0 }, 'quarter', '2026-Q4', { now: () => NOW, sleep: instant });
+  await runReportBatch(
+    {
+      ...inputs,
+      values: async () => {
+        throw new Error('down');
+      },
+    },
+    { dir, provinces: ['44'], nation: false, retries: 0 },
+    'quarter',
+    '2026-Q4',
+    { now: () => NOW, sleep: instant },
+  );
   assert.equal(readIndex(dir).find((e) => e.scope === '44')!.status, 'ok');
 });
 
@@ -86,11 +124,24 @@ test('jobs report on the period that just closed, in Asia/Shanghai', () => {
 
 test('scheduleReports starts cron jobs in the zone, runs a batch on demand, stops, and refuses a bad expression', async () => {
   const dir = path.join(root, 'cron');
-  const s = scheduleReports(inputs, { dir, provinces: ['44'], nation: false, yearly: '30 4 1 1 *' }, { now: () => NOW, sleep: instant });
+  const s = scheduleReports(
+    inputs,
+    { dir, provinces: ['44'], nation: false, yearly: '30 4 1 1 *' },
+    { now: () => NOW, sleep: instant },
+  );
   try {
-    assert.deepEqual(s.tasks.map((t) => t.getPattern()), ['30 3 1 * *', '0 4 1 1,4,7,10 *', '30 4 1 1 *']);
+    assert.deepEqual(
+      s.tasks.map((t) => t.getPattern()),
+      ['30 3 1 * *', '0 4 1 1,4,7,10 *', '30 4 1 1 *'],
+    );
     const next = s.tasks[0]!.getNextRun()!;
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Shanghai',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(next);
     assert.equal(local, '01, 03:30', 'monthly job: 03:30 on the 1st, Shanghai time');
     // A recompute of a month not yet reported leaves it to its job; hours are never reported.
     assert.equal(await s.refresh('month', '2026-10'), undefined);
@@ -104,5 +155,8 @@ test('scheduleReports starts cron jobs in the zone, runs a batch on demand, stop
   } finally {
     await s.stop();
   }
-  assert.throws(() => scheduleReports(inputs, { dir, monthly: 'every month' }), /monthly cron expression "every month" is not valid/);
+  assert.throws(
+    () => scheduleReports(inputs, { dir, monthly: 'every month' }),
+    /monthly cron expression "every month" is not valid/,
+  );
 });

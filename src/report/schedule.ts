@@ -128,11 +128,20 @@ function updateIndex(dir: string, entries: IndexEntry[]): void {
  * Writes every report of one period (each scope × language; one model per scope and language, rendered
  * in each format) and updates the index. Never throws for a failed report: it is retried, then recorded.
  */
-export async function runReportBatch(inputs: ReportInputs, cfg: ScheduleConfig, kind: ReportPeriodKind, period: string, hooks: ScheduleHooks = {}): Promise<BatchResult> {
+export async function runReportBatch(
+  inputs: ReportInputs,
+  cfg: ScheduleConfig,
+  kind: ReportPeriodKind,
+  period: string,
+  hooks: ScheduleHooks = {},
+): Promise<BatchResult> {
   const now = hooks.now ?? Date.now;
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const generatedAt = new Date(now()).toISOString();
-  const scopes = [...(cfg.provinces ?? inputs.catalog.provinces.map((p) => p.code).sort()), ...(cfg.nation === false ? [] : ['nation'])];
+  const scopes = [
+    ...(cfg.provinces ?? inputs.catalog.provinces.map((p) => p.code).sort()),
+    ...(cfg.nation === false ? [] : ['nation']),
+  ];
   const formats = cfg.formats ?? ['xlsx'];
   const langs = cfg.langs ?? ['zh'];
   const retries = cfg.retries ?? 3;
@@ -148,13 +157,21 @@ export async function runReportBatch(inputs: ReportInputs, cfg: ScheduleConfig, 
         try {
           const model = await buildReport(inputs, { scope, period, lang, generatedAt, suppress: cfg.suppress ?? true });
           const out: Array<{ format: ReportFormat; file: string; body: Buffer }> = [];
-          for (const format of formats) out.push({ format, file: path.join(kind, period, reportFileName(scope, period, lang, format)), body: await renderModel(model, format) });
+          for (const format of formats)
+            out.push({
+              format,
+              file: path.join(kind, period, reportFileName(scope, period, lang, format)),
+              body: await renderModel(model, format),
+            });
           for (const o of out) writeAtomic(path.join(cfg.dir, o.file), o.body);
           written = out;
           break;
         } catch (err) {
           lastError = err;
-          hooks.log?.('warn', `report ${scope} ${period} ${lang}: attempt ${attempts} failed: ${(err as Error).message}`);
+          hooks.log?.(
+            'warn',
+            `report ${scope} ${period} ${lang}: attempt ${attempts} failed: ${(err as Error).message}`,
+          );
           if (attempts <= retries) await sleep(delay);
         }
       }
@@ -163,18 +180,64 @@ export async function runReportBatch(inputs: ReportInputs, cfg: ScheduleConfig, 
         const w = written?.find((o) => o.format === format);
         const file = path.join(kind, period, reportFileName(scope, period, lang, format));
         const entry: IndexEntry = w
-          ? { kind, period, scope, lang, format, file, status: 'ok', generated_at: generatedAt, bytes: w.body.length, sha256: createHash('sha256').update(w.body).digest('hex'), attempts }
-          : { kind, period, scope, lang, format, file, status: 'failed', generated_at: generatedAt, attempts, error: String((lastError as Error)?.message ?? lastError) };
+          ? {
+              kind,
+              period,
+              scope,
+              lang,
+              format,
+              file,
+              status: 'ok',
+              generated_at: generatedAt,
+              bytes: w.body.length,
+              sha256: createHash('sha256').update(w.body).digest('hex'),
+              attempts,
+            }
+          : {
+              kind,
+              period,
+              scope,
+              lang,
+              format,
+              file,
+              status: 'failed',
+              generated_at: generatedAt,
+              attempts,
+              error: String((lastError as Error)?.message ?? lastError),
+            };
         entries.push(entry);
-        hooks.onReport?.({ kind, period, scope, format, lang, result: w ? 'ok' : 'error', attempts, ms, ...(w ? { file } : { error: entry.error! }) });
-        if (!w) hooks.log?.('error', `report ${scope} ${period} ${lang} ${format} failed after ${attempts} attempts: ${entry.error}`);
+        hooks.onReport?.({
+          kind,
+          period,
+          scope,
+          format,
+          lang,
+          result: w ? 'ok' : 'error',
+          attempts,
+          ms,
+          ...(w ? { file } : { error: entry.error! }),
+        });
+        if (!w)
+          hooks.log?.(
+            'error',
+            `report ${scope} ${period} ${lang} ${format} failed after ${attempts} attempts: ${entry.error}`,
+          );
       }
     }
   }
   updateIndex(cfg.dir, entries);
-  const result: BatchResult = { kind, period, ok: entries.filter((e) => e.status === 'ok').length, failed: entries.filter((e) => e.status === 'failed').length, entries };
+  const result: BatchResult = {
+    kind,
+    period,
+    ok: entries.filter((e) => e.status === 'ok').length,
+    failed: entries.filter((e) => e.status === 'failed').length,
+    entries,
+  };
   hooks.onBatch?.(result);
-  hooks.log?.(result.failed ? 'warn' : 'info', `reports ${kind} ${period}: ${result.ok} written, ${result.failed} failed, in ${cfg.dir}`);
+  hooks.log?.(
+    result.failed ? 'warn' : 'info',
+    `reports ${kind} ${period}: ${result.ok} written, ${result.failed} failed, in ${cfg.dir}`,
+  );
   return result;
 }
 
@@ -213,10 +276,19 @@ export function scheduleReports(inputs: ReportInputs, cfg: ScheduleConfig, hooks
   ];
   for (const [kind, field, expr] of jobs) {
     if (!expr) continue;
-    if (!cron.validate(expr)) throw new Error(`report schedule: ${field} cron expression ${JSON.stringify(expr)} is not valid (five fields: minute hour day month weekday)`);
-    tasks.push(cron.schedule(expr, async () => {
-      await run(kind, closedPeriod(kind, now(), tz));
-    }, { timezone: tz, name: `dims-report-${kind}`, noOverlap: true }));
+    if (!cron.validate(expr))
+      throw new Error(
+        `report schedule: ${field} cron expression ${JSON.stringify(expr)} is not valid (five fields: minute hour day month weekday)`,
+      );
+    tasks.push(
+      cron.schedule(
+        expr,
+        async () => {
+          await run(kind, closedPeriod(kind, now(), tz));
+        },
+        { timezone: tz, name: `dims-report-${kind}`, noOverlap: true },
+      ),
+    );
   }
   return {
     tasks,

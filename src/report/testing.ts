@@ -18,25 +18,60 @@ const at = (s: string) => Date.parse(`${s}T00:00:00+08:00`);
 
 function center(id: string, province: string): Center {
   return {
-    id, name: `DC ${id}`, province, type: 'general', hub_cluster: null, commission_date: '2020-01-01', size_class: 'large',
-    racks_design: 1000, racks_installed: 800, it_rated_kw: 2000, grid_capacity_kw: 4000,
+    id,
+    name: `DC ${id}`,
+    province,
+    type: 'general',
+    hub_cluster: null,
+    commission_date: '2020-01-01',
+    size_class: 'large',
+    racks_design: 1000,
+    racks_installed: 800,
+    it_rated_kw: 2000,
+    grid_capacity_kw: 4000,
   };
 }
 
 function month(centerId: string, from: string, to: string, pue: number, itKwh = 1_000_000): ParsedRecord {
-  return { center: centerId, startMs: at(from), endMs: at(to), source: 'telemetry', metrics: { e_it_kwh: itKwh, e_total_kwh: itKwh * pue } };
+  return {
+    center: centerId,
+    startMs: at(from),
+    endMs: at(to),
+    source: 'telemetry',
+    metrics: { e_it_kwh: itKwh, e_total_kwh: itKwh * pue },
+  };
 }
 
 function filing(centerId: string): ParsedRecord {
   return {
-    center: centerId, startMs: at('2026-10-01'), endMs: at('2026-11-01'), source: 'declaration',
-    metrics: { security_incidents: 0, outage_count: 0, outage_min_unplanned: 0, mlps_l3_valid: 1, important_data_tb: 100, important_data_dr_tb: 100, storage_used_tb: 10, e_green_cert_kwh: 0, diesel_l: 0 },
+    center: centerId,
+    startMs: at('2026-10-01'),
+    endMs: at('2026-11-01'),
+    source: 'declaration',
+    metrics: {
+      security_incidents: 0,
+      outage_count: 0,
+      outage_min_unplanned: 0,
+      mlps_l3_valid: 1,
+      important_data_tb: 100,
+      important_data_dr_tb: 100,
+      storage_used_tb: 10,
+      e_green_cert_kwh: 0,
+      diesel_l: 0,
+    },
   };
 }
 
 export function knownFleet(): { catalog: Catalog; registry: RegistryIndex; records: ParsedRecord[] } {
   const catalog = defaultCatalog();
-  const registry = indexRegistry([center('g1', '44'), center('g2', '44'), center('g3', '44'), center('z1', '52'), center('z2', '52'), center('b1', '11')]);
+  const registry = indexRegistry([
+    center('g1', '44'),
+    center('g2', '44'),
+    center('g3', '44'),
+    center('z1', '52'),
+    center('z2', '52'),
+    center('b1', '11'),
+  ]);
   const records: ParsedRecord[] = [
     month('g1', '2026-10-01', '2026-11-01', 1.3),
     month('g2', '2026-10-01', '2026-11-01', 1.5),

@@ -10,7 +10,9 @@ import { defaultCatalog } from '../catalog/load.ts';
 type T = { zh: string; en: string };
 
 /** Dimension names come from the catalog (indicators/reference/dimensions.yaml). */
-export const DIMENSIONS = Object.fromEntries(defaultCatalog().dimensions.map((d) => [d.id, { zh: d.zh, en: d.en }])) as Record<Dimension, T>;
+export const DIMENSIONS = Object.fromEntries(
+  defaultCatalog().dimensions.map((d) => [d.id, { zh: d.zh, en: d.en }]),
+) as Record<Dimension, T>;
 
 export const DIRECTIONS: Record<Direction, T> = {
   higher: { zh: '↑ 越高越好', en: '↑ higher is better' },
@@ -86,10 +88,19 @@ export const L = {
   centers_reported: { zh: '已报中心数', en: 'Centers reported' },
   data_status: { zh: '数据情况', en: 'Data status' },
   has_data: { zh: '本期有数据', en: 'data present' },
-  no_data: { zh: '本期无数据:所列指标均为空,不作为零值', en: 'No data for this period: indicator values are empty, not zero' },
-  not_closed: { zh: '统计期尚未结束,数值为截至生成时间的结果', en: 'the period has not closed; values are as of generation time' },
+  no_data: {
+    zh: '本期无数据:所列指标均为空,不作为零值',
+    en: 'No data for this period: indicator values are empty, not zero',
+  },
+  not_closed: {
+    zh: '统计期尚未结束,数值为截至生成时间的结果',
+    en: 'the period has not closed; values are as of generation time',
+  },
   suppression: { zh: '小样本抑制', en: 'Small-cell suppression' },
-  suppression_on: { zh: '已启用:少于{n}个中心的分项不予显示(共隐藏{k}项)', en: 'on: breakdowns of fewer than {n} centers are hidden ({k} hidden)' },
+  suppression_on: {
+    zh: '已启用:少于{n}个中心的分项不予显示(共隐藏{k}项)',
+    en: 'on: breakdowns of fewer than {n} centers are hidden ({k} hidden)',
+  },
   suppression_off: { zh: '未启用', en: 'off' },
   time_zone: { zh: '时区', en: 'Time zone' },
   dimension: { zh: '维度', en: 'Dimension' },
@@ -133,7 +144,10 @@ export const L = {
   target_source: { zh: '目标依据', en: 'Target source' },
   levels: { zh: '适用层级', en: 'Levels' },
   description: { zh: '定义', en: 'Definition' },
-  legend_missed: { zh: '红色底纹:未达到官方目标;空白:无数值(见说明)', en: 'Red fill: official target missed; blank: no value (see notes)' },
+  legend_missed: {
+    zh: '红色底纹:未达到官方目标;空白:无数值(见说明)',
+    en: 'Red fill: official target missed; blank: no value (see notes)',
+  },
 } satisfies Record<string, T>;
 
 export type LabelKey = keyof typeof L;

@@ -61,7 +61,10 @@ export function workbook(model: ReportModel, _catalog?: Catalog): ExcelJS.Workbo
   wb.lastModifiedBy = 'dims';
   wb.created = when;
   wb.modified = when;
-  wb.title = model.level === 'nation' ? t('title_nation', model.lang) : t('title_province', model.lang, { scope: model.scope.name });
+  wb.title =
+    model.level === 'nation'
+      ? t('title_nation', model.lang)
+      : t('title_province', model.lang, { scope: model.scope.name });
   cover(wb, model);
   summary(wb, model);
   breakdown(wb, model, 'value');
@@ -113,7 +116,9 @@ function cover(wb: ExcelJS.Workbook, m: ReportModel): void {
   const L = m.lang;
   const ws = sheet(wb, t('sheet_cover', L));
   widths(ws, [24, 70]);
-  const title = ws.addRow([m.level === 'nation' ? t('title_nation', L) : t('title_province', L, { scope: m.scope.name })]);
+  const title = ws.addRow([
+    m.level === 'nation' ? t('title_nation', L) : t('title_province', L, { scope: m.scope.name }),
+  ]);
   title.font = { bold: true, size: 16, name: FONT_NAME };
   ws.mergeCells(1, 1, 1, 2);
   ws.addRow([]);
@@ -130,7 +135,12 @@ function cover(wb: ExcelJS.Workbook, m: ReportModel): void {
     [t('coverage_centers', L), m.coverage.centers, SHARE],
     [t('coverage_energy', L), m.coverage.it_energy, SHARE],
     [t('data_status', L), dataStatus(m)],
-    [t('suppression', L), m.suppression.enabled ? t('suppression_on', L, { n: m.suppression.min_centers, k: m.suppression.hidden }) : t('suppression_off', L)],
+    [
+      t('suppression', L),
+      m.suppression.enabled
+        ? t('suppression_on', L, { n: m.suppression.min_centers, k: m.suppression.hidden })
+        : t('suppression_off', L),
+    ],
   ];
   for (const [label, value, fmt] of rows) {
     const r = ws.addRow([label, value]);
@@ -162,7 +172,13 @@ function summary(wb: ExcelJS.Workbook, m: ReportModel): void {
   const L = m.lang;
   const nation = m.level === 'nation';
   const ws = sheet(wb, t('sheet_summary', L), { row: 1, col: 3 });
-  const cols: Array<{ label: string; width: number; get: (r: SummaryRow) => Cellish; fmt?: (r: SummaryRow) => string; status?: boolean }> = [
+  const cols: Array<{
+    label: string;
+    width: number;
+    get: (r: SummaryRow) => Cellish;
+    fmt?: (r: SummaryRow) => string;
+    status?: boolean;
+  }> = [
     { label: t('dimension', L), width: 16, get: (r) => `${r.dimension} ${r.dimension_name}` },
     { label: t('code', L), width: 7, get: (r) => r.code },
     { label: t('indicator', L), width: 30, get: (r) => r.name },
@@ -171,10 +187,12 @@ function summary(wb: ExcelJS.Workbook, m: ReportModel): void {
     { label: t('value', L), width: 16, get: (r) => r.value, fmt: (r) => numberFormat(r.unit), status: true },
     { label: t('target', L), width: 20, get: (r) => r.target?.text ?? '' },
     { label: t('target_status', L), width: 10, get: (r) => word(STATUS, r.target_status, L), status: true },
-    ...(nation ? [] : [
-      { label: t('rank', L), width: 10, get: (r: SummaryRow) => r.rank, fmt: () => '0' },
-      { label: t('rank_of', L), width: 10, get: (r: SummaryRow) => r.rank_of, fmt: () => '0' },
-    ]),
+    ...(nation
+      ? []
+      : [
+          { label: t('rank', L), width: 10, get: (r: SummaryRow) => r.rank, fmt: () => '0' },
+          { label: t('rank_of', L), width: 10, get: (r: SummaryRow) => r.rank_of, fmt: () => '0' },
+        ]),
     ...compareCols(L, 'previous'),
     ...compareCols(L, 'year_ago'),
     { label: t('centers', L), width: 10, get: (r) => r.centers, fmt: () => '#,##0' },
@@ -182,8 +200,14 @@ function summary(wb: ExcelJS.Workbook, m: ReportModel): void {
     { label: t('coverage_energy', L), width: 12, get: (r) => r.coverage.it_energy, fmt: () => SHARE },
     { label: t('note', L), width: 24, get: (r) => summaryNote(r, L) },
   ];
-  header(ws, cols.map((c) => c.label));
-  widths(ws, cols.map((c) => c.width));
+  header(
+    ws,
+    cols.map((c) => c.label),
+  );
+  widths(
+    ws,
+    cols.map((c) => c.width),
+  );
   for (const r of m.summary) {
     const row = ws.addRow(cols.map((c) => c.get(r)));
     cols.forEach((c, i) => {
@@ -196,15 +220,32 @@ function summary(wb: ExcelJS.Workbook, m: ReportModel): void {
 }
 
 function wordDirection(r: SummaryRow, L: Lang): string {
-  return { higher: { zh: '↑ 越高越好', en: '↑ higher' }, lower: { zh: '↓ 越低越好', en: '↓ lower' }, monitor: { zh: '→ 仅监测', en: '→ monitor' } }[r.direction][L];
+  return {
+    higher: { zh: '↑ 越高越好', en: '↑ higher' },
+    lower: { zh: '↓ 越低越好', en: '↓ lower' },
+    monitor: { zh: '→ 仅监测', en: '→ monitor' },
+  }[r.direction][L];
 }
 
 function compareCols(L: Lang, which: 'previous' | 'year_ago') {
   const pick = (r: SummaryRow): Comparison => r[which];
-  const labels = which === 'previous' ? (['previous_value', 'change', 'change_pct'] as const) : (['year_ago_value', 'yoy_change', 'yoy_change_pct'] as const);
+  const labels =
+    which === 'previous'
+      ? (['previous_value', 'change', 'change_pct'] as const)
+      : (['year_ago_value', 'yoy_change', 'yoy_change_pct'] as const);
   return [
-    { label: t(labels[0], L), width: 14, get: (r: SummaryRow) => pick(r).value, fmt: (r: SummaryRow) => numberFormat(r.unit) },
-    { label: t(labels[1], L), width: 14, get: (r: SummaryRow) => pick(r).change, fmt: (r: SummaryRow) => `+${numberFormat(r.unit)};-${numberFormat(r.unit)};${numberFormat(r.unit)}` },
+    {
+      label: t(labels[0], L),
+      width: 14,
+      get: (r: SummaryRow) => pick(r).value,
+      fmt: (r: SummaryRow) => numberFormat(r.unit),
+    },
+    {
+      label: t(labels[1], L),
+      width: 14,
+      get: (r: SummaryRow) => pick(r).change,
+      fmt: (r: SummaryRow) => `+${numberFormat(r.unit)};-${numberFormat(r.unit)};${numberFormat(r.unit)}`,
+    },
     { label: t(labels[2], L), width: 12, get: (r: SummaryRow) => pick(r).change_pct, fmt: () => PCT_CHANGE },
   ];
 }
@@ -213,9 +254,17 @@ function breakdown(wb: ExcelJS.Workbook, m: ReportModel, what: 'value' | 'rank')
   const L = m.lang;
   const b = m.breakdown;
   const byId = new Map(m.summary.map((s) => [s.indicator, s]));
-  const name = b.level === 'center' ? t('sheet_centers', L) : what === 'rank' ? `${t('sheet_provinces', L)}-${t('rank', L)}` : t('sheet_provinces', L);
+  const name =
+    b.level === 'center'
+      ? t('sheet_centers', L)
+      : what === 'rank'
+        ? `${t('sheet_provinces', L)}-${t('rank', L)}`
+        : t('sheet_provinces', L);
   const ws = sheet(wb, name.slice(0, 31), { row: 1, col: 2 });
-  const first = b.level === 'center' ? [t('center_id', L), t('center_name', L), t('time_coverage', L)] : [t('province', L), t('name', L), t('coverage_centers', L)];
+  const first =
+    b.level === 'center'
+      ? [t('center_id', L), t('center_name', L), t('time_coverage', L)]
+      : [t('province', L), t('name', L), t('coverage_centers', L)];
   const heads = b.indicators.map((id) => {
     const s = byId.get(id)!;
     return `${s.code} ${s.name}${s.unit === 'count' ? '' : ` (${s.unit})`}`;
@@ -224,7 +273,12 @@ function breakdown(wb: ExcelJS.Workbook, m: ReportModel, what: 'value' | 'rank')
   h.height = 60;
   widths(ws, [b.level === 'center' ? 12 : 8, b.level === 'center' ? 24 : 12, 12, ...heads.map(() => 14)]);
   for (const row of b.rows) {
-    const values: Cellish[] = [row.code, row.name, row.coverage, ...row.cells.map((c) => (what === 'rank' ? c.rank : c.value))];
+    const values: Cellish[] = [
+      row.code,
+      row.name,
+      row.coverage,
+      ...row.cells.map((c) => (what === 'rank' ? c.rank : c.value)),
+    ];
     const r = ws.addRow(values);
     if (row.coverage !== null) r.getCell(3).numFmt = SHARE;
     row.cells.forEach((c, i) => {
@@ -254,7 +308,12 @@ function quality(wb: ExcelJS.Workbook, m: ReportModel): void {
     status.getCell(2).fill = FILL_MISSED;
     status.getCell(2).font = { ...FONT_MISSED, bold: true };
   }
-  const counts = ws.addRow([t('centers_expected', L), m.coverage.centers_expected, t('centers_reported', L), m.coverage.centers_reported]);
+  const counts = ws.addRow([
+    t('centers_expected', L),
+    m.coverage.centers_expected,
+    t('centers_reported', L),
+    m.coverage.centers_reported,
+  ]);
   counts.getCell(1).font = { bold: true, name: FONT_NAME };
   counts.getCell(3).font = { bold: true, name: FONT_NAME };
   ws.addRow([]);
@@ -262,22 +321,53 @@ function quality(wb: ExcelJS.Workbook, m: ReportModel): void {
   if (nation) {
     const title = ws.addRow([t('quality_provinces', L)]);
     title.font = { bold: true, size: 12, name: FONT_NAME };
-    header(ws, [t('province', L), t('name', L), t('centers_expected', L), t('centers_reported', L), t('not_reported_count', L), t('late_count', L), t('downtime_count', L), t('declaration_missing_count', L)]);
+    header(ws, [
+      t('province', L),
+      t('name', L),
+      t('centers_expected', L),
+      t('centers_reported', L),
+      t('not_reported_count', L),
+      t('late_count', L),
+      t('downtime_count', L),
+      t('declaration_missing_count', L),
+    ]);
     freezeAt = ws.rowCount;
-    for (const p of m.quality.provinces) ws.addRow([p.province, p.name, p.centers_expected, p.centers_reported, p.not_reported, p.late, p.downtime, p.declaration_missing]);
+    for (const p of m.quality.provinces)
+      ws.addRow([
+        p.province,
+        p.name,
+        p.centers_expected,
+        p.centers_reported,
+        p.not_reported,
+        p.late,
+        p.downtime,
+        p.declaration_missing,
+      ]);
     ws.addRow([]);
   }
   const title = ws.addRow([t('quality_centers', L)]);
   title.font = { bold: true, size: 12, name: FONT_NAME };
-  header(ws, [t('center_id', L), t('center_name', L), t('province', L), t('issues', L), t('time_coverage', L), t('downtime_hours', L), t('last_data', L), t('declarations_missing', L)]);
+  header(ws, [
+    t('center_id', L),
+    t('center_name', L),
+    t('province', L),
+    t('issues', L),
+    t('time_coverage', L),
+    t('downtime_hours', L),
+    t('last_data', L),
+    t('declarations_missing', L),
+  ]);
   if (!nation) freezeAt = ws.rowCount;
   if (m.quality.centers.length === 0) ws.addRow([m.coverage.has_data ? t('quality_ok', L) : t('no_data', L)]);
   const sep = L === 'zh' ? '、' : ', ';
   for (const c of m.quality.centers) {
     const r = ws.addRow([
-      c.center, c.name, c.province,
+      c.center,
+      c.name,
+      c.province,
       c.issues.map((i) => word(ISSUES, i, L)).join(sep),
-      c.time_coverage, c.downtime_hours,
+      c.time_coverage,
+      c.downtime_hours,
       c.last_data ? localTime(Date.parse(c.last_data), m.period.tz) : '',
       c.declarations_missing.join(sep),
     ]);
@@ -305,8 +395,14 @@ function definitions(wb: ExcelJS.Workbook, m: ReportModel): void {
     [t('target', L), 36, 'target'],
     [t('target_source', L), 50, 'target_source'],
   ];
-  header(ws, cols.map((c) => c[0]));
-  widths(ws, cols.map((c) => c[1]));
+  header(
+    ws,
+    cols.map((c) => c[0]),
+  );
+  widths(
+    ws,
+    cols.map((c) => c[1]),
+  );
   for (const d of m.definitions) {
     const r = ws.addRow(cols.map((c) => d[c[2]]));
     r.alignment = { vertical: 'top', wrapText: true };

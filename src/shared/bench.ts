@@ -32,11 +32,17 @@ function fmt(n: number | undefined): string {
 
 /** Renders results as a Markdown table, followed by each result's notes as a list. */
 export function benchTable(results: BenchResult[]): string {
-  const lines = ['| benchmark | figure | value | unit | baseline (same run) | ratio | goal | met |', '|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| benchmark | figure | value | unit | baseline (same run) | ratio | goal | met |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of results) {
     for (const f of r.figures) {
-      const base = f.baseline === undefined ? '' : `${fmt(f.baseline)}${f.baselineLabel ? ` (${f.baselineLabel})` : ''}`;
-      lines.push(`| ${r.name} | ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${base} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`} | ${f.goal ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`);
+      const base =
+        f.baseline === undefined ? '' : `${fmt(f.baseline)}${f.baselineLabel ? ` (${f.baselineLabel})` : ''}`;
+      lines.push(
+        `| ${r.name} | ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${base} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`} | ${f.goal ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`,
+      );
     }
   }
   const notes = results.flatMap((r) => (r.notes ?? []).map((n) => `- ${r.name}: ${n}`));

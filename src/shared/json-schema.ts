@@ -9,7 +9,8 @@ import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS; under Node's ESM loader its function sits on `default`.
 type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
 
 /** One validation problem, ready to print. */
 export interface SchemaProblem {

@@ -40,7 +40,11 @@ export const BMC_PASSWORD_ENV = 'DIMS_SIM_BMC_PASSWORD';
 const METER_ROLE: Record<MeterRole, string> = { facility: 'facility', it: 'it', cooling: 'cooling', pv: 'green' };
 
 /** A JSON-serialisable agent config for one center (write it as YAML or JSON). */
-export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentConfigOptions = {}): Record<string, unknown> {
+export function agentConfigFor(
+  plan: CenterPlan,
+  at: Endpoints,
+  options: AgentConfigOptions = {},
+): Record<string, unknown> {
   const redfish = (id: string) => ({
     url: at.redfishUrl(id),
     auth: 'basic',
@@ -59,15 +63,26 @@ export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentCo
   const maxKw = (plan.servers.length * 12 + plan.pdus.length) * 2;
   const targets: Array<Record<string, unknown>> = [];
   for (const m of plan.meters) {
-    targets.push({ id: m.id, protocol: 'modbus', roles: [METER_ROLE[m.role]], max_power_kw: maxKw, config: modbus(m.id, 'sdm630') });
+    targets.push({
+      id: m.id,
+      protocol: 'modbus',
+      roles: [METER_ROLE[m.role]],
+      max_power_kw: maxKw,
+      config: modbus(m.id, 'sdm630'),
+    });
   }
-  for (const c of plan.chillers) targets.push({ id: c.id, protocol: 'modbus', roles: ['water'], config: modbus(c.id, 'chiller') });
+  for (const c of plan.chillers)
+    targets.push({ id: c.id, protocol: 'modbus', roles: ['water'], config: modbus(c.id, 'chiller') });
   for (const c of plan.crahs) targets.push({ id: c.id, protocol: 'modbus', roles: [], config: modbus(c.id, 'crah') });
   // UPS-MIB has no energy counter: losses are the integral of input minus output power (estimated in the record).
   for (const u of plan.ups) {
     targets.push({
-      id: u.id, protocol: 'snmp',
-      roles: [{ role: 'loss_input', device: '^input', integrate_power: true }, { role: 'loss_output', device: '^output', integrate_power: true }],
+      id: u.id,
+      protocol: 'snmp',
+      roles: [
+        { role: 'loss_input', device: '^input', integrate_power: true },
+        { role: 'loss_output', device: '^output', integrate_power: true },
+      ],
       config: snmp(u.id, ['ups-mib']),
     });
   }
@@ -75,18 +90,40 @@ export function agentConfigFor(plan: CenterPlan, at: Endpoints, options: AgentCo
     targets.push(
       p.protocol === 'snmp'
         ? { id: p.id, protocol: 'snmp', roles: ['rack'], rack: p.id, config: snmp(p.id, ['apc-rpdu2']) }
-        : { id: p.id, protocol: 'redfish', roles: ['rack'], rack: p.id, config: { ...redfish(p.id), include: ['pdu'] } },
+        : {
+            id: p.id,
+            protocol: 'redfish',
+            roles: ['rack'],
+            rack: p.id,
+            config: { ...redfish(p.id), include: ['pdu'] },
+          },
     );
   }
-  for (const s of plan.servers) targets.push({ id: s.id, protocol: 'redfish', roles: ['inventory', 'inlet'], config: redfish(s.id) });
+  for (const s of plan.servers)
+    targets.push({ id: s.id, protocol: 'redfish', roles: ['inventory', 'inlet'], config: redfish(s.id) });
   for (const e of plan.exporters) {
     const profile = e.kind === 'node' ? 'node_exporter' : e.kind === 'dcgm' ? 'dcgm_exporter' : 'npu_exporter';
-    targets.push({ id: e.id, protocol: 'prometheus', roles: ['compute'], config: { url: at.prometheusUrl(e.id), profiles: [profile] } });
+    targets.push({
+      id: e.id,
+      protocol: 'prometheus',
+      roles: ['compute'],
+      config: { url: at.prometheusUrl(e.id), profiles: [profile] },
+    });
   }
-  targets.push({ id: plan.router.id, protocol: 'snmp', roles: [{ role: 'traffic', device: `^(${plan.router.uplinks.map(escapeRe).join('|')})$` }], config: snmp(plan.router.id, ['if-mib']) });
-  const hostsOf = (c: string) => `^(${plan.prober.targets.filter((t) => t.class === c).map((t) => escapeRe(t.host)).join('|')})$`;
   targets.push({
-    id: plan.prober.id, protocol: 'prometheus',
+    id: plan.router.id,
+    protocol: 'snmp',
+    roles: [{ role: 'traffic', device: `^(${plan.router.uplinks.map(escapeRe).join('|')})$` }],
+    config: snmp(plan.router.id, ['if-mib']),
+  });
+  const hostsOf = (c: string) =>
+    `^(${plan.prober.targets
+      .filter((t) => t.class === c)
+      .map((t) => escapeRe(t.host))
+      .join('|')})$`;
+  targets.push({
+    id: plan.prober.id,
+    protocol: 'prometheus',
     roles: (['city', 'region', 'hub'] as const).map((c) => ({ role: `latency_${c}`, device: hostsOf(c) })),
     config: { url: at.prometheusUrl(plan.prober.id), profiles: ['smokeping_prober'] },
   });

@@ -31,21 +31,36 @@ export interface AccelModel {
 export const CPU_MODELS: Record<string, CpuModel> = {
   xeon8380: {
     key: 'xeon8380',
-    info: { manufacturer: 'Intel(R) Corporation', model: 'Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz', cores: 40, vendorId: 'GenuineIntel' },
+    info: {
+      manufacturer: 'Intel(R) Corporation',
+      model: 'Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz',
+      cores: 40,
+      vendorId: 'GenuineIntel',
+    },
     domestic: false,
     idleWatts: 70,
     maxWatts: 270,
   },
   xeon6330: {
     key: 'xeon6330',
-    info: { manufacturer: 'Intel(R) Corporation', model: 'Intel(R) Xeon(R) Gold 6330 CPU @ 2.00GHz', cores: 28, vendorId: 'GenuineIntel' },
+    info: {
+      manufacturer: 'Intel(R) Corporation',
+      model: 'Intel(R) Xeon(R) Gold 6330 CPU @ 2.00GHz',
+      cores: 28,
+      vendorId: 'GenuineIntel',
+    },
     domestic: false,
     idleWatts: 55,
     maxWatts: 205,
   },
   epyc7763: {
     key: 'epyc7763',
-    info: { manufacturer: 'Advanced Micro Devices, Inc.', model: 'AMD EPYC 7763 64-Core Processor', cores: 64, vendorId: 'AuthenticAMD' },
+    info: {
+      manufacturer: 'Advanced Micro Devices, Inc.',
+      model: 'AMD EPYC 7763 64-Core Processor',
+      cores: 64,
+      vendorId: 'AuthenticAMD',
+    },
     domestic: false,
     idleWatts: 80,
     maxWatts: 280,

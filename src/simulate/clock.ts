@@ -21,7 +21,8 @@ export class SimClock {
 
   constructor(options: SimClockOptions = {}) {
     const factor = options.factor ?? 1;
-    if (!(factor > 0) || !Number.isFinite(factor)) throw new Error(`clock factor must be a positive number (got ${JSON.stringify(options.factor)})`);
+    if (!(factor > 0) || !Number.isFinite(factor))
+      throw new Error(`clock factor must be a positive number (got ${JSON.stringify(options.factor)})`);
     this.wall = options.wall ?? Date.now;
     this.wallStart = this.wall();
     this.startMs = options.startMs ?? this.wallStart;

@@ -90,7 +90,11 @@ function podName(seed: number, id: string, j: number, day: number): string {
 const METER_CHANNEL: Record<MeterRole, string> = { facility: 'fac', it: 'it', cooling: 'cool', pv: 'pv' };
 
 /** Builds every device of a center. */
-export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {}, physics: CenterPhysics = new CenterPhysics(plan)): CenterDevices {
+export function buildCenterDevices(
+  plan: CenterPlan,
+  options: BuildOptions = {},
+  physics: CenterPhysics = new CenterPhysics(plan),
+): CenterDevices {
   const ph = physics;
   const seed = plan.seed;
   const events = options.counterEvents ?? new Map<string, CounterEvent[]>();
@@ -141,7 +145,12 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
       id: pdu.id,
       kind: 'pdu',
       read(ms) {
-        const list = outlets.map((o) => ({ name: o.name, powerWatts: ph.at(o.ch, ms), energyKwh: o.energy(ms), on: true }));
+        const list = outlets.map((o) => ({
+          name: o.name,
+          powerWatts: ph.at(o.ch, ms),
+          energyKwh: o.energy(ms),
+          on: true,
+        }));
         return {
           kind: 'pdu',
           powerWatts: list.reduce((a, o) => a + o.powerWatts, 0),
@@ -166,8 +175,18 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
         const load = out / (u.ratingKw * 1000);
         return {
           kind: 'ups',
-          inputLines: splitPhases(inp, seed, u.id).map((w) => ({ voltage: VOLTS, currentAmps: w / VOLTS, powerWatts: w, frequencyHz: 50 })),
-          outputLines: splitPhases(out, seed, `${u.id}/out`).map((w) => ({ voltage: VOLTS, currentAmps: w / VOLTS, powerWatts: w, percentLoad: Math.round(load * 100) })),
+          inputLines: splitPhases(inp, seed, u.id).map((w) => ({
+            voltage: VOLTS,
+            currentAmps: w / VOLTS,
+            powerWatts: w,
+            frequencyHz: 50,
+          })),
+          outputLines: splitPhases(out, seed, `${u.id}/out`).map((w) => ({
+            voltage: VOLTS,
+            currentAmps: w / VOLTS,
+            powerWatts: w,
+            percentLoad: Math.round(load * 100),
+          })),
           batteryStatus: 'normal',
           secondsOnBattery: 0,
           minutesRemaining: Math.round(15 / Math.max(0.1, load)),
@@ -188,7 +207,11 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
       read(ms) {
         const p = ph.at(ch, ms);
         const phases = splitPhases(p, seed, m.id);
-        const voltage: [number, number, number] = [VOLTS + jitter(seed, m.id, 'v1'), VOLTS + jitter(seed, m.id, 'v2'), VOLTS + jitter(seed, m.id, 'v3')];
+        const voltage: [number, number, number] = [
+          VOLTS + jitter(seed, m.id, 'v1'),
+          VOLTS + jitter(seed, m.id, 'v2'),
+          VOLTS + jitter(seed, m.id, 'v3'),
+        ];
         return {
           kind: 'meter',
           phaseVoltage: voltage,
@@ -276,13 +299,19 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
           const t = total(ms);
           const b = busy(ms);
           const perCpu = { user: 0.82 * b, system: 0.15 * b, softirq: 0.03 * b, idle: t - b };
-          return { kind: 'node', cpuSeconds: Array.from({ length: cores }, () => ({ ...perCpu })), cpu: { ...cpu.info } };
+          return {
+            kind: 'node',
+            cpuSeconds: Array.from({ length: cores }, () => ({ ...perCpu })),
+            cpu: { ...cpu.info },
+          };
         },
       };
       devices.push(device);
     } else {
       const acc = ACCEL_MODELS[s.accelModel!]!;
-      const energy = Array.from({ length: s.accelCount }, (_, j) => counterWith(ev, (ms) => ph.cumulative(`accp/${i}/${j}`, ms) * 1000));
+      const energy = Array.from({ length: s.accelCount }, (_, j) =>
+        counterWith(ev, (ms) => ph.cumulative(`accp/${i}/${j}`, ms) * 1000),
+      );
       const cards = (ms: number) => {
         const day = dayOf(ms);
         return Array.from({ length: s.accelCount }, (_, j) => {
@@ -366,7 +395,13 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
               outOctets: BigInt(Math.round(u.outOctets + itKwh * rt.bytesOutPerKwh * rt.split[k]!)),
             })),
             // The link to the core switches carries east-west traffic too: not WAN, and the agent config leaves it out.
-            { name: 'Bundle-Ether10', speedMbps: 400_000, up: true, inOctets: BigInt(Math.round(itKwh * rt.bytesInPerKwh * 3)), outOctets: BigInt(Math.round(itKwh * rt.bytesOutPerKwh * 3)) },
+            {
+              name: 'Bundle-Ether10',
+              speedMbps: 400_000,
+              up: true,
+              inOctets: BigInt(Math.round(itKwh * rt.bytesInPerKwh * 3)),
+              outOctets: BigInt(Math.round(itKwh * rt.bytesOutPerKwh * 3)),
+            },
             { name: 'MgmtEth0/RP0/CPU0/0', speedMbps: 1000, up: true, inOctets: 0n, outOctets: 0n },
           ],
         };
@@ -387,7 +422,11 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
         return {
           kind: 'smokeping',
           bucketsS: SMOKEPING_BUCKETS_MS.map((b) => b / 1000),
-          targets: pr.targets.map((t) => ({ host: t.host, ip: t.ip, ...probeCounts(t, fromS, nowS, SMOKEPING_BUCKETS_MS) })),
+          targets: pr.targets.map((t) => ({
+            host: t.host,
+            ip: t.ip,
+            ...probeCounts(t, fromS, nowS, SMOKEPING_BUCKETS_MS),
+          })),
         };
       },
     };
@@ -398,6 +437,11 @@ export function buildCenterDevices(plan: CenterPlan, options: BuildOptions = {},
 }
 
 /** Narrows a device list to the kinds given. */
-export function devicesOfKind<K extends DeviceState['kind']>(devices: readonly SimDevice[], ...kinds: K[]): Array<SimDevice<Extract<DeviceState, { kind: K }>>> {
-  return devices.filter((d) => (kinds as string[]).includes(d.kind)) as Array<SimDevice<Extract<DeviceState, { kind: K }>>>;
+export function devicesOfKind<K extends DeviceState['kind']>(
+  devices: readonly SimDevice[],
+  ...kinds: K[]
+): Array<SimDevice<Extract<DeviceState, { kind: K }>>> {
+  return devices.filter((d) => (kinds as string[]).includes(d.kind)) as Array<
+    SimDevice<Extract<DeviceState, { kind: K }>>
+  >;
 }

@@ -39,7 +39,11 @@ export interface FaultConfig {
   counters?: CounterRule[];
 }
 
-const INSTANT = { type: 'string', pattern: '^(\\+\\d+(\\.\\d+)?(ms|s|m|h|d)|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))$' };
+const INSTANT = {
+  type: 'string',
+  pattern:
+    '^(\\+\\d+(\\.\\d+)?(ms|s|m|h|d)|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))$',
+};
 
 export const FAULT_CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -97,7 +101,10 @@ const validate = compileSchema<FaultConfig>(FAULT_CONFIG_SCHEMA);
 /** Validates parsed fault config; throws an Error listing every problem (path, message, value). */
 export function parseFaultConfig(data: unknown, label = 'faults'): FaultConfig {
   const problems = validate.problems(data);
-  if (problems.length > 0) throw new Error(`${label}: invalid fault config:\n${problems.map((p) => `  ${formatProblem(p, label)}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new Error(
+      `${label}: invalid fault config:\n${problems.map((p) => `  ${formatProblem(p, label)}`).join('\n')}`,
+    );
   return data as FaultConfig;
 }
 
@@ -126,7 +133,12 @@ export function resolveInstant(instant: SimInstant, startMs: number): number {
 /** Whether `id` matches a rule's id or glob. */
 export function matches(pattern: string, id: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === id;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(id);
 }
 
@@ -139,7 +151,11 @@ export interface ScheduledFault {
 }
 
 /** Expands the config over the simulation's device ids. Rules matching no device are errors (a typo would hide a test). */
-export function expandFaults(config: FaultConfig, ids: readonly string[], startMs: number): { faults: ScheduledFault[]; counters: Map<string, CounterEvent[]> } {
+export function expandFaults(
+  config: FaultConfig,
+  ids: readonly string[],
+  startMs: number,
+): { faults: ScheduledFault[]; counters: Map<string, CounterEvent[]> } {
   const faults: ScheduledFault[] = [];
   const counters = new Map<string, CounterEvent[]>();
   const problems: string[] = [];

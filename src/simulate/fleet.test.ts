@@ -10,7 +10,16 @@ import { CenterPhysics } from './physics.ts';
 import { buildCenterDevices } from './devices.ts';
 import { truthFor } from './ground-truth.ts';
 import { provinces } from './geography.ts';
-import type { MeterState, PduState, ServerState, UpsState, ChillerState, CrahState, NodeState, DcgmState } from './device-state.ts';
+import type {
+  MeterState,
+  PduState,
+  ServerState,
+  UpsState,
+  ChillerState,
+  CrahState,
+  NodeState,
+  DcgmState,
+} from './device-state.ts';
 import { Wave } from './wave.ts';
 
 const DAY = 86_400_000;
@@ -47,10 +56,20 @@ test('the registry validates against registry.schema.json and covers all 31 prov
   // Some new centers (since 2022) and some older than a year, of every type.
   const years = fleet.registry.centers.map((c) => Number(c.commission_date!.slice(0, 4)));
   assert.ok(years.some((y) => y >= 2022) && years.some((y) => y < 2022));
-  assert.deepEqual(new Set(fleet.registry.centers.map((c) => c.type)), new Set(['general', 'intelligent', 'supercomputing']));
+  assert.deepEqual(
+    new Set(fleet.registry.centers.map((c) => c.type)),
+    new Set(['general', 'intelligent', 'supercomputing']),
+  );
   // Hub centers only in their cluster's province.
-  const clusterProvince: Record<string, string> = { guian: '52', zhongwei: '64', qingyang: '62', helingeer: '15', shaoguan: '44' };
-  for (const c of fleet.registry.centers) if (c.hub_cluster && clusterProvince[c.hub_cluster]) assert.equal(c.province, clusterProvince[c.hub_cluster]);
+  const clusterProvince: Record<string, string> = {
+    guian: '52',
+    zhongwei: '64',
+    qingyang: '62',
+    helingeer: '15',
+    shaoguan: '44',
+  };
+  for (const c of fleet.registry.centers)
+    if (c.hub_cluster && clusterProvince[c.hub_cluster]) assert.equal(c.province, clusterProvince[c.hub_cluster]);
 });
 
 test('device counts stay small by default and scale multiplies rack-level devices', () => {
@@ -73,7 +92,9 @@ test('the chip mix leans domestic in the western hubs and foreign on the coast',
   const f = generateFleet({ centers: 300, seed: 3 });
   const share = (codes: string[]) => {
     const servers = f.plans.filter((p) => codes.includes(p.province)).flatMap((p) => p.servers);
-    return servers.filter((s) => ['kunpeng920', 'hygon7285', 'phytiumS2500'].includes(s.cpuModel)).length / servers.length;
+    return (
+      servers.filter((s) => ['kunpeng920', 'hygon7285', 'phytiumS2500'].includes(s.cpuModel)).length / servers.length
+    );
   };
   const west = share(['52', '62', '64', '15']);
   const coast = share(['44', '31', '32', '33']);
@@ -115,31 +136,52 @@ test('device readings add up to the center totals and counters are monotonic', (
     for (let t = JULY; t <= JULY + DAY; t += 37 * 60_000) {
       const states = devices.map((d) => d.read(t));
       const of = <S>(kind: string) => states.filter((s) => s.kind === kind) as S[];
-      const meter = (role: string) => (devices.findIndex((d) => d.id.endsWith(`-meter-${role}`)) >= 0 ? (states[devices.findIndex((d) => d.id.endsWith(`-meter-${role}`))] as MeterState) : undefined);
+      const meter = (role: string) =>
+        devices.findIndex((d) => d.id.endsWith(`-meter-${role}`)) >= 0
+          ? (states[devices.findIndex((d) => d.id.endsWith(`-meter-${role}`))] as MeterState)
+          : undefined;
       const it = meter('it')!.totalPowerWatts;
       const pduSum = of<PduState>('pdu').reduce((s, p) => s + p.powerWatts, 0);
       const upsSum = of<UpsState>('ups').reduce((s, u) => s + u.outputLines.reduce((a, l) => a + l.powerWatts, 0), 0);
-      const cooling = of<ChillerState>('chiller').reduce((s, c) => s + c.powerKw * 1000, 0) + of<CrahState>('crah').reduce((s, c) => s + c.powerKw * 1000, 0);
+      const cooling =
+        of<ChillerState>('chiller').reduce((s, c) => s + c.powerKw * 1000, 0) +
+        of<CrahState>('crah').reduce((s, c) => s + c.powerKw * 1000, 0);
       assert.ok(Math.abs(pduSum - it) < 1e-6 * it, `${plan.center} Σ PDU ${pduSum} vs IT ${it}`);
       assert.ok(Math.abs(upsSum - it) < 1e-6 * it);
       assert.ok(Math.abs(meter('cooling')!.totalPowerWatts - cooling) < 1e-6 * cooling);
       const fac = meter('facility')!.totalPowerWatts;
       assert.ok(Math.abs(fac - (it + cooling + physics.at('loss', t))) < 1e-6 * fac);
-      for (const p of of<PduState>('pdu')) assert.ok(Math.abs(p.energyKwh - p.outlets.reduce((s, o) => s + o.energyKwh, 0)) < 1e-6 * p.energyKwh);
+      for (const p of of<PduState>('pdu'))
+        assert.ok(Math.abs(p.energyKwh - p.outlets.reduce((s, o) => s + o.energyKwh, 0)) < 1e-6 * p.energyKwh);
       // Server on its PDU outlet draws the BMC's reading.
       for (const s of devices.filter((d) => d.kind === 'server')) {
-        const pdu = of<PduState>('pdu').flatMap((p) => p.outlets).find((o) => o.name === s.id)!;
+        const pdu = of<PduState>('pdu')
+          .flatMap((p) => p.outlets)
+          .find((o) => o.name === s.id)!;
         assert.ok(Math.abs(pdu.powerWatts - (states[devices.indexOf(s)] as ServerState).powerWatts) < 1e-9);
       }
       const counters = new Map<string, number[]>();
       devices.forEach((d, i) => {
         const s = states[i]!;
         const values: number[] =
-          s.kind === 'meter' ? [s.importKwh] : s.kind === 'server' || s.kind === 'pdu' || s.kind === 'chiller' || s.kind === 'crah' ? [s.energyKwh] : s.kind === 'ups' ? [s.outputEnergyKwh] : s.kind === 'node' ? (s as NodeState).cpuSeconds.flatMap((c) => Object.values(c)) : s.kind === 'dcgm' ? (s as DcgmState).gpus.map((g) => g.energyMillijoules) : [];
+          s.kind === 'meter'
+            ? [s.importKwh]
+            : s.kind === 'server' || s.kind === 'pdu' || s.kind === 'chiller' || s.kind === 'crah'
+              ? [s.energyKwh]
+              : s.kind === 'ups'
+                ? [s.outputEnergyKwh]
+                : s.kind === 'node'
+                  ? (s as NodeState).cpuSeconds.flatMap((c) => Object.values(c))
+                  : s.kind === 'dcgm'
+                    ? (s as DcgmState).gpus.map((g) => g.energyMillijoules)
+                    : [];
         if (s.kind === 'chiller') values.push(s.waterM3);
         counters.set(d.id, values);
         const before = prev.get(d.id);
-        if (before) values.forEach((v, k) => assert.ok(v >= before[k]! - 1e-9, `${d.id} counter ${k} went back ${before[k]} → ${v}`));
+        if (before)
+          values.forEach((v, k) =>
+            assert.ok(v >= before[k]! - 1e-9, `${d.id} counter ${k} went back ${before[k]} → ${v}`),
+          );
       });
       prev = counters;
     }
@@ -156,7 +198,10 @@ test('meter counters integrate the meter power exactly', () => {
   // Trapezoid rule on 10 s steps as an independent integration.
   let sum = 0;
   const step = 10_000;
-  for (let t = t1; t < t2; t += step) sum += (((meter.read(t) as MeterState).totalPowerWatts + (meter.read(t + step) as MeterState).totalPowerWatts) / 2) * (step / 1000);
+  for (let t = t1; t < t2; t += step)
+    sum +=
+      (((meter.read(t) as MeterState).totalPowerWatts + (meter.read(t + step) as MeterState).totalPowerWatts) / 2) *
+      (step / 1000);
   assert.ok(Math.abs(sum / 3.6e6 - exact) < 1e-6 * exact, `${sum / 3.6e6} vs ${exact}`);
 });
 
@@ -165,17 +210,24 @@ test('ground truth: energy balance, device-hours within bounds, inventory from d
   for (const plan of f.plans) {
     const g = truthFor(new CenterPhysics(plan), JULY, JULY + DAY).metrics;
     assert.ok(Math.abs(g.e_total_kwh! - g.e_it_kwh! - g.e_cooling_kwh! - g.e_loss_kwh!) < 1e-6 * g.e_total_kwh!);
-    assert.ok(g.accel_dev_h_busy! <= g.accel_dev_h_alloc! + 1e-9 && g.accel_dev_h_alloc! <= g.accel_dev_h_avail! + 1e-9);
+    assert.ok(
+      g.accel_dev_h_busy! <= g.accel_dev_h_alloc! + 1e-9 && g.accel_dev_h_alloc! <= g.accel_dev_h_avail! + 1e-9,
+    );
     assert.ok(g.cpu_core_h_busy! > 0 && g.cpu_core_h_busy! < g.cpu_core_h_avail!);
     assert.equal(g.servers_total, plan.servers.length);
-    assert.equal(g.accel_total, plan.servers.reduce((s, x) => s + x.accelCount, 0));
+    assert.equal(
+      g.accel_total,
+      plan.servers.reduce((s, x) => s + x.accelCount, 0),
+    );
     assert.ok(g.water_m3! >= 0);
   }
 });
 
 test('Wave products and integrals are exact', () => {
   const a = Wave.constant(2).plus(Wave.cosine(364, 1, 3600));
-  const b = Wave.constant(1).plus(Wave.cosine(52, 0.5, 0)).plus(Wave.cosine(364, 0.3, 7200));
+  const b = Wave.constant(1)
+    .plus(Wave.cosine(52, 0.5, 0))
+    .plus(Wave.cosine(364, 0.3, 7200));
   const p = a.times(b);
   for (const t of [0, 1234, 86_400 * 3.3, 1e8]) assert.ok(Math.abs(p.at(t) - a.at(t) * b.at(t)) < 1e-9);
   let sum = 0;

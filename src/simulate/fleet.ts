@@ -11,7 +11,15 @@
 import type { Center } from '../engine/types.ts';
 import type { DeviceState } from './device-state.ts';
 import { ACCEL_MODELS, CPU_MODELS, DOMESTIC_ACCELS, DOMESTIC_CPUS, FOREIGN_ACCELS, FOREIGN_CPUS } from './chips.ts';
-import { centerWeight, citiesOf, climateAt, type Climate, domesticShare, hostsSupercomputing, provinces } from './geography.ts';
+import {
+  centerWeight,
+  citiesOf,
+  climateAt,
+  type Climate,
+  domesticShare,
+  hostsSupercomputing,
+  provinces,
+} from './geography.ts';
 import { planNetwork, type ProberPlan, type RouterPlan } from './network.ts';
 import { rng, type Rng } from './random.ts';
 
@@ -176,9 +184,27 @@ function isoDate(ms: number): string {
 
 const DAY_MS = 86_400_000;
 
-const OPERATORS = ['China Mobile', 'China Telecom', 'China Unicom', 'GDS', 'Alibaba Cloud', 'Tencent', 'Huawei Cloud', 'Chindata', 'Range Technology', 'Baidu', 'Sugon', 'VNET'];
+const OPERATORS = [
+  'China Mobile',
+  'China Telecom',
+  'China Unicom',
+  'GDS',
+  'Alibaba Cloud',
+  'Tencent',
+  'Huawei Cloud',
+  'Chindata',
+  'Range Technology',
+  'Baidu',
+  'Sugon',
+  'VNET',
+];
 
-const SIZE_SERVERS: Record<SizeClass, [number, number]> = { small: [4, 6], medium: [6, 10], large: [10, 16], hyperscale: [16, 20] };
+const SIZE_SERVERS: Record<SizeClass, [number, number]> = {
+  small: [4, 6],
+  medium: [6, 10],
+  large: [10, 16],
+  hyperscale: [16, 20],
+};
 
 /** Which province each center stands in: every province once (in a seeded order), then by market weight. */
 function provinceOf(seed: number, index: number): string {
@@ -252,14 +278,25 @@ export function serverMaxWatts(s: ServerPlan): number {
   return s.baseWatts + s.sockets * cpu.maxWatts + (acc ? s.accelCount * acc.maxWatts : 0);
 }
 
-function planCenter(seed: number, index: number, scale: number, asOfMs: number, originMs: number): { center: Center; plan: CenterPlan } {
+function planCenter(
+  seed: number,
+  index: number,
+  scale: number,
+  asOfMs: number,
+  originMs: number,
+): { center: Center; plan: CenterPlan } {
   const r = rng(seed, 'center', index);
   const code = provinceOf(seed, index);
   const prov = provinces().find((p) => p.code === code)!;
   const city = r.pick(citiesOf(code));
   const id = `${prov.abbr.toLowerCase()}-${pad(index + 1, 4)}`;
   const type = centerType(r, code);
-  const size = r.weighted<SizeClass>([['small', 0.3], ['medium', 0.35], ['large', 0.25], ['hyperscale', 0.1]]);
+  const size = r.weighted<SizeClass>([
+    ['small', 0.3],
+    ['medium', 0.35],
+    ['large', 0.25],
+    ['hyperscale', 0.1],
+  ]);
 
   // Commissioning: ~40% within the last four years ("new" centers), the rest 4–15 years old; none in the last 2 months.
   const ageDays = r.chance(0.4) ? r.int(60, 4 * 365) : r.int(4 * 365 + 1, 15 * 365);
@@ -272,7 +309,14 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
 
   const [lo, hi] = SIZE_SERVERS[size];
   const nServers = r.int(lo, hi) * scale;
-  const accelShare = type === 'intelligent' ? r.range(0.4, 0.6) : type === 'supercomputing' ? r.range(0.15, 0.3) : r.chance(0.3) ? 0.01 : 0;
+  const accelShare =
+    type === 'intelligent'
+      ? r.range(0.4, 0.6)
+      : type === 'supercomputing'
+        ? r.range(0.15, 0.3)
+        : r.chance(0.3)
+          ? 0.01
+          : 0;
   const nAccel = Math.min(Math.ceil(nServers * accelShare), 6 * scale);
   const nPdus = Math.max(2, Math.ceil(nServers / 3.5));
   const nUps = nPdus > 6 ? Math.ceil(nPdus / 6) : size === 'small' ? 1 : r.int(1, 2);
@@ -281,7 +325,11 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
   const nCrahs = Math.min(6, Math.max(2, Math.ceil(nServers / 4))) * (scale > 1 ? Math.ceil(scale / 2) : 1);
   const nNode = r.int(2, 3) * scale;
 
-  const centerLoad = loadProfile(r, type === 'general' ? r.range(0.2, 0.45) : r.range(0.35, 0.6), type === 'general' ? 0.45 : 0.2);
+  const centerLoad = loadProfile(
+    r,
+    type === 'general' ? r.range(0.2, 0.45) : r.range(0.35, 0.6),
+    type === 'general' ? 0.45 : 0.2,
+  );
   const accelBase = loadProfile(r, r.range(0.55, 0.85), type === 'intelligent' ? 0.12 : 0.06);
 
   const servers: ServerPlan[] = [];
@@ -289,7 +337,11 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
     const sr = rng(seed, 'server', id, i);
     const hasAccel = i < nAccel;
     const cpuModel = sr.chance(domestic) ? sr.weighted(DOMESTIC_CPUS) : sr.weighted(FOREIGN_CPUS);
-    const accelModel = hasAccel ? (sr.chance(domestic) ? sr.weighted(DOMESTIC_ACCELS) : sr.weighted(FOREIGN_ACCELS)) : undefined;
+    const accelModel = hasAccel
+      ? sr.chance(domestic)
+        ? sr.weighted(DOMESTIC_ACCELS)
+        : sr.weighted(FOREIGN_ACCELS)
+      : undefined;
     servers.push({
       id: `${id}-bmc-${pad(i + 1, 3)}`,
       kind: 'server',
@@ -316,7 +368,9 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
     s.exporters.push(e.id);
   });
   // node_exporter on the first CPU-only hosts (or on accelerator hosts when there are too few).
-  const nodeHosts = [...servers.keys()].filter((i) => !servers[i]!.accelModel).concat([...servers.keys()].filter((i) => servers[i]!.accelModel));
+  const nodeHosts = [...servers.keys()]
+    .filter((i) => !servers[i]!.accelModel)
+    .concat([...servers.keys()].filter((i) => servers[i]!.accelModel));
   for (const i of nodeHosts.slice(0, nNode)) {
     const e: ExporterPlan = { id: `${id}-node-${pad(i + 1, 3)}`, kind: 'node', server: i };
     exporters.push(e);
@@ -338,19 +392,29 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
     });
   }
 
-  const pduMaxW = pdus.map((p, pi) => p.networkWatts + servers.filter((s) => s.pdu === pi).reduce((sum, s) => sum + serverMaxWatts(s), 0));
+  const pduMaxW = pdus.map(
+    (p, pi) => p.networkWatts + servers.filter((s) => s.pdu === pi).reduce((sum, s) => sum + serverMaxWatts(s), 0),
+  );
   const itMaxKw = pduMaxW.reduce((a, b) => a + b, 0) / 1000;
   const ups: UpsPlan[] = [];
   for (let u = 0; u < nUps; u++) {
     const ur = rng(seed, 'ups', id, u);
     const loadKw = pduMaxW.filter((_, pi) => pdus[pi]!.ups === u).reduce((a, b) => a + b, 0) / 1000;
     const ratingKw = Math.ceil((loadKw * ur.range(1.3, 1.8)) / 10) * 10;
-    ups.push({ id: `${id}-ups-${pad(u + 1, 2)}`, kind: 'ups', ratingKw, lossShare: ur.range(0.02, 0.045), noLoadKw: ratingKw * ur.range(0.003, 0.008) });
+    ups.push({
+      id: `${id}-ups-${pad(u + 1, 2)}`,
+      kind: 'ups',
+      ratingKw,
+      lossShare: ur.range(0.02, 0.045),
+      noLoadKw: ratingKw * ur.range(0.003, 0.008),
+    });
   }
 
   const sunny = ['15', '62', '63', '64', '65', '54', '13', '14', '61'].includes(code);
   const pvPeakKw = r.chance(sunny ? 0.6 : 0.2) ? Math.round(itMaxKw * r.range(0.05, 0.15) * 10) / 10 : 0;
-  const meters: MeterPlan[] = (['facility', 'it', 'cooling', ...(pvPeakKw > 0 ? ['pv' as const] : [])] as MeterRole[]).map((role) => ({
+  const meters: MeterPlan[] = (
+    ['facility', 'it', 'cooling', ...(pvPeakKw > 0 ? ['pv' as const] : [])] as MeterRole[]
+  ).map((role) => ({
     id: `${id}-meter-${role}`,
     kind: 'meter',
     role,
@@ -372,7 +436,8 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
   for (let c = 0; c < nCrahs; c++) crahs.push({ id: `${id}-crah-${pad(c + 1, 2)}`, kind: 'crah' });
 
   const liquid = type === 'intelligent' && commissionYear >= 2021 && r.chance(0.6);
-  let design = commissionYear >= 2022 ? r.range(0.55, 0.8) : commissionYear >= 2015 ? r.range(0.75, 1.0) : r.range(0.95, 1.15);
+  let design =
+    commissionYear >= 2022 ? r.range(0.55, 0.8) : commissionYear >= 2015 ? r.range(0.75, 1.0) : r.range(0.95, 1.15);
   if (liquid) design -= 0.08;
   if (isHub) design -= 0.04;
   design = Math.max(0.5, design);
@@ -384,7 +449,9 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
   const miscKw = Math.round(itRatedKw * r.range(0.005, 0.015) * 100) / 100;
 
   // Network and scheduling need the registry entry (position, WAN link, platform connection): added below.
-  const plan: Omit<CenterPlan, 'router' | 'prober' | 'schedShare' | 'counts'> & { counts: Omit<CenterPlan['counts'], 'router' | 'smokeping'> } = {
+  const plan: Omit<CenterPlan, 'router' | 'prober' | 'schedShare' | 'counts'> & {
+    counts: Omit<CenterPlan['counts'], 'router' | 'smokeping'>;
+  } = {
     center: id,
     seed,
     province: code,
@@ -417,7 +484,12 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
   };
 
   const operator = r.pick(OPERATORS);
-  const typeWord = type === 'general' ? 'Data Center' : type === 'intelligent' ? 'Intelligent Computing Center' : 'Supercomputing Center';
+  const typeWord =
+    type === 'general'
+      ? 'Data Center'
+      : type === 'intelligent'
+        ? 'Intelligent Computing Center'
+        : 'Supercomputing Center';
   const center: Center = {
     id,
     name: `${operator} ${city.name} ${typeWord} ${index + 1}`,
@@ -444,7 +516,15 @@ function planCenter(seed: number, index: number, scale: number, asOfMs: number, 
     lon: Math.round((prov.lon + (city.dLon ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
   };
   center.storage_flash_tb = Math.round(center.storage_total_tb! * r.range(0.1, 0.6));
-  const { router, prober } = planNetwork(seed, id, code, center.lat!, center.lon!, center.wan_bandwidth_gbps!, itRatedKw);
+  const { router, prober } = planNetwork(
+    seed,
+    id,
+    code,
+    center.lat!,
+    center.lon!,
+    center.wan_bandwidth_gbps!,
+    itRatedKw,
+  );
   // Own stream, so adding the network left every other device of the center as it was.
   const schedShare = center.platform_connected && nAccel > 0 ? rng(seed, 'scheduling', id).range(0.15, 0.45) : 0;
   return { center, plan: { ...plan, router, prober, schedShare, counts: { ...plan.counts, router: 1, smokeping: 1 } } };
@@ -460,7 +540,8 @@ export function generateFleet(options: FleetOptions): Fleet {
   if (!Number.isInteger(n) || n < 1) throw new Error(`centers must be a positive integer (got ${JSON.stringify(n)})`);
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer (got ${JSON.stringify(seed)})`);
   const scale = options.scale ?? 1;
-  if (!Number.isInteger(scale) || scale < 1) throw new Error(`scale must be a positive integer (got ${JSON.stringify(scale)})`);
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new Error(`scale must be a positive integer (got ${JSON.stringify(scale)})`);
   const asOfMs = localMidnightMs(options.asOf ?? '2026-01-01');
   const originMs = options.origin !== undefined ? localMidnightMs(options.origin) : asOfMs - 400 * DAY_MS;
   const registry: { centers: Center[] } = { centers: [] };

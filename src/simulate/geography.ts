@@ -43,35 +43,90 @@ export interface Climate {
 const CITIES: Record<string, City[]> = {
   '11': [{ name: 'Beijing', altitudeKm: 0.05 }],
   '12': [{ name: 'Tianjin', altitudeKm: 0.01 }],
-  '13': [{ name: 'Shijiazhuang', altitudeKm: 0.08 }, { name: 'Zhangjiakou', altitudeKm: 0.72, cluster: 'zhangjiakou', dLat: 2.8, dLon: 0.4 }, { name: 'Langfang', altitudeKm: 0.02, dLat: 1.5, dLon: 2.2 }],
-  '14': [{ name: 'Taiyuan', altitudeKm: 0.8 }, { name: 'Datong', altitudeKm: 1.05, dLat: 2.2, dLon: 0.8 }],
-  '15': [{ name: 'Hohhot', altitudeKm: 1.05 }, { name: 'Horinger', altitudeKm: 1.1, cluster: 'helingeer', dLat: -0.4, dLon: 0.1 }, { name: 'Ulanqab', altitudeKm: 1.4, dLat: 0.2, dLon: 1.4 }],
-  '21': [{ name: 'Shenyang', altitudeKm: 0.05 }, { name: 'Dalian', altitudeKm: 0.03, dLat: -2.9, dLon: -1.8 }],
+  '13': [
+    { name: 'Shijiazhuang', altitudeKm: 0.08 },
+    { name: 'Zhangjiakou', altitudeKm: 0.72, cluster: 'zhangjiakou', dLat: 2.8, dLon: 0.4 },
+    { name: 'Langfang', altitudeKm: 0.02, dLat: 1.5, dLon: 2.2 },
+  ],
+  '14': [
+    { name: 'Taiyuan', altitudeKm: 0.8 },
+    { name: 'Datong', altitudeKm: 1.05, dLat: 2.2, dLon: 0.8 },
+  ],
+  '15': [
+    { name: 'Hohhot', altitudeKm: 1.05 },
+    { name: 'Horinger', altitudeKm: 1.1, cluster: 'helingeer', dLat: -0.4, dLon: 0.1 },
+    { name: 'Ulanqab', altitudeKm: 1.4, dLat: 0.2, dLon: 1.4 },
+  ],
+  '21': [
+    { name: 'Shenyang', altitudeKm: 0.05 },
+    { name: 'Dalian', altitudeKm: 0.03, dLat: -2.9, dLon: -1.8 },
+  ],
   '22': [{ name: 'Changchun', altitudeKm: 0.2 }],
-  '23': [{ name: 'Harbin', altitudeKm: 0.15 }, { name: 'Daqing', altitudeKm: 0.15, dLat: 0.8, dLon: -1.5 }],
-  '31': [{ name: 'Shanghai', altitudeKm: 0.01 }, { name: 'Qingpu', altitudeKm: 0.01, cluster: 'changsanjiao_demo', dLat: -0.08, dLon: -0.35 }],
-  '32': [{ name: 'Nanjing', altitudeKm: 0.02 }, { name: 'Suzhou', altitudeKm: 0.01, dLat: -0.8, dLon: 1.9 }, { name: 'Wuxi', altitudeKm: 0.01, dLat: -0.5, dLon: 1.5 }],
-  '33': [{ name: 'Hangzhou', altitudeKm: 0.02 }, { name: 'Ningbo', altitudeKm: 0.01, dLat: -0.4, dLon: 1.4 }],
-  '34': [{ name: 'Hefei', altitudeKm: 0.03 }, { name: 'Wuhu', altitudeKm: 0.02, cluster: 'wuhu', dLat: -0.5, dLon: 1.2 }],
-  '35': [{ name: 'Fuzhou', altitudeKm: 0.01 }, { name: 'Xiamen', altitudeKm: 0.01, dLat: -1.6, dLon: -1.2 }],
+  '23': [
+    { name: 'Harbin', altitudeKm: 0.15 },
+    { name: 'Daqing', altitudeKm: 0.15, dLat: 0.8, dLon: -1.5 },
+  ],
+  '31': [
+    { name: 'Shanghai', altitudeKm: 0.01 },
+    { name: 'Qingpu', altitudeKm: 0.01, cluster: 'changsanjiao_demo', dLat: -0.08, dLon: -0.35 },
+  ],
+  '32': [
+    { name: 'Nanjing', altitudeKm: 0.02 },
+    { name: 'Suzhou', altitudeKm: 0.01, dLat: -0.8, dLon: 1.9 },
+    { name: 'Wuxi', altitudeKm: 0.01, dLat: -0.5, dLon: 1.5 },
+  ],
+  '33': [
+    { name: 'Hangzhou', altitudeKm: 0.02 },
+    { name: 'Ningbo', altitudeKm: 0.01, dLat: -0.4, dLon: 1.4 },
+  ],
+  '34': [
+    { name: 'Hefei', altitudeKm: 0.03 },
+    { name: 'Wuhu', altitudeKm: 0.02, cluster: 'wuhu', dLat: -0.5, dLon: 1.2 },
+  ],
+  '35': [
+    { name: 'Fuzhou', altitudeKm: 0.01 },
+    { name: 'Xiamen', altitudeKm: 0.01, dLat: -1.6, dLon: -1.2 },
+  ],
   '36': [{ name: 'Nanchang', altitudeKm: 0.03 }],
-  '37': [{ name: 'Jinan', altitudeKm: 0.05 }, { name: 'Qingdao', altitudeKm: 0.02, dLat: -0.6, dLon: 3.3 }],
+  '37': [
+    { name: 'Jinan', altitudeKm: 0.05 },
+    { name: 'Qingdao', altitudeKm: 0.02, dLat: -0.6, dLon: 3.3 },
+  ],
   '41': [{ name: 'Zhengzhou', altitudeKm: 0.1 }],
   '42': [{ name: 'Wuhan', altitudeKm: 0.03 }],
   '43': [{ name: 'Changsha', altitudeKm: 0.05 }],
-  '44': [{ name: 'Guangzhou', altitudeKm: 0.01 }, { name: 'Shenzhen', altitudeKm: 0.01, dLat: -0.6, dLon: 0.8 }, { name: 'Shaoguan', altitudeKm: 0.07, cluster: 'shaoguan', dLat: 1.7, dLon: 0.3 }],
+  '44': [
+    { name: 'Guangzhou', altitudeKm: 0.01 },
+    { name: 'Shenzhen', altitudeKm: 0.01, dLat: -0.6, dLon: 0.8 },
+    { name: 'Shaoguan', altitudeKm: 0.07, cluster: 'shaoguan', dLat: 1.7, dLon: 0.3 },
+  ],
   '45': [{ name: 'Nanning', altitudeKm: 0.08 }],
   '46': [{ name: 'Haikou', altitudeKm: 0.01 }],
   '50': [{ name: 'Chongqing', altitudeKm: 0.25, cluster: 'chongqing' }],
-  '51': [{ name: 'Chengdu', altitudeKm: 0.5 }, { name: 'Tianfu', altitudeKm: 0.45, cluster: 'tianfu', dLat: -0.3, dLon: 0.2 }],
-  '52': [{ name: 'Guiyang', altitudeKm: 1.1 }, { name: "Gui'an", altitudeKm: 1.2, cluster: 'guian', dLat: -0.1, dLon: -0.3 }],
+  '51': [
+    { name: 'Chengdu', altitudeKm: 0.5 },
+    { name: 'Tianfu', altitudeKm: 0.45, cluster: 'tianfu', dLat: -0.3, dLon: 0.2 },
+  ],
+  '52': [
+    { name: 'Guiyang', altitudeKm: 1.1 },
+    { name: "Gui'an", altitudeKm: 1.2, cluster: 'guian', dLat: -0.1, dLon: -0.3 },
+  ],
   '53': [{ name: 'Kunming', altitudeKm: 1.9 }],
   '54': [{ name: 'Lhasa', altitudeKm: 3.65 }],
   '61': [{ name: "Xi'an", altitudeKm: 0.4 }],
-  '62': [{ name: 'Lanzhou', altitudeKm: 1.5 }, { name: 'Qingyang', altitudeKm: 1.2, cluster: 'qingyang', dLat: -0.3, dLon: 3.8 }],
+  '62': [
+    { name: 'Lanzhou', altitudeKm: 1.5 },
+    { name: 'Qingyang', altitudeKm: 1.2, cluster: 'qingyang', dLat: -0.3, dLon: 3.8 },
+  ],
   '63': [{ name: 'Xining', altitudeKm: 2.26 }],
-  '64': [{ name: 'Yinchuan', altitudeKm: 1.1 }, { name: 'Zhongwei', altitudeKm: 1.2, cluster: 'zhongwei', dLat: -1.0, dLon: -1.0 }],
-  '65': [{ name: 'Urumqi', altitudeKm: 0.8 }, { name: 'Karamay', altitudeKm: 0.3, dLat: 1.8, dLon: -2.7 }],
+  '64': [
+    { name: 'Yinchuan', altitudeKm: 1.1 },
+    { name: 'Zhongwei', altitudeKm: 1.2, cluster: 'zhongwei', dLat: -1.0, dLon: -1.0 },
+  ],
+  '65': [
+    { name: 'Urumqi', altitudeKm: 0.8 },
+    { name: 'Karamay', altitudeKm: 0.3, dLat: 1.8, dLon: -2.7 },
+  ],
 };
 
 /** Share of domestic CPUs/accelerators installed in new servers of the province (国产化率 trends). */
@@ -102,7 +157,24 @@ const DOMESTIC_SHARE: Record<string, number> = {
 
 /** Relative number of centers per province beyond the first one each (where the big markets and hubs are). */
 const CENTER_WEIGHT: Record<string, number> = {
-  '44': 6, '32': 6, '11': 5, '31': 5, '52': 5, '33': 4, '15': 4, '13': 4, '37': 3, '51': 3, '64': 3, '50': 2, '62': 2, '34': 2, '42': 2, '41': 2, '61': 2, '35': 2,
+  '44': 6,
+  '32': 6,
+  '11': 5,
+  '31': 5,
+  '52': 5,
+  '33': 4,
+  '15': 4,
+  '13': 4,
+  '37': 3,
+  '51': 3,
+  '64': 3,
+  '50': 2,
+  '62': 2,
+  '34': 2,
+  '42': 2,
+  '41': 2,
+  '61': 2,
+  '35': 2,
 };
 
 /** Provinces that host national supercomputing centers (Tianjin, Shenzhen/Guangzhou, Jinan, Changsha, Wuxi, Zhengzhou, Chengdu, Kunshan). */
@@ -113,13 +185,21 @@ let clustersCache: ClusterRef[] | undefined;
 
 /** The 31 provinces of the catalog, in code order. */
 export function provinces(): ProvinceRef[] {
-  provincesCache ??= (parseYaml(readFileSync(path.join(CATALOG_DIR, 'reference', 'provinces.yaml'), 'utf8')) as { provinces: ProvinceRef[] }).provinces;
+  provincesCache ??= (
+    parseYaml(readFileSync(path.join(CATALOG_DIR, 'reference', 'provinces.yaml'), 'utf8')) as {
+      provinces: ProvinceRef[];
+    }
+  ).provinces;
   return provincesCache;
 }
 
 /** The 东数西算 clusters with their province. */
 export function clusters(): ClusterRef[] {
-  clustersCache ??= (parseYaml(readFileSync(path.join(CATALOG_DIR, 'reference', 'hub-clusters.yaml'), 'utf8')) as { clusters: ClusterRef[] }).clusters;
+  clustersCache ??= (
+    parseYaml(readFileSync(path.join(CATALOG_DIR, 'reference', 'hub-clusters.yaml'), 'utf8')) as {
+      clusters: ClusterRef[];
+    }
+  ).clusters;
   return clustersCache;
 }
 

@@ -65,7 +65,12 @@ function chipPeaks(): Map<string, Peak> | null {
 
 /** Inventory counts and peak PFLOPS: snapshots, the same for every interval. */
 export function inventory(plan: CenterPlan): Record<string, number> {
-  const out: Record<string, number> = { servers_total: plan.servers.length, servers_domestic_cpu: 0, accel_total: 0, accel_domestic: 0 };
+  const out: Record<string, number> = {
+    servers_total: plan.servers.length,
+    servers_domestic_cpu: 0,
+    accel_total: 0,
+    accel_domestic: 0,
+  };
   const table = chipPeaks();
   let general32 = 0;
   let accel16 = 0;
@@ -153,7 +158,13 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
     }
   }
   if (table) m.pflop_h_delivered = pflopH;
-  return { center: plan.center, start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), metrics: { ...m, ...inventory(plan) }, histograms: latencyTruth(plan, fromMs, toMs) };
+  return {
+    center: plan.center,
+    start: new Date(fromMs).toISOString(),
+    end: new Date(toMs).toISOString(),
+    metrics: { ...m, ...inventory(plan) },
+    histograms: latencyTruth(plan, fromMs, toMs),
+  };
 }
 
 /** Busy hours of card j of server i over [fromMs, toMs) spent on platform-dispatched jobs (decided per local day). */
@@ -162,18 +173,26 @@ function scheduledBusyHours(physics: CenterPhysics, i: number, j: number, fromMs
   for (let day = Math.floor(simSeconds(fromMs) / DAY_S); T0_MS + day * DAY_S * 1000 < toMs; day++) {
     const a = Math.max(fromMs, T0_MS + day * DAY_S * 1000);
     const b = Math.min(toMs, T0_MS + (day + 1) * DAY_S * 1000);
-    if (b > a && physics.allocated(i, j, day) && physics.scheduled(i, j, day)) seconds += physics.between(`acc/${i}/${j}`, a, b);
+    if (b > a && physics.allocated(i, j, day) && physics.scheduled(i, j, day))
+      seconds += physics.between(`acc/${i}/${j}`, a, b);
   }
   return seconds / 3600;
 }
 
 /** Round-trip-time histograms of the center's probes over [fromMs, toMs), in the prober's (= the catalog's) buckets. */
-export function latencyTruth(plan: CenterPlan, fromMs: number, toMs: number): Record<string, { bounds: number[]; counts: number[] }> {
+export function latencyTruth(
+  plan: CenterPlan,
+  fromMs: number,
+  toMs: number,
+): Record<string, { bounds: number[]; counts: number[] }> {
   const out: Record<string, { bounds: number[]; counts: number[] }> = {};
   const originS = simSeconds(plan.originMs);
   for (const t of plan.prober.targets) {
     const id = `lat_${t.class}_hist`;
-    const h = (out[id] ??= { bounds: [...SMOKEPING_BUCKETS_MS], counts: new Array<number>(SMOKEPING_BUCKETS_MS.length + 1).fill(0) });
+    const h = (out[id] ??= {
+      bounds: [...SMOKEPING_BUCKETS_MS],
+      counts: new Array<number>(SMOKEPING_BUCKETS_MS.length + 1).fill(0),
+    });
     const a = probeCounts(t, originS, simSeconds(fromMs), SMOKEPING_BUCKETS_MS);
     const b = probeCounts(t, originS, simSeconds(toMs), SMOKEPING_BUCKETS_MS);
     let below = 0;
@@ -188,7 +207,12 @@ export function latencyTruth(plan: CenterPlan, fromMs: number, toMs: number): Re
 }
 
 /** Ground truth for every interval of `intervalMs` between two aligned instants. */
-export function truthSeries(physics: CenterPhysics, fromMs: number, toMs: number, intervalMs: number): GroundTruthRecord[] {
+export function truthSeries(
+  physics: CenterPhysics,
+  fromMs: number,
+  toMs: number,
+  intervalMs: number,
+): GroundTruthRecord[] {
   const out: GroundTruthRecord[] = [];
   for (let t = fromMs; t + intervalMs <= toMs; t += intervalMs) out.push(truthFor(physics, t, t + intervalMs));
   return out;

@@ -57,7 +57,9 @@ const SIGMA = 0.12;
 
 function km(aLat: number, aLon: number, bLat: number, bLon: number): number {
   const rad = Math.PI / 180;
-  const h = Math.sin(((bLat - aLat) * rad) / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(((bLon - aLon) * rad) / 2) ** 2;
+  const h =
+    Math.sin(((bLat - aLat) * rad) / 2) ** 2 +
+    Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(((bLon - aLon) * rad) / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
@@ -67,7 +69,15 @@ function rttForKm(d: number): number {
 }
 
 /** The router and the prober of center `id` standing at (lat, lon) in province `code`. */
-export function planNetwork(seed: number, id: string, code: string, lat: number, lon: number, wanGbps: number, itRatedKw: number): { router: RouterPlan; prober: ProberPlan } {
+export function planNetwork(
+  seed: number,
+  id: string,
+  code: string,
+  lat: number,
+  lon: number,
+  wanGbps: number,
+  itRatedKw: number,
+): { router: RouterPlan; prober: ProberPlan } {
   const r = rng(seed, 'network', id);
   // Mean WAN use 10–35% of the link at a mean IT load of about half the rated load.
   const meanBytesPerS = (wanGbps * 1e9 * r.range(0.1, 0.35)) / 8;
@@ -90,18 +100,44 @@ export function planNetwork(seed: number, id: string, code: string, lat: number,
   const octet = (n: number) => (n % 250) + 1;
   const targets: ProbeTarget[] = [];
   // City: the metro internet exchange and a neighbouring center, a few km of fibre away.
-  targets.push({ host: `ix.${own.abbr.toLowerCase()}.city.probe`, ip: `10.${octet(Number(code))}.0.1`, class: 'city', rttMs: Math.round(r.range(0.25, 0.6) * 1000) / 1000 });
-  targets.push({ host: `dc.${own.abbr.toLowerCase()}.city.probe`, ip: `10.${octet(Number(code))}.0.2`, class: 'city', rttMs: Math.round(r.range(0.3, 0.8) * 1000) / 1000 });
+  targets.push({
+    host: `ix.${own.abbr.toLowerCase()}.city.probe`,
+    ip: `10.${octet(Number(code))}.0.1`,
+    class: 'city',
+    rttMs: Math.round(r.range(0.25, 0.6) * 1000) / 1000,
+  });
+  targets.push({
+    host: `dc.${own.abbr.toLowerCase()}.city.probe`,
+    ip: `10.${octet(Number(code))}.0.2`,
+    class: 'city',
+    rttMs: Math.round(r.range(0.3, 0.8) * 1000) / 1000,
+  });
   // Region: the two nearest other provincial capitals.
-  const others = all.filter((p) => p.code !== code).map((p) => ({ p, d: km(lat, lon, p.lat, p.lon) })).sort((a, b) => a.d - b.d);
+  const others = all
+    .filter((p) => p.code !== code)
+    .map((p) => ({ p, d: km(lat, lon, p.lat, p.lon) }))
+    .sort((a, b) => a.d - b.d);
   for (const { p, d } of others.slice(0, 2)) {
-    targets.push({ host: `core.${p.abbr.toLowerCase()}.region.probe`, ip: `10.${octet(Number(p.code))}.1.1`, class: 'region', rttMs: rttForKm(d) });
+    targets.push({
+      host: `core.${p.abbr.toLowerCase()}.region.probe`,
+      ip: `10.${octet(Number(p.code))}.1.1`,
+      class: 'region',
+      rttMs: rttForKm(d),
+    });
   }
   // Hub: the three nearest national hub nodes other than the center's own province.
   const hubProvinces = [...new Set(clusters().map((c) => c.province))].filter((pc) => pc !== code);
-  const hubs = hubProvinces.map((pc) => all.find((p) => p.code === pc)!).map((p) => ({ p, d: km(lat, lon, p.lat, p.lon) })).sort((a, b) => a.d - b.d);
+  const hubs = hubProvinces
+    .map((pc) => all.find((p) => p.code === pc)!)
+    .map((p) => ({ p, d: km(lat, lon, p.lat, p.lon) }))
+    .sort((a, b) => a.d - b.d);
   for (const { p, d } of hubs.slice(0, 3)) {
-    targets.push({ host: `hub.${p.abbr.toLowerCase()}.hub.probe`, ip: `10.${octet(Number(p.code))}.2.1`, class: 'hub', rttMs: rttForKm(d) });
+    targets.push({
+      host: `hub.${p.abbr.toLowerCase()}.hub.probe`,
+      ip: `10.${octet(Number(p.code))}.2.1`,
+      class: 'hub',
+      rttMs: rttForKm(d),
+    });
   }
   return { router, prober: { id: `${id}-smokeping-01`, kind: 'smokeping', targets } };
 }
@@ -110,7 +146,9 @@ export function planNetwork(seed: number, id: string, code: string, lat: number,
 function phi(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -136,7 +174,12 @@ export function rttMeanMs(target: ProbeTarget): number {
  * counts instead lets two neighbouring floors differ by one the other way, so an interval's bucket could come
  * out at −1.) The probes that no bucket's floor took are lost, as a few probes of a real prober are.
  */
-export function probeCounts(target: ProbeTarget, fromS: number, nowS: number, boundsMs: readonly number[]): { count: number; le: number[]; sumS: number } {
+export function probeCounts(
+  target: ProbeTarget,
+  fromS: number,
+  nowS: number,
+  boundsMs: readonly number[],
+): { count: number; le: number[]; sumS: number } {
   const sent = Math.max(0, Math.floor((nowS - fromS) * PROBES_PER_SECOND));
   const le: number[] = [];
   let answered = 0;

@@ -95,21 +95,32 @@ export class CenterPhysics {
       Array.from({ length: s.accelCount }, (_, j) => {
         // Each card shares its host's rhythm with its own job-churn phase.
         const shift = (hash32(`${plan.seed}|card|${s.id}|${j}`) / 4294967296) * DAY_S;
-        return s.accelLoad ? profileWave({ ...s.accelLoad, churnPhaseS: s.accelLoad.churnPhaseS + shift + i }) : Wave.ZERO;
+        return s.accelLoad
+          ? profileWave({ ...s.accelLoad, churnPhaseS: s.accelLoad.churnPhaseS + shift + i })
+          : Wave.ZERO;
       }),
     );
     const serverIdle = plan.servers.map((s, i) => {
       const c = CPU_MODELS[s.cpuModel]!;
       const acc = s.accelModel ? ACCEL_MODELS[s.accelModel]! : undefined;
-      return cpu[i]!.scale(s.sockets * (c.maxWatts - c.idleWatts)).plus(s.baseWatts + s.sockets * c.idleWatts + (acc ? s.accelCount * acc.idleWatts : 0));
+      return cpu[i]!.scale(s.sockets * (c.maxWatts - c.idleWatts)).plus(
+        s.baseWatts + s.sockets * c.idleWatts + (acc ? s.accelCount * acc.idleWatts : 0),
+      );
     });
     const cardOn = plan.servers.map((s, i) => {
       const acc = s.accelModel ? ACCEL_MODELS[s.accelModel]! : undefined;
       return accel[i]!.map((u) => u.scale(acc!.maxWatts - acc!.idleWatts).plus(acc!.idleWatts));
     });
-    const cardOff = plan.servers.map((s) => Array.from({ length: s.accelCount }, () => ACCEL_MODELS[s.accelModel!]!.idleWatts));
+    const cardOff = plan.servers.map((s) =>
+      Array.from({ length: s.accelCount }, () => ACCEL_MODELS[s.accelModel!]!.idleWatts),
+    );
     const cardExtra = cardOn.map((cards, i) => cards.map((w, j) => w.plus(-cardOff[i]![j]!)));
-    const pduIdle = plan.pdus.map((p, pi) => Wave.sum([Wave.constant(p.networkWatts), ...plan.servers.flatMap((s, i) => (s.pdu === pi ? [serverIdle[i]!] : []))]));
+    const pduIdle = plan.pdus.map((p, pi) =>
+      Wave.sum([
+        Wave.constant(p.networkWatts),
+        ...plan.servers.flatMap((s, i) => (s.pdu === pi ? [serverIdle[i]!] : [])),
+      ]),
+    );
     const itIdle = Wave.sum(pduIdle);
     this.statics = {
       cpu,
@@ -171,7 +182,9 @@ export class CenterPhysics {
         }
       }
     });
-    const srv = plan.servers.map((_, i) => (extra[i]!.length === 0 ? st.serverIdle[i]! : Wave.sum([st.serverIdle[i]!, ...extra[i]!])));
+    const srv = plan.servers.map((_, i) =>
+      extra[i]!.length === 0 ? st.serverIdle[i]! : Wave.sum([st.serverIdle[i]!, ...extra[i]!]),
+    );
     srv.forEach((w, i) => ch.set(`srv/${i}`, w));
     const pdu: Wave[] = plan.pdus.map((p, pi) => {
       ch.set(`net/${pi}`, Wave.constant(p.networkWatts));
@@ -241,7 +254,11 @@ export class CenterPhysics {
   /** Instantaneous value of a channel at `ms`. */
   at(channel: string, ms: number): number {
     const s = simSeconds(ms);
-    return this.day(Math.floor(s / DAY_S)).get(channel)?.at(s) ?? 0;
+    return (
+      this.day(Math.floor(s / DAY_S))
+        .get(channel)
+        ?.at(s) ?? 0
+    );
   }
 
   /** ∫ of a channel from the center's origin to `ms` (unit·s; W → J). */
@@ -251,7 +268,12 @@ export class CenterPhysics {
     if (day < this.originDay) return 0;
     this.ensurePrefix(day);
     const base = this.prefix.get(channel)?.[day - this.originDay] ?? 0;
-    return base + (this.day(day).get(channel)?.integral(day * DAY_S, s) ?? 0);
+    return (
+      base +
+      (this.day(day)
+        .get(channel)
+        ?.integral(day * DAY_S, s) ?? 0)
+    );
   }
 
   /** ∫ of a channel over [fromMs, toMs). */

@@ -21,7 +21,12 @@ const ctx: CollectorContext = {
   log: () => undefined,
 };
 
-async function collect(plugin: { create(c: never, ctx: CollectorContext): { collect(s: AbortSignal): Promise<Sample[]>; close(): Promise<void> } }, config: unknown): Promise<Sample[]> {
+async function collect(
+  plugin: {
+    create(c: never, ctx: CollectorContext): { collect(s: AbortSignal): Promise<Sample[]>; close(): Promise<void> };
+  },
+  config: unknown,
+): Promise<Sample[]> {
   const c = plugin.create(config as never, ctx);
   try {
     return await c.collect(AbortSignal.timeout(5000));
@@ -30,7 +35,9 @@ async function collect(plugin: { create(c: never, ctx: CollectorContext): { coll
   }
 }
 
-function targetsOf(cfg: Record<string, unknown>): Array<{ id: string; protocol: string; config: Record<string, unknown> }> {
+function targetsOf(
+  cfg: Record<string, unknown>,
+): Array<{ id: string; protocol: string; config: Record<string, unknown> }> {
   return cfg.targets as Array<{ id: string; protocol: string; config: Record<string, unknown> }>;
 }
 
@@ -70,32 +77,51 @@ test('a served fleet answers on every protocol with the simulated values', async
         const samples = await collect(t.protocol === 'snmp' ? snmpPlugin : redfishPlugin, t.config);
         const e = samples.filter((s) => s.signal === 'energy_kwh' && (s.device ?? '') === '');
         const want = (devices.get(t.id)!.read(start) as PduState).energyKwh;
-        assert.ok(e.length === 1 && Math.abs(e[0]!.value - want) < 0.1, `${t.id} (${t.protocol}) energy ${JSON.stringify(e)} vs ${want}`);
+        assert.ok(
+          e.length === 1 && Math.abs(e[0]!.value - want) < 0.1,
+          `${t.id} (${t.protocol}) energy ${JSON.stringify(e)} vs ${want}`,
+        );
       }
 
       // Redfish BMCs (modern and legacy): inventory of CPUs.
       for (const t of targets.filter((x) => x.id.includes('-bmc-')).slice(0, 3)) {
         const samples = await collect(redfishPlugin, t.config);
-        const cpus = samples.filter((s) => s.signal === 'inventory' && s.labels?.kind === 'cpu').reduce((a, s) => a + s.value, 0);
+        const cpus = samples
+          .filter((s) => s.signal === 'inventory' && s.labels?.kind === 'cpu')
+          .reduce((a, s) => a + s.value, 0);
         assert.equal(cpus, 2, `${t.id} CPUs`);
-        assert.ok(samples.some((s) => s.signal === 'power_watts'), `${t.id} power`);
+        assert.ok(
+          samples.some((s) => s.signal === 'power_watts'),
+          `${t.id} power`,
+        );
       }
 
       // Prometheus exporters: CPU seconds or accelerator utilization; the prober's probes per host.
       for (const t of targets.filter((x) => x.protocol === 'prometheus' && !x.id.includes('-smokeping-'))) {
         const samples = await collect(prometheusPlugin, t.config);
-        assert.ok(samples.some((s) => s.signal === 'cpu_seconds' || s.signal === 'accel_utilization'), `${t.id} ${samples.length} samples`);
+        assert.ok(
+          samples.some((s) => s.signal === 'cpu_seconds' || s.signal === 'accel_utilization'),
+          `${t.id} ${samples.length} samples`,
+        );
       }
       const probeTarget = targets.find((x) => x.id === plan.prober.id)!;
-      const probes = (await collect(prometheusPlugin, probeTarget.config)).filter((s) => s.signal === 'rtt_probes' && s.labels?.le === '+Inf');
+      const probes = (await collect(prometheusPlugin, probeTarget.config)).filter(
+        (s) => s.signal === 'rtt_probes' && s.labels?.le === '+Inf',
+      );
       const probeState = devices.get(plan.prober.id)!.read(start) as SmokepingState;
-      assert.deepEqual(probes.map((s) => [s.device, s.value]), probeState.targets.map((x) => [x.host, x.count]), 'probes per host');
+      assert.deepEqual(
+        probes.map((s) => [s.device, s.value]),
+        probeState.targets.map((x) => [x.host, x.count]),
+        'probes per host',
+      );
 
       // SNMP IF-MIB: the router's uplink octets, exactly (64-bit counters past 2^32).
       const routerSamples = await collect(snmpPlugin, targets.find((x) => x.id === plan.router.id)!.config);
       const routerState = devices.get(plan.router.id)!.read(start) as RouterState;
       for (const itf of routerState.interfaces) {
-        const got = routerSamples.find((s) => s.signal === 'octets' && s.device === itf.name && s.labels?.direction === 'in');
+        const got = routerSamples.find(
+          (s) => s.signal === 'octets' && s.device === itf.name && s.labels?.direction === 'in',
+        );
         assert.equal(got?.value, Number(itf.inOctets), `${itf.name} ifHCInOctets`);
       }
     }
@@ -123,7 +149,10 @@ test('counter events from the fault config rewrite device counters but not the p
   const sim = await serveFleet({
     fleet,
     clock,
-    faults: { counters: [{ match: id, at: '+1h', kind: 'replace', startValue: 7 }], faults: [{ match: '*-ups-01', fault: { silent: true }, from: '+30m', until: '+2h' }] },
+    faults: {
+      counters: [{ match: id, at: '+1h', kind: 'replace', startValue: 7 }],
+      faults: [{ match: '*-ups-01', fault: { silent: true }, from: '+30m', until: '+2h' }],
+    },
     groundTruth: { file: truthFile, intervalMs: 3_600_000 },
   });
   try {
@@ -135,7 +164,10 @@ test('counter events from the fault config rewrite device counters but not the p
   } finally {
     await sim.close();
   }
-  const lines = readFileSync(truthFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { metrics: Record<string, number>; start: string });
+  const lines = readFileSync(truthFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { metrics: Record<string, number>; start: string });
   assert.equal(lines.length, 3);
   assert.ok(lines.every((l) => l.metrics.e_total_kwh! > 0));
   assert.equal(lines[0]!.start, new Date(start).toISOString());
@@ -144,5 +176,8 @@ test('counter events from the fault config rewrite device counters but not the p
 
 test('a fault config that matches no device is an error naming the rule', async () => {
   const fleet = generateFleet({ centers: 1, seed: 5 });
-  await assert.rejects(serveFleet({ fleet, faults: { faults: [{ match: 'nope-*', fault: { hang: true } }] } }), /faults\[0\]\.match matches no device/);
+  await assert.rejects(
+    serveFleet({ fleet, faults: { faults: [{ match: 'nope-*', fault: { hang: true } }] } }),
+    /faults\[0\]\.match matches no device/,
+  );
 });

@@ -7,8 +7,16 @@
  * writes ground truth as simulated intervals elapse, and generates each center's agent config.
  */
 import { startModbusSimulator, type ModbusSimulator } from '../../collectors/modbus/simulator.ts';
-import { startPrometheusSimulator, type ExporterDevice, type PrometheusSimulator } from '../../collectors/prometheus/simulator.ts';
-import { startRedfishSimulator, type RedfishDevice, type RedfishSimulator } from '../../collectors/redfish/simulator.ts';
+import {
+  startPrometheusSimulator,
+  type ExporterDevice,
+  type PrometheusSimulator,
+} from '../../collectors/prometheus/simulator.ts';
+import {
+  startRedfishSimulator,
+  type RedfishDevice,
+  type RedfishSimulator,
+} from '../../collectors/redfish/simulator.ts';
 import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from '../../collectors/snmp/simulator.ts';
 import { agentConfigFor, type AgentConfigOptions, type Endpoints } from './agent-config.ts';
 import { SimClock } from './clock.ts';
@@ -69,11 +77,18 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   const clock = options.clock ?? new SimClock();
   const now = clock.fn;
   const credentials = options.credentials ?? { username: 'admin', password: 'dims-sim' };
-  const allIds = fleet.plans.flatMap((p) => [...p.servers, ...p.pdus, ...p.ups, ...p.meters, ...p.chillers, ...p.crahs, ...p.exporters, p.router, p.prober].map((d) => d.id));
-  const expanded = options.faults ? expandFaults(options.faults, allIds, clock.startMs) : { faults: [] as ScheduledFault[], counters: new Map() };
+  const allIds = fleet.plans.flatMap((p) =>
+    [...p.servers, ...p.pdus, ...p.ups, ...p.meters, ...p.chillers, ...p.crahs, ...p.exporters, p.router, p.prober].map(
+      (d) => d.id,
+    ),
+  );
+  const expanded = options.faults
+    ? expandFaults(options.faults, allIds, clock.startMs)
+    : { faults: [] as ScheduledFault[], counters: new Map() };
 
   const centers = new Map<string, CenterDevices>();
-  for (const plan of fleet.plans) centers.set(plan.center, buildCenterDevices(plan, { counterEvents: expanded.counters }));
+  for (const plan of fleet.plans)
+    centers.set(plan.center, buildCenterDevices(plan, { counterEvents: expanded.counters }));
   // Integrate up to now once, so the first scrapes do not pay for the history since each center's origin.
   const t = clock.now();
   for (const c of centers.values()) c.physics.cumulative('fac', t);
@@ -88,7 +103,12 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
     for (const s of plan.servers) {
       const dev = byId.get(s.id) as RedfishDevice;
       // Delegate rather than copy `read`, so a later change to the device (a cooling failure) shows over Redfish too.
-      redfishDevices.push({ id: dev.id, kind: dev.kind, read: (ms: number) => dev.read(ms), style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) } } as RedfishDevice);
+      redfishDevices.push({
+        id: dev.id,
+        kind: dev.kind,
+        read: (ms: number) => dev.read(ms),
+        style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) },
+      } as RedfishDevice);
       where.set(s.id, 'redfish');
     }
     for (const p of plan.pdus) {
@@ -110,7 +130,10 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
     exporterDevices.push(byId.get(plan.prober.id) as ExporterDevice);
     where.set(plan.prober.id, 'prometheus');
     const units = [...plan.meters, ...plan.chillers, ...plan.crahs].map((d) => byId.get(d.id)!);
-    if (units.length > MODBUS_UNITS) throw new Error(`center ${plan.center} has ${units.length} Modbus devices; at most ${MODBUS_UNITS} fit one server`);
+    if (units.length > MODBUS_UNITS)
+      throw new Error(
+        `center ${plan.center} has ${units.length} Modbus devices; at most ${MODBUS_UNITS} fit one server`,
+      );
     if (modbusGroups[modbusGroups.length - 1]!.length + units.length > MODBUS_UNITS) modbusGroups.push([]);
     const g = modbusGroups.length - 1;
     modbusGroups[g]!.push(...units);
@@ -121,7 +144,8 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   const initial = new Map<string, FaultSpec>();
   const activeAt = (ms: number) => {
     const m = new Map<string, FaultSpec>();
-    for (const f of expanded.faults) if (f.fromMs <= ms && ms < f.untilMs) m.set(f.id, { ...(m.get(f.id) ?? {}), ...f.fault });
+    for (const f of expanded.faults)
+      if (f.fromMs <= ms && ms < f.untilMs) m.set(f.id, { ...(m.get(f.id) ?? {}), ...f.fault });
     return m;
   };
   for (const [id, spec] of activeAt(t)) initial.set(id, spec);
@@ -130,15 +154,40 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   const ports = options.ports ?? {};
   const started: Array<{ close(): Promise<void> }> = [];
   try {
-    const redfish = await startRedfishSimulator({ devices: redfishDevices, faults: new Map([...initial].filter(([id]) => where.get(id) === 'redfish')), host: '127.0.0.1', port: ports.redfish ?? 0, credentials, now });
+    const redfish = await startRedfishSimulator({
+      devices: redfishDevices,
+      faults: new Map([...initial].filter(([id]) => where.get(id) === 'redfish')),
+      host: '127.0.0.1',
+      port: ports.redfish ?? 0,
+      credentials,
+      now,
+    });
     started.push(redfish);
-    const snmp = await startSnmpSimulator({ devices: snmpDevices, faults: Object.fromEntries([...initial].filter(([id]) => where.get(id) === 'snmp')), host: '127.0.0.1', port: ports.snmp ?? 0, clock: now });
+    const snmp = await startSnmpSimulator({
+      devices: snmpDevices,
+      faults: Object.fromEntries([...initial].filter(([id]) => where.get(id) === 'snmp')),
+      host: '127.0.0.1',
+      port: ports.snmp ?? 0,
+      clock: now,
+    });
     started.push(snmp);
-    const prometheus = await startPrometheusSimulator({ devices: exporterDevices, faults: new Map([...initial].filter(([id]) => where.get(id) === 'prometheus')), host: '127.0.0.1', port: ports.prometheus ?? 0, now });
+    const prometheus = await startPrometheusSimulator({
+      devices: exporterDevices,
+      faults: new Map([...initial].filter(([id]) => where.get(id) === 'prometheus')),
+      host: '127.0.0.1',
+      port: ports.prometheus ?? 0,
+      now,
+    });
     started.push(prometheus);
     const modbus: ModbusSimulator[] = [];
     for (let g = 0; g < modbusGroups.length; g++) {
-      const m = await startModbusSimulator({ devices: modbusGroups[g]! as Parameters<typeof startModbusSimulator>[0]['devices'], faults: inGroup(g), host: '127.0.0.1', port: ports.modbus ? ports.modbus + g : 0, clock: now });
+      const m = await startModbusSimulator({
+        devices: modbusGroups[g]! as Parameters<typeof startModbusSimulator>[0]['devices'],
+        faults: inGroup(g),
+        host: '127.0.0.1',
+        port: ports.modbus ? ports.modbus + g : 0,
+        clock: now,
+      });
       modbus.push(m);
       started.push(m);
     }
@@ -154,7 +203,14 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
 
     // Scheduled fault windows and ground truth follow simulated time; poll often enough for fast clocks.
     let current = new Map(initial);
-    const truth = options.groundTruth ? new GroundTruthWriter(options.groundTruth.file, [...centers.values()].map((c) => c.physics), options.groundTruth.intervalMs, t) : undefined;
+    const truth = options.groundTruth
+      ? new GroundTruthWriter(
+          options.groundTruth.file,
+          [...centers.values()].map((c) => c.physics),
+          options.groundTruth.intervalMs,
+          t,
+        )
+      : undefined;
     const windowed = expanded.faults.some((f) => Number.isFinite(f.fromMs) || Number.isFinite(f.untilMs));
     const tick = () => {
       const ms = clock.now();

@@ -59,7 +59,8 @@ function checkInt(what: string, name: string, v: unknown): void {
 
 function checkNumber(what: string, name: string, v: unknown, nullable: boolean): void {
   if (v === null && nullable) return;
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(what, `${name} must be a finite number${nullable ? ' or null' : ''}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    fail(what, `${name} must be a finite number${nullable ? ' or null' : ''}`);
 }
 
 /**
@@ -100,8 +101,10 @@ export function checkRecord(r: StoredRecord, index = 0): void {
   if (histIds.length === 0) return;
   for (const [id, h] of Object.entries(r.histograms!)) {
     if (!ID_RE.test(id)) fail(what, `histogram id "${id}" must be snake_case`);
-    if (RESERVED_RECORD_FIELDS.has(id) || id in r.metrics) fail(what, `histogram id "${id}" is reserved or also a metric`);
-    if (!h || !Array.isArray(h.bounds) || !Array.isArray(h.counts)) fail(what, `histogram ${id} needs bounds and counts`);
+    if (RESERVED_RECORD_FIELDS.has(id) || id in r.metrics)
+      fail(what, `histogram id "${id}" is reserved or also a metric`);
+    if (!h || !Array.isArray(h.bounds) || !Array.isArray(h.counts))
+      fail(what, `histogram ${id} needs bounds and counts`);
     if (h.counts.length !== h.bounds.length + 1) fail(what, `histogram ${id} needs one more count than bounds`);
     h.bounds.forEach((b, i) => {
       checkNumber(what, `histogram ${id} bound`, b, false);

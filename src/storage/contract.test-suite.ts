@@ -85,7 +85,12 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
 
       it('round-trips metrics and histograms exactly', async () => {
         const a = makeRecord();
-        const b = makeRecord({ center: 'bj-001', province: 'BJ', metrics: { e_total_kwh: 0.1 + 0.2, water_m3: 1e-9, big: 1.5e21 }, histograms: undefined });
+        const b = makeRecord({
+          center: 'bj-001',
+          province: 'BJ',
+          metrics: { e_total_kwh: 0.1 + 0.2, water_m3: 1e-9, big: 1.5e21 },
+          histograms: undefined,
+        });
         const withoutHist = { ...b };
         delete withoutHist.histograms;
         await s.writeRecords([a, b]);
@@ -105,7 +110,13 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
 
       it('a later copy with the same (center, start, source) replaces the earlier one, fields and all', async () => {
         const first = makeRecord({ center: 'rep-1', metrics: { e_total_kwh: 5, e_it_kwh: 4, water_m3: 2 } });
-        const second = makeRecord({ center: 'rep-1', endMs: BASE_MS + 6 * MIN, province: 'GD', metrics: { e_total_kwh: 6 }, histograms: undefined });
+        const second = makeRecord({
+          center: 'rep-1',
+          endMs: BASE_MS + 6 * MIN,
+          province: 'GD',
+          metrics: { e_total_kwh: 6 },
+          histograms: undefined,
+        });
         await s.writeRecords([first]);
         await s.writeRecords([second]);
         const got = await s.queryRecords({ ...ALL, centers: ['rep-1'] });
@@ -119,17 +130,32 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         const r2 = makeRecord({ center: 'batch-dup', metrics: { e_total_kwh: 2 } });
         await s.writeRecords([r1, r2]);
         const got = await s.queryRecords({ ...ALL, centers: ['batch-dup'] });
-        assert.deepEqual(got.map((r) => r.metrics.e_total_kwh), [2]);
+        assert.deepEqual(
+          got.map((r) => r.metrics.e_total_kwh),
+          [2],
+        );
       });
 
       it('telemetry and a declaration for the same center and start are two records; source filters', async () => {
         const t = makeRecord({ center: 'src-1' });
-        const d = makeRecord({ center: 'src-1', source: 'declaration', endMs: BASE_MS + 90 * DAY, metrics: { diesel_l: 120 }, histograms: undefined });
+        const d = makeRecord({
+          center: 'src-1',
+          source: 'declaration',
+          endMs: BASE_MS + 90 * DAY,
+          metrics: { diesel_l: 120 },
+          histograms: undefined,
+        });
         await s.writeRecords([t, d]);
         const both = await s.queryRecords({ ...ALL, centers: ['src-1'] });
-        assert.deepEqual(both.map((r) => r.source), ['declaration', 'telemetry']);
+        assert.deepEqual(
+          both.map((r) => r.source),
+          ['declaration', 'telemetry'],
+        );
         const decl = await s.queryRecords({ ...ALL, centers: ['src-1'], source: 'declaration' });
-        assert.deepEqual(decl.map((r) => r.metrics), [{ diesel_l: 120 }]);
+        assert.deepEqual(
+          decl.map((r) => r.metrics),
+          [{ diesel_l: 120 }],
+        );
       });
 
       it('stores ids with quotes, spaces, commas, equals signs and non-ASCII literally', async () => {
@@ -137,10 +163,17 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         await s.writeRecords(odd.map((center, i) => makeRecord({ center, province: i === 0 ? "p' OR ''='" : 'ZJ' })));
         for (const center of odd) {
           const got = await s.queryRecords({ ...ALL, centers: [center] });
-          assert.deepEqual(got.map((r) => r.center), [center], center);
+          assert.deepEqual(
+            got.map((r) => r.center),
+            [center],
+            center,
+          );
         }
         const byProvince = await s.queryRecords({ ...ALL, provinces: ["p' OR ''='"] });
-        assert.deepEqual(byProvince.map((r) => r.center), ["x' OR 1=1 --"]);
+        assert.deepEqual(
+          byProvince.map((r) => r.center),
+          ["x' OR 1=1 --"],
+        );
       });
     });
 
@@ -155,7 +188,15 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
             ['c2', 'GD'],
             ['c3', 'BJ'],
           ] as const) {
-            recs.push(makeRecord({ center, province, startMs: BASE_MS + i * 5 * MIN, endMs: BASE_MS + (i + 1) * 5 * MIN, metrics: { e_total_kwh: i } }));
+            recs.push(
+              makeRecord({
+                center,
+                province,
+                startMs: BASE_MS + i * 5 * MIN,
+                endMs: BASE_MS + (i + 1) * 5 * MIN,
+                metrics: { e_total_kwh: i },
+              }),
+            );
           }
         }
         await s.writeRecords(recs);
@@ -204,13 +245,22 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       it('stores a batch larger than one write request (12,000 records) completely', async () => {
         const s = await fresh();
         const many = Array.from({ length: 12_000 }, (_, i) =>
-          makeRecord({ center: `c${i % 100}`, startMs: BASE_MS + Math.floor(i / 100) * MIN, endMs: BASE_MS + Math.floor(i / 100) * MIN + MIN, metrics: { e_total_kwh: i }, histograms: undefined }),
+          makeRecord({
+            center: `c${i % 100}`,
+            startMs: BASE_MS + Math.floor(i / 100) * MIN,
+            endMs: BASE_MS + Math.floor(i / 100) * MIN + MIN,
+            metrics: { e_total_kwh: i },
+            histograms: undefined,
+          }),
         );
         await s.writeRecords(many);
         await s.writeRecords(many.slice(0, 7000));
         const got = await s.queryRecords(ALL);
         assert.equal(got.length, 12_000);
-        assert.equal(got.reduce((sum, r) => sum + r.metrics.e_total_kwh!, 0), (11_999 * 12_000) / 2);
+        assert.equal(
+          got.reduce((sum, r) => sum + r.metrics.e_total_kwh!, 0),
+          (11_999 * 12_000) / 2,
+        );
         const stats = await s.reportStats(ALL.fromMs, ALL.toMs);
         assert.equal(stats.length, 100);
         assert.ok(stats.every((x) => x.records === 120));
@@ -226,7 +276,10 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
           ['empty center', makeRecord({ center: '' })],
           ['newline in center', makeRecord({ center: 'a\nb' })],
           ['reserved metric id', makeRecord({ center: 'bad', metrics: { end_ms: 1 } })],
-          ['histogram count mismatch', makeRecord({ center: 'bad', histograms: { h: { bounds: [1, 2], counts: [1, 2] } } })],
+          [
+            'histogram count mismatch',
+            makeRecord({ center: 'bad', histograms: { h: { bounds: [1, 2], counts: [1, 2] } } }),
+          ],
         ];
         for (const [label, bad] of cases) {
           await assert.rejects(s.writeRecords([good, bad]), StorageInputError, label);
@@ -246,17 +299,46 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
 
       it('round-trips values, nulls and reasons exactly', async () => {
         const v1 = makeValue();
-        const v2 = makeValue({ code: 'GD', level: 'province', indicator: 'green_share', dimension: 'environment', value: null, numerator: 0, denominator: 0, reason: 'zero_denominator', coverage: { centers: null, it_energy: null }, centers: 0 });
+        const v2 = makeValue({
+          code: 'GD',
+          level: 'province',
+          indicator: 'green_share',
+          dimension: 'environment',
+          value: null,
+          numerator: 0,
+          denominator: 0,
+          reason: 'zero_denominator',
+          coverage: { centers: null, it_energy: null },
+          centers: 0,
+        });
         const v3 = makeValue({ code: 'CN', level: 'nation', province: '', dimension: '', unit: '%', value: 0.42 });
         await s.writeValues([v1, v2, v3]);
         const got = await s.queryValues({ period_kind: 'day' });
-        assert.deepEqual(got, [v1, v2, v3].sort((a, b) => (a.level < b.level ? -1 : a.level > b.level ? 1 : 0)));
+        assert.deepEqual(
+          got,
+          [v1, v2, v3].sort((a, b) => (a.level < b.level ? -1 : a.level > b.level ? 1 : 0)),
+        );
       });
 
       it('the same identity written twice leaves one, and the later copy replaces every field', async () => {
-        const id = { period_kind: 'hour' as const, period: 'h1', fromMs: BASE_MS, toMs: BASE_MS + HOUR, code: 'rep', indicator: 'pue' };
+        const id = {
+          period_kind: 'hour' as const,
+          period: 'h1',
+          fromMs: BASE_MS,
+          toMs: BASE_MS + HOUR,
+          code: 'rep',
+          indicator: 'pue',
+        };
         const withValue = makeValue({ ...id, value: 1.5, reason: null });
-        const nulled = makeValue({ ...id, value: null, numerator: null, denominator: null, coverage: { centers: null, it_energy: 0.5 }, reason: 'no_data', computedAtMs: BASE_MS + 2 * HOUR });
+        const nulled = makeValue({
+          ...id,
+          value: null,
+          numerator: null,
+          denominator: null,
+          coverage: { centers: null, it_energy: 0.5 },
+          reason: 'no_data',
+          computedAtMs: BASE_MS + 2 * HOUR,
+        });
         await s.writeValues([withValue]);
         await s.writeValues([withValue]);
         assert.deepEqual(await s.queryValues({ period_kind: 'hour', codes: ['rep'] }), [withValue]);
@@ -280,31 +362,71 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
             ['nation', 'CN', ''],
           ] as const) {
             for (const indicator of ['pue', 'wue']) {
-              vals.push(makeValue({ period_kind: 'day', period, fromMs, toMs: fromMs + DAY, level, code, province, indicator, value: d + 1 }));
+              vals.push(
+                makeValue({
+                  period_kind: 'day',
+                  period,
+                  fromMs,
+                  toMs: fromMs + DAY,
+                  level,
+                  code,
+                  province,
+                  indicator,
+                  value: d + 1,
+                }),
+              );
             }
           }
         }
-        vals.push(makeValue({ period_kind: 'month', period: month, fromMs: BASE_MS - 20 * DAY, toMs: BASE_MS + 10 * DAY, level: 'nation', code: 'CN', province: '' }));
+        vals.push(
+          makeValue({
+            period_kind: 'month',
+            period: month,
+            fromMs: BASE_MS - 20 * DAY,
+            toMs: BASE_MS + 10 * DAY,
+            level: 'nation',
+            code: 'CN',
+            province: '',
+          }),
+        );
         const s2 = await fresh();
         await s2.writeValues(vals);
         assert.equal((await s2.queryValues({ period_kind: 'day' })).length, 24);
-        assert.deepEqual((await s2.queryValues({ period_kind: 'month' })).map((v) => v.period), [month]);
+        assert.deepEqual(
+          (await s2.queryValues({ period_kind: 'month' })).map((v) => v.period),
+          [month],
+        );
         assert.equal((await s2.queryValues({ period_kind: 'year' })).length, 0);
-        const oneDay = await s2.queryValues({ period_kind: 'day', period: new Date(BASE_MS - DAY).toISOString().slice(0, 10) });
+        const oneDay = await s2.queryValues({
+          period_kind: 'day',
+          period: new Date(BASE_MS - DAY).toISOString().slice(0, 10),
+        });
         assert.equal(oneDay.length, 8);
         assert.ok(oneDay.every((v) => v.value === 2));
         const window = await s2.queryValues({ period_kind: 'day', fromMs: BASE_MS - DAY, toMs: BASE_MS + DAY });
         assert.deepEqual([...new Set(window.map((v) => v.fromMs))], [BASE_MS - DAY, BASE_MS]);
-        const series = await s2.queryValues({ period_kind: 'day', level: 'center', codes: ['c2'], indicators: ['wue'] });
-        assert.deepEqual(series.map((v) => [v.fromMs, v.value]), [
-          [BASE_MS - 2 * DAY, 3],
-          [BASE_MS - DAY, 2],
-          [BASE_MS, 1],
-        ]);
+        const series = await s2.queryValues({
+          period_kind: 'day',
+          level: 'center',
+          codes: ['c2'],
+          indicators: ['wue'],
+        });
+        assert.deepEqual(
+          series.map((v) => [v.fromMs, v.value]),
+          [
+            [BASE_MS - 2 * DAY, 3],
+            [BASE_MS - DAY, 2],
+            [BASE_MS, 1],
+          ],
+        );
         assert.equal((await s2.queryValues({ period_kind: 'day', provinces: ['GD'] })).length, 12);
         assert.equal((await s2.queryValues({ period_kind: 'day', level: 'nation' })).length, 6);
         assert.equal((await s2.queryValues({ period_kind: 'day', codes: [] })).length, 0);
-        const injected = await s2.queryValues({ period_kind: 'day', codes: ["c1' OR 1=1 --"], indicators: ["pue\" OR \"\"=\""] });
+        const injected = await s2.queryValues({
+          period_kind: 'day',
+          codes: ["c1' OR 1=1 --"],
+          indicators: ['pue" OR ""="'],
+        });
         assert.equal(injected.length, 0);
       });
     });

@@ -15,7 +15,12 @@ function representative(): StoredRecord[] {
     makeRecord({ histograms: {} }),
     makeRecord({ center: "x' OR 1=1 --", province: 'a,b=c d' }),
     makeRecord({ center: 'quote"d', province: '' }),
-    makeRecord({ center: '贵州-数据中心 1', province: '52', source: 'declaration', metrics: { e_total_kwh: 1e21, water_m3: 1e-7, inlet_temp_c_mean: -3.5 } }),
+    makeRecord({
+      center: '贵州-数据中心 1',
+      province: '52',
+      source: 'declaration',
+      metrics: { e_total_kwh: 1e21, water_m3: 1e-7, inlet_temp_c_mean: -3.5 },
+    }),
     makeRecord({ metrics: {} }),
     makeRecord({ metrics: { racks_in_use: 0, e_it_kwh: 0.1 + 0.2 } }),
     makeRecord({
@@ -36,8 +41,13 @@ describe('line protocol', () => {
   });
 
   it('escapes tag values and quotes string fields', () => {
-    const line = encodeRecord(makeRecord({ center: 'a b,c=d', province: 'p"q', histograms: undefined, metrics: { e_total_kwh: 2 } }));
-    assert.equal(line, `center_record,center=a\\ b\\,c\\=d,province=p"q,source=telemetry e_total_kwh=2,end_ms=${makeRecord().endMs},metric_ids="e_total_kwh",histograms="" ${makeRecord().startMs}`);
+    const line = encodeRecord(
+      makeRecord({ center: 'a b,c=d', province: 'p"q', histograms: undefined, metrics: { e_total_kwh: 2 } }),
+    );
+    assert.equal(
+      line,
+      `center_record,center=a\\ b\\,c\\=d,province=p"q,source=telemetry e_total_kwh=2,end_ms=${makeRecord().endMs},metric_ids="e_total_kwh",histograms="" ${makeRecord().startMs}`,
+    );
   });
 
   it('encodeBody joins the lines with newlines as UTF-8, the same bytes as the joined string', () => {
@@ -51,7 +61,9 @@ describe('line protocol', () => {
   it('encodeBody grows past its first estimate and joins its chunks exactly (long, multi-byte and many lines)', () => {
     const long = [makeRecord({ center: '中'.repeat(2000) }), makeRecord({ center: 'b'.repeat(5000), province: '' })];
     assert.deepEqual(encodeBody(long, encodeRecord), Buffer.from(encodeRecords(long)));
-    const many = Array.from({ length: 900 }, (_, i) => makeRecord({ center: `${'数'.repeat(i % 300)}-${i}`, startMs: makeRecord().startMs + i * 60_000 }));
+    const many = Array.from({ length: 900 }, (_, i) =>
+      makeRecord({ center: `${'数'.repeat(i % 300)}-${i}`, startMs: makeRecord().startMs + i * 60_000 }),
+    );
     const body = encodeBody(many, encodeRecord);
     assert.ok(body.length > 500_000, 'spans several chunks and outgrows 512 bytes per line');
     assert.deepEqual(body, Buffer.from(encodeRecords(many)));

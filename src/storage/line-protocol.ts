@@ -92,7 +92,8 @@ function seriesOf(center: string, province: string, source: StoredRecord['source
     if (series.size >= MAX_CACHED) series.clear();
     series.set(center, (c = { province }));
   }
-  return (c[source] ??= `${MEASUREMENT_RECORD},center=${escapeKey(center)}${province !== '' ? `,province=${escapeKey(province)}` : ''},source=${escapeKey(source)}`);
+  return (c[source] ??=
+    `${MEASUREMENT_RECORD},center=${escapeKey(center)}${province !== '' ? `,province=${escapeKey(province)}` : ''},source=${escapeKey(source)}`);
 }
 
 /** `id=`, escaped. */

@@ -46,7 +46,10 @@ test('the agent measures a simulated day within 0.5% of the ground truth', { tim
       outboxPath: path.join(dir, 'outbox.sqlite'),
       sinks: [{ type: 'jsonl', path: path.join(dir, 'records.jsonl') }],
     });
-    agent = await runAgentInProcess({ ...config, log_level: 'error' }, { clock, metricsPort: null, log: () => undefined });
+    agent = await runAgentInProcess(
+      { ...config, log_level: 'error' },
+      { clock, metricsPort: null, log: () => undefined },
+    );
     agent.onRecord((r) => records.push(r));
     await clock.until(dayStart + 24 * HOUR + 15 * 60_000);
   } finally {
@@ -67,23 +70,46 @@ test('the agent measures a simulated day within 0.5% of the ground truth', { tim
   const within = (metric: string, tolerance: number) => {
     const carrying = day.filter((r) => (r.metrics as Record<string, number | undefined>)[metric] !== undefined);
     const lacking = day.filter((r) => !carrying.includes(r));
-    assert.ok(lacking.length <= 2, `${metric}: missing in ${lacking.length} records, e.g. ${JSON.stringify(lacking[0]?.quality)}`);
+    assert.ok(
+      lacking.length <= 2,
+      `${metric}: missing in ${lacking.length} records, e.g. ${JSON.stringify(lacking[0]?.quality)}`,
+    );
     const got = carrying.reduce((s, r) => s + (r.metrics as Record<string, number>)[metric]!, 0);
     const want = carrying.reduce((s, r) => s + truthOf.get(r.start)![metric]!, 0);
-    assert.ok(Math.abs(got - want) <= tolerance * Math.abs(want), `${metric}: agent ${got} vs truth ${want} (${(((got - want) / want) * 100).toFixed(3)}%) over ${carrying.length} records`);
+    assert.ok(
+      Math.abs(got - want) <= tolerance * Math.abs(want),
+      `${metric}: agent ${got} vs truth ${want} (${(((got - want) / want) * 100).toFixed(3)}%) over ${carrying.length} records`,
+    );
   };
-  for (const m of ['e_total_kwh', 'e_it_kwh', 'e_cooling_kwh', 'cpu_core_h_avail', 'cpu_core_h_busy', 'accel_dev_h_avail', 'accel_dev_h_busy', 'accel_dev_h_alloc', 'accel_dev_h_sched', 'traffic_in_tb', 'traffic_out_tb']) within(m, 0.005);
+  for (const m of [
+    'e_total_kwh',
+    'e_it_kwh',
+    'e_cooling_kwh',
+    'cpu_core_h_avail',
+    'cpu_core_h_busy',
+    'accel_dev_h_avail',
+    'accel_dev_h_busy',
+    'accel_dev_h_alloc',
+    'accel_dev_h_sched',
+    'traffic_in_tb',
+    'traffic_out_tb',
+  ])
+    within(m, 0.005);
   assert.ok(truth.accel_dev_h_sched! > 0, 'the center runs platform-dispatched jobs');
 
   // Latency: the probes counted per class match the prober's within 0.5%, and the day's p95 within 2%.
   for (const id of ['lat_city_hist', 'lat_region_hist', 'lat_hub_hist']) {
     const carrying = day.filter((r) => r.histograms?.[id] !== undefined);
     assert.ok(carrying.length >= 46, `${id}: in ${carrying.length} of 48 records`);
-    const sum = (hs: Array<{ counts: number[] }>) => hs.reduce((acc, h) => acc.map((c, k) => c + h.counts[k]!), new Array<number>(hs[0]!.counts.length).fill(0));
+    const sum = (hs: Array<{ counts: number[] }>) =>
+      hs.reduce((acc, h) => acc.map((c, k) => c + h.counts[k]!), new Array<number>(hs[0]!.counts.length).fill(0));
     const got = sum(carrying.map((r) => r.histograms![id]!));
     const want = sum(carrying.map((r) => truthFor(physics, Date.parse(r.start), Date.parse(r.end)).histograms![id]!));
     const total = (c: number[]) => c.reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(total(got) - total(want)) <= 0.005 * total(want), `${id}: ${total(got)} probes vs ${total(want)}`);
+    assert.ok(
+      Math.abs(total(got) - total(want)) <= 0.005 * total(want),
+      `${id}: ${total(got)} probes vs ${total(want)}`,
+    );
     const bounds = carrying[0]!.histograms![id]!.bounds;
     const [p, q] = [mergedQuantile(bounds, got, 0.95)!, mergedQuantile(bounds, want, 0.95)!];
     assert.ok(Math.abs(p - q) <= 0.02 * q, `${id}: p95 ${p} ms vs ${q} ms`);
@@ -91,6 +117,8 @@ test('the agent measures a simulated day within 0.5% of the ground truth', { tim
   if (truth.e_green_direct_kwh! > 0) within('e_green_direct_kwh', 0.005);
 
   const last = day[day.length - 1]!.metrics as Record<string, number>;
-  for (const m of ['servers_total', 'servers_domestic_cpu', 'accel_total', 'accel_domestic']) assert.equal(last[m], truth[m], m);
-  for (const m of ['pf_general_fp32', 'pf_accel_fp16', 'pf_accel_fp32', 'pf_domestic_fp16']) assert.ok(Math.abs(last[m]! - truth[m]!) < 1e-5, `${m}: ${last[m]} vs ${truth[m]}`);
+  for (const m of ['servers_total', 'servers_domestic_cpu', 'accel_total', 'accel_domestic'])
+    assert.equal(last[m], truth[m], m);
+  for (const m of ['pf_general_fp32', 'pf_accel_fp16', 'pf_accel_fp32', 'pf_domestic_fp16'])
+    assert.ok(Math.abs(last[m]! - truth[m]!) < 1e-5, `${m}: ${last[m]} vs ${truth[m]}`);
 });

@@ -27,7 +27,8 @@ before(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
     // A refused request (the 403 of another province) is logged by the browser; that is the hub doing its job.
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[13]/.test(m.text())) pageErrors.push(m.text());
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[13]/.test(m.text()))
+      pageErrors.push(m.text());
   });
 });
 
@@ -51,7 +52,11 @@ const h1 = () => page.locator('main h1');
 
 /** Waits until `selector` matches exactly `n` elements (pages re-render on every choice). */
 async function waitForCount(selector: string, n: number): Promise<void> {
-  await page.waitForFunction(([sel, count]) => document.querySelectorAll(sel as string).length === count && !document.querySelector('main[aria-busy]'), [selector, n] as const);
+  await page.waitForFunction(
+    ([sel, count]) =>
+      document.querySelectorAll(sel as string).length === count && !document.querySelector('main[aria-busy]'),
+    [selector, n] as const,
+  );
 }
 
 async function signIn(scope: string): Promise<void> {
@@ -71,12 +76,17 @@ test('the console is Chinese by default and refuses an unknown token', async () 
 
 test('nation page: 60 indicators in four dimensions with value, unit, official target and status', async () => {
   await signIn('nation');
-  await h1().filter({ hasText: `全国 · ${stack.period}` }).waitFor();
-  for (const d of ['A 算力规模', 'B 运行效能', 'C 绿色低碳', 'D 安全自主与网络']) await page.getByRole('heading', { name: d }).waitFor();
+  await h1()
+    .filter({ hasText: `全国 · ${stack.period}` })
+    .waitFor();
+  for (const d of ['A 算力规模', 'B 运行效能', 'C 绿色低碳', 'D 安全自主与网络'])
+    await page.getByRole('heading', { name: d }).waitFor();
   assert.equal(await page.locator('table.indicators tbody tr').count(), 60);
 
   // PUE as the hub computed it, formatted with its unit, with the official target and the status it implies.
-  const nation = await api<{ values: Array<{ indicator: string; value: number | null; status: string }> }>(`/api/v1/values?level=nation&kind=month&period=${stack.period}`);
+  const nation = await api<{ values: Array<{ indicator: string; value: number | null; status: string }> }>(
+    `/api/v1/values?level=nation&kind=month&period=${stack.period}`,
+  );
   const pue = nation.values.find((v) => v.indicator === 'pue')!.value!;
   setLang('zh');
   const row = page.locator('table.indicators tr', { hasText: '电能利用效率' }).first();
@@ -86,12 +96,24 @@ test('nation page: 60 indicators in four dimensions with value, unit, official t
   const pueInd = stack.catalog.indicatorById.get('pue')!;
   assert.ok(text.includes(statusAt(pueInd, 'nation', pue) === 'met' ? '达标' : '未达标'), text);
   const electricity = nation.values.find((v) => v.indicator === 'electricity_gwh')!.value!;
-  assert.ok((await page.locator('table.indicators tr', { hasText: '总用电量' }).innerText()).includes(formatValue(electricity, 'GWh')));
-  assert.ok((await page.locator('.badge.met').count()) > 0 && (await page.locator('.badge.missed').count()) > 0, 'both met and missed targets are shown');
+  assert.ok(
+    (await page.locator('table.indicators tr', { hasText: '总用电量' }).innerText()).includes(
+      formatValue(electricity, 'GWh'),
+    ),
+  );
+  assert.ok(
+    (await page.locator('.badge.met').count()) > 0 && (await page.locator('.badge.missed').count()) > 0,
+    'both met and missed targets are shown',
+  );
   // Every row's status reads as the hub judged it.
   const words: Record<string, string> = { met: '达标', missed: '未达标', no_target: '无目标', no_value: '无数据' };
-  const shown = await page.locator('table.indicators tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-indicator'), tr.querySelector('.badge')?.textContent]));
-  for (const [id, word] of shown) assert.equal(word, words[nation.values.find((v) => v.indicator === id)?.status ?? 'no_value'], `status of ${id}`);
+  const shown = await page
+    .locator('table.indicators tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-indicator'), tr.querySelector('.badge')?.textContent]),
+    );
+  for (const [id, word] of shown)
+    assert.equal(word, words[nation.values.find((v) => v.indicator === id)?.status ?? 'no_value'], `status of ${id}`);
 
   // Empty values read "—" with the reason on hover, never 0.
   const empties = nation.values.filter((v) => v.value === null).length;
@@ -105,18 +127,25 @@ test('nation page: 60 indicators in four dimensions with value, unit, official t
   // Coverage, the tile map and the ranking.
   assert.match(await page.locator('[data-stat=coverage]').innerText(), /40\/40/);
   assert.equal(await page.locator('svg.tilemap a').count(), 31);
-  const ranking = await api<{ ranking: Array<{ code: string; rank: number | null; value: number | null }> }>(`/api/v1/rankings?indicator=pue&level=province&kind=month&period=${stack.period}`);
+  const ranking = await api<{ ranking: Array<{ code: string; rank: number | null; value: number | null }> }>(
+    `/api/v1/rankings?indicator=pue&level=province&kind=month&period=${stack.period}`,
+  );
   const rows = page.locator('#ranking tbody tr');
   assert.equal(await rows.count(), ranking.ranking.length);
   const best = stack.catalog.provinceByCode.get(ranking.ranking[0]!.code)!;
-  assert.match(await rows.first().innerText(), new RegExp(`^1\\s+${best.zh}\\s+${formatValue(ranking.ranking[0]!.value!, 'ratio').replace('.', '\\.')}`));
+  assert.match(
+    await rows.first().innerText(),
+    new RegExp(`^1\\s+${best.zh}\\s+${formatValue(ranking.ranking[0]!.value!, 'ratio').replace('.', '\\.')}`),
+  );
   await shot('nation');
 });
 
 test('the map and ranking follow the chosen indicator', async () => {
   await page.locator('#map-indicator').selectOption('dom_accel_share');
   await page.getByRole('heading', { name: /排名 · D01 国产加速卡占比/ }).waitFor();
-  const ranking = await api<{ ranking: Array<{ code: string; value: number | null }> }>(`/api/v1/rankings?indicator=dom_accel_share&level=province&kind=month&period=${stack.period}`);
+  const ranking = await api<{ ranking: Array<{ code: string; value: number | null }> }>(
+    `/api/v1/rankings?indicator=dom_accel_share&level=province&kind=month&period=${stack.period}`,
+  );
   const first = await page.locator('#ranking tbody tr').first().innerText();
   assert.ok(first.includes(stack.catalog.provinceByCode.get(ranking.ranking[0]!.code)!.zh), first);
   assert.ok(first.includes(formatValue(ranking.ranking[0]!.value!, '%')), first);
@@ -132,28 +161,39 @@ test('a period with no data shows dashes with their reason, never zeros', async 
   await waitForCount('table.indicators tbody tr', 60);
   assert.equal(await page.locator('table.indicators .value:not(.null)').count(), 0);
   assert.equal(await page.locator('table.indicators .value.null').count(), 60);
-  assert.equal(await page.locator('table.indicators .value.null').first().getAttribute('title'), '原因: 该周期没有上报数据');
+  assert.equal(
+    await page.locator('table.indicators .value.null').first().getAttribute('title'),
+    '原因: 该周期没有上报数据',
+  );
   assert.equal(await page.locator('.badge.met, .badge.missed').count(), 0, 'nothing is judged without a value');
   await shot('nation-empty-quarter');
   await page.locator('#period-kind').selectOption('month');
-  await h1().filter({ hasText: `全国 · ${stack.period}` }).waitFor();
+  await h1()
+    .filter({ hasText: `全国 · ${stack.period}` })
+    .waitFor();
 });
 
 test('drill-down: a province tile opens the province with its centers, trends and rank', async () => {
   const code = stack.province;
   const prov = stack.catalog.provinceByCode.get(code)!;
   await page.locator(`svg.tilemap a[href="#/province/${code}"]`).click();
-  await h1().filter({ hasText: `${prov.zh} · ${stack.period}` }).waitFor();
+  await h1()
+    .filter({ hasText: `${prov.zh} · ${stack.period}` })
+    .waitFor();
   const centers = stack.registry.centers.filter((c) => c.province === code);
   assert.equal(await page.locator('table.centers tbody tr').count(), centers.length);
   for (const c of centers) await page.getByRole('link', { name: c.name, exact: true }).waitFor();
   assert.match(await page.locator('[data-stat=rank]').innerText(), /^\d+ \/ 31/);
   // Four trend charts, each with a line over October's days and its points.
   assert.equal(await page.locator('figure.chart-box').count(), 4);
-  for (const title of ['用电量', 'PUE', 'IT负荷使用率', '国产加速卡占比']) await page.locator('figure.chart-box', { hasText: title }).waitFor();
+  for (const title of ['用电量', 'PUE', 'IT负荷使用率', '国产加速卡占比'])
+    await page.locator('figure.chart-box', { hasText: title }).waitFor();
   const pts = await page.locator('figure.chart-box[data-indicator=pue] circle.point:not(.null)').count();
   assert.ok(pts >= 28, `PUE chart shows the month's days (${pts} points)`);
-  assert.equal(await page.locator('table.indicators tbody tr').count(), stack.catalog.indicators.filter((i) => i.levels.includes('province')).length);
+  assert.equal(
+    await page.locator('table.indicators tbody tr').count(),
+    stack.catalog.indicators.filter((i) => i.levels.includes('province')).length,
+  );
   await shot('province');
 });
 
@@ -161,17 +201,27 @@ test('drill-down: a center opens its page; the breadcrumb leads back', async () 
   const code = stack.province;
   const center = stack.registry.centers.find((c) => c.province === code)!;
   await page.getByRole('link', { name: center.name, exact: true }).click();
-  await h1().filter({ hasText: `${center.name} · ${stack.period}` }).waitFor();
+  await h1()
+    .filter({ hasText: `${center.name} · ${stack.period}` })
+    .waitFor();
   await page.locator('dl.facts', { hasText: '已建机架' }).waitFor();
   assert.ok((await page.locator('dl.facts').innerText()).includes(center.racks_installed.toLocaleString('zh-CN')));
-  const values = await api<{ values: Array<{ indicator: string; value: number | null }> }>(`/api/v1/values?level=center&code=${center.id}&kind=month&period=${stack.period}`);
+  const values = await api<{ values: Array<{ indicator: string; value: number | null }> }>(
+    `/api/v1/values?level=center&code=${center.id}&kind=month&period=${stack.period}`,
+  );
   const pue = values.values.find((v) => v.indicator === 'pue')!.value!;
-  assert.ok((await page.locator('table.indicators tr', { hasText: '电能利用效率' }).innerText()).includes(formatValue(pue, 'ratio')));
+  assert.ok(
+    (await page.locator('table.indicators tr', { hasText: '电能利用效率' }).innerText()).includes(
+      formatValue(pue, 'ratio'),
+    ),
+  );
   assert.match(await page.locator('[data-stat=last]').innerText(), /2026\/10\/31/);
   assert.equal(await page.locator('figure.chart-box path.line').count(), 4);
   await shot('center');
   await page.locator('nav.breadcrumb a', { hasText: stack.catalog.provinceByCode.get(code)!.zh }).click();
-  await h1().filter({ hasText: stack.catalog.provinceByCode.get(code)!.zh }).waitFor();
+  await h1()
+    .filter({ hasText: stack.catalog.provinceByCode.get(code)!.zh })
+    .waitFor();
   await page.getByRole('link', { name: center.name, exact: true }).click();
   await h1().filter({ hasText: center.name }).waitFor();
 });
@@ -180,7 +230,11 @@ test('English by the toggle, and back to Chinese', async () => {
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'A Computing scale' }).waitFor();
   await page.getByRole('heading', { name: 'D Security, autonomy & network' }).waitFor();
-  assert.ok((await page.locator('table.indicators tr', { hasText: 'Power usage effectiveness (PUE)' }).innerText()).match(/Met|Missed/));
+  assert.ok(
+    (await page.locator('table.indicators tr', { hasText: 'Power usage effectiveness (PUE)' }).innerText()).match(
+      /Met|Missed/,
+    ),
+  );
   await page.getByRole('link', { name: 'Collector health' }).waitFor();
   await page.locator('figure.chart-box', { hasText: 'Domestic accelerator share' }).waitFor();
   await shot('center-en');
@@ -188,7 +242,7 @@ test('English by the toggle, and back to Chinese', async () => {
   await page.getByRole('heading', { name: 'A 算力规模' }).waitFor();
 });
 
-test('alerts: the hub\'s alert history, filterable by status', async () => {
+test("alerts: the hub's alert history, filterable by status", async () => {
   await page.getByRole('link', { name: '告警' }).click();
   await h1().filter({ hasText: '告警' }).waitFor();
   const rows = page.locator('table.alerts tbody tr');
@@ -242,7 +296,9 @@ test('a provincial token sees its province only', async () => {
   await page.getByRole('button', { name: '退出' }).click();
   await page.getByRole('heading', { name: '登录' }).waitFor();
   await signIn(`province:${code}`);
-  await h1().filter({ hasText: `${prov.zh} · ${stack.period}` }).waitFor();
+  await h1()
+    .filter({ hasText: `${prov.zh} · ${stack.period}` })
+    .waitFor();
   assert.equal(await page.locator('.main-nav a', { hasText: '全国' }).count(), 0, 'no national view');
   assert.match(await page.locator('.scope').innerText(), new RegExp(prov.zh));
 
@@ -259,7 +315,7 @@ test('a provincial token sees its province only', async () => {
 
   await page.getByRole('link', { name: '告警' }).click();
   await page.locator('table.alerts tbody tr').first().waitFor();
-  assert.equal(await page.locator('table.alerts tbody tr').count(), 1, 'only its own province\'s alert');
+  assert.equal(await page.locator('table.alerts tbody tr').count(), 1, "only its own province's alert");
   await page.getByRole('link', { name: '报表' }).click();
   // The reports page renders its form after the hierarchy arrives: wait for it before reading the choices.
   await page.locator('#report-scope option').first().waitFor({ state: 'attached' });

@@ -27,27 +27,52 @@ let hub: TestHub;
 let dir: string;
 let sick: { id: string; province: string };
 
-const inletAlert = (n: Notification, status: string) => n.body.alerts.find((a) => a.labels.alertname === 'DimsInletTemperatureOutOfRange' && a.labels.severity === 'critical' && a.labels.center === sick.id && a.status === status);
+const inletAlert = (n: Notification, status: string) =>
+  n.body.alerts.find(
+    (a) =>
+      a.labels.alertname === 'DimsInletTemperatureOutOfRange' &&
+      a.labels.severity === 'critical' &&
+      a.labels.center === sick.id &&
+      a.status === status,
+  );
 
-before(async () => {
-  const now = Date.now();
-  const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-  const fleet = generateFleet({ centers: 2, seed: 21, asOf: day(now), origin: day(now - 86_400_000) });
-  sick = { id: fleet.registry.centers[0]!.id, province: fleet.registry.centers[0]!.province };
-  process.env[BMC_PASSWORD_ENV] ??= 'dims-sim';
-  sim = await serveFleet({ fleet });
-  hub = await startTestHub({ registry: indexRegistry(fleet.registry.centers), config: { metrics: { auth: 'none' } } });
-  dir = mkdtempSync(path.join(tmpdir(), 'dims-cooling-'));
-  const chips = loadChipTable();
-  for (const c of fleet.registry.centers) {
-    const env = `DIMS_E2E_TOKEN_${c.id.replace(/\W/g, '_')}`;
-    process.env[env] = createToken(hub.ctx.state, `agent:${c.id}`).token;
-    const config = sim.agentConfig(c.id, { interval: '5s', scrapeInterval: '5s', outboxPath: path.join(dir, `${c.id}.sqlite`), sinks: [{ type: 'hub', url: hub.url, token: `env:${env}` }] });
-    agents.push(await runAgentInProcess({ ...config, log_level: 'error' }, { chips, metricsPort: null, log: () => undefined }));
-  }
+before(
+  async () => {
+    const now = Date.now();
+    const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+    const fleet = generateFleet({ centers: 2, seed: 21, asOf: day(now), origin: day(now - 86_400_000) });
+    sick = { id: fleet.registry.centers[0]!.id, province: fleet.registry.centers[0]!.province };
+    process.env[BMC_PASSWORD_ENV] ??= 'dims-sim';
+    sim = await serveFleet({ fleet });
+    hub = await startTestHub({
+      registry: indexRegistry(fleet.registry.centers),
+      config: { metrics: { auth: 'none' } },
+    });
+    dir = mkdtempSync(path.join(tmpdir(), 'dims-cooling-'));
+    const chips = loadChipTable();
+    for (const c of fleet.registry.centers) {
+      const env = `DIMS_E2E_TOKEN_${c.id.replace(/\W/g, '_')}`;
+      process.env[env] = createToken(hub.ctx.state, `agent:${c.id}`).token;
+      const config = sim.agentConfig(c.id, {
+        interval: '5s',
+        scrapeInterval: '5s',
+        outboxPath: path.join(dir, `${c.id}.sqlite`),
+        sinks: [{ type: 'hub', url: hub.url, token: `env:${env}` }],
+      });
+      agents.push(
+        await runAgentInProcess({ ...config, log_level: 'error' }, { chips, metricsPort: null, log: () => undefined }),
+      );
+    }
 
-  chain = await startAlertingChain({ hubUrl: hub.url, hubToken: hub.tokens.alertmanager as string, province: sick.province, prefix: 'province' });
-}, { timeout: 90_000 });
+    chain = await startAlertingChain({
+      hubUrl: hub.url,
+      hubToken: hub.tokens.alertmanager as string,
+      province: sick.province,
+      prefix: 'province',
+    });
+  },
+  { timeout: 90_000 },
+);
 
 after(async () => {
   await Promise.all(agents.map((a) => a.stop()));
@@ -57,28 +82,50 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('a cooling failure in a simulated center pages its province with province and center, and clearing it resolves', { timeout: 240_000 }, async () => {
-  // Healthy first: inlet readings flow from the BMCs through the agents to the hub's /metrics.
-  const metric = async () => {
-    const text = await (await fetch(`${hub.url}/metrics`)).text();
-    const m = new RegExp(`dims_center_inlet_temperature_celsius\\{province="${sick.province}",center="${sick.id}",stat="max"\\} ([0-9.]+)`).exec(text);
-    return m ? Number(m[1]) : undefined;
-  };
-  const before = await chain.waitFor('inlet readings at the hub', metric, 60_000);
-  assert.ok(before < 32, `healthy inlet ${before} °C should be below the A1 allowable 32 °C`);
-  assert.equal(chain.received.some((n) => inletAlert(n, 'firing')), false);
+test(
+  'a cooling failure in a simulated center pages its province with province and center, and clearing it resolves',
+  { timeout: 240_000 },
+  async () => {
+    // Healthy first: inlet readings flow from the BMCs through the agents to the hub's /metrics.
+    const metric = async () => {
+      const text = await (await fetch(`${hub.url}/metrics`)).text();
+      const m = new RegExp(
+        `dims_center_inlet_temperature_celsius\\{province="${sick.province}",center="${sick.id}",stat="max"\\} ([0-9.]+)`,
+      ).exec(text);
+      return m ? Number(m[1]) : undefined;
+    };
+    const before = await chain.waitFor('inlet readings at the hub', metric, 60_000);
+    assert.ok(before < 32, `healthy inlet ${before} °C should be below the A1 allowable 32 °C`);
+    assert.equal(
+      chain.received.some((n) => inletAlert(n, 'firing')),
+      false,
+    );
 
-  sim.setCoolingFailure(sick.id, true);
-  const firing = await chain.waitFor('the critical inlet alert at the province pager', () => chain.received.find((n) => n.path === '/province-pager' && inletAlert(n, 'firing')), 150_000);
-  const alert = inletAlert(firing, 'firing')!;
-  assert.equal(alert.labels.province, sick.province);
-  assert.equal(alert.labels.center, sick.id);
-  assert.equal(alert.labels.level, 'center');
-  assert.ok((await metric())! > 32);
+    sim.setCoolingFailure(sick.id, true);
+    const firing = await chain.waitFor(
+      'the critical inlet alert at the province pager',
+      () => chain.received.find((n) => n.path === '/province-pager' && inletAlert(n, 'firing')),
+      150_000,
+    );
+    const alert = inletAlert(firing, 'firing')!;
+    assert.equal(alert.labels.province, sick.province);
+    assert.equal(alert.labels.center, sick.id);
+    assert.equal(alert.labels.level, 'center');
+    assert.ok((await metric())! > 32);
 
-  sim.setCoolingFailure(sick.id, false);
-  const resolved = await chain.waitFor('the resolved notification', () => chain.received.find((n) => n.path === '/province-pager' && inletAlert(n, 'resolved')), 60_000);
-  assert.equal(inletAlert(resolved, 'resolved')!.labels.center, sick.id);
-  const history = hub.ctx.state.listAlerts({ limit: 1000 });
-  assert.ok(history.some((r) => r.alertname === 'DimsInletTemperatureOutOfRange' && r.labels.center === sick.id && r.status === 'firing'), 'the hub keeps the alert history');
-});
+    sim.setCoolingFailure(sick.id, false);
+    const resolved = await chain.waitFor(
+      'the resolved notification',
+      () => chain.received.find((n) => n.path === '/province-pager' && inletAlert(n, 'resolved')),
+      60_000,
+    );
+    assert.equal(inletAlert(resolved, 'resolved')!.labels.center, sick.id);
+    const history = hub.ctx.state.listAlerts({ limit: 1000 });
+    assert.ok(
+      history.some(
+        (r) => r.alertname === 'DimsInletTemperatureOutOfRange' && r.labels.center === sick.id && r.status === 'firing',
+      ),
+      'the hub keeps the alert history',
+    );
+  },
+);

@@ -21,44 +21,74 @@ import { periodName, periodWindow } from '../../src/engine/periods.ts';
 
 const catalog = defaultCatalog();
 
-
 let pipeline: Pipeline;
 let prom: PrometheusHandle;
 let rulesDir: string;
 
-before(async () => {
-  // Seed 113: two older centers and a new hub center (Ningxia, Zhongwei cluster) commissioned in 2025 with rooftop
-  // PV and platform-dispatched jobs; the year-ago hour gives the year-on-year shares their base. Every center has a
-  // border router (traffic) and a latency prober (city, regional and hub round-trip times).
-  pipeline = await startPipeline({ centers: 3, seed: 113, history: true });
-  await pipeline.waitForRecords(3);
-  // Periodic filings reach the hub the way bureaus file them: through the declarations API, for the month.
-  const month = periodWindow('month', periodName('month', pipeline.clock.now()));
-  const filings = pipeline.fleet.registry.centers.map((c, i) => ({
-    center: c.id, start: new Date(month.fromMs).toISOString(), end: new Date(month.toMs).toISOString(),
-    metrics: { security_incidents: i, outage_count: 1, outage_min_unplanned: 12, mlps_l3_valid: i !== 1, important_data_tb: 100, important_data_dr_tb: 90, storage_used_tb: 40 },
-  }));
-  const filed = await pipeline.hub.call('POST', '/api/v1/declarations', { scope: 'admin', json: { records: filings } });
-  if (filed.status !== 200) throw new Error(`filings refused: ${filed.status} ${filed.text}`);
-  // Energy indicators need two meter readings per center; run the engine until the national PUE exists.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    await pipeline.runEngine();
-    const pue = await execInfluxQL(`SELECT last("value") FROM "recent"."indicator_value" WHERE "level" = 'nation' AND "indicator" = 'pue' AND "reason" = '' AND $timeFilter`, { influxUrl: pipeline.influx.url, database: pipeline.database, prometheusUrl: '', fromMs: pipeline.startMs - 3_600_000, toMs: pipeline.clock.now() + 3_600_000, variables: {} });
-    if (pue.ok) break;
-    if (Date.now() > deadline) throw new Error('the pipeline produced no national PUE within 90 s');
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  rulesDir = mkdtempSync(path.join(tmpdir(), 'dims-dash-rules-'));
-  writeRulesTree(catalog, rulesDir, { routing: loadRouting(new URL('../../grafana/rules/routing.sample.yaml', import.meta.url).pathname) });
-  prom = await startPrometheus({
-    scrape: [{ job: 'dims-hub', target: pipeline.hub.url.replace('http://', '') }, ...pipeline.agentMetricsTargets.map((t) => ({ job: 'dims-agent', target: t }))],
-    ruleFiles: [path.join(rulesDir, 'prometheus/dims-alerts.yml')],
-  });
-  await prom.waitForTargetsUp();
-  // rate() needs two samples and ALERTS one rule evaluation.
-  await new Promise((r) => setTimeout(r, 4000));
-}, { timeout: 180_000 });
+before(
+  async () => {
+    // Seed 113: two older centers and a new hub center (Ningxia, Zhongwei cluster) commissioned in 2025 with rooftop
+    // PV and platform-dispatched jobs; the year-ago hour gives the year-on-year shares their base. Every center has a
+    // border router (traffic) and a latency prober (city, regional and hub round-trip times).
+    pipeline = await startPipeline({ centers: 3, seed: 113, history: true });
+    await pipeline.waitForRecords(3);
+    // Periodic filings reach the hub the way bureaus file them: through the declarations API, for the month.
+    const month = periodWindow('month', periodName('month', pipeline.clock.now()));
+    const filings = pipeline.fleet.registry.centers.map((c, i) => ({
+      center: c.id,
+      start: new Date(month.fromMs).toISOString(),
+      end: new Date(month.toMs).toISOString(),
+      metrics: {
+        security_incidents: i,
+        outage_count: 1,
+        outage_min_unplanned: 12,
+        mlps_l3_valid: i !== 1,
+        important_data_tb: 100,
+        important_data_dr_tb: 90,
+        storage_used_tb: 40,
+      },
+    }));
+    const filed = await pipeline.hub.call('POST', '/api/v1/declarations', {
+      scope: 'admin',
+      json: { records: filings },
+    });
+    if (filed.status !== 200) throw new Error(`filings refused: ${filed.status} ${filed.text}`);
+    // Energy indicators need two meter readings per center; run the engine until the national PUE exists.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      await pipeline.runEngine();
+      const pue = await execInfluxQL(
+        `SELECT last("value") FROM "recent"."indicator_value" WHERE "level" = 'nation' AND "indicator" = 'pue' AND "reason" = '' AND $timeFilter`,
+        {
+          influxUrl: pipeline.influx.url,
+          database: pipeline.database,
+          prometheusUrl: '',
+          fromMs: pipeline.startMs - 3_600_000,
+          toMs: pipeline.clock.now() + 3_600_000,
+          variables: {},
+        },
+      );
+      if (pue.ok) break;
+      if (Date.now() > deadline) throw new Error('the pipeline produced no national PUE within 90 s');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    rulesDir = mkdtempSync(path.join(tmpdir(), 'dims-dash-rules-'));
+    writeRulesTree(catalog, rulesDir, {
+      routing: loadRouting(new URL('../../grafana/rules/routing.sample.yaml', import.meta.url).pathname),
+    });
+    prom = await startPrometheus({
+      scrape: [
+        { job: 'dims-hub', target: pipeline.hub.url.replace('http://', '') },
+        ...pipeline.agentMetricsTargets.map((t) => ({ job: 'dims-agent', target: t })),
+      ],
+      ruleFiles: [path.join(rulesDir, 'prometheus/dims-alerts.yml')],
+    });
+    await prom.waitForTargetsUp();
+    // rate() needs two samples and ALERTS one rule evaluation.
+    await new Promise((r) => setTimeout(r, 4000));
+  },
+  { timeout: 180_000 },
+);
 
 after(async () => {
   await prom?.dispose();
@@ -67,11 +97,22 @@ after(async () => {
 });
 
 function context(): ExecContext {
-  return { influxUrl: pipeline.influx.url, database: pipeline.database, prometheusUrl: prom.url, fromMs: pipeline.startMs - 3_600_000, toMs: pipeline.clock.now() + 3_600_000, variables: {} };
+  return {
+    influxUrl: pipeline.influx.url,
+    database: pipeline.database,
+    prometheusUrl: prom.url,
+    fromMs: pipeline.startMs - 3_600_000,
+    toMs: pipeline.clock.now() + 3_600_000,
+    variables: {},
+  };
 }
 
 /** Failures of one dashboard with the given variable values (query variables must answer, panels must return data), by query. */
-async function failuresWith(dash: Dashboard, ctx: ExecContext, choose: (name: string, values: string[]) => string): Promise<{ failures: Map<string, string>; ran: number; values: string[] }> {
+async function failuresWith(
+  dash: Dashboard,
+  ctx: ExecContext,
+  choose: (name: string, values: string[]) => string,
+): Promise<{ failures: Map<string, string>; ran: number; values: string[] }> {
   const failures = new Map<string, string>();
   let values: string[] = [];
   for (const v of dash.templating?.list ?? []) {
@@ -83,7 +124,8 @@ async function failuresWith(dash: Dashboard, ctx: ExecContext, choose: (name: st
     const q = collectQueries(dash).find((x) => x.where === `$${v.name}`);
     if (!q) continue;
     const r = await execQuery(q, { ...ctx });
-    if (!r.ok || r.values.length === 0) failures.set(`${dash.uid} variable $${v.name}`, `${r.error ?? 'no values'}\n    ${r.sent}`);
+    if (!r.ok || r.values.length === 0)
+      failures.set(`${dash.uid} variable $${v.name}`, `${r.error ?? 'no values'}\n    ${r.sent}`);
     if (values.length === 0 && q.language !== 'promql') values = r.values;
     // "All" (.*) for Prometheus variables; one of the answers for InfluxQL ones.
     ctx.variables[v.name] = q.language === 'promql' ? '.*' : choose(v.name, r.values);
@@ -107,7 +149,9 @@ for (const dash of buildDashboards(catalog, 'zh')) {
     let failing: Map<string, string> | undefined;
     let ran = 0;
     for (let k = 0; k < 8; k++) {
-      const res = await failuresWith(dash, context(), (name, values) => (first && name === first.name ? (values[k % Math.max(1, values.length)] ?? '') : (values[0] ?? '')));
+      const res = await failuresWith(dash, context(), (name, values) =>
+        first && name === first.name ? (values[k % Math.max(1, values.length)] ?? '') : (values[0] ?? ''),
+      );
       ran = Math.max(ran, res.ran);
       failing = failing === undefined ? res.failures : new Map([...failing].filter(([key]) => res.failures.has(key)));
       if (!first || failing.size === 0 || k + 1 >= res.values.length) break;
@@ -122,7 +166,13 @@ test('the checker fails a query on a misspelled measurement (InfluxDB answers 20
   const ctx = context();
   const good = `SELECT last("value") FROM "recent"."indicator_value" WHERE "indicator" = 'pue' AND $timeFilter`;
   assert.equal((await execInfluxQL(good, ctx)).ok, true);
-  const res = await fetch(`${ctx.influxUrl}/query`, { method: 'POST', body: new URLSearchParams({ db: ctx.database, q: good.replace('indicator_value', 'indicator_valeu').replace('$timeFilter', 'time > 0') }) });
+  const res = await fetch(`${ctx.influxUrl}/query`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      db: ctx.database,
+      q: good.replace('indicator_value', 'indicator_valeu').replace('$timeFilter', 'time > 0'),
+    }),
+  });
   assert.equal(res.status, 200, 'InfluxDB itself does not complain');
   const bad = await execInfluxQL(good.replace('indicator_value', 'indicator_valeu'), ctx);
   assert.equal(bad.ok, false);

@@ -16,13 +16,24 @@ const H = Date.parse('2026-10-05T02:00:00Z'); // hour 2026-10-05T10 in Asia/Shan
 const quiet = () => {};
 
 function cfg(dir: string, name: string, registry: string, extra: Record<string, unknown> = {}) {
-  return parseConfig({
-    registry, listen: { port: 0 }, state_db: path.join(dir, `${name}-state.db`), storage: { kind: 'sqlite', path: path.join(dir, `${name}-data.db`) },
-    engine: { enabled: false }, ...extra,
-  }, `${name}.yaml`, dir);
+  return parseConfig(
+    {
+      registry,
+      listen: { port: 0 },
+      state_db: path.join(dir, `${name}-state.db`),
+      storage: { kind: 'sqlite', path: path.join(dir, `${name}-data.db`) },
+      engine: { enabled: false },
+      ...extra,
+    },
+    `${name}.yaml`,
+    dir,
+  );
 }
 
-const strip = (vs: StoredValue[]) => vs.map(({ computedAtMs: _c, ...rest }) => rest).sort((a, b) => `${a.level}/${a.code}/${a.indicator}`.localeCompare(`${b.level}/${b.code}/${b.indicator}`));
+const strip = (vs: StoredValue[]) =>
+  vs
+    .map(({ computedAtMs: _c, ...rest }) => rest)
+    .sort((a, b) => `${a.level}/${a.code}/${a.indicator}`.localeCompare(`${b.level}/${b.code}/${b.indicator}`));
 
 test('three hubs: national values equal those of one hub that received everything directly', async () => {
   const dir = tempDir('dims-fed-');
@@ -36,15 +47,29 @@ test('three hubs: national values equal those of one hub that received everythin
     const provincial: Record<string, RunningHub> = {};
     for (const p of ['52', '44']) {
       const fedToken = createToken(national.ctx.state, `federate:${p}`).token;
-      const reg = writeRegistry(dir, `p${p}.yaml`, CENTERS.filter((c) => c.province === p));
-      const hub = await startHub(cfg(dir, `p${p}`, reg, { role: 'provincial', province: p, federation: { upstream: national.url, token: fedToken, batch: 37, interval_ms: 50 } }), { log: quiet, scheduler: false });
+      const reg = writeRegistry(
+        dir,
+        `p${p}.yaml`,
+        CENTERS.filter((c) => c.province === p),
+      );
+      const hub = await startHub(
+        cfg(dir, `p${p}`, reg, {
+          role: 'provincial',
+          province: p,
+          federation: { upstream: national.url, token: fedToken, batch: 37, interval_ms: 50 },
+        }),
+        { log: quiet, scheduler: false },
+      );
       hubs.push(hub);
       provincial[p] = hub;
     }
     // One hour of records: agents push to their provincial hub, and the same records straight to the direct hub.
     for (const c of CENTERS) {
       const recs = recordsFor([c.id], H, 60);
-      const viaProvince = new TestAgent(provincial[c.province]!.url, createToken(provincial[c.province]!.ctx.state, `agent:${c.id}`).token);
+      const viaProvince = new TestAgent(
+        provincial[c.province]!.url,
+        createToken(provincial[c.province]!.ctx.state, `agent:${c.id}`).token,
+      );
       const straight = new TestAgent(direct.url, createToken(direct.ctx.state, `agent:${c.id}`).token);
       viaProvince.queue(recs);
       straight.queue(recs);
@@ -54,9 +79,20 @@ test('three hubs: national values equal those of one hub that received everythin
     // Declarations filed at a provincial hub travel upward too.
     const admin52 = createToken(provincial['52']!.ctx.state, 'admin').token;
     const adminDirect = createToken(direct.ctx.state, 'admin').token;
-    const filing = { declarations: [{ center: 'gz-01', period: '2026-10-05', metrics: { security_incidents: 1, mlps_l3_valid: true } }] };
-    for (const [url, token] of [[provincial['52']!.url, admin52], [direct.url, adminDirect]] as const) {
-      const r = await fetch(`${url}/api/v1/declarations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(filing) });
+    const filing = {
+      declarations: [
+        { center: 'gz-01', period: '2026-10-05', metrics: { security_incidents: 1, mlps_l3_valid: true } },
+      ],
+    };
+    for (const [url, token] of [
+      [provincial['52']!.url, admin52],
+      [direct.url, adminDirect],
+    ] as const) {
+      const r = await fetch(`${url}/api/v1/declarations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(filing),
+      });
       assert.equal(r.status, 200, await r.text());
     }
     // The forwarders deliver everything (background loops plus an explicit drain).
@@ -65,7 +101,8 @@ test('three hubs: national values equal those of one hub that received everythin
       assert.equal(d.error, undefined, d.error);
       assert.equal(provincial[p]!.ctx.state.outboxSize(), 0);
     }
-    const count = async (h: RunningHub) => (await h.ctx.storage.queryRecords({ fromMs: H - 86_400_000, toMs: H + 86_400_000 })).length;
+    const count = async (h: RunningHub) =>
+      (await h.ctx.storage.queryRecords({ fromMs: H - 86_400_000, toMs: H + 86_400_000 })).length;
     assert.equal(await count(national), 4 * 60 + 1);
     assert.equal(await count(direct), 4 * 60 + 1);
 
@@ -88,13 +125,24 @@ test('federation keeps records in the outbox while the national hub is down, the
   const hubs: RunningHub[] = [];
   try {
     const all = writeRegistry(dir, 'all.yaml', CENTERS);
-    const reg = writeRegistry(dir, 'p52.yaml', CENTERS.filter((c) => c.province === '52'));
+    const reg = writeRegistry(
+      dir,
+      'p52.yaml',
+      CENTERS.filter((c) => c.province === '52'),
+    );
     // Start the national hub once to learn a free port and create the federation token, then stop it.
     let national = await startHub(cfg(dir, 'national', all), { log: quiet, scheduler: false });
     const port = Number(new URL(national.url).port);
     const fedToken = createToken(national.ctx.state, 'federate:52').token;
     await national.close();
-    const p52 = await startHub(cfg(dir, 'p52', reg, { role: 'provincial', province: '52', federation: { upstream: national.url, token: fedToken, interval_ms: 20 } }), { log: quiet, scheduler: false });
+    const p52 = await startHub(
+      cfg(dir, 'p52', reg, {
+        role: 'provincial',
+        province: '52',
+        federation: { upstream: national.url, token: fedToken, interval_ms: 20 },
+      }),
+      { log: quiet, scheduler: false },
+    );
     hubs.push(p52);
     const agent = new TestAgent(p52.url, createToken(p52.ctx.state, 'agent:gz-01').token);
     agent.queue(recordsFor(['gz-01'], H, 30));

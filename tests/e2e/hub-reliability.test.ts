@@ -24,10 +24,17 @@ test('InfluxDB stopped while agents push: 503, records kept by the agents, then 
   let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   try {
     const registry = writeRegistry(dir, 'reg.yaml', CENTERS);
-    const config = parseConfig({
-      registry, listen: { port: 0 }, state_db: path.join(dir, 'state.db'), engine: { enabled: false },
-      storage: { kind: 'influxdb', url: influx.url, database: 'dims_rel', requestTimeoutMs: 3000 },
-    }, 'hub.yaml', dir);
+    const config = parseConfig(
+      {
+        registry,
+        listen: { port: 0 },
+        state_db: path.join(dir, 'state.db'),
+        engine: { enabled: false },
+        storage: { kind: 'influxdb', url: influx.url, database: 'dims_rel', requestTimeoutMs: 3000 },
+      },
+      'hub.yaml',
+      dir,
+    );
     hub = await startHub(config, { log: () => {}, scheduler: false });
     const agents = CENTERS.map((c) => {
       const a = new TestAgent(hub!.url, createToken(hub!.ctx.state, `agent:${c.id}`).token);
@@ -95,7 +102,16 @@ test('hub killed with SIGKILL while agents push, then restarted: no accepted rec
   try {
     const registry = writeRegistry(dir, 'reg.yaml', CENTERS);
     const configFile = path.join(dir, 'hub.yaml');
-    writeFileSync(configFile, stringify({ registry, listen: { port: 0 }, state_db: './state.db', storage: { kind: 'sqlite', path: './data.db' }, engine: { enabled: true, kinds: ['hour'] } }));
+    writeFileSync(
+      configFile,
+      stringify({
+        registry,
+        listen: { port: 0 },
+        state_db: './state.db',
+        storage: { kind: 'sqlite', path: './data.db' },
+        engine: { enabled: true, kinds: ['hour'] },
+      }),
+    );
     const state = new StateDb(path.join(dir, 'state.db'));
     const tokens = CENTERS.map((c) => createToken(state, `agent:${c.id}`).token);
     state.close();
@@ -107,15 +123,20 @@ test('hub killed with SIGKILL while agents push, then restarted: no accepted rec
       return a;
     });
     // Push concurrently; kill the hub mid-stream.
-    const pushing = Promise.all(agents.map(async (a) => {
-      while (a.pending.length > 0) if ((await a.pushOnce(5)) !== 200) return;
-    }));
+    const pushing = Promise.all(
+      agents.map(async (a) => {
+        while (a.pending.length > 0) if ((await a.pushOnce(5)) !== 200) return;
+      }),
+    );
     while (agents.reduce((n, a) => n + a.accepted, 0) < 200) await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGKILL');
     await pushing;
     const acceptedBeforeKill = agents.reduce((n, a) => n + a.accepted, 0);
     assert.ok(acceptedBeforeKill > 0, 'some records were accepted before the kill');
-    assert.ok(agents.some((a) => a.pending.length > 0), 'the kill interrupted the stream');
+    assert.ok(
+      agents.some((a) => a.pending.length > 0),
+      'the kill interrupted the stream',
+    );
     // Every record acknowledged before the kill is in storage.
     const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'data.db') });
     const afterKill = await storage.queryRecords({ fromMs: H - 3_600_000, toMs: H + 12 * 3_600_000 });

@@ -16,7 +16,12 @@ export function writeRegistry(dir: string, name: string, centers: Center[]): str
   return file;
 }
 
-export const CENTERS: Center[] = [center('gz-01', '52'), center('gz-02', '52', { size_class: 'large', it_rated_kw: 30000 }), center('gd-01', '44'), center('gd-02', '44', { type: 'intelligent' })];
+export const CENTERS: Center[] = [
+  center('gz-01', '52'),
+  center('gz-02', '52', { size_class: 'large', it_rated_kw: 30000 }),
+  center('gd-01', '44'),
+  center('gd-02', '44', { type: 'intelligent' }),
+];
 
 /** `minutes` one-minute records per center from `startMs`, with per-center variation. */
 export function recordsFor(centers: string[], startMs: number, minutes: number): CenterRecord[] {
@@ -51,7 +56,12 @@ export class TestAgent {
     const slice = this.pending.slice(0, batch);
     let status = 0;
     try {
-      const res = await fetch(`${this.url}/api/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ records: slice }), signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(`${this.url}/api/v1/records`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ records: slice }),
+        signal: AbortSignal.timeout(15_000),
+      });
       status = res.status;
       const body = (await res.json()) as { accepted?: string[] };
       if (status === 200) {

@@ -17,7 +17,14 @@ import { parseRecord } from '../../src/records/parse.ts';
 const DIR = path.join(PROJECT_ROOT, 'tests', 'golden', 'indicators');
 const KEYS = ['indicator', 'description', 'window', 'center_defaults', 'centers', 'records', 'expect'];
 const EXPECT_KEYS = new Set(['level', 'code', 'value', 'numerator', 'denominator', 'centers', 'reason']);
-const REASONS = new Set(['no_data', 'missing_inputs', 'zero_denominator', 'not_applicable', 'no_centers', 'no_comparison_data']);
+const REASONS = new Set([
+  'no_data',
+  'missing_inputs',
+  'zero_denominator',
+  'not_applicable',
+  'no_centers',
+  'no_comparison_data',
+]);
 
 interface Expect {
   level: 'center' | 'province' | 'nation';
@@ -38,10 +45,15 @@ interface Golden {
 }
 
 const catalog = defaultCatalog();
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 test('there is exactly one golden script per indicator, named <code>-<id>.yaml', () => {
-  assert.deepEqual(files, catalog.indicators.map((i) => `${i.code}-${i.id}.yaml`));
+  assert.deepEqual(
+    files,
+    catalog.indicators.map((i) => `${i.code}-${i.id}.yaml`),
+  );
 });
 
 for (const file of files) {
@@ -80,7 +92,8 @@ for (const file of files) {
       if (e.level === 'center') assert.ok(registry.byId.has(e.code), `${at} center ${e.code} is in the registry`);
       if (e.level === 'province') assert.ok(provinces.has(e.code), `${at} province ${e.code} has centers`);
       if (e.level === 'nation') assert.equal(e.code, 'CN');
-      if (!ind.levels.includes(e.level)) assert.deepEqual([e.value, e.reason], [null, 'not_applicable'], `${at} level ${e.level} is not applicable`);
+      if (!ind.levels.includes(e.level))
+        assert.deepEqual([e.value, e.reason], [null, 'not_applicable'], `${at} level ${e.level} is not applicable`);
     }
   });
 }

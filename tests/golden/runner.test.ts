@@ -25,7 +25,9 @@ interface Golden {
 }
 
 const dir = path.join(import.meta.dirname, 'indicators');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const catalog = defaultCatalog();
 
 test('there is one golden script per indicator', () => {
@@ -53,7 +55,8 @@ for (const file of files) {
         if (!(field in e)) continue;
         const want = e[field];
         const have: number | null = got[field];
-        if (want === null || want === undefined) assert.equal(have, null, `${where}: ${field} should be null, got ${have}`);
+        if (want === null || want === undefined)
+          assert.equal(have, null, `${where}: ${field} should be null, got ${have}`);
         else {
           assert.notEqual(have, null, `${where}: ${field} is null (reason ${got.reason}), expected ${want}`);
           const diff = Math.abs((have as number) - want);

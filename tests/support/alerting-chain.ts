@@ -17,7 +17,10 @@ import { startAlertmanager, startPrometheus, type PrometheusHandle, type ServerH
 /** One webhook delivery: the receiver path (/national, /deadman, /<prefix>-oncall, /<prefix>-pager) and body. */
 export interface Notification {
   path: string;
-  body: { status: string; alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> };
+  body: {
+    status: string;
+    alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+  };
 }
 
 export interface AlertingChain {
@@ -33,7 +36,12 @@ export interface AlertingChain {
  * Starts the chain for a hub at `hubUrl` whose alertmanager-scope token is `hubToken`. Alerts of `province`
  * go to `/<prefix>-oncall`, critical ones to `/<prefix>-pager`; others to `/national`, the watchdog to `/deadman`.
  */
-export async function startAlertingChain(o: { hubUrl: string; hubToken: string; province: string; prefix: string }): Promise<AlertingChain> {
+export async function startAlertingChain(o: {
+  hubUrl: string;
+  hubToken: string;
+  province: string;
+  prefix: string;
+}): Promise<AlertingChain> {
   const received: Notification[] = [];
   const receiver: Server = createServer((req, res) => {
     let body = '';
@@ -51,7 +59,9 @@ export async function startAlertingChain(o: { hubUrl: string; hubToken: string; 
   const routing = parseRouting({
     default_receiver: 'national-desk',
     watchdog_receiver: 'deadman',
-    group_wait: '1s', group_interval: '2s', repeat_interval: { critical: '1h', warning: '1h' },
+    group_wait: '1s',
+    group_interval: '2s',
+    repeat_interval: { critical: '1h', warning: '1h' },
     hub_history: { url: `${o.hubUrl}/api/v1/alerts`, bearer_token_file: tokenFile },
     receivers: [
       { name: 'national-desk', webhook: [{ url: `${hook}/national` }] },
@@ -62,8 +72,14 @@ export async function startAlertingChain(o: { hubUrl: string; hubToken: string; 
     provinces: [{ codes: [o.province], receiver: `${o.prefix}-oncall`, critical_receiver: `${o.prefix}-pager` }],
   });
   writeRulesTree(defaultCatalog(), dir, { routing, interval: '1s', forOverride: '2s' });
-  const alertmanager = await startAlertmanager({ config: readFileSync(path.join(dir, 'alertmanager/alertmanager.yml'), 'utf8') });
-  const prometheus = await startPrometheus({ scrape: [{ job: 'dims-hub', target: o.hubUrl.replace('http://', '') }], ruleFiles: [path.join(dir, 'prometheus/dims-alerts.yml')], alertmanager: alertmanager.url });
+  const alertmanager = await startAlertmanager({
+    config: readFileSync(path.join(dir, 'alertmanager/alertmanager.yml'), 'utf8'),
+  });
+  const prometheus = await startPrometheus({
+    scrape: [{ job: 'dims-hub', target: o.hubUrl.replace('http://', '') }],
+    ruleFiles: [path.join(dir, 'prometheus/dims-alerts.yml')],
+    alertmanager: alertmanager.url,
+  });
   await prometheus.waitForTargetsUp();
   return {
     received,
@@ -76,7 +92,9 @@ export async function startAlertingChain(o: { hubUrl: string; hubToken: string; 
         if (v !== undefined) return v;
         await new Promise((r) => setTimeout(r, 250));
       }
-      throw new Error(`timed out waiting for ${what}; received: ${JSON.stringify(received.map((n) => [n.path, n.body.status, n.body.alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.center}/${a.status}`)]))}`);
+      throw new Error(
+        `timed out waiting for ${what}; received: ${JSON.stringify(received.map((n) => [n.path, n.body.status, n.body.alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.center}/${a.status}`)]))}`,
+      );
     },
     async dispose() {
       await prometheus.dispose();

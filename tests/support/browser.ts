@@ -17,7 +17,15 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function loopback(url: string): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('about:')) return true;
@@ -39,12 +47,18 @@ export function hasCjkFont(): boolean {
 }
 
 /** Starts Chromium; throws with the install hint when the binary or a CJK font is missing (a browser test must not silently skip). */
-export async function launchBrowser(opts: { locale?: string; downloadsPath?: string; requireCjkFont?: boolean } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  opts: { locale?: string; downloadsPath?: string; requireCjkFont?: boolean } = {},
+): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install the Debian package (apt-get install chromium) or set DIMS_CHROMIUM`);
+    throw new Error(
+      `browser tests need Chromium at ${CHROMIUM}: install the Debian package (apt-get install chromium) or set DIMS_CHROMIUM`,
+    );
   }
   if ((opts.requireCjkFont ?? true) && !hasCjkFont()) {
-    throw new Error('browser tests need a CJK font so Chinese pages render (not boxes): install the Debian package (apt-get install fonts-noto-cjk)');
+    throw new Error(
+      'browser tests need a CJK font so Chinese pages render (not boxes): install the Debian package (apt-get install fonts-noto-cjk)',
+    );
   }
   const profile = mkdtempSync(path.join(tmpdir(), 'dims-chromium-'));
   // launchPersistentContext is how playwright takes --user-data-dir: a fresh profile per run.

@@ -40,15 +40,36 @@ const MONTH = '2026-10';
 const NOW = Date.parse('2026-11-03T10:00:00+08:00');
 
 /** Sample alerts as Alertmanager delivers them (webhook v4), for the alert history page. */
-function alertPayload(status: 'firing' | 'resolved', province: string, center: string, name: string, fingerprint: string, severity: string, summary: string) {
+function alertPayload(
+  status: 'firing' | 'resolved',
+  province: string,
+  center: string,
+  name: string,
+  fingerprint: string,
+  severity: string,
+  summary: string,
+) {
   return {
-    receiver: 'oncall-webhook', status, version: '4', groupKey: `{}:{alertname="${name}"}`, truncatedAlerts: 0,
-    groupLabels: { alertname: name }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://127.0.0.1:9093',
-    alerts: [{
-      status, labels: { alertname: name, province, severity, center }, annotations: { summary },
-      startsAt: '2026-10-20T02:00:00Z', endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-10-20T05:00:00Z',
-      generatorURL: 'http://127.0.0.1:9090/graph', fingerprint,
-    }],
+    receiver: 'oncall-webhook',
+    status,
+    version: '4',
+    groupKey: `{}:{alertname="${name}"}`,
+    truncatedAlerts: 0,
+    groupLabels: { alertname: name },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://127.0.0.1:9093',
+    alerts: [
+      {
+        status,
+        labels: { alertname: name, province, severity, center },
+        annotations: { summary },
+        startsAt: '2026-10-20T02:00:00Z',
+        endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-10-20T05:00:00Z',
+        generatorURL: 'http://127.0.0.1:9090/graph',
+        fingerprint,
+      },
+    ],
   };
 }
 
@@ -58,7 +79,11 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
   const registry = fleet.registry;
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   await storage.writeRecords(fleet.records.map((r) => ({ ...r, province: registry.byId.get(r.center)!.province })));
-  const config = parseConfig({ registry: 'unused.yaml', storage: { kind: 'sqlite', path: ':memory:' } }, 'console-test-hub.yaml', process.cwd());
+  const config = parseConfig(
+    { registry: 'unused.yaml', storage: { kind: 'sqlite', path: ':memory:' } },
+    'console-test-hub.yaml',
+    process.cwd(),
+  );
   const state = new StateDb(':memory:');
   const ctx = createContext({ config, catalog, registry, storage, state, now: () => NOW, log: () => {} });
 
@@ -69,7 +94,8 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
 
   const province = registry.centers[0]!.province;
   const tokens: Record<string, string> = {};
-  for (const scope of ['nation', 'admin', 'alertmanager', `province:${province}`]) tokens[scope] = createToken(state, scope).token;
+  for (const scope of ['nation', 'admin', 'alertmanager', `province:${province}`])
+    tokens[scope] = createToken(state, scope).token;
 
   // The hub's own app, as production serves it: the console and the report download are mounted in createApp.
   const app = createApp(ctx);
@@ -81,15 +107,41 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
   const other = registry.centers.find((c) => c.province !== province)!;
   const own = registry.centers.find((c) => c.province === province)!;
   for (const p of [
-    alertPayload('firing', province, own.id, 'DimsPueHigh', 'a1b2c3d4e5f60001', 'critical', `PUE above 1.5 at ${own.name}`),
-    alertPayload('resolved', other.province, other.id, 'DimsCollectorDown', 'a1b2c3d4e5f60002', 'warning', `collector of ${other.name} not reporting`),
+    alertPayload(
+      'firing',
+      province,
+      own.id,
+      'DimsPueHigh',
+      'a1b2c3d4e5f60001',
+      'critical',
+      `PUE above 1.5 at ${own.name}`,
+    ),
+    alertPayload(
+      'resolved',
+      other.province,
+      other.id,
+      'DimsCollectorDown',
+      'a1b2c3d4e5f60002',
+      'warning',
+      `collector of ${other.name} not reporting`,
+    ),
   ]) {
-    const r = await fetch(`${url}/api/v1/alerts`, { method: 'POST', headers: { authorization: `Bearer ${tokens.alertmanager}`, 'content-type': 'application/json' }, body: JSON.stringify(p) });
+    const r = await fetch(`${url}/api/v1/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.alertmanager}`, 'content-type': 'application/json' },
+      body: JSON.stringify(p),
+    });
     if (!r.ok) throw new Error(`posting a sample alert failed: ${r.status} ${await r.text()}`);
   }
 
   return {
-    url, ctx, catalog, registry, period: MONTH, tokens, province,
+    url,
+    ctx,
+    catalog,
+    registry,
+    period: MONTH,
+    tokens,
+    province,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

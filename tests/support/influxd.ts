@@ -164,7 +164,7 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
 
   const spawnServer = async (): Promise<void> => {
     const log = openSync(logPath, 'a');
-    const proc = spawn(bin, ['-config', configPath], { stdio: ['ignore', log, log]});
+    const proc = spawn(bin, ['-config', configPath], { stdio: ['ignore', log, log] });
     closeSync(log);
     child = proc;
     running.add(proc);
@@ -184,7 +184,9 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
       await sleep(50);
     }
     proc.kill('SIGKILL');
-    throw new Error(`influxd did not answer /ping within ${startTimeoutMs} ms on ${url}; log tail:\n${logTail(logPath)}`);
+    throw new Error(
+      `influxd did not answer /ping within ${startTimeoutMs} ms on ${url}; log tail:\n${logTail(logPath)}`,
+    );
   };
 
   const signal = async (sig: NodeJS.Signals): Promise<void> => {

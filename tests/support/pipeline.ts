@@ -58,26 +58,57 @@ export interface Pipeline {
 
 export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> {
   const database = 'dims_pipeline';
-  const fleet = generateFleet({ centers: o.centers ?? 3, seed: o.seed ?? 7, origin: o.history ? '2025-03-01' : '2026-03-01' });
+  const fleet = generateFleet({
+    centers: o.centers ?? 3,
+    seed: o.seed ?? 7,
+    origin: o.history ? '2025-03-01' : '2026-03-01',
+  });
   const startMs = localMidnightMs('2026-03-10') + 10 * 3_600_000;
   const yearAgoMs = localMidnightMs('2025-03-10') + 10 * 3_600_000;
   const clock = new SimClock({ startMs, factor: o.factor ?? 30 });
   const dir = mkdtempSync(join(tmpdir(), 'dims-pipeline-'));
   const influx = await startInfluxd({ database });
   // Simulated times lie months before the wall clock (and the year-ago hour more than 400 days): keep everything.
-  const storage = await openStorage({ kind: 'influxdb', url: influx.url, database, retention: { raw: 'INF', recent: 'INF' } });
-  const hub = await startTestHub({ storage, registry: indexRegistry(fleet.registry.centers), config: { metrics: { auth: 'none' } }, now: () => clock.now() });
-  for (const plan of fleet.plans) writeFileSync(join(dir, `${plan.center}.token`), createToken(hub.ctx.state, `agent:${plan.center}`).token);
+  const storage = await openStorage({
+    kind: 'influxdb',
+    url: influx.url,
+    database,
+    retention: { raw: 'INF', recent: 'INF' },
+  });
+  const hub = await startTestHub({
+    storage,
+    registry: indexRegistry(fleet.registry.centers),
+    config: { metrics: { auth: 'none' } },
+    now: () => clock.now(),
+  });
+  for (const plan of fleet.plans)
+    writeFileSync(join(dir, `${plan.center}.token`), createToken(hub.ctx.state, `agent:${plan.center}`).token);
   const counts = new Map<string, number>();
   /** One agent per center of `plans`, reading `sim` on `clk` and pushing to the hub. */
-  const startAgents = async (sim: Simulation, clk: SimClock, plans: Fleet['plans'], phase: string, agents: RunningAgent[], interval: string, timeout: string) => {
+  const startAgents = async (
+    sim: Simulation,
+    clk: SimClock,
+    plans: Fleet['plans'],
+    phase: string,
+    agents: RunningAgent[],
+    interval: string,
+    timeout: string,
+  ) => {
     process.env.DIMS_SIM_BMC_PASSWORD = sim.credentials.password;
     for (const plan of plans) {
       const cfg = sim.agentConfig(plan.center, {
-        interval, scrapeInterval: '30s', timeout, outboxPath: join(dir, `${plan.center}.${phase}.outbox.sqlite`),
+        interval,
+        scrapeInterval: '30s',
+        timeout,
+        outboxPath: join(dir, `${plan.center}.${phase}.outbox.sqlite`),
         sinks: [{ type: 'hub', url: hub.url, token: `file:${join(dir, `${plan.center}.token`)}`, batch: 100 }],
       });
-      const agent = await runAgentInProcess(cfg, { clock: clk, log: () => {}, metricsPort: 0, sendRetry: { minMs: 100, maxMs: 1000 } });
+      const agent = await runAgentInProcess(cfg, {
+        clock: clk,
+        log: () => {},
+        metricsPort: 0,
+        sendRetry: { minMs: 100, maxMs: 1000 },
+      });
       if (phase === 'now') agent.onRecord(() => counts.set(plan.center, (counts.get(plan.center) ?? 0) + 1));
       agents.push(agent);
     }
@@ -99,7 +130,9 @@ export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> 
   /** The year-ago hour: its own clock, simulator and agents, stopped once the hub holds their records. */
   async function runHistory(): Promise<void> {
     const asOf = new Date(yearAgoMs).toISOString().slice(0, 10);
-    const inService = fleet.plans.filter((p) => fleet.registry.centers.find((c) => c.id === p.center)!.commission_date! <= asOf);
+    const inService = fleet.plans.filter(
+      (p) => fleet.registry.centers.find((c) => c.id === p.center)!.commission_date! <= asOf,
+    );
     const from = yearAgoMs - 20 * 60_000;
     const until = yearAgoMs + 40 * 60_000;
     // Faster than the main run: an hour passes in half a minute. Scrape deadlines scale with it.
@@ -115,7 +148,8 @@ export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> 
         const per = new Map<string, number>();
         for (const r of recs) per.set(r.center, (per.get(r.center) ?? 0) + 1);
         if (inService.every((p) => (per.get(p.center) ?? 0) >= 8)) break;
-        if (Date.now() > deadline) throw new Error(`year-ago records did not reach the hub: ${JSON.stringify([...per])}`);
+        if (Date.now() > deadline)
+          throw new Error(`year-ago records did not reach the hub: ${JSON.stringify([...per])}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     } finally {
@@ -124,12 +158,23 @@ export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> 
     }
   }
   return {
-    fleet, clock, sim: sim!, influx, database, hub, agents, startMs,
+    fleet,
+    clock,
+    sim: sim!,
+    influx,
+    database,
+    hub,
+    agents,
+    startMs,
     agentMetricsTargets: agents.map((a) => `127.0.0.1:${a.metricsPort}`),
     async waitForRecords(perCenter, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       const stored = async () => {
-        const recs = await storage.queryRecords({ fromMs: startMs - 3_600_000, toMs: clock.now() + 3_600_000, source: 'telemetry' });
+        const recs = await storage.queryRecords({
+          fromMs: startMs - 3_600_000,
+          toMs: clock.now() + 3_600_000,
+          source: 'telemetry',
+        });
         const per = new Map<string, number>();
         for (const r of recs) per.set(r.center, (per.get(r.center) ?? 0) + 1);
         return fleet.plans.every((p) => (per.get(p.center) ?? 0) >= perCenter);

@@ -30,7 +30,11 @@ export interface PrometheusHandle extends ServerHandle {
   /** Instant query; throws on an error status. */
   query(expr: string, timeSec?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
   /** Range query over the last `seconds`. */
-  queryRange(expr: string, seconds: number, stepSec?: number): Promise<Array<{ metric: Record<string, string>; values: Array<[number, string]> }>>;
+  queryRange(
+    expr: string,
+    seconds: number,
+    stepSec?: number,
+  ): Promise<Array<{ metric: Record<string, string>; values: Array<[number, string]> }>>;
   /** Waits until every scrape target reports health "up". */
   waitForTargetsUp(timeoutMs?: number): Promise<void>;
 }
@@ -40,7 +44,9 @@ function binary(envName: string, path: string, pkg: string): string {
   try {
     accessSync(bin, constants.X_OK);
   } catch {
-    throw new Error(`${bin} not found or not executable. Install the Debian package: apt-get install -y ${pkg} (.ci/run does), or set ${envName}.`);
+    throw new Error(
+      `${bin} not found or not executable. Install the Debian package: apt-get install -y ${pkg} (.ci/run does), or set ${envName}.`,
+    );
   }
   return bin;
 }
@@ -58,7 +64,8 @@ function hook(): void {
 async function waitReady(url: string, proc: ChildProcess, logPath: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`${url}: process exited (${proc.exitCode}); log tail:\n${tail(logPath)}`);
+    if (proc.exitCode !== null)
+      throw new Error(`${url}: process exited (${proc.exitCode}); log tail:\n${tail(logPath)}`);
     try {
       const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
@@ -80,7 +87,12 @@ function tail(path: string): string {
   }
 }
 
-async function launch(bin: string, args: (port: number, dir: string) => string[], prefix: string, setup: (dir: string) => void): Promise<ServerHandle & { proc: ChildProcess }> {
+async function launch(
+  bin: string,
+  args: (port: number, dir: string) => string[],
+  prefix: string,
+  setup: (dir: string) => void,
+): Promise<ServerHandle & { proc: ChildProcess }> {
   hook();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   setup(dir);
@@ -92,15 +104,20 @@ async function launch(bin: string, args: (port: number, dir: string) => string[]
     const proc = spawn(bin, args(port, dir), { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     running.add(proc);
-    const exited = new Promise<void>((r) => proc.once('exit', () => {
-      running.delete(proc);
-      r();
-    }));
+    const exited = new Promise<void>((r) =>
+      proc.once('exit', () => {
+        running.delete(proc);
+        r();
+      }),
+    );
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitReady(url, proc, logPath, 30_000);
       return {
-        url, port, dir, proc,
+        url,
+        port,
+        dir,
+        proc,
         log: () => readFileSync(logPath, 'utf8'),
         async dispose() {
           if (proc.exitCode === null && proc.signalCode === null) {
@@ -130,10 +147,19 @@ export interface StartAlertmanagerOptions {
 /** Starts Alertmanager on loopback with gossip disabled. */
 export async function startAlertmanager(o: StartAlertmanagerOptions): Promise<ServerHandle> {
   const bin = binary('ALERTMANAGER_BIN', '/usr/bin/prometheus-alertmanager', 'prometheus-alertmanager');
-  const h = await launch(bin, (port, dir) => [
-    `--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=http://127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn',
-  ], 'dims-am-', (dir) => writeFileSync(join(dir, 'alertmanager.yml'), o.config));
+  const h = await launch(
+    bin,
+    (port, dir) => [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    'dims-am-',
+    (dir) => writeFileSync(join(dir, 'alertmanager.yml'), o.config),
+  );
   return h;
 }
 
@@ -161,7 +187,13 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Promet
   const config = (dir: string) => ({
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
     rule_files: o.ruleFiles ?? [],
-    ...(o.alertmanager ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanager.replace(/^https?:\/\//, '')] }] }] } } : {}),
+    ...(o.alertmanager
+      ? {
+          alerting: {
+            alertmanagers: [{ static_configs: [{ targets: [o.alertmanager.replace(/^https?:\/\//, '')] }] }],
+          },
+        }
+      : {}),
     // Targets of the same job share one scrape config (Prometheus refuses duplicate job names).
     scrape_configs: [...new Set(o.scrape.map((s) => s.job))].map((job, i) => {
       const targets = o.scrape.filter((s) => s.job === job);
@@ -169,37 +201,58 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Promet
       const tokenFile = join(dir, `token-${i}`);
       if (first.bearerToken) writeFileSync(tokenFile, first.bearerToken);
       return {
-        job_name: job, metrics_path: first.path ?? '/metrics',
+        job_name: job,
+        metrics_path: first.path ?? '/metrics',
         ...(first.bearerToken ? { authorization: { type: 'Bearer', credentials_file: tokenFile } } : {}),
         static_configs: targets.map((t) => ({ targets: [t.target], ...(t.labels ? { labels: t.labels } : {}) })),
       };
     }),
   });
-  const h = await launch(bin, (port, dir) => [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=2h', '--log.level=warn',
-    // Alerts that fire before Alertmanager is discovered are dropped and re-sent only after this delay (default 1m).
-    '--rules.alert.resend-delay=2s',
-  ], 'dims-prom-', (dir) => writeFileSync(join(dir, 'prometheus.yml'), stringify(config(dir))));
+  const h = await launch(
+    bin,
+    (port, dir) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=2h',
+      '--log.level=warn',
+      // Alerts that fire before Alertmanager is discovered are dropped and re-sent only after this delay (default 1m).
+      '--rules.alert.resend-delay=2s',
+    ],
+    'dims-prom-',
+    (dir) => writeFileSync(join(dir, 'prometheus.yml'), stringify(config(dir))),
+  );
   const api = async (path: string, params: Record<string, string>) => {
     const res = await fetch(`${h.url}${path}`, { method: 'POST', body: new URLSearchParams(params) });
     const body = (await res.json()) as { status: string; error?: string; data: { result: unknown } };
-    if (body.status !== 'success') throw new Error(`prometheus ${path} ${JSON.stringify(params)}: ${res.status} ${body.error}`);
+    if (body.status !== 'success')
+      throw new Error(`prometheus ${path} ${JSON.stringify(params)}: ${res.status} ${body.error}`);
     return body.data.result;
   };
   return {
     ...h,
-    query: async (expr, timeSec) => (await api('/api/v1/query', { query: expr, ...(timeSec !== undefined ? { time: String(timeSec) } : {}) })) as Array<{ metric: Record<string, string>; value: [number, string] }>,
+    query: async (expr, timeSec) =>
+      (await api('/api/v1/query', {
+        query: expr,
+        ...(timeSec !== undefined ? { time: String(timeSec) } : {}),
+      })) as Array<{ metric: Record<string, string>; value: [number, string] }>,
     queryRange: async (expr, seconds, step = 1) => {
       const end = Date.now() / 1000;
-      return (await api('/api/v1/query_range', { query: expr, start: String(end - seconds), end: String(end), step: String(step) })) as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+      return (await api('/api/v1/query_range', {
+        query: expr,
+        start: String(end - seconds),
+        end: String(end),
+        step: String(step),
+      })) as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
     },
     async waitForTargetsUp(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       let last = '';
       while (Date.now() < deadline) {
         const res = await fetch(`${h.url}/api/v1/targets`);
-        const body = (await res.json()) as { data: { activeTargets: Array<{ health: string; scrapeUrl: string; lastError: string }> } };
+        const body = (await res.json()) as {
+          data: { activeTargets: Array<{ health: string; scrapeUrl: string; lastError: string }> };
+        };
         const t = body.data.activeTargets;
         last = JSON.stringify(t.map((x) => [x.scrapeUrl, x.health, x.lastError]));
         if (t.length === o.scrape.length && t.every((x) => x.health === 'up')) return;

@@ -14,7 +14,13 @@ export interface RegisterImage {
   holdingSize: number;
 }
 
-function put(map: Map<number, number>, address: number, value: number, type: RegisterType, order: ByteOrder = 'ABCD'): void {
+function put(
+  map: Map<number, number>,
+  address: number,
+  value: number,
+  type: RegisterType,
+  order: ByteOrder = 'ABCD',
+): void {
   encodeRegisters(value, type, order).forEach((word, i) => map.set(address + i, word));
 }
 

@@ -24,7 +24,17 @@ export function fixedChiller(id: string): SimDevice<ChillerState> {
   return {
     id,
     kind: 'chiller',
-    read: () => ({ kind: 'chiller', running: true, powerKw: 182.5, energyKwh: 1_234_567, supplyCelsius: 7.2, returnCelsius: 12.4, flowM3h: 95.5, waterM3: 4321.7, alarms: 4 }),
+    read: () => ({
+      kind: 'chiller',
+      running: true,
+      powerKw: 182.5,
+      energyKwh: 1_234_567,
+      supplyCelsius: 7.2,
+      returnCelsius: 12.4,
+      flowM3h: 95.5,
+      waterM3: 4321.7,
+      alarms: 4,
+    }),
   };
 }
 
@@ -33,6 +43,17 @@ export function fixedCrah(id: string): SimDevice<CrahState> {
   return {
     id,
     kind: 'crah',
-    read: () => ({ kind: 'crah', running: true, powerKw: 4.75, energyKwh: 98765.4, supplyAirCelsius: -2.5, returnAirCelsius: 31.6, humidityPercent: 45.5, fanPercent: 62.5, valvePercent: 40, alarms: 0 }),
+    read: () => ({
+      kind: 'crah',
+      running: true,
+      powerKw: 4.75,
+      energyKwh: 98765.4,
+      supplyAirCelsius: -2.5,
+      returnAirCelsius: 31.6,
+      humidityPercent: 45.5,
+      fanPercent: 62.5,
+      valvePercent: 40,
+      alarms: 0,
+    }),
   };
 }

@@ -35,7 +35,9 @@ export function buildMib(view: MibView): unknown {
     type: snmp.MibProviderType.Table,
     oid: '1.3.6.1.4.1.8072.9999.1.1',
     maxAccess: snmp.MaxAccess['not-accessible'],
-    tableColumns: [{ number: 1, name: 'simRowIndex', type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] }],
+    tableColumns: [
+      { number: 1, name: 'simRowIndex', type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] },
+    ],
     tableIndex: [{ columnName: 'simRowIndex' }],
   });
   for (const s of view.scalars) {
@@ -57,7 +59,12 @@ export function buildMib(view: MibView): unknown {
       type: snmp.MibProviderType.Table,
       oid: t.entry,
       maxAccess: snmp.MaxAccess['not-accessible'],
-      tableColumns: t.columns.map((c) => ({ number: c.number, name: `c${c.number}`, type: TYPES[c.type], maxAccess: snmp.MaxAccess['read-only'] })),
+      tableColumns: t.columns.map((c) => ({
+        number: c.number,
+        name: `c${c.number}`,
+        type: TYPES[c.type],
+        maxAccess: snmp.MaxAccess['read-only'],
+      })),
       tableIndex: [{ columnName: 'simRowIndex', foreign: INDEX_PROVIDER }],
     });
     for (const row of t.rows) {

@@ -41,7 +41,12 @@ export function pduView(id: string, s: PduState, uptimeMs: number): MibView {
           { number: 5, type: 'Integer' },
           { number: 9, type: 'Integer' },
         ],
-        rows: [{ index: 1, values: { 1: 1, 3: id, 4: 2, 5: Math.round(s.powerWatts / 10), 9: Math.round(s.energyKwh * 10) } }],
+        rows: [
+          {
+            index: 1,
+            values: { 1: 1, 3: id, 4: 2, 5: Math.round(s.powerWatts / 10), 9: Math.round(s.energyKwh * 10) },
+          },
+        ],
       },
       {
         // rPDU2OutletSwitchedStatusTable: State off(1) / on(2).

@@ -13,7 +13,10 @@ const IFX_ENTRY = '1.3.6.1.2.1.31.1.1.1';
 export function routerView(id: string, s: RouterState, uptimeMs: number): MibView {
   const rows = s.interfaces.map((itf, i) => ({ itf, index: i + 1 }));
   return {
-    scalars: [...systemGroup(id, 'dims simulated border router', '1.3.6.1.4.1.9.1.1639', uptimeMs), { oid: '1.3.6.1.2.1.2.1', type: 'Integer', value: rows.length }],
+    scalars: [
+      ...systemGroup(id, 'dims simulated border router', '1.3.6.1.4.1.9.1.1639', uptimeMs),
+      { oid: '1.3.6.1.2.1.2.1', type: 'Integer', value: rows.length },
+    ],
     tables: [
       {
         // ifTable: ifIndex, ifDescr, ifType (6 ethernetCsmacd), ifOperStatus up(1)/down(2), and the 32-bit
@@ -29,7 +32,14 @@ export function routerView(id: string, s: RouterState, uptimeMs: number): MibVie
         ],
         rows: rows.map(({ itf, index }) => ({
           index,
-          values: { 1: index, 2: itf.name, 3: 6, 8: itf.up ? 1 : 2, 10: Number(itf.inOctets % 2n ** 32n), 16: Number(itf.outOctets % 2n ** 32n) },
+          values: {
+            1: index,
+            2: itf.name,
+            3: 6,
+            8: itf.up ? 1 : 2,
+            10: Number(itf.inOctets % 2n ** 32n),
+            16: Number(itf.outOctets % 2n ** 32n),
+          },
         })),
       },
       {
@@ -44,7 +54,13 @@ export function routerView(id: string, s: RouterState, uptimeMs: number): MibVie
         ],
         rows: rows.map(({ itf, index }) => ({
           index,
-          values: { 1: itf.name, 6: itf.inOctets, 10: itf.outOctets, 15: itf.speedMbps, 18: itf.name.startsWith('HundredGigE') ? 'WAN uplink' : '' },
+          values: {
+            1: itf.name,
+            6: itf.inOctets,
+            10: itf.outOctets,
+            15: itf.speedMbps,
+            18: itf.name.startsWith('HundredGigE') ? 'WAN uplink' : '',
+          },
         })),
       },
     ],

@@ -67,7 +67,12 @@ export function upsView(id: string, s: UpsState, uptimeMs: number): MibView {
         columns: [2, 3, 4, 5].map((number) => ({ number, type: 'Integer' as const })),
         rows: s.inputLines.map((l, i) => ({
           index: i + 1,
-          values: { 2: Math.round(l.frequencyHz * 10), 3: Math.round(l.voltage), 4: Math.round(l.currentAmps * 10), 5: Math.round(l.powerWatts) },
+          values: {
+            2: Math.round(l.frequencyHz * 10),
+            3: Math.round(l.voltage),
+            4: Math.round(l.currentAmps * 10),
+            5: Math.round(l.powerWatts),
+          },
         })),
       },
       {
@@ -76,7 +81,12 @@ export function upsView(id: string, s: UpsState, uptimeMs: number): MibView {
         columns: [2, 3, 4, 5].map((number) => ({ number, type: 'Integer' as const })),
         rows: s.outputLines.map((l, i) => ({
           index: i + 1,
-          values: { 2: Math.round(l.voltage), 3: Math.round(l.currentAmps * 10), 4: Math.round(l.powerWatts), 5: Math.round(l.percentLoad) },
+          values: {
+            2: Math.round(l.voltage),
+            3: Math.round(l.currentAmps * 10),
+            4: Math.round(l.powerWatts),
+            5: Math.round(l.percentLoad),
+          },
         })),
       },
       ...entitySensors(s),

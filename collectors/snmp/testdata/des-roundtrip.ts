@@ -9,12 +9,37 @@ import { fixedPdu } from './devices.ts';
 
 const sim = await startSnmpSimulator({
   devices: [fixedPdu('pdu-des')],
-  users: [{ name: 'ops-des', device: 'pdu-des', level: 'authPriv', authProtocol: 'md5', authKey: 'auth-secret-3', privProtocol: 'des', privKey: 'priv-secret-3' }],
+  users: [
+    {
+      name: 'ops-des',
+      device: 'pdu-des',
+      level: 'authPriv',
+      authProtocol: 'md5',
+      authKey: 'auth-secret-3',
+      privProtocol: 'des',
+      privKey: 'priv-secret-3',
+    },
+  ],
   host: '127.0.0.1',
   port: 0,
 });
 const c = createSnmpCollector(
-  { host: '127.0.0.1', port: sim.port, version: '3', profiles: ['apc-rpdu2'], timeout_ms: 500, retries: 0, v3: { user: 'ops-des', level: 'authPriv', auth_protocol: 'md5', auth_key: 'env:A', priv_protocol: 'des', priv_key: 'env:P' } },
+  {
+    host: '127.0.0.1',
+    port: sim.port,
+    version: '3',
+    profiles: ['apc-rpdu2'],
+    timeout_ms: 500,
+    retries: 0,
+    v3: {
+      user: 'ops-des',
+      level: 'authPriv',
+      auth_protocol: 'md5',
+      auth_key: 'env:A',
+      priv_protocol: 'des',
+      priv_key: 'env:P',
+    },
+  },
   testContext({ 'env:A': 'auth-secret-3', 'env:P': 'priv-secret-3' }),
 );
 try {

@@ -49,15 +49,20 @@ export function snmprecSession(records: SnmprecRecord[], truncateTo = Infinity):
       session.requests++;
       return oids.map((oid) => {
         const r = byOid.get(oid);
-        return (r ? { oid, type: r.type, value: r.value } : { oid, type: snmp.ObjectType.NoSuchObject, value: null }) as Varbind;
+        return (
+          r ? { oid, type: r.type, value: r.value } : { oid, type: snmp.ObjectType.NoSuchObject, value: null }
+        ) as Varbind;
       });
     },
     async getBulk(oids: string[], maxRepetitions: number): Promise<Varbind[][]> {
       session.requests++;
       return oids.map((start) => {
-        const after = records.filter((r) => compareOids(r.oid, start) > 0).slice(0, Math.min(maxRepetitions, truncateTo));
+        const after = records
+          .filter((r) => compareOids(r.oid, start) > 0)
+          .slice(0, Math.min(maxRepetitions, truncateTo));
         const out = after.map((r) => ({ oid: r.oid, type: r.type, value: r.value }) as Varbind);
-        if (out.length < maxRepetitions && out.length < truncateTo) out.push({ oid: start, type: snmp.ObjectType.EndOfMibView, value: null } as Varbind);
+        if (out.length < maxRepetitions && out.length < truncateTo)
+          out.push({ oid: start, type: snmp.ObjectType.EndOfMibView, value: null } as Varbind);
         return out;
       });
     },

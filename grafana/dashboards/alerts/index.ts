@@ -15,7 +15,9 @@ export function alertsDashboard(_catalog: Catalog, lang: Lang): Dashboard {
   const dash = baseDashboard(UIDS.alerts, p('alertsTitle', lang), p('alertsDesc', lang), lang, ['alerts']);
   dash.withRow(new RowBuilder(p('alertGroups', lang)).gridPos(grid.row()));
   dash.withPanel(
-    new AlertGroupsPanel().title(p('alertGroups', lang)).datasource(ALERTMANAGER)
+    new AlertGroupsPanel()
+      .title(p('alertGroups', lang))
+      .datasource(ALERTMANAGER)
       .alertmanager(ALERTMANAGER.uid as string)
       // The watchdog fires by design; it is a heartbeat for the paging chain, not news for the wall.
       .labels('alertname!="Watchdog"')
@@ -24,15 +26,21 @@ export function alertsDashboard(_catalog: Catalog, lang: Lang): Dashboard {
   );
   dash.withRow(new RowBuilder(p('firingBySeverity', lang)).gridPos(grid.row()));
   dash.withPanel(
-    new TimeseriesPanel().title(p('firingBySeverity', lang)).datasource(PROM)
+    new TimeseriesPanel()
+      .title(p('firingBySeverity', lang))
+      .datasource(PROM)
       .withTarget(promQuery('count by (severity) (ALERTS{alertstate="firing"})', '{{severity}}').refId('A'))
-      .unit('short').min(0)
+      .unit('short')
+      .min(0)
       .gridPos(grid.place(12, 8)),
   );
   dash.withPanel(
-    new TimeseriesPanel().title(p('firingByProvince', lang)).datasource(PROM)
+    new TimeseriesPanel()
+      .title(p('firingByProvince', lang))
+      .datasource(PROM)
       .withTarget(promQuery('count by (province) (ALERTS{alertstate="firing"})', '{{province}}').refId('A'))
-      .unit('short').min(0)
+      .unit('short')
+      .min(0)
       .gridPos(grid.place(12, 8)),
   );
   return dash.build();

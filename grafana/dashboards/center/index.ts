@@ -9,7 +9,15 @@ import { p, type Lang } from '../../lib/i18n.ts';
 import { Grid } from '../../lib/layout.ts';
 import { UIDS } from '../../lib/links.ts';
 import { centerVariable, provinceVariable } from '../../lib/variables.ts';
-import { chipsPanel, coolingPanel, energyPanel, inletPanel, powerPanel, utilizationPanel, waterPanel } from './sections.ts';
+import {
+  chipsPanel,
+  coolingPanel,
+  energyPanel,
+  inletPanel,
+  powerPanel,
+  utilizationPanel,
+  waterPanel,
+} from './sections.ts';
 
 export function centerDashboard(catalog: Catalog, lang: Lang): Dashboard {
   const grid = new Grid();

@@ -23,7 +23,16 @@ function nameFields(panel: TimeseriesPanel | StatPanel, catalog: Catalog, ids: s
   for (const id of ids) panel.overrideByName(id, [{ id: 'displayName', value: metricName(catalog, id, lang) }]);
 }
 
-function recordsPanel(catalog: Catalog, lang: Lang, pos: GridPos, title: string, ids: string[], agg: 'sum' | 'mean' | 'max', unit: string, bars = false): TimeseriesPanel {
+function recordsPanel(
+  catalog: Catalog,
+  lang: Lang,
+  pos: GridPos,
+  title: string,
+  ids: string[],
+  agg: 'sum' | 'mean' | 'max',
+  unit: string,
+  bars = false,
+): TimeseriesPanel {
   const panel = new TimeseriesPanel()
     .title(title)
     .datasource(INFLUX)
@@ -36,11 +45,22 @@ function recordsPanel(catalog: Catalog, lang: Lang, pos: GridPos, title: string,
 }
 
 export function powerPanel(catalog: Catalog, lang: Lang, pos: GridPos): TimeseriesPanel {
-  return recordsPanel(catalog, lang, pos, p('peakPower', lang), ['p_total_kw_max'], 'max', 'kwatt').description(metricName(catalog, 'p_total_kw_max', lang));
+  return recordsPanel(catalog, lang, pos, p('peakPower', lang), ['p_total_kw_max'], 'max', 'kwatt').description(
+    metricName(catalog, 'p_total_kw_max', lang),
+  );
 }
 
 export function energyPanel(catalog: Catalog, lang: Lang, pos: GridPos): TimeseriesPanel {
-  return recordsPanel(catalog, lang, pos, p('energy', lang), ['e_total_kwh', 'e_it_kwh', 'e_cooling_kwh', 'e_loss_kwh', 'e_green_direct_kwh'], 'sum', 'kwatth', true);
+  return recordsPanel(
+    catalog,
+    lang,
+    pos,
+    p('energy', lang),
+    ['e_total_kwh', 'e_it_kwh', 'e_cooling_kwh', 'e_loss_kwh', 'e_green_direct_kwh'],
+    'sum',
+    'kwatth',
+    true,
+  );
 }
 
 export function coolingPanel(catalog: Catalog, lang: Lang, pos: GridPos): TimeseriesPanel {
@@ -48,8 +68,17 @@ export function coolingPanel(catalog: Catalog, lang: Lang, pos: GridPos): Timese
   const panel = recordsPanel(catalog, lang, pos, p('cooling', lang), ['e_cooling_kwh'], 'sum', 'kwatth', true);
   if (pue) {
     // PUE on a right axis: a failing chiller shows as cooling energy and PUE rising together.
-    panel.withTarget(new InfluxQL(series({ indicator: 'pue', level: 'center', code: '$center' })).refId('B').alias(indicatorTitle(pue, lang)));
-    panel.overrideByName(indicatorTitle(pue, lang), [{ id: 'custom.axisPlacement', value: 'right' }, { id: 'unit', value: 'none' }, { id: 'decimals', value: 2 }, { id: 'custom.drawStyle', value: 'line' }]);
+    panel.withTarget(
+      new InfluxQL(series({ indicator: 'pue', level: 'center', code: '$center' }))
+        .refId('B')
+        .alias(indicatorTitle(pue, lang)),
+    );
+    panel.overrideByName(indicatorTitle(pue, lang), [
+      { id: 'custom.axisPlacement', value: 'right' },
+      { id: 'unit', value: 'none' },
+      { id: 'decimals', value: 2 },
+      { id: 'custom.drawStyle', value: 'line' },
+    ]);
   }
   return panel;
 }
@@ -59,10 +88,24 @@ export function waterPanel(catalog: Catalog, lang: Lang, pos: GridPos): Timeseri
 }
 
 export function inletPanel(catalog: Catalog, lang: Lang, pos: GridPos): TimeseriesPanel {
-  const panel = recordsPanel(catalog, lang, pos, p('inlet', lang), ['inlet_temp_c_mean', 'inlet_temp_c_max'], 'max', 'celsius');
+  const panel = recordsPanel(
+    catalog,
+    lang,
+    pos,
+    p('inlet', lang),
+    ['inlet_temp_c_mean', 'inlet_temp_c_max'],
+    'max',
+    'celsius',
+  );
   // Blue below the ASHRAE recommended range, green inside, red above.
   return panel
-    .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'blue' }, { value: ASHRAE_INLET_MIN_C, color: 'green' }, { value: ASHRAE_INLET_MAX_C, color: 'red' }]))
+    .thresholds(
+      new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+        { value: null, color: 'blue' },
+        { value: ASHRAE_INLET_MIN_C, color: 'green' },
+        { value: ASHRAE_INLET_MAX_C, color: 'red' },
+      ]),
+    )
     .thresholdsStyle(opts({ mode: GraphThresholdsStyleMode.DashedAndArea }));
 }
 
@@ -70,11 +113,21 @@ export function inletPanel(catalog: Catalog, lang: Lang, pos: GridPos): Timeseri
 const UTILIZATION = ['it_load_util', 'cpu_util', 'accel_util', 'rack_occupancy'];
 
 export function utilizationPanel(catalog: Catalog, lang: Lang, pos: GridPos): TimeseriesPanel {
-  const panel = new TimeseriesPanel().title(p('utilization', lang)).datasource(INFLUX).unit('percent').min(0).max(100).gridPos(pos);
+  const panel = new TimeseriesPanel()
+    .title(p('utilization', lang))
+    .datasource(INFLUX)
+    .unit('percent')
+    .min(0)
+    .max(100)
+    .gridPos(pos);
   UTILIZATION.forEach((id, i) => {
     const ind = catalog.indicatorById.get(id);
     if (!ind) throw new Error(`center dashboard uses unknown indicator ${id}`);
-    panel.withTarget(new InfluxQL(series({ indicator: id, level: 'center', code: '$center' })).refId(String.fromCharCode(65 + i)).alias(indicatorTitle(ind, lang)));
+    panel.withTarget(
+      new InfluxQL(series({ indicator: id, level: 'center', code: '$center' }))
+        .refId(String.fromCharCode(65 + i))
+        .alias(indicatorTitle(ind, lang)),
+    );
   });
   return panel;
 }

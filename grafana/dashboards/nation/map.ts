@@ -28,8 +28,17 @@ export function provinceMap(catalog: Catalog, lang: Lang, pos: GridPos): GeomapP
     .description(p('mapDesc', lang))
     .datasource(MIXED)
     .withTarget(new InfluxQL(lastValueByCode({ indicator: '$indicator', level: 'province' })).refId('A').table())
-    .withTarget(new TestData().refId('B').datasource(REGISTRY).scenarioId(TestDataQueryType.CSVContent).csvContent(provincesCsv(catalog, lang)))
-    .withTransformation({ id: 'convertFieldType', options: { conversions: [{ targetField: 'code', destinationType: 'string' }] } })
+    .withTarget(
+      new TestData()
+        .refId('B')
+        .datasource(REGISTRY)
+        .scenarioId(TestDataQueryType.CSVContent)
+        .csvContent(provincesCsv(catalog, lang)),
+    )
+    .withTransformation({
+      id: 'convertFieldType',
+      options: { conversions: [{ targetField: 'code', destinationType: 'string' }] },
+    })
     .withTransformation({ id: 'joinByField', options: { byField: 'code', mode: 'inner' } })
     .view(opts({ id: MapCenterID.Coords, lat: 35, lon: 104, zoom: 3.4 }))
     .controls(opts({ showZoom: true, mouseWheelZoom: true }))

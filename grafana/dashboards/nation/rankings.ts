@@ -19,19 +19,24 @@ export function provinceNames(catalog: Catalog, lang: Lang): ValueMapping[] {
 }
 
 export function rankingsTable(catalog: Catalog, lang: Lang, pos: GridPos): TablePanel {
-  return new TablePanel()
-    .title(p('rankings', lang))
-    .description(p('rankingsDesc', lang))
-    .datasource(INFLUX)
-    .withTarget(new InfluxQL(lastValueByCode({ indicator: '$indicator', level: 'province' })).refId('A').table())
-    // Time is the value's window start; it says nothing in a ranking.
-    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, renameByName: { code: p('province', lang), value: '$indicator' } } })
-    .sortBy([opts({ displayName: '$indicator', desc: true })])
-    .cellOptions({ type: TableCellDisplayMode.Gauge, mode: BarGaugeDisplayMode.Gradient })
-    .overrideByName('code', [
-      { id: 'mappings', value: provinceNames(catalog, lang) },
-      { id: 'links', value: [provinceDataLink(lang, '${__data.fields.code}').build()] },
-      { id: 'custom.cellOptions', value: { type: TableCellDisplayMode.Auto } },
-    ])
-    .gridPos(pos);
+  return (
+    new TablePanel()
+      .title(p('rankings', lang))
+      .description(p('rankingsDesc', lang))
+      .datasource(INFLUX)
+      .withTarget(new InfluxQL(lastValueByCode({ indicator: '$indicator', level: 'province' })).refId('A').table())
+      // Time is the value's window start; it says nothing in a ranking.
+      .withTransformation({
+        id: 'organize',
+        options: { excludeByName: { Time: true }, renameByName: { code: p('province', lang), value: '$indicator' } },
+      })
+      .sortBy([opts({ displayName: '$indicator', desc: true })])
+      .cellOptions({ type: TableCellDisplayMode.Gauge, mode: BarGaugeDisplayMode.Gradient })
+      .overrideByName('code', [
+        { id: 'mappings', value: provinceNames(catalog, lang) },
+        { id: 'links', value: [provinceDataLink(lang, '${__data.fields.code}').build()] },
+        { id: 'custom.cellOptions', value: { type: TableCellDisplayMode.Auto } },
+      ])
+      .gridPos(pos)
+  );
 }

@@ -97,7 +97,9 @@ export function readChipFile(file: string): ChipTableFile {
       try {
         new RegExp(re, 'iu');
       } catch (err) {
-        throw new ChipTableError(`${file}: /chips/${i}/models/${j} is not a valid regular expression: ${(err as Error).message} (got ${JSON.stringify(re)})`);
+        throw new ChipTableError(
+          `${file}: /chips/${i}/models/${j} is not a valid regular expression: ${(err as Error).message} (got ${JSON.stringify(re)})`,
+        );
       }
     }
   });
@@ -123,7 +125,8 @@ export function loadChipTable(extraFiles: string[] = []): ChipClassifier {
   }
   const ids = new Set(vendors.map((v) => v.id));
   for (const c of chips) {
-    if (!ids.has(c.vendor)) throw new ChipTableError(`${where.get(c)} names no known vendor (got ${JSON.stringify(c.vendor)})`);
+    if (!ids.has(c.vendor))
+      throw new ChipTableError(`${where.get(c)} names no known vendor (got ${JSON.stringify(c.vendor)})`);
   }
   return new ChipClassifier(vendors, chips);
 }
@@ -209,14 +212,25 @@ export class ChipClassifier {
     let chip: ChipRow | undefined;
     if (resolved) {
       const rows = this.compiled.filter((c) => c.row.vendor === resolved.vendor.id && c.row.kind === q.kind);
-      chip = rows.find((c) => c.patterns.length > 0 && c.patterns.some((p) => p.test(model)))?.row ?? rows.find((c) => c.patterns.length === 0)?.row;
+      chip =
+        rows.find((c) => c.patterns.length > 0 && c.patterns.some((p) => p.test(model)))?.row ??
+        rows.find((c) => c.patterns.length === 0)?.row;
     } else if (model !== '') {
       // No vendor hint at all: a model pattern alone may still identify the chip (e.g. "3C5000").
       chip = this.compiled.find((c) => c.row.kind === q.kind && c.patterns.some((p) => p.test(model)))?.row;
     }
     const vendor = resolved?.vendor ?? (chip ? this.vendors.find((v) => v.id === chip.vendor) : undefined);
     if (!vendor) {
-      return { known: false, vendor: q.vendor || 'unknown', vendorId: null, domestic: false, family: null, model: null, peak: NONE, by: 'none' };
+      return {
+        known: false,
+        vendor: q.vendor || 'unknown',
+        vendorId: null,
+        domestic: false,
+        family: null,
+        model: null,
+        peak: NONE,
+        by: 'none',
+      };
     }
     return {
       known: chip !== undefined && (chip.models?.length ?? 0) > 0,

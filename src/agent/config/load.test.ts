@@ -49,26 +49,54 @@ test('a good config loads with defaults applied', async () => {
 
 test('schema errors name the path and the value', async () => {
   process.env.DIMS_TEST_TOKEN = 'x';
-  const p = await problems(GOOD.replace('center: gz-0001', 'center: GZ 0001').replace('roles: [facility]', 'roles: [facilty]'));
-  assert.ok(p.some((x) => /^\/center must match pattern .*\(got "GZ 0001"\)$/.test(x)), p.join('\n'));
-  assert.ok(p.some((x) => /^\/targets\/0\/roles\/0 .*\(got "facilty"\)$/.test(x)), p.join('\n'));
+  const p = await problems(
+    GOOD.replace('center: gz-0001', 'center: GZ 0001').replace('roles: [facility]', 'roles: [facilty]'),
+  );
+  assert.ok(
+    p.some((x) => /^\/center must match pattern .*\(got "GZ 0001"\)$/.test(x)),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((x) => /^\/targets\/0\/roles\/0 .*\(got "facilty"\)$/.test(x)),
+    p.join('\n'),
+  );
 });
 
 test('cross-field rules: scrape interval divides the interval, timeouts fit, ids are unique', async () => {
   process.env.DIMS_TEST_TOKEN = 'x';
   const q = await problems(GOOD.replace('scrape_interval: 1m', 'scrape_interval: 7m'));
-  assert.ok(q.some((x) => x === '/scrape_interval must divide the interval (300000 ms) (got "7m")'), q.join('\n'));
+  assert.ok(
+    q.some((x) => x === '/scrape_interval must divide the interval (300000 ms) (got "7m")'),
+    q.join('\n'),
+  );
   const p = await problems(GOOD + '  - { id: meter-1, protocol: fake, timeout: 2m, config: { name: m2 } }\n');
-  assert.ok(p.some((x) => x === '/targets/1/id duplicates /targets/0/id (got "meter-1")'), p.join('\n'));
-  assert.ok(p.some((x) => x.startsWith('/targets/1/timeout must leave room for the spread') && x.endsWith('(got "2m")')), p.join('\n'));
+  assert.ok(
+    p.some((x) => x === '/targets/1/id duplicates /targets/0/id (got "meter-1")'),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((x) => x.startsWith('/targets/1/timeout must leave room for the spread') && x.endsWith('(got "2m")')),
+    p.join('\n'),
+  );
 });
 
 test('protocol options are checked against the plugin schema, unknown protocols refused', async () => {
   process.env.DIMS_TEST_TOKEN = 'x';
-  const p = await problems(GOOD.replace('config: { name: m1 }', 'config: { nam: m1 }') + '  - { id: x, protocol: ftp, config: {} }\n');
-  assert.ok(p.some((x) => x === '/targets/0/config/nam is not an allowed field (got "m1")'), p.join('\n'));
-  assert.ok(p.some((x) => x.startsWith('/targets/0/config/name is required')), p.join('\n'));
-  assert.ok(p.some((x) => x.startsWith('/targets/1/protocol unknown protocol') && x.endsWith('(got "ftp")')), p.join('\n'));
+  const p = await problems(
+    GOOD.replace('config: { name: m1 }', 'config: { nam: m1 }') + '  - { id: x, protocol: ftp, config: {} }\n',
+  );
+  assert.ok(
+    p.some((x) => x === '/targets/0/config/nam is not an allowed field (got "m1")'),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((x) => x.startsWith('/targets/0/config/name is required')),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((x) => x.startsWith('/targets/1/protocol unknown protocol') && x.endsWith('(got "ftp")')),
+    p.join('\n'),
+  );
 });
 
 test('a missing secret is named by its reference, the value is never printed', async () => {
@@ -82,7 +110,10 @@ test('a missing secret is named by its reference, the value is never printed', a
 
 test('broken YAML is reported with the file name', async () => {
   const f = write('center: [unclosed\n');
-  await assert.rejects(loadAgentConfig(f, { plugins }), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${f}: `));
+  await assert.rejects(
+    loadAgentConfig(f, { plugins }),
+    (err: Error) => err instanceof ConfigError && err.message.startsWith(`${f}: `),
+  );
 });
 
 test('the documented sample config is valid', async () => {

@@ -27,7 +27,8 @@ export class ConfigError extends Error {
 const validate = compileSchema<RawConfig>(schema);
 
 type Duration = number | string;
-type RawRole = RoleName | { role: RoleName; device?: string; labels?: Record<string, string>; integrate_power?: boolean };
+type RawRole =
+  RoleName | { role: RoleName; device?: string; labels?: Record<string, string>; integrate_power?: boolean };
 interface RawTarget {
   id: string;
   protocol: string;
@@ -65,7 +66,10 @@ export interface LoadOptions {
 }
 
 /** Reads, parses and validates `file`. */
-export async function loadAgentConfig(file: string, opts: LoadOptions = {}): Promise<{ config: AgentConfig; plugins: PluginMap }> {
+export async function loadAgentConfig(
+  file: string,
+  opts: LoadOptions = {},
+): Promise<{ config: AgentConfig; plugins: PluginMap }> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -78,7 +82,10 @@ export async function loadAgentConfig(file: string, opts: LoadOptions = {}): Pro
 }
 
 /** Validates an already-parsed config object (from YAML, JSON or code). */
-export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?: string; baseDir?: string } = {}): Promise<{ config: AgentConfig; plugins: PluginMap }> {
+export async function parseAgentConfig(
+  raw: unknown,
+  opts: LoadOptions & { file?: string; baseDir?: string } = {},
+): Promise<{ config: AgentConfig; plugins: PluginMap }> {
   const file = opts.file ?? 'config';
   const fmt = (p: SchemaProblem) => formatProblem(p, file);
   const problems = validate.problems(raw);
@@ -94,7 +101,8 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
   const spread = c.spread ?? 0.2;
   if (intervalMs < 1000) bad('/interval', 'must be at least 1s', c.interval);
   if (scrapeIntervalMs < 100) bad('/scrape_interval', 'must be at least 100ms', c.scrape_interval);
-  if (scrapeIntervalMs > intervalMs || intervalMs % scrapeIntervalMs !== 0) bad('/scrape_interval', `must divide the interval (${intervalMs} ms)`, c.scrape_interval ?? '1m');
+  if (scrapeIntervalMs > intervalMs || intervalMs % scrapeIntervalMs !== 0)
+    bad('/scrape_interval', `must divide the interval (${intervalMs} ms)`, c.scrape_interval ?? '1m');
   const defaultTimeout = durationMs(c.defaults?.timeout ?? Math.min(10, (scrapeIntervalMs * (1 - spread)) / 1000));
   const maxTimeout = Math.floor(scrapeIntervalMs * (1 - spread));
 
@@ -106,7 +114,11 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
     ids.set(t.id, i);
     const timeoutMs = t.timeout === undefined ? defaultTimeout : durationMs(t.timeout);
     if (timeoutMs > maxTimeout) {
-      bad(t.timeout === undefined ? '/defaults/timeout' : `${at}/timeout`, `must leave room for the spread: at most ${maxTimeout} ms (scrape_interval x (1 - spread))`, t.timeout ?? c.defaults?.timeout);
+      bad(
+        t.timeout === undefined ? '/defaults/timeout' : `${at}/timeout`,
+        `must leave room for the spread: at most ${maxTimeout} ms (scrape_interval x (1 - spread))`,
+        t.timeout ?? c.defaults?.timeout,
+      );
     }
     const roles: RoleBinding[] = [];
     (t.roles ?? []).forEach((r, j) => {
@@ -166,7 +178,8 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
   });
 
   let schedNamespaces: RegExp | undefined;
-  if (c.scheduling?.namespaces !== undefined) schedNamespaces = regex(c.scheduling.namespaces, '/scheduling/namespaces', bad);
+  if (c.scheduling?.namespaces !== undefined)
+    schedNamespaces = regex(c.scheduling.namespaces, '/scheduling/namespaces', bad);
   const extra = c.extra_chips === undefined ? [] : Array.isArray(c.extra_chips) ? c.extra_chips : [c.extra_chips];
 
   // Protocol plugins: each target's options are checked against its plugin's own schema, then the
@@ -182,7 +195,8 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
       return;
     }
     const v = pluginValidator(plugins[t.protocol]!);
-    for (const p of v?.problems(t.config) ?? []) out.push(fmt({ ...p, path: `/targets/${i}/config${p.path === '/' ? '' : p.path}` }));
+    for (const p of v?.problems(t.config) ?? [])
+      out.push(fmt({ ...p, path: `/targets/${i}/config${p.path === '/' ? '' : p.path}` }));
   });
   if (out.length > 0) throw new ConfigError(out);
   targets.forEach((t, i) => {
@@ -219,7 +233,9 @@ export async function parseAgentConfig(raw: unknown, opts: LoadOptions & { file?
     },
     sinks,
     ...(c.metrics?.port !== undefined ? { metricsPort: c.metrics.port } : {}),
-    ...(c.tracing !== undefined ? { tracing: { endpoint: c.tracing.otlp_endpoint, serviceName: c.tracing.service_name ?? 'dims-agent' } } : {}),
+    ...(c.tracing !== undefined
+      ? { tracing: { endpoint: c.tracing.otlp_endpoint, serviceName: c.tracing.service_name ?? 'dims-agent' } }
+      : {}),
     logLevel: c.log_level ?? 'info',
     targets,
   };

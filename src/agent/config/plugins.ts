@@ -9,7 +9,10 @@ const KNOWN = ['prometheus', 'redfish', 'snmp', 'modbus'] as const;
  * Loads the plugins for `protocols`. Injected plugins (tests, the demo) win over the bundled ones.
  * Returns the map and, for protocols that could not be loaded, why.
  */
-export async function loadPlugins(protocols: Iterable<string>, injected: PluginMap = {}): Promise<{ plugins: PluginMap; unavailable: Map<string, string> }> {
+export async function loadPlugins(
+  protocols: Iterable<string>,
+  injected: PluginMap = {},
+): Promise<{ plugins: PluginMap; unavailable: Map<string, string> }> {
   const plugins: PluginMap = {};
   const unavailable = new Map<string, string>();
   for (const p of new Set(protocols)) {

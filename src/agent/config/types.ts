@@ -1,8 +1,22 @@
 /** @module The agent configuration after validation: durations in ms, regexes compiled, defaults applied. */
 
 export type RoleName =
-  | 'facility' | 'it' | 'cooling' | 'green' | 'heat_reuse' | 'water' | 'loss_input' | 'loss_output' | 'inlet' | 'rack' | 'inventory' | 'compute'
-  | 'traffic' | 'latency_city' | 'latency_region' | 'latency_hub';
+  | 'facility'
+  | 'it'
+  | 'cooling'
+  | 'green'
+  | 'heat_reuse'
+  | 'water'
+  | 'loss_input'
+  | 'loss_output'
+  | 'inlet'
+  | 'rack'
+  | 'inventory'
+  | 'compute'
+  | 'traffic'
+  | 'latency_city'
+  | 'latency_region'
+  | 'latency_hub';
 
 /** Which of a target's samples play a role. */
 export interface RoleBinding {
@@ -25,7 +39,17 @@ export interface TargetConfig {
 }
 
 export type SinkConfig =
-  | { type: 'hub'; name: string; url: string; token: string; gzip: boolean; batch: number; timeoutMs: number; caFile?: string; insecureSkipVerify: boolean }
+  | {
+      type: 'hub';
+      name: string;
+      url: string;
+      token: string;
+      gzip: boolean;
+      batch: number;
+      timeoutMs: number;
+      caFile?: string;
+      insecureSkipVerify: boolean;
+    }
   | { type: 'jsonl'; name: string; path: string }
   | { type: 'stdout'; name: string };
 

@@ -54,5 +54,8 @@ test('combine sums series point-wise only where all are known', () => {
   const sum = combine([a, b], 0, 60 * S, (v) => v[0]! + v[1]!, 20 * S);
   const st = integrate(sum, 20 * S, 0, 60 * S);
   assert.equal(st.max, 500);
-  assert.ok(sum.every((p) => p.t >= 5 * S), 'before b has a reading the sum is unknown');
+  assert.ok(
+    sum.every((p) => p.t >= 5 * S),
+    'before b has a reading the sum is unknown',
+  );
 });

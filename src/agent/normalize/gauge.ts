@@ -100,7 +100,13 @@ export function integrate(pts: readonly GaugePoint[], maxGapMs: number, start: n
  * Combines several series point-wise at the union of their reading times (e.g. the sum of all facility
  * meters' power, or the number of racks above a threshold). A time where any input is unknown is skipped.
  */
-export function combine(series: readonly GaugeSeries[], start: number, end: number, fn: (values: number[]) => number, maxGapMs: number): GaugePoint[] {
+export function combine(
+  series: readonly GaugeSeries[],
+  start: number,
+  end: number,
+  fn: (values: number[]) => number,
+  maxGapMs: number,
+): GaugePoint[] {
   const times = new Set<number>();
   for (const s of series) {
     for (const p of s.points) if (p.t >= start - maxGapMs && p.t <= end + maxGapMs) times.add(p.t);

@@ -20,7 +20,10 @@ test('other bounds are interpolated inside the source bucket and keep the total'
   // smokeping_prober's default buckets (50 µs doubling), in ms.
   const src = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
   const counts = rebucket([{ boundsMs: src, cumulative: [0, 0, 0, 100, 300, 400, 400], total: 400 }], CATALOG);
-  assert.equal(counts.reduce((a, b) => a + b, 0), 400);
+  assert.equal(
+    counts.reduce((a, b) => a + b, 0),
+    400,
+  );
   // 0.25 ms lies a quarter into (0.2, 0.4]: 25 probes; 0.5 ms a quarter into (0.4, 0.8]: 100 + 50; 0.75 ms: 100 + 175.
   assert.deepEqual(counts.slice(0, 3), [25, 125, 125]);
   assert.ok(counts.every((c) => Number.isInteger(c) && c >= 0));
@@ -29,5 +32,8 @@ test('other bounds are interpolated inside the source bucket and keep the total'
 test('probes beyond the last finite source bound stay in +Inf', () => {
   const counts = rebucket([{ boundsMs: [1], cumulative: [10], total: 30 }], CATALOG);
   assert.equal(counts.at(-1), 20);
-  assert.equal(counts.reduce((a, b) => a + b, 0), 30);
+  assert.equal(
+    counts.reduce((a, b) => a + b, 0),
+    30,
+  );
 });

@@ -12,7 +12,13 @@ const S = 1000;
 const chips = loadChipTable();
 
 async function setup() {
-  const t = (id: string, roles: unknown[], extra: object = {}) => ({ id, protocol: 'fake', roles, config: { name: id }, ...extra });
+  const t = (id: string, roles: unknown[], extra: object = {}) => ({
+    id,
+    protocol: 'fake',
+    roles,
+    config: { name: id },
+    ...extra,
+  });
   const { config } = await parseAgentConfig(
     {
       center: 'gz-test',
@@ -37,7 +43,9 @@ async function setup() {
     },
     { plugins: { fake: fakePlugin(new Map()) } },
   );
-  const targets = new Map(config.targets.map((tc) => [tc.id, new TargetReadings(tc, { maxGapMs: 25 * S, schedNamespaces: /^platform-/ })]));
+  const targets = new Map(
+    config.targets.map((tc) => [tc.id, new TargetReadings(tc, { maxGapMs: 25 * S, schedNamespaces: /^platform-/ })]),
+  );
   return { config, targets };
 }
 
@@ -72,7 +80,11 @@ function samplesAt(id: string, t: number): Sample[] {
         { signal: 'temperature_celsius', labels: { location: 'inlet' }, value: t === 41 * S ? 30 : 24 },
         { signal: 'temperature_celsius', labels: { location: 'exhaust' }, value: 45 },
         { signal: 'inventory', value: 1, labels: { kind: 'server' } },
-        { signal: 'inventory', value: 2, labels: { kind: 'cpu', vendor: 'HiSilicon', model: 'Kunpeng 920-6426', cpu_implementer: '0x48' } },
+        {
+          signal: 'inventory',
+          value: 2,
+          labels: { kind: 'cpu', vendor: 'HiSilicon', model: 'Kunpeng 920-6426', cpu_implementer: '0x48' },
+        },
       ];
     case 'node':
       return [
@@ -82,7 +94,12 @@ function samplesAt(id: string, t: number): Sample[] {
     case 'dcgm': {
       const labels = { vendor: 'NVIDIA', model: 'NVIDIA A100-SXM4-80GB' };
       return [
-        { signal: 'accel_utilization', device: '0', value: 0.5, labels: { ...labels, allocated: '1', namespace: 'platform-a' } },
+        {
+          signal: 'accel_utilization',
+          device: '0',
+          value: 0.5,
+          labels: { ...labels, allocated: '1', namespace: 'platform-a' },
+        },
         { signal: 'accel_utilization', device: '1', value: 0.02, labels: { ...labels, allocated: '0' } },
         { signal: 'inventory', value: 2, labels: { kind: 'accelerator', pci_vendor_id: '10de', ...labels } },
       ];
@@ -91,7 +108,12 @@ function samplesAt(id: string, t: number): Sample[] {
   return [];
 }
 
-function feed(targets: Map<string, TargetReadings>, from: number, to: number, skip: (id: string, t: number) => boolean = () => false) {
+function feed(
+  targets: Map<string, TargetReadings>,
+  from: number,
+  to: number,
+  skip: (id: string, t: number) => boolean = () => false,
+) {
   for (let t = from; t <= to; t += 10 * S) {
     for (const [id, tr] of targets) if (!skip(id, t)) tr.ingest(t, samplesAt(id, t));
   }
@@ -164,7 +186,9 @@ test('a silent meter makes its energy absent (not partial, not zero) and lists i
 test('inventory survives a missed scrape, and unknown chips are reported', async () => {
   const { config, targets } = await setup();
   feed(targets, -9 * S, 71 * S, (id, t) => id === 'bmc' && t > 0);
-  targets.get('dcgm')!.ingest(75 * S, [{ signal: 'inventory', value: 4, labels: { kind: 'accelerator', vendor: 'Acme', model: 'Z9' } }]);
+  targets
+    .get('dcgm')!
+    .ingest(75 * S, [{ signal: 'inventory', value: 4, labels: { kind: 'accelerator', vendor: 'Acme', model: 'Z9' } }]);
   const { record, unclassified } = buildRecord({ config, chips, targets, inventoryTtlMs: 3_600_000 }, 60 * S, 120 * S);
   near(record.metrics.servers_total, 1);
   near(record.metrics.accel_total, 4);

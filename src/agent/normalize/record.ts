@@ -27,7 +27,11 @@ const ENERGY_ROLES: Partial<Record<RoleName, string>> = {
 };
 
 /** Latency roles and the histogram each fills (bounds from indicators/raw-metrics.yaml). */
-const LATENCY_ROLES: Array<[RoleName, string]> = [['latency_city', 'lat_city_hist'], ['latency_region', 'lat_region_hist'], ['latency_hub', 'lat_hub_hist']];
+const LATENCY_ROLES: Array<[RoleName, string]> = [
+  ['latency_city', 'lat_city_hist'],
+  ['latency_region', 'lat_region_hist'],
+  ['latency_hub', 'lat_hub_hist'],
+];
 
 /** Bytes per TB: traffic is reported in decimal units. */
 const BYTES_PER_TB = 1e12;
@@ -115,7 +119,10 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
     return sum;
   };
   /** Sum over bindings; undefined (and the targets marked missing) when any part is unknown. */
-  const additive = (list: Array<{ tr: TargetReadings; b: RoleBinding }>, one: (tr: TargetReadings, b: RoleBinding) => number | undefined): number | undefined => {
+  const additive = (
+    list: Array<{ tr: TargetReadings; b: RoleBinding }>,
+    one: (tr: TargetReadings, b: RoleBinding) => number | undefined,
+  ): number | undefined => {
     if (list.length === 0) return undefined;
     let sum = 0;
     let ok = true;
@@ -147,8 +154,13 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
 
   // --- data traffic: WAN uplink octets in and out -------------------------------------------------
   const traffic = bindings('traffic');
-  for (const [direction, metric] of [['in', 'traffic_in_tb'], ['out', 'traffic_out_tb']] as const) {
-    const bytes = additive(traffic, (tr, b) => counterSum(select(tr.counters.values(), 'octets', b, false).filter((c) => c.labels.direction === direction)));
+  for (const [direction, metric] of [
+    ['in', 'traffic_in_tb'],
+    ['out', 'traffic_out_tb'],
+  ] as const) {
+    const bytes = additive(traffic, (tr, b) =>
+      counterSum(select(tr.counters.values(), 'octets', b, false).filter((c) => c.labels.direction === direction)),
+    );
     if (bytes !== undefined) metrics[metric] = round(bytes / BYTES_PER_TB);
   }
 
@@ -234,11 +246,17 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
       const gap = ctx.config.scrapeIntervalMs * 2.5;
       const n = racks.size;
       const threshold = ctx.config.rackInUseWatts;
-      const counts = combine(flat, start, end, (values) => {
-        const perRack = new Array<number>(n).fill(0);
-        values.forEach((v, i) => (perRack[owner[i]!]! += v));
-        return perRack.filter((w) => w > threshold).length;
-      }, gap);
+      const counts = combine(
+        flat,
+        start,
+        end,
+        (values) => {
+          const perRack = new Array<number>(n).fill(0);
+          values.forEach((v, i) => (perRack[owner[i]!]! += v));
+          return perRack.filter((w) => w > threshold).length;
+        },
+        gap,
+      );
       const st = integrate(counts, gap, start, end);
       if (st.mean !== undefined) metrics.racks_in_use = round(st.mean);
     }
@@ -306,7 +324,18 @@ export function buildRecord(ctx: BuildContext, start: number, end: number): Buil
 
   // --- inventory and peak capacity (snapshot at end) --------------------------------------------
   {
-    const inv = { servers: 0, domServers: 0, accel: 0, domAccel: 0, cpuFp32: 0, accFp16: 0, accFp32: 0, fp64: 0, domFp16: 0, known: 0 };
+    const inv = {
+      servers: 0,
+      domServers: 0,
+      accel: 0,
+      domAccel: 0,
+      cpuFp32: 0,
+      accFp16: 0,
+      accFp32: 0,
+      fp64: 0,
+      domFp16: 0,
+      known: 0,
+    };
     for (const { tr } of bindings('inventory')) {
       const snap = tr.inventory;
       if (snap === undefined || snap.t < end - ctx.inventoryTtlMs) {
@@ -401,7 +430,12 @@ function probeHistograms(series: CounterEntry[], start: number, end: number): Pr
   return out;
 }
 
-function classify(chips: ChipClassifier, kind: 'cpu' | 'accelerator', labels: Record<string, string>, unclassified: BuildResult['unclassified']) {
+function classify(
+  chips: ChipClassifier,
+  kind: 'cpu' | 'accelerator',
+  labels: Record<string, string>,
+  unclassified: BuildResult['unclassified'],
+) {
   const q: Parameters<ChipClassifier['classify']>[0] = { kind };
   if (labels.vendor) q.vendor = labels.vendor;
   if (labels.model) q.model = labels.model;
@@ -414,4 +448,3 @@ function classify(chips: ChipClassifier, kind: 'cpu' | 'accelerator', labels: Re
   }
   return c;
 }
-

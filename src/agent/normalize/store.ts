@@ -75,7 +75,10 @@ export class TargetReadings {
           (e.alloc ??= new GaugeSeries(this.opts.maxGapMs)).add(at, held ? 1 : 0);
           if (this.opts.schedNamespaces) {
             const ns = s.labels?.namespace ?? '';
-            (e.sched ??= new GaugeSeries(this.opts.maxGapMs)).add(at, held && this.opts.schedNamespaces.test(ns) ? s.value : 0);
+            (e.sched ??= new GaugeSeries(this.opts.maxGapMs)).add(
+              at,
+              held && this.opts.schedNamespaces.test(ns) ? s.value : 0,
+            );
           }
         }
       }
@@ -85,11 +88,16 @@ export class TargetReadings {
 
   private counterOptions(signal: Signal) {
     const o: { maxGapMs: number; maxRatePerMs?: number } = { maxGapMs: this.opts.maxGapMs };
-    if (signal === 'energy_kwh' && this.target.maxPowerKw !== undefined) o.maxRatePerMs = this.target.maxPowerKw / 3.6e6;
+    if (signal === 'energy_kwh' && this.target.maxPowerKw !== undefined)
+      o.maxRatePerMs = this.target.maxPowerKw / 3.6e6;
     return o;
   }
 
-  private entry<E extends SeriesInfo>(map: Map<string, E>, s: Sample, make: () => E extends CounterEntry ? CounterSeries : GaugeSeries): E {
+  private entry<E extends SeriesInfo>(
+    map: Map<string, E>,
+    s: Sample,
+    make: () => E extends CounterEntry ? CounterSeries : GaugeSeries,
+  ): E {
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.labels ?? {})) if (!VOLATILE.has(k)) labels[k] = v;
     const key = `${s.signal}\u0000${s.device ?? ''}\u0000${JSON.stringify(Object.entries(labels).sort())}`;

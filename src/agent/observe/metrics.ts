@@ -29,11 +29,36 @@ export class AgentMetrics {
     const r = this.registry;
     r.setDefaultLabels({ center });
     const reg = [r];
-    this.targetUp = new Gauge({ name: 'dims_agent_target_up', help: '1 when the last collection of the target succeeded', labelNames: ['target', 'protocol'], registers: reg });
-    this.scrapeDuration = new Gauge({ name: 'dims_agent_scrape_duration_seconds', help: 'Duration of the last collection of the target, queueing included', labelNames: ['target', 'protocol'], registers: reg });
-    this.scrapeSamples = new Gauge({ name: 'dims_agent_scrape_samples', help: 'Samples returned by the last successful collection of the target', labelNames: ['target', 'protocol'], registers: reg });
-    this.scrapeErrors = new Counter({ name: 'dims_agent_scrape_errors_total', help: 'Failed collections by error kind', labelNames: ['kind', 'protocol'], registers: reg });
-    this.scrapesSkipped = new Counter({ name: 'dims_agent_scrapes_skipped_total', help: 'Collections not attempted: backing off, or an earlier one still stuck', labelNames: ['reason', 'protocol'], registers: reg });
+    this.targetUp = new Gauge({
+      name: 'dims_agent_target_up',
+      help: '1 when the last collection of the target succeeded',
+      labelNames: ['target', 'protocol'],
+      registers: reg,
+    });
+    this.scrapeDuration = new Gauge({
+      name: 'dims_agent_scrape_duration_seconds',
+      help: 'Duration of the last collection of the target, queueing included',
+      labelNames: ['target', 'protocol'],
+      registers: reg,
+    });
+    this.scrapeSamples = new Gauge({
+      name: 'dims_agent_scrape_samples',
+      help: 'Samples returned by the last successful collection of the target',
+      labelNames: ['target', 'protocol'],
+      registers: reg,
+    });
+    this.scrapeErrors = new Counter({
+      name: 'dims_agent_scrape_errors_total',
+      help: 'Failed collections by error kind',
+      labelNames: ['kind', 'protocol'],
+      registers: reg,
+    });
+    this.scrapesSkipped = new Counter({
+      name: 'dims_agent_scrapes_skipped_total',
+      help: 'Collections not attempted: backing off, or an earlier one still stuck',
+      labelNames: ['reason', 'protocol'],
+      registers: reg,
+    });
     this.outboxDepth = new Gauge({
       name: 'dims_agent_outbox_depth',
       help: 'Records in the outbox not yet acknowledged by every sink',
@@ -50,19 +75,59 @@ export class AgentMetrics {
         this.set(outbox().oldestAgeSeconds);
       },
     });
-    this.recordsBuilt = new Counter({ name: 'dims_agent_records_built_total', help: 'Center records written to the outbox', registers: reg });
-    this.recordsSent = new Counter({ name: 'dims_agent_records_sent_total', help: 'Records acknowledged by a sink', labelNames: ['sink'], registers: reg });
-    this.recordsDropped = new Counter({ name: 'dims_agent_records_dropped_total', help: 'Oldest records dropped because the outbox was full', registers: reg });
-    this.recordsDeadLettered = new Counter({ name: 'dims_agent_records_dead_lettered_total', help: 'Records a sink refused as invalid, moved to the dead-letter table', labelNames: ['sink'], registers: reg });
-    this.sinkErrors = new Counter({ name: 'dims_agent_sink_errors_total', help: 'Failed deliveries by sink and HTTP status (0 = no answer)', labelNames: ['sink', 'status'], registers: reg });
-    this.counterDiscontinuities = new Counter({ name: 'dims_agent_counter_discontinuities_total', help: 'Counter resets (device restart) and meter replacements seen', labelNames: ['kind'], registers: reg });
-    this.unclassifiedChips = new Gauge({ name: 'dims_agent_unclassified_chips', help: 'Distinct chips in the last record the chip table could not rate (add them with extra_chips)', labelNames: ['kind'], registers: reg });
-    this.targetsMissing = new Gauge({ name: 'dims_agent_record_targets_missing', help: 'Targets listed missing in the last record', registers: reg });
+    this.recordsBuilt = new Counter({
+      name: 'dims_agent_records_built_total',
+      help: 'Center records written to the outbox',
+      registers: reg,
+    });
+    this.recordsSent = new Counter({
+      name: 'dims_agent_records_sent_total',
+      help: 'Records acknowledged by a sink',
+      labelNames: ['sink'],
+      registers: reg,
+    });
+    this.recordsDropped = new Counter({
+      name: 'dims_agent_records_dropped_total',
+      help: 'Oldest records dropped because the outbox was full',
+      registers: reg,
+    });
+    this.recordsDeadLettered = new Counter({
+      name: 'dims_agent_records_dead_lettered_total',
+      help: 'Records a sink refused as invalid, moved to the dead-letter table',
+      labelNames: ['sink'],
+      registers: reg,
+    });
+    this.sinkErrors = new Counter({
+      name: 'dims_agent_sink_errors_total',
+      help: 'Failed deliveries by sink and HTTP status (0 = no answer)',
+      labelNames: ['sink', 'status'],
+      registers: reg,
+    });
+    this.counterDiscontinuities = new Counter({
+      name: 'dims_agent_counter_discontinuities_total',
+      help: 'Counter resets (device restart) and meter replacements seen',
+      labelNames: ['kind'],
+      registers: reg,
+    });
+    this.unclassifiedChips = new Gauge({
+      name: 'dims_agent_unclassified_chips',
+      help: 'Distinct chips in the last record the chip table could not rate (add them with extra_chips)',
+      labelNames: ['kind'],
+      registers: reg,
+    });
+    this.targetsMissing = new Gauge({
+      name: 'dims_agent_record_targets_missing',
+      help: 'Targets listed missing in the last record',
+      registers: reg,
+    });
   }
 }
 
 /** Serves `registry` at http://127.0.0.1:port/metrics; resolves with the bound port. */
-export async function serveMetrics(registry: Registry, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function serveMetrics(
+  registry: Registry,
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics' && !req.url?.startsWith('/metrics?')) {
       res.writeHead(404).end('not found\n');
@@ -79,9 +144,10 @@ export async function serveMetrics(registry: Registry, port: number): Promise<{ 
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

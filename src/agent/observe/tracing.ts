@@ -17,7 +17,9 @@ export function setupTracing(center: string, cfg?: { endpoint: string; serviceNa
   if (!cfg) return { tracer: trace.getTracerProvider().getTracer('dims-agent-noop'), shutdown: async () => {} };
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': cfg.serviceName, 'dims.center': center }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: cfg.endpoint }), { scheduledDelayMillis: 1000 })],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: cfg.endpoint }), { scheduledDelayMillis: 1000 }),
+    ],
   });
   return { tracer: provider.getTracer('dims-agent'), shutdown: () => provider.shutdown() };
 }

@@ -21,11 +21,23 @@ test('records survive reopening, in order, until every sink acknowledges them', 
   o.close();
   o = new Outbox(path, ['hub', 'file'], 1000);
   assert.equal(o.lastEndMs(), 3 * 60_000);
-  assert.deepEqual(o.peek('hub', 10).map((p) => p.record.metrics.e_total_kwh), [0, 1, 2]);
-  o.ack('hub', o.peek('hub', 2).map((p) => p.seq));
-  assert.deepEqual(o.peek('hub', 10).map((p) => p.key), ['gz-1/1970-01-01T00:02:00.000Z']);
+  assert.deepEqual(
+    o.peek('hub', 10).map((p) => p.record.metrics.e_total_kwh),
+    [0, 1, 2],
+  );
+  o.ack(
+    'hub',
+    o.peek('hub', 2).map((p) => p.seq),
+  );
+  assert.deepEqual(
+    o.peek('hub', 10).map((p) => p.key),
+    ['gz-1/1970-01-01T00:02:00.000Z'],
+  );
   assert.equal(o.stats().depth, 3, 'file has not acknowledged yet');
-  o.ack('file', o.peek('file', 10).map((p) => p.seq));
+  o.ack(
+    'file',
+    o.peek('file', 10).map((p) => p.seq),
+  );
   assert.equal(o.stats().depth, 1);
   assert.equal(o.stats('hub').sent, 2);
   o.close();
@@ -49,8 +61,13 @@ test('a dead-lettered record leaves the queue with its errors kept and counted',
   const [first] = o.peek('hub', 1);
   o.deadLetter('hub', first!.seq, [{ path: '/metrics/x', message: 'unknown' }], 5);
   assert.equal(o.stats().deadLettered, 1);
-  assert.deepEqual(o.peek('hub', 10).map((p) => p.record.metrics.e_total_kwh), [1]);
-  assert.deepEqual(o.deadLetters(), [{ sink: 'hub', key: 'gz-1/1970-01-01T00:00:00.000Z', errors: [{ path: '/metrics/x', message: 'unknown' }] }]);
+  assert.deepEqual(
+    o.peek('hub', 10).map((p) => p.record.metrics.e_total_kwh),
+    [1],
+  );
+  assert.deepEqual(o.deadLetters(), [
+    { sink: 'hub', key: 'gz-1/1970-01-01T00:00:00.000Z', errors: [{ path: '/metrics/x', message: 'unknown' }] },
+  ]);
   o.close();
 });
 
@@ -58,7 +75,10 @@ test('a sink removed from the config releases its records', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'dims-outbox-')), 'o.sqlite');
   let o = new Outbox(path, ['hub', 'old'], 100);
   o.enqueue([rec(0)], 0);
-  o.ack('hub', o.peek('hub', 10).map((p) => p.seq));
+  o.ack(
+    'hub',
+    o.peek('hub', 10).map((p) => p.seq),
+  );
   o.close();
   o = new Outbox(path, ['hub'], 100);
   assert.equal(o.stats().depth, 0);

@@ -92,7 +92,11 @@ export class Outbox {
   }
 
   private addCounter(k: string, n: number): void {
-    this.db.prepare("INSERT INTO state (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = CAST(CAST(v AS INTEGER) + ? AS TEXT)").run(k, String(n), n);
+    this.db
+      .prepare(
+        'INSERT INTO state (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = CAST(CAST(v AS INTEGER) + ? AS TEXT)',
+      )
+      .run(k, String(n), n);
   }
 
   /** End (ms) of the last interval whose record was written, if any. */
@@ -108,7 +112,9 @@ export class Outbox {
   enqueue(records: CenterRecord[], nowMs: number): { added: number; dropped: number } {
     return this.tx(() => {
       let added = 0;
-      const ins = this.db.prepare('INSERT OR IGNORE INTO records (key, start_ms, body, created_ms) VALUES (?, ?, ?, ?)');
+      const ins = this.db.prepare(
+        'INSERT OR IGNORE INTO records (key, start_ms, body, created_ms) VALUES (?, ?, ?, ?)',
+      );
       const del = this.db.prepare('INSERT INTO deliveries (seq, sink) VALUES (?, ?)');
       let lastEnd = this.lastEndMs() ?? -Infinity;
       for (const r of records) {
@@ -119,7 +125,10 @@ export class Outbox {
         }
         lastEnd = Math.max(lastEnd, Date.parse(r.end));
       }
-      if (Number.isFinite(lastEnd)) this.db.prepare("INSERT INTO state (k, v) VALUES ('last_end_ms', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(String(lastEnd));
+      if (Number.isFinite(lastEnd))
+        this.db
+          .prepare("INSERT INTO state (k, v) VALUES ('last_end_ms', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v")
+          .run(String(lastEnd));
       let dropped = 0;
       const count = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
       if (count > this.maxRecords) {
@@ -134,9 +143,16 @@ export class Outbox {
   /** The oldest records still owed to `sink`, in order. */
   peek(sink: string, limit: number): PendingRecord[] {
     const rows = this.db
-      .prepare('SELECT r.seq, r.key, r.body, r.created_ms FROM deliveries d JOIN records r ON r.seq = d.seq WHERE d.sink = ? ORDER BY r.seq LIMIT ?')
+      .prepare(
+        'SELECT r.seq, r.key, r.body, r.created_ms FROM deliveries d JOIN records r ON r.seq = d.seq WHERE d.sink = ? ORDER BY r.seq LIMIT ?',
+      )
       .all(sink, limit) as Array<{ seq: number; key: string; body: string; created_ms: number }>;
-    return rows.map((r) => ({ seq: r.seq, key: r.key, record: JSON.parse(r.body) as CenterRecord, createdMs: r.created_ms }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      key: r.key,
+      record: JSON.parse(r.body) as CenterRecord,
+      createdMs: r.created_ms,
+    }));
   }
 
   /** Marks records delivered to `sink`; a record delivered everywhere is deleted. */
@@ -144,7 +160,9 @@ export class Outbox {
     if (seqs.length === 0) return;
     this.tx(() => {
       const del = this.db.prepare('DELETE FROM deliveries WHERE sink = ? AND seq = ?');
-      const gone = this.db.prepare('DELETE FROM records WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE seq = ?)');
+      const gone = this.db.prepare(
+        'DELETE FROM records WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE seq = ?)',
+      );
       for (const s of seqs) {
         del.run(sink, s);
         gone.run(s, s);
@@ -156,11 +174,16 @@ export class Outbox {
   /** Moves a record `sink` refused as invalid to the dead-letter table (counted, never retried). */
   deadLetter(sink: string, seq: number, errors: unknown, nowMs: number): void {
     this.tx(() => {
-      const row = this.db.prepare('SELECT key, body FROM records WHERE seq = ?').get(seq) as { key: string; body: string } | undefined;
+      const row = this.db.prepare('SELECT key, body FROM records WHERE seq = ?').get(seq) as
+        { key: string; body: string } | undefined;
       if (!row) return;
-      this.db.prepare('INSERT INTO dead_letters (sink, key, body, errors, moved_ms) VALUES (?, ?, ?, ?, ?)').run(sink, row.key, row.body, JSON.stringify(errors), nowMs);
+      this.db
+        .prepare('INSERT INTO dead_letters (sink, key, body, errors, moved_ms) VALUES (?, ?, ?, ?, ?)')
+        .run(sink, row.key, row.body, JSON.stringify(errors), nowMs);
       this.db.prepare('DELETE FROM deliveries WHERE sink = ? AND seq = ?').run(sink, seq);
-      this.db.prepare('DELETE FROM records WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE seq = ?)').run(seq, seq);
+      this.db
+        .prepare('DELETE FROM records WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE seq = ?)')
+        .run(seq, seq);
       this.addCounter('dead_letter_total', 1);
     });
   }
@@ -175,9 +198,15 @@ export class Outbox {
       ? (this.db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE sink = ?').get(sink) as { n: number }).n
       : (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
     const oldest = sink
-      ? (this.db.prepare('SELECT MIN(r.created_ms) AS m FROM deliveries d JOIN records r ON r.seq = d.seq WHERE d.sink = ?').get(sink) as { m: number | null }).m
+      ? (
+          this.db
+            .prepare('SELECT MIN(r.created_ms) AS m FROM deliveries d JOIN records r ON r.seq = d.seq WHERE d.sink = ?')
+            .get(sink) as { m: number | null }
+        ).m
       : (this.db.prepare('SELECT MIN(created_ms) AS m FROM records').get() as { m: number | null }).m;
-    const sent = sink ? Number(this.getState(`sent_total:${sink}`) ?? 0) : this.sinks.reduce((a, s) => a + Number(this.getState(`sent_total:${s}`) ?? 0), 0);
+    const sent = sink
+      ? Number(this.getState(`sent_total:${sink}`) ?? 0)
+      : this.sinks.reduce((a, s) => a + Number(this.getState(`sent_total:${s}`) ?? 0), 0);
     return {
       depth,
       oldestCreatedMs: oldest ?? undefined,
@@ -188,7 +217,11 @@ export class Outbox {
   }
 
   deadLetters(): Array<{ sink: string; key: string; errors: unknown }> {
-    const rows = this.db.prepare('SELECT sink, key, errors FROM dead_letters ORDER BY id').all() as Array<{ sink: string; key: string; errors: string }>;
+    const rows = this.db.prepare('SELECT sink, key, errors FROM dead_letters ORDER BY id').all() as Array<{
+      sink: string;
+      key: string;
+      errors: string;
+    }>;
     return rows.map((r) => ({ sink: r.sink, key: r.key, errors: JSON.parse(r.errors) as unknown }));
   }
 

@@ -13,14 +13,22 @@ const quiet = () => {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function meter(kw: number): FakeBehaviour {
-  return { samples: (now) => [{ signal: 'energy_kwh', value: 1000 + (kw * now) / 3.6e6 }, { signal: 'power_watts', value: kw * 1000 }] };
+  return {
+    samples: (now) => [
+      { signal: 'energy_kwh', value: 1000 + (kw * now) / 3.6e6 },
+      { signal: 'power_watts', value: kw * 1000 },
+    ],
+  };
 }
 
 test('a target that hangs forever never delays the others or the record, and is listed missing', async () => {
   const behaviours = new Map<string, FakeBehaviour>([
     ['m1', meter(100)],
     ['m2', meter(50)],
-    ['slow', { delayMs: 60, samples: () => [{ signal: 'temperature_celsius', value: 24, labels: { location: 'inlet' } }] }],
+    [
+      'slow',
+      { delayMs: 60, samples: () => [{ signal: 'temperature_celsius', value: 24, labels: { location: 'inlet' } }] },
+    ],
     ['hung', { hang: true }],
   ]);
   const plugin = fakePlugin(behaviours);
@@ -55,7 +63,10 @@ test('a target that hangs forever never delays the others or the record, and is 
   for (const { r, at } of records.slice(2)) {
     assert.deepEqual(r.quality?.targets_missing, ['hung'], JSON.stringify(r.quality));
     // Readings are stamped at the middle of the collection, so event-loop jitter of a millisecond shows.
-    assert.ok(Math.abs((r.metrics.e_total_kwh as number) - 150 / 3600) < (150 / 3600) * 2e-3, `e_total ${r.metrics.e_total_kwh}`);
+    assert.ok(
+      Math.abs((r.metrics.e_total_kwh as number) - 150 / 3600) < (150 / 3600) * 2e-3,
+      `e_total ${r.metrics.e_total_kwh}`,
+    );
     assert.equal(r.metrics.inlet_temp_c_mean, 24);
     // Written right after its settle time (spread 50 ms + deadline 150 ms + margin), not after the hung target.
     const late = at - Date.parse(r.end);
@@ -102,7 +113,10 @@ test('a failing target backs off exponentially and recovers', async () => {
     assert.match(text, /dims_agent_scrapes_skipped_total\{reason="backoff",protocol="fake",center="gz-backoff"\} \d+/);
     behaviours.set('bad', meter(5));
     await sleep(1500);
-    assert.match(await (await fetch(`http://127.0.0.1:${agent.metricsPort}/metrics`)).text(), /dims_agent_target_up\{target="bad",protocol="fake",center="gz-backoff"\} 1/);
+    assert.match(
+      await (await fetch(`http://127.0.0.1:${agent.metricsPort}/metrics`)).text(),
+      /dims_agent_target_up\{target="bad",protocol="fake",center="gz-backoff"\} 1/,
+    );
   } finally {
     await agent.stop();
   }
@@ -145,6 +159,10 @@ test('hub down for several intervals, then up: every record arrives exactly once
   }
   const keys = [...hub.deliveries.keys()];
   assert.ok(keys.length >= 6, `${keys.length} records`);
-  assert.deepEqual([...hub.deliveries.values()].filter((n) => n !== 1), [], 'a record was delivered twice');
+  assert.deepEqual(
+    [...hub.deliveries.values()].filter((n) => n !== 1),
+    [],
+    'a record was delivered twice',
+  );
   assert.deepEqual(contiguous(keys, 1000).gaps, []);
 });

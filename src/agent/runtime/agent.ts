@@ -66,7 +66,10 @@ export interface RunningAgent {
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Starts an agent from a validated config or a raw config object. */
-export async function runAgentInProcess(input: AgentConfig | Record<string, unknown>, opts: AgentOptions = {}): Promise<RunningAgent> {
+export async function runAgentInProcess(
+  input: AgentConfig | Record<string, unknown>,
+  opts: AgentOptions = {},
+): Promise<RunningAgent> {
   let config: AgentConfig;
   let plugins: PluginMap;
   if ('intervalMs' in input && 'baseDir' in input) {
@@ -75,7 +78,8 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
   } else {
     ({ config, plugins } = await parseAgentConfig(input, opts.plugins ? { plugins: opts.plugins } : {}));
   }
-  const clock = opts.clock ?? (opts.timeFactor !== undefined ? acceleratedClock(opts.timeFactor, opts.startMs) : realClock);
+  const clock =
+    opts.clock ?? (opts.timeFactor !== undefined ? acceleratedClock(opts.timeFactor, opts.startMs) : realClock);
   const secrets = new Set<string>();
   const secret = (ref: string) => {
     const v = resolveSecret(ref, config.baseDir);
@@ -85,33 +89,72 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
   const baseLog: Logger =
     opts.log ??
     ((level, message, fields) => {
-      process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level, center: config.center, msg: message, ...fields })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ ts: new Date().toISOString(), level, center: config.center, msg: message, ...fields })}\n`,
+      );
     });
   const log: Logger = (level, message, fields) => {
     if (LEVELS[level] < LEVELS[config.logLevel]) return;
-    baseLog(level, redact(message, secrets), fields ? (JSON.parse(redact(JSON.stringify(fields), secrets)) as Record<string, unknown>) : undefined);
+    baseLog(
+      level,
+      redact(message, secrets),
+      fields ? (JSON.parse(redact(JSON.stringify(fields), secrets)) as Record<string, unknown>) : undefined,
+    );
   };
 
   const chips = opts.chips ?? loadChipTable(config.extraChips);
   const I = config.intervalMs;
   const maxGapMs = Math.round(config.scrapeIntervalMs * 2.5);
-  const readings = new Map(config.targets.map((t) => [t.id, new TargetReadings(t, { maxGapMs, ...(config.schedNamespaces ? { schedNamespaces: config.schedNamespaces } : {}) })]));
-  const collectors: Array<{ id: string; protocol: string; timeoutMs: number; collector: TargetCollector }> = config.targets.map((t) => {
-    const ctx: CollectorContext = { secret, log: (level, message, fields) => log(level, message, { target: t.id, ...fields }) };
-    return { id: t.id, protocol: t.protocol, timeoutMs: t.timeoutMs, collector: plugins[t.protocol]!.create(t.config, ctx) };
-  });
+  const readings = new Map(
+    config.targets.map((t) => [
+      t.id,
+      new TargetReadings(t, {
+        maxGapMs,
+        ...(config.schedNamespaces ? { schedNamespaces: config.schedNamespaces } : {}),
+      }),
+    ]),
+  );
+  const collectors: Array<{ id: string; protocol: string; timeoutMs: number; collector: TargetCollector }> =
+    config.targets.map((t) => {
+      const ctx: CollectorContext = {
+        secret,
+        log: (level, message, fields) => log(level, message, { target: t.id, ...fields }),
+      };
+      return {
+        id: t.id,
+        protocol: t.protocol,
+        timeoutMs: t.timeoutMs,
+        collector: plugins[t.protocol]!.create(t.config, ctx),
+      };
+    });
 
   const sinks: Sink[] = config.sinks.map((s) => {
     if (s.type === 'hub') {
-      return new HubSink({ name: s.name, url: s.url, token: secret(s.token), gzip: s.gzip, batch: s.batch, timeoutMs: s.timeoutMs, ...(s.caFile ? { caFile: s.caFile } : {}), insecureSkipVerify: s.insecureSkipVerify });
+      return new HubSink({
+        name: s.name,
+        url: s.url,
+        token: secret(s.token),
+        gzip: s.gzip,
+        batch: s.batch,
+        timeoutMs: s.timeoutMs,
+        ...(s.caFile ? { caFile: s.caFile } : {}),
+        insecureSkipVerify: s.insecureSkipVerify,
+      });
     }
     return s.type === 'jsonl' ? new JsonlSink(s.name, s.path) : new StdoutSink(s.name);
   });
   sinks.push(...(opts.sinks ?? []));
-  const outbox = new Outbox(config.outbox.path, sinks.map((s) => s.name), config.outbox.maxRecords);
+  const outbox = new Outbox(
+    config.outbox.path,
+    sinks.map((s) => s.name),
+    config.outbox.maxRecords,
+  );
   const metrics = new AgentMetrics(config.center, () => {
     const st = outbox.stats();
-    return { depth: st.depth, oldestAgeSeconds: st.oldestCreatedMs === undefined ? 0 : Math.max(0, (clock.now() - st.oldestCreatedMs) / 1000) };
+    return {
+      depth: st.depth,
+      oldestAgeSeconds: st.oldestCreatedMs === undefined ? 0 : Math.max(0, (clock.now() - st.oldestCreatedMs) / 1000),
+    };
   });
   const tracing = setupTracing(config.center, config.tracing);
   const senders = sinks.map(
@@ -153,7 +196,10 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
         if (tr.resets > resets) metrics.counterDiscontinuities.inc({ kind: 'reset' }, tr.resets - resets);
         if (tr.replacements > replacements) {
           metrics.counterDiscontinuities.inc({ kind: 'replacement' }, tr.replacements - replacements);
-          log('warn', `target ${r.id}: a counter jumped or dropped like a replaced meter; the interval it falls in has no delta for it`);
+          log(
+            'warn',
+            `target ${r.id}: a counter jumped or dropped like a replaced meter; the interval it falls in has no delta for it`,
+          );
         }
       }
       metrics.scrapeSamples.set(labels, r.samples?.length ?? 0);
@@ -162,7 +208,11 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
     } else {
       if (r.skipped === 'busy') metrics.scrapesSkipped.inc({ reason: 'busy', protocol: r.protocol });
       metrics.scrapeErrors.inc({ kind: r.error?.kind ?? 'protocol', protocol: r.protocol });
-      if (up.get(r.id) !== false) log('warn', `target ${r.id} failed: ${r.error?.message ?? 'unknown error'}`, { protocol: r.protocol, kind: r.error?.kind });
+      if (up.get(r.id) !== false)
+        log('warn', `target ${r.id} failed: ${r.error?.message ?? 'unknown error'}`, {
+          protocol: r.protocol,
+          kind: r.error?.kind,
+        });
       up.set(r.id, false);
     }
   };
@@ -175,7 +225,13 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
     backoffMaxMs: config.backoffMaxMs,
     onResult,
     onRound(round, done) {
-      const span = tracing.tracer.startSpan('agent.scrape_round', { attributes: { 'dims.center': config.center, 'dims.round': new Date(round).toISOString(), 'dims.targets': collectors.length } });
+      const span = tracing.tracer.startSpan('agent.scrape_round', {
+        attributes: {
+          'dims.center': config.center,
+          'dims.round': new Date(round).toISOString(),
+          'dims.targets': collectors.length,
+        },
+      });
       void done.then((rs) => {
         span.setAttribute('dims.targets_ok', rs.filter((r) => r.ok).length);
         span.setAttribute('dims.targets_failed', rs.filter((r) => !r.ok).length);
@@ -190,7 +246,10 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
   const warnedChips = new Set<string>();
   const maxTimeout = Math.max(0, ...config.targets.map((t) => t.timeoutMs));
   // A record closes once the first round after its end has had every target's deadline pass.
-  const settleMs = Math.floor(config.scrapeIntervalMs * config.spread) + maxTimeout + Math.min(1000, Math.floor(config.scrapeIntervalMs * 0.05));
+  const settleMs =
+    Math.floor(config.scrapeIntervalMs * config.spread) +
+    maxTimeout +
+    Math.min(1000, Math.floor(config.scrapeIntervalMs * 0.05));
   const inventoryTtlMs = Math.max(24 * 3_600_000, 3 * I);
 
   const write = (records: CenterRecord[]) => {
@@ -238,7 +297,9 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
     while (clock.now() >= nextStart + I + settleMs) {
       const start = nextStart;
       const end = start + I;
-      const span = tracing.tracer.startSpan('agent.record', { attributes: { 'dims.center': config.center, 'dims.start': new Date(start).toISOString() } });
+      const span = tracing.tracer.startSpan('agent.record', {
+        attributes: { 'dims.center': config.center, 'dims.start': new Date(start).toISOString() },
+      });
       const { record, unclassified } = buildRecord({ config, chips, targets: readings, inventoryTtlMs }, start, end);
       const missing = record.quality?.targets_missing?.length ?? 0;
       metrics.targetsMissing.set(missing);
@@ -248,7 +309,10 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
         kinds[u.kind]?.add(k);
         if (!warnedChips.has(`${u.kind}:${k}`)) {
           warnedChips.add(`${u.kind}:${k}`);
-          log('warn', `the chip table has no peak figures for ${u.kind} ${JSON.stringify(u.vendor)} ${JSON.stringify(u.model)}; it counts in inventory, not in PFLOPS (add it with extra_chips)`);
+          log(
+            'warn',
+            `the chip table has no peak figures for ${u.kind} ${JSON.stringify(u.vendor)} ${JSON.stringify(u.model)}; it counts in inventory, not in PFLOPS (add it with extra_chips)`,
+          );
         }
       }
       for (const [k, set] of Object.entries(kinds)) metrics.unclassifiedChips.set({ kind: k }, set.size);
@@ -268,7 +332,11 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
   for (const s of senders) s.start();
   scheduler.start();
   closeDue();
-  log('info', `agent started: ${collectors.length} targets, interval ${I} ms, scrape every ${config.scrapeIntervalMs} ms`, server ? { metrics: `http://127.0.0.1:${server.port}/metrics` } : undefined);
+  log(
+    'info',
+    `agent started: ${collectors.length} targets, interval ${I} ms, scrape every ${config.scrapeIntervalMs} ms`,
+    server ? { metrics: `http://127.0.0.1:${server.port}/metrics` } : undefined,
+  );
 
   return {
     config,
@@ -302,6 +370,7 @@ export async function runAgentInProcess(input: AgentConfig | Record<string, unkn
 async function parsePluginsFor(config: AgentConfig): Promise<PluginMap> {
   const { loadPlugins } = await import('../config/plugins.ts');
   const { plugins, unavailable } = await loadPlugins(config.targets.map((t) => t.protocol));
-  if (unavailable.size > 0) throw new Error(`protocols not available: ${[...unavailable].map(([p, why]) => `${p} (${why})`).join(', ')}`);
+  if (unavailable.size > 0)
+    throw new Error(`protocols not available: ${[...unavailable].map(([p, why]) => `${p} (${why})`).join(', ')}`);
   return plugins;
 }

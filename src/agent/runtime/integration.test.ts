@@ -21,10 +21,20 @@ test('an agent over a simulated center (all four protocols) reports energy, usag
   const sim = await serveFleet({ fleet, clock });
   const dir = mkdtempSync(join(tmpdir(), 'dims-int-'));
   process.env.DIMS_SIM_BMC_PASSWORD = sim.credentials.password;
-  const cfg = sim.agentConfig(plan.center, { interval: '2m', scrapeInterval: '30s', timeout: '20s', outboxPath: join(dir, 'o.sqlite'), sinks: [{ type: 'jsonl', path: join(dir, 'r.jsonl') }] });
+  const cfg = sim.agentConfig(plan.center, {
+    interval: '2m',
+    scrapeInterval: '30s',
+    timeout: '20s',
+    outboxPath: join(dir, 'o.sqlite'),
+    sinks: [{ type: 'jsonl', path: join(dir, 'r.jsonl') }],
+  });
   const records: CenterRecord[] = [];
   const logs: string[] = [];
-  const agent = await runAgentInProcess(cfg, { clock, log: (level, msg) => void (level !== 'debug' && logs.push(`${level} ${msg}`)), metricsPort: null });
+  const agent = await runAgentInProcess(cfg, {
+    clock,
+    log: (level, msg) => void (level !== 'debug' && logs.push(`${level} ${msg}`)),
+    metricsPort: null,
+  });
   agent.onRecord((r) => records.push(r));
   try {
     const deadline = Date.now() + 60_000;
@@ -40,12 +50,18 @@ test('an agent over a simulated center (all four protocols) reports energy, usag
     assert.equal(typeof got, 'number', `${name} missing`);
     assert.ok(want !== undefined, `${name} has no truth`);
     const err = Math.abs((got as number) - want);
-    assert.ok(err <= rel * Math.abs(want) + abs, `${name}: agent ${got}, truth ${want} (${((err / Math.abs(want)) * 100).toFixed(2)} %)`);
+    assert.ok(
+      err <= rel * Math.abs(want) + abs,
+      `${name}: agent ${got}, truth ${want} (${((err / Math.abs(want)) * 100).toFixed(2)} %)`,
+    );
   };
   for (const r of records.slice(2)) {
     const truth = truthFor(physics, Date.parse(r.start), Date.parse(r.end)).metrics;
     // A BMC may miss a round on a loaded machine (deadlines shrink with the clock factor); meters may not.
-    assert.ok((r.quality?.targets_missing?.length ?? 0) <= 2, `${r.start}: ${JSON.stringify(r.quality)}\n${logs.join('\n')}`);
+    assert.ok(
+      (r.quality?.targets_missing?.length ?? 0) <= 2,
+      `${r.start}: ${JSON.stringify(r.quality)}\n${logs.join('\n')}`,
+    );
     close('e_total_kwh', r.metrics.e_total_kwh, truth.e_total_kwh, 0.01, 0.03);
     close('e_it_kwh', r.metrics.e_it_kwh, truth.e_it_kwh, 0.01, 0.03);
     close('e_cooling_kwh', r.metrics.e_cooling_kwh, truth.e_cooling_kwh, 0.01, 0.03);
@@ -56,7 +72,14 @@ test('an agent over a simulated center (all four protocols) reports energy, usag
     // Readings are stamped mid-collection; at 20x a 100 ms scrape of a 128-CPU exporter is 2 s of
     // simulated time, so per-interval core-hours carry a few percent of stamping error (0.03 % at 1x).
     close('cpu_core_h_avail', r.metrics.cpu_core_h_avail, truth.cpu_core_h_avail, 0.05);
-    assert.ok((r.metrics.inlet_temp_c_mean as number) > 10 && (r.metrics.inlet_temp_c_mean as number) < 40, `inlet ${r.metrics.inlet_temp_c_mean}`);
-    assert.ok((r.metrics.p_total_kw_max as number) * ((Date.parse(r.end) - Date.parse(r.start)) / 3_600_000) >= (r.metrics.e_total_kwh as number) * 0.98, 'peak power below mean power');
+    assert.ok(
+      (r.metrics.inlet_temp_c_mean as number) > 10 && (r.metrics.inlet_temp_c_mean as number) < 40,
+      `inlet ${r.metrics.inlet_temp_c_mean}`,
+    );
+    assert.ok(
+      (r.metrics.p_total_kw_max as number) * ((Date.parse(r.end) - Date.parse(r.start)) / 3_600_000) >=
+        (r.metrics.e_total_kwh as number) * 0.98,
+      'peak power below mean power',
+    );
   }
 });

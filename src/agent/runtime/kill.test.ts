@@ -31,7 +31,10 @@ const node: SimDevice<NodeState> = {
 };
 
 function startAgent(config: string, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config], { env: { ...process.env, DIMS_KILL_TOKEN: 'kill-token-987654' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config], {
+    env: { ...process.env, DIMS_KILL_TOKEN: 'kill-token-987654' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
   return child;
 }
@@ -92,9 +95,16 @@ test('an agent killed with SIGKILL mid-send and restarted loses no record and du
   }
   const keys = [...hub.records.keys()];
   const run = contiguous(keys, 1000);
-  assert.deepEqual(run.gaps.map((g) => new Date(g).toISOString()), [], `keys not contiguous:\n${keys.sort().join('\n')}\n${log.join('')}`);
+  assert.deepEqual(
+    run.gaps.map((g) => new Date(g).toISOString()),
+    [],
+    `keys not contiguous:\n${keys.sort().join('\n')}\n${log.join('')}`,
+  );
   // The record the hub stored but never acknowledged was sent again: delivered twice, stored once.
-  assert.ok([...hub.deliveries.values()].some((n) => n === 2), `expected one re-sent record: ${JSON.stringify([...hub.deliveries])}`);
+  assert.ok(
+    [...hub.deliveries.values()].some((n) => n === 2),
+    `expected one re-sent record: ${JSON.stringify([...hub.deliveries])}`,
+  );
   assert.ok([...hub.deliveries.values()].every((n) => n <= 2));
   // Intervals while the agent was down say so: every target missing, no invented numbers.
   const down = [...hub.records.values()].filter((r) => Object.keys(r.metrics).length === 0);
@@ -108,5 +118,7 @@ test('an agent killed with SIGKILL mid-send and restarted loses no record and du
     assert.ok(Math.abs(r.metrics.cpu_core_h_avail! * 3600 - 4) < 0.05, `avail ${r.metrics.cpu_core_h_avail! * 3600}`);
     assert.ok(Math.abs(r.metrics.cpu_core_h_busy! / r.metrics.cpu_core_h_avail! - 0.75) < 0.01);
   }
-  assert.ok([...hub.records.values()].some((r) => r.metrics.servers_domestic_cpu === 1 && r.metrics.servers_total === 1));
+  assert.ok(
+    [...hub.records.values()].some((r) => r.metrics.servers_domestic_cpu === 1 && r.metrics.servers_total === 1),
+  );
 });

@@ -77,10 +77,17 @@ export class Scheduler {
     this.opts = opts;
     const window = Math.floor(opts.scrapeIntervalMs * opts.spread);
     const slot = Math.min(START_SLOT_MS, Math.max(1, Math.floor(window / 10)));
-    this.states = targets.map((t) => ({ t, offset: window > 0 ? Math.floor((hash(t.id) % window) / slot) * slot : 0, failures: 0, nextEligible: -Infinity, inflight: false }));
+    this.states = targets.map((t) => ({
+      t,
+      offset: window > 0 ? Math.floor((hash(t.id) % window) / slot) * slot : 0,
+      failures: 0,
+      nextEligible: -Infinity,
+      inflight: false,
+    }));
     this.global = new Semaphore(opts.concurrency);
     for (const s of this.states) {
-      if (!this.perProtocol.has(s.t.protocol)) this.perProtocol.set(s.t.protocol, new Semaphore(opts.perProtocol[s.t.protocol] ?? opts.concurrency));
+      if (!this.perProtocol.has(s.t.protocol))
+        this.perProtocol.set(s.t.protocol, new Semaphore(opts.perProtocol[s.t.protocol] ?? opts.concurrency));
     }
   }
 
@@ -128,7 +135,17 @@ export class Scheduler {
       return r;
     };
     if (s.inflight) {
-      return emit({ ...base, ok: false, t: b, durationMs: 0, skipped: 'busy', error: { kind: 'timeout', message: 'the collection of an earlier round is still running (the collector ignores its deadline)' } });
+      return emit({
+        ...base,
+        ok: false,
+        t: b,
+        durationMs: 0,
+        skipped: 'busy',
+        error: {
+          kind: 'timeout',
+          message: 'the collection of an earlier round is still running (the collector ignores its deadline)',
+        },
+      });
     }
     if (b < s.nextEligible) return emit({ ...base, ok: false, t: b, durationMs: 0, skipped: 'backoff' });
     const { clock } = this.opts;
@@ -138,11 +155,15 @@ export class Scheduler {
     this.controllers.add(controller);
     try {
       const wait = startAt - clock.now();
-      if (wait > 0) await new Promise<void>((resolve) => {
-        const cancel = clock.setTimer(resolve, wait);
-        controller.signal.addEventListener('abort', () => (cancel(), resolve()), { once: true });
-      });
-      const cancelDeadline = clock.setTimer(() => controller.abort(new CollectError('timeout', `deadline of ${s.t.timeoutMs} ms exceeded`)), deadline - clock.now());
+      if (wait > 0)
+        await new Promise<void>((resolve) => {
+          const cancel = clock.setTimer(resolve, wait);
+          controller.signal.addEventListener('abort', () => (cancel(), resolve()), { once: true });
+        });
+      const cancelDeadline = clock.setTimer(
+        () => controller.abort(new CollectError('timeout', `deadline of ${s.t.timeoutMs} ms exceeded`)),
+        deadline - clock.now(),
+      );
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
@@ -173,7 +194,8 @@ export class Scheduler {
         const now = clock.now();
         s.failures++;
         s.nextEligible = b + Math.min(this.opts.backoffMaxMs, this.opts.scrapeIntervalMs * 2 ** (s.failures - 1));
-        const kind: ErrorKind = err instanceof CollectError ? err.kind : controller.signal.aborted ? 'timeout' : 'protocol';
+        const kind: ErrorKind =
+          err instanceof CollectError ? err.kind : controller.signal.aborted ? 'timeout' : 'protocol';
         const message = err instanceof Error ? err.message : String(err);
         return emit({ ...base, ok: false, t: now, durationMs: now - t0, error: { kind, message } });
       } finally {

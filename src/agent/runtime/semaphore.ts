@@ -2,7 +2,12 @@
 
 export class Semaphore {
   private free: number;
-  private readonly waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; signal: AbortSignal; onAbort: () => void }> = [];
+  private readonly waiters: Array<{
+    resolve: () => void;
+    reject: (e: unknown) => void;
+    signal: AbortSignal;
+    onAbort: () => void;
+  }> = [];
 
   constructor(size: number) {
     this.free = size;

@@ -49,7 +49,11 @@ export class HubSink implements Sink {
     this.endpoint = new URL(`${opts.url}/api/v1/records`);
     this.agent =
       this.endpoint.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, ...(opts.caFile ? { ca: readFileSync(opts.caFile) } : {}), rejectUnauthorized: !opts.insecureSkipVerify })
+        ? new https.Agent({
+            keepAlive: true,
+            ...(opts.caFile ? { ca: readFileSync(opts.caFile) } : {}),
+            rejectUnauthorized: !opts.insecureSkipVerify,
+          })
         : new http.Agent({ keepAlive: true });
   }
 
@@ -71,13 +75,27 @@ export class HubSink implements Sink {
     }
     if (status >= 200 && status < 300) return this.judge(batch, answer, status);
     const rejectedList = answer.rejected ?? answer.details?.rejected ?? answer.error?.details?.rejected;
-    if ((status === 400 || status === 422) && Array.isArray(rejectedList) && rejectedList.length > 0) return this.judge(batch, { accepted: [], rejected: rejectedList }, status);
+    if ((status === 400 || status === 422) && Array.isArray(rejectedList) && rejectedList.length > 0)
+      return this.judge(batch, { accepted: [], rejected: rejectedList }, status);
     if (status === 400 || status === 413 || status === 422) {
-      if (batch.length > 1) return { accepted: [], rejected: [], split: true, retry: { reason: `hub answered ${status}; retrying in smaller batches`, status } };
+      if (batch.length > 1)
+        return {
+          accepted: [],
+          rejected: [],
+          split: true,
+          retry: { reason: `hub answered ${status}; retrying in smaller batches`, status },
+        };
       return { accepted: [], rejected: [{ seq: batch[0]!.seq, errors: answer.error ?? answer ?? text.slice(0, 500) }] };
     }
-    const why = status === 401 || status === 403 ? 'the hub refused the token (check the sink token and the center id)' : `hub answered ${status}`;
-    return { accepted: [], rejected: [], retry: { reason: `${why}${answer.error?.message ? `: ${answer.error.message}` : ''}`, status } };
+    const why =
+      status === 401 || status === 403
+        ? 'the hub refused the token (check the sink token and the center id)'
+        : `hub answered ${status}`;
+    return {
+      accepted: [],
+      rejected: [],
+      retry: { reason: `${why}${answer.error?.message ? `: ${answer.error.message}` : ''}`, status },
+    };
   }
 
   private judge(batch: PendingRecord[], answer: HubAnswer, status: number): SendOutcome {
@@ -99,7 +117,15 @@ export class HubSink implements Sink {
         }
       }
       const acceptedSeqs = batch.filter((p) => !out.has(p.seq)).map((p) => p.seq);
-      if (acceptedSeqs.length !== answer.accepted_count) return { accepted: [], rejected: [], retry: { reason: `hub answered ${status} with accepted_count ${answer.accepted_count} for ${acceptedSeqs.length} records it did not reject`, status } };
+      if (acceptedSeqs.length !== answer.accepted_count)
+        return {
+          accepted: [],
+          rejected: [],
+          retry: {
+            reason: `hub answered ${status} with accepted_count ${answer.accepted_count} for ${acceptedSeqs.length} records it did not reject`,
+            status,
+          },
+        };
       return { accepted: acceptedSeqs, rejected };
     }
     for (const k of (answer.accepted as unknown[]) ?? []) {
@@ -107,11 +133,21 @@ export class HubSink implements Sink {
       if (seq !== undefined) accepted.push(seq);
     }
     for (const r of answer.rejected ?? []) {
-      const seq = typeof r.index === 'number' && batch[r.index] ? batch[r.index]!.seq : r.key !== undefined ? byKey.get(r.key) : undefined;
+      const seq =
+        typeof r.index === 'number' && batch[r.index]
+          ? batch[r.index]!.seq
+          : r.key !== undefined
+            ? byKey.get(r.key)
+            : undefined;
       if (seq !== undefined && !accepted.includes(seq)) rejected.push({ seq, errors: r.errors ?? r });
     }
     const decided = accepted.length + rejected.length;
-    if (decided < batch.length) return { accepted, rejected, retry: { reason: `hub answered ${status} but decided ${decided} of ${batch.length} records`, status } };
+    if (decided < batch.length)
+      return {
+        accepted,
+        rejected,
+        retry: { reason: `hub answered ${status} but decided ${decided} of ${batch.length} records`, status },
+      };
     return { accepted, rejected };
   }
 

@@ -77,7 +77,10 @@ export class Sender {
         }
         continue;
       }
-      this.outbox.noteAttempt(this.sink.name, batch.map((p) => p.seq));
+      this.outbox.noteAttempt(
+        this.sink.name,
+        batch.map((p) => p.seq),
+      );
       const out = await this.sink.send(batch, signal);
       if (signal.aborted && out.accepted.length === 0) break;
       if (out.accepted.length > 0) {

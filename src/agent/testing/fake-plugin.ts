@@ -14,11 +14,19 @@ export interface FakeBehaviour {
 }
 
 /** A plugin named `fake` whose targets' config is `{ name }`; behaviours are looked up by name on every collection. */
-export function fakePlugin(behaviours: Map<string, FakeBehaviour>, now: () => number = Date.now): CollectorPlugin<{ name: string }> & { calls: Map<string, number> } {
+export function fakePlugin(
+  behaviours: Map<string, FakeBehaviour>,
+  now: () => number = Date.now,
+): CollectorPlugin<{ name: string }> & { calls: Map<string, number> } {
   const calls = new Map<string, number>();
   return {
     protocol: 'prometheus',
-    configSchema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } }, additionalProperties: false },
+    configSchema: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' } },
+      additionalProperties: false,
+    },
     calls,
     create(config: { name: string }): TargetCollector {
       return {

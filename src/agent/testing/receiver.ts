@@ -9,7 +9,16 @@ export interface Receiver {
   /** Deliveries per key (a key seen twice was re-sent; the store keeps one). */
   deliveries: Map<string, number>;
   /** Stored records by key. */
-  records: Map<string, { center: string; start: string; end: string; metrics: Record<string, number>; quality?: { targets_missing?: string[] } }>;
+  records: Map<
+    string,
+    {
+      center: string;
+      start: string;
+      end: string;
+      metrics: Record<string, number>;
+      quality?: { targets_missing?: string[] };
+    }
+  >;
   requests: number;
   /** While set, answer this status (e.g. 503) and store nothing. */
   failWith: number | undefined;
@@ -34,8 +43,12 @@ export async function startReceiver(token: string): Promise<Receiver> {
   };
   app.post('/api/v1/records', (req, res) => {
     r.requests++;
-    if (req.headers.authorization !== `Bearer ${token}`) return void res.status(401).json({ error: { code: 'DIMS_ERR_UNAUTHORIZED', message: 'bad token' } });
-    if (r.failWith !== undefined) return void res.status(r.failWith).json({ error: { code: 'DIMS_ERR_UNAVAILABLE', message: 'down for the test' } });
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return void res.status(401).json({ error: { code: 'DIMS_ERR_UNAUTHORIZED', message: 'bad token' } });
+    if (r.failWith !== undefined)
+      return void res
+        .status(r.failWith)
+        .json({ error: { code: 'DIMS_ERR_UNAVAILABLE', message: 'down for the test' } });
     const records = (req.body as { records?: Receiver['records'] extends Map<string, infer V> ? V[] : never }).records;
     if (!Array.isArray(records)) return void res.status(400).json({ error: { message: 'records must be an array' } });
     const accepted: string[] = [];
@@ -53,7 +66,10 @@ export async function startReceiver(token: string): Promise<Receiver> {
     r.onStored?.();
     // As the hub does: `Prefer: return=minimal` (what the agent sends) gets a count instead of the keys.
     const minimal = prefersMinimal(req.get('prefer'));
-    setTimeout(() => res.json(minimal ? { accepted_count: accepted.length, rejected } : { accepted, rejected }), r.holdMs);
+    setTimeout(
+      () => res.json(minimal ? { accepted_count: accepted.length, rejected } : { accepted, rejected }),
+      r.holdMs,
+    );
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -68,7 +84,10 @@ export async function startReceiver(token: string): Promise<Receiver> {
 }
 
 /** Asserts helper: the keys' starts form one contiguous run of `intervalMs` steps; returns [first, last] ms. */
-export function contiguous(keys: Iterable<string>, intervalMs: number): { first: number; last: number; gaps: number[] } {
+export function contiguous(
+  keys: Iterable<string>,
+  intervalMs: number,
+): { first: number; last: number; gaps: number[] } {
   const starts = [...keys].map((k) => Date.parse(k.slice(k.indexOf('/') + 1))).sort((a, b) => a - b);
   const gaps: number[] = [];
   for (let i = 1; i < starts.length; i++) if (starts[i]! - starts[i - 1]! !== intervalMs) gaps.push(starts[i - 1]!);

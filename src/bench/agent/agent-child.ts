@@ -12,7 +12,10 @@ import { loadPlugins, type PluginMap } from '../../agent/config/plugins.ts';
 import { runAgentInProcess, type RunningAgent } from '../../agent/runtime/agent.ts';
 
 /** Messages from the parent. */
-export type ToChild = { type: 'start'; config: Record<string, unknown>; env: Record<string, string> } | { type: 'report' } | { type: 'stop' };
+export type ToChild =
+  | { type: 'start'; config: Record<string, unknown>; env: Record<string, string> }
+  | { type: 'report' }
+  | { type: 'stop' };
 
 /** One scrape round as the child saw it. */
 export interface RoundStats {
@@ -31,7 +34,11 @@ export interface RoundStats {
 }
 
 /** Messages to the parent. */
-export type FromChild = { type: 'started'; targets: number } | { type: 'report'; rounds: RoundStats[] } | { type: 'stopped' } | { type: 'error'; message: string };
+export type FromChild =
+  | { type: 'started'; targets: number }
+  | { type: 'report'; rounds: RoundStats[] }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string };
 
 /** [start, end, error kind or '', protocol] of every collection, kept until reported. */
 type Event = readonly [number, number, string, string];
@@ -96,7 +103,10 @@ process.on('message', (raw) => {
         Object.assign(process.env, m.env);
         const targets = m.config.targets as Array<{ protocol: string }>;
         const { plugins, unavailable } = await loadPlugins(targets.map((t) => t.protocol));
-        if (unavailable.size > 0) throw new Error(`collectors not available: ${[...unavailable].map(([p, why]) => `${p} (${why})`).join(', ')}`);
+        if (unavailable.size > 0)
+          throw new Error(
+            `collectors not available: ${[...unavailable].map(([p, why]) => `${p} (${why})`).join(', ')}`,
+          );
         const wrapped: PluginMap = Object.fromEntries(Object.entries(plugins).map(([p, plugin]) => [p, timed(plugin)]));
         // The agent's own logger (JSON lines on stderr) stays on: writing its warnings is part of its cost.
         agent = await runAgentInProcess(m.config, { plugins: wrapped, metricsPort: null });

@@ -94,8 +94,14 @@ function templates() {
     ...plan.pdus.filter((p) => p.protocol === 'snmp').map((p) => byId.get(p.id) as SimDevice<PduState>),
     ...plan.ups.map((u) => byId.get(u.id) as SimDevice<UpsState>),
   ];
-  const modbus = [...plan.meters, ...plan.chillers, ...plan.crahs].map((d) => ({ device: byId.get(d.id)!, profile: d.kind === 'meter' ? 'sdm630' : d.kind }));
-  const exporters = plan.exporters.map((e) => ({ device: byId.get(e.id) as ExporterDevice, profile: e.kind === 'node' ? 'node_exporter' : e.kind === 'dcgm' ? 'dcgm_exporter' : 'npu_exporter' }));
+  const modbus = [...plan.meters, ...plan.chillers, ...plan.crahs].map((d) => ({
+    device: byId.get(d.id)!,
+    profile: d.kind === 'meter' ? 'sdm630' : d.kind,
+  }));
+  const exporters = plan.exporters.map((e) => ({
+    device: byId.get(e.id) as ExporterDevice,
+    profile: e.kind === 'node' ? 'node_exporter' : e.kind === 'dcgm' ? 'dcgm_exporter' : 'npu_exporter',
+  }));
   return { servers, snmp, modbus, exporters };
 }
 
@@ -113,10 +119,16 @@ const pad = (i: number) => String(i).padStart(5, '0');
 export async function startCenter(size: CenterSize): Promise<RunningCenter> {
   const t = templates();
   const bmcPassword = 'bench-secret';
-  const redfishDevices = Array.from({ length: size.redfish }, (_, i) => clone(t.servers[i % t.servers.length]!, `bmc-${pad(i)}`));
+  const redfishDevices = Array.from({ length: size.redfish }, (_, i) =>
+    clone(t.servers[i % t.servers.length]!, `bmc-${pad(i)}`),
+  );
   const pdus = t.snmp.filter((d) => d.kind === 'pdu');
   const upss = t.snmp.filter((d) => d.kind === 'ups');
-  const snmpDevices = Array.from({ length: size.snmp }, (_, i) => (i % 10 === 9 && upss.length > 0 ? clone(upss[i % upss.length]!, `ups-${pad(i)}`) : clone(pdus[i % pdus.length]!, `pdu-${pad(i)}`)));
+  const snmpDevices = Array.from({ length: size.snmp }, (_, i) =>
+    i % 10 === 9 && upss.length > 0
+      ? clone(upss[i % upss.length]!, `ups-${pad(i)}`)
+      : clone(pdus[i % pdus.length]!, `pdu-${pad(i)}`),
+  );
   const modbusDevices = Array.from({ length: size.modbus }, (_, i) => {
     const m = t.modbus[i % t.modbus.length]!;
     return { device: clone(m.device, `${m.device.kind}-${pad(i)}`), profile: m.profile };
@@ -128,16 +140,29 @@ export async function startCenter(size: CenterSize): Promise<RunningCenter> {
 
   const started: Array<{ close(): Promise<void> }> = [];
   try {
-    const redfish = await startRedfishSimulator({ devices: redfishDevices, host: '127.0.0.1', port: 0, credentials: { username: 'admin', password: bmcPassword } });
+    const redfish = await startRedfishSimulator({
+      devices: redfishDevices,
+      host: '127.0.0.1',
+      port: 0,
+      credentials: { username: 'admin', password: bmcPassword },
+    });
     started.push(redfish);
     const snmp = await startSnmpSimulator({ devices: snmpDevices, host: '127.0.0.1', port: 0 });
     started.push(snmp);
-    const prom = await startPrometheusSimulator({ devices: exporterDevices.map((e) => e.device), host: '127.0.0.1', port: 0 });
+    const prom = await startPrometheusSimulator({
+      devices: exporterDevices.map((e) => e.device),
+      host: '127.0.0.1',
+      port: 0,
+    });
     started.push(prom);
     const modbus: Array<{ sim: ModbusSimulator; devices: typeof modbusDevices }> = [];
     for (let i = 0; i < modbusDevices.length; i += MODBUS_UNITS) {
       const group = modbusDevices.slice(i, i + MODBUS_UNITS);
-      const sim = await startModbusSimulator({ devices: group.map((g) => g.device) as Parameters<typeof startModbusSimulator>[0]['devices'], host: '127.0.0.1', port: 0 });
+      const sim = await startModbusSimulator({
+        devices: group.map((g) => g.device) as Parameters<typeof startModbusSimulator>[0]['devices'],
+        host: '127.0.0.1',
+        port: 0,
+      });
       started.push(sim);
       modbus.push({ sim, devices: group });
     }
@@ -150,22 +175,63 @@ export async function startCenter(size: CenterSize): Promise<RunningCenter> {
     let meters = 0;
     for (const { sim, devices } of modbus) {
       for (const { device, profile } of devices) {
-        const roles = profile === 'sdm630' ? (meters < meterRoles.length ? [meterRoles[meters++]] : []) : profile === 'chiller' ? ['water'] : [];
-        targets.push({ id: device.id, protocol: 'modbus', roles, ...(profile === 'sdm630' ? { max_power_kw: 100_000 } : {}), config: { host: '127.0.0.1', port: sim.port, unit_id: sim.unitId(device.id), profile } });
+        const roles =
+          profile === 'sdm630'
+            ? meters < meterRoles.length
+              ? [meterRoles[meters++]]
+              : []
+            : profile === 'chiller'
+              ? ['water']
+              : [];
+        targets.push({
+          id: device.id,
+          protocol: 'modbus',
+          roles,
+          ...(profile === 'sdm630' ? { max_power_kw: 100_000 } : {}),
+          config: { host: '127.0.0.1', port: sim.port, unit_id: sim.unitId(device.id), profile },
+        });
       }
     }
     for (const d of snmpDevices) {
       const profile = d.kind === 'ups' ? 'ups-mib' : 'apc-rpdu2';
       snmpEndpoints.push({ id: d.id, port: snmp.port, community: snmp.community(d.id), profile });
-      targets.push({ id: d.id, protocol: 'snmp', roles: profile === 'apc-rpdu2' ? ['rack'] : [], ...(profile === 'apc-rpdu2' ? { rack: d.id } : {}), config: { host: '127.0.0.1', port: snmp.port, version: '2c', community: snmp.community(d.id), profiles: [profile] } });
+      targets.push({
+        id: d.id,
+        protocol: 'snmp',
+        roles: profile === 'apc-rpdu2' ? ['rack'] : [],
+        ...(profile === 'apc-rpdu2' ? { rack: d.id } : {}),
+        config: {
+          host: '127.0.0.1',
+          port: snmp.port,
+          version: '2c',
+          community: snmp.community(d.id),
+          profiles: [profile],
+        },
+      });
     }
     for (const d of redfishDevices) {
-      targets.push({ id: d.id, protocol: 'redfish', roles: ['inventory', 'inlet'], config: { url: redfish.url(d.id), auth: 'basic', username: 'admin', password: `env:${BMC_PASSWORD_ENV}`, profile: 'auto' } });
+      targets.push({
+        id: d.id,
+        protocol: 'redfish',
+        roles: ['inventory', 'inlet'],
+        config: {
+          url: redfish.url(d.id),
+          auth: 'basic',
+          username: 'admin',
+          password: `env:${BMC_PASSWORD_ENV}`,
+          profile: 'auto',
+        },
+      });
     }
     for (const { device, profile } of exporterDevices) {
       const url = new URL(prom.url(device.id));
       exporters.push({ id: device.id, port: Number(url.port), path: url.pathname });
-      targets.push({ id: device.id, protocol: 'prometheus', roles: ['compute'], config: { url: url.href, profiles: [profile] } });
+      targets.push({
+        id: device.id,
+        protocol: 'prometheus',
+        roles: ['compute'],
+        config: { url: url.href, profiles: [profile] },
+      });
     }
     return {
       size,

@@ -65,10 +65,27 @@ interface Plan {
 function plan(quick: boolean): Plan {
   if (quick) {
     const size = scaleCenter(NAMED_CENTER, 0.25);
-    return { sideBySide: { prometheus: size.prometheus, snmp: size.snmp, intervalMs: 5000, rounds: 3, warmup: 5, minWarmup: 3 }, named: { size, intervalMs: 10_000, rounds: 2, warmup: 2 } };
+    return {
+      sideBySide: {
+        prometheus: size.prometheus,
+        snmp: size.snmp,
+        intervalMs: 5000,
+        rounds: 3,
+        warmup: 5,
+        minWarmup: 3,
+      },
+      named: { size, intervalMs: 10_000, rounds: 2, warmup: 2 },
+    };
   }
   return {
-    sideBySide: { prometheus: NAMED_CENTER.prometheus, snmp: NAMED_CENTER.snmp, intervalMs: 10_000, rounds: 3, warmup: 5, minWarmup: 3 },
+    sideBySide: {
+      prometheus: NAMED_CENTER.prometheus,
+      snmp: NAMED_CENTER.snmp,
+      intervalMs: 10_000,
+      rounds: 3,
+      warmup: 5,
+      minWarmup: 3,
+    },
     named: { size: NAMED_CENTER, intervalMs: 30_000, rounds: 2, warmup: 1 },
     goal: { size: scaleCenter(NAMED_CENTER, 5000 / 3200), intervalMs: GOAL_INTERVAL_MS, rounds: 1, warmup: 1 },
   };
@@ -92,7 +109,10 @@ function forkChild<In, Out extends { type: string; message?: string }>(file: str
     proc,
     ask(msg, reply, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`${file}: no ${reply} within ${timeoutMs} ms; see ${logFile}`)), timeoutMs);
+        const timer = setTimeout(
+          () => done(new Error(`${file}: no ${reply} within ${timeoutMs} ms; see ${logFile}`)),
+          timeoutMs,
+        );
         const onMsg = (m: Out) => {
           if (m.type === reply) done(undefined, m);
           else if (m.type === 'error') done(new Error(`${file}: ${m.message}`));
@@ -122,7 +142,13 @@ function forkChild<In, Out extends { type: string; message?: string }>(file: str
 
 type AgentChild = Child<ToChild, FromChild>;
 
-function agentConfig(dir: string, name: string, targets: Array<Record<string, unknown>>, intervalMs: number, rounds: number): Record<string, unknown> {
+function agentConfig(
+  dir: string,
+  name: string,
+  targets: Array<Record<string, unknown>>,
+  intervalMs: number,
+  rounds: number,
+): Record<string, unknown> {
   return {
     center: 'bench',
     // A record closes every `rounds` rounds, so the measured window pays for building exactly one.
@@ -136,10 +162,24 @@ function agentConfig(dir: string, name: string, targets: Array<Record<string, un
   };
 }
 
-async function startAgent(dir: string, name: string, center: CenterEndpoints, targets: Array<Record<string, unknown>>, intervalMs: number, rounds: number): Promise<AgentChild> {
+async function startAgent(
+  dir: string,
+  name: string,
+  center: CenterEndpoints,
+  targets: Array<Record<string, unknown>>,
+  intervalMs: number,
+  rounds: number,
+): Promise<AgentChild> {
   const child = forkChild<ToChild, FromChild>('agent-child.ts', path.join(dir, `${name}-agent.log`));
   try {
-    await child.ask({ type: 'start', config: agentConfig(dir, name, targets, intervalMs, rounds), env: { [center.bmcPasswordEnv]: center.bmcPassword } }, 'started');
+    await child.ask(
+      {
+        type: 'start',
+        config: agentConfig(dir, name, targets, intervalMs, rounds),
+        env: { [center.bmcPasswordEnv]: center.bmcPassword },
+      },
+      'started',
+    );
   } catch (err) {
     await child.kill();
     throw err;
@@ -182,7 +222,11 @@ interface Window {
  * (the first rounds pay for connections, sessions, Redfish discovery and JIT), then reads every pid's CPU
  * just before the next boundary and `phase.rounds` intervals later.
  */
-async function measure(phase: Phase, pids: number[], warm: (round: number) => Promise<boolean>): Promise<Window & { warmup: number }> {
+async function measure(
+  phase: Phase,
+  pids: number[],
+  warm: (round: number) => Promise<boolean>,
+): Promise<Window & { warmup: number }> {
   const { intervalMs: I, rounds } = phase;
   let b = Math.floor(Date.now() / I) * I + I;
   let warmup = 0;
@@ -248,8 +292,14 @@ async function agentFigures(child: AgentChild, w: Window): Promise<AgentFigures>
     // Per scrape that returned readings: a timed-out scrape costs little and delivers nothing.
     cpuPer1000: (cpuS / ok) * 1000,
     rounds,
-    cycleP99Ms: percentile(rounds.map((r) => r.completeMs), 99),
-    scrapeP99Ms: percentile(rounds.flatMap((r) => r.durations), 99),
+    cycleP99Ms: percentile(
+      rounds.map((r) => r.completeMs),
+      99,
+    ),
+    scrapeP99Ms: percentile(
+      rounds.flatMap((r) => r.durations),
+      99,
+    ),
     // A target skipped in a round (still busy, backing off) counts as not collected.
     minOkPerRound: rounds.length === 0 ? 0 : Math.min(...rounds.map((r) => r.ok)),
     peakMiB: peakRssMiB(child.proc.pid!),
@@ -260,10 +310,17 @@ async function agentFigures(child: AgentChild, w: Window): Promise<AgentFigures>
 function slowest(rounds: RoundStats[]): string {
   const max: Record<string, number> = {};
   for (const r of rounds) for (const [p, s] of Object.entries(r.protocols)) max[p] = Math.max(max[p] ?? 0, s.maxMs);
-  return Object.entries(max).map(([p, ms]) => `${p} ${ms} ms`).join(', ');
+  return Object.entries(max)
+    .map(([p, ms]) => `${p} ${ms} ms`)
+    .join(', ');
 }
 
-const fmtErrors = (e: Record<string, number>) => (Object.keys(e).length === 0 ? 'none' : Object.entries(e).map(([k, n]) => `${k} ${n}`).join(', '));
+const fmtErrors = (e: Record<string, number>) =>
+  Object.keys(e).length === 0
+    ? 'none'
+    : Object.entries(e)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
 
 /** The first n targets of each protocol, in the order of the center's target list. */
 function subset(center: CenterEndpoints, size: Partial<CenterSize>): Array<Record<string, unknown>> {
@@ -289,7 +346,9 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
   const largest = p.goal?.size ?? p.named.size;
   let failed = true;
   try {
-    log(`agent: starting simulators for ${totalTargets(largest).toLocaleString('en-US')} targets (${JSON.stringify(largest)}); work dir ${dir}`);
+    log(
+      `agent: starting simulators for ${totalTargets(largest).toLocaleString('en-US')} targets (${JSON.stringify(largest)}); work dir ${dir}`,
+    );
     const sim = forkChild<ToSimHost, FromSimHost>('sim-host.ts', path.join(dir, 'simulators.log'));
     cleanups.push(async () => {
       await sim.ask({ type: 'stop' }, 'stopped', 30_000).catch(() => {});
@@ -298,7 +357,18 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
     const { center } = await sim.ask({ type: 'start', size: largest }, 'ready');
 
     const vs = (metric: string, v: number, base: number | undefined, label: string): BenchFigure =>
-      base === undefined ? { metric, value: v, unit: 'CPU s / 1,000 scrapes' } : { metric, value: v, unit: 'CPU s / 1,000 scrapes', baseline: base, baselineLabel: label, ratio: v / base, goal: '≤ 1.0×', met: v / base <= 1.0 };
+      base === undefined
+        ? { metric, value: v, unit: 'CPU s / 1,000 scrapes' }
+        : {
+            metric,
+            value: v,
+            unit: 'CPU s / 1,000 scrapes',
+            baseline: base,
+            baselineLabel: label,
+            ratio: v / base,
+            goal: '≤ 1.0×',
+            met: v / base <= 1.0,
+          };
     const { prometheus: nExp, snmp: nSnmp, intervalMs: I, rounds } = p.sideBySide;
     const timeoutMs = Math.floor(I * (1 - SPREAD));
 
@@ -308,24 +378,39 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
     // scrapes over the whole interval, mostly escaped.
     {
       const exporters = center.exporters.slice(0, nExp);
-      log(`agent: side by side, every ${I / 1000} s for ${rounds} rounds: our agent on ${nExp} exporters vs Prometheus`);
+      log(
+        `agent: side by side, every ${I / 1000} s for ${rounds} rounds: our agent on ${nExp} exporters vs Prometheus`,
+      );
       mkdirSync(path.join(dir, 'prometheus'));
       const prom = await startPrometheus(path.join(dir, 'prometheus'), exporters, I, timeoutMs).catch((e: Error) => e);
       if (!(prom instanceof Error)) cleanups.push(() => prom.stop());
       const agentExp = await startAgent(dir, 'exporters', center, subset(center, { prometheus: nExp }), I, rounds);
       cleanups.push(() => stopAgent(agentExp));
-      const w = await measure(p.sideBySide, [agentExp.proc.pid!, ...(prom instanceof Error ? [] : [prom.pid])], (b) => roundComplete(agentExp, b, nExp));
+      const w = await measure(p.sideBySide, [agentExp.proc.pid!, ...(prom instanceof Error ? [] : [prom.pid])], (b) =>
+        roundComplete(agentExp, b, nExp),
+      );
       const ours = await agentFigures(agentExp, w);
       let promPer1000: number | undefined;
       if (prom instanceof Error) notes.push(`Prometheus baseline missing: ${prom.message}`);
       else {
         const s = await prometheusScrapes(prom.port, w.t1, w.t1 - w.t0);
         promPer1000 = (w.cpu.get(prom.pid)! / s.scrapes) * 1000;
-        notes.push(`Prometheus 2.42: ${s.scrapes} scrapes (${s.ok} up) of ${nExp} exporters in ${((w.t1 - w.t0) / 1000).toFixed(1)} s, ${w.cpu.get(prom.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(prom.pid).toFixed(0)} MiB.`);
+        notes.push(
+          `Prometheus 2.42: ${s.scrapes} scrapes (${s.ok} up) of ${nExp} exporters in ${((w.t1 - w.t0) / 1000).toFixed(1)} s, ${w.cpu.get(prom.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(prom.pid).toFixed(0)} MiB.`,
+        );
       }
-      notes.push(`our agent, exporters: ${ours.scrapes} scrapes (${ours.ok} ok; errors ${fmtErrors(ours.errors)}), ${ours.cpuS.toFixed(2)} CPU s, peak RSS ${ours.peakMiB.toFixed(0)} MiB.`);
+      notes.push(
+        `our agent, exporters: ${ours.scrapes} scrapes (${ours.ok} ok; errors ${fmtErrors(ours.errors)}), ${ours.cpuS.toFixed(2)} CPU s, peak RSS ${ours.peakMiB.toFixed(0)} MiB.`,
+      );
       notes.push(machineNote('exporters side by side', w));
-      figures.push(vs(`CPU per 1,000 exporter scrapes, ${nExp} exporters every ${I / 1000} s`, ours.cpuPer1000, promPer1000, 'Prometheus 2.42'));
+      figures.push(
+        vs(
+          `CPU per 1,000 exporter scrapes, ${nExp} exporters every ${I / 1000} s`,
+          ours.cpuPer1000,
+          promPer1000,
+          'Prometheus 2.42',
+        ),
+      );
       log(`agent: exporters ${ours.cpuPer1000.toFixed(3)} vs Prometheus ${promPer1000?.toFixed(3)} CPU s / 1,000`);
       for (const f of cleanups.splice(1).reverse()) await f();
     }
@@ -333,14 +418,29 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
     // (2) SNMP: our agent beside snmp_exporter, in a window of their own.
     {
       const snmpDevices = center.snmp.slice(0, nSnmp);
-      log(`agent: side by side, every ${I / 1000} s for ${rounds} rounds: our agent on ${nSnmp} SNMP devices vs snmp_exporter`);
+      log(
+        `agent: side by side, every ${I / 1000} s for ${rounds} rounds: our agent on ${nSnmp} SNMP devices vs snmp_exporter`,
+      );
       const snmpx = await startSnmpExporter(dir, snmpDevices, WALK).catch((e: Error) => e);
       if (!(snmpx instanceof Error)) cleanups.push(() => snmpx.stop());
       const agentSnmp = await startAgent(dir, 'snmp', center, subset(center, { snmp: nSnmp }), I, rounds);
       cleanups.push(() => stopAgent(agentSnmp));
-      const driver = snmpx instanceof Error ? undefined : new WalkDriver({ exporterPort: snmpx.port, devices: snmpDevices, intervalMs: I, spread: SPREAD, timeoutMs });
+      const driver =
+        snmpx instanceof Error
+          ? undefined
+          : new WalkDriver({
+              exporterPort: snmpx.port,
+              devices: snmpDevices,
+              intervalMs: I,
+              spread: SPREAD,
+              timeoutMs,
+            });
       driver?.start();
-      const w = await measure(p.sideBySide, [agentSnmp.proc.pid!, ...(snmpx instanceof Error ? [] : [snmpx.pid])], (b) => roundComplete(agentSnmp, b, nSnmp));
+      const w = await measure(
+        p.sideBySide,
+        [agentSnmp.proc.pid!, ...(snmpx instanceof Error ? [] : [snmpx.pid])],
+        (b) => roundComplete(agentSnmp, b, nSnmp),
+      );
       driver?.stop();
       const oursSnmp = await agentFigures(agentSnmp, w);
       let snmpxPer1000: number | undefined;
@@ -348,46 +448,101 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
       else {
         const c = driver!.count(w.from, w.to);
         snmpxPer1000 = (w.cpu.get(snmpx.pid)! / c.walks) * 1000;
-        notes.push(`snmp_exporter 0.21: ${c.walks} walks (${c.ok} complete) of ${nSnmp} devices, ${w.cpu.get(snmpx.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(snmpx.pid).toFixed(0)} MiB; driven by this process over HTTP like Prometheus would, max-repetitions ${WALK.maxRepetitions} as our collector.`);
+        notes.push(
+          `snmp_exporter 0.21: ${c.walks} walks (${c.ok} complete) of ${nSnmp} devices, ${w.cpu.get(snmpx.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(snmpx.pid).toFixed(0)} MiB; driven by this process over HTTP like Prometheus would, max-repetitions ${WALK.maxRepetitions} as our collector.`,
+        );
       }
-      notes.push(`our agent, SNMP: ${oursSnmp.scrapes} scrapes (${oursSnmp.ok} ok; errors ${fmtErrors(oursSnmp.errors)}), ${oursSnmp.cpuS.toFixed(2)} CPU s, peak RSS ${oursSnmp.peakMiB.toFixed(0)} MiB.`);
+      notes.push(
+        `our agent, SNMP: ${oursSnmp.scrapes} scrapes (${oursSnmp.ok} ok; errors ${fmtErrors(oursSnmp.errors)}), ${oursSnmp.cpuS.toFixed(2)} CPU s, peak RSS ${oursSnmp.peakMiB.toFixed(0)} MiB.`,
+      );
       notes.push(machineNote('SNMP side by side', w));
-      figures.push(vs(`CPU per 1,000 SNMP walks, ${nSnmp} PDUs/UPSs every ${I / 1000} s`, oursSnmp.cpuPer1000, snmpxPer1000, 'snmp_exporter 0.21'));
+      figures.push(
+        vs(
+          `CPU per 1,000 SNMP walks, ${nSnmp} PDUs/UPSs every ${I / 1000} s`,
+          oursSnmp.cpuPer1000,
+          snmpxPer1000,
+          'snmp_exporter 0.21',
+        ),
+      );
       log(`agent: SNMP ${oursSnmp.cpuPer1000.toFixed(3)} vs snmp_exporter ${snmpxPer1000?.toFixed(3)} CPU s / 1,000`);
       for (const f of cleanups.splice(1).reverse()) await f();
     }
 
     // (3) the named center and (4) the 5,000-target configuration.
-    for (const [label, ph] of [['named', p.named], ['goal', p.goal]] as const) {
+    for (const [label, ph] of [
+      ['named', p.named],
+      ['goal', p.goal],
+    ] as const) {
       if (!ph) continue;
       const n = totalTargets(ph.size);
       const I = ph.intervalMs;
-      log(`agent: ${n.toLocaleString('en-US')} targets (${ph.size.redfish} Redfish, ${ph.size.snmp} SNMP, ${ph.size.modbus} Modbus, ${ph.size.prometheus} exporters) every ${I / 1000} s for ${ph.rounds} rounds`);
+      log(
+        `agent: ${n.toLocaleString('en-US')} targets (${ph.size.redfish} Redfish, ${ph.size.snmp} SNMP, ${ph.size.modbus} Modbus, ${ph.size.prometheus} exporters) every ${I / 1000} s for ${ph.rounds} rounds`,
+      );
       const agent = await startAgent(dir, label, center, subset(center, ph.size), I, ph.rounds);
       cleanups.push(() => stopAgent(agent));
       const w = await measure(ph, [agent.proc.pid!, sim.proc.pid!], (b) => roundComplete(agent, b, n));
       const f = await agentFigures(agent, w);
       for (const c of cleanups.splice(1).reverse()) await c();
       const cpuPerCycle = f.cpuS / ph.rounds;
-      log(`agent: ${n} targets: ${f.cpuPer1000.toFixed(3)} CPU s / 1,000 scrapes, cycle p99 ${(f.cycleP99Ms / 1000).toFixed(2)} s of ${I / 1000} s, peak ${f.peakMiB.toFixed(0)} MiB, errors ${fmtErrors(f.errors)}`);
+      log(
+        `agent: ${n} targets: ${f.cpuPer1000.toFixed(3)} CPU s / 1,000 scrapes, cycle p99 ${(f.cycleP99Ms / 1000).toFixed(2)} s of ${I / 1000} s, peak ${f.peakMiB.toFixed(0)} MiB, errors ${fmtErrors(f.errors)}`,
+      );
       const where = `${n.toLocaleString('en-US')} targets`;
-      notes.push(`our agent, ${where}: ${w.warmup} warm-up round(s) (cycles ${f.warm.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s, ${f.warm.map((r) => r.ok).join(' / ')} targets read), then ${f.scrapes} scrapes in ${ph.rounds} rounds (${f.ok} ok; errors ${fmtErrors(f.errors)}), ${f.cpuS.toFixed(2)} CPU s, per-scrape p99 ${f.scrapeP99Ms.toFixed(0)} ms, cycles ${f.rounds.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s; slowest scrape per protocol ${slowest(f.rounds)}; the simulators used ${(w.cpu.get(sim.proc.pid!)! / ((w.t1 - w.t0) / 1000)).toFixed(2)} cores meanwhile.`);
+      notes.push(
+        `our agent, ${where}: ${w.warmup} warm-up round(s) (cycles ${f.warm.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s, ${f.warm.map((r) => r.ok).join(' / ')} targets read), then ${f.scrapes} scrapes in ${ph.rounds} rounds (${f.ok} ok; errors ${fmtErrors(f.errors)}), ${f.cpuS.toFixed(2)} CPU s, per-scrape p99 ${f.scrapeP99Ms.toFixed(0)} ms, cycles ${f.rounds.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s; slowest scrape per protocol ${slowest(f.rounds)}; the simulators used ${(w.cpu.get(sim.proc.pid!)! / ((w.t1 - w.t0) / 1000)).toFixed(2)} cores meanwhile.`,
+      );
       notes.push(machineNote(where, w));
-      figures.push({ metric: `CPU per 1,000 successful target scrapes, ${where}, all four protocols`, value: f.cpuPer1000, unit: 'CPU s / 1,000 scrapes' });
+      figures.push({
+        metric: `CPU per 1,000 successful target scrapes, ${where}, all four protocols`,
+        value: f.cpuPer1000,
+        unit: 'CPU s / 1,000 scrapes',
+      });
       if (label === 'named') {
-        figures.push({ metric: `p99 cycle completion, ${where} (every target read), interval ${I / 1000} s`, value: f.cycleP99Ms / 1000, unit: 's', goal: `≤ ${I / 1000} s, all read`, met: f.cycleP99Ms <= I && f.minOkPerRound === n });
+        figures.push({
+          metric: `p99 cycle completion, ${where} (every target read), interval ${I / 1000} s`,
+          value: f.cycleP99Ms / 1000,
+          unit: 's',
+          goal: `≤ ${I / 1000} s, all read`,
+          met: f.cycleP99Ms <= I && f.minOkPerRound === n,
+        });
       } else {
-        figures.push({ metric: `p99 cycle completion, ${where}, interval ${I / 1000} s`, value: f.cycleP99Ms / 1000, unit: 's', goal: `≤ ${GOAL_INTERVAL_MS / 1000} s, all read`, met: f.cycleP99Ms <= GOAL_INTERVAL_MS && f.minOkPerRound === n });
-        figures.push({ metric: `cores used, ${where} (CPU per cycle ÷ ${GOAL_INTERVAL_MS / 1000} s)`, value: cpuPerCycle / (GOAL_INTERVAL_MS / 1000), unit: 'cores', goal: '≤ 1', met: cpuPerCycle / (GOAL_INTERVAL_MS / 1000) <= 1 });
+        figures.push({
+          metric: `p99 cycle completion, ${where}, interval ${I / 1000} s`,
+          value: f.cycleP99Ms / 1000,
+          unit: 's',
+          goal: `≤ ${GOAL_INTERVAL_MS / 1000} s, all read`,
+          met: f.cycleP99Ms <= GOAL_INTERVAL_MS && f.minOkPerRound === n,
+        });
+        figures.push({
+          metric: `cores used, ${where} (CPU per cycle ÷ ${GOAL_INTERVAL_MS / 1000} s)`,
+          value: cpuPerCycle / (GOAL_INTERVAL_MS / 1000),
+          unit: 'cores',
+          goal: '≤ 1',
+          met: cpuPerCycle / (GOAL_INTERVAL_MS / 1000) <= 1,
+        });
       }
-      figures.push({ metric: `targets collected per cycle (worst round), ${where}`, value: f.minOkPerRound, unit: `of ${n}`, goal: `= ${n}`, met: f.minOkPerRound === n });
+      figures.push({
+        metric: `targets collected per cycle (worst round), ${where}`,
+        value: f.minOkPerRound,
+        unit: `of ${n}`,
+        goal: `= ${n}`,
+        met: f.minOkPerRound === n,
+      });
       figures.push({ metric: `peak memory (VmHWM of the agent process), ${where}`, value: f.peakMiB, unit: 'MiB' });
     }
     if (!p.goal) notes.push('--quick: the center is scaled ×0.25 and the 5,000-target configuration is skipped.');
-    notes.push(`CPU is utime+stime from /proc/<pid>/stat of each process over the same window of whole rounds (after warm-up rounds until one reads every target: 3 to 5 side by side, so Prometheus has created its series, 1 for the centers); the simulators run in their own process. Simulators, agents and tools all on 127.0.0.1.`);
+    notes.push(
+      `CPU is utime+stime from /proc/<pid>/stat of each process over the same window of whole rounds (after warm-up rounds until one reads every target: 3 to 5 side by side, so Prometheus has created its series, 1 for the centers); the simulators run in their own process. Simulators, agents and tools all on 127.0.0.1.`,
+    );
     for (const n of notes) log(`agent: ${n}`);
     failed = false;
-    return { name: 'agent', description: 'Agent collecting a simulated center beside Prometheus and snmp_exporter', figures, notes };
+    return {
+      name: 'agent',
+      description: 'Agent collecting a simulated center beside Prometheus and snmp_exporter',
+      figures,
+      notes,
+    };
   } finally {
     for (const f of cleanups.reverse()) await f().catch(() => {});
     // Logs stay behind when something failed: the errors above point into them.

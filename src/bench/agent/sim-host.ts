@@ -5,7 +5,8 @@
 import { startCenter, type CenterEndpoints, type CenterSize, type RunningCenter } from './fleet.ts';
 
 export type ToSimHost = { type: 'start'; size: CenterSize } | { type: 'stop' };
-export type FromSimHost = { type: 'ready'; center: CenterEndpoints } | { type: 'stopped' } | { type: 'error'; message: string };
+export type FromSimHost =
+  { type: 'ready'; center: CenterEndpoints } | { type: 'stopped' } | { type: 'error'; message: string };
 
 let center: RunningCenter | undefined;
 const send = (m: FromSimHost) => process.send?.(m);

@@ -37,13 +37,23 @@ export interface Tool {
 }
 
 /** Starts `bin` and waits until `readyPath` on its port answers 200 (or the process exits). */
-export async function startTool(name: string, bin: string, args: string[], port: number, readyPath: string, logFile: string, timeoutMs = 30_000): Promise<Tool> {
+export async function startTool(
+  name: string,
+  bin: string,
+  args: string[],
+  port: number,
+  readyPath: string,
+  logFile: string,
+  timeoutMs = 30_000,
+): Promise<Tool> {
   const out = createWriteStream(logFile);
   const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => child.once('exit', (code, sig) => ((exited = `exited with ${code ?? sig}`), resolve())));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, sig) => ((exited = `exited with ${code ?? sig}`), resolve())),
+  );
   child.once('error', (err) => (exited = err.message));
   const stop = async () => {
     if (exited === undefined) {
@@ -85,32 +95,56 @@ export function prometheusConfig(exporters: ExporterEndpoint[], intervalMs: numb
     scrape_configs: [
       {
         job_name: 'exporters',
-        static_configs: exporters.map((e) => ({ targets: [`127.0.0.1:${e.port}`], labels: { __metrics_path__: e.path, exporter: e.id } })),
+        static_configs: exporters.map((e) => ({
+          targets: [`127.0.0.1:${e.port}`],
+          labels: { __metrics_path__: e.path, exporter: e.id },
+        })),
       },
     ],
   });
 }
 
-export async function startPrometheus(dir: string, exporters: ExporterEndpoint[], intervalMs: number, timeoutMs: number): Promise<Tool> {
+export async function startPrometheus(
+  dir: string,
+  exporters: ExporterEndpoint[],
+  intervalMs: number,
+  timeoutMs: number,
+): Promise<Tool> {
   const port = await freePort();
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(config, prometheusConfig(exporters, intervalMs, timeoutMs));
-  const args = [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+  const args = [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ];
   return startTool('prometheus', PROMETHEUS_BIN, args, port, '/-/ready', path.join(dir, 'prometheus.log'));
 }
 
 /** Scrapes Prometheus performed in (t1 − windowMs, t1], from the `up` samples it wrote; `ok` counts up == 1. */
-export async function prometheusScrapes(port: number, t1Ms: number, windowMs: number): Promise<{ scrapes: number; ok: number }> {
+export async function prometheusScrapes(
+  port: number,
+  t1Ms: number,
+  windowMs: number,
+): Promise<{ scrapes: number; ok: number }> {
   const q = async (expr: string) => {
     const u = new URL(`http://127.0.0.1:${port}/api/v1/query`);
     u.searchParams.set('query', expr);
     u.searchParams.set('time', String(t1Ms / 1000));
-    const body = (await (await fetch(u)).json()) as { status: string; data?: { result: Array<{ value: [number, string] }> }; error?: string };
+    const body = (await (await fetch(u)).json()) as {
+      status: string;
+      data?: { result: Array<{ value: [number, string] }> };
+      error?: string;
+    };
     if (body.status !== 'success') throw new Error(`Prometheus query ${expr}: ${body.error ?? body.status}`);
     return Number(body.data?.result[0]?.value[1] ?? 0);
   };
   const w = `${Math.round(windowMs)}ms`;
-  return { scrapes: await q(`sum(count_over_time(up{job="exporters"}[${w}]))`), ok: await q(`sum(sum_over_time(up{job="exporters"}[${w}]))`) };
+  return {
+    scrapes: await q(`sum(count_over_time(up{job="exporters"}[${w}]))`),
+    ok: await q(`sum(sum_over_time(up{job="exporters"}[${w}]))`),
+  };
 }
 
 // --- snmp_exporter -------------------------------------------------------------------------------
@@ -135,7 +169,13 @@ export function snmpModule(profile: ProfileName, community: string, opts: WalkOp
     for (const c of t.columns ?? []) {
       const oid = `${t.entry}.${c.column}`;
       walk.push(oid);
-      metrics.push({ name: c.name, oid, type: 'gauge', help: `${c.name} - ${oid}`, indexes: [{ labelname: `${t.name}Index`, type: 'gauge' }] });
+      metrics.push({
+        name: c.name,
+        oid,
+        type: 'gauge',
+        help: `${c.name} - ${oid}`,
+        indexes: [{ labelname: `${t.name}Index`, type: 'gauge' }],
+      });
     }
   }
   return {
@@ -163,7 +203,14 @@ export async function startSnmpExporter(dir: string, devices: SnmpEndpoint[], op
   const port = await freePort();
   const config = path.join(dir, 'snmp.yml');
   writeFileSync(config, snmpExporterConfig(devices, opts));
-  return startTool('snmp_exporter', SNMP_EXPORTER_BIN, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], port, '/metrics', path.join(dir, 'snmp_exporter.log'));
+  return startTool(
+    'snmp_exporter',
+    SNMP_EXPORTER_BIN,
+    [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    port,
+    '/metrics',
+    path.join(dir, 'snmp_exporter.log'),
+  );
 }
 
 /** One walk through snmp_exporter, as Prometheus would request it. */

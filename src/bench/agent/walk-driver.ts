@@ -24,7 +24,13 @@ export class WalkDriver {
   private readonly spread: number;
   private readonly timeoutMs: number;
 
-  constructor(opts: { exporterPort: number; devices: SnmpEndpoint[]; intervalMs: number; spread: number; timeoutMs: number }) {
+  constructor(opts: {
+    exporterPort: number;
+    devices: SnmpEndpoint[];
+    intervalMs: number;
+    spread: number;
+    timeoutMs: number;
+  }) {
     this.port = opts.exporterPort;
     this.devices = opts.devices;
     this.intervalMs = opts.intervalMs;
@@ -58,10 +64,13 @@ export class WalkDriver {
 
   private later(fn: () => void, ms: number): void {
     if (this.stopped) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
   }
 

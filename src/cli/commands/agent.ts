@@ -21,11 +21,15 @@ Secrets in the config are references (env:NAME or file:/path); they are never pr
 Self-metrics: /metrics on 127.0.0.1:<metrics.port> when configured.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    config: { type: 'string' },
-    check: { type: 'boolean' },
-    'time-factor': { type: 'string' },
-  }, false);
+  const { values } = parseOptions(
+    argv,
+    {
+      config: { type: 'string' },
+      check: { type: 'boolean' },
+      'time-factor': { type: 'string' },
+    },
+    false,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -34,19 +38,23 @@ export async function run(argv: string[]): Promise<number> {
   let timeFactor: number | undefined;
   if (values['time-factor'] !== undefined) {
     timeFactor = Number(values['time-factor']);
-    if (!(timeFactor > 0)) throw new CliError(`--time-factor must be a positive number (got ${JSON.stringify(values['time-factor'])})`, 2);
+    if (!(timeFactor > 0))
+      throw new CliError(`--time-factor must be a positive number (got ${JSON.stringify(values['time-factor'])})`, 2);
   }
   const { loadAgentConfig, ConfigError } = await import('../../agent/config/load.ts');
   let loaded;
   try {
     loaded = await loadAgentConfig(file);
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(`invalid configuration:\n${err.problems.map((p) => `  ${p}`).join('\n')}`, 2);
+    if (err instanceof ConfigError)
+      throw new CliError(`invalid configuration:\n${err.problems.map((p) => `  ${p}`).join('\n')}`, 2);
     throw err;
   }
   const { config, plugins } = loaded;
   if (values.check) {
-    console.log(`${file}: ok (center ${config.center}, ${config.targets.length} targets, ${config.sinks.length} sinks)`);
+    console.log(
+      `${file}: ok (center ${config.center}, ${config.targets.length} targets, ${config.sinks.length} sinks)`,
+    );
     return 0;
   }
   const { runAgentInProcess } = await import('../../agent/runtime/agent.ts');

@@ -25,7 +25,13 @@ export function registerBench(name: string, summary: string, load: () => Promise
   BENCHES[name] = { summary, load };
 }
 
-const OPTIONAL_MODULES = ['../../agent/bench.ts', '../../hub/bench/index.ts', '../../report/bench.ts', '../../e2e/bench.ts', '../../bench/agent/index.ts'];
+const OPTIONAL_MODULES = [
+  '../../agent/bench.ts',
+  '../../hub/bench/index.ts',
+  '../../report/bench.ts',
+  '../../e2e/bench.ts',
+  '../../bench/agent/index.ts',
+];
 
 async function loadOptional(): Promise<void> {
   for (const mod of OPTIONAL_MODULES) {
@@ -41,7 +47,9 @@ async function loadOptional(): Promise<void> {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, { out: { type: 'string' }, quick: { type: 'boolean' } });
   await loadOptional();
-  const help = `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick]\n\n${Object.entries(BENCHES)
+  const help = `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick]\n\n${Object.entries(
+    BENCHES,
+  )
     .map(([k, v]) => `  ${k.padEnd(9)} ${v.summary}`)
     .join('\n')}\n  all       every benchmark, one table (markdown + JSON with --out)`;
   const [name] = positionals;

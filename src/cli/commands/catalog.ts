@@ -47,16 +47,27 @@ export async function run(argv: string[]): Promise<number> {
     case 'check': {
       const c = load(dir);
       const dims = new Set(c.indicators.map((i) => i.dimension)).size;
-      console.log(`${c.indicators.length} indicators in ${dims} dimensions, ${c.metrics.length} raw metrics, ${c.provinces.length} provinces: ok (catalog ${c.version})`);
+      console.log(
+        `${c.indicators.length} indicators in ${dims} dimensions, ${c.metrics.length} raw metrics, ${c.provinces.length} provinces: ok (catalog ${c.version})`,
+      );
       return 0;
     }
     case 'list': {
       const c = load(dir);
       const format = values.format ?? 'json';
       if (format === 'json') {
-        console.log(JSON.stringify(c.indicators.map(({ file: _file, ...rest }) => rest), null, 2));
+        console.log(
+          JSON.stringify(
+            c.indicators.map(({ file: _file, ...rest }) => rest),
+            null,
+            2,
+          ),
+        );
       } else if (format === 'table') {
-        for (const i of c.indicators) console.log(`${i.code}  ${i.id.padEnd(24)} ${i.unit.padEnd(16)} ${i.computation.method.padEnd(22)} ${i.name.zh} / ${i.name.en}`);
+        for (const i of c.indicators)
+          console.log(
+            `${i.code}  ${i.id.padEnd(24)} ${i.unit.padEnd(16)} ${i.computation.method.padEnd(22)} ${i.name.zh} / ${i.name.en}`,
+          );
       } else {
         throw new CliError(`--format must be json or table (got ${JSON.stringify(format)})`, 2);
       }
@@ -71,7 +82,8 @@ export async function run(argv: string[]): Promise<number> {
         const drift = docsDrift(c);
         if (!recordSchemaCurrent(c)) drift.push(RECORD_SCHEMA_FILE);
         if (!configReferenceCurrent()) drift.push('README.md (configuration reference)');
-        if (drift.length > 0) throw new CliError(`indicator docs are out of date (run npm run gen:docs): ${drift.join(', ')}`);
+        if (drift.length > 0)
+          throw new CliError(`indicator docs are out of date (run npm run gen:docs): ${drift.join(', ')}`);
         console.log('indicator docs: up to date');
       } else if (values.write) {
         for (const f of writeDocs(c)) console.log(`wrote ${f}`);

@@ -29,23 +29,28 @@ Options:
 
 function time(value: string, name: string): number {
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new CliError(`--${name} must be an RFC 3339 time (got ${JSON.stringify(value)})`, 2);
+  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(value))
+    throw new CliError(`--${name} must be an RFC 3339 time (got ${JSON.stringify(value)})`, 2);
   return ms;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    registry: { type: 'string' },
-    records: { type: 'string' },
-    declarations: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    period: { type: 'string' },
-    tz: { type: 'string' },
-    level: { type: 'string', multiple: true },
-    format: { type: 'string' },
-    out: { type: 'string' },
-  }, false);
+  const { values } = parseOptions(
+    argv,
+    {
+      registry: { type: 'string' },
+      records: { type: 'string' },
+      declarations: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      period: { type: 'string' },
+      tz: { type: 'string' },
+      level: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+    false,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -53,7 +58,9 @@ export async function run(argv: string[]): Promise<number> {
   const format = values.format ?? 'json';
   if (format !== 'json') throw new CliError(`--format must be json (got ${JSON.stringify(format)})`, 2);
   const levels = (values.level ?? ['nation', 'province', 'center']) as Level[];
-  for (const l of levels) if (!['nation', 'province', 'center'].includes(l)) throw new CliError(`--level must be center, province or nation (got ${JSON.stringify(l)})`, 2);
+  for (const l of levels)
+    if (!['nation', 'province', 'center'].includes(l))
+      throw new CliError(`--level must be center, province or nation (got ${JSON.stringify(l)})`, 2);
   const tz = values.tz ?? DEFAULT_TZ;
   const catalog = defaultCatalog();
   let records: ParsedRecord[];
@@ -61,7 +68,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     registry = loadRegistry(required(values.registry, 'registry'), catalog);
     records = await readRecordsFile(required(values.records, 'records'), { catalog, registry });
-    if (values.declarations) records = records.concat(await readRecordsFile(values.declarations, { catalog, registry }));
+    if (values.declarations)
+      records = records.concat(await readRecordsFile(values.declarations, { catalog, registry }));
   } catch (err) {
     if (err instanceof RegistryError || err instanceof RecordsFileError) throw new CliError(err.message);
     throw err;
@@ -78,10 +86,15 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     const telemetry = records.filter((r) => r.source === 'telemetry');
     const span = telemetry.length > 0 ? telemetry : records;
-    if (span.length === 0 && (!values.from || !values.to)) throw new CliError('the records file has no records; give --from and --to', 2);
+    if (span.length === 0 && (!values.from || !values.to))
+      throw new CliError('the records file has no records; give --from and --to', 2);
     const fromMs = values.from ? time(values.from, 'from') : Math.min(...span.map((r) => r.startMs));
     const toMs = values.to ? time(values.to, 'to') : Math.max(...span.map((r) => r.endMs));
-    if (!(toMs > fromMs)) throw new CliError(`--to must be after --from (got ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()})`, 2);
+    if (!(toMs > fromMs))
+      throw new CliError(
+        `--to must be after --from (got ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()})`,
+        2,
+      );
     window = { fromMs, toMs };
   }
   const values_ = await evaluate({ catalog, registry, window, source: memorySource(records), tz, levels });

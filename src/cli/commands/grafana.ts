@@ -66,6 +66,8 @@ export async function run(argv: string[]): Promise<number> {
   const problems = checkDashboards(result.dashboards);
   if (problems.length > 0) throw new CliError(`generated dashboards have problems:\n  ${problems.join('\n  ')}`);
   const panels = result.dashboards.reduce((n, d) => n + (d.panels ?? []).filter((x) => x.type !== 'row').length, 0);
-  console.log(`wrote ${result.files.length} files to ${out}: ${result.dashboards.length} dashboards, ${panels} panels (${lang})`);
+  console.log(
+    `wrote ${result.files.length} files to ${out}: ${result.dashboards.length} dashboards, ${panels} panels (${lang})`,
+  );
   return 0;
 }

@@ -55,7 +55,9 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'check') {
     const cfg = await loadConfigOrFail(required(values.config, 'config'));
     await checkRest(cfg);
-    console.log(`${cfg.file}: ok (${cfg.role}${cfg.province ? ` ${cfg.province}` : ''}, storage ${String(cfg.storage.kind)}, listen ${cfg.listen.host}:${cfg.listen.port})`);
+    console.log(
+      `${cfg.file}: ok (${cfg.role}${cfg.province ? ` ${cfg.province}` : ''}, storage ${String(cfg.storage.kind)}, listen ${cfg.listen.host}:${cfg.listen.port})`,
+    );
     return 0;
   }
   if (sub !== undefined) throw new CliError(`unknown hub command "${sub}"\n\n${HELP}`, 2);
@@ -93,10 +95,15 @@ async function checkRest(cfg: HubConfig): Promise<void> {
   }
 }
 
-async function token(action: string | undefined, arg: string | undefined, values: { config?: string; 'state-db'?: string; scope?: string; name?: string; json?: boolean }): Promise<number> {
+async function token(
+  action: string | undefined,
+  arg: string | undefined,
+  values: { config?: string; 'state-db'?: string; scope?: string; name?: string; json?: boolean },
+): Promise<number> {
   const { StateDb } = await import('../../hub/state-db.ts');
   const { createToken } = await import('../../hub/auth/tokens.ts');
-  if (action !== 'create' && action !== 'list' && action !== 'revoke') throw new CliError(`token needs create, list or revoke (got ${JSON.stringify(action ?? '')})`, 2);
+  if (action !== 'create' && action !== 'list' && action !== 'revoke')
+    throw new CliError(`token needs create, list or revoke (got ${JSON.stringify(action ?? '')})`, 2);
   const db = new StateDb(await stateDbPath(values));
   try {
     if (action === 'create') {
@@ -116,11 +123,19 @@ async function token(action: string | undefined, arg: string | undefined, values
     }
     if (action === 'list') {
       const rows = db.listTokens().map((r) => ({
-        id: r.id, name: r.name, scope: r.scope, created: new Date(r.created_at).toISOString(),
-        last_used: r.last_used_at ? new Date(r.last_used_at).toISOString() : null, revoked: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+        id: r.id,
+        name: r.name,
+        scope: r.scope,
+        created: new Date(r.created_at).toISOString(),
+        last_used: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+        revoked: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
       }));
       if (values.json) console.log(JSON.stringify(rows, null, 2));
-      else for (const r of rows) console.log(`${r.id}  ${r.scope.padEnd(20)} ${r.name.padEnd(24)} created ${r.created}${r.revoked ? `  REVOKED ${r.revoked}` : ''}`);
+      else
+        for (const r of rows)
+          console.log(
+            `${r.id}  ${r.scope.padEnd(20)} ${r.name.padEnd(24)} created ${r.created}${r.revoked ? `  REVOKED ${r.revoked}` : ''}`,
+          );
       return 0;
     }
     if (!arg) throw new CliError('token revoke needs the token id (see `dims hub token list`)', 2);

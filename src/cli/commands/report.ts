@@ -67,7 +67,10 @@ function registryOf(file: string, catalog: ReturnType<typeof defaultCatalog>): R
   }
 }
 
-async function openSource(values: Record<string, string | boolean | string[] | undefined>, catalog: ReturnType<typeof defaultCatalog>): Promise<Source> {
+async function openSource(
+  values: Record<string, string | boolean | string[] | undefined>,
+  catalog: ReturnType<typeof defaultCatalog>,
+): Promise<Source> {
   let tz = (values.tz as string | undefined) ?? DEFAULT_TZ;
   if (values.storage) {
     if (values.records) throw new CliError('give either --storage or --records, not both', 2);
@@ -78,7 +81,9 @@ async function openSource(values: Record<string, string | boolean | string[] | u
     const isHub = typeof doc.storage === 'object' && doc.storage !== null;
     const config = { ...((isHub ? doc.storage : doc) as Record<string, unknown>) };
     if (typeof config.path === 'string') config.path = abs(config.path);
-    const regFile = (values.registry as string | undefined) ?? (isHub && typeof doc.registry === 'string' ? abs(doc.registry) : undefined);
+    const regFile =
+      (values.registry as string | undefined) ??
+      (isHub && typeof doc.registry === 'string' ? abs(doc.registry) : undefined);
     if (!regFile) throw new CliError('--registry is required with a storage config (a hub config names its own)', 2);
     if (isHub && typeof doc.timezone === 'string') tz = doc.timezone;
     const registry = registryOf(regFile, catalog);
@@ -92,8 +97,12 @@ async function openSource(values: Record<string, string | boolean | string[] | u
   }
   const registry = registryOf(required(values.registry as string | undefined, 'registry'), catalog);
   try {
-    let records = await readRecordsFile(required(values.records as string | undefined, 'records'), { catalog, registry });
-    if (values.declarations) records = records.concat(await readRecordsFile(values.declarations as string, { catalog, registry }));
+    let records = await readRecordsFile(required(values.records as string | undefined, 'records'), {
+      catalog,
+      registry,
+    });
+    if (values.declarations)
+      records = records.concat(await readRecordsFile(values.declarations as string, { catalog, registry }));
     return { inputs: engineInputs({ catalog, registry, records, tz }), close: async () => {} };
   } catch (err) {
     if (err instanceof RecordsFileError) throw new CliError(err.message);
@@ -102,56 +111,73 @@ async function openSource(values: Record<string, string | boolean | string[] | u
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    province: { type: 'string' },
-    level: { type: 'string' },
-    period: { type: 'string' },
-    format: { type: 'string' },
-    lang: { type: 'string' },
-    out: { type: 'string' },
-    storage: { type: 'string' },
-    registry: { type: 'string' },
-    records: { type: 'string' },
-    declarations: { type: 'string' },
-    suppress: { type: 'boolean' },
-    'generated-at': { type: 'string' },
-    tz: { type: 'string' },
-  }, false);
+  const { values } = parseOptions(
+    argv,
+    {
+      province: { type: 'string' },
+      level: { type: 'string' },
+      period: { type: 'string' },
+      format: { type: 'string' },
+      lang: { type: 'string' },
+      out: { type: 'string' },
+      storage: { type: 'string' },
+      registry: { type: 'string' },
+      records: { type: 'string' },
+      declarations: { type: 'string' },
+      suppress: { type: 'boolean' },
+      'generated-at': { type: 'string' },
+      tz: { type: 'string' },
+    },
+    false,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  if (values.level !== undefined && values.level !== 'nation' && values.level !== 'province') throw new CliError(`--level must be nation or province (got ${JSON.stringify(values.level)})`, 2);
-  if (values.level === 'nation' && values.province) throw new CliError('give either --province or --level nation, not both', 2);
+  if (values.level !== undefined && values.level !== 'nation' && values.level !== 'province')
+    throw new CliError(`--level must be nation or province (got ${JSON.stringify(values.level)})`, 2);
+  if (values.level === 'nation' && values.province)
+    throw new CliError('give either --province or --level nation, not both', 2);
   const scope = values.level === 'nation' ? 'nation' : required(values.province, 'province');
   const period = required(values.period, 'period');
   const out = required(values.out, 'out');
   const ext = path.extname(out).slice(1);
   const format = (values.format ?? ((FORMATS as string[]).includes(ext) ? ext : 'xlsx')) as ReportFormat;
-  if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(values.format)})`, 2);
+  if (!FORMATS.includes(format))
+    throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(values.format)})`, 2);
   if (out === '-' && format === 'xlsx') throw new CliError('xlsx cannot go to stdout; give --out FILE.xlsx', 2);
   const lang = values.lang ?? 'zh';
   if (lang !== 'zh' && lang !== 'en') throw new CliError(`--lang must be zh or en (got ${JSON.stringify(lang)})`, 2);
   const generatedAt = values['generated-at'] ?? new Date().toISOString();
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(generatedAt) || !Number.isFinite(Date.parse(generatedAt))) throw new CliError(`--generated-at must be an RFC 3339 time (got ${JSON.stringify(generatedAt)})`, 2);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(generatedAt) || !Number.isFinite(Date.parse(generatedAt)))
+    throw new CliError(`--generated-at must be an RFC 3339 time (got ${JSON.stringify(generatedAt)})`, 2);
   const catalog = defaultCatalog();
   // Check scope and period before reading any input: a typo should not cost a records parse.
   try {
     checkRequest(catalog, { scope, period, lang });
   } catch (err) {
-    if (err instanceof ReportRequestError) throw new CliError(`--${err.field === 'scope' ? 'province' : err.field}: ${err.message}`, 2);
+    if (err instanceof ReportRequestError)
+      throw new CliError(`--${err.field === 'scope' ? 'province' : err.field}: ${err.message}`, 2);
     throw err;
   }
   const source = await openSource(values, catalog);
   try {
-    const r = await generateReport(source.inputs, { scope, period, lang, generatedAt, suppress: values.suppress ?? false }, format);
+    const r = await generateReport(
+      source.inputs,
+      { scope, period, lang, generatedAt, suppress: values.suppress ?? false },
+      format,
+    );
     if (out === '-') process.stdout.write(r.body);
     else writeFileSync(out, r.body);
     const m = r.model;
-    if (out !== '-') console.error(`wrote ${out}: ${m.scope.name} ${m.period.name}, ${m.coverage.centers_reported}/${m.coverage.centers_expected} centers reported${m.coverage.has_data ? '' : ' (no data for this period)'}`);
+    if (out !== '-')
+      console.error(
+        `wrote ${out}: ${m.scope.name} ${m.period.name}, ${m.coverage.centers_reported}/${m.coverage.centers_expected} centers reported${m.coverage.has_data ? '' : ' (no data for this period)'}`,
+      );
     return 0;
   } catch (err) {
-    if (err instanceof ReportRequestError) throw new CliError(`--${err.field === 'scope' ? 'province' : err.field}: ${err.message}`, 2);
+    if (err instanceof ReportRequestError)
+      throw new CliError(`--${err.field === 'scope' ? 'province' : err.field}: ${err.message}`, 2);
     throw err;
   } finally {
     await source.close();

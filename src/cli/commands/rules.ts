@@ -43,7 +43,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub !== 'build') throw new CliError(`unknown subcommand "${sub}" (expected build)`, 2);
   const out = path.resolve(required(values.out, 'out'));
-  if (values.interval !== undefined && !/^\d+(s|m|h)$/.test(values.interval)) throw new CliError(`--interval must look like 30s or 1m (got ${JSON.stringify(values.interval)})`, 2);
+  if (values.interval !== undefined && !/^\d+(s|m|h)$/.test(values.interval))
+    throw new CliError(`--interval must look like 30s or 1m (got ${JSON.stringify(values.interval)})`, 2);
   let catalog;
   try {
     catalog = loadCatalog(values.catalog ?? CATALOG_DIR);
@@ -57,9 +58,18 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  const urls = { ...(values['grafana-url'] ? { grafana: values['grafana-url'].replace(/\/$/, '') } : {}), ...(values['runbook-url'] ? { runbookBase: values['runbook-url'] } : {}) };
-  const result = writeRulesTree(catalog, out, { routing, urls, ...(values.interval ? { interval: values.interval } : {}) });
+  const urls = {
+    ...(values['grafana-url'] ? { grafana: values['grafana-url'].replace(/\/$/, '') } : {}),
+    ...(values['runbook-url'] ? { runbookBase: values['runbook-url'] } : {}),
+  };
+  const result = writeRulesTree(catalog, out, {
+    routing,
+    urls,
+    ...(values.interval ? { interval: values.interval } : {}),
+  });
   const alerts = new Set(result.specs.map((s) => s.rule.alert)).size;
-  console.log(`wrote ${result.files.length} files to ${out}: ${result.specs.length} rules (${alerts} alert names), promtool tests, alertmanager.yml, runbooks`);
+  console.log(
+    `wrote ${result.files.length} files to ${out}: ${result.specs.length} rules (${alerts} alert names), promtool tests, alertmanager.yml, runbooks`,
+  );
   return 0;
 }

@@ -61,7 +61,8 @@ function durationMs(text: string, name: string): number {
 function intOption(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`option --${name}: must be an integer ≥ ${min} (got ${JSON.stringify(value)})`, 2);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`option --${name}: must be an integer ≥ ${min} (got ${JSON.stringify(value)})`, 2);
   return n;
 }
 
@@ -83,26 +84,30 @@ function loadFleetFile(file: string): FleetOptions {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    centers: { type: 'string' },
-    seed: { type: 'string' },
-    scale: { type: 'string' },
-    fleet: { type: 'string' },
-    start: { type: 'string' },
-    origin: { type: 'string' },
-    accelerate: { type: 'string' },
-    faults: { type: 'string' },
-    'registry-out': { type: 'string' },
-    'agent-configs': { type: 'string' },
-    'agent-interval': { type: 'string' },
-    'agent-scrape': { type: 'string' },
-    'ground-truth': { type: 'string' },
-    interval: { type: 'string' },
-    'port-redfish': { type: 'string' },
-    'port-snmp': { type: 'string' },
-    'port-modbus': { type: 'string' },
-    'port-prometheus': { type: 'string' },
-  }, false);
+  const { values } = parseOptions(
+    argv,
+    {
+      centers: { type: 'string' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
+      fleet: { type: 'string' },
+      start: { type: 'string' },
+      origin: { type: 'string' },
+      accelerate: { type: 'string' },
+      faults: { type: 'string' },
+      'registry-out': { type: 'string' },
+      'agent-configs': { type: 'string' },
+      'agent-interval': { type: 'string' },
+      'agent-scrape': { type: 'string' },
+      'ground-truth': { type: 'string' },
+      interval: { type: 'string' },
+      'port-redfish': { type: 'string' },
+      'port-snmp': { type: 'string' },
+      'port-modbus': { type: 'string' },
+      'port-prometheus': { type: 'string' },
+    },
+    false,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -110,9 +115,11 @@ export async function run(argv: string[]): Promise<number> {
 
   const base: Partial<FleetOptions> = values.fleet ? loadFleetFile(values.fleet) : {};
   const startMs = values.start !== undefined ? Date.parse(values.start) : Date.now();
-  if (Number.isNaN(startMs)) throw new CliError(`option --start: not an ISO 8601 time (got ${JSON.stringify(values.start)})`, 2);
+  if (Number.isNaN(startMs))
+    throw new CliError(`option --start: not an ISO 8601 time (got ${JSON.stringify(values.start)})`, 2);
   const factor = values.accelerate !== undefined ? Number(values.accelerate) : 1;
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new CliError(`option --accelerate: must be a positive number (got ${JSON.stringify(values.accelerate)})`, 2);
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new CliError(`option --accelerate: must be a positive number (got ${JSON.stringify(values.accelerate)})`, 2);
   // Counters count from the day before the start unless told: cheap to start, and still deterministic for a given start.
   const dayBefore = new Date(startMs + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   const origin = values.origin ?? base.origin ?? dayBefore;
@@ -167,19 +174,32 @@ export async function run(argv: string[]): Promise<number> {
     const dir = values['agent-configs'];
     mkdirSync(dir, { recursive: true });
     for (const plan of fleet.plans) {
-      writeData(path.join(dir, `${plan.center}.yaml`), sim.agentConfig(plan.center, { interval: values['agent-interval'], scrapeInterval: values['agent-scrape'] }));
+      writeData(
+        path.join(dir, `${plan.center}.yaml`),
+        sim.agentConfig(plan.center, { interval: values['agent-interval'], scrapeInterval: values['agent-scrape'] }),
+      );
     }
   }
 
   const devices = fleet.plans.reduce((n, p) => n + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
-  console.log(`dims simulate: ${fleet.plans.length} centers, ${devices} devices, seed ${options.seed}, start ${new Date(startMs).toISOString()}, ×${factor}`);
-  console.log(`  redfish     http://127.0.0.1:${sim.redfish.port}/bmc/<device>/redfish/v1/  (user ${sim.credentials.username}, password ${sim.credentials.password})`);
+  console.log(
+    `dims simulate: ${fleet.plans.length} centers, ${devices} devices, seed ${options.seed}, start ${new Date(startMs).toISOString()}, ×${factor}`,
+  );
+  console.log(
+    `  redfish     http://127.0.0.1:${sim.redfish.port}/bmc/<device>/redfish/v1/  (user ${sim.credentials.username}, password ${sim.credentials.password})`,
+  );
   console.log(`  snmp        udp 127.0.0.1:${sim.snmp.port}  (v2c, community = device id)`);
-  console.log(`  modbus      tcp 127.0.0.1:${sim.modbus.map((m) => m.port).join(', ')}  (unit id per device: see agent configs)`);
+  console.log(
+    `  modbus      tcp 127.0.0.1:${sim.modbus.map((m) => m.port).join(', ')}  (unit id per device: see agent configs)`,
+  );
   console.log(`  prometheus  http://127.0.0.1:${sim.prometheus.port}/exporter/<device>/metrics`);
   if (values['registry-out']) console.log(`  registry    ${values['registry-out']}`);
-  if (values['agent-configs']) console.log(`  agent configs in ${values['agent-configs']} (export ${BMC_PASSWORD_ENV}=${sim.credentials.password})`);
-  if (values['ground-truth']) console.log(`  ground truth → ${values['ground-truth']} every ${intervalMs / 1000}s of simulated time`);
+  if (values['agent-configs'])
+    console.log(
+      `  agent configs in ${values['agent-configs']} (export ${BMC_PASSWORD_ENV}=${sim.credentials.password})`,
+    );
+  if (values['ground-truth'])
+    console.log(`  ground truth → ${values['ground-truth']} every ${intervalMs / 1000}s of simulated time`);
 
   await new Promise<void>((resolve) => {
     const stop = () => {

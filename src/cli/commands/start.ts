@@ -36,20 +36,24 @@ function int(v: string | undefined, name: string): number | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    config: { type: 'string' },
-    centers: { type: 'string' },
-    seed: { type: 'string' },
-    port: { type: 'string' },
-    data: { type: 'string' },
-    'backfill-days': { type: 'string' },
-    interval: { type: 'string' },
-    'scrape-interval': { type: 'string' },
-    influx: { type: 'string' },
-    prometheus: { type: 'boolean' },
-    'grafana-out': { type: 'string' },
-    'rules-out': { type: 'string' },
-  }, false);
+  const { values } = parseOptions(
+    argv,
+    {
+      config: { type: 'string' },
+      centers: { type: 'string' },
+      seed: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'backfill-days': { type: 'string' },
+      interval: { type: 'string' },
+      'scrape-interval': { type: 'string' },
+      influx: { type: 'string' },
+      prometheus: { type: 'boolean' },
+      'grafana-out': { type: 'string' },
+      'rules-out': { type: 'string' },
+    },
+    false,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -71,7 +75,11 @@ export async function run(argv: string[]): Promise<number> {
   if (values.influx) set('storage', { kind: 'influxdb', url: values.influx, database: 'dims' });
   let options: DemoOptions;
   try {
-    options = resolveDemoOptions(values.config ? readDemoConfig(values.config) : {}, overrides, values.config ?? 'command line');
+    options = resolveDemoOptions(
+      values.config ? readDemoConfig(values.config) : {},
+      overrides,
+      values.config ?? 'command line',
+    );
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }

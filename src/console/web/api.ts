@@ -139,7 +139,14 @@ export interface HierarchyCenter {
 
 export interface HierarchyAnswer {
   nation: { code: 'CN'; scoped_to?: string };
-  provinces: Array<{ code: string; zh: string; en: string; abbr: string; hub_node: string | null; centers: HierarchyCenter[] }>;
+  provinces: Array<{
+    code: string;
+    zh: string;
+    en: string;
+    abbr: string;
+    hub_node: string | null;
+    centers: HierarchyCenter[];
+  }>;
 }
 
 export interface CoverageSummary {
@@ -157,7 +164,17 @@ export interface CoverageAnswer {
   late_after_minutes: number;
   nation?: CoverageSummary;
   provinces: Array<{ code: string; name: string } & CoverageSummary>;
-  centers: Array<{ center: string; name: string; province: string; expected: boolean; records: number; reported: boolean; first_start: string | null; last_end: string | null; late: boolean }>;
+  centers: Array<{
+    center: string;
+    name: string;
+    province: string;
+    expected: boolean;
+    records: number;
+    reported: boolean;
+    first_start: string | null;
+    last_end: string | null;
+    late: boolean;
+  }>;
 }
 
 export interface AlertItem {

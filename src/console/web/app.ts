@@ -1,6 +1,15 @@
 /// <reference lib="dom" />
 /** @module The console's shell: sign-in, header (navigation, period, language), hash routes, and rendering pages into #view. */
-import { ApiError, get, getToken, onUnauthorized, setToken, type CatalogAnswer, type HierarchyAnswer, type ValuesAnswer } from './api.ts';
+import {
+  ApiError,
+  get,
+  getToken,
+  onUnauthorized,
+  setToken,
+  type CatalogAnswer,
+  type HierarchyAnswer,
+  type ValuesAnswer,
+} from './api.ts';
 import { h, mount } from './dom.ts';
 import { lang, setLang, t, type Lang } from './i18n.ts';
 import { containing, recent, type ReportKind } from './periods.ts';
@@ -36,16 +45,29 @@ function applyLang(l: Lang): void {
 function signInPage(message?: string): void {
   state = undefined;
   generation++;
-  const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-label': t('token'), placeholder: 'dims_…' });
-  const form = h('form', { class: 'login card', onsubmit: (e: Event) => {
-    e.preventDefault();
-    void signIn(input.value.trim());
-  } },
-  h('h1', {}, t('loginTitle')),
-  h('p', { class: 'hint' }, t('loginHint')),
-  h('label', {}, t('token'), input),
-  message ? h('p', { class: 'error', role: 'alert' }, message) : null,
-  h('button', { type: 'submit', class: 'primary' }, t('signIn')));
+  const input = h('input', {
+    id: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-label': t('token'),
+    placeholder: 'dims_…',
+  });
+  const form = h(
+    'form',
+    {
+      class: 'login card',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void signIn(input.value.trim());
+      },
+    },
+    h('h1', {}, t('loginTitle')),
+    h('p', { class: 'hint' }, t('loginHint')),
+    h('label', {}, t('token'), input),
+    message ? h('p', { class: 'error', role: 'alert' }, message) : null,
+    h('button', { type: 'submit', class: 'primary' }, t('signIn')),
+  );
   mount(root(), header(false), h('main', { id: 'view' }, form));
   input.focus();
 }
@@ -55,7 +77,9 @@ async function signIn(token: string): Promise<void> {
   try {
     await get('/api/v1/catalog', {}, token);
   } catch (err) {
-    return signInPage(err instanceof ApiError && err.status === 401 ? t('badToken') : `${t('error')}: ${(err as Error).message}`);
+    return signInPage(
+      err instanceof ApiError && err.status === 401 ? t('badToken') : `${t('error')}: ${(err as Error).message}`,
+    );
   }
   setToken(token);
   await boot();
@@ -63,63 +87,145 @@ async function signIn(token: string): Promise<void> {
 
 /** Loads what every page needs, then shows the page the hash names. */
 async function boot(): Promise<void> {
-  const [catalog, hierarchy] = await Promise.all([get<CatalogAnswer>('/api/v1/catalog'), get<HierarchyAnswer>('/api/v1/hierarchy')]);
+  const [catalog, hierarchy] = await Promise.all([
+    get<CatalogAnswer>('/api/v1/catalog'),
+    get<HierarchyAnswer>('/api/v1/hierarchy'),
+  ]);
   const province = hierarchy.nation.scoped_to;
   // The newest closed period of each kind as the hub sees it (its checkpoints): what "latest" means on every page.
-  const probe = (kind: ReportKind) => get<ValuesAnswer>('/api/v1/values', province ? { level: 'province', code: province, kind, indicators: 'pue' } : { level: 'nation', kind, indicators: 'pue' });
+  const probe = (kind: ReportKind) =>
+    get<ValuesAnswer>(
+      '/api/v1/values',
+      province
+        ? { level: 'province', code: province, kind, indicators: 'pue' }
+        : { level: 'nation', kind, indicators: 'pue' },
+    );
   const [m, q, y] = await Promise.all((['month', 'quarter', 'year'] as const).map(probe));
   const month = m!.period ?? new Date().toISOString().slice(0, 7);
-  const latest = { month, quarter: q!.period ?? containing('quarter', month), year: y!.period ?? containing('year', month) };
+  const latest = {
+    month,
+    quarter: q!.period ?? containing('quarter', month),
+    year: y!.period ?? containing('year', month),
+  };
   const kind = (sessionStorage.getItem(KIND_KEY) as ReportKind | null) ?? 'month';
   const period = sessionStorage.getItem(PERIOD_KEY) ?? latest[kind];
-  state = indexState({ catalog, hierarchy, province, kind, period, latest, mapIndicator: sessionStorage.getItem('dims.mapIndicator') ?? 'pue' });
+  state = indexState({
+    catalog,
+    hierarchy,
+    province,
+    kind,
+    period,
+    latest,
+    mapIndicator: sessionStorage.getItem('dims.mapIndicator') ?? 'pue',
+  });
   await route();
 }
 
 function header(signedIn: boolean): HTMLElement {
   const s = state;
-  const nav = signedIn && s
-    ? h('nav', { class: 'main-nav' },
-      s.province === undefined ? h('a', { href: '#/nation', 'data-nav': 'nation' }, t('nation')) : h('a', { href: `#/province/${s.province}`, 'data-nav': 'province' }, provinceName(s, s.province)),
-      h('a', { href: '#/alerts', 'data-nav': 'alerts' }, t('alerts')),
-      h('a', { href: '#/collectors', 'data-nav': 'collectors' }, t('collectors')),
-      h('a', { href: '#/reports', 'data-nav': 'reports' }, t('reports')))
-    : null;
+  const nav =
+    signedIn && s
+      ? h(
+          'nav',
+          { class: 'main-nav' },
+          s.province === undefined
+            ? h('a', { href: '#/nation', 'data-nav': 'nation' }, t('nation'))
+            : h('a', { href: `#/province/${s.province}`, 'data-nav': 'province' }, provinceName(s, s.province)),
+          h('a', { href: '#/alerts', 'data-nav': 'alerts' }, t('alerts')),
+          h('a', { href: '#/collectors', 'data-nav': 'collectors' }, t('collectors')),
+          h('a', { href: '#/reports', 'data-nav': 'reports' }, t('reports')),
+        )
+      : null;
   const periodPicker = signedIn && s ? periodControls(s) : null;
-  return h('header', { class: 'top' },
-    h('div', { class: 'brand' }, h('div', { class: 'brand-title' }, t('title')), h('div', { class: 'brand-sub' }, t('subtitle'))),
+  return h(
+    'header',
+    { class: 'top' },
+    h(
+      'div',
+      { class: 'brand' },
+      h('div', { class: 'brand-title' }, t('title')),
+      h('div', { class: 'brand-sub' }, t('subtitle')),
+    ),
     nav,
-    h('div', { class: 'tools' },
+    h(
+      'div',
+      { class: 'tools' },
       periodPicker,
-      signedIn && s ? h('span', { class: 'scope', title: t('signedInAs') }, s.province ? `${t('scopeProvince')}: ${provinceName(s, s.province)}` : t('scopeNation')) : null,
-      h('button', { type: 'button', id: 'lang-toggle', class: 'ghost', onclick: () => {
-        applyLang(lang() === 'zh' ? 'en' : 'zh');
-        if (state) void route();
-        else signInPage();
-      } }, t('switchLang')),
-      signedIn ? h('button', { type: 'button', id: 'logout', class: 'ghost', onclick: () => {
-        setToken(null);
-        sessionStorage.clear();
-        location.hash = '';
-        signInPage();
-      } }, t('logout')) : null));
+      signedIn && s
+        ? h(
+            'span',
+            { class: 'scope', title: t('signedInAs') },
+            s.province ? `${t('scopeProvince')}: ${provinceName(s, s.province)}` : t('scopeNation'),
+          )
+        : null,
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'lang-toggle',
+          class: 'ghost',
+          onclick: () => {
+            applyLang(lang() === 'zh' ? 'en' : 'zh');
+            if (state) void route();
+            else signInPage();
+          },
+        },
+        t('switchLang'),
+      ),
+      signedIn
+        ? h(
+            'button',
+            {
+              type: 'button',
+              id: 'logout',
+              class: 'ghost',
+              onclick: () => {
+                setToken(null);
+                sessionStorage.clear();
+                location.hash = '';
+                signInPage();
+              },
+            },
+            t('logout'),
+          )
+        : null,
+    ),
+  );
 }
 
 function periodControls(s: AppState): HTMLElement {
-  const kind = h('select', { id: 'period-kind', 'aria-label': t('period'), onchange: (e: Event) => {
-    s.kind = (e.target as HTMLSelectElement).value as ReportKind;
-    s.period = s.latest[s.kind] ?? containing(s.kind, s.latest.month ?? s.period);
-    remember(s);
-    void route();
-  } }, (['month', 'quarter', 'year'] as const).map((k) => h('option', { value: k, selected: k === s.kind }, t(`kind_${k}`))));
+  const kind = h(
+    'select',
+    {
+      id: 'period-kind',
+      'aria-label': t('period'),
+      onchange: (e: Event) => {
+        s.kind = (e.target as HTMLSelectElement).value as ReportKind;
+        s.period = s.latest[s.kind] ?? containing(s.kind, s.latest.month ?? s.period);
+        remember(s);
+        void route();
+      },
+    },
+    (['month', 'quarter', 'year'] as const).map((k) =>
+      h('option', { value: k, selected: k === s.kind }, t(`kind_${k}`)),
+    ),
+  );
   const latest = s.latest[s.kind] ?? s.period;
   const options = recent(latest, s.kind === 'month' ? 12 : s.kind === 'quarter' ? 8 : 5);
   if (!options.includes(s.period)) options.unshift(s.period);
-  const period = h('select', { id: 'period', 'aria-label': t('period'), onchange: (e: Event) => {
-    s.period = (e.target as HTMLSelectElement).value;
-    remember(s);
-    void route();
-  } }, options.map((p) => h('option', { value: p, selected: p === s.period }, p)));
+  const period = h(
+    'select',
+    {
+      id: 'period',
+      'aria-label': t('period'),
+      onchange: (e: Event) => {
+        s.period = (e.target as HTMLSelectElement).value;
+        remember(s);
+        void route();
+      },
+    },
+    options.map((p) => h('option', { value: p, selected: p === s.period }, p)),
+  );
   return h('label', { class: 'period' }, `${t('period')} `, kind, period);
 }
 
@@ -137,9 +243,16 @@ async function route(): Promise<void> {
   const [page = '', arg = ''] = hash.split('/').map((x) => decodeURIComponent(x));
   const view = h('main', { id: 'view', 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('loading')));
   mount(root(), header(true), view);
-  root().querySelectorAll<HTMLAnchorElement>('.main-nav a').forEach((a) => {
-    if (a.dataset.nav === page || (page === 'center' && a.dataset.nav === 'province') || (page === '' && a.dataset.nav === (s.province ? 'province' : 'nation'))) a.classList.add('active');
-  });
+  root()
+    .querySelectorAll<HTMLAnchorElement>('.main-nav a')
+    .forEach((a) => {
+      if (
+        a.dataset.nav === page ||
+        (page === 'center' && a.dataset.nav === 'province') ||
+        (page === '' && a.dataset.nav === (s.province ? 'province' : 'nation'))
+      )
+        a.classList.add('active');
+    });
   const rerender = () => void route();
   try {
     let nodes: Node[];
@@ -152,7 +265,8 @@ async function route(): Promise<void> {
       nodes = await renderNation(s, rerender);
     } else if (page === 'province') nodes = await renderProvince(s, arg);
     // Another province's pages are not hidden here: the hub refuses them (403) and the page says so.
-    else if (page === 'center') nodes = await renderCenter(s, arg); else if (page === 'alerts') nodes = await renderAlerts(s, alertFilter, rerender);
+    else if (page === 'center') nodes = await renderCenter(s, arg);
+    else if (page === 'alerts') nodes = await renderAlerts(s, alertFilter, rerender);
     else if (page === 'collectors') nodes = await renderCollectors(s, onlyLate, rerender);
     else if (page === 'reports') nodes = renderReports(s);
     else nodes = [h('p', { class: 'error' }, `${t('notFound')}: ${hash}`)];
@@ -161,10 +275,18 @@ async function route(): Promise<void> {
   } catch (err) {
     if (my !== generation) return;
     const forbidden = err instanceof ApiError && err.status === 403;
-    mount(view, h('div', { class: `card error${forbidden ? ' forbidden' : ''}`, role: 'alert' },
-      h('h2', {}, forbidden ? t('forbidden') : t('error')),
-      h('p', {}, err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)),
-      s.province ? h('p', {}, h('a', { href: `#/province/${s.province}` }, `${t('backTo')} ${provinceName(s, s.province)}`)) : null));
+    mount(
+      view,
+      h(
+        'div',
+        { class: `card error${forbidden ? ' forbidden' : ''}`, role: 'alert' },
+        h('h2', {}, forbidden ? t('forbidden') : t('error')),
+        h('p', {}, err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)),
+        s.province
+          ? h('p', {}, h('a', { href: `#/province/${s.province}` }, `${t('backTo')} ${provinceName(s, s.province)}`))
+          : null,
+      ),
+    );
   }
   view.removeAttribute('aria-busy');
 }
@@ -178,7 +300,11 @@ function start(): void {
   window.addEventListener('hashchange', () => void route());
   const token = getToken();
   if (!token) return signInPage();
-  boot().catch((err) => signInPage(err instanceof ApiError && err.status === 401 ? t('badToken') : `${t('error')}: ${(err as Error).message}`));
+  boot().catch((err) =>
+    signInPage(
+      err instanceof ApiError && err.status === 401 ? t('badToken') : `${t('error')}: ${(err as Error).message}`,
+    ),
+  );
 }
 
 start();

@@ -32,7 +32,13 @@ export function lineChart(o: LineChartOptions): SVGElement {
   const ph = H - m.t - m.b;
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': o.title });
   const unit = unitText(o.unit);
-  svg.append(s('text', { x: 4, y: 16, class: 'chart-title' }, unit ? (lang() === 'zh' ? `${o.title}（${unit}）` : `${o.title} (${unit})`) : o.title));
+  svg.append(
+    s(
+      'text',
+      { x: 4, y: 16, class: 'chart-title' },
+      unit ? (lang() === 'zh' ? `${o.title}（${unit}）` : `${o.title} (${unit})`) : o.title,
+    ),
+  );
   const vals = o.points.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
   if (vals.length === 0) {
     svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'chart-empty' }, t('noPoints')));
@@ -54,12 +60,19 @@ export function lineChart(o: LineChartOptions): SVGElement {
   const every = Math.max(1, Math.ceil(n / 8));
   o.points.forEach((p, i) => {
     // The last label is drawn too unless it would collide with the previous regular one.
-    if (i % every === 0 || (i === n - 1 && (n - 1) % every >= every / 2)) svg.append(s('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', class: 'tick' }, p.label));
+    if (i % every === 0 || (i === n - 1 && (n - 1) % every >= every / 2))
+      svg.append(s('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', class: 'tick' }, p.label));
   });
   if (o.target) {
     const ty = y(o.target.value);
     svg.append(s('line', { x1: m.l, x2: m.l + pw, y1: ty, y2: ty, class: 'target-line' }));
-    svg.append(s('text', { x: m.l + pw, y: ty - 4, 'text-anchor': 'end', class: 'target-label' }, `${t('target')} ${opText(o.target.op)} ${formatNumber(o.target.value)}`));
+    svg.append(
+      s(
+        'text',
+        { x: m.l + pw, y: ty - 4, 'text-anchor': 'end', class: 'target-label' },
+        `${t('target')} ${opText(o.target.op)} ${formatNumber(o.target.value)}`,
+      ),
+    );
   }
   // One path with a move at every gap.
   let d = '';
@@ -74,8 +87,10 @@ export function lineChart(o: LineChartOptions): SVGElement {
   });
   svg.append(s('path', { d, class: 'line' }));
   o.points.forEach((p, i) => {
-    const hover = p.value === null ? `${p.full}: — (${reasonText(p.reason)})` : `${p.full}: ${formatValue(p.value, o.unit)}`;
-    if (p.value === null) svg.append(s('circle', { cx: x(i), cy: m.t + ph, r: 2.5, class: 'point null' }, s('title', {}, hover)));
+    const hover =
+      p.value === null ? `${p.full}: — (${reasonText(p.reason)})` : `${p.full}: ${formatValue(p.value, o.unit)}`;
+    if (p.value === null)
+      svg.append(s('circle', { cx: x(i), cy: m.t + ph, r: 2.5, class: 'point null' }, s('title', {}, hover)));
     else svg.append(s('circle', { cx: x(i), cy: y(p.value), r: 3, class: 'point' }, s('title', {}, hover)));
   });
   return svg;
@@ -125,12 +140,28 @@ export function tileMap(o: TileMapOptions): SVGElement {
     const fill = value === null ? '#d9dde3' : color(value);
     const hover = `${name}: ${value === null ? `— (${reasonText(v?.reason ?? 'no_data')})` : shown}`;
     const dark = value !== null && isDark(fill);
-    const g = s('g', { class: `tile${o.selected === tile.code ? ' selected' : ''}`, 'data-code': tile.code },
+    const g = s(
+      'g',
+      { class: `tile${o.selected === tile.code ? ' selected' : ''}`, 'data-code': tile.code },
       s('title', {}, hover),
       s('rect', { x, y, width: size, height: size, rx: 6, fill }),
       // Long English names (Heilongjiang, Inner Mongolia) get a smaller font to stay inside the tile.
-      s('text', { x: x + size / 2, y: y + 30, 'text-anchor': 'middle', class: `tile-name${dark ? ' on-dark' : ''}`, 'font-size': Math.min(13, Math.floor(125 / Math.max(1, name.length))) }, name),
-      s('text', { x: x + size / 2, y: y + 52, 'text-anchor': 'middle', class: `tile-value${dark ? ' on-dark' : ''}` }, shown),
+      s(
+        'text',
+        {
+          x: x + size / 2,
+          y: y + 30,
+          'text-anchor': 'middle',
+          class: `tile-name${dark ? ' on-dark' : ''}`,
+          'font-size': Math.min(13, Math.floor(125 / Math.max(1, name.length))),
+        },
+        name,
+      ),
+      s(
+        'text',
+        { x: x + size / 2, y: y + 52, 'text-anchor': 'middle', class: `tile-value${dark ? ' on-dark' : ''}` },
+        shown,
+      ),
     );
     const href = o.href(tile.code);
     svg.append(href ? s('a', { href, 'aria-label': hover }, g) : g);
@@ -143,12 +174,20 @@ export function tileMap(o: TileMapOptions): SVGElement {
     const v = min + ((max - min) * i) / (steps - 1);
     svg.append(s('rect', { x: 40 + (i * lw) / steps, y: ly, width: lw / steps + 0.5, height: 10, fill: color(v) }));
   }
-  svg.append(s('text', { x: 36, y: ly + 9, 'text-anchor': 'end', class: 'tick' }, nums.length ? formatNumber(min) : ''));
+  svg.append(
+    s('text', { x: 36, y: ly + 9, 'text-anchor': 'end', class: 'tick' }, nums.length ? formatNumber(min) : ''),
+  );
   svg.append(s('text', { x: 44 + lw, y: ly + 9, class: 'tick' }, nums.length ? formatNumber(max) : ''));
   svg.append(s('rect', { x: W - 70, y: ly, width: 12, height: 10, fill: '#d9dde3' }));
   svg.append(s('text', { x: W - 54, y: ly + 9, class: 'tick' }, t('legendNull')));
   const dir = o.direction === 'lower' ? t('dirLower') : o.direction === 'higher' ? t('dirHigher') : t('dirMonitor');
-  svg.append(s('text', { x: 40, y: ly + 26, class: 'tick' }, dir + (lang() === 'zh' ? '（绿色为优）' : ' (green is better)').repeat(o.direction === 'monitor' ? 0 : 1)));
+  svg.append(
+    s(
+      'text',
+      { x: 40, y: ly + 26, class: 'tick' },
+      dir + (lang() === 'zh' ? '（绿色为优）' : ' (green is better)').repeat(o.direction === 'monitor' ? 0 : 1),
+    ),
+  );
   return svg;
 }
 

@@ -21,7 +21,11 @@ function setAttrs(el: Element, attrs: Attrs): void {
   }
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
   append(el, children);
@@ -40,7 +44,11 @@ export function s(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElem
 /** A value with its unit; an empty value is "—" with the reason on hover, never 0. */
 export function valueCell(value: number | null, unit: string, reason: string | null): HTMLElement {
   if (value === null || !Number.isFinite(value)) {
-    return h('span', { class: 'value null', title: `${t('reason')}: ${reasonText(reason)}`, 'data-reason': reason ?? 'unknown' }, '—');
+    return h(
+      'span',
+      { class: 'value null', title: `${t('reason')}: ${reasonText(reason)}`, 'data-reason': reason ?? 'unknown' },
+      '—',
+    );
   }
   return h('span', { class: 'value' }, formatValue(value, unit));
 }
@@ -56,7 +64,30 @@ export function section(title: string, ...children: Child[]): HTMLElement {
 }
 
 export function table(headers: string[], rows: Child[][], attrs: Attrs = {}): HTMLTableElement {
-  return h('table', attrs, h('thead', {}, h('tr', {}, headers.map((x) => h('th', {}, x)))), h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
+  return h(
+    'table',
+    attrs,
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((x) => h('th', {}, x)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          {},
+          r.map((c) => h('td', {}, c)),
+        ),
+      ),
+    ),
+  );
 }
 
 export function link(href: string, ...children: Child[]): HTMLAnchorElement {

@@ -214,7 +214,8 @@ const en: Record<Key, string> = {
   format: 'Format',
   download: 'Download',
   downloaded: 'Downloaded',
-  reportHint: 'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and data coverage (Excel is what government reporting runs on).',
+  reportHint:
+    'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and data coverage (Excel is what government reporting runs on).',
   breadcrumbNation: 'Nation',
   reason: 'Reason',
   centersCount: 'Data centers',
@@ -291,7 +292,10 @@ export function unitText(unit: string): string {
 export function formatNumber(v: number): string {
   const a = Math.abs(v);
   const digits = a === 0 ? 0 : a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
-  const s = new Intl.NumberFormat(current === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(v);
+  const s = new Intl.NumberFormat(current === 'zh' ? 'zh-CN' : 'en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: 0,
+  }).format(v);
   // Tiny non-zero values would otherwise print as 0: show them in scientific form instead.
   return a > 0 && a < 0.0001 ? v.toExponential(2) : s;
 }
@@ -309,6 +313,12 @@ export function formatTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(current === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(d);
 }

@@ -45,7 +45,8 @@ export function window(name: string): { from: string; to: string } {
   const start = (p: string) => {
     const k = kindOf(p);
     if (k === 'year') return `${p}-01-01T00:00:00${OFFSET}`;
-    if (k === 'quarter') return `${p.slice(0, 4)}-${String((Number(p.slice(6)) - 1) * 3 + 1).padStart(2, '0')}-01T00:00:00${OFFSET}`;
+    if (k === 'quarter')
+      return `${p.slice(0, 4)}-${String((Number(p.slice(6)) - 1) * 3 + 1).padStart(2, '0')}-01T00:00:00${OFFSET}`;
     return `${p}-01T00:00:00${OFFSET}`;
   };
   if (!kind) throw new RangeError(`not a period name: ${name}`);

@@ -27,10 +27,17 @@ export function parseScope(text: string): Scope | { error: string } {
   const m = /^(province|agent|federate):(.+)$/.exec(text);
   if (m) {
     const [, kind, arg] = m as unknown as [string, 'province' | 'agent' | 'federate', string];
-    if (kind === 'agent') return CENTER_ID.test(arg) ? { kind, center: arg } : { error: `center id must match ${CENTER_ID.source} (got ${JSON.stringify(arg)})` };
-    return PROVINCE.test(arg) ? { kind, province: arg } : { error: `province must be a two-digit GB/T 2260 code (got ${JSON.stringify(arg)})` };
+    if (kind === 'agent')
+      return CENTER_ID.test(arg)
+        ? { kind, center: arg }
+        : { error: `center id must match ${CENTER_ID.source} (got ${JSON.stringify(arg)})` };
+    return PROVINCE.test(arg)
+      ? { kind, province: arg }
+      : { error: `province must be a two-digit GB/T 2260 code (got ${JSON.stringify(arg)})` };
   }
-  return { error: `scope must be one of nation, admin, alertmanager, province:<code>, agent:<center>, federate:<code> (got ${JSON.stringify(text)})` };
+  return {
+    error: `scope must be one of nation, admin, alertmanager, province:<code>, agent:<center>, federate:<code> (got ${JSON.stringify(text)})`,
+  };
 }
 
 export function formatScope(s: Scope): string {

@@ -4,21 +4,29 @@
  *
  * Usage: node api-load.ts '{"url":"…","token":"…","paths":["/api/v1/…"],"concurrency":8,"requests":400}'
  */
-const spec = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; paths: string[]; concurrency: number; requests: number };
+const spec = JSON.parse(process.argv[2] ?? '{}') as {
+  url: string;
+  token: string;
+  paths: string[];
+  concurrency: number;
+  requests: number;
+};
 const out: Record<string, number[]> = {};
 for (const p of spec.paths) {
   const lat: number[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: spec.concurrency }, async () => {
-    while (next < spec.requests) {
-      next++;
-      const t = performance.now();
-      const res = await fetch(spec.url + p, { headers: { authorization: `Bearer ${spec.token}` } });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${p}: ${res.status}`);
-      lat.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: spec.concurrency }, async () => {
+      while (next < spec.requests) {
+        next++;
+        const t = performance.now();
+        const res = await fetch(spec.url + p, { headers: { authorization: `Bearer ${spec.token}` } });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${p}: ${res.status}`);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
   out[p] = lat;
 }
 process.stdout.write(JSON.stringify(out));

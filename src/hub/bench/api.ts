@@ -33,14 +33,16 @@ function pct(xs: number[], q: number): number {
 async function timed(conc: number, n: number, fn: () => Promise<unknown>): Promise<number[]> {
   const lat: number[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: conc }, async () => {
-    while (next < n) {
-      next++;
-      const t = performance.now();
-      await fn();
-      lat.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      while (next < n) {
+        next++;
+        const t = performance.now();
+        await fn();
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
   return lat;
 }
 
@@ -52,25 +54,58 @@ export async function benchApi(o: ApiBenchOptions = {}): Promise<BenchResult> {
   const catalog = defaultCatalog();
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-bench-api-'));
   const influx = await startInfluxd({ database: 'dims_api' });
-  const centers = catalog.provinces.flatMap((p) => Array.from({ length: perProvince }, (_, i) => center(`c${p.code}-${i}`, p.code)));
+  const centers = catalog.provinces.flatMap((p) =>
+    Array.from({ length: perProvince }, (_, i) => center(`c${p.code}-${i}`, p.code)),
+  );
   const registry = path.join(dir, 'registry.yaml');
   writeFileSync(registry, stringify({ centers }));
-  const hub = await startHub(parseConfig({
-    registry, listen: { port: 0 }, state_db: path.join(dir, 'state.db'), engine: { enabled: false }, limits: { requests_per_minute: 1_000_000 },
-    storage: { kind: 'influxdb', url: influx.url, database: 'dims_api' },
-  }, 'bench-hub.yaml', dir), { log: () => {}, scheduler: false });
+  const hub = await startHub(
+    parseConfig(
+      {
+        registry,
+        listen: { port: 0 },
+        state_db: path.join(dir, 'state.db'),
+        engine: { enabled: false },
+        limits: { requests_per_minute: 1_000_000 },
+        storage: { kind: 'influxdb', url: influx.url, database: 'dims_api' },
+      },
+      'bench-hub.yaml',
+      dir,
+    ),
+    { log: () => {}, scheduler: false },
+  );
   try {
     // A month of values for every indicator at every node, written straight to storage.
     const period = '2026-10';
     const fromMs = Date.parse('2026-09-30T16:00:00Z');
     const toMs = Date.parse('2026-10-31T16:00:00Z');
     const values: StoredValue[] = [];
-    const nodes = [{ level: 'nation' as const, code: 'CN', province: '' }, ...catalog.provinces.map((p) => ({ level: 'province' as const, code: p.code, province: p.code })), ...centers.map((c) => ({ level: 'center' as const, code: c.id, province: c.province }))];
+    const nodes = [
+      { level: 'nation' as const, code: 'CN', province: '' },
+      ...catalog.provinces.map((p) => ({ level: 'province' as const, code: p.code, province: p.code })),
+      ...centers.map((c) => ({ level: 'center' as const, code: c.id, province: c.province })),
+    ];
     let k = 0;
     for (const node of nodes) {
       for (const ind of catalog.indicators) {
         const v = 1 + ((k++ * 7919) % 1000) / 1000;
-        values.push({ ...node, indicator: ind.id, value: v, unit: ind.unit, numerator: v, denominator: 1, centers: 1, coverage: { centers: 1, it_energy: 1 }, reason: null, period_kind: 'month', period, fromMs, toMs, dimension: ind.dimension, computedAtMs: toMs });
+        values.push({
+          ...node,
+          indicator: ind.id,
+          value: v,
+          unit: ind.unit,
+          numerator: v,
+          denominator: 1,
+          centers: 1,
+          coverage: { centers: 1, it_energy: 1 },
+          reason: null,
+          period_kind: 'month',
+          period,
+          fromMs,
+          toMs,
+          dimension: ind.dimension,
+          computedAtMs: toMs,
+        });
       }
     }
     await hub.ctx.storage.writeValues(values);
@@ -80,31 +115,61 @@ export async function benchApi(o: ApiBenchOptions = {}): Promise<BenchResult> {
     const ranking = `/api/v1/rankings?indicator=pue&level=center&province=52&kind=month&period=${period}`;
 
     // Storage alone: the queries each endpoint makes, same concurrency, same count.
-    const qOverview = () => Promise.all([
-      storage.queryValues({ period_kind: 'month', period, level: 'nation' }),
-      storage.queryValues({ period_kind: 'month', period, level: 'province' }),
-    ]);
-    const qRanking = () => storage.queryValues({ period_kind: 'month', period, level: 'center', indicators: ['pue'], provinces: ['52'] });
+    const qOverview = () =>
+      Promise.all([
+        storage.queryValues({ period_kind: 'month', period, level: 'nation' }),
+        storage.queryValues({ period_kind: 'month', period, level: 'province' }),
+      ]);
+    const qRanking = () =>
+      storage.queryValues({ period_kind: 'month', period, level: 'center', indicators: ['pue'], provinces: ['52'] });
     await timed(conc, 50, qOverview);
     await timed(conc, 50, qRanking);
     const sOverview = await timed(conc, n, qOverview);
     const sRanking = await timed(conc, n, qRanking);
 
     const loader = fileURLToPath(new URL('./api-load.ts', import.meta.url));
-    const spec = (requests: number) => JSON.stringify({ url: hub.url, token, paths: [overview, ranking], concurrency: conc, requests });
+    const spec = (requests: number) =>
+      JSON.stringify({ url: hub.url, token, paths: [overview, ranking], concurrency: conc, requests });
     // The hub answers in this process; the load runs in a child so the two do not share an event loop.
-    const runLoad = (requests: number) => new Promise<Record<string, number[]>>((resolve, reject) => {
-      execFile(process.execPath, [loader, spec(requests)], { maxBuffer: 64 * 1024 * 1024, timeout: 600_000 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as Record<string, number[]>)));
-    });
+    const runLoad = (requests: number) =>
+      new Promise<Record<string, number[]>>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          [loader, spec(requests)],
+          { maxBuffer: 64 * 1024 * 1024, timeout: 600_000 },
+          (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as Record<string, number[]>)),
+        );
+      });
     await runLoad(50);
     const hubLat = await runLoad(n);
     const figures: BenchFigure[] = [];
-    for (const [name, p, s] of [['national overview', overview, sOverview], ['province ranking (centers of 52)', ranking, sRanking]] as const) {
+    for (const [name, p, s] of [
+      ['national overview', overview, sOverview],
+      ['province ranking (centers of 52)', ranking, sRanking],
+    ] as const) {
       const h = hubLat[p]!;
-      figures.push({ metric: `${name} p50`, value: pct(h, 0.5), unit: 'ms', baseline: pct(s, 0.5), baselineLabel: 'storage queries alone p50', ratio: pct(h, 0.5) / pct(s, 0.5) });
+      figures.push({
+        metric: `${name} p50`,
+        value: pct(h, 0.5),
+        unit: 'ms',
+        baseline: pct(s, 0.5),
+        baselineLabel: 'storage queries alone p50',
+        ratio: pct(h, 0.5) / pct(s, 0.5),
+      });
       const r99 = pct(h, 0.99) / pct(s, 0.99);
-      figures.push({ metric: `${name} p99`, value: pct(h, 0.99), unit: 'ms', baseline: pct(s, 0.99), baselineLabel: 'storage queries alone p99', ratio: r99, goal: 'p99 < 2× storage', met: r99 < 2 });
-      log(`api ${name}: hub p50 ${pct(h, 0.5).toFixed(1)} ms p99 ${pct(h, 0.99).toFixed(1)} ms; storage p50 ${pct(s, 0.5).toFixed(1)} p99 ${pct(s, 0.99).toFixed(1)}`);
+      figures.push({
+        metric: `${name} p99`,
+        value: pct(h, 0.99),
+        unit: 'ms',
+        baseline: pct(s, 0.99),
+        baselineLabel: 'storage queries alone p99',
+        ratio: r99,
+        goal: 'p99 < 2× storage',
+        met: r99 < 2,
+      });
+      log(
+        `api ${name}: hub p50 ${pct(h, 0.5).toFixed(1)} ms p99 ${pct(h, 0.99).toFixed(1)} ms; storage p50 ${pct(s, 0.5).toFixed(1)} p99 ${pct(s, 0.99).toFixed(1)}`,
+      );
     }
     return {
       name: 'api',

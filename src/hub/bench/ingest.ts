@@ -39,20 +39,26 @@ export interface IngestBenchOptions {
 /** Runs `jobs` with at most `n` in flight. */
 async function pool<T>(jobs: Array<() => Promise<T>>, n: number): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < jobs.length) await jobs[i++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < jobs.length) await jobs[i++]!();
+    }),
+  );
 }
 
 /** POSTs a pre-encoded body; resolves with the status and the answer's text. */
 function post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString() }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -77,21 +83,33 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
   const port = await freePort();
   const stateDb = path.join(dir, 'state.db');
   const configFile = path.join(dir, 'hub.yaml');
-  writeFileSync(configFile, stringify({
-    registry, listen: { host: '127.0.0.1', port }, state_db: stateDb, engine: { enabled: false },
-    limits: { requests_per_minute: 1_000_000 }, storage: { kind: 'influxdb', url: influx.url, database: 'dims_bench' },
-  }));
+  writeFileSync(
+    configFile,
+    stringify({
+      registry,
+      listen: { host: '127.0.0.1', port },
+      state_db: stateDb,
+      engine: { enabled: false },
+      limits: { requests_per_minute: 1_000_000 },
+      storage: { kind: 'influxdb', url: influx.url, database: 'dims_bench' },
+    }),
+  );
   const state = new StateDb(stateDb);
   const token = createToken(state, 'federate:52').token;
   state.close();
   const main = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [main, 'hub', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [main, 'hub', '--config', configFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const hub = { url: `http://127.0.0.1:${port}` };
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`the hub exited (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(`${hub.url}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${hub.url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (i > 300) throw new Error(`the hub did not become ready: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -100,7 +118,11 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
     const hubRate: number[] = [];
     const floorRate: number[] = [];
     // CPU seconds of each process per measured pass, read from /proc (where the time goes on a shared host).
-    const cpu = () => ({ hub: cpuSeconds(child.pid!), influx: cpuSeconds(influx.pid!), client: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+    const cpu = () => ({
+      hub: cpuSeconds(child.pid!),
+      influx: cpuSeconds(influx.pid!),
+      client: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    });
     const hubCpu = { hub: [] as number[], influx: [] as number[], client: [] as number[] };
     const floorCpu = { influx: [] as number[], client: [] as number[] };
     // Waits (at most 5 s) until influxd has used under 10% of a core for 200 ms: the cache snapshots
@@ -120,7 +142,8 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
       // Fresh timestamps per run so neither side is measured overwriting the previous run's points.
       const t0 = base + run * 86_400_000;
       const records: CenterRecord[] = [];
-      for (let m = 0; m < minutes; m++) for (const c of centers) records.push(telemetry(c.id, t0 + m * 60_000, 1 + (m % 5) / 10));
+      for (let m = 0; m < minutes; m++)
+        for (const c of centers) records.push(telemetry(c.id, t0 + m * 60_000, 1 + (m % 5) / 10));
       const batches: CenterRecord[][] = [];
       for (let i = 0; i < records.length; i += batch) batches.push(records.slice(i, i + batch));
       const bodies = batches.map((b) => Buffer.from(JSON.stringify({ records: b })));
@@ -129,10 +152,17 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
         await quiet();
         const c0 = cpu();
         const t = performance.now();
-        await pool(bodies.map((body) => async () => {
-          const res = await post(`${hub.url}/api/v1/records`, { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'return=minimal' }, body);
-          if (res.status !== 200) throw new Error(`hub answered ${res.status}: ${res.text.slice(0, 300)}`);
-        }), conc);
+        await pool(
+          bodies.map((body) => async () => {
+            const res = await post(
+              `${hub.url}/api/v1/records`,
+              { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'return=minimal' },
+              body,
+            );
+            if (res.status !== 200) throw new Error(`hub answered ${res.status}: ${res.text.slice(0, 300)}`);
+          }),
+          conc,
+        );
         const rate = records.length / ((performance.now() - t) / 1000);
         const c1 = cpu();
         if (run > 0) {
@@ -148,17 +178,31 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
       // long), created by the unmeasured run 0: with a 40-day shift the floor's third run paid for a new
       // shard and its 1,000 new series alone, and was the slowest pass of the floor every time.
       const shift = 42 * 86_400_000;
-      const lines = batches.map((b) => Buffer.from(encodeRecords(b.map((r): StoredRecord => ({
-        center: r.center, startMs: Date.parse(r.start) + shift, endMs: Date.parse(r.end) + shift, source: 'telemetry', province: '52', metrics: r.metrics as Record<string, number>,
-      })))));
+      const lines = batches.map((b) =>
+        Buffer.from(
+          encodeRecords(
+            b.map((r): StoredRecord => ({
+              center: r.center,
+              startMs: Date.parse(r.start) + shift,
+              endMs: Date.parse(r.end) + shift,
+              source: 'telemetry',
+              province: '52',
+              metrics: r.metrics as Record<string, number>,
+            })),
+          ),
+        ),
+      );
       const direct = async () => {
         await quiet();
         const c0 = cpu();
         const t = performance.now();
-        await pool(lines.map((body) => async () => {
-          const res = await post(`${influx.url}/write?db=dims_bench&rp=raw&precision=ms`, {}, body);
-          if (res.status !== 204) throw new Error(`influxd answered ${res.status}: ${res.text.slice(0, 300)}`);
-        }), conc);
+        await pool(
+          lines.map((body) => async () => {
+            const res = await post(`${influx.url}/write?db=dims_bench&rp=raw&precision=ms`, {}, body);
+            if (res.status !== 204) throw new Error(`influxd answered ${res.status}: ${res.text.slice(0, 300)}`);
+          }),
+          conc,
+        );
         const rate = records.length / ((performance.now() - t) / 1000);
         const c1 = cpu();
         if (run > 0) {
@@ -190,7 +234,16 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
       name: 'ingest',
       description: `${nCenters} centers × ${minutes} one-minute records, batches of ${batch}, ${conc} concurrent requests, median of ${runs} runs, InfluxDB ${influx.url}`,
       figures: [
-        { metric: 'records/s through POST /api/v1/records', value: h, unit: 'records/s', baseline: f, baselineLabel: 'line protocol to /write', ratio: h / f, goal: '≥ 0.8× floor', met: h / f >= 0.8 },
+        {
+          metric: 'records/s through POST /api/v1/records',
+          value: h,
+          unit: 'records/s',
+          baseline: f,
+          baselineLabel: 'line protocol to /write',
+          ratio: h / f,
+          goal: '≥ 0.8× floor',
+          met: h / f >= 0.8,
+        },
       ],
       notes: [
         'floor: the same points pre-encoded as line protocol, same batch size and concurrency, same run; both sides posted as pre-encoded bytes by the same node:http client',

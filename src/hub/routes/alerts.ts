@@ -31,7 +31,9 @@ interface Webhook {
   alerts: WebhookAlert[];
 }
 
-const validate = compileSchema<Webhook>(JSON.parse(readFileSync(new URL('../alertmanager.schema.json', import.meta.url), 'utf8')) as object);
+const validate = compileSchema<Webhook>(
+  JSON.parse(readFileSync(new URL('../alertmanager.schema.json', import.meta.url), 'utf8')) as object,
+);
 
 /** The province code of an alert: its `province` label, as a code or a province abbreviation; '' for none. */
 export function alertProvince(ctx: HubContext, labels: Record<string, string>): string {
@@ -48,15 +50,31 @@ export function alertProvince(ctx: HubContext, labels: Record<string, string>): 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
   app.post('/api/v1/alerts', ...kit.auth, allow(canPostAlerts), kit.json, (req, res) => {
     const problems = validate.problems(req.body);
-    if (problems.length > 0) throw new HubError('DIMS_ERR_INVALID_ALERT', `the webhook payload is invalid: ${problems.slice(0, 5).map((p) => `${p.path} ${p.message} (got ${JSON.stringify(p.value)?.slice(0, 80)})`).join('; ')}`, { problems: problems.slice(0, 50) });
+    if (problems.length > 0)
+      throw new HubError(
+        'DIMS_ERR_INVALID_ALERT',
+        `the webhook payload is invalid: ${problems
+          .slice(0, 5)
+          .map((p) => `${p.path} ${p.message} (got ${JSON.stringify(p.value)?.slice(0, 80)})`)
+          .join('; ')}`,
+        { problems: problems.slice(0, 50) },
+      );
     const body = req.body as Webhook;
     const now = ctx.now();
     const rows: AlertRow[] = body.alerts.map((a) => ({
-      fingerprint: a.fingerprint, status: a.status, starts_at: a.startsAt,
+      fingerprint: a.fingerprint,
+      status: a.status,
+      starts_at: a.startsAt,
       // Alertmanager sends year 0001 while firing: that is "no end yet".
       ends_at: a.endsAt.startsWith('0001-') ? null : a.endsAt,
-      alertname: a.labels.alertname ?? null, province: alertProvince(ctx, a.labels), severity: a.labels.severity ?? null,
-      labels: a.labels, annotations: a.annotations, generator_url: a.generatorURL ?? null, receiver: body.receiver ?? null, received_at: now,
+      alertname: a.labels.alertname ?? null,
+      province: alertProvince(ctx, a.labels),
+      severity: a.labels.severity ?? null,
+      labels: a.labels,
+      annotations: a.annotations,
+      generator_url: a.generatorURL ?? null,
+      receiver: body.receiver ?? null,
+      received_at: now,
     }));
     const added = ctx.state.insertAlerts(rows);
     for (const r of rows) ctx.metrics.alertsReceived.inc({ status: r.status }, 0);
@@ -70,14 +88,30 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     if (asked !== undefined && !canReadProvince(scope, asked)) throw new HubError('DIMS_ERR_PROVINCE_FORBIDDEN');
     const only = asked ?? readProvince(scope);
     const status = str(req, 'status');
-    if (status !== undefined && status !== 'firing' && status !== 'resolved') throw bad('status', status, 'must be firing or resolved');
+    if (status !== undefined && status !== 'firing' && status !== 'resolved')
+      throw bad('status', status, 'must be firing or resolved');
     const since = timeParam(req, 'since');
     const limit = intParam(req, 'limit', 500, 1, 10_000);
-    const alerts = ctx.state.listAlerts({ ...(only !== undefined ? { provinces: [only] } : {}), ...(status ? { status } : {}), ...(since !== undefined ? { sinceMs: since } : {}), limit });
+    const alerts = ctx.state.listAlerts({
+      ...(only !== undefined ? { provinces: [only] } : {}),
+      ...(status ? { status } : {}),
+      ...(since !== undefined ? { sinceMs: since } : {}),
+      limit,
+    });
     res.json({
       alerts: alerts.map((a) => ({
-        fingerprint: a.fingerprint, status: a.status, startsAt: a.starts_at, endsAt: a.ends_at, alertname: a.alertname, province: a.province || null,
-        severity: a.severity, labels: a.labels, annotations: a.annotations, generatorURL: a.generator_url, receiver: a.receiver, receivedAt: new Date(a.received_at).toISOString(),
+        fingerprint: a.fingerprint,
+        status: a.status,
+        startsAt: a.starts_at,
+        endsAt: a.ends_at,
+        alertname: a.alertname,
+        province: a.province || null,
+        severity: a.severity,
+        labels: a.labels,
+        annotations: a.annotations,
+        generatorURL: a.generator_url,
+        receiver: a.receiver,
+        receivedAt: new Date(a.received_at).toISOString(),
       })),
     });
   });

@@ -50,30 +50,47 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     ]);
     const statsOf = new Map(inPeriod.map((s) => [s.center, s]));
     const lastOf = new Map(recent.map((s) => [s.center, s.lastEndMs]));
-    const centers = ctx.registry.centers.filter((c) => only === undefined || c.province === only).map((c) => {
-      const s = statsOf.get(c.id);
-      const last = Math.max(lastOf.get(c.id) ?? -Infinity, s?.lastEndMs ?? -Infinity);
-      const exp = expected(c, toMs);
-      return {
-        center: c.id, name: c.name, province: c.province, expected: exp,
-        records: s?.records ?? 0, reported: (s?.records ?? 0) > 0,
-        first_start: s ? new Date(s.firstStartMs).toISOString() : null,
-        last_end: Number.isFinite(last) ? new Date(last).toISOString() : null,
-        late: exp && (!Number.isFinite(last) || now - last > lateMs),
-      };
-    });
+    const centers = ctx.registry.centers
+      .filter((c) => only === undefined || c.province === only)
+      .map((c) => {
+        const s = statsOf.get(c.id);
+        const last = Math.max(lastOf.get(c.id) ?? -Infinity, s?.lastEndMs ?? -Infinity);
+        const exp = expected(c, toMs);
+        return {
+          center: c.id,
+          name: c.name,
+          province: c.province,
+          expected: exp,
+          records: s?.records ?? 0,
+          reported: (s?.records ?? 0) > 0,
+          first_start: s ? new Date(s.firstStartMs).toISOString() : null,
+          last_end: Number.isFinite(last) ? new Date(last).toISOString() : null,
+          late: exp && (!Number.isFinite(last) || now - last > lateMs),
+        };
+      });
     const summarize = (list: typeof centers) => {
       const exp = list.filter((c) => c.expected);
       const reported = exp.filter((c) => c.reported).length;
-      return { expected: exp.length, reported, late: exp.filter((c) => c.late).length, ratio: exp.length ? reported / exp.length : null };
+      return {
+        expected: exp.length,
+        reported,
+        late: exp.filter((c) => c.late).length,
+        ratio: exp.length ? reported / exp.length : null,
+      };
     };
-    const provinces = ctx.catalog.provinces.filter((p) => only === undefined || p.code === only)
+    const provinces = ctx.catalog.provinces
+      .filter((p) => only === undefined || p.code === only)
       .map((p) => ({ code: p.code, name: p.zh, ...summarize(centers.filter((c) => c.province === p.code)) }))
       .filter((p) => p.expected > 0 || centers.some((c) => c.province === p.code));
     res.json({
-      kind, period, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), late_after_minutes: ctx.config.coverage.late_after_minutes,
+      kind,
+      period,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      late_after_minutes: ctx.config.coverage.late_after_minutes,
       ...(only === undefined ? { nation: summarize(centers) } : {}),
-      provinces, centers,
+      provinces,
+      centers,
     });
   });
 }

@@ -33,11 +33,21 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
       await run(raw, req, res);
       input = await fromFile(ctx, req.body as Buffer, '', type);
     } else {
-      return next(new HubError('DIMS_ERR_UNSUPPORTED_MEDIA', `declarations are accepted as application/json, text/csv, ${XLSX} or multipart/form-data (got ${JSON.stringify(type || 'none')})`));
+      return next(
+        new HubError(
+          'DIMS_ERR_UNSUPPORTED_MEDIA',
+          `declarations are accepted as application/json, text/csv, ${XLSX} or multipart/form-data (got ${JSON.stringify(type || 'none')})`,
+        ),
+      );
     }
-    if (input.records.length === 0) throw new HubError('DIMS_ERR_INVALID_DECLARATIONS', 'the upload holds no declaration rows', { accepted: [], rejected: [] });
+    if (input.records.length === 0)
+      throw new HubError('DIMS_ERR_INVALID_DECLARATIONS', 'the upload holds no declaration rows', {
+        accepted: [],
+        rejected: [],
+      });
     const max = ctx.config.limits.records_per_request;
-    if (input.records.length > max) throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} declarations per request (got ${input.records.length})`);
+    if (input.records.length > max)
+      throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} declarations per request (got ${input.records.length})`);
     const result = await ingest(ctx.ingest, principal(res).scope, input.records, {
       declaration: true,
       ...(input.labels ? { labels: input.labels } : {}),
@@ -55,8 +65,14 @@ function run(mw: express.RequestHandler, req: Request, res: express.Response): P
 }
 
 function fromJson(ctx: HubContext, body: unknown): { records: unknown[]; pre: Map<number, RecordProblem[]> } {
-  const list = body && typeof body === 'object' && !Array.isArray(body) ? ((body as { declarations?: unknown }).declarations ?? (body as { records?: unknown }).records) : undefined;
-  if (!Array.isArray(list)) throw new HubError('DIMS_ERR_BAD_REQUEST', 'the body must be a JSON object { "declarations": [ ... ] }', { path: '/declarations' });
+  const list =
+    body && typeof body === 'object' && !Array.isArray(body)
+      ? ((body as { declarations?: unknown }).declarations ?? (body as { records?: unknown }).records)
+      : undefined;
+  if (!Array.isArray(list))
+    throw new HubError('DIMS_ERR_BAD_REQUEST', 'the body must be a JSON object { "declarations": [ ... ] }', {
+      path: '/declarations',
+    });
   const pre = new Map<number, RecordProblem[]>();
   const records = list.map((r, i) => {
     const { record, problem } = expandPeriod(r, ctx.config.timezone);
@@ -66,14 +82,23 @@ function fromJson(ctx: HubContext, body: unknown): { records: unknown[]; pre: Ma
   return { records, pre };
 }
 
-async function fromFile(ctx: HubContext, data: Buffer, filename: string, mimeType: string): Promise<{ records: unknown[]; labels: string[]; pre: Map<number, RecordProblem[]> }> {
-  const isXlsx = mimeType === XLSX || /\.xlsx$/i.test(filename) || (data.length > 4 && data[0] === 0x50 && data[1] === 0x4b);
+async function fromFile(
+  ctx: HubContext,
+  data: Buffer,
+  filename: string,
+  mimeType: string,
+): Promise<{ records: unknown[]; labels: string[]; pre: Map<number, RecordProblem[]> }> {
+  const isXlsx =
+    mimeType === XLSX || /\.xlsx$/i.test(filename) || (data.length > 4 && data[0] === 0x50 && data[1] === 0x4b);
   let rows: unknown[][];
   if (isXlsx) {
     try {
       rows = await readXlsx(data);
     } catch (err) {
-      throw new HubError('DIMS_ERR_BAD_REQUEST', `the upload is not a readable .xlsx workbook (${(err as Error).message})`);
+      throw new HubError(
+        'DIMS_ERR_BAD_REQUEST',
+        `the upload is not a readable .xlsx workbook (${(err as Error).message})`,
+      );
     }
   } else {
     let text: string;
@@ -86,7 +111,11 @@ async function fromFile(ctx: HubContext, data: Buffer, filename: string, mimeTyp
   }
   const table = tableToRecords(rows, ctx.catalog, ctx.config.timezone);
   if (table.problems.length > 0) {
-    throw new HubError('DIMS_ERR_INVALID_DECLARATIONS', `the ${isXlsx ? 'sheet' : 'CSV'} header is not usable: ${table.problems.map((p) => `${p.path} ${p.message} (got ${JSON.stringify(p.value)})`).join('; ')}`, { accepted: [], rejected: [{ index: -1, errors: table.problems }] });
+    throw new HubError(
+      'DIMS_ERR_INVALID_DECLARATIONS',
+      `the ${isXlsx ? 'sheet' : 'CSV'} header is not usable: ${table.problems.map((p) => `${p.path} ${p.message} (got ${JSON.stringify(p.value)})`).join('; ')}`,
+      { accepted: [], rejected: [{ index: -1, errors: table.problems }] },
+    );
   }
   return { records: table.records, labels: table.labels, pre: table.rowProblems };
 }
@@ -113,7 +142,9 @@ function readMultipart(req: Request, limit: number): Promise<{ data: Buffer; fil
         if (!failed) found = { data: Buffer.concat(chunks), filename: info.filename ?? '', mimeType: info.mimeType };
       });
     });
-    bb.on('error', (err) => reject(new HubError('DIMS_ERR_BAD_REQUEST', `malformed multipart upload: ${(err as Error).message}`)));
+    bb.on('error', (err) =>
+      reject(new HubError('DIMS_ERR_BAD_REQUEST', `malformed multipart upload: ${(err as Error).message}`)),
+    );
     bb.on('close', () => {
       if (failed) reject(failed);
       else if (!found) reject(new HubError('DIMS_ERR_BAD_REQUEST', 'the multipart upload holds no file part'));

@@ -21,10 +21,20 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
         en: p.en,
         abbr: p.abbr,
         hub_node: p.hub_node,
-        centers: ctx.registry.centers.filter((c) => c.province === p.code).map((c) => ({
-          id: c.id, name: c.name, city: c.city ?? null, type: c.type, size_class: c.size_class, status: c.status ?? 'operating',
-          hub_cluster: c.hub_cluster, commission_date: c.commission_date, racks_installed: c.racks_installed, it_rated_kw: c.it_rated_kw,
-        })),
+        centers: ctx.registry.centers
+          .filter((c) => c.province === p.code)
+          .map((c) => ({
+            id: c.id,
+            name: c.name,
+            city: c.city ?? null,
+            type: c.type,
+            size_class: c.size_class,
+            status: c.status ?? 'operating',
+            hub_cluster: c.hub_cluster,
+            commission_date: c.commission_date,
+            racks_installed: c.racks_installed,
+            it_rated_kw: c.it_rated_kw,
+          })),
       }));
     res.json({ nation: { code: 'CN', ...(only === undefined ? {} : { scoped_to: only }) }, provinces });
   });

@@ -18,6 +18,8 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
   if (ctx.config.metrics.auth === 'none') {
     app.get('/metrics', async (_req, res) => send(undefined, res));
   } else {
-    app.get('/metrics', ...kit.auth, allow(canRead), async (_req, res) => send(readProvince(principal(res).scope), res));
+    app.get('/metrics', ...kit.auth, allow(canRead), async (_req, res) =>
+      send(readProvince(principal(res).scope), res),
+    );
   }
 }

@@ -10,7 +10,10 @@ const KINDS: readonly PeriodKind[] = ['realtime', 'hour', 'day', 'month', 'quart
 const LEVELS: readonly Level[] = ['nation', 'province', 'center'];
 
 export function bad(name: string, value: unknown, expected: string): HubError {
-  return new HubError('DIMS_ERR_BAD_PARAMETER', `query parameter ${name} ${expected} (got ${JSON.stringify(value)})`, { parameter: name, value });
+  return new HubError('DIMS_ERR_BAD_PARAMETER', `query parameter ${name} ${expected} (got ${JSON.stringify(value)})`, {
+    parameter: name,
+    value,
+  });
 }
 
 /** A single string parameter (repeated parameters are an error, not an array). */
@@ -51,7 +54,11 @@ export function indicatorParam(ctx: HubContext, req: Request, required: boolean)
     if (required) throw bad(name, v, 'is required');
     return undefined;
   }
-  const ids = v.split(',').map((s) => s.trim()).filter(Boolean).map((id) => byIdOrCode(ctx, id, name));
+  const ids = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((id) => byIdOrCode(ctx, id, name));
   if (required) {
     if (ids.length !== 1) throw bad(name, v, 'must name one indicator');
     return ids[0]!;
@@ -78,12 +85,23 @@ export function periodParam(ctx: HubContext, req: Request, kind: PeriodKind): st
     if (!Number.isFinite(Date.parse(v))) throw bad('period', v, 'must be the RFC 3339 end of a real-time window');
     return new Date(Date.parse(v)).toISOString();
   }
-  if (v === undefined) return ctx.state.checkpoint(kind) ?? previousPeriod(kind, periodName(kind, ctx.now(), ctx.config.timezone), ctx.config.timezone);
-  if (periodKindOf(v) !== kind) throw bad('period', v, `must be a ${kind} name like ${EXAMPLE[kind as PeriodKindName]}`);
+  if (v === undefined)
+    return (
+      ctx.state.checkpoint(kind) ??
+      previousPeriod(kind, periodName(kind, ctx.now(), ctx.config.timezone), ctx.config.timezone)
+    );
+  if (periodKindOf(v) !== kind)
+    throw bad('period', v, `must be a ${kind} name like ${EXAMPLE[kind as PeriodKindName]}`);
   return v;
 }
 
-const EXAMPLE: Record<PeriodKindName, string> = { hour: '2026-10-05T13', day: '2026-10-05', month: '2026-10', quarter: '2026-Q3', year: '2026' };
+const EXAMPLE: Record<PeriodKindName, string> = {
+  hour: '2026-10-05T13',
+  day: '2026-10-05',
+  month: '2026-10',
+  quarter: '2026-Q3',
+  year: '2026',
+};
 
 /** An instant: RFC 3339 or a date (midnight in the hub's zone is not assumed: dates are UTC). */
 export function timeParam(req: Request, name: string): number | undefined {

@@ -24,7 +24,11 @@ export interface Ranked {
 /** Ranks entries by direction with the catalog's rule (the one reports use); ties share the better rank, nulls last. */
 export function rank(entries: Array<{ code: string; value: number | null }>, direction: Direction): Ranked[] {
   const ranks = rankValues({ direction }, entries);
-  const out: Ranked[] = entries.map((e) => ({ code: e.code, value: ranks.get(e.code) === null ? null : e.value, rank: ranks.get(e.code) ?? null }));
+  const out: Ranked[] = entries.map((e) => ({
+    code: e.code,
+    value: ranks.get(e.code) === null ? null : e.value,
+    rank: ranks.get(e.code) ?? null,
+  }));
   return out.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
 }
 
@@ -43,23 +47,45 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     if (period === undefined) return res.json({ ...head, count: 0, ranking: [] });
     if (level === 'province') {
       const values = await readValues(ctx, { period_kind: kind, period, level: 'province', indicators: [indicator] });
-      const ranked = rank(values.map((v) => ({ code: v.code, value: v.value })), ind.direction);
+      const ranked = rank(
+        values.map((v) => ({ code: v.code, value: v.value })),
+        ind.direction,
+      );
       const own = readProvince(scope);
       // Provincial callers learn where they stand, not the other provinces' values.
       const visible = own === undefined ? ranked : ranked.filter((r) => r.code === own);
-      return res.json({ ...head, count: ranked.length, ranking: visible.map((r) => ({ ...r, name: ctx.catalog.provinceByCode.get(r.code)?.zh })) });
+      return res.json({
+        ...head,
+        count: ranked.length,
+        ranking: visible.map((r) => ({ ...r, name: ctx.catalog.provinceByCode.get(r.code)?.zh })),
+      });
     }
     const province = asked ?? readProvince(scope);
-    const values = await readValues(ctx, { period_kind: kind, period, level: 'center', indicators: [indicator], ...(province ? { provinces: [province] } : {}) });
+    const values = await readValues(ctx, {
+      period_kind: kind,
+      period,
+      level: 'center',
+      indicators: [indicator],
+      ...(province ? { provinces: [province] } : {}),
+    });
     // Storage filters by province already; the registry check keeps a stale value of a moved center out.
     const scoped = values.filter((v) => {
       const p = ctx.registry.byId.get(v.code)?.province;
       return p !== undefined && (province === undefined || p === province) && canReadProvince(scope, p);
     });
-    const ranked = rank(scoped.map((v) => ({ code: v.code, value: v.value })), ind.direction);
+    const ranked = rank(
+      scoped.map((v) => ({ code: v.code, value: v.value })),
+      ind.direction,
+    );
     res.json({
-      ...head, ...(province ? { province } : {}), count: ranked.length,
-      ranking: ranked.map((r) => ({ ...r, name: ctx.registry.byId.get(r.code)?.name, province: ctx.registry.byId.get(r.code)?.province })),
+      ...head,
+      ...(province ? { province } : {}),
+      count: ranked.length,
+      ranking: ranked.map((r) => ({
+        ...r,
+        name: ctx.registry.byId.get(r.code)?.name,
+        province: ctx.registry.byId.get(r.code)?.province,
+      })),
     });
   });
 }

@@ -14,8 +14,14 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
   app.post('/api/v1/records', ...kit.auth, allow(canPushRecords), parseBody, async (req, res) => {
     const minimal = prefersMinimal(req.get('prefer'));
     // The batch goes straight into ingest, held by no variable here (see ingest: no record outlives the write).
-    const result = await ingest(ctx.ingest, principal(res).scope, takeRecords(req, ctx.config.limits.records_per_request), { declaration: false, countOnly: minimal });
-    if (ctx.config.engine.enabled && result.acceptedCount > 0) ctx.engine.requestRealtime(ctx.config.engine.refresh_on_ingest_ms);
+    const result = await ingest(
+      ctx.ingest,
+      principal(res).scope,
+      takeRecords(req, ctx.config.limits.records_per_request),
+      { declaration: false, countOnly: minimal },
+    );
+    if (ctx.config.engine.enabled && result.acceptedCount > 0)
+      ctx.engine.requestRealtime(ctx.config.engine.refresh_on_ingest_ms);
     if (minimal) res.set('Preference-Applied', 'return=minimal');
     res.json(ingestAnswer(result, minimal));
   });
@@ -24,14 +30,29 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
 /** The records of a push body (checked for shape and count), taken out of the request. */
 function takeRecords(req: Request, max: number): unknown[] {
   const body = req.body as unknown;
-  if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { records?: unknown }).records)) {
-    throw new HubError('DIMS_ERR_BAD_REQUEST', 'the body must be a JSON object { "records": [ ... ] }', { path: '/records', value: body && typeof body === 'object' ? (body as { records?: unknown }).records : body });
+  if (
+    !body ||
+    typeof body !== 'object' ||
+    Array.isArray(body) ||
+    !Array.isArray((body as { records?: unknown }).records)
+  ) {
+    throw new HubError('DIMS_ERR_BAD_REQUEST', 'the body must be a JSON object { "records": [ ... ] }', {
+      path: '/records',
+      value: body && typeof body === 'object' ? (body as { records?: unknown }).records : body,
+    });
   }
   const raws = (body as { records: unknown[] }).records;
   const extra = Object.keys(body).filter((k) => k !== 'records');
-  if (extra.length > 0) throw new HubError('DIMS_ERR_BAD_REQUEST', `the body has fields other than records (got ${JSON.stringify(extra.slice(0, 5))})`, { path: `/${extra[0]}` });
-  if (raws.length === 0) throw new HubError('DIMS_ERR_BAD_REQUEST', 'records is empty', { path: '/records', value: [] });
-  if (raws.length > max) throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} records per request (got ${raws.length})`);
+  if (extra.length > 0)
+    throw new HubError(
+      'DIMS_ERR_BAD_REQUEST',
+      `the body has fields other than records (got ${JSON.stringify(extra.slice(0, 5))})`,
+      { path: `/${extra[0]}` },
+    );
+  if (raws.length === 0)
+    throw new HubError('DIMS_ERR_BAD_REQUEST', 'records is empty', { path: '/records', value: [] });
+  if (raws.length > max)
+    throw new HubError('DIMS_ERR_TOO_LARGE', `at most ${max} records per request (got ${raws.length})`);
   req.body = undefined;
   return raws;
 }

@@ -8,10 +8,13 @@ import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readsAll } from '../auth/scopes.ts';
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
-  app.use(reportRouter({
-    inputs: storageInputs(ctx.storage, { catalog: ctx.catalog, registry: ctx.registry, tz: ctx.config.timezone }),
-    before: [...kit.auth, allow(canRead)],
-    authorize: (_req, res, scope) => (scope === 'nation' ? readsAll(principal(res).scope) : canReadProvince(principal(res).scope, scope)),
-    now: ctx.now,
-  }));
+  app.use(
+    reportRouter({
+      inputs: storageInputs(ctx.storage, { catalog: ctx.catalog, registry: ctx.registry, tz: ctx.config.timezone }),
+      before: [...kit.auth, allow(canRead)],
+      authorize: (_req, res, scope) =>
+        scope === 'nation' ? readsAll(principal(res).scope) : canReadProvince(principal(res).scope, scope),
+      now: ctx.now,
+    }),
+  );
 }

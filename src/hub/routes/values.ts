@@ -15,7 +15,12 @@ import { bad, indicatorParam, kindParam, levelParam, periodParam, provinceParam,
 import { applicableTarget, statusAt, targetText } from '../../catalog/targets.ts';
 
 const DEFAULT_SPAN_MS: Record<PeriodKind, number> = {
-  realtime: 6 * 3_600_000, hour: 2 * 86_400_000, day: 31 * 86_400_000, month: 366 * 86_400_000, quarter: 3 * 366 * 86_400_000, year: 10 * 366 * 86_400_000,
+  realtime: 6 * 3_600_000,
+  hour: 2 * 86_400_000,
+  day: 31 * 86_400_000,
+  month: 366 * 86_400_000,
+  quarter: 3 * 366 * 86_400_000,
+  year: 10 * 366 * 86_400_000,
 };
 
 /** Checks the caller may read node (level, code); returns the node's province ('' for the nation). */
@@ -26,7 +31,8 @@ export function authorizeNode(ctx: HubContext, scope: Scope, level: Level, code:
     return '';
   }
   if (level === 'province') {
-    if (!ctx.catalog.provinceByCode.has(code)) throw bad('code', code, 'must be a GB/T 2260 province code of the catalog');
+    if (!ctx.catalog.provinceByCode.has(code))
+      throw bad('code', code, 'must be a GB/T 2260 province code of the catalog');
     if (!canReadProvince(scope, code)) throw new HubError('DIMS_ERR_PROVINCE_FORBIDDEN');
     return code;
   }
@@ -39,17 +45,39 @@ export function authorizeNode(ctx: HubContext, scope: Scope, level: Level, code:
 /** A value with its indicator's meta and whether each applicable target is met. */
 export function present(ctx: HubContext, v: IndicatorValue | StoredValue): Record<string, unknown> {
   const ind = ctx.catalog.indicatorById.get(v.indicator);
-  const targets = (ind?.targets ?? []).filter((t) => t.op && t.value !== undefined && (!t.scope || t.scope === v.level)).map((t) => ({
-    op: t.op, value: t.value, official: t.official ?? false, met: v.value === null ? null : meets(v.value, t),
-  }));
+  const targets = (ind?.targets ?? [])
+    .filter((t) => t.op && t.value !== undefined && (!t.scope || t.scope === v.level))
+    .map((t) => ({
+      op: t.op,
+      value: t.value,
+      official: t.official ?? false,
+      met: v.value === null ? null : meets(v.value, t),
+    }));
   // The same rule as reports and the console: the official target as it applies at this level.
   const official = ind ? applicableTarget(ind, v.level) : undefined;
   return {
-    level: v.level, code: v.code, indicator: v.indicator, indicator_code: ind?.code, dimension: ind?.dimension, name: ind?.name, unit: v.unit,
-    target: official && ind ? { op: official.op, value: official.value, text: targetText(ind), source: official.source } : null,
+    level: v.level,
+    code: v.code,
+    indicator: v.indicator,
+    indicator_code: ind?.code,
+    dimension: ind?.dimension,
+    name: ind?.name,
+    unit: v.unit,
+    target:
+      official && ind
+        ? { op: official.op, value: official.value, text: targetText(ind), source: official.source }
+        : null,
     status: ind ? statusAt(ind, v.level, v.value) : 'no_target',
-    direction: ind?.direction, value: v.value, numerator: v.numerator, denominator: v.denominator, centers: v.centers, coverage: v.coverage, reason: v.reason,
-    ...('period' in v ? { period: v.period, from: new Date(v.fromMs).toISOString(), to: new Date(v.toMs).toISOString() } : {}),
+    direction: ind?.direction,
+    value: v.value,
+    numerator: v.numerator,
+    denominator: v.denominator,
+    centers: v.centers,
+    coverage: v.coverage,
+    reason: v.reason,
+    ...('period' in v
+      ? { period: v.period, from: new Date(v.fromMs).toISOString(), to: new Date(v.toMs).toISOString() }
+      : {}),
     ...(targets.length > 0 ? { targets } : {}),
   };
 }
@@ -57,23 +85,36 @@ export function present(ctx: HubContext, v: IndicatorValue | StoredValue): Recor
 function meets(x: number, t: Target): boolean {
   const y = t.value!;
   switch (t.op) {
-    case '>': return x > y;
-    case '>=': return x >= y;
-    case '<': return x < y;
-    case '<=': return x <= y;
-    default: return x === y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    default:
+      return x === y;
   }
 }
 
 /** Values of one period: from the engine's memory for the newest real-time window, else from storage. */
-export async function readValues(ctx: HubContext, q: ValueQuery & { period: string }): Promise<Array<IndicatorValue | StoredValue>> {
+export async function readValues(
+  ctx: HubContext,
+  q: ValueQuery & { period: string },
+): Promise<Array<IndicatorValue | StoredValue>> {
   const live = ctx.engine.latestRealtime;
   if (q.period_kind === 'realtime' && live && live.period === q.period) {
     const codes = q.codes ? new Set(q.codes) : undefined;
     const inds = q.indicators ? new Set(q.indicators) : undefined;
     const provs = q.provinces ? new Set(q.provinces) : undefined;
-    return live.values.filter((v) => (!q.level || v.level === q.level) && (!codes || codes.has(v.code)) && (!inds || inds.has(v.indicator)) &&
-      (!provs || provs.has(provinceOf(ctx, v))));
+    return live.values.filter(
+      (v) =>
+        (!q.level || v.level === q.level) &&
+        (!codes || codes.has(v.code)) &&
+        (!inds || inds.has(v.indicator)) &&
+        (!provs || provs.has(provinceOf(ctx, v))),
+    );
   }
   return ctx.storage.queryValues(q);
 }
@@ -82,7 +123,11 @@ export function provinceOf(ctx: HubContext, v: IndicatorValue): string {
   return v.level === 'nation' ? '' : v.level === 'province' ? v.code : (ctx.registry.byId.get(v.code)?.province ?? '');
 }
 
-function dimensionFilter(ctx: HubContext, dim: string | undefined, indicators: string[] | undefined): string[] | undefined {
+function dimensionFilter(
+  ctx: HubContext,
+  dim: string | undefined,
+  indicators: string[] | undefined,
+): string[] | undefined {
   if (dim === undefined) return indicators;
   if (!['A', 'B', 'C', 'D'].includes(dim)) throw bad('dimension', dim, 'must be one of A, B, C, D');
   const ids = ctx.catalog.indicators.filter((i) => i.dimension === dim).map((i) => i.id);
@@ -115,7 +160,11 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
 
   app.get('/api/v1/overview', ...kit.auth, allow(canRead), async (req, res) => {
     const scope = principal(res).scope;
-    if (!readsAll(scope)) throw new HubError('DIMS_ERR_FORBIDDEN', 'the national overview needs a nation or admin token; use /api/v1/values?level=province');
+    if (!readsAll(scope))
+      throw new HubError(
+        'DIMS_ERR_FORBIDDEN',
+        'the national overview needs a nation or admin token; use /api/v1/values?level=province',
+      );
     const kind = kindParam(req);
     const indicators = dimensionFilter(ctx, str(req, 'dimension'), indicatorParam(ctx, req, false));
     const period = periodParam(ctx, req, kind);
@@ -140,12 +189,32 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     const toMs = timeParam(req, 'to') ?? ctx.now();
     const fromMs = timeParam(req, 'from') ?? toMs - DEFAULT_SPAN_MS[kind];
     if (!(toMs > fromMs)) throw bad('to', str(req, 'to'), 'must be after from');
-    const values = await ctx.storage.queryValues({ period_kind: kind, fromMs, toMs, level, codes: [code], indicators: [indicator] });
+    const values = await ctx.storage.queryValues({
+      period_kind: kind,
+      fromMs,
+      toMs,
+      level,
+      codes: [code],
+      indicators: [indicator],
+    });
     values.sort((a, b) => a.fromMs - b.fromMs);
     const ind = ctx.catalog.indicatorById.get(indicator)!;
     res.json({
-      indicator, level, code, kind, unit: ind.unit, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(),
-      points: values.map((v) => ({ period: v.period, from: new Date(v.fromMs).toISOString(), to: new Date(v.toMs).toISOString(), value: v.value, reason: v.reason, coverage: v.coverage })),
+      indicator,
+      level,
+      code,
+      kind,
+      unit: ind.unit,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      points: values.map((v) => ({
+        period: v.period,
+        from: new Date(v.fromMs).toISOString(),
+        to: new Date(v.toMs).toISOString(),
+        value: v.value,
+        reason: v.reason,
+        coverage: v.coverage,
+      })),
     });
   });
 }

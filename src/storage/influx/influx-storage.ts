@@ -14,14 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { encodeBody, encodeRecord, encodeValue } from '../line-protocol.ts';
 import { WriteQueue } from './write-queue.ts';
-import type {
-  CenterReportStats,
-  RecordQuery,
-  Storage,
-  StoredRecord,
-  StoredValue,
-  ValueQuery,
-} from '../types.ts';
+import type { CenterReportStats, RecordQuery, Storage, StoredRecord, StoredValue, ValueQuery } from '../types.ts';
 import { StorageInputError, StorageUnavailableError } from '../errors.ts';
 import { checkRecord, checkValue, compareRecords, compareValues, lastPerKey, recordKey, valueKey } from '../common.ts';
 import {
@@ -93,9 +86,12 @@ function mapError(err: unknown, what: string, status?: number): Error {
   if (transient) return new StorageUnavailableError(`influxdb unavailable during ${what}: ${message}`);
   // node-influx's RequestError carries the whole request and response; keep only its message.
   if (/beyond retention policy/.test(message)) {
-    return new StorageInputError(`influxdb ${what}: some points are older than the retention policy and were dropped: ${message}`);
+    return new StorageInputError(
+      `influxdb ${what}: some points are older than the retention policy and were dropped: ${message}`,
+    );
   }
-  if (kind === 'RequestError' || status !== undefined) return new Error(`influxdb ${what}: ${status !== undefined ? `HTTP ${status} ` : ''}${message}`);
+  if (kind === 'RequestError' || status !== undefined)
+    return new Error(`influxdb ${what}: ${status !== undefined ? `HTTP ${status} ` : ''}${message}`);
   return err instanceof Error ? err : new Error(message);
 }
 
@@ -121,17 +117,26 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  * cost about four times the CPU per 300 KB request: at ingest rates that is CPU taken from InfluxDB.
  * Rejects with the socket error, or a "timed out" error after `timeoutMs`.
  */
-function post(url: string, headers: Record<string, string>, body: Uint8Array, timeoutMs: number): Promise<{ status: number; text: string }> {
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const signal = AbortSignal.timeout(timeoutMs);
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, signal }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', (err) => reject(signal.aborted ? new Error(`timed out after ${timeoutMs} ms`) : err));
-    });
+    const req = send(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, signal },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', (err) => reject(signal.aborted ? new Error(`timed out after ${timeoutMs} ms`) : err));
+      },
+    );
     req.on('error', (err) => reject(signal.aborted ? new Error(`timed out after ${timeoutMs} ms`) : err));
     req.end(body);
   });
@@ -204,7 +209,9 @@ export class InfluxStorage implements Storage {
       // DDL takes no bound parameters; the names are checked against DB_NAME_RE/DURATION_RE above.
       await this.client.queryRaw(`CREATE DATABASE ${db}`, { method: 'POST' });
       const existing = new Set(
-        rowsOf((await this.client.queryRaw(`SHOW RETENTION POLICIES ON ${db}`, { method: 'POST' })).results[0]).map((r) => String(r.name)),
+        rowsOf((await this.client.queryRaw(`SHOW RETENTION POLICIES ON ${db}`, { method: 'POST' })).results[0]).map(
+          (r) => String(r.name),
+        ),
       );
       const wanted: [string, string, boolean][] = [
         [RP_RAW, this.retention.raw, true],
@@ -237,7 +244,12 @@ export class InfluxStorage implements Storage {
    * node-influx would send): ingest throughput is bounded by the hub's CPU, and this path encodes
    * once, straight into the request body, and posts that buffer without another copy.
    */
-  private write<T>(items: readonly T[], encode: (item: T) => string, retentionPolicy: string, what: string): Promise<void> {
+  private write<T>(
+    items: readonly T[],
+    encode: (item: T) => string,
+    retentionPolicy: string,
+    what: string,
+  ): Promise<void> {
     // Every body is encoded before the first await, so no item is held while InfluxDB works: objects
     // that outlive a young-generation collection are copied and promoted, which at ingest rates cost
     // more than encoding them. The bodies are Buffers, outside the JavaScript heap.
@@ -245,7 +257,12 @@ export class InfluxStorage implements Storage {
     if (parts.length === 0) return Promise.resolve();
     let queue = this.queues.get(retentionPolicy);
     if (!queue) {
-      queue = new WriteQueue((body) => this.postBody(body, retentionPolicy, what), this.batchSize, this.writeConcurrency, MIN_EXTRA_POINTS);
+      queue = new WriteQueue(
+        (body) => this.postBody(body, retentionPolicy, what),
+        this.batchSize,
+        this.writeConcurrency,
+        MIN_EXTRA_POINTS,
+      );
       this.queues.set(retentionPolicy, queue);
     }
     const q = queue;
@@ -262,7 +279,8 @@ export class InfluxStorage implements Storage {
     }
     if (res.status === 204) return;
     const text = res.text.slice(0, 500);
-    if (res.status >= 500) throw new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`);
+    if (res.status >= 500)
+      throw new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`);
     throw mapError(new Error(text), what, res.status);
   }
 
@@ -348,7 +366,11 @@ export class InfluxStorage implements Storage {
       if (codes) where += ` AND ${orEquals('code', 'c', codes, params)}`;
       if (q.indicators) where += ` AND ${orEquals('indicator', 'i', q.indicators, params)}`;
       if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
-      const [result] = await this.select(`SELECT * FROM "${rp}"."${MEASUREMENT_VALUE}" WHERE ${where}`, params, 'queryValues');
+      const [result] = await this.select(
+        `SELECT * FROM "${rp}"."${MEASUREMENT_VALUE}" WHERE ${where}`,
+        params,
+        'queryValues',
+      );
       for (const row of rowsOf(result)) out.push(rowToValue(row));
     }
     return out.sort(compareValues);

@@ -29,7 +29,13 @@ after(async () => {
 let dbCounter = 0;
 runStorageContract('influxdb', () => new InfluxStorage({ url: influxd.url, database: `dims_contract_${dbCounter++}` }));
 
-async function influxql(q: string, db?: string): Promise<{ series?: { name?: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[]; error?: string }> {
+async function influxql(
+  q: string,
+  db?: string,
+): Promise<{
+  series?: { name?: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[];
+  error?: string;
+}> {
   const body = new URLSearchParams({ q, ...(db ? { db } : {}) });
   const res = await fetch(`${influxd.url}/query`, { method: 'POST', body });
   const json = (await res.json()) as { results: [{ series?: never; error?: string }] };
@@ -40,13 +46,20 @@ describe('influxdb adapter', () => {
   it('creates the database and retention policies raw (DEFAULT), recent, long_term on open, and alters them on reopen', async () => {
     const s = await openStorage({ kind: 'influxdb', url: influxd.url, database: 'dims_rp' });
     const rps = (await influxql('SHOW RETENTION POLICIES ON "dims_rp"')).series![0]!;
-    const byName = new Map(rps.values.map((v) => [v[0] as string, Object.fromEntries(rps.columns.map((c, i) => [c, v[i]]))]));
+    const byName = new Map(
+      rps.values.map((v) => [v[0] as string, Object.fromEntries(rps.columns.map((c, i) => [c, v[i]]))]),
+    );
     assert.equal(byName.get('raw')?.duration, '9600h0m0s');
     assert.equal(byName.get('raw')?.default, true);
     assert.equal(byName.get('recent')?.duration, '9600h0m0s');
     assert.equal(byName.get('long_term')?.duration, '0s');
     await s.close();
-    const again = await openStorage({ kind: 'influxdb', url: influxd.url, database: 'dims_rp', retention: { raw: '30d', long_term: '520w' } });
+    const again = await openStorage({
+      kind: 'influxdb',
+      url: influxd.url,
+      database: 'dims_rp',
+      retention: { raw: '30d', long_term: '520w' },
+    });
     const rps2 = (await influxql('SHOW RETENTION POLICIES ON "dims_rp"')).series![0]!;
     const durations = Object.fromEntries(rps2.values.map((v) => [v[0], v[1]]));
     assert.equal(durations.raw, '720h0m0s');
@@ -56,8 +69,14 @@ describe('influxdb adapter', () => {
 
   it('refuses unsafe names and durations before talking to the server', async () => {
     assert.throws(() => new InfluxStorage({ url: influxd.url, database: 'x"; DROP DATABASE y' }), StorageInputError);
-    assert.throws(() => new InfluxStorage({ url: influxd.url, database: 'ok', retention: { raw: '1d; DROP' } }), StorageInputError);
-    await assert.rejects(openStorage({ kind: 'influxdb', url: 'ftp://x', database: 'ok' } as never), /storage config is invalid/);
+    assert.throws(
+      () => new InfluxStorage({ url: influxd.url, database: 'ok', retention: { raw: '1d; DROP' } }),
+      StorageInputError,
+    );
+    await assert.rejects(
+      openStorage({ kind: 'influxdb', url: 'ftp://x', database: 'ok' } as never),
+      /storage config is invalid/,
+    );
   });
 
   it('binds caller input as parameters: an injection-shaped center id is stored and matched literally', async () => {
@@ -65,8 +84,13 @@ describe('influxdb adapter', () => {
     const evil = "x' OR 1=1 --";
     await s.writeRecords([makeRecord({ center: evil }), makeRecord({ center: 'innocent' })]);
     const got = await s.queryRecords({ ...ALL, centers: [evil] });
-    assert.deepEqual(got.map((r) => r.center), [evil]);
-    const tagValues = (await influxql('SHOW TAG VALUES FROM "center_record" WITH KEY = "center"', 'dims_inject')).series![0]!.values.map((v) => v[1]);
+    assert.deepEqual(
+      got.map((r) => r.center),
+      [evil],
+    );
+    const tagValues = (
+      await influxql('SHOW TAG VALUES FROM "center_record" WITH KEY = "center"', 'dims_inject')
+    ).series![0]!.values.map((v) => v[1]);
     assert.deepEqual(tagValues.sort(), ['innocent', evil].sort());
     // A regex- or quote-breaking id matches nothing rather than everything.
     for (const probe of ["' OR ''='", '.*', '/.*/', '" OR "center" =~ /.*/ --', '$c0']) {
@@ -81,8 +105,24 @@ describe('influxdb adapter', () => {
     const values: StoredValue[] = [];
     for (let c = 0; c < 20; c++) {
       for (let t = 0; t < 50; t++) {
-        records.push(makeRecord({ center: `c${c}`, province: c < 10 ? 'GD' : 'BJ', startMs: BASE_MS + t * 5 * MIN, endMs: BASE_MS + (t + 1) * 5 * MIN }));
-        values.push(makeValue({ period_kind: 'hour', period: `h${t}`, fromMs: BASE_MS + t * 60 * MIN, toMs: BASE_MS + (t + 1) * 60 * MIN, code: `c${c}`, province: c < 10 ? 'GD' : 'BJ' }));
+        records.push(
+          makeRecord({
+            center: `c${c}`,
+            province: c < 10 ? 'GD' : 'BJ',
+            startMs: BASE_MS + t * 5 * MIN,
+            endMs: BASE_MS + (t + 1) * 5 * MIN,
+          }),
+        );
+        values.push(
+          makeValue({
+            period_kind: 'hour',
+            period: `h${t}`,
+            fromMs: BASE_MS + t * 60 * MIN,
+            toMs: BASE_MS + (t + 1) * 60 * MIN,
+            code: `c${c}`,
+            province: c < 10 ? 'GD' : 'BJ',
+          }),
+        );
       }
     }
     await s.writeRecords(records);
@@ -90,7 +130,10 @@ describe('influxdb adapter', () => {
     const card = (await influxql('SHOW SERIES CARDINALITY', 'dims_card')).series![0]!.values[0]![0];
     // 20 center_record series (center, province, source) + 20 indicator_value series.
     assert.equal(card, 40);
-    const tagKeys = (await influxql('SHOW TAG KEYS', 'dims_card')).series!.map((x) => [x.name, x.values.map((v) => v[0])]);
+    const tagKeys = (await influxql('SHOW TAG KEYS', 'dims_card')).series!.map((x) => [
+      x.name,
+      x.values.map((v) => v[0]),
+    ]);
     assert.deepEqual(tagKeys, [
       ['center_record', ['center', 'province', 'source']],
       ['indicator_value', ['code', 'dimension', 'indicator', 'level', 'period_kind', 'province']],
@@ -103,9 +146,15 @@ describe('influxdb adapter', () => {
     await s.writeRecords([makeRecord({ center: 'a' }), makeRecord({ center: 'b' })]);
     await s.writeValues([makeValue({ level: 'province', code: 'GD', indicator: 'pue' })]);
     const since = `time >= ${BASE_MS - 86_400_000}ms`;
-    const hist = await influxql(`SELECT sum("lat_city_hist_le_1") AS "le_1" FROM "raw"."center_record" WHERE "province" = 'GD' AND ${since}`, 'dims_grafana');
+    const hist = await influxql(
+      `SELECT sum("lat_city_hist_le_1") AS "le_1" FROM "raw"."center_record" WHERE "province" = 'GD' AND ${since}`,
+      'dims_grafana',
+    );
     assert.equal(hist.series![0]!.values[0]![1], 20);
-    const energy = await influxql(`SELECT sum("e_it_kwh") FROM "center_record" WHERE ${since} GROUP BY time(1h), "center" fill(none)`, 'dims_grafana');
+    const energy = await influxql(
+      `SELECT sum("e_it_kwh") FROM "center_record" WHERE ${since} GROUP BY time(1h), "center" fill(none)`,
+      'dims_grafana',
+    );
     assert.equal(energy.series!.length, 2);
     const pue = await influxql(
       `SELECT last("value") FROM "recent"."indicator_value" WHERE "period_kind" = 'day' AND "level" = 'province' AND "indicator" = 'pue' AND "reason" = '' AND ${since} GROUP BY "code"`,
@@ -138,7 +187,12 @@ describe('influxdb adapter', () => {
       const s = new InfluxStorage({ url: fake.url, database: 'capture' });
       const records = [
         makeRecord({ center: "x' OR 1=1 --", province: 'a,b=c d' }),
-        makeRecord({ center: 'n', province: '', histograms: undefined, metrics: { e_total_kwh: 1e21, water_m3: 1e-7 } }),
+        makeRecord({
+          center: 'n',
+          province: '',
+          histograms: undefined,
+          metrics: { e_total_kwh: 1e21, water_m3: 1e-7 },
+        }),
       ];
       const values = [
         makeValue({ reason: 'no_data', value: null, unit: 'device·h "x" \\ y' }),
@@ -156,9 +210,19 @@ describe('influxdb adapter', () => {
       assert.match(bodies[2]!.path, /rp=long_term/);
 
       bodies.length = 0;
-      const many = Array.from({ length: 12_001 }, (_, i) => makeRecord({ center: `c${i % 50}`, startMs: BASE_MS + Math.floor(i / 50) * MIN, endMs: BASE_MS + Math.floor(i / 50) * MIN + MIN, histograms: undefined }));
+      const many = Array.from({ length: 12_001 }, (_, i) =>
+        makeRecord({
+          center: `c${i % 50}`,
+          startMs: BASE_MS + Math.floor(i / 50) * MIN,
+          endMs: BASE_MS + Math.floor(i / 50) * MIN + MIN,
+          histograms: undefined,
+        }),
+      );
       await s.writeRecords(many);
-      assert.deepEqual(bodies.map((b) => b.body.split('\n').length).sort((a, b) => b - a), [5000, 5000, 2001]);
+      assert.deepEqual(
+        bodies.map((b) => b.body.split('\n').length).sort((a, b) => b - a),
+        [5000, 5000, 2001],
+      );
     } finally {
       await fake.close();
     }
@@ -166,7 +230,10 @@ describe('influxdb adapter', () => {
     // Pre-encoded lines posted straight to /write read back as the same records.
     const s = await openStorage({ kind: 'influxdb', url: influxd.url, database: 'dims_lp' });
     const recs = [makeRecord({ center: 'lp-1' }), makeRecord({ center: "lp '2'", province: '' })];
-    const res = await fetch(`${influxd.url}/write?db=dims_lp&rp=raw&precision=ms`, { method: 'POST', body: encodeRecords(recs) });
+    const res = await fetch(`${influxd.url}/write?db=dims_lp&rp=raw&precision=ms`, {
+      method: 'POST',
+      body: encodeRecords(recs),
+    });
     assert.equal(res.status, 204, await res.text());
     const back = await s.queryRecords(ALL);
     assert.deepEqual(back, [recs[1], recs[0]]);
@@ -183,12 +250,18 @@ describe('influxdb adapter', () => {
     });
     try {
       const s = new InfluxStorage({ url: fake.url, database: 'x', requestTimeoutMs: 200 });
-      await assert.rejects(s.writeRecords([makeRecord()]), (err: Error) => err instanceof StorageUnavailableError && /timed out after 200 ms/.test(err.message));
+      await assert.rejects(
+        s.writeRecords([makeRecord()]),
+        (err: Error) => err instanceof StorageUnavailableError && /timed out after 200 ms/.test(err.message),
+      );
       mode = '503';
       await assert.rejects(s.writeRecords([makeRecord()]), StorageUnavailableError);
       await assert.rejects(s.queryRecords(ALL), StorageUnavailableError);
       mode = '400';
-      await assert.rejects(s.writeRecords([makeRecord()]), (err: Error) => !(err instanceof StorageUnavailableError) && /400/.test(err.message));
+      await assert.rejects(
+        s.writeRecords([makeRecord()]),
+        (err: Error) => !(err instanceof StorageUnavailableError) && /400/.test(err.message),
+      );
     } finally {
       await fake.close();
     }
@@ -197,7 +270,14 @@ describe('influxdb adapter', () => {
   it('InfluxDB stopped mid-way: StorageUnavailableError, then after restart retried batches are stored exactly once', async () => {
     const s = await openStorage({ kind: 'influxdb', url: influxd.url, database: 'dims_outage' });
     const batches: StoredRecord[][] = Array.from({ length: 12 }, (_, b) =>
-      Array.from({ length: 50 }, (_, i) => makeRecord({ center: `c${i}`, startMs: BASE_MS + b * MIN, endMs: BASE_MS + (b + 1) * MIN, metrics: { e_total_kwh: b * 100 + i } })),
+      Array.from({ length: 50 }, (_, i) =>
+        makeRecord({
+          center: `c${i}`,
+          startMs: BASE_MS + b * MIN,
+          endMs: BASE_MS + (b + 1) * MIN,
+          metrics: { e_total_kwh: b * 100 + i },
+        }),
+      ),
     );
     const pending: StoredRecord[][] = [];
     for (let b = 0; b < batches.length; b++) {
@@ -223,13 +303,18 @@ describe('influxdb adapter', () => {
     assert.equal(got.length, 600);
     assert.deepEqual(
       got.map((r) => r.metrics.e_total_kwh).sort((a, b) => a! - b!),
-      batches.flat().map((r) => r.metrics.e_total_kwh).sort((a, b) => a! - b!),
+      batches
+        .flat()
+        .map((r) => r.metrics.e_total_kwh)
+        .sort((a, b) => a! - b!),
     );
     await s.close();
   });
 });
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();

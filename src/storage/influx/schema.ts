@@ -73,7 +73,10 @@ export function recordToPoint(r: StoredRecord): InfluxPoint {
     fields.histograms = JSON.stringify(layout);
   }
   // Tags already in key order (center < province < source); an empty province is left out.
-  const tags: Record<string, string> = r.province === '' ? { center: r.center, source: r.source } : { center: r.center, province: r.province, source: r.source };
+  const tags: Record<string, string> =
+    r.province === ''
+      ? { center: r.center, source: r.source }
+      : { center: r.center, province: r.province, source: r.source };
   return {
     measurement: MEASUREMENT_RECORD,
     tags,

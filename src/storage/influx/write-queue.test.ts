@@ -11,10 +11,14 @@ test('bodies arriving while a request is in flight are joined, up to the point l
   const sent: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const q = new WriteQueue(async (body) => {
-    sent.push(body.toString());
-    if (sent.length === 1) await gate;
-  }, 5, 1);
+  const q = new WriteQueue(
+    async (body) => {
+      sent.push(body.toString());
+      if (sent.length === 1) await gate;
+    },
+    5,
+    1,
+  );
   const first = q.write(lines(2, 'a'), 2);
   const rest = [q.write(lines(2, 'b'), 2), q.write(lines(3, 'c'), 3), q.write(lines(1, 'd'), 1)];
   assert.equal(q.depth, 3);
@@ -31,11 +35,15 @@ test('a failed request rejects every caller whose body it carried, and the queue
   let calls = 0;
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const q = new WriteQueue(async () => {
-    calls++;
-    if (calls === 1) return gate;
-    if (calls === 2) throw new Error('store down');
-  }, 100, 1);
+  const q = new WriteQueue(
+    async () => {
+      calls++;
+      if (calls === 1) return gate;
+      if (calls === 2) throw new Error('store down');
+    },
+    100,
+    1,
+  );
   const first = q.write(lines(1, 'a'), 1);
   const b = q.write(lines(1, 'b'), 1);
   const c = q.write(lines(1, 'c'), 1);
@@ -50,10 +58,15 @@ test('a failed request rejects every caller whose body it carried, and the queue
 test('a second request in flight waits until it carries minExtraPoints, or goes once the first returns', async () => {
   const sent: string[] = [];
   const gates: Array<() => void> = [];
-  const q = new WriteQueue((body) => {
-    sent.push(body.toString());
-    return new Promise<void>((r) => gates.push(r));
-  }, 10, 2, 4);
+  const q = new WriteQueue(
+    (body) => {
+      sent.push(body.toString());
+      return new Promise<void>((r) => gates.push(r));
+    },
+    10,
+    2,
+    4,
+  );
   // Nothing in flight: the first body goes at once, however small.
   const a = q.write(lines(1, 'a'), 1);
   assert.equal(sent.length, 1);

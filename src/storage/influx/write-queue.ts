@@ -74,19 +74,24 @@ export class WriteQueue {
         points += next.points;
       }
       this.waitingPoints -= points;
-      const body = group.length === 1 ? group[0]!.body : Buffer.concat(group.flatMap((g, i) => (i === 0 ? [g.body] : [NEWLINE, g.body])));
+      const body =
+        group.length === 1
+          ? group[0]!.body
+          : Buffer.concat(group.flatMap((g, i) => (i === 0 ? [g.body] : [NEWLINE, g.body])));
       this.inFlight++;
-      this.send(body).then(
-        () => {
-          for (const g of group) g.resolve();
-        },
-        (err: unknown) => {
-          for (const g of group) g.reject(err);
-        },
-      ).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      this.send(body)
+        .then(
+          () => {
+            for (const g of group) g.resolve();
+          },
+          (err: unknown) => {
+            for (const g of group) g.reject(err);
+          },
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 }

@@ -77,7 +77,9 @@ const TRANSIENT = new Set([5, 6, 10, 13, 14]);
 function mapError(err: unknown, what: string): Error {
   const e = err as { errcode?: number; message?: string };
   if (typeof e?.errcode === 'number' && TRANSIENT.has(e.errcode & 0xff)) {
-    return new StorageUnavailableError(`sqlite unavailable during ${what}: ${e.message ?? String(err)}`, { cause: err });
+    return new StorageUnavailableError(`sqlite unavailable during ${what}: ${e.message ?? String(err)}`, {
+      cause: err,
+    });
   }
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -143,7 +145,8 @@ export class SqliteStorage implements Storage {
   async open(): Promise<void> {
     if (this.db) return;
     try {
-      if (this.path !== ':memory:' && !this.path.startsWith('file:')) mkdirSync(dirname(this.path), { recursive: true });
+      if (this.path !== ':memory:' && !this.path.startsWith('file:'))
+        mkdirSync(dirname(this.path), { recursive: true });
       const db = new DatabaseSync(this.path);
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
       db.exec('PRAGMA journal_mode = WAL');
@@ -219,7 +222,15 @@ export class SqliteStorage implements Storage {
       for (const r of records) {
         const metrics: Record<string, number> = {};
         for (const id of Object.keys(r.metrics).sort()) metrics[id] = r.metrics[id]!;
-        stmt.run(r.center, r.startMs, r.source, r.endMs, r.province, JSON.stringify(metrics), histogramsText(r.histograms));
+        stmt.run(
+          r.center,
+          r.startMs,
+          r.source,
+          r.endMs,
+          r.province,
+          JSON.stringify(metrics),
+          histogramsText(r.histograms),
+        );
       }
     });
   }
@@ -257,7 +268,9 @@ export class SqliteStorage implements Storage {
 
   private all(sql: string, params: (string | number | null)[], what: string): SqlRow[] {
     try {
-      return this.handle().prepare(sql).all(...params) as SqlRow[];
+      return this.handle()
+        .prepare(sql)
+        .all(...params) as SqlRow[];
     } catch (err) {
       throw mapError(err, what);
     }
@@ -330,12 +343,14 @@ export class SqliteStorage implements Storage {
       [fromMs, toMs, fromMs, toMs],
       'reportStats',
     );
-    return rows.map((r) => ({
-      center: r.center as string,
-      province: r.province as string,
-      records: Number(r.records),
-      firstStartMs: Number(r.first_start),
-      lastEndMs: Number(r.last_end),
-    })).sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+    return rows
+      .map((r) => ({
+        center: r.center as string,
+        province: r.province as string,
+        records: Number(r.records),
+        firstStartMs: Number(r.first_start),
+        lastEndMs: Number(r.last_end),
+      }))
+      .sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
   }
 }

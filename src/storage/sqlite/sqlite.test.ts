@@ -54,9 +54,18 @@ describe('sqlite adapter', () => {
     const s = await openStorage({ kind: 'sqlite', path });
     await s.close();
     const db = new DatabaseSync(path);
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
-    assert.match(plan('SELECT * FROM center_record WHERE start_ms >= 1 AND start_ms < 2'), /USING INDEX center_record_by_start/);
-    assert.match(plan("SELECT * FROM indicator_value WHERE period_kind = 'day' AND indicator = 'pue' AND level = 'center' AND from_ms >= 1"), /USING INDEX indicator_value_by_indicator/);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    assert.match(
+      plan('SELECT * FROM center_record WHERE start_ms >= 1 AND start_ms < 2'),
+      /USING INDEX center_record_by_start/,
+    );
+    assert.match(
+      plan(
+        "SELECT * FROM indicator_value WHERE period_kind = 'day' AND indicator = 'pue' AND level = 'center' AND from_ms >= 1",
+      ),
+      /USING INDEX indicator_value_by_indicator/,
+    );
     db.close();
   });
 });

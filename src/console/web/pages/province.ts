@@ -14,20 +14,44 @@ export async function renderProvince(state: AppState, code: string): Promise<Nod
   const rankInd = state.indicatorById.get(state.mapIndicator) ?? state.indicatorById.get('pue')!;
   const [values, centers, coverage, ranking, trends] = await Promise.all([
     get<ValuesAnswer>('/api/v1/values', { level: 'province', code, kind: state.kind, period: state.period }),
-    get<ValuesAnswer>('/api/v1/values', { level: 'center', province: code, kind: state.kind, period: state.period, indicators: KEY_INDICATORS.join(',') }),
+    get<ValuesAnswer>('/api/v1/values', {
+      level: 'center',
+      province: code,
+      kind: state.kind,
+      period: state.period,
+      indicators: KEY_INDICATORS.join(','),
+    }),
     get<CoverageAnswer>('/api/v1/coverage', { province: code, kind: state.kind, period: state.period }),
-    get<RankingAnswer>('/api/v1/rankings', { indicator: rankInd.id, level: 'province', province: code, kind: state.kind, period: state.period }),
+    get<RankingAnswer>('/api/v1/rankings', {
+      indicator: rankInd.id,
+      level: 'province',
+      province: code,
+      kind: state.kind,
+      period: state.period,
+    }),
     trendCharts(state, 'province', code),
   ]);
   const own = ranking.ranking.find((r) => r.code === code);
   const cov = coverage.provinces.find((p) => p.code === code);
-  const head = h('div', { class: 'page-head' },
+  const head = h(
+    'div',
+    { class: 'page-head' },
     breadcrumb(state, code),
     h('h1', {}, `${provinceName(state, code)} · ${state.period}`),
-    h('div', { class: 'stats' },
+    h(
+      'div',
+      { class: 'stats' },
       stat(t('centersCount'), String(prov?.centers.length ?? 0)),
-      stat(t('coverage'), cov ? `${cov.reported}/${cov.expected} · ${percent(cov.ratio)}` : '—', { 'data-stat': 'coverage' }),
-      stat(`${t('rankAmong')} · ${rankInd.code} ${tx(rankInd.name)}`, own?.rank ? `${own.rank} ${t('of')} ${ranking.count}` : '—', { 'data-stat': 'rank' })));
+      stat(t('coverage'), cov ? `${cov.reported}/${cov.expected} · ${percent(cov.ratio)}` : '—', {
+        'data-stat': 'coverage',
+      }),
+      stat(
+        `${t('rankAmong')} · ${rankInd.code} ${tx(rankInd.name)}`,
+        own?.rank ? `${own.rank} ${t('of')} ${ranking.count}` : '—',
+        { 'data-stat': 'rank' },
+      ),
+    ),
+  );
   return [head, trends, centersCard(state, code, centers.values), indicatorSections(state, 'province', values.values)];
 }
 
@@ -40,15 +64,40 @@ function centersCard(state: AppState, province: string, values: PresentedValue[]
   }
   const list = state.hierarchy.provinces.find((p) => p.code === province)?.centers ?? [];
   const inds = KEY_INDICATORS.map((id) => state.indicatorById.get(id)!).filter(Boolean);
-  const rows = list.map((c) => h('tr', { 'data-center': c.id },
-    h('td', {}, link(`#/center/${encodeURIComponent(c.id)}`, c.name)),
-    inds.map((ind) => {
-      const v = byCenter.get(c.id)?.get(ind.id);
-      const value = v?.value ?? null;
-      return h('td', { class: `num status-${statusOf(ind, 'center', value)}` }, valueCell(value, ind.unit, v ? v.reason : 'no_data'), ' ', statusOf(ind, 'center', value) === 'missed' ? statusBadge('missed') : null);
-    })));
-  return section(`${t('centers')} (${list.length})`,
-    h('table', { class: 'centers' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('center')), inds.map((i) => h('th', { title: tx(i.name) }, `${i.code} ${tx(i.name)}`)))),
-      h('tbody', {}, rows)));
+  const rows = list.map((c) =>
+    h(
+      'tr',
+      { 'data-center': c.id },
+      h('td', {}, link(`#/center/${encodeURIComponent(c.id)}`, c.name)),
+      inds.map((ind) => {
+        const v = byCenter.get(c.id)?.get(ind.id);
+        const value = v?.value ?? null;
+        return h(
+          'td',
+          { class: `num status-${statusOf(ind, 'center', value)}` },
+          valueCell(value, ind.unit, v ? v.reason : 'no_data'),
+          ' ',
+          statusOf(ind, 'center', value) === 'missed' ? statusBadge('missed') : null,
+        );
+      }),
+    ),
+  );
+  return section(
+    `${t('centers')} (${list.length})`,
+    h(
+      'table',
+      { class: 'centers' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, t('center')),
+          inds.map((i) => h('th', { title: tx(i.name) }, `${i.code} ${tx(i.name)}`)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }

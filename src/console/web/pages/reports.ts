@@ -7,33 +7,69 @@ import { containing, recent, type ReportKind } from '../periods.ts';
 import { provinceName, type AppState } from '../state.ts';
 
 export function renderReports(state: AppState): Node[] {
-  const scope = h('select', { id: 'report-scope', 'aria-label': t('scope') },
+  const scope = h(
+    'select',
+    { id: 'report-scope', 'aria-label': t('scope') },
     state.province === undefined ? h('option', { value: 'nation' }, t('nation')) : null,
-    state.catalog.provinces.filter((p) => state.province === undefined || p.code === state.province).map((p) => h('option', { value: p.code }, provinceName(state, p.code))));
-  const kind = h('select', { id: 'report-kind', 'aria-label': t('period') },
-    (['month', 'quarter', 'year'] as const).map((k) => h('option', { value: k, selected: k === state.kind }, t(`kind_${k}`))));
+    state.catalog.provinces
+      .filter((p) => state.province === undefined || p.code === state.province)
+      .map((p) => h('option', { value: p.code }, provinceName(state, p.code))),
+  );
+  const kind = h(
+    'select',
+    { id: 'report-kind', 'aria-label': t('period') },
+    (['month', 'quarter', 'year'] as const).map((k) =>
+      h('option', { value: k, selected: k === state.kind }, t(`kind_${k}`)),
+    ),
+  );
   const period = h('select', { id: 'report-period', 'aria-label': t('period') });
   const fillPeriods = () => {
     const k = kind.value as ReportKind;
     const month = state.latest.month ?? state.period;
     const latest = state.latest[k] ?? containing(k, month);
-    period.replaceChildren(...recent(latest, k === 'month' ? 12 : k === 'quarter' ? 8 : 5).map((p) => h('option', { value: p, selected: p === state.period }, p)));
+    period.replaceChildren(
+      ...recent(latest, k === 'month' ? 12 : k === 'quarter' ? 8 : 5).map((p) =>
+        h('option', { value: p, selected: p === state.period }, p),
+      ),
+    );
   };
   kind.addEventListener('change', fillPeriods);
   fillPeriods();
-  const format = h('select', { id: 'report-format', 'aria-label': t('format') }, ['xlsx', 'csv', 'json'].map((f) => h('option', { value: f }, f)));
+  const format = h(
+    'select',
+    { id: 'report-format', 'aria-label': t('format') },
+    ['xlsx', 'csv', 'json'].map((f) => h('option', { value: f }, f)),
+  );
   const status = h('p', { class: 'download-status', role: 'status' });
   const button = h('button', { type: 'submit', class: 'primary' }, t('download'));
-  const form = h('form', { class: 'report-form', onsubmit: (e: Event) => {
-    e.preventDefault();
-    void download(scope.value, period.value, format.value, status, button);
-  } },
-  h('label', {}, t('scope'), scope), h('label', {}, t('period'), kind, period), h('label', {}, t('format'), format), button);
-  return [h('div', { class: 'page-head' }, h('h1', {}, t('reports'))), section(t('reports'), h('p', { class: 'hint' }, t('reportHint')), form, status)];
+  const form = h(
+    'form',
+    {
+      class: 'report-form',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void download(scope.value, period.value, format.value, status, button);
+      },
+    },
+    h('label', {}, t('scope'), scope),
+    h('label', {}, t('period'), kind, period),
+    h('label', {}, t('format'), format),
+    button,
+  );
+  return [
+    h('div', { class: 'page-head' }, h('h1', {}, t('reports'))),
+    section(t('reports'), h('p', { class: 'hint' }, t('reportHint')), form, status),
+  ];
 }
 
 /** Fetches with the bearer token (a plain link could not send it) and hands the bytes to the browser as a download. */
-async function download(scope: string, period: string, format: string, status: HTMLElement, button: HTMLButtonElement): Promise<void> {
+async function download(
+  scope: string,
+  period: string,
+  format: string,
+  status: HTMLElement,
+  button: HTMLButtonElement,
+): Promise<void> {
   button.disabled = true;
   status.className = 'download-status';
   status.textContent = t('loading');
