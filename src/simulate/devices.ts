@@ -410,15 +410,19 @@ export function buildCenterDevices(
     devices.push(device);
   }
 
-  // Latency prober, started when the center was commissioned (its origin).
+  // Latency prober, started when the center was commissioned (its origin). A counter event is a restart of the
+  // prober process: every histogram counter starts again from zero there.
   {
     const pr = plan.prober;
-    const fromS = simSeconds(plan.originMs);
+    const restarts = [...(events.get(pr.id) ?? [])].map((e) => e.atMs).sort((a, b) => a - b);
     const device: SimDevice<SmokepingState> = {
       id: pr.id,
       kind: 'smokeping',
       read(ms) {
         const nowS = simSeconds(ms);
+        let sinceMs = plan.originMs;
+        for (const r of restarts) if (r <= ms && r > sinceMs) sinceMs = r;
+        const fromS = simSeconds(sinceMs);
         return {
           kind: 'smokeping',
           bucketsS: SMOKEPING_BUCKETS_MS.map((b) => b / 1000),
