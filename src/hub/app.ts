@@ -20,6 +20,7 @@ import * as metrics from './routes/metrics.ts';
 import * as health from './routes/health.ts';
 import * as openapi from './routes/openapi.ts';
 import * as reports from './routes/reports.ts';
+import * as runbooks from './routes/runbooks.ts';
 import { consoleRouter } from '../console/router.ts';
 
 /** Middleware shared by the route areas. */
@@ -77,6 +78,7 @@ export function createApp(deps: HubDeps | HubContext): Express {
     alerts,
     admin,
     reports,
+    runbooks,
   ]) {
     area.register(app, ctx, kit);
   }

@@ -120,3 +120,26 @@ test('catch-up after a long stop is bounded by max_catch_up', async () => {
     await hub.close();
   }
 });
+
+test('the schedule runs on the hub clock: a minute tick at its minute boundary, closes the close delay after its hour', async () => {
+  // A clock years from the wall clock, 150 ms before 10:02 Asia/Shanghai (close delay 2 minutes).
+  const wall0 = Date.now();
+  const base = H10 + 2 * 60_000 - 150;
+  const hub = await startTestHub({
+    now: () => base + (Date.now() - wall0),
+    config: { engine: { kinds: ['hour'], close_delay_minutes: 2 } },
+  });
+  const s = new Scheduler(hub.ctx);
+  try {
+    s.start();
+    await new Promise((r) => setTimeout(r, 50));
+    // The catch-up at start: 09:59:59.9 minus the delay is in hour 09, so hour 08 is the newest closed.
+    assert.equal(hub.ctx.state.checkpoint('hour'), '2026-10-05T08');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(hub.ctx.state.checkpoint('hour'), '2026-10-05T09', 'hour 09 closed at 10:02 on the hub clock');
+    assert.equal(hub.ctx.engine.latestRealtime?.period, '2026-10-05T02:02:00.000Z', 'the real-time window at 10:02');
+  } finally {
+    await s.stop();
+    await hub.close();
+  }
+});

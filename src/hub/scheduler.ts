@@ -1,10 +1,9 @@
 /**
- * @module The engine's schedule: the rolling real-time window every minute; hours, days, months, quarters
+ * @module The engine's schedule, on the hub's clock: the rolling real-time window every minute; hours, days, months, quarters
  * and years closed at their boundaries in the hub's time zone (a few minutes late, so the last interval's
  * records can arrive); late records' dirty periods recomputed. Checkpoints in the state DB make a restart
  * pick up where the hub left off: every period closed while it was down is computed (up to max_catch_up).
  */
-import cron, { type ScheduledTask } from 'node-cron';
 import { periodName, previousPeriod, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import type { HubContext } from './context.ts';
@@ -15,10 +14,14 @@ export interface TickResult {
   recomputed: Array<{ kind: PeriodKindName; period: string }>;
 }
 
+const MINUTE = 60_000;
+
 export class Scheduler {
   private readonly ctx: HubContext;
-  private tasks: ScheduledTask[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  /** The close delay's hour (see closeHour) when periods were last closed. */
+  private closedAt: string | undefined;
   /** Called after each period recomputed for late records (the hub rewrites that period's reports). */
   onRecomputed: ((kind: PeriodKindName, period: string) => Promise<unknown>) | undefined;
 
@@ -26,42 +29,53 @@ export class Scheduler {
     this.ctx = ctx;
   }
 
-  /** Starts the cron tasks and catches up on periods closed while the hub was down. */
+  /**
+   * Starts the schedule on the hub's clock (`ctx.now`, which a demo may set to another instant): the real-time window
+   * at every minute boundary, closes once an hour `close_delay_minutes` after the zone's hour boundary. Catches up on
+   * periods closed while the hub was down first. A tick that comes while the previous one still runs is skipped (the
+   * next one catches up).
+   */
   start(): void {
-    const tz = this.ctx.config.timezone;
-    const delay = this.ctx.config.engine.close_delay_minutes;
-    const guarded = (name: string, fn: () => Promise<unknown>) => async () => {
-      if (this.running) return; // the previous run is still going: skip, the next tick catches up
-      this.running = fn()
-        .catch((err) => this.report(name, err))
-        .finally(() => {
-          this.running = undefined;
-        });
-      await this.running;
+    if (this.timer !== undefined) return;
+    const arm = () => {
+      this.timer = setTimeout(tick, MINUTE - (((this.ctx.now() % MINUTE) + MINUTE) % MINUTE) + 5);
     };
-    this.tasks.push(
-      cron.schedule(
-        '* * * * *',
-        guarded('minute', () => this.minute()),
-        { timezone: tz, name: 'dims-realtime', noOverlap: true },
-      ),
-    );
-    // Every close happens at an hour boundary of the zone; closing runs `delay` minutes after it.
-    this.tasks.push(
-      cron.schedule(
-        `${delay} * * * *`,
-        guarded('close', () => this.closeDue()),
-        { timezone: tz, name: 'dims-close', noOverlap: true },
-      ),
-    );
-    void guarded('catch-up', () => this.closeDue())();
+    const tick = () => {
+      arm();
+      if (this.running) return;
+      const now = this.ctx.now();
+      this.running = (async () => {
+        await this.guard('minute', () => this.minute(now));
+        if (this.closeHour(now) !== this.closedAt) await this.guard('close', () => this.closeDue(now));
+      })().finally(() => {
+        this.running = undefined;
+      });
+    };
+    arm();
+    const now = this.ctx.now();
+    this.running = this.guard('catch-up', () => this.closeDue(now)).finally(() => {
+      this.running = undefined;
+    });
   }
 
   async stop(): Promise<void> {
-    for (const t of this.tasks) await t.destroy();
-    this.tasks = [];
+    clearTimeout(this.timer);
+    this.timer = undefined;
     await this.running;
     await this.ctx.engine.idle();
+  }
+
+  /** The hour (of the zone) that `nowMs` falls in once the close delay is taken off: closes run when it changes. */
+  private closeHour(nowMs: number): string {
+    return periodName('hour', nowMs - this.ctx.config.engine.close_delay_minutes * MINUTE, this.ctx.config.timezone);
+  }
+
+  private async guard(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.report(what, err);
+    }
   }
 
   private report(what: string, err: unknown): void {
@@ -89,7 +103,11 @@ export class Scheduler {
    * Computes every period closed since its kind's checkpoint (the latest only, on first start), advancing
    * the checkpoint after each, so a crash mid-way resumes with the next one.
    */
-  async closeDue(nowMs = this.ctx.now()): Promise<TickResult> {
+  async closeDue(
+    nowMs = this.ctx.now(),
+    onClosed?: (kind: PeriodKindName, period: string) => void,
+  ): Promise<TickResult> {
+    this.closedAt = this.closeHour(nowMs);
     const { state, config, engine } = this.ctx;
     const tz = config.timezone;
     const closed: TickResult['closed'] = [];
@@ -111,6 +129,7 @@ export class Scheduler {
         await engine.runPeriod(kind, p);
         state.setCheckpoint(kind, p, this.ctx.now());
         closed.push({ kind, period: p });
+        onClosed?.(kind, p);
       }
     }
     const recomputed = await this.recomputeDirty();

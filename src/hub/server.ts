@@ -57,7 +57,7 @@ async function openResilient(
 
 export async function startHub(
   config: HubConfig,
-  opts: { log?: Logger; scheduler?: boolean } = {},
+  opts: { log?: Logger; scheduler?: boolean; now?: () => number } = {},
 ): Promise<RunningHub> {
   const log: Logger =
     opts.log ??
@@ -76,7 +76,16 @@ export async function startHub(
   const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);
   const state = new StateDb(config.state_db);
   const metrics = new HubMetrics(catalog, registry, { defaultMetrics: true });
-  const ctx = createContext({ config, catalog, registry, storage, state, metrics, log });
+  const ctx = createContext({
+    config,
+    catalog,
+    registry,
+    storage,
+    state,
+    metrics,
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   await seedLastRecordGauges(ctx);
   const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
