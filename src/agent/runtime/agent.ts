@@ -45,6 +45,12 @@ export interface AgentOptions {
   sendRetry?: { minMs: number; maxMs: number };
   /** Overrides the config's metrics port (e.g. 0 for any free port; null for none). */
   metricsPort?: number | null;
+  /**
+   * Where records begin when the outbox holds none: 'current' (default), the interval holding the start, observed
+   * only from the start on; 'whole', the first interval the agent observes from its beginning, for when the time
+   * before is covered otherwise (the demo's backfill).
+   */
+  firstRecord?: 'current' | 'whole';
 }
 
 export interface RunningAgent {
@@ -52,6 +58,8 @@ export interface RunningAgent {
   readonly metrics: AgentMetrics;
   readonly outbox: Outbox;
   readonly clock: Clock;
+  /** Start of the first record this run builds. */
+  readonly firstRecordStart: number;
   /** Port of the /metrics server, when one runs. */
   readonly metricsPort: number | undefined;
   /** Records built so far by this run (newest last; the last 100 are kept). */
@@ -268,7 +276,9 @@ export async function runAgentInProcess(
   };
 
   const now0 = clock.now();
-  let nextStart = Math.floor(now0 / I) * I;
+  // A whole interval needs a reading before its start: the first scrape round (spread over one scrape interval).
+  let nextStart =
+    opts.firstRecord === 'whole' ? Math.ceil((now0 + config.scrapeIntervalMs) / I) * I : Math.floor(now0 / I) * I;
   const lastEnd = outbox.lastEndMs();
   if (lastEnd !== undefined && lastEnd > nextStart) nextStart = lastEnd;
   if (lastEnd !== undefined && lastEnd < nextStart) {
@@ -290,6 +300,7 @@ export async function runAgentInProcess(
     }
   }
 
+  const firstRecordStart = nextStart;
   let cancelClose: (() => void) | undefined;
   let stopped = false;
   const closeDue = () => {
@@ -343,6 +354,7 @@ export async function runAgentInProcess(
     metrics,
     outbox,
     clock,
+    firstRecordStart,
     metricsPort: server?.port,
     recent,
     onRecord(fn) {
