@@ -6,7 +6,8 @@
  * (deltas and means) so that adjacent windows always add up to the window that spans them.
  */
 import type { Catalog, RawMetric } from '../catalog/types.ts';
-import type { ParsedRecord, Window } from './types.ts';
+import type { ParsedRecord } from '../model/records.ts';
+import type { Window } from '../model/values.ts';
 
 /** How a metric slot folds. */
 const FOLD = { delta: 0, mean: 1, max: 2, snapshot: 3 } as const;

@@ -6,9 +6,9 @@
  * values stay empty with their reason, never 0. The generation time is an input: the same inputs and
  * request give the same model, byte for byte once rendered.
  */
-import type { Catalog, Indicator, Level, Target } from '../catalog/types.ts';
+import type { Catalog, Indicator, Target } from '../catalog/types.ts';
+import type { Level, IndicatorValue } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
-import type { IndicatorValue } from '../engine/types.ts';
 import type { CenterReportStats } from '../storage/types.ts';
 import type { ReportInputs } from './inputs.ts';
 import { describeComputation } from '../catalog/docs.ts';
