@@ -5,7 +5,7 @@
 import type { Catalog, Indicator, Level } from '../catalog/types.ts';
 import type { Center, ParsedRecord, Window } from './types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from './accumulate.ts';
+import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from '../records/merge.ts';
 import { centerAttributes, compileFilter, type Attributes } from './filter.ts';
 import { compileQuantity, type CompiledQuantity, type QuantityInputs } from './quantity.ts';
 
