@@ -70,6 +70,7 @@ export const SCOPES = [
   'province:44',
   'agent:gz-01',
   'agent:gd-01',
+  'center:gz-01',
   'federate:52',
   'alertmanager',
 ] as const;
