@@ -12,8 +12,11 @@ import { indexRegistry } from '../registry/load.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
 import { periodWindow, periodsTouching, type PeriodKindName } from '../engine/periods.ts';
 import { tile } from '../engine/tiling.ts';
-import type { Center, IndicatorValue, ParsedRecord, Window } from '../engine/types.ts';
-import { rollUp, type RollupRecord } from './merge.ts';
+import type { Center } from '../model/centers.ts';
+import type { ParsedRecord } from '../model/records.ts';
+import type { IndicatorValue, Window } from '../model/values.ts';
+import { rollUp } from './merge.ts';
+import type { RollupRecord } from '../model/records.ts';
 
 const catalog = defaultCatalog();
 const TZ = 'Asia/Shanghai';

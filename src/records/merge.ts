@@ -14,7 +14,8 @@
  * window evaluated from its raw records.
  */
 import type { Catalog, RawMetric } from '../catalog/types.ts';
-import type { Histogram, ParsedRecord, Window } from '../engine/types.ts';
+import type { Histogram, ParsedRecord, RollupFacts, RollupRecord } from '../model/records.ts';
+import type { Window } from '../model/values.ts';
 
 /** How a metric slot folds. */
 const FOLD = { delta: 0, mean: 1, max: 2, snapshot: 3 } as const;
@@ -48,28 +49,6 @@ export function layoutFor(catalog: Catalog): Layout {
   l = { slots, kinds, index, histograms, histIndex };
   layouts.set(catalog, l);
   return l;
-}
-
-/** What a roll-up carries beside its metrics so that roll-ups merge exactly as their records would. */
-export interface RollupFacts {
-  /**
-   * Per metric: for a time-weighted mean, the milliseconds of data behind the value; for a snapshot, the
-   * end (ms) of the record the value came from. Deltas and maxima need nothing.
-   */
-  aux: Record<string, number>;
-  /** Telemetry records that started in the interval (coverage and report statistics count these). */
-  records: number;
-  /** Milliseconds of the interval that telemetry covered. */
-  coveredMs: number;
-  /** Earliest start and latest end of the records that started in the interval (0 when `records` is 0). */
-  firstStartMs: number;
-  lastEndMs: number;
-}
-
-/** One center's merged telemetry for a closed interval [startMs, endMs): an hour, a day or a month. */
-export interface RollupRecord extends ParsedRecord {
-  source: 'telemetry';
-  rollup: RollupFacts;
 }
 
 /** One center's accumulated window. Values are read through `value(slot)`. */
