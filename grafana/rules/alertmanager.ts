@@ -5,6 +5,7 @@
  * alert and node; a center whose records stopped mutes that center's indicator alerts).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
 import { compileSchema } from '../../src/shared/json-schema.ts';
 
@@ -59,6 +60,9 @@ export function parseRouting(data: unknown, label = 'routing'): Routing {
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return data as Routing;
 }
+
+/** The sample routing shipped beside this file: what `dims rules build` and the demo use without `--routing`. */
+export const SAMPLE_ROUTING = fileURLToPath(new URL('./routing.sample.yaml', import.meta.url));
 
 export function loadRouting(file: string): Routing {
   return parseRouting(parseYaml(readFileSync(file, 'utf8')), file);

@@ -6,7 +6,7 @@
  * Only two template constructs are used, `{{ $labels.x }}` and `{{ $value | printf "%.2f" }}`, so the promtool
  * test generator can render the expected text itself (renderTemplate).
  */
-import type { Level } from '../../src/catalog/types.ts';
+import type { Level } from '../../src/model/values.ts';
 import { UIDS, dashboardPath } from '../lib/links.ts';
 import type { RuleUrls } from './types.ts';
 

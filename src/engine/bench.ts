@@ -8,7 +8,7 @@ import { evaluate } from './evaluate.ts';
 import { syntheticFleet } from './synthetic.ts';
 import { periodWindow } from './periods.ts';
 import { median, withPeakMemory, type BenchFigure, type BenchResult } from '../shared/bench.ts';
-import type { ParsedRecord } from './types.ts';
+import type { ParsedRecord } from '../model/records.ts';
 
 /** The floor: the least work any evaluation must do, touching every input field once. */
 export function floorPass(records: ParsedRecord[]): number {

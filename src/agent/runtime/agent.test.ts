@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { fakePlugin, type FakeBehaviour } from '../testing/fake-plugin.ts';
 import { contiguous, startReceiver } from '../testing/receiver.ts';
 import { runAgentInProcess } from './agent.ts';

@@ -6,7 +6,7 @@
  * on an accelerated clock). Nothing here is global: every agent owns its registry, outbox and timers.
  */
 import type { CollectorContext, TargetCollector } from '../../../collectors/types.ts';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { loadChipTable, type ChipClassifier } from '../chips/classify.ts';
 import { parseAgentConfig } from '../config/load.ts';
 import type { PluginMap } from '../config/plugins.ts';

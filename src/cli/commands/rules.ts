@@ -3,16 +3,13 @@
  * rules, their promtool unit tests, the Alertmanager configuration from a routing file, and one runbook per alert.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseOptions, required } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { loadCatalog } from '../../catalog/load.ts';
 import { CatalogError } from '../../catalog/errors.ts';
 import { CATALOG_DIR } from '../../catalog/paths.ts';
-import { loadRouting } from '../../../grafana/rules/alertmanager.ts';
+import { loadRouting, SAMPLE_ROUTING } from '../../../grafana/rules/alertmanager.ts';
 import { DEFAULT_URLS, writeRulesTree } from '../../../grafana/rules/build.ts';
-
-const SAMPLE_ROUTING = fileURLToPath(new URL('../../../grafana/rules/routing.sample.yaml', import.meta.url));
 
 const HELP = `Usage: dims rules build --out DIR [options]
 

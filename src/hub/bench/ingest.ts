@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { benchTable, median, type BenchResult } from '../../shared/bench.ts';
 import { encodeRecords } from '../../storage/line-protocol.ts';
 import type { StoredRecord } from '../../storage/types.ts';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CATALOG_DIR } from '../catalog/paths.ts';
+import { CATALOG_DIR } from './paths.ts';
 
 export const DERIVED_ATTRIBUTES = ['is_hub', 'hub_node', 'is_new', 'is_large', 'age_years'] as const;
 
