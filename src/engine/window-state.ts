@@ -7,7 +7,7 @@ import type { Level, Window } from '../model/values.ts';
 import type { Center } from '../model/centers.ts';
 import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from './accumulate.ts';
+import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from '../records/merge.ts';
 import { centerAttributes, compileFilter, type Attributes } from './filter.ts';
 import { compileQuantity, type CompiledQuantity, type QuantityInputs } from './quantity.ts';
 

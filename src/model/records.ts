@@ -39,3 +39,25 @@ export interface ParsedRecord {
   metrics: Record<string, number>;
   histograms?: Record<string, Histogram>;
 }
+
+/** What a roll-up carries beside its metrics so that roll-ups merge exactly as their records would. */
+export interface RollupFacts {
+  /**
+   * Per metric: for a time-weighted mean, the milliseconds of data behind the value; for a snapshot, the
+   * end (ms) of the record the value came from. Deltas and maxima need nothing.
+   */
+  aux: Record<string, number>;
+  /** Telemetry records that started in the interval (coverage and report statistics count these). */
+  records: number;
+  /** Milliseconds of the interval that telemetry covered. */
+  coveredMs: number;
+  /** Earliest start and latest end of the records that started in the interval (0 when `records` is 0). */
+  firstStartMs: number;
+  lastEndMs: number;
+}
+
+/** One center's merged telemetry for a closed interval [startMs, endMs): an hour, a day or a month. */
+export interface RollupRecord extends ParsedRecord {
+  source: 'telemetry';
+  rollup: RollupFacts;
+}
