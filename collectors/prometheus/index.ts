@@ -11,8 +11,6 @@ export type { PrometheusConfig } from './prometheus.ts';
 export { ACCEPT } from './prometheus.ts';
 export { parseExposition, formatFromContentType, ExpositionError } from './parse.ts';
 export type { Exposition, MetricFamily, ParsedSample, ExpositionFormat, MetricType } from './parse.ts';
-export { startPrometheusSimulator } from './simulator.ts';
-export type { PrometheusSimulator, PrometheusSimulatorOptions } from './simulator.ts';
 
 const validateConfig = compileSchema(configSchema);
 

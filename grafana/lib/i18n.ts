@@ -1,5 +1,6 @@
 /** @module Dashboard text in Chinese (default) or English: catalog names plus a small phrase book for the builders. */
-import type { Dimension, Level, Text } from '../../src/catalog/types.ts';
+import type { Dimension, Text } from '../../src/catalog/types.ts';
+import type { Level } from '../../src/model/values.ts';
 import { defaultCatalog } from '../../src/catalog/load.ts';
 
 export type Lang = 'zh' | 'en';

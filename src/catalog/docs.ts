@@ -14,13 +14,13 @@ import type {
   Condition,
   Filter,
   Indicator,
-  Level,
   Operand,
   Predicate,
   Quantity,
   Target,
   Thresholds,
 } from './types.ts';
+import type { Level } from '../model/values.ts';
 
 export type Lang = 'zh' | 'en';
 

@@ -1,6 +1,6 @@
 /** @module Types of the catalog's data files: indicators, raw metrics, units, reference tables. */
+import type { Level } from '../model/values.ts';
 
-export type Level = 'center' | 'province' | 'nation';
 export type Dimension = 'A' | 'B' | 'C' | 'D';
 export type Direction = 'higher' | 'lower' | 'monitor';
 

@@ -9,8 +9,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { defaultCatalog } from '../catalog/load.ts';
-import { parseRouting } from '../../grafana/rules/alertmanager.ts';
-import { writeRulesTree } from '../../grafana/rules/build.ts';
+import { parseRouting } from '../../alerting/alertmanager.ts';
+import { writeRulesTree } from '../../alerting/build.ts';
 
 /** The programs, by the names the Debian packages install them under (Alertmanager's upstream name too). */
 const PROGRAMS = {

@@ -9,7 +9,6 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { generateFleet, type Fleet, type FleetOptions } from '../simulate/fleet.ts';
 import { serveFleet, type Simulation } from '../simulate/serve.ts';
@@ -23,9 +22,6 @@ import { loadChipTable } from '../agent/chips/classify.ts';
 import { durationMs } from '../agent/config/durations.ts';
 import { defaultCatalog } from '../catalog/load.ts';
 import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
-import { writeGrafanaTree } from '../../grafana/build.ts';
-import { loadRouting } from '../../grafana/rules/alertmanager.ts';
-import { writeRulesTree } from '../../grafana/rules/build.ts';
 import { backfill } from './backfill.ts';
 import { missingAlerting, startAlerting, type Alerting } from './alerting.ts';
 import { scheduleFault, type FaultScenario } from './fault.ts';
@@ -56,7 +52,6 @@ export interface RunningDemo {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const SAMPLE_ROUTING = fileURLToPath(new URL('../../grafana/rules/routing.sample.yaml', import.meta.url));
 
 /** Local date (Asia/Shanghai) of an instant. */
 const localDay = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
@@ -299,7 +294,7 @@ export async function startDemo(o: DemoOptions, out: Reporter): Promise<RunningD
 
     const fault = o.fault_after === '0s' ? undefined : scheduleFault(o, sim, clock, log);
     if (fault) stops.push(async () => fault.cancel());
-    writeExtras(o);
+    await writeExtras(o, log);
 
     let closing: Promise<void> | undefined;
     return {
@@ -321,9 +316,17 @@ export async function startDemo(o: DemoOptions, out: Reporter): Promise<RunningD
   }
 }
 
-/** The Grafana provisioning tree and the alerting rules tree, when asked for. */
-function writeExtras(o: DemoOptions): void {
-  const catalog = defaultCatalog();
-  if (o.grafana_out) writeGrafanaTree(catalog, path.resolve(o.grafana_out), { lang: 'zh' });
-  if (o.rules_out) writeRulesTree(catalog, path.resolve(o.rules_out), { routing: loadRouting(SAMPLE_ROUTING) });
+/** The Grafana provisioning tree and the alerting rules tree, when asked for (generators loaded only then). */
+async function writeExtras(o: DemoOptions, log: (s: string) => void): Promise<void> {
+  if (o.grafana_out) {
+    const { writeGrafanaTree } = await import('../../grafana/build.ts');
+    const out = writeGrafanaTree(defaultCatalog(), path.resolve(o.grafana_out));
+    log(`grafana: ${out.files.length} files in ${o.grafana_out}`);
+  }
+  if (o.rules_out) {
+    const { writeRulesTree } = await import('../../alerting/build.ts');
+    const { loadRouting, SAMPLE_ROUTING } = await import('../../alerting/alertmanager.ts');
+    const out = writeRulesTree(defaultCatalog(), path.resolve(o.rules_out), { routing: loadRouting(SAMPLE_ROUTING) });
+    log(`alert rules: ${out.files.length} files in ${o.rules_out}`);
+  }
 }

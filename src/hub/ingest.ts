@@ -7,7 +7,7 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { ParsedRecord } from '../engine/types.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import type { Storage, StoredRecord } from '../storage/types.ts';
 import { parseRecord, recordKey, type RecordProblem } from '../records/parse.ts';
 import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
@@ -244,11 +244,6 @@ function accept(
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
   if (deps.federate) after.outbox = good.map((g) => ({ key: g.key, record: g.raw }));
   return { written, after };
-}
-
-/** Whether the request asks for the short answer (RFC 7240 `Prefer: return=minimal`). */
-export function prefersMinimal(prefer: string | undefined): boolean {
-  return prefer !== undefined && /(?:^|[,;\s])return\s*=\s*"?minimal"?(?:$|[,;\s])/i.test(prefer);
 }
 
 /**

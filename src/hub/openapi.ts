@@ -58,7 +58,8 @@ export function openapiDocument(): Record<string, unknown> {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'scopes: nation, province:<code>, admin, agent:<center>, federate:<code>, alertmanager',
+          description:
+            'scopes: nation, province:<code>, admin, agent:<center>, center:<center>, federate:<code>, alertmanager',
         },
       },
       schemas: {

@@ -6,7 +6,7 @@
  */
 import type { Catalog, RawMetric } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { ParsedRecord, Histogram } from '../engine/types.ts';
+import type { ParsedRecord, Histogram } from '../model/records.ts';
 import { compileSchema, type Validator } from '../shared/json-schema.ts';
 import { centerRecordSchema } from './schema.ts';
 

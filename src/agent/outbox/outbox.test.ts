@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { Outbox } from './outbox.ts';
 
 const rec = (i: number): CenterRecord => ({

@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 
 export interface PendingRecord {
   seq: number;

@@ -6,7 +6,7 @@
  * on an accelerated clock). Nothing here is global: every agent owns its registry, outbox and timers.
  */
 import type { CollectorContext, TargetCollector } from '../../../collectors/types.ts';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { loadChipTable, type ChipClassifier } from '../chips/classify.ts';
 import { parseAgentConfig } from '../config/load.ts';
 import type { PluginMap } from '../config/plugins.ts';
@@ -187,6 +187,21 @@ export async function runAgentInProcess(
 
   // --- collection -------------------------------------------------------------------------------
   const up = new Map<string, boolean>();
+  // A partial read is logged when what is missing changes, not every round.
+  const partial = new Map<string, string>();
+  const reportPartial = (r: CollectResult) => {
+    const missing = r.missing ?? [];
+    metrics.readingsMissing.set({ target: r.id, protocol: r.protocol }, missing.length);
+    const key = missing.map((m) => m.reading).join(',');
+    if (key === (partial.get(r.id) ?? '')) return;
+    partial.set(r.id, key);
+    if (missing.length === 0) log('info', `target ${r.id}: every expected reading is back`, { protocol: r.protocol });
+    else
+      log('warn', `target ${r.id}: partial read, missing ${key}`, {
+        protocol: r.protocol,
+        missing: missing.map((m) => `${m.reading}: ${m.detail}`),
+      });
+  };
   const onResult = (r: CollectResult) => {
     const labels = { target: r.id, protocol: r.protocol };
     if (r.skipped === 'backoff') {
@@ -211,6 +226,7 @@ export async function runAgentInProcess(
         }
       }
       metrics.scrapeSamples.set(labels, r.samples?.length ?? 0);
+      reportPartial(r);
       if (up.get(r.id) === false) log('info', `target ${r.id} is back`, { protocol: r.protocol });
       up.set(r.id, true);
     } else {

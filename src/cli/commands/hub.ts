@@ -13,7 +13,7 @@ const HELP = `Usage:
   dims hub token list (--config F | --state-db P)
   dims hub token revoke ID (--config F | --state-db P)
 
-Scopes: nation | province:<code> | admin | agent:<center> | federate:<code> | alertmanager
+Scopes: nation | province:<code> | admin | agent:<center> | center:<center> | federate:<code> | alertmanager
 
 Options:
   --config F      hub config (YAML or JSON); see src/hub/hub.sample.yaml

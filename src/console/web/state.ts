@@ -1,5 +1,6 @@
 /** @module What every page shares: the catalog, the caller's reach, the chosen period, and target status by the catalog's own rule. */
-import type { Indicator, Level } from '../../catalog/types.ts';
+import type { Indicator } from '../../catalog/types.ts';
+import type { Level } from '../../model/values.ts';
 import { applicableTarget, statusAt } from '../../catalog/targets.ts';
 import type { CatalogAnswer, HierarchyAnswer, HierarchyCenter } from './api.ts';
 import type { ReportKind } from './periods.ts';

@@ -1,7 +1,7 @@
 /** @module GET /api/v1/catalog: the indicators, dimensions, provinces and declarable metrics dashboards build on. */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { allow } from '../auth/middleware.ts';
 import { canRead } from '../auth/scopes.ts';
 
