@@ -2,11 +2,12 @@
  * @module A national fleet generated from a seed: registry entries (matching registry.schema.json) and, per
  * center, the plan of its simulated devices. Pure and deterministic: same options, same fleet.
  *
- * The simulated center is small by default (a handful of BMCs, PDUs, a UPS, meters, chillers, CRAHs and
- * exporters) so a laptop can serve hundreds of them; `scale` multiplies the rack-level devices for benchmarks.
- * Registry capacities (racks, rated IT kW, grid kW) are derived from the simulated devices so that ratios
- * such as IT-load utilization and rack occupancy come out plausible; `size_class` is nominal (it decides how
- * many devices a center gets relative to the others, not the MIIT rack count).
+ * Centers carry fictitious Chinese names and operators (English as translation) and the magnitudes of a real center
+ * of their MIIT size class: a large center has thousands of racks and tens of MW. The simulated devices stay few (a
+ * handful of BMCs, PDUs, a UPS, meters, chillers, CRAHs and exporters) so a laptop can serve hundreds of centers:
+ * each center is a 1:N scaled model of itself, N = `modelScale` (the registry's model_scale). Its registry capacities
+ * are N times the model's, and its agent and ground truth multiply every extensive reading by N, so ratios such as
+ * IT-load utilization and rack occupancy are the model's. `scale` multiplies the rack-level devices for benchmarks.
  */
 import type { Center } from '../model/centers.ts';
 import type { DeviceState } from './device-state.ts';
@@ -149,6 +150,11 @@ export interface CenterPlan {
    * run in namespaces named `sched-*`); 0 for a center not connected to the platform.
    */
   schedShare: number;
+  /**
+   * The real center is N times this simulated model (registry model_scale): its registry entry gives the real
+   * center's racks and capacities, and its agent (and the ground truth) multiply extensive readings by N.
+   */
+  modelScale: number;
   counts: Record<DeviceKind, number>;
 }
 
@@ -184,20 +190,60 @@ function isoDate(ms: number): string {
 
 const DAY_MS = 86_400_000;
 
-const OPERATORS = [
-  'China Mobile',
-  'China Telecom',
-  'China Unicom',
-  'GDS',
-  'Alibaba Cloud',
-  'Tencent',
-  'Huawei Cloud',
-  'Chindata',
-  'Range Technology',
-  'Baidu',
-  'Sugon',
-  'VNET',
+/** Fictitious operators (no real company's brand on made-up numbers): Chinese name and English translation. */
+const OPERATORS: ReadonlyArray<readonly [zh: string, en: string]> = [
+  ['瀚云数据科技有限公司', 'Hanyun Data Technology Co., Ltd.'],
+  ['星算网络服务有限公司', 'Xingsuan Network Services Co., Ltd.'],
+  ['青峦云计算有限公司', 'Qingluan Cloud Computing Co., Ltd.'],
+  ['同川数据港有限公司', 'Tongchuan Data Harbor Co., Ltd.'],
+  ['长风云谷信息技术有限公司', 'Changfeng Cloud Valley Information Technology Co., Ltd.'],
+  ['澜汇算力科技有限公司', 'Lanhui Computing Technology Co., Ltd.'],
+  ['恒泽数据中心运营有限公司', 'Hengze Data Center Operations Co., Ltd.'],
+  ['栖云网络科技有限公司', 'Qiyun Network Technology Co., Ltd.'],
+  ['明川信息基础设施有限公司', 'Mingchuan Information Infrastructure Co., Ltd.'],
+  ['岚石云服务有限公司', 'Lanshi Cloud Services Co., Ltd.'],
+  ['拓远算力网络有限公司', 'Tuoyuan Computing Network Co., Ltd.'],
+  ['朔方智算科技有限公司', 'Shuofang Intelligent Computing Technology Co., Ltd.'],
 ];
+
+/** The middle of a center's name (贵阳云谷数据中心): Chinese and English. */
+const NAME_WORDS: ReadonlyArray<readonly [zh: string, en: string]> = [
+  ['云谷', 'Cloud Valley'],
+  ['星河', 'Galaxy'],
+  ['云港', 'Cloud Harbor'],
+  ['数港', 'Data Harbor'],
+  ['云湖', 'Cloud Lake'],
+  ['算谷', 'Compute Valley'],
+  ['云岭', 'Cloud Ridge'],
+  ['云湾', 'Cloud Bay'],
+  ['数谷', 'Data Valley'],
+  ['云麓', 'Cloud Foothills'],
+  ['智谷', 'Smart Valley'],
+  ['云峰', 'Cloud Peak'],
+];
+
+const TYPE_WORDS: Record<CenterType, readonly [zh: string, en: string]> = {
+  general: ['数据中心', 'Data Center'],
+  intelligent: ['智算中心', 'Intelligent Computing Center'],
+  supercomputing: ['超算中心', 'Supercomputing Center'],
+};
+
+/** Phases that tell apart two centers of one name in one city: 二期 (Phase II) … */
+const PHASES = ['二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/**
+ * Installed standard racks of a real center of each MIIT size class (registry.schema.json: small < 500, medium
+ * < 3,000, large ≥ 3,000, hyperscale ≥ 10,000), away from the class bounds.
+ */
+const CLASS_RACKS: Record<SizeClass, [number, number]> = {
+  small: [150, 450],
+  medium: [700, 2600],
+  large: [3200, 8000],
+  hyperscale: [11_000, 25_000],
+};
+
+/** WAN egress grows with the class: a multiple of the drawn link speed. */
+const CLASS_WAN: Record<SizeClass, number> = { small: 1, medium: 2, large: 4, hyperscale: 8 };
 
 const SIZE_SERVERS: Record<SizeClass, [number, number]> = {
   small: [4, 6],
@@ -468,19 +514,27 @@ function planDesign(r: Rng, site: Site, itMaxKw: number, nPdus: number) {
 }
 type Design = ReturnType<typeof planDesign>;
 
-/** The center's registry entry (registry.schema.json): the last draws of its stream. */
-function registryEntry(r: Rng, index: number, site: Site, d: Design, nServers: number): Center {
+/**
+ * How many times the real center is its simulated model: the real center has the installed racks of its MIIT class,
+ * the simulation a handful; N is a whole number so counts stay whole (own stream: the devices stay as they were).
+ */
+function modelScaleOf(seed: number, site: Site, modelRacks: number): number {
+  const [lo, hi] = CLASS_RACKS[site.size];
+  const racks = rng(seed, 'magnitude', site.id).range(lo, hi);
+  return Math.max(1, Math.round(racks / modelRacks));
+}
+
+/** The center's registry entry (registry.schema.json), at the real center's magnitudes: the last draws of its stream. */
+function registryEntry(r: Rng, seed: number, site: Site, d: Design, nServers: number): Center {
   const { prov, city, type } = site;
-  const operator = r.pick(OPERATORS);
-  const typeWord =
-    type === 'general'
-      ? 'Data Center'
-      : type === 'intelligent'
-        ? 'Intelligent Computing Center'
-        : 'Supercomputing Center';
+  const [operator, operatorEn] = r.pick(OPERATORS);
+  const [word, wordEn] = rng(seed, 'name', site.id).pick(NAME_WORDS);
+  const n = modelScaleOf(seed, site, d.racksInstalled);
+  const itRatedKw = Math.round(d.itRatedKw * n);
   const center: Center = {
     id: site.id,
-    name: `${operator} ${city.name} ${typeWord} ${index + 1}`,
+    name: `${city.zh}${word}${TYPE_WORDS[type][0]}`,
+    name_en: `${city.name} ${wordEn} ${TYPE_WORDS[type][1]}`,
     province: site.code,
     city: city.name,
     type,
@@ -488,20 +542,22 @@ function registryEntry(r: Rng, index: number, site: Site, d: Design, nServers: n
     commission_date: isoDate(site.commissionMs),
     size_class: site.size,
     status: 'operating',
-    racks_design: d.racksDesign,
-    racks_installed: d.racksInstalled,
-    it_rated_kw: d.itRatedKw,
-    grid_capacity_kw: Math.round(d.itRatedKw * r.range(1.6, 2.2)),
-    it_pipeline_kw: r.chance(0.3) ? Math.round(d.itRatedKw * r.range(0.2, 1)) : 0,
-    liquid_cooled_it_kw: d.liquid ? Math.round(d.itRatedKw * r.range(0.3, 0.8) * 10) / 10 : 0,
-    dr_capacity_kw: r.chance(0.4) ? Math.round(d.itRatedKw * r.range(0.05, 0.15) * 10) / 10 : 0,
-    wan_bandwidth_gbps: r.pick([10, 20, 40, 100, 200, 400]),
+    racks_design: d.racksDesign * n,
+    racks_installed: d.racksInstalled * n,
+    it_rated_kw: itRatedKw,
+    grid_capacity_kw: Math.round(itRatedKw * r.range(1.6, 2.2)),
+    it_pipeline_kw: r.chance(0.3) ? Math.round(itRatedKw * r.range(0.2, 1)) : 0,
+    liquid_cooled_it_kw: d.liquid ? Math.round(itRatedKw * r.range(0.3, 0.8)) : 0,
+    dr_capacity_kw: r.chance(0.4) ? Math.round(itRatedKw * r.range(0.05, 0.15)) : 0,
+    wan_bandwidth_gbps: r.pick([10, 20, 40, 100, 200, 400]) * CLASS_WAN[site.size],
     platform_connected: r.chance(site.isHub ? 0.9 : 0.6),
-    storage_total_tb: Math.round(nServers * r.range(20, 120)),
+    storage_total_tb: Math.round(nServers * r.range(20, 120) * n),
     storage_flash_tb: 0,
     operator,
+    operator_en: operatorEn,
     lat: Math.round((prov.lat + (city.dLat ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
     lon: Math.round((prov.lon + (city.dLon ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
+    model_scale: n,
   };
   center.storage_flash_tb = Math.round(center.storage_total_tb! * r.range(0.1, 0.6));
   return center;
@@ -526,7 +582,7 @@ function planCenter(
   const climate = climateAt(site.prov.lat + (site.city.dLat ?? 0), site.city.altitudeKm);
   const chillerShare = r.range(0.6, 0.75);
   const distLossShare = r.range(0.01, 0.025);
-  const center = registryEntry(r, index, site, d, n.nServers);
+  const center = registryEntry(r, seed, site, d, n.nServers);
   // Network and scheduling need the registry entry (position, WAN link, platform connection).
   const { router, prober } = planNetwork(
     seed,
@@ -535,7 +591,7 @@ function planCenter(
     center.lat!,
     center.lon!,
     center.wan_bandwidth_gbps!,
-    d.itRatedKw,
+    center.it_rated_kw,
   );
   // Own stream, so adding the network left every other device of the center as it was.
   const schedShare = center.platform_connected && n.nAccel > 0 ? rng(seed, 'scheduling', id).range(0.15, 0.45) : 0;
@@ -561,6 +617,7 @@ function planCenter(
     router,
     prober,
     schedShare,
+    modelScale: center.model_scale!,
     counts: {
       server: servers.length,
       pdu: pdus.length,
@@ -594,8 +651,16 @@ export function generateFleet(options: FleetOptions): Fleet {
   const originMs = options.origin !== undefined ? localMidnightMs(options.origin) : asOfMs - 400 * DAY_MS;
   const registry: { centers: Center[] } = { centers: [] };
   const plans: CenterPlan[] = [];
+  const names = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const { center, plan } = planCenter(seed, i, scale, asOfMs, originMs);
+    // A second center of one name in one city is its next phase: 贵阳云谷数据中心二期.
+    const seen = names.get(center.name) ?? 0;
+    names.set(center.name, seen + 1);
+    if (seen > 0) {
+      center.name += `${PHASES[Math.min(seen, PHASES.length) - 1]}期`;
+      center.name_en += ` Phase ${seen + 1}`;
+    }
     registry.centers.push(center);
     plans.push(plan);
   }

@@ -13,6 +13,8 @@ import type { PluginMap } from '../config/plugins.ts';
 import { redact, resolveSecret } from '../config/secrets.ts';
 import type { AgentConfig } from '../config/types.ts';
 import { buildRecord } from '../normalize/record.ts';
+import { scaleMetrics } from '../../records/scale.ts';
+import { defaultCatalog } from '../../catalog/load.ts';
 import { TargetReadings } from '../normalize/store.ts';
 import { AgentMetrics, serveMetrics } from '../observe/metrics.ts';
 import { setupTracing } from '../observe/tracing.ts';
@@ -328,6 +330,8 @@ export async function runAgentInProcess(
         attributes: { 'dims.center': config.center, 'dims.start': new Date(start).toISOString() },
       });
       const { record, unclassified } = buildRecord({ config, chips, targets: readings, inventoryTtlMs }, start, end);
+      // A simulated center read as a 1:N model of itself reports the whole center.
+      if (config.modelScale !== 1) scaleMetrics(defaultCatalog(), record.metrics, config.modelScale);
       const missing = record.quality?.targets_missing?.length ?? 0;
       metrics.targetsMissing.set(missing);
       const kinds = { cpu: new Set<string>(), accelerator: new Set<string>() } as Record<string, Set<string>>;
