@@ -1,7 +1,7 @@
 /**
  * @module The demo's backfill: for any center, date and take-over instant its records are valid center records (the
- * schema and the hub's own check) that tile [from, take-over) without gap or overlap — whole hours first, then records
- * cut at the agents' interval — and they carry the model's true energy.
+ * schema and the hub's own check) that tile [from, take-over) without gap or overlap — whole hours up to 15 minutes before
+ * the take-over, then records cut at the agents' interval — and they carry the model's true energy.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,7 +39,7 @@ test('backfill records are valid and tile the span up to the take-over instant, 
         const devices = buildCenterDevices(fleet.plans[index]!);
         const fromMs = dayMs - DAY;
         const toMs = Math.ceil((fromMs + minutes * MIN) / intervalMs) * intervalMs;
-        const records = centerBackfill(devices, { fromMs, toMs, intervalMs, seed });
+        const records = centerBackfill(devices, fleet.registry.centers[index]!, { fromMs, toMs, intervalMs, seed });
         const telemetry = records.filter((r) => r.source !== 'declaration');
         let t = fromMs;
         for (const r of records) {
@@ -49,8 +49,9 @@ test('backfill records are valid and tile the span up to the take-over instant, 
         for (const r of telemetry) {
           const [a, b] = [Date.parse(r.start), Date.parse(r.end)];
           assert.equal(a, t, 'each record starts where the last one ended');
-          // Whole hours while a whole hour fits; after that cut at multiples of the interval.
-          if (b - a !== HOUR) assert.ok(b === toMs || b % intervalMs === 0, `${r.start} … ${r.end}`);
+          // Whole hours up to 15 minutes before the take-over; after that cut at multiples of the interval.
+          if (b - a === HOUR) assert.ok(b <= toMs - 15 * MIN, `${r.start} … ${r.end} is an hour long`);
+          else assert.ok(b - a <= intervalMs && (b === toMs || b % intervalMs === 0), `${r.start} … ${r.end}`);
           t = b;
         }
         assert.equal(t, toMs, 'the backfill reaches the take-over instant');
@@ -66,7 +67,7 @@ test('backfill records are valid and tile the span up to the take-over instant, 
 test('a whole month in the span gets its filings; a partial one does not', () => {
   const fleet = generateFleet({ centers: 1, seed: 5, asOf: '2026-12-07', origin: '2026-10-30' });
   const devices = buildCenterDevices(fleet.plans[0]!);
-  const records = centerBackfill(devices, {
+  const records = centerBackfill(devices, fleet.registry.centers[0]!, {
     fromMs: localMidnightMs('2026-11-01'),
     toMs: localMidnightMs('2026-12-07') + 10 * HOUR + 17 * MIN,
     intervalMs: MIN,

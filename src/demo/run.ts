@@ -3,8 +3,9 @@
  * one agent per center, a national hub on the embedded store (or InfluxDB), the web console, and — when installed —
  * a real Prometheus and Alertmanager on the hub, with a cooling fault a few minutes in.
  *
- * Order: clock → fleet → protocol servers → hub → tokens → alerting → live agents → backfill from the model up to
- * the instant each agent takes over → closes of the backfilled periods → the hub's schedule → the fault scenario.
+ * Order: clock → fleet → protocol servers → hub → tokens → alerting → hourly backfill from the model up to the
+ * last hour boundary 15 minutes or more before now → closes of those periods → live agents → backfill of the rest up to the instant each agent
+ * takes over (and closes of what ended meanwhile) → the hub's schedule → the fault scenario.
  * Everything runs on one clock (`now`, default the wall clock). `close()` stops everything in reverse.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { generateFleet, type Fleet, type FleetOptions } from '../simulate/fleet.ts';
 import { serveFleet, type Simulation } from '../simulate/serve.ts';
+import type { CenterDevices } from '../simulate/devices.ts';
+import type { Center } from '../model/centers.ts';
 import { SimClock } from '../simulate/clock.ts';
 import { BMC_PASSWORD_ENV } from '../simulate/agent-config.ts';
 import { parseConfig } from '../hub/config.ts';
@@ -22,7 +25,7 @@ import { loadChipTable } from '../agent/chips/classify.ts';
 import { durationMs } from '../agent/config/durations.ts';
 import { defaultCatalog } from '../catalog/load.ts';
 import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
-import { backfill } from './backfill.ts';
+import { backfill, filings, lastHourBefore, telemetryBackfill } from './backfill.ts';
 import { missingAlerting, startAlerting, type Alerting } from './alerting.ts';
 import { scheduleFault, type FaultScenario } from './fault.ts';
 import { demoInstant, type DemoOptions } from './options.ts';
@@ -209,37 +212,120 @@ async function startAgents(
   return agents;
 }
 
-/** The first and last period of each kind the demo closes: everything the backfill covers whole. */
+/** Points each kind's checkpoint just before `fromMs` and counts the periods due at `closeAtMs`. */
 function periodsToClose(
   hub: RunningHub,
   fromMs: number,
   closeAtMs: number,
 ): Array<{ kind: PeriodKindName; n: number }> {
   const tz = hub.ctx.config.timezone;
-  // Every backfilled day, month, quarter and year, and the last two days' hours.
   const out: Array<{ kind: PeriodKindName; n: number }> = [];
   for (const kind of hub.ctx.config.engine.kinds) {
+    // Every backfilled day, month, quarter and year, and the last two days' hours.
     const start = kind === 'hour' ? Math.max(fromMs, closeAtMs - 2 * DAY) : fromMs;
     const first = periodName(kind, start, tz);
-    hub.ctx.state.setCheckpoint(kind, shiftPeriod(kind, first, -1, tz), hub.ctx.now());
+    const cp = hub.ctx.state.checkpoint(kind);
+    if (cp === undefined) hub.ctx.state.setCheckpoint(kind, shiftPeriod(kind, first, -1, tz), hub.ctx.now());
+    const from = cp === undefined ? first : shiftPeriod(kind, cp, 1, tz);
     const last = hub.scheduler.latestClosed(kind, closeAtMs);
     let n = 0;
-    for (let p = first; p <= last; p = shiftPeriod(kind, p, 1, tz)) n++;
+    for (let p = from; p <= last; p = shiftPeriod(kind, p, 1, tz)) n++;
     out.push({ kind, n });
   }
   return out;
 }
 
+/**
+ * Closes every period the backfill covers whole up to `untilMs`. Closing at `untilMs` plus the close delay takes in
+ * a period that ended a moment before it: nothing later changes it (live records start at `untilMs`).
+ */
 async function closeBackfilledPeriods(hub: RunningHub, fromMs: number, untilMs: number, out: Reporter): Promise<void> {
-  // Closing at the end of the backfill plus the close delay takes in a period that ended a moment ago: nothing
-  // later than the backfill will change it (the agents' records start there).
   const closeAt = untilMs + hub.ctx.config.engine.close_delay_minutes * 60_000;
   const plan = periodsToClose(hub, fromMs, closeAt);
   const total = plan.reduce((n, p) => n + p.n, 0);
+  if (total === 0) return;
   const progress = new Progress('engine', total, 'periods closed', out);
   let done = 0;
   await hub.scheduler.closeDue(closeAt, (kind, period) => progress.update(++done, `${kind} ${period}`));
-  progress.finish(`${done} periods closed (${plan.map((p) => `${p.n} ${p.kind}`).join(', ')})`);
+  const kinds = plan.filter((p) => p.n > 0).map((p) => `${p.n} ${p.kind}`);
+  progress.finish(`${done} periods closed (${kinds.join(', ')})`);
+}
+
+/** The registry entry of a simulated center. */
+function entryOf(sim: Simulation, d: CenterDevices): Center {
+  return sim.fleet.registry.centers.find((c) => c.id === d.plan.center)!;
+}
+
+interface BackfillPlan {
+  fromMs: number;
+  /** Hourly records end here: the last hour boundary 15 minutes or more before now. */
+  hourlyUntil: number;
+  intervalMs: number;
+  seed: number;
+}
+
+/** History from the model in whole hours up to `hourlyUntil`, pushed and closed while nothing else runs. */
+async function backfillHours(
+  hub: RunningHub,
+  sim: Simulation,
+  tokens: Map<string, string>,
+  span: BackfillPlan,
+  out: Reporter,
+): Promise<void> {
+  const { fromMs, hourlyUntil, intervalMs, seed } = span;
+  if (fromMs >= hourlyUntil) return;
+  out.log(`backfill: ${localTime(fromMs)} … ${localTime(hourlyUntil)} in hourly records from the simulator's model`);
+  const progress = new Progress('backfill', sim.centers.size, 'centers', out);
+  const n = await backfill({
+    hubUrl: hub.url,
+    tokens,
+    centers: sim.centers,
+    recordsOf: (d) => [
+      ...telemetryBackfill(d, { fromMs, toMs: hourlyUntil, hourlyUntil, intervalMs }),
+      ...filings(d, entryOf(sim, d), seed, fromMs, hourlyUntil),
+    ],
+    progress,
+  });
+  progress.finish(`${n.toLocaleString('en-US')} records accepted`);
+  await closeBackfilledPeriods(hub, fromMs, hourlyUntil, out);
+}
+
+/** The model's records from the hourly ones up to each agent's first record, and the closes of what ended meanwhile. */
+async function backfillToAgents(
+  hub: RunningHub,
+  sim: Simulation,
+  tokens: Map<string, string>,
+  span: BackfillPlan,
+  agents: RunningAgent[],
+  interval: string,
+  out: Reporter,
+): Promise<void> {
+  const takeover = new Map(agents.map((a) => [a.config.center, a.firstRecordStart]));
+  const first = Math.min(...takeover.values());
+  const { fromMs, hourlyUntil, intervalMs, seed } = span;
+  const n = await backfill({
+    hubUrl: hub.url,
+    tokens,
+    centers: sim.centers,
+    recordsOf: (d) => {
+      const toMs = takeover.get(d.plan.center)!;
+      return [
+        ...telemetryBackfill(d, { fromMs: hourlyUntil, toMs, hourlyUntil, intervalMs }),
+        ...filings(d, entryOf(sim, d), seed, fromMs, toMs, hourlyUntil),
+      ];
+    },
+  });
+  out.log(
+    `backfill: ${localTime(hourlyUntil)} … ${localTime(first)} in ${interval} records up to the agents' first (${n.toLocaleString('en-US')} records)`,
+  );
+  await closeBackfilledPeriods(hub, fromMs, first, out);
+}
+
+/** Resolves once every agent's outbox is empty (records built so far are at the hub), or after `timeoutMs`. */
+async function delivered(agents: RunningAgent[], timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (agents.some((a) => a.outbox.stats().depth > 0) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
 }
 
 /** Starts the whole demo; `out` receives progress. */
@@ -265,30 +351,19 @@ export async function startDemo(o: DemoOptions, out: Reporter): Promise<RunningD
   try {
     const alerting = await startDemoAlerting(o, hub, dataDir, clock, log);
     if (alerting) stops.push(() => alerting.stop());
+    const span: BackfillPlan = {
+      fromMs: backfillFrom,
+      hourlyUntil: Math.max(backfillFrom, lastHourBefore(nowMs)),
+      intervalMs: durationMs(o.interval),
+      seed: o.seed,
+    };
+    await backfillHours(hub, sim, tokens.agents, span, out);
     const agents = await startAgents(o, sim, hub, tokens.agents, dataDir, out);
     stops.push(async () => void (await Promise.all(agents.map((a) => a.stop()))));
-    const takeover = new Map(agents.map((a) => [a.config.center, a.firstRecordStart]));
-    const until = Math.max(...takeover.values());
-
-    if (backfillFrom < until) {
-      log(
-        `backfill: from ${localDay(backfillFrom)} 00:00 to each agent's first record (${localTime(until)}), from the simulator's model`,
-      );
-      const progress = new Progress('backfill', fleet.plans.length, 'centers', out);
-      const n = await backfill({
-        hubUrl: hub.url,
-        tokens: tokens.agents,
-        centers: sim.centers,
-        fromMs: backfillFrom,
-        until: (c) => takeover.get(c)!,
-        intervalMs: durationMs(o.interval),
-        seed: o.seed,
-        progress,
-      });
-      progress.finish(`${n.toLocaleString('en-US')} records accepted`);
-      await closeBackfilledPeriods(hub, backfillFrom, Math.min(...takeover.values()), out);
-    }
-    // The live window is there from the first page view; then the schedule runs on the demo's clock.
+    await backfillToAgents(hub, sim, tokens.agents, span, agents, o.interval, out);
+    // The live window is there from the first page view, with what the agents sent while the hub was busy; then
+    // the schedule runs on the demo's clock.
+    await delivered(agents, 30_000);
     await hub.scheduler.minute();
     hub.scheduler.start();
 

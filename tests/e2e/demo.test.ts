@@ -1,0 +1,321 @@
+/**
+ * @module The main job as a user runs it: the real `dims start` process (12 centers, embedded store, a temporary
+ * folder, any free port) on today's date and with its clock set to the first hour of a month, the last hour of a
+ * quarter, 1 January and 29 February of a leap year. For each start it waits for the console URL and reads over
+ * HTTP the national values of the last closed month and of the live window, and checks them against the
+ * simulator's ground truth; it fails on any rejected record, any error or warning line, and any indicator left
+ * empty although the simulated fleet has its inputs. On today's date the fault scenario must reach the hub's alert
+ * history through the real Prometheus and Alertmanager, firing and then resolved.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { defaultCatalog } from '../../src/catalog/load.ts';
+import { periodName, periodWindow, shiftPeriod } from '../../src/engine/periods.ts';
+import { demoPlan } from '../../src/demo/run.ts';
+import { defaults, demoInstant } from '../../src/demo/options.ts';
+import { generateFleet } from '../../src/simulate/fleet.ts';
+import { buildCenterDevices } from '../../src/simulate/devices.ts';
+import { truthFor } from '../../src/simulate/ground-truth.ts';
+
+const MAIN = path.resolve('src/cli/main.ts');
+const CENTERS = 12;
+const INTERVAL_S = 10;
+const catalog = defaultCatalog();
+
+interface Value {
+  indicator: string;
+  indicator_code: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  reason: string | null;
+  coverage: { centers: number | null; it_energy: number | null };
+}
+
+interface Dims {
+  url: string;
+  dataDir: string;
+  lines: string[];
+  nation: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `dims start` and resolves once it says it is running (the console URL printed). */
+async function startDims(args: string[]): Promise<Dims> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'dims-demo-'));
+  const proc = spawn(
+    process.execPath,
+    [MAIN, 'start', '--centers', String(CENTERS), '--port', '0', '--data', dataDir, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIMS_DEMO_NOW: '' } },
+  );
+  const lines: string[] = [];
+  let buffered = '';
+  const onData = (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    lines.push(...parts);
+  };
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const stop = async () => {
+    if (proc.exitCode === null) proc.kill('SIGINT');
+    const code = await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    assert.equal(code, 0, `dims start exit code; output:\n${lines.join('\n')}`);
+  };
+  const deadline = Date.now() + 6 * 60_000;
+  let url: string | undefined;
+  while (url === undefined) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`dims start did not come up; output:\n${lines.join('\n')}`);
+    }
+    url = lines.map((l) => /Web console\s+(http:\/\/\S+)\/console\//.exec(l)?.[1]).find((u) => u !== undefined);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const tokens = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as { nation: string };
+  return { url, dataDir, lines, nation: tokens.nation, stop };
+}
+
+async function api<T>(d: Dims, p: string): Promise<T> {
+  const res = await fetch(`${d.url}${p}`, { headers: { authorization: `Bearer ${d.nation}` } });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${p}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** The simulator's truth for the demo's fleet: facility and IT energy of every center over [from, to). */
+function truthOver(physics: ReturnType<typeof buildCenterDevices>['physics'][], fromMs: number, toMs: number) {
+  let fac = 0;
+  let it = 0;
+  for (const p of physics) {
+    const t = truthFor(p, fromMs, toMs).metrics;
+    fac += t.e_total_kwh!;
+    it += t.e_it_kwh!;
+  }
+  return { fac, it };
+}
+
+const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
+
+/**
+ * Indicators that may be empty in a window of the demo: growth against a year before the simulated history, and in
+ * the live window those that count monthly filings (a month's declarations come when it is over).
+ */
+function mayBeEmpty(v: Value, live: boolean): boolean {
+  if (v.reason === 'no_comparison_data') return true;
+  if (!live || v.reason !== 'missing_inputs') return false;
+  const ind = catalog.indicatorById.get(v.indicator)!;
+  return ind.raw_metrics.some((id) => {
+    const m = catalog.metricById.get(id);
+    return m?.source === 'declaration' && m.kind === 'delta';
+  });
+}
+
+function assertNoEmpty(values: Value[], live: boolean, what: string): void {
+  const empty = values.filter((v) => v.value === null && !mayBeEmpty(v, live));
+  assert.deepEqual(
+    empty.map((v) => `${v.indicator_code} ${v.indicator}: ${v.reason}`),
+    [],
+    `${what}: indicators without a value although the simulated fleet has their inputs`,
+  );
+  const national = catalog.indicators.filter((i) => i.levels.includes('nation'));
+  assert.equal(values.length, national.length, `${what}: one national value per indicator with a national level`);
+}
+
+const byId = (values: Value[], id: string) => values.find((v) => v.indicator === id)!;
+
+/** The instant the agents took over from the backfill, as the demo announces it (local time). */
+function takeoverOf(d: Dims): number {
+  const m = d.lines.map((l) => /first live records from (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)/.exec(l)).find(Boolean);
+  assert.ok(m, `the take-over instant is announced; output:\n${d.lines.join('\n')}`);
+  return Date.parse(`${m[1]}T${m[2]}+08:00`);
+}
+
+async function checkStart(d: Dims, nowMs: number): Promise<void> {
+  // The same fleet as the demo's: its registry is what the demo wrote.
+  const o = { ...defaults(), centers: CENTERS };
+  const plan = demoPlan(o, nowMs);
+  const fleet = generateFleet(plan.fleet);
+  const registry = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as object;
+  assert.deepEqual(registry, JSON.parse(JSON.stringify(fleet.registry)), 'the test rebuilds the demo fleet');
+  const physics = fleet.plans.map((p) => buildCenterDevices(p).physics);
+  const takeover = takeoverOf(d);
+
+  // Last closed month: all of it from the backfill, exactly the model's energy.
+  const month = await api<{ period: string; values: Value[] }>(d, '/api/v1/values?level=nation&kind=month');
+  assert.equal(month.period, shiftPeriod('month', periodName('month', takeover), -1), 'the last closed month');
+  const w = periodWindow('month', month.period);
+  const truth = truthOver(physics, w.fromMs, w.toMs);
+  const energy = byId(month.values, 'electricity_gwh');
+  assert.ok(close(energy.numerator!, truth.fac, 1e-6), `month energy ${energy.numerator} kWh vs truth ${truth.fac}`);
+  const pue = byId(month.values, 'pue');
+  assert.ok(close(pue.value!, truth.fac / truth.it, 1e-6), `month PUE ${pue.value} vs truth ${truth.fac / truth.it}`);
+  assert.deepEqual(energy.coverage, { centers: 1, it_energy: 1 });
+  assertNoEmpty(month.values, false, `month ${month.period}`);
+
+  // The live window at start: every center in it, every indicator with a source has a value.
+  const live = await api<{ period: string; values: Value[] }>(d, '/api/v1/values?level=nation&kind=realtime');
+  assert.equal(byId(live.values, 'electricity_gwh').coverage.centers, 1);
+  assertNoEmpty(live.values, true, 'live window');
+
+  // Today so far: every center's records start at local midnight (or the backfill's start).
+  const today = periodName('day', nowMs);
+  const cov = await api<{ centers: Array<{ center: string; first_start: string | null }> }>(
+    d,
+    `/api/v1/coverage?kind=day&period=${today}`,
+  );
+  const dayStart = new Date(Math.max(periodWindow('day', today).fromMs, plan.backfillFrom)).toISOString();
+  for (const c of cov.centers) assert.equal(c.first_start, dayStart, `${c.center}: today's first record`);
+
+  // No gap where the agents take over: once their records reach the end of a live window that holds the take-over,
+  // every center covers that window whole (the hub refreshes the window seconds after each push), and its energy is
+  // the model's, measured by the agents for the part after the take-over.
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const v = await api<{ period: string; values: Value[] }>(
+      d,
+      '/api/v1/values?level=center&kind=realtime&indicators=electricity_gwh',
+    );
+    const to = Date.parse(v.period);
+    const whole = v.values.length === CENTERS && v.values.every((x) => x.coverage.it_energy === 1);
+    if (whole && to >= takeover + 2 * INTERVAL_S * 1000 && to - 15 * 60_000 < takeover) {
+      const t = truthOver(physics, to - 15 * 60_000, to);
+      const sum = v.values.reduce((s, x) => s + x.numerator!, 0);
+      assert.ok(
+        close(sum, t.fac, 0.015),
+        `live energy ${sum} kWh vs truth ${t.fac} over the window ending ${v.period}`,
+      );
+      break;
+    }
+    assert.ok(
+      Date.now() < deadline,
+      `no live window holding the take-over at ${new Date(takeover).toISOString()} was covered whole; last: ${JSON.stringify(v.values.map((x) => x.coverage.it_energy))} ending ${v.period}`,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+
+  const metrics = await (await fetch(`${d.url}/metrics`, { headers: { authorization: `Bearer ${d.nation}` } })).text();
+  const rejected = [...metrics.matchAll(/^dims_hub_records_rejected_total(?:\{[^}]*\})? (\S+)$/gm)];
+  assert.equal(
+    rejected.reduce((s, m) => s + Number(m[1]), 0),
+    0,
+    'no record rejected',
+  );
+}
+
+function assertCleanOutput(d: Dims): void {
+  const bad = d.lines.filter((l) => /error|warn|reject|exception|failed|alerts: off/i.test(l));
+  assert.deepEqual(bad, [], `error or warning lines in the output:\n${d.lines.join('\n')}`);
+  assert.ok(
+    d.lines.some((l) => /backfill: .*records accepted/.test(l)),
+    'the backfill phase reports its records',
+  );
+  assert.ok(d.lines.some((l) => /engine: \d+ periods closed/.test(l)));
+  assert.ok(d.lines.some((l) => /agents: \d+ running/.test(l)));
+}
+
+interface Alert {
+  status: string;
+  alertname: string;
+  province: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+test('npm start today: the national values match the simulator, and the fault scenario pages and resolves', async () => {
+  const d = await startDims([
+    '--interval',
+    `${INTERVAL_S}s`,
+    '--scrape-interval',
+    '5s',
+    '--fault-after',
+    '15s',
+    '--fault-duration',
+    '90s',
+  ]);
+  try {
+    await checkStart(d, Date.now());
+    const announced = d.lines.map((l) => /fault scenario: .* \(([a-z]+-\d+), /.exec(l)?.[1]).find(Boolean);
+    assert.ok(announced, `the fault is announced with its time; output:\n${d.lines.join('\n')}`);
+    const waitFor = async (status: string) => {
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        const { alerts } = await api<{ alerts: Alert[] }>(d, '/api/v1/alerts?limit=500');
+        const hit = alerts.find(
+          (a) =>
+            a.alertname === 'DimsInletTemperatureOutOfRange' && a.labels.center === announced && a.status === status,
+        );
+        if (hit) return hit;
+        assert.ok(Date.now() < deadline, `no ${status} inlet alert for ${announced}; output:\n${d.lines.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
+    const firing = await waitFor('firing');
+    const center = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
+      centers: Array<{ id: string; province: string }>;
+    };
+    assert.equal(firing.province, center.centers.find((c) => c.id === announced)!.province);
+    const runbook = await fetch(firing.annotations.runbook_url!);
+    assert.equal(runbook.status, 200, `runbook ${firing.annotations.runbook_url}`);
+    assert.match(await runbook.text(), /^# DimsInletTemperatureOutOfRange/);
+    await waitFor('resolved');
+    assertCleanOutput(d);
+  } finally {
+    await d.stop();
+  }
+});
+
+/** At the end of a quarter the hour, day, month and quarter close on the demo's clock a few minutes in. */
+async function quarterCloses(d: Dims): Promise<void> {
+  const deadline = Date.now() + 6 * 60_000;
+  for (;;) {
+    const q = await api<{ period: string | null }>(d, '/api/v1/values?level=nation&kind=quarter&indicators=pue');
+    if (q.period === '2027-Q1') break;
+    assert.ok(Date.now() < deadline, `2027-Q1 did not close (last ${q.period}); output:\n${d.lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const day = await api<{ period: string }>(d, '/api/v1/values?level=nation&kind=day&indicators=pue');
+  assert.ok(day.period >= '2027-03-31', `the last day of the quarter is closed (${day.period})`);
+}
+
+for (const [name, now, extra] of [
+  ['the first hour of a month', '2027-03-01T00:00:30+08:00', undefined],
+  ['the last hour of a quarter', '2027-03-31T23:59:00+08:00', quarterCloses],
+  ['1 January', '2027-01-01T09:00:00+08:00', undefined],
+  ['29 February of a leap year', '2028-02-29T15:00:00+08:00', undefined],
+] as const) {
+  test(`npm start with its clock on ${name} (${now})`, async () => {
+    const d = await startDims([
+      '--now',
+      now,
+      '--interval',
+      `${INTERVAL_S}s`,
+      '--scrape-interval',
+      '5s',
+      '--fault-after',
+      '0s',
+      '--no-alerts',
+    ]);
+    try {
+      assert.ok(
+        d.lines.some((l) => l.includes('clock: the demo runs from')),
+        'the clock is announced',
+      );
+      await checkStart(d, demoInstant(now));
+      await extra?.(d);
+      assertCleanOutput(d);
+    } finally {
+      await d.stop();
+    }
+  });
+}
