@@ -36,4 +36,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // collectors/<protocol>/ holds only what runs at a center: the simulators live in src/simulate and test against it.
+    files: ['collectors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/simulate/**'], message: 'collectors must not depend on the simulators' }] },
+      ],
+    },
+  },
 );
