@@ -8,13 +8,10 @@ import { defaultCatalog } from '../catalog/load.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
 import { periodWindow } from '../engine/periods.ts';
 import { syntheticFleet } from '../engine/synthetic.ts';
-import { median, withPeakMemory, type BenchResult } from '../shared/bench.ts';
-import { engineInputs } from './inputs.ts';
-import { buildReport } from './model.ts';
-import { renderXlsx } from './xlsx.ts';
-
-type BenchFn = (opts: { log: (s: string) => void; quick?: boolean }) => Promise<BenchResult>;
-type Register = (name: string, summary: string, load: () => Promise<BenchFn>) => void;
+import { median, withPeakMemory, type BenchResult } from './table.ts';
+import { engineInputs } from '../report/inputs.ts';
+import { buildReport } from '../report/model.ts';
+import { renderXlsx } from '../report/xlsx.ts';
 
 const GENERATED_AT = '2026-11-01T03:30:00+08:00';
 
@@ -102,13 +99,4 @@ export async function benchReports(opts: {
       'Comparisons (previous month, a year earlier) are evaluated too; the synthetic fleet has no data for them, so they are empty.',
     ],
   };
-}
-
-/** Registers `reports` with `dims bench`. */
-export function registerBenches(register: Register): void {
-  register(
-    'reports',
-    `all 31 provinces' monthly xlsx reports for a 900-center fleet (time, peak memory)`,
-    async () => (o) => benchReports(o),
-  );
 }

@@ -4,10 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { defaultCatalog } from '../catalog/load.ts';
-import { evaluate } from './evaluate.ts';
-import { syntheticFleet } from './synthetic.ts';
-import { periodWindow } from './periods.ts';
-import { median, withPeakMemory, type BenchFigure, type BenchResult } from '../shared/bench.ts';
+import { evaluate } from '../engine/evaluate.ts';
+import { syntheticFleet } from '../engine/synthetic.ts';
+import { periodWindow } from '../engine/periods.ts';
+import { median, withPeakMemory, type BenchFigure, type BenchResult } from './table.ts';
 import type { ParsedRecord } from '../model/records.ts';
 
 /** The floor: the least work any evaluation must do, touching every input field once. */

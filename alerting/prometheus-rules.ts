@@ -1,6 +1,6 @@
 /** @module All dims alert rules (catalog thresholds plus operational rules), grouped and rendered as a Prometheus rule file. */
 import { stringify } from 'yaml';
-import type { Catalog } from '../../src/catalog/types.ts';
+import type { Catalog } from '../src/catalog/types.ts';
 import { extraRules } from './extra.ts';
 import { catalogRules } from './from-catalog.ts';
 import type { RuleGroup, RuleSpec, RuleUrls } from './types.ts';

@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { benchTable, type BenchFigure, type BenchResult } from '../../shared/bench.ts';
+import type { BenchFigure, BenchResult } from '../table.ts';
 import { defaultCatalog } from '../../catalog/load.ts';
 import type { Storage, StoredValue } from '../../storage/types.ts';
-import { parseConfig } from '../config.ts';
-import { startHub } from '../server.ts';
-import { createToken } from '../auth/tokens.ts';
-import { center } from '../test-support.ts';
+import { parseConfig } from '../../hub/config.ts';
+import { startHub } from '../../hub/server.ts';
+import { createToken } from '../../hub/auth/tokens.ts';
+import { center } from '../../hub/test-support.ts';
 import { startInfluxd } from '../../../tests/support/influxd.ts';
 
 export interface ApiBenchOptions {
@@ -181,9 +181,4 @@ export async function benchApi(o: ApiBenchOptions = {}): Promise<BenchResult> {
     await influx.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (import.meta.main) {
-  const r = await benchApi({ log: (s) => console.error(s) });
-  console.log(benchTable([r]));
 }

@@ -6,9 +6,9 @@
  * Agent metrics carry `center` but not `province`; the rules take the province from the hub's
  * dims_center_last_record_timestamp_seconds{province,center} and keep the alert when the hub does not know the center.
  */
-import { ASHRAE_A1_ALLOWABLE_MAX_C, ASHRAE_INLET_MAX_C, ASHRAE_INLET_MIN_C } from '../lib/ashrae.ts';
+import { ASHRAE_A1_ALLOWABLE_MAX_C, ASHRAE_INLET_MAX_C, ASHRAE_INLET_MIN_C } from '../grafana/lib/ashrae.ts';
 import { VALUE, dashboardUrl, label, runbookUrl } from './annotations.ts';
-import { LATE_AFTER_SECONDS, OUTBOX_GROWTH_WINDOW } from './constants.ts';
+import { LATE_AFTER_SECONDS, OUTBOX_GROWTH_WINDOW } from '../grafana/lib/constants.ts';
 import { seriesText } from './from-catalog.ts';
 import type { AlertRule, RuleSpec, RuleUrls } from './types.ts';
 

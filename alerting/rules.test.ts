@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { defaultCatalog } from '../../src/catalog/load.ts';
-import { describeComputation } from '../../src/catalog/docs.ts';
+import { defaultCatalog } from '../src/catalog/load.ts';
+import { describeComputation } from '../src/catalog/docs.ts';
 import { loadRouting, parseRouting } from './alertmanager.ts';
 import { DEFAULT_URLS, writeRulesTree } from './build.ts';
 import { indicatorAlertName } from './from-catalog.ts';

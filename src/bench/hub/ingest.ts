@@ -11,21 +11,21 @@
  */
 import path from 'node:path';
 import { rmSync } from 'node:fs';
-import { benchTable, median, type BenchResult } from '../../shared/bench.ts';
+import { median, type BenchResult } from '../table.ts';
 import { encodeRecords } from '../../storage/line-protocol.ts';
 import type { StoredRecord } from '../../storage/types.ts';
 import type { CenterRecord } from '../../model/records.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { StateDb } from '../state-db.ts';
-import { createToken } from '../auth/tokens.ts';
-import { center, telemetry } from '../test-support.ts';
+import { StateDb } from '../../hub/state-db.ts';
+import { createToken } from '../../hub/auth/tokens.ts';
+import { center, telemetry } from '../../hub/test-support.ts';
 import { startInfluxd, freePort } from '../../../tests/support/influxd.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { stringify } from 'yaml';
-import { cpuSeconds } from '../../bench/agent/proc.ts';
+import { cpuSeconds } from '../proc.ts';
 
 export interface IngestBenchOptions {
   log?: (s: string) => void;
@@ -258,9 +258,4 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
     await influx.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (import.meta.main) {
-  const r = await benchIngest({ log: (s) => console.error(s) });
-  console.log(benchTable([r]));
 }

@@ -3,10 +3,10 @@
  * per level in `thresholds.levels` and per severity that has a bound. All severities of an indicator share one
  * alertname (`Dims<Id>High` or `…Low`), so Alertmanager can let the critical alert mute the warning of the same node.
  */
-import type { Catalog, Indicator } from '../../src/catalog/types.ts';
-import type { Level } from '../../src/model/values.ts';
-import { describeComputation } from '../../src/catalog/docs.ts';
-import { targetText } from '../../src/catalog/targets.ts';
+import type { Catalog, Indicator } from '../src/catalog/types.ts';
+import type { Level } from '../src/model/values.ts';
+import { describeComputation } from '../src/catalog/docs.ts';
+import { targetText } from '../src/catalog/targets.ts';
 import { VALUE, dashboardUrl, nodeText, runbookUrl } from './annotations.ts';
 import { durationMinutes } from './duration.ts';
 import type { AlertRule, RuleSpec, RuleUrls } from './types.ts';

@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Catalog } from '../../src/catalog/types.ts';
+import type { Catalog } from '../src/catalog/types.ts';
 import { alertmanagerYaml, type Routing } from './alertmanager.ts';
 import { allRuleSpecs, ruleGroups, rulesYaml } from './prometheus-rules.ts';
 import { promtoolTestYaml } from './promtool.ts';

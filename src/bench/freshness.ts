@@ -21,7 +21,7 @@ import { loadChipTable } from '../agent/chips/classify.ts';
 import { startTestHub } from '../hub/test-support.ts';
 import { createToken } from '../hub/auth/tokens.ts';
 import { indexRegistry } from '../registry/load.ts';
-import { median, type BenchResult } from '../shared/bench.ts';
+import { median, type BenchResult } from './table.ts';
 
 export interface FreshnessOptions {
   centers?: number;

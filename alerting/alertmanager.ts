@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
-import { compileSchema } from '../../src/shared/json-schema.ts';
+import { compileSchema } from '../src/shared/json-schema.ts';
 
 export interface Routing {
   default_receiver: string;

@@ -6,8 +6,8 @@
  * Only two template constructs are used, `{{ $labels.x }}` and `{{ $value | printf "%.2f" }}`, so the promtool
  * test generator can render the expected text itself (renderTemplate).
  */
-import type { Level } from '../../src/model/values.ts';
-import { UIDS, dashboardPath } from '../lib/links.ts';
+import type { Level } from '../src/model/values.ts';
+import { UIDS, dashboardPath } from '../grafana/lib/links.ts';
 import type { RuleUrls } from './types.ts';
 
 export const VALUE = '{{ $value | printf "%.2f" }}';
