@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { CenterRecord } from '../../model/records.ts';
+import { recordKey, type CenterRecord } from '../../model/records.ts';
 
 export interface PendingRecord {
   seq: number;
@@ -228,9 +228,4 @@ export class Outbox {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
-}
-
-/** The idempotency key the hub computes: center/start in canonical ISO form. */
-export function recordKey(r: Pick<CenterRecord, 'center' | 'start' | 'key'>): string {
-  return r.key ?? `${r.center}/${new Date(r.start).toISOString()}`;
 }

@@ -10,7 +10,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { recordKey, type PendingRecord } from '../outbox/outbox.ts';
+import type { PendingRecord } from '../outbox/outbox.ts';
+import { recordKey } from '../../model/records.ts';
 import type { SendOutcome, Sink } from './types.ts';
 
 export interface HubSinkOptions {
@@ -191,5 +192,5 @@ function canonical(key: string): string {
   const i = key.indexOf('/');
   if (i < 0) return key;
   const ms = Date.parse(key.slice(i + 1));
-  return Number.isFinite(ms) ? recordKey({ center: key.slice(0, i), start: new Date(ms).toISOString() }) : key;
+  return Number.isFinite(ms) ? recordKey({ center: key.slice(0, i), startMs: ms }) : key;
 }
