@@ -6,18 +6,10 @@
  * Also applies the fault config (protocol faults, scheduled over simulated time, and counter events),
  * writes ground truth as simulated intervals elapse, and generates each center's agent config.
  */
-import { startModbusSimulator, type ModbusSimulator } from '../../collectors/modbus/simulator.ts';
-import {
-  startPrometheusSimulator,
-  type ExporterDevice,
-  type PrometheusSimulator,
-} from '../../collectors/prometheus/simulator.ts';
-import {
-  startRedfishSimulator,
-  type RedfishDevice,
-  type RedfishSimulator,
-} from '../../collectors/redfish/simulator.ts';
-import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from '../../collectors/snmp/simulator.ts';
+import { startModbusSimulator, type ModbusSimulator } from './modbus/simulator.ts';
+import { startPrometheusSimulator, type ExporterDevice, type PrometheusSimulator } from './prometheus/simulator.ts';
+import { startRedfishSimulator, type RedfishDevice, type RedfishSimulator } from './redfish/simulator.ts';
+import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from './snmp/simulator.ts';
 import { agentConfigFor, type AgentConfigOptions, type Endpoints } from './agent-config.ts';
 import { SimClock } from './clock.ts';
 import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from './device-state.ts';

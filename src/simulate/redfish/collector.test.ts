@@ -1,14 +1,14 @@
 /** @module The redfish collector against its simulator over loopback: schemas, vendor styles, auth, TLS, deadline and every fault. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PduState, ServerState } from '../../src/simulate/device-state.ts';
-import { CollectError } from '../types.ts';
-import type { Sample } from '../types.ts';
-import { redfishPlugin } from './index.ts';
-import type { RedfishConfig } from './index.ts';
+import type { PduState, ServerState } from '../device-state.ts';
+import { CollectError } from '../../../collectors/types.ts';
+import type { Sample } from '../../../collectors/types.ts';
+import { redfishPlugin } from '../../../collectors/redfish/index.ts';
+import type { RedfishConfig } from '../../../collectors/redfish/index.ts';
 import { startRedfishSimulator } from './simulator.ts';
 import type { BmcStyle, RedfishDevice, RedfishSimulator } from './simulator.ts';
-import { selfSignedCert, testContext } from './test-helpers.ts';
+import { selfSignedCert, testContext } from '../../../collectors/redfish/test-helpers.ts';
 
 const serverState: ServerState = {
   kind: 'server',

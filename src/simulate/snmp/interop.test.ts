@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startSnmpSimulator, type SnmpSimulator } from './simulator.ts';
-import { fixedPdu, fixedUps } from './testdata/devices.ts';
+import { fixedPdu, fixedUps } from './test-devices.ts';
 
 const exec = promisify(execFile);
 

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import type { ChillerState, CrahState, MeterState, SimDevice } from '../../src/simulate/device-state.ts';
-import { CollectError } from '../types.ts';
-import { createModbusCollector } from './modbus.ts';
+import type { ChillerState, CrahState, MeterState, SimDevice } from '../device-state.ts';
+import { CollectError } from '../../../collectors/types.ts';
+import { createModbusCollector } from '../../../collectors/modbus/modbus.ts';
 import { startModbusSimulator, type ModbusSimulator } from './simulator.ts';
 
 const root = join(import.meta.dirname, 'testcases');

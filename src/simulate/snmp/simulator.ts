@@ -8,12 +8,12 @@
  */
 import dgram from 'node:dgram';
 import snmp from 'net-snmp';
-import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from '../../src/simulate/device-state.ts';
-import { buildMib } from './sim/build-mib.ts';
-import type { MibView } from './sim/mib-view.ts';
-import { pduView } from './sim/pdu-view.ts';
-import { routerView } from './sim/router-view.ts';
-import { upsView } from './sim/ups-view.ts';
+import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from '../device-state.ts';
+import { buildMib } from './build-mib.ts';
+import type { MibView } from './mib-view.ts';
+import { pduView } from './pdu-view.ts';
+import { routerView } from './router-view.ts';
+import { upsView } from './ups-view.ts';
 
 /** The devices this simulator serves: UPSs, rack PDUs and border routers. */
 export type SnmpSimDevice = SimDevice<UpsState> | SimDevice<PduState> | SimDevice<RouterState>;

@@ -2,7 +2,7 @@
  * @module Our own Redfish JSON (DMTF schema shapes) for a simulated server or rack PDU in a given BMC style:
  * modern or legacy-only schemas, generic/Dell/HPE/Huawei dialects with their quirks.
  */
-import type { PduState, ServerState } from '../../src/simulate/device-state.ts';
+import type { PduState, ServerState } from '../device-state.ts';
 
 /** How a simulated BMC speaks. */
 export interface BmcStyle {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startModbusSimulator, type ModbusSimulator } from './simulator.ts';
-import { fixedChiller, fixedMeter } from './testdata/devices.ts';
+import { fixedChiller, fixedMeter } from './test-devices.ts';
 
 const exec = promisify(execFile);
 

@@ -2,7 +2,7 @@
  * @module How a simulated APC rack PDU answers: PowerNet-MIB rPDU2 tables (enterprise 318), written from the
  * MIB's documented units independently of the collector's profile so tests cross-check the two.
  */
-import type { PduState } from '../../../src/simulate/device-state.ts';
+import type { PduState } from '../device-state.ts';
 import type { MibView, SimTable } from './mib-view.ts';
 import { systemGroup } from './system-group.ts';
 

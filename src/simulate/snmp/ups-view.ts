@@ -2,7 +2,7 @@
  * @module How a simulated UPS answers: UPS-MIB (RFC 1628) plus ENTITY-MIB names and ENTITY-SENSOR-MIB
  * (RFC 3433) rows, written from the RFCs independently of the collector's profiles so tests cross-check them.
  */
-import type { UpsState } from '../../../src/simulate/device-state.ts';
+import type { UpsState } from '../device-state.ts';
 import type { MibView, SimTable } from './mib-view.ts';
 import { systemGroup } from './system-group.ts';
 

@@ -1,5 +1,5 @@
 /** @module Fixed simulated devices for the SNMP tests: known states so expected samples can be written down. */
-import type { PduState, SimDevice, UpsState } from '../../../src/simulate/device-state.ts';
+import type { PduState, SimDevice, UpsState } from '../device-state.ts';
 
 /** A two-output-line UPS on mains; energy grows 1 kWh per simulated hour. */
 export function fixedUps(id: string): SimDevice<UpsState> {

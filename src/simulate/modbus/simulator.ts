@@ -9,8 +9,8 @@
  */
 import net from 'node:net';
 import modbus from 'modbus-serial';
-import type { ChillerState, CrahState, FaultSpec, MeterState, SimDevice } from '../../src/simulate/device-state.ts';
-import { chillerImage, crahImage, meterImage, type RegisterImage } from './sim/register-map.ts';
+import type { ChillerState, CrahState, FaultSpec, MeterState, SimDevice } from '../device-state.ts';
+import { chillerImage, crahImage, meterImage, type RegisterImage } from './register-map.ts';
 
 type ModbusDevice = SimDevice<MeterState> | SimDevice<ChillerState> | SimDevice<CrahState>;
 

@@ -1,6 +1,6 @@
 /** @module What the simulated node_exporter, DCGM exporter, npu-exporter and smokeping_prober expose for a device state, in their own metric names. */
-import type { DcgmState, NodeState, NpuState, SmokepingState } from '../../src/simulate/device-state.ts';
-import type { WriteFamily } from './write.ts';
+import type { DcgmState, NodeState, NpuState, SmokepingState } from '../device-state.ts';
+import type { WriteFamily } from '../../../collectors/prometheus/write.ts';
 
 /** node_exporter: per-CPU mode seconds, cpu info (as --collector.cpu.info), a load gauge and a GC summary. */
 export function nodeExporterFamilies(s: NodeState): WriteFamily[] {

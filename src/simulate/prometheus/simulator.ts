@@ -6,18 +6,11 @@
  */
 import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { startSimServer } from '../sim-server.ts';
-import type {
-  DcgmState,
-  FaultSpec,
-  NodeState,
-  NpuState,
-  SimDevice,
-  SmokepingState,
-} from '../../src/simulate/device-state.ts';
-import { dcgmFamilies, nodeExporterFamilies, npuFamilies, smokepingFamilies } from './sim-exporters.ts';
-import { CONTENT_TYPES, writeExposition } from './write.ts';
-import type { WriteFamily } from './write.ts';
+import { startSimServer } from '../http-server.ts';
+import type { DcgmState, FaultSpec, NodeState, NpuState, SimDevice, SmokepingState } from '../device-state.ts';
+import { dcgmFamilies, nodeExporterFamilies, npuFamilies, smokepingFamilies } from './exporters.ts';
+import { CONTENT_TYPES, writeExposition } from '../../../collectors/prometheus/write.ts';
+import type { WriteFamily } from '../../../collectors/prometheus/write.ts';
 
 /** A device an exporter can be simulated for. */
 export type ExporterDevice = SimDevice<NodeState | DcgmState | NpuState | SmokepingState>;

@@ -1,10 +1,10 @@
 /** @module The Modbus collector against the Modbus simulator over TCP on 127.0.0.1: values, faults, deadlines, reconnects. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CollectError, type CollectorContext } from '../types.ts';
-import { createModbusCollector } from './modbus.ts';
+import { CollectError, type CollectorContext } from '../../../collectors/types.ts';
+import { createModbusCollector } from '../../../collectors/modbus/modbus.ts';
 import { startModbusSimulator, type ModbusSimulator } from './simulator.ts';
-import { fixedChiller, fixedCrah, fixedMeter } from './testdata/devices.ts';
+import { fixedChiller, fixedCrah, fixedMeter } from './test-devices.ts';
 
 const ctx: CollectorContext = { secret: () => '', log: () => undefined };
 

@@ -2,10 +2,10 @@
  * @module Runs one SNMPv3 MD5 + DES collection against a fresh simulator and prints the PDU power as JSON.
  * Spawned by snmp.test.ts with --openssl-legacy-provider, because OpenSSL 3 keeps DES in its legacy provider.
  */
-import { startSnmpSimulator } from '../simulator.ts';
-import { createSnmpCollector } from '../snmp.ts';
-import { testContext } from '../../test-support.ts';
-import { fixedPdu } from './devices.ts';
+import { startSnmpSimulator } from './simulator.ts';
+import { createSnmpCollector } from '../../../collectors/snmp/snmp.ts';
+import { testContext } from '../../../collectors/test-support.ts';
+import { fixedPdu } from './test-devices.ts';
 
 const sim = await startSnmpSimulator({
   devices: [fixedPdu('pdu-des')],

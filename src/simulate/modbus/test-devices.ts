@@ -1,5 +1,5 @@
 /** @module Fixed simulated Modbus devices for tests: known states so expected samples can be written down. */
-import type { ChillerState, CrahState, MeterState, SimDevice } from '../../../src/simulate/device-state.ts';
+import type { ChillerState, CrahState, MeterState, SimDevice } from '../device-state.ts';
 
 /** An IT-feed meter drawing 6 kW; its import counter grows 6 kWh per simulated hour. */
 export function fixedMeter(id: string): SimDevice<MeterState> {

@@ -2,7 +2,7 @@
  * @module How a simulated border router answers: IF-MIB (RFC 2863) ifTable and ifXTable with 64-bit octet
  * counters, written from the MIB independently of the collector's profile so tests cross-check the two.
  */
-import type { RouterState } from '../../../src/simulate/device-state.ts';
+import type { RouterState } from '../device-state.ts';
 import type { MibView } from './mib-view.ts';
 import { systemGroup } from './system-group.ts';
 

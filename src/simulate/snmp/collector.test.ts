@@ -4,11 +4,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { CollectError, type Sample } from '../types.ts';
+import { CollectError, type Sample } from '../../../collectors/types.ts';
 import { startSnmpSimulator, type SnmpSimulator } from './simulator.ts';
-import { createSnmpCollector } from './snmp.ts';
-import { testContext } from '../test-support.ts';
-import { fixedPdu, fixedUps } from './testdata/devices.ts';
+import { createSnmpCollector } from '../../../collectors/snmp/snmp.ts';
+import { testContext } from '../../../collectors/test-support.ts';
+import { fixedPdu, fixedUps } from './test-devices.ts';
 
 const run = promisify(execFile);
 const CLOCK_MS = 3_600_000; // one hour after the epoch: UPS energy = 1235.5 kWh
@@ -207,7 +207,7 @@ describe('SNMP collector against the simulator', () => {
   });
 
   it('speaks SNMPv3 authPriv with MD5 + DES under --openssl-legacy-provider', async () => {
-    const script = fileURLToPath(new URL('./testdata/des-roundtrip.ts', import.meta.url));
+    const script = fileURLToPath(new URL('./des-roundtrip.ts', import.meta.url));
     const { stdout } = await run(process.execPath, ['--openssl-legacy-provider', script], { timeout: 15_000 });
     assert.deepEqual(JSON.parse(stdout.trim()), { signal: 'power_watts', value: 4230, labels: { pdu: '1' } });
   });

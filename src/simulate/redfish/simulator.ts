@@ -7,12 +7,12 @@
  */
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { startSimServer } from '../sim-server.ts';
-import type { FaultSpec, PduState, ServerState, SimDevice } from '../../src/simulate/device-state.ts';
-import { simResource } from './sim-resources.ts';
-import type { BmcStyle } from './sim-resources.ts';
+import { startSimServer } from '../http-server.ts';
+import type { FaultSpec, PduState, ServerState, SimDevice } from '../device-state.ts';
+import { simResource } from './resources.ts';
+import type { BmcStyle } from './resources.ts';
 
-export type { BmcStyle } from './sim-resources.ts';
+export type { BmcStyle } from './resources.ts';
 
 /** A simulated Redfish device: any server or PDU SimDevice, optionally with a BMC style (default modern/generic). */
 export type RedfishDevice = SimDevice<ServerState | PduState> & { style?: Partial<BmcStyle> };

@@ -2,8 +2,8 @@
  * @module The register images simulated Modbus devices answer with, written from the device documentation
  * (SDM630 register list, the dims chiller/CRAH reference maps) independently of the collector's profiles.
  */
-import type { ChillerState, CrahState, MeterState } from '../../../src/simulate/device-state.ts';
-import { encodeRegisters, type ByteOrder, type RegisterType } from '../decode.ts';
+import type { ChillerState, CrahState, MeterState } from '../device-state.ts';
+import { encodeRegisters, type ByteOrder, type RegisterType } from '../../../collectors/modbus/decode.ts';
 
 /** A device's registers at one instant, and the address ranges it implements. */
 export interface RegisterImage {

@@ -1,14 +1,14 @@
 /** @module The prometheus collector against its simulator over loopback HTTP(S): mappings, negotiation, auth, TLS and every fault. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DcgmState, NodeState, NpuState, SimDevice } from '../../src/simulate/device-state.ts';
-import { CollectError } from '../types.ts';
-import type { Sample } from '../types.ts';
-import { prometheusPlugin } from './index.ts';
-import type { PrometheusConfig } from './index.ts';
+import type { DcgmState, NodeState, NpuState, SimDevice } from '../device-state.ts';
+import { CollectError } from '../../../collectors/types.ts';
+import type { Sample } from '../../../collectors/types.ts';
+import { prometheusPlugin } from '../../../collectors/prometheus/index.ts';
+import type { PrometheusConfig } from '../../../collectors/prometheus/index.ts';
 import { startPrometheusSimulator } from './simulator.ts';
 import type { PrometheusSimulator } from './simulator.ts';
-import { selfSignedCert, startStub, testContext } from './test-helpers.ts';
+import { selfSignedCert, startStub, testContext } from '../../../collectors/prometheus/test-helpers.ts';
 
 const node: SimDevice<NodeState> = {
   id: 'host-1',
