@@ -1,6 +1,8 @@
 /**
- * @module The durable outbox: every record is on disk (SQLite WAL, synchronous=FULL) before any sink
- * sees it, leaves only when every sink has it acknowledged, and survives SIGKILL and long hub outages.
+ * @module The durable outbox of every sender: the agent's (one queue per sink) and a provincial hub's
+ * federation outbox (one queue, the upstream hub). Every record is on disk (SQLite WAL, synchronous=FULL)
+ * before any sink sees it, leaves only when every sink has it acknowledged, and survives SIGKILL and long
+ * hub outages.
  *
  * One row per record plus one delivery row per sink, so a dead hub does not hold back the JSON Lines
  * file and vice versa. Bounded: beyond `maxRecords` the oldest records are dropped and counted (a
@@ -11,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { CenterRecord } from '../../model/records.ts';
+import { recordKey, type CenterRecord } from '../model/records.ts';
 
 export interface PendingRecord {
   seq: number;
@@ -28,16 +30,28 @@ export interface OutboxStats {
   sent: number;
 }
 
+export interface OutboxOptions {
+  /**
+   * What a record whose key is still queued does: `ignore` keeps the queued copy (an agent replaying an
+   * interval never doubles it); `replace` queues the newer copy under a new seq, so a sender holding the
+   * old seq cannot acknowledge it away (a hub forwards the last version it stored).
+   */
+  onQueuedKey?: 'ignore' | 'replace';
+}
+
 export class Outbox {
   private readonly db: DatabaseSync;
   private readonly sinks: string[];
   private readonly maxRecords: number;
+  private readonly replace: boolean;
 
-  constructor(path: string, sinks: string[], maxRecords: number) {
+  /** `maxRecords` bounds the records kept (Infinity: unbounded). */
+  constructor(path: string, sinks: string[], maxRecords: number, options: OutboxOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     this.sinks = sinks;
     this.maxRecords = maxRecords;
+    this.replace = options.onQueuedKey === 'replace';
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
@@ -116,9 +130,12 @@ export class Outbox {
         'INSERT OR IGNORE INTO records (key, start_ms, body, created_ms) VALUES (?, ?, ?, ?)',
       );
       const del = this.db.prepare('INSERT INTO deliveries (seq, sink) VALUES (?, ?)');
+      const unqueue = this.replace ? this.db.prepare('DELETE FROM records WHERE key = ?') : undefined;
       let lastEnd = this.lastEndMs() ?? -Infinity;
       for (const r of records) {
-        const res = ins.run(recordKey(r), Date.parse(r.start), JSON.stringify(r), nowMs);
+        const key = recordKey(r);
+        unqueue?.run(key);
+        const res = ins.run(key, Date.parse(r.start), JSON.stringify(r), nowMs);
         if (res.changes > 0) {
           added++;
           for (const s of this.sinks) del.run(Number(res.lastInsertRowid), s);
@@ -130,6 +147,7 @@ export class Outbox {
           .prepare("INSERT INTO state (k, v) VALUES ('last_end_ms', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v")
           .run(String(lastEnd));
       let dropped = 0;
+      if (!Number.isFinite(this.maxRecords)) return { added, dropped };
       const count = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
       if (count > this.maxRecords) {
         dropped = count - this.maxRecords;
@@ -228,9 +246,4 @@ export class Outbox {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
-}
-
-/** The idempotency key the hub computes: center/start in canonical ISO form. */
-export function recordKey(r: Pick<CenterRecord, 'center' | 'start' | 'key'>): string {
-  return r.key ?? `${r.center}/${new Date(r.start).toISOString()}`;
 }

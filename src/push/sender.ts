@@ -2,8 +2,28 @@
  * @module Drains one sink's queue in the outbox, in order, with exponential backoff on failure.
  * Backoff is in real time even when the agent's clock is accelerated: the hub is a real server.
  */
-import type { Outbox } from '../outbox/outbox.ts';
-import type { Sink } from './types.ts';
+import type { Outbox, PendingRecord } from './outbox.ts';
+
+/** What a sink did with a batch from the outbox. */
+export interface SendOutcome {
+  /** Delivered: remove from this sink's queue. */
+  accepted: number[];
+  /** Refused as invalid: dead-letter, never retry. */
+  rejected: Array<{ seq: number; errors: unknown }>;
+  /** Nothing decided about the rest: retry later (after backoff) for this reason. */
+  retry?: { reason: string; status?: number };
+  /** The batch was too big or mixed: retry with smaller batches. */
+  split?: boolean;
+}
+
+/** Where a sender delivers: a hub through the PushClient, or in the agent a local file or stdout. */
+export interface Sink {
+  readonly name: string;
+  /** Largest batch it takes. */
+  readonly batch: number;
+  send(batch: PendingRecord[], signal: AbortSignal): Promise<SendOutcome>;
+  close(): Promise<void>;
+}
 
 export interface SenderEvents {
   sent(sink: string, n: number): void;
@@ -64,12 +84,38 @@ export class Sender {
     });
   }
 
+  /**
+   * Sends the oldest batch owed to the sink once and settles it in the outbox; undefined when nothing
+   * waits. The loop calls this; so can a caller that drives delivery itself (a drain before shutdown).
+   */
+  async flushOnce(signal: AbortSignal = this.controller.signal): Promise<SendOutcome | undefined> {
+    const batch = this.outbox.peek(this.sink.name, this.batch);
+    if (batch.length === 0) return undefined;
+    this.outbox.noteAttempt(
+      this.sink.name,
+      batch.map((p) => p.seq),
+    );
+    const out = await this.sink.send(batch, signal);
+    if (signal.aborted && out.accepted.length === 0) return out;
+    if (out.accepted.length > 0) {
+      this.outbox.ack(this.sink.name, out.accepted);
+      this.events.sent(this.sink.name, out.accepted.length);
+    }
+    for (const r of out.rejected) this.outbox.deadLetter(this.sink.name, r.seq, r.errors, Date.now());
+    if (out.rejected.length > 0) this.events.deadLettered(this.sink.name, out.rejected.length);
+    if (out.split) this.batch = Math.max(1, Math.floor(batch.length / 2));
+    else if (out.retry) this.events.failed(this.sink.name, out.retry.reason, out.retry.status);
+    // Grow back after a split once things flow again.
+    else this.batch = Math.min(this.sink.batch, this.batch * 2);
+    return out;
+  }
+
   private async loop(): Promise<void> {
     const signal = this.controller.signal;
     while (!signal.aborted) {
       this.kicked = false;
-      const batch = this.outbox.peek(this.sink.name, this.batch);
-      if (batch.length === 0) {
+      const out = await this.flushOnce(signal);
+      if (out === undefined) {
         if (!this.kicked) {
           this.idle = true;
           await this.sleep(undefined);
@@ -77,32 +123,15 @@ export class Sender {
         }
         continue;
       }
-      this.outbox.noteAttempt(
-        this.sink.name,
-        batch.map((p) => p.seq),
-      );
-      const out = await this.sink.send(batch, signal);
       if (signal.aborted && out.accepted.length === 0) break;
-      if (out.accepted.length > 0) {
-        this.outbox.ack(this.sink.name, out.accepted);
-        this.events.sent(this.sink.name, out.accepted.length);
-      }
-      for (const r of out.rejected) this.outbox.deadLetter(this.sink.name, r.seq, r.errors, Date.now());
-      if (out.rejected.length > 0) this.events.deadLettered(this.sink.name, out.rejected.length);
-      if (out.split) {
-        this.batch = Math.max(1, Math.floor(batch.length / 2));
-        continue;
-      }
+      if (out.split) continue;
       if (out.retry) {
-        this.events.failed(this.sink.name, out.retry.reason, out.retry.status);
         this.failures++;
         const base = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** (this.failures - 1));
         await this.sleep(base * (0.8 + 0.4 * Math.random()));
         continue;
       }
       this.failures = 0;
-      // Grow back after a split once things flow again.
-      this.batch = Math.min(this.sink.batch, this.batch * 2);
     }
   }
 }

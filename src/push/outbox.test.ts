@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CenterRecord } from '../../model/records.ts';
+import type { CenterRecord } from '../model/records.ts';
 import { Outbox } from './outbox.ts';
 
 const rec = (i: number): CenterRecord => ({
@@ -83,4 +83,25 @@ test('a sink removed from the config releases its records', () => {
   o = new Outbox(path, ['hub'], 100);
   assert.equal(o.stats().depth, 0);
   o.close();
+});
+
+test('a key queued again is ignored by default, and replaces the pending copy under a new seq with replace', () => {
+  const keep = new Outbox(':memory:', ['hub'], 10);
+  keep.enqueue([rec(0)], 0);
+  assert.equal(keep.enqueue([{ ...rec(0), metrics: { e_total_kwh: 99 } }], 0).added, 0);
+  assert.equal(keep.peek('hub', 10)[0]!.record.metrics.e_total_kwh, 0);
+
+  const o = new Outbox(':memory:', ['upstream'], Infinity, { onQueuedKey: 'replace' });
+  o.enqueue([rec(0), rec(1)], 0);
+  const inFlight = o.peek('upstream', 10);
+  o.enqueue([{ ...rec(0), metrics: { e_total_kwh: 99 } }], 0);
+  // The sender acknowledges what it sent; the newer copy of rec(0) stays owed.
+  o.ack(
+    'upstream',
+    inFlight.map((p) => p.seq),
+  );
+  const left = o.peek('upstream', 10);
+  assert.equal(left.length, 1);
+  assert.equal(left[0]!.record.metrics.e_total_kwh, 99);
+  assert.ok(left[0]!.seq > inFlight[1]!.seq);
 });
