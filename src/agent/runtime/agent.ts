@@ -181,7 +181,12 @@ export async function runAgentInProcess(
   const up = new Map<string, boolean>();
   // A partial read is logged when what is missing changes, not every round.
   const partial = new Map<string, string>();
+  const detected = new Map<string, string>();
   const reportPartial = (r: CollectResult) => {
+    if (r.detected !== undefined && detected.get(r.id) !== r.detected) {
+      detected.set(r.id, r.detected);
+      log('info', `target ${r.id}: profile auto: ${r.detected}`, { protocol: r.protocol });
+    }
     const missing = r.missing ?? [];
     metrics.readingsMissing.set({ target: r.id, protocol: r.protocol }, missing.length);
     const key = missing.map((m) => m.reading).join(',');
