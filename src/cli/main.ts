@@ -52,6 +52,9 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Commands that run services and so may export OpenTelemetry traces and metrics. */
+const SERVICES = new Set(['agent', 'hub', 'start', 'simulate']);
+
 function usage(): string {
   const lines = ['Usage: dims <command> [options]', '', 'Commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
@@ -71,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`dims: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  // Long-running commands send traces and metrics wherever the OTEL_* environment says (nothing if unset).
+  const otel = SERVICES.has(name) ? (await import('../shared/otel.ts')).startOpenTelemetry(`dims-${name}`) : undefined;
   try {
     const mod = await command.load();
     return await mod.run(rest);
@@ -80,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     throw err;
+  } finally {
+    await otel?.shutdown();
   }
 }
 

@@ -16,6 +16,7 @@ import { buildRecord } from '../normalize/record.ts';
 import { TargetReadings } from '../normalize/store.ts';
 import { AgentMetrics, serveMetrics } from '../observe/metrics.ts';
 import { setupTracing } from '../observe/tracing.ts';
+import { exportRegistry } from '../../shared/prom-otlp.ts';
 import { Outbox } from '../../push/outbox.ts';
 import { HubSink } from '../sinks/hub.ts';
 import { JsonlSink, StdoutSink } from '../sinks/local.ts';
@@ -156,6 +157,8 @@ export async function runAgentInProcess(
       oldestAgeSeconds: st.oldestCreatedMs === undefined ? 0 : Math.max(0, (clock.now() - st.oldestCreatedMs) / 1000),
     };
   });
+  // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
+  const unexport = exportRegistry(metrics.registry);
   const tracing = setupTracing(config.center, config.tracing);
   const senders = sinks.map(
     (sink) =>
@@ -383,6 +386,7 @@ export async function runAgentInProcess(
       await Promise.allSettled(sinks.map((s) => s.close()));
       await server?.close();
       await tracing.shutdown();
+      unexport();
       outbox.close();
     },
   };
