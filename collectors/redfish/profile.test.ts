@@ -7,7 +7,17 @@ import { toNumber } from './extract.ts';
 import { readFileSync } from 'node:fs';
 
 test('every shipped profile validates, and vendor profiles inherit generic sources', () => {
-  assert.deepEqual(bundledProfileNames(), ['dell', 'generic', 'h3c', 'hpe', 'huawei', 'inspur', 'lenovo', 'sugon', 'supermicro']);
+  assert.deepEqual(bundledProfileNames(), [
+    'dell',
+    'generic',
+    'h3c',
+    'hpe',
+    'huawei',
+    'inspur',
+    'lenovo',
+    'sugon',
+    'supermicro',
+  ]);
   const byName = new Map(loadBundledProfiles().map((p) => [p.name, p]));
   const generic = byName.get('generic')!;
   assert.deepEqual(byName.get('dell')!.sources, generic.sources);
