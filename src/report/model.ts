@@ -32,6 +32,7 @@ import {
 } from '../engine/periods.ts';
 import { MIN_CENTERS, mustSuppress } from './suppression.ts';
 import { DIMENSIONS, DIRECTIONS, LEVELS, SCOPES, SOURCES_OF_DATA, word } from './text.ts';
+import { echoText } from '../shared/echo.ts';
 
 export type ReportFormat = 'xlsx' | 'csv' | 'json';
 export const FORMATS: ReportFormat[] = ['xlsx', 'csv', 'json'];
@@ -60,7 +61,7 @@ export class ReportRequestError extends Error {
   readonly field: string;
   readonly value: unknown;
   constructor(field: string, value: unknown, message: string) {
-    super(`${field} ${JSON.stringify(value)}: ${message}`);
+    super(`${field} ${echoText(value)}: ${message}`);
     this.name = 'ReportRequestError';
     this.field = field;
     this.value = value;
