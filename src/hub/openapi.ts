@@ -58,7 +58,8 @@ export function openapiDocument(): Record<string, unknown> {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'scopes: nation, province:<code>, admin, agent:<center>, federate:<code>, alertmanager',
+          description:
+            'scopes: nation, province:<code>, admin, agent:<center>, center:<center>, federate:<code>, alertmanager',
         },
       },
       schemas: {
@@ -197,7 +198,7 @@ export function openapiDocument(): Record<string, unknown> {
       },
       '/api/v1/catalog': {
         get: {
-          summary: 'indicators, dimensions, provinces, declarable metrics',
+          summary: 'indicators, dimensions, level names, provinces, declarable metrics',
           security: bearer,
           responses: { 200: json({ type: 'object' }), ...common },
         },

@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
 import { defaultCatalog } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import { indexRegistry, type RegistryIndex } from '../registry/load.ts';
-import type { Center, CenterRecord } from '../engine/types.ts';
+import type { Center } from '../model/centers.ts';
+import type { CenterRecord } from '../model/records.ts';
 import type { Storage } from '../storage/types.ts';
 import { openStorage } from '../storage/open.ts';
 import { StorageUnavailableError } from '../storage/errors.ts';
@@ -70,6 +71,7 @@ export const SCOPES = [
   'province:44',
   'agent:gz-01',
   'agent:gd-01',
+  'center:gz-01',
   'federate:52',
   'alertmanager',
 ] as const;

@@ -18,7 +18,7 @@ const HELP = `Usage:
                                       working for the grace period (default 24h), then expires
   dims hub token revoke ID (--config F | --state-db P)
 
-Scopes: nation | province:<code> | admin | agent:<center> | federate:<code> | alertmanager
+Scopes: nation | province:<code> | admin | agent:<center> | center:<center> | federate:<code> | alertmanager
 
 Options:
   --config F      hub config (YAML or JSON); see src/hub/hub.sample.yaml

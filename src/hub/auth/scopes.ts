@@ -6,6 +6,7 @@
  *   province:<code>     read one province (its values, its centers, its alerts)
  *   admin               read everything, administer (recompute, status), file declarations for any center
  *   agent:<center>      write that center's records and declarations only
+ *   center:<center>     read that center's own reports only (its operators); writes nothing
  *   federate:<code>     a provincial hub forwarding upward: write records of any center of that province
  *   alertmanager        deliver Alertmanager webhooks only
  */
@@ -16,6 +17,7 @@ export type Scope =
   | { kind: 'alertmanager' }
   | { kind: 'province'; province: string }
   | { kind: 'agent'; center: string }
+  | { kind: 'center'; center: string }
   | { kind: 'federate'; province: string };
 
 const CENTER_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -24,10 +26,10 @@ const PROVINCE = /^[1-6][0-9]$/;
 /** Parses a scope string; returns an explanation instead when it is not one. */
 export function parseScope(text: string): Scope | { error: string } {
   if (text === 'nation' || text === 'admin' || text === 'alertmanager') return { kind: text };
-  const m = /^(province|agent|federate):(.+)$/.exec(text);
+  const m = /^(province|agent|center|federate):(.+)$/.exec(text);
   if (m) {
-    const [, kind, arg] = m as unknown as [string, 'province' | 'agent' | 'federate', string];
-    if (kind === 'agent')
+    const [, kind, arg] = m as unknown as [string, 'province' | 'agent' | 'center' | 'federate', string];
+    if (kind === 'agent' || kind === 'center')
       return CENTER_ID.test(arg)
         ? { kind, center: arg }
         : { error: `center id must match ${CENTER_ID.source} (got ${JSON.stringify(arg)})` };
@@ -36,7 +38,7 @@ export function parseScope(text: string): Scope | { error: string } {
       : { error: `province must be a two-digit GB/T 2260 code (got ${JSON.stringify(arg)})` };
   }
   return {
-    error: `scope must be one of nation, admin, alertmanager, province:<code>, agent:<center>, federate:<code> (got ${JSON.stringify(text)})`,
+    error: `scope must be one of nation, admin, alertmanager, province:<code>, agent:<center>, center:<center>, federate:<code> (got ${JSON.stringify(text)})`,
   };
 }
 
@@ -46,7 +48,8 @@ export function formatScope(s: Scope): string {
     case 'federate':
       return `${s.kind}:${s.province}`;
     case 'agent':
-      return `agent:${s.center}`;
+    case 'center':
+      return `${s.kind}:${s.center}`;
     default:
       return s.kind;
   }
@@ -65,6 +68,12 @@ export function canRead(s: Scope): boolean {
 /** May read data of this province (its level value, its centers). */
 export function canReadProvince(s: Scope, province: string): boolean {
   return readsAll(s) || (s.kind === 'province' && s.province === province);
+}
+
+/** May read this center's own reports: its province's readers and the center's own read-only token. */
+export function canReadCenter(s: Scope, center: string, province: string | undefined): boolean {
+  if (s.kind === 'center') return s.center === center;
+  return province !== undefined && canReadProvince(s, province);
 }
 
 /** The one province a scope is limited to when reading, or undefined for nation-wide readers. */
