@@ -23,6 +23,7 @@ import type { Lang } from '../catalog/docs.ts';
 import type { ReportInputs } from './inputs.ts';
 import { checkRequest, FORMATS, ReportRequestError, type ReportFormat } from './model.ts';
 import { generateReport } from './render.ts';
+import { boundAnswer } from '../shared/echo.ts';
 
 export const REPORT_PATH = '/api/v1/reports/:scope/:period.:format';
 
@@ -49,7 +50,7 @@ export interface ReportRouteDeps {
 }
 
 function fail(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  res.status(status).json(boundAnswer({ error: { code, message, ...(details === undefined ? {} : { details }) } }));
 }
 
 function flag(v: unknown, name: string): boolean {
