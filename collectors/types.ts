@@ -43,6 +43,24 @@ export type Signal =
    */
   | 'rtt_probes';
 
+/** The unit of each signal, as printed by `dims probe` (the signal's doc comment above says the same). */
+export const SIGNAL_UNITS: Readonly<Record<Signal, string>> = {
+  power_watts: 'W',
+  energy_kwh: 'kWh',
+  temperature_celsius: '°C',
+  humidity_percent: '%',
+  water_m3: 'm³',
+  cpu_seconds: 'core-s',
+  accel_utilization: 'ratio',
+  accel_power_watts: 'W',
+  accel_energy_joules: 'J',
+  inventory: 'count',
+  fan_percent: '%',
+  status: 'code',
+  octets: 'bytes',
+  rtt_probes: 'probes',
+};
+
 /** One normalized reading from one target. */
 export interface Sample {
   signal: Signal;
@@ -75,10 +93,30 @@ export interface CollectorContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
 }
 
+/** A reading the target's profile expects that a collection could not get. */
+export interface MissingReading {
+  /** What is missing, in the profile's words (e.g. power_watts, inlet_celsius, processors). */
+  reading: string;
+  /** Where it was looked for and why it is not there, naming the URL / OID / register that failed. */
+  detail: string;
+}
+
+/** What the last successful collection used and lacked: the profile(s) applied, and readings it could not get. */
+export interface CollectReport {
+  /** Profiles that produced the samples, in sample order with how many each produced (auto-detected ones included). */
+  produced: Array<{ profile: string; samples: number }>;
+  /** Empty when the read was complete; otherwise the read was partial (still a success). */
+  missing: MissingReading[];
+  /** How `profile: auto` chose, when it did (e.g. `sysObjectID 1.3.6.1.4.1.318.1.3.4.6 matches apc-rpdu2`). */
+  detected?: string;
+}
+
 /** One target's live collector: created once, used every interval, closed at shutdown. */
 export interface TargetCollector {
   /** Reads the target. Must honour `signal` (the per-target deadline) and throw CollectError on failure. */
   collect(signal: AbortSignal): Promise<Sample[]>;
+  /** The report of the last successful collect (collections of one target never overlap). */
+  report?(): CollectReport;
   /** Releases sockets and sessions (e.g. deletes a Redfish session). */
   close(): Promise<void>;
 }

@@ -14,6 +14,4 @@ export const modbusPlugin: CollectorPlugin<ModbusTargetConfig> = {
 export { createModbusCollector } from './modbus.ts';
 export { decodeRegisters, encodeRegisters } from './decode.ts';
 export type { ByteOrder, RegisterType } from './decode.ts';
-export { startModbusSimulator } from './simulator.ts';
-export type { ModbusSimulator, ModbusSimulatorOptions } from './simulator.ts';
 export type { FieldSpec, ModbusProfileName, ModbusTargetConfig } from './types.ts';

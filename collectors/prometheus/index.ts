@@ -11,8 +11,6 @@ export type { PrometheusConfig } from './prometheus.ts';
 export { ACCEPT } from './prometheus.ts';
 export { parseExposition, formatFromContentType, ExpositionError } from './parse.ts';
 export type { Exposition, MetricFamily, ParsedSample, ExpositionFormat, MetricType } from './parse.ts';
-export { startPrometheusSimulator } from './simulator.ts';
-export type { PrometheusSimulator, PrometheusSimulatorOptions } from './simulator.ts';
 
 const validateConfig = compileSchema(configSchema);
 
@@ -33,7 +31,9 @@ export const prometheusPlugin: CollectorPlugin<PrometheusConfig> = {
     }
     let profiles;
     try {
-      profiles = loadBundledProfiles(config.profiles ?? bundledProfileNames());
+      const names =
+        config.profiles === undefined || config.profiles === 'auto' ? bundledProfileNames() : config.profiles;
+      profiles = loadBundledProfiles(names);
     } catch (err) {
       throw new CollectError('config', `prometheus target: ${(err as Error).message}`, { cause: err });
     }

@@ -8,8 +8,6 @@ import type { RedfishConfig } from './redfish.ts';
 import { compileSchema } from '../validate.ts';
 
 export type { RedfishConfig } from './redfish.ts';
-export { startRedfishSimulator } from './simulator.ts';
-export type { RedfishSimulator, RedfishSimulatorOptions, BmcStyle, RedfishDevice } from './simulator.ts';
 
 const validateConfig = compileSchema(configSchema);
 

@@ -31,12 +31,21 @@ export interface RowSource {
   resource: ResourceName;
   list?: string;
   where?: Record<string, string[]>;
+  /** Identity paths: the row's device (names are not unique). */
+  id?: string[];
   name: string[];
   value: string[];
   energy_kwh?: string[];
   units?: string[];
   accept_units?: string[];
 }
+
+/** Server readings a profile can expect. */
+export type ServerReading =
+  'power_watts' | 'energy_kwh' | 'inlet_celsius' | 'exhaust_celsius' | 'power_supplies' | 'fans' | 'processors';
+
+/** Rack PDU readings a profile can expect. */
+export type PduReading = 'power_watts' | 'energy_kwh' | 'inlet_celsius' | 'outlets';
 
 /** A merged, validated profile. */
 export interface Profile {
@@ -45,6 +54,12 @@ export interface Profile {
   extends?: string;
   match: { vendor: string[]; oem: string[] };
   numeric_strings: 'accept' | 'reject';
+  /** The vendor document the profile is written from. */
+  source?: string;
+  /** How a resource says it is not installed; such resources are skipped. */
+  presence: { state: string[]; absent: string[] };
+  /** Readings expected of every server and rack PDU; one that cannot be read makes the read partial. */
+  expect: { server: ServerReading[]; pdu: PduReading[] };
   chassis: { skip_status: number[]; default_type: string; types: string[] };
   sources: {
     power_watts: ScalarSource[];
@@ -142,13 +157,24 @@ export function loadBundledProfiles(): Profile[] {
 
 /** Picks the profile for a service root (profile: auto): Vendor, then Oem keys; generic otherwise. */
 export function detectProfile(profiles: readonly Profile[], root: Record<string, unknown>): Profile {
-  const vendor = typeof root['Vendor'] === 'string' ? root['Vendor'].toLowerCase() : '';
-  const oemKeys = isObject(root['Oem']) ? Object.keys(root['Oem']).map((k) => k.toLowerCase()) : [];
-  const hit =
-    profiles.find((p) => p.match.vendor.some((v) => v.toLowerCase() === vendor)) ??
-    profiles.find((p) => p.match.oem.some((o) => oemKeys.includes(o.toLowerCase())));
+  return detectProfileWithReason(profiles, root).profile;
+}
+
+/** The profile for a service root and why it was picked (for the log and `dims probe`). */
+export function detectProfileWithReason(
+  profiles: readonly Profile[],
+  root: Record<string, unknown>,
+): { profile: Profile; reason: string } {
+  const vendor = typeof root['Vendor'] === 'string' ? root['Vendor'] : '';
+  const oemKeys = isObject(root['Oem']) ? Object.keys(root['Oem']) : [];
+  const byVendor = profiles.find((p) => p.match.vendor.some((v) => v.toLowerCase() === vendor.toLowerCase()));
+  if (byVendor !== undefined) return { profile: byVendor, reason: `ServiceRoot.Vendor "${vendor}"` };
+  for (const key of oemKeys) {
+    const byOem = profiles.find((p) => p.match.oem.some((o) => o.toLowerCase() === key.toLowerCase()));
+    if (byOem !== undefined) return { profile: byOem, reason: `ServiceRoot.Oem key "${key}"` };
+  }
   const fallback = profiles.find((p) => p.name === 'generic');
-  if (hit !== undefined) return hit;
   if (fallback === undefined) throw new Error('profile generic.yaml is missing');
-  return fallback;
+  const seen = [vendor === '' ? 'no Vendor' : `Vendor "${vendor}"`, `Oem keys [${oemKeys.join(', ')}]`].join(', ');
+  return { profile: fallback, reason: `no vendor profile for ${seen}` };
 }

@@ -12,6 +12,4 @@ export const snmpPlugin: CollectorPlugin<SnmpTargetConfig> = {
 };
 
 export { createSnmpCollector } from './snmp.ts';
-export { startSnmpSimulator } from './simulator.ts';
-export type { SnmpSimulator, SnmpSimulatorOptions, SnmpSimUser } from './simulator.ts';
 export type { SnmpTargetConfig, ProfileName } from './types.ts';

@@ -6,6 +6,8 @@ import type { Profile, ProfileTable, Reading, Readout, SnmpValue } from './types
 export interface MapResult {
   samples: Sample[];
   problems: string[];
+  /** How many samples each profile produced, in sample order. */
+  produced: Array<{ profile: string; samples: number }>;
 }
 
 function fill(template: string, index: string, name: string): string {
@@ -106,8 +108,10 @@ function mapSensors(t: ProfileTable, out: Sample[], problems: string[], readout:
 export function mapReadout(profiles: Profile[], readout: Readout): MapResult {
   const samples: Sample[] = [];
   const problems: string[] = [];
+  const produced: MapResult['produced'] = [];
   const missing = new Set(readout.missing);
   for (const p of profiles) {
+    const before = samples.length;
     for (const s of p.scalars ?? []) {
       if (missing.has(s.oid)) {
         problems.push(`${p.name}: ${s.name} (${s.oid}) answered noSuchObject/noSuchInstance`);
@@ -127,6 +131,7 @@ export function mapReadout(profiles: Profile[], readout: Readout): MapResult {
       if (t.sensor) mapSensors(t, samples, problems, readout);
       else mapColumns(t, samples, problems, readout);
     }
+    if (samples.length > before) produced.push({ profile: p.name, samples: samples.length - before });
   }
-  return { samples, problems };
+  return { samples, problems, produced };
 }

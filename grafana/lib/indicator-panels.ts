@@ -3,7 +3,8 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
 import type { GridPos } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Indicator, Level } from '../../src/catalog/types.ts';
+import type { Indicator } from '../../src/catalog/types.ts';
+import type { Level } from '../../src/model/values.ts';
 import { opts } from './cog.ts';
 import { INFLUX } from './datasources.ts';
 import { LEVELS, p, tr, type Lang } from './i18n.ts';

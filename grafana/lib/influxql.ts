@@ -7,7 +7,7 @@
  */
 import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Level } from '../../src/catalog/types.ts';
+import type { Level } from '../../src/model/values.ts';
 import { INFLUX } from './datasources.ts';
 
 /** The JSON Grafana stores for an InfluxQL raw query. */

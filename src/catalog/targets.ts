@@ -2,7 +2,8 @@
  * @module Whether a value meets its indicator's official target, and how values rank by direction.
  * Reports, the console and the demo summary all use these, so "met" means the same everywhere.
  */
-import type { Indicator, Level, Target } from './types.ts';
+import type { Indicator, Target } from './types.ts';
+import type { Level } from '../model/values.ts';
 
 /**
  * The target values are judged against: the numeric one marked official. Other targets are anchors

@@ -8,7 +8,7 @@ import type { Catalog, Computation, Condition, Filter, Indicator, Quantity } fro
 import type { CatalogProblem } from './errors.ts';
 import { DIMENSION_DIRS } from './paths.ts';
 import { unitOfQuantity, multiply, sameDims, describe, DIMENSIONLESS, type Dim, type UnitContext } from './units.ts';
-import { registryAttributes, registryEnums, booleanAttributes } from '../registry/attributes.ts';
+import { registryAttributes, registryEnums, booleanAttributes } from './registry-attributes.ts';
 
 /** Metric ids a quantity tree reads. */
 export function quantityMetrics(q: Quantity, out: Set<string> = new Set()): Set<string> {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCatalog } from '../catalog/load.ts';
-import type { Level } from '../catalog/types.ts';
+import type { Level } from '../model/values.ts';
 import { statusAt } from '../catalog/targets.ts';
 import { STRINGS, formatValue, reasonText, setLang, unitText } from './web/i18n.ts';
 import { containing, kindOf, recent, shift, window } from './web/periods.ts';

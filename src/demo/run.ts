@@ -17,6 +17,7 @@ import { createToken } from '../hub/auth/tokens.ts';
 import { runAgentInProcess, type RunningAgent } from '../agent/runtime/agent.ts';
 import { loadChipTable } from '../agent/chips/classify.ts';
 import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
+import { defaultCatalog } from '../catalog/load.ts';
 import { backfill } from './backfill.ts';
 import type { DemoOptions } from './options.ts';
 
@@ -142,13 +143,17 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
   log(`agents: ${agents.length} running (records every ${o.interval}, devices read every ${o.scrape_interval})`);
   hub.scheduler.start();
 
+  // Dashboards and alert rules come from the generators the CLI uses (loaded only when asked for).
   if (o.grafana_out) {
-    const { run } = await import('../cli/commands/grafana.ts');
-    await run(['build', '--out', path.resolve(o.grafana_out), '--registry', registryFile]);
+    const { writeGrafanaTree } = await import('../../grafana/build.ts');
+    const out = writeGrafanaTree(defaultCatalog(), path.resolve(o.grafana_out));
+    log(`grafana: ${out.files.length} files in ${o.grafana_out}`);
   }
   if (o.rules_out) {
-    const { run } = await import('../cli/commands/rules.ts');
-    await run(['build', '--out', path.resolve(o.rules_out)]);
+    const { writeRulesTree } = await import('../../alerting/build.ts');
+    const { loadRouting, SAMPLE_ROUTING } = await import('../../alerting/alertmanager.ts');
+    const out = writeRulesTree(defaultCatalog(), path.resolve(o.rules_out), { routing: loadRouting(SAMPLE_ROUTING) });
+    log(`alert rules: ${out.files.length} files in ${o.rules_out}`);
   }
 
   let closing: Promise<void> | undefined;

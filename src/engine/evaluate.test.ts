@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { defaultCatalog } from '../catalog/load.ts';
 import { indexRegistry } from '../registry/load.ts';
 import { evaluate, memorySource } from './evaluate.ts';
-import type { Center, IndicatorValue, ParsedRecord } from './types.ts';
+import type { Center } from '../model/centers.ts';
+import type { IndicatorValue } from '../model/values.ts';
+import type { ParsedRecord } from '../model/records.ts';
 
 const catalog = defaultCatalog();
 const H = 3_600_000;

@@ -8,8 +8,9 @@
  * each level after roll-up. A value that cannot be computed is null with a reason, never 0.
  * I/O is injected (`RecordSource`), so the engine is pure and testable without a database.
  */
-import type { Catalog, Indicator, Level, Operand } from '../catalog/types.ts';
-import type { IndicatorValue, NullReason, ParsedRecord, Window } from './types.ts';
+import type { Catalog, Indicator, Operand } from '../catalog/types.ts';
+import type { Level, IndicatorValue, NullReason, Window } from '../model/values.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import { WindowState, type Member } from './window-state.ts';
 import { compileCondition, compileFilter } from './filter.ts';

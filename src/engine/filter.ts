@@ -2,13 +2,14 @@
  * @module Catalog filters (on registry attributes) and conditions (on a center's own values), compiled to predicates.
  */
 import type { Filter, Condition, CompareOp, Catalog } from '../catalog/types.ts';
-import type { Center, Window } from './types.ts';
+import type { Center } from '../model/centers.ts';
+import type { Window } from '../model/values.ts';
 
 export type Attributes = Record<string, string | number | boolean | null | undefined>;
 
 const YEAR_MS = 365.2425 * 86_400_000;
 
-/** A center's registry attributes plus the derived ones (see src/registry/attributes.ts) for a window. */
+/** A center's registry attributes plus the derived ones (see src/catalog/registry-attributes.ts) for a window. */
 export function centerAttributes(c: Center, window: Window, catalog: Catalog, newSince: string): Attributes {
   const cluster = c.hub_cluster ? catalog.clusters.find((x) => x.id === c.hub_cluster) : undefined;
   const node = cluster ? (catalog.hubNodes.find((n) => n.clusters.includes(cluster.id))?.id ?? null) : null;

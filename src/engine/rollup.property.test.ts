@@ -10,7 +10,8 @@ import { indexRegistry } from '../registry/load.ts';
 import { evaluate, memorySource } from './evaluate.ts';
 import { compileQuantity } from './quantity.ts';
 import { compileFilter, centerAttributes } from './filter.ts';
-import type { Center, ParsedRecord } from './types.ts';
+import type { Center } from '../model/centers.ts';
+import type { ParsedRecord } from '../model/records.ts';
 
 const catalog = defaultCatalog();
 const T0 = Date.parse('2026-10-01T00:00:00+08:00');

@@ -3,7 +3,8 @@
  * telemetry metric and one filing per center, deterministic by seed. (The protocol-level simulator lives in src/simulate.)
  */
 import type { Catalog } from '../catalog/types.ts';
-import type { Center, ParsedRecord } from './types.ts';
+import type { Center } from '../model/centers.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import { indexRegistry, type RegistryIndex } from '../registry/load.ts';
 
 /** A small fast PRNG (mulberry32): deterministic by seed, unlike Math.random. */

@@ -2,10 +2,12 @@
  * @module One window's evaluation state: the population of centers, their accumulators and per-center
  * quantity partials for every indicator, computed once and shared by every level.
  */
-import type { Catalog, Indicator, Level } from '../catalog/types.ts';
-import type { Center, ParsedRecord, Window } from './types.ts';
+import type { Catalog, Indicator } from '../catalog/types.ts';
+import type { Level, Window } from '../model/values.ts';
+import type { Center } from '../model/centers.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from './accumulate.ts';
+import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from '../records/merge.ts';
 import { centerAttributes, compileFilter, type Attributes } from './filter.ts';
 import { compileQuantity, type CompiledQuantity, type QuantityInputs } from './quantity.ts';
 

@@ -2,7 +2,7 @@
  * @module The hub's express application, without listening: authentication, limits, every route area,
  * request metrics and one error handler that speaks the error catalog.
  */
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { HubError, errorBody } from './errors.ts';
 import { createContext, isContext, type HubContext, type HubDeps } from './context.ts';
 import { perTokenRateLimit, requireToken } from './auth/middleware.ts';
@@ -21,14 +21,7 @@ import * as health from './routes/health.ts';
 import * as openapi from './routes/openapi.ts';
 import * as reports from './routes/reports.ts';
 import { consoleRouter } from '../console/router.ts';
-
-/** Middleware shared by the route areas. */
-export interface RouteKit {
-  /** Token authentication followed by the per-token rate limit. */
-  auth: RequestHandler[];
-  /** JSON body parser with the configured limit. */
-  json: RequestHandler;
-}
+import type { RouteKit } from './routes/kit.ts';
 
 /** The context a hub app was built with. */
 export function hubContext(app: Express): HubContext {

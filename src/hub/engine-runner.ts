@@ -6,7 +6,8 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { IndicatorValue, ParsedRecord, Window } from '../engine/types.ts';
+import type { IndicatorValue, Window } from '../model/values.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import type { PeriodKind, Storage, StoredValue } from '../storage/types.ts';
 import { evaluate, type RecordSource } from '../engine/evaluate.ts';
 import { periodWindow, periodKindOf, type PeriodKindName } from '../engine/periods.ts';

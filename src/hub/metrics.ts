@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Catalog } from '../catalog/types.ts';
-import type { IndicatorValue } from '../engine/types.ts';
+import type { IndicatorValue } from '../model/values.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 
 /** The newest telemetry record's end and inlet temperatures of one center in one province. */

@@ -198,7 +198,7 @@ export function openapiDocument(): Record<string, unknown> {
       },
       '/api/v1/catalog': {
         get: {
-          summary: 'indicators, dimensions, provinces, declarable metrics',
+          summary: 'indicators, dimensions, level names, provinces, declarable metrics',
           security: bearer,
           responses: { 200: json({ type: 'object' }), ...common },
         },

@@ -3,8 +3,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseRecord, findOverlaps, dropReplays, recordKey, type RecordContext } from './parse.ts';
-import type { ParsedRecord } from '../engine/types.ts';
+import { parseRecord, findOverlaps, dropReplays, type RecordContext } from './parse.ts';
+import { recordKey } from '../model/records.ts';
+import type { ParsedRecord } from '../model/records.ts';
 
 /** Problems found in a records file; nothing from the file should be used. */
 export class RecordsFileError extends Error {

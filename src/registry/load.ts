@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { compileSchema, type SchemaProblem } from '../shared/json-schema.ts';
 import { CATALOG_DIR } from '../catalog/paths.ts';
 import type { Catalog } from '../catalog/types.ts';
-import type { Center, Registry } from '../engine/types.ts';
+import type { Center, Registry } from '../model/centers.ts';
 
 /** The registry with lookups. */
 export interface RegistryIndex {

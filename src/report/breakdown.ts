@@ -2,7 +2,7 @@
  * @module The breakdown stage: the province report's centers × center-level indicators, or the national
  * report's provinces × province-level indicators with their ranks and small-cell suppression.
  */
-import type { Center } from '../engine/types.ts';
+import type { Center } from '../model/centers.ts';
 import type { Indicator, Province } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import { statusAt } from '../catalog/targets.ts';

@@ -17,7 +17,7 @@ import { knownFleet, syntheticOctober } from './testing.ts';
 import { t } from './text.ts';
 import { openStorage } from '../storage/open.ts';
 import { periodWindow } from '../engine/periods.ts';
-import type { IndicatorValue } from '../engine/types.ts';
+import type { IndicatorValue } from '../model/values.ts';
 import type { StoredValue } from '../storage/types.ts';
 
 const AT = '2026-11-01T03:30:00+08:00';

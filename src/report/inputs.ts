@@ -5,8 +5,9 @@
  * The report builder only ever reads through `ReportInputs`, so a report made by the hub shows exactly
  * the stored values its API serves, and an offline report shows exactly what `dims eval` prints.
  */
-import type { Catalog, Level } from '../catalog/types.ts';
-import type { IndicatorValue, ParsedRecord } from '../engine/types.ts';
+import type { Catalog } from '../catalog/types.ts';
+import type { Level, IndicatorValue } from '../model/values.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { CenterReportStats, PeriodKind, Storage } from '../storage/types.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';

@@ -3,7 +3,7 @@
  * downtime or lacked filings, per center and counted per province.
  */
 import type { Catalog, Province } from '../catalog/types.ts';
-import type { Center } from '../engine/types.ts';
+import type { Center } from '../model/centers.ts';
 import type { CenterReportStats } from '../storage/types.ts';
 import type { FiledDeclaration } from './inputs.ts';
 import type { CenterQuality, ProvinceQuality, QualityIssue } from './types.ts';

@@ -2,7 +2,8 @@
  * @module A report request checked against the catalog and resolved into what every later stage needs:
  * the level and code reported on, the period's window, its comparison periods and the generation time.
  */
-import type { Catalog, Level } from '../catalog/types.ts';
+import type { Catalog } from '../catalog/types.ts';
+import type { Level } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
 import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod } from '../engine/periods.ts';
 import type { ReportPeriodKind, ReportRequest } from './types.ts';

@@ -2,9 +2,9 @@
  * @module The summary stage: each indicator's value for the scope with its official target and status, its
  * rank among provinces, and its change against the previous period and the same period a year earlier.
  */
-import type { Indicator, Level, Province } from '../catalog/types.ts';
+import type { Indicator, Province } from '../catalog/types.ts';
+import type { Level, IndicatorValue } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
-import type { IndicatorValue } from '../engine/types.ts';
 import { applicableTarget, rankValues, statusAt, targetText } from '../catalog/targets.ts';
 import type { Comparison, SummaryRow, TargetInfo } from './types.ts';
 import type { Resolved } from './request.ts';

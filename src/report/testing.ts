@@ -8,7 +8,8 @@
  * files no declarations; the others file one for October.
  */
 import type { Catalog } from '../catalog/types.ts';
-import type { Center, ParsedRecord } from '../engine/types.ts';
+import type { Center } from '../model/centers.ts';
+import type { ParsedRecord } from '../model/records.ts';
 import { indexRegistry, type RegistryIndex } from '../registry/load.ts';
 import { defaultCatalog } from '../catalog/load.ts';
 import { syntheticFleet } from '../engine/synthetic.ts';

@@ -53,11 +53,10 @@ export const ISSUES: Record<string, T> = {
   declaration_missing: { zh: '填报缺失', en: 'declarations missing' },
 };
 
-export const LEVELS: Record<string, T> = {
-  nation: { zh: '全国', en: 'nation' },
-  province: { zh: '省', en: 'province' },
-  center: { zh: '中心', en: 'center' },
-};
+/** Level names come from the catalog (indicators/reference/levels.yaml). */
+export const LEVELS: Record<string, T> = Object.fromEntries(
+  defaultCatalog().levels.map((l) => [l.id, { zh: l.zh, en: l.en }]),
+);
 
 export const SCOPES: Record<string, T> = {
   center: { zh: '中心', en: 'each center' },

@@ -2,7 +2,7 @@
  * @module The report's reads: the period's values at the scope's levels, the comparison periods, the
  * reporting facts and the filings, all in one round of parallel reads, indexed by level, code and indicator.
  */
-import type { IndicatorValue } from '../engine/types.ts';
+import type { IndicatorValue } from '../model/values.ts';
 import type { CenterReportStats } from '../storage/types.ts';
 import type { FiledDeclaration, ReportInputs } from './inputs.ts';
 import type { Resolved } from './request.ts';

@@ -8,7 +8,7 @@
  * such as IT-load utilization and rack occupancy come out plausible; `size_class` is nominal (it decides how
  * many devices a center gets relative to the others, not the MIIT rack count).
  */
-import type { Center } from '../engine/types.ts';
+import type { Center } from '../model/centers.ts';
 import type { DeviceState } from './device-state.ts';
 import { ACCEL_MODELS, CPU_MODELS, DOMESTIC_ACCELS, DOMESTIC_CPUS, FOREIGN_ACCELS, FOREIGN_CPUS } from './chips.ts';
 import {

@@ -6,7 +6,8 @@
  * Time series only: center records and indicator values. Tokens, alert history and engine
  * checkpoints live in the hub's own state database, whatever the storage adapter.
  */
-import type { ParsedRecord, IndicatorValue } from '../engine/types.ts';
+import type { ParsedRecord } from '../model/records.ts';
+import type { IndicatorValue } from '../model/values.ts';
 
 /** A record as stored: the parsed record plus the province it belongs to (a bounded tag). */
 export interface StoredRecord extends ParsedRecord {

@@ -14,7 +14,7 @@ import { serveFleet } from '../../src/simulate/serve.ts';
 import { truthFor } from '../../src/simulate/ground-truth.ts';
 import { BMC_PASSWORD_ENV } from '../../src/simulate/agent-config.ts';
 import { runAgentInProcess } from '../../src/agent/runtime/agent.ts';
-import type { CenterRecord } from '../../src/engine/types.ts';
+import type { CenterRecord } from '../../src/model/records.ts';
 import { mergedQuantile } from '../../src/engine/histogram.ts';
 
 const HOUR = 3_600_000;

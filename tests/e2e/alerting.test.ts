@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CenterRecord } from '../../src/engine/types.ts';
+import type { CenterRecord } from '../../src/model/records.ts';
 import { startTestHub, telemetry, type TestHub } from '../../src/hub/test-support.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
 import { startAlertingChain, type AlertingChain, type Notification } from '../support/alerting-chain.ts';

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Center, CenterRecord } from '../../src/engine/types.ts';
+import type { Center } from '../../src/model/centers.ts';
+import type { CenterRecord } from '../../src/model/records.ts';
 import { center, telemetry } from '../../src/hub/test-support.ts';
 
 export function tempDir(prefix: string): string {

@@ -11,7 +11,7 @@ import { defaultCatalog } from '../../src/catalog/load.ts';
 import { parseRegistry } from '../../src/registry/load.ts';
 import { parseRecords } from '../../src/records/parse.ts';
 import { evaluate, memorySource } from '../../src/engine/evaluate.ts';
-import type { IndicatorValue } from '../../src/engine/types.ts';
+import type { IndicatorValue } from '../../src/model/values.ts';
 
 interface Golden {
   indicator: string;

@@ -10,7 +10,7 @@
  * - accelerator device-hours count the time each device was observed, so busy/available stays a
  *   ratio over the same devices even when an exporter misses a scrape.
  */
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import type { ChipClassifier } from '../chips/classify.ts';
 import type { AgentConfig, RoleBinding, RoleName } from '../config/types.ts';
 import { defaultCatalog } from '../../catalog/load.ts';

@@ -6,7 +6,7 @@
  * on an accelerated clock). Nothing here is global: every agent owns its registry, outbox and timers.
  */
 import type { CollectorContext, TargetCollector } from '../../../collectors/types.ts';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { loadChipTable, type ChipClassifier } from '../chips/classify.ts';
 import { parseAgentConfig } from '../config/load.ts';
 import type { PluginMap } from '../config/plugins.ts';
@@ -16,10 +16,11 @@ import { buildRecord } from '../normalize/record.ts';
 import { TargetReadings } from '../normalize/store.ts';
 import { AgentMetrics, serveMetrics } from '../observe/metrics.ts';
 import { setupTracing } from '../observe/tracing.ts';
-import { Outbox } from '../outbox/outbox.ts';
+import { exportRegistry } from '../../shared/prom-otlp.ts';
+import { Outbox } from '../../push/outbox.ts';
 import { HubSink } from '../sinks/hub.ts';
 import { JsonlSink, StdoutSink } from '../sinks/local.ts';
-import { Sender } from '../sinks/sender.ts';
+import { Sender } from '../../push/sender.ts';
 import type { Sink } from '../sinks/types.ts';
 import { acceleratedClock, realClock, type Clock } from './clock.ts';
 import { Scheduler, type CollectResult } from './scheduler.ts';
@@ -156,6 +157,8 @@ export async function runAgentInProcess(
       oldestAgeSeconds: st.oldestCreatedMs === undefined ? 0 : Math.max(0, (clock.now() - st.oldestCreatedMs) / 1000),
     };
   });
+  // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
+  const unexport = exportRegistry(metrics.registry);
   const tracing = setupTracing(config.center, config.tracing);
   const senders = sinks.map(
     (sink) =>
@@ -179,6 +182,26 @@ export async function runAgentInProcess(
 
   // --- collection -------------------------------------------------------------------------------
   const up = new Map<string, boolean>();
+  // A partial read is logged when what is missing changes, not every round.
+  const partial = new Map<string, string>();
+  const detected = new Map<string, string>();
+  const reportPartial = (r: CollectResult) => {
+    if (r.detected !== undefined && detected.get(r.id) !== r.detected) {
+      detected.set(r.id, r.detected);
+      log('info', `target ${r.id}: profile auto: ${r.detected}`, { protocol: r.protocol });
+    }
+    const missing = r.missing ?? [];
+    metrics.readingsMissing.set({ target: r.id, protocol: r.protocol }, missing.length);
+    const key = missing.map((m) => m.reading).join(',');
+    if (key === (partial.get(r.id) ?? '')) return;
+    partial.set(r.id, key);
+    if (missing.length === 0) log('info', `target ${r.id}: every expected reading is back`, { protocol: r.protocol });
+    else
+      log('warn', `target ${r.id}: partial read, missing ${key}`, {
+        protocol: r.protocol,
+        missing: missing.map((m) => `${m.reading}: ${m.detail}`),
+      });
+  };
   const onResult = (r: CollectResult) => {
     const labels = { target: r.id, protocol: r.protocol };
     if (r.skipped === 'backoff') {
@@ -203,6 +226,7 @@ export async function runAgentInProcess(
         }
       }
       metrics.scrapeSamples.set(labels, r.samples?.length ?? 0);
+      reportPartial(r);
       if (up.get(r.id) === false) log('info', `target ${r.id} is back`, { protocol: r.protocol });
       up.set(r.id, true);
     } else {
@@ -362,6 +386,7 @@ export async function runAgentInProcess(
       await Promise.allSettled(sinks.map((s) => s.close()));
       await server?.close();
       await tracing.shutdown();
+      unexport();
       outbox.close();
     },
   };

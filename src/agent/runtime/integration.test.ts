@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CenterRecord } from '../../engine/types.ts';
+import type { CenterRecord } from '../../model/records.ts';
 import { SimClock } from '../../simulate/clock.ts';
 import { generateFleet, localMidnightMs } from '../../simulate/fleet.ts';
 import { truthFor } from '../../simulate/ground-truth.ts';

@@ -1,5 +1,5 @@
 /** @module A small hub stand-in for tests: POST /api/v1/records with a bearer token, dedupe by center+start, switchable outages. */
-import { prefersMinimal } from '../../hub/ingest.ts';
+import { prefersMinimal } from '../../push/protocol.ts';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';

@@ -9,8 +9,8 @@ import { loadRegistry, RegistryError } from '../../registry/load.ts';
 import { readRecordsFile, RecordsFileError } from '../../records/jsonl.ts';
 import { evaluate, memorySource } from '../../engine/evaluate.ts';
 import { parsePeriod, DEFAULT_TZ } from '../../engine/periods.ts';
-import type { Level } from '../../catalog/types.ts';
-import type { ParsedRecord, Window } from '../../engine/types.ts';
+import type { Level, Window } from '../../model/values.ts';
+import type { ParsedRecord } from '../../model/records.ts';
 
 const HELP = `Usage: dims eval --registry R --records F.jsonl [options]
 

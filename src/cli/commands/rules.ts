@@ -3,16 +3,13 @@
  * rules, their promtool unit tests, the Alertmanager configuration from a routing file, and one runbook per alert.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseOptions, required } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { loadCatalog } from '../../catalog/load.ts';
 import { CatalogError } from '../../catalog/errors.ts';
 import { CATALOG_DIR } from '../../catalog/paths.ts';
-import { loadRouting } from '../../../grafana/rules/alertmanager.ts';
-import { DEFAULT_URLS, writeRulesTree } from '../../../grafana/rules/build.ts';
-
-const SAMPLE_ROUTING = fileURLToPath(new URL('../../../grafana/rules/routing.sample.yaml', import.meta.url));
+import { loadRouting, SAMPLE_ROUTING } from '../../../alerting/alertmanager.ts';
+import { DEFAULT_URLS, writeRulesTree } from '../../../alerting/build.ts';
 
 const HELP = `Usage: dims rules build --out DIR [options]
 
@@ -21,7 +18,7 @@ DIR/alertmanager/alertmanager.yml and DIR/runbooks/*.md.
 
 Options:
   --out DIR            output folder
-  --routing FILE       alert routing (YAML, grafana/rules/routing.schema.json; default: the sample routing.sample.yaml)
+  --routing FILE       alert routing (YAML, alerting/routing.schema.json; default: the sample routing.sample.yaml)
   --grafana-url URL    Grafana base URL for dashboard_url annotations (default ${DEFAULT_URLS.grafana})
   --runbook-url URL    base URL where DIR/runbooks is served (default ${DEFAULT_URLS.runbookBase})
   --interval DUR       evaluation interval per group (default: Prometheus' global evaluation_interval)

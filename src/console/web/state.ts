@@ -1,5 +1,6 @@
 /** @module What every page shares: the catalog, the caller's reach, the chosen period, and target status by the catalog's own rule. */
-import type { Indicator, Level } from '../../catalog/types.ts';
+import type { Indicator } from '../../catalog/types.ts';
+import type { Level } from '../../model/values.ts';
 import { applicableTarget, statusAt } from '../../catalog/targets.ts';
 import type { CatalogAnswer, HierarchyAnswer, HierarchyCenter } from './api.ts';
 import type { ReportKind } from './periods.ts';
@@ -45,6 +46,13 @@ export function targetLabel(ind: ConsoleIndicator, level: Level): { short: strin
 export function officialOf(ind: ConsoleIndicator, level: Level): { op: string; value: number } | undefined {
   const t = applicableTarget(ind as Indicator, level);
   return t && t.op !== undefined && t.value !== undefined ? { op: t.op, value: t.value } : undefined;
+}
+
+/** A level's name from the catalog; `title` capitalizes the English one (navigation, headings). */
+export function levelName(state: AppState, level: Level, title = false): string {
+  const l = state.catalog.levels.find((x) => x.id === level);
+  const name = l ? (lang() === 'zh' ? l.zh : l.en) : level;
+  return title ? name.charAt(0).toUpperCase() + name.slice(1) : name;
 }
 
 export function provinceName(state: AppState, code: string): string {

@@ -1,7 +1,7 @@
 /** @module Administration: POST /api/v1/admin/recompute {kind, period} and GET /api/v1/admin/status (engine and outbox state). */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { periodKindOf, type PeriodKindName } from '../../engine/periods.ts';
 import { allow } from '../auth/middleware.ts';
 import { isAdmin } from '../auth/scopes.ts';

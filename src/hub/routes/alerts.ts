@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { compileSchema } from '../../shared/json-schema.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canPostAlerts, canRead, canReadProvince, readProvince } from '../auth/scopes.ts';

@@ -6,7 +6,7 @@
 import express, { type Express, type Request } from 'express';
 import busboy from 'busboy';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canDeclare } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';

@@ -1,7 +1,7 @@
 /** @module GET /api/v1/hierarchy: nation → provinces → centers from the registry, limited to what the caller may read. */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readProvince } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';

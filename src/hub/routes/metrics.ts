@@ -5,7 +5,7 @@
  */
 import type { Express, Response } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, readProvince } from '../auth/scopes.ts';
 

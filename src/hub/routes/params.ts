@@ -1,6 +1,6 @@
 /** @module Query-parameter parsing shared by the reading routes; every error names the parameter and the value. */
 import type { Request } from 'express';
-import type { Level } from '../../catalog/types.ts';
+import type { Level } from '../../model/values.ts';
 import type { PeriodKind } from '../../storage/types.ts';
 import { periodKindOf, periodName, previousPeriod, type PeriodKindName } from '../../engine/periods.ts';
 import { HubError } from '../errors.ts';

@@ -6,7 +6,7 @@
  */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import type { Direction } from '../../catalog/types.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readProvince } from '../auth/scopes.ts';

@@ -1,11 +1,12 @@
 /** @module POST /api/v1/records: the push contract of agents and federating provincial hubs. */
 import type { Express, Request } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canPushRecords } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
-import { ingest, ingestAnswer, prefersMinimal } from '../ingest.ts';
+import { ingest, ingestAnswer } from '../ingest.ts';
+import { prefersMinimal } from '../../push/protocol.ts';
 import { recordsBody } from '../records-body.ts';
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {

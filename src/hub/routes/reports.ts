@@ -1,7 +1,7 @@
 /** @module GET /api/v1/reports/:scope/:period.:format: the report download (src/report) mounted with the hub's auth and scope rules. */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
+import type { RouteKit } from './kit.ts';
 import { reportRouter } from '../../report/route.ts';
 import { storageInputs } from '../../report/inputs.ts';
 import { principal } from '../auth/middleware.ts';

@@ -4,9 +4,9 @@
  */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
-import type { RouteKit } from '../app.ts';
-import type { Level, Target } from '../../catalog/types.ts';
-import type { IndicatorValue } from '../../engine/types.ts';
+import type { RouteKit } from './kit.ts';
+import type { Target } from '../../catalog/types.ts';
+import type { Level, IndicatorValue } from '../../model/values.ts';
 import type { PeriodKind, StoredValue, ValueQuery } from '../../storage/types.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readProvince, readsAll, type Scope } from '../auth/scopes.ts';

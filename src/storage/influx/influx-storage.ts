@@ -16,7 +16,8 @@ import { encodeBody, encodeRecord, encodeValue } from '../line-protocol.ts';
 import { WriteQueue } from './write-queue.ts';
 import type { CenterReportStats, RecordQuery, Storage, StoredRecord, StoredValue, ValueQuery } from '../types.ts';
 import { StorageInputError, StorageUnavailableError } from '../errors.ts';
-import { checkRecord, checkValue, compareRecords, compareValues, lastPerKey, recordKey, valueKey } from '../common.ts';
+import { checkRecord, checkValue, compareRecords, compareValues, lastPerKey, valueKey } from '../common.ts';
+import { recordKey } from '../../model/records.ts';
 import {
   DEFAULT_RETENTION,
   MEASUREMENT_RECORD,

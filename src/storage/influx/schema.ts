@@ -11,7 +11,7 @@
  * resurrect a stale field.
  */
 import type { PeriodKind, StoredRecord, StoredValue } from '../types.ts';
-import type { Histogram } from '../../engine/types.ts';
+import type { Histogram } from '../../model/records.ts';
 
 export const MEASUREMENT_RECORD = 'center_record';
 export const MEASUREMENT_VALUE = 'indicator_value';

@@ -21,7 +21,7 @@ import type {
   StoredValue,
   ValueQuery,
 } from '../types.ts';
-import type { Histogram } from '../../engine/types.ts';
+import type { Histogram } from '../../model/records.ts';
 import { StorageUnavailableError } from '../errors.ts';
 import { checkRecord, checkValue, compareRecords, compareValues } from '../common.ts';
 

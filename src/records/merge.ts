@@ -1,0 +1,323 @@
+/**
+ * @module How center records merge: the one fold the engine, the hub's roll-ups and federation use.
+ *
+ * The record contract says how a center's data over adjacent intervals combines: deltas add, gauge means
+ * integrate value × time, gauge maxima keep the maximum, snapshots keep the value with the latest end,
+ * histograms add bucket by bucket. `accumulate` folds a window's records into per-center accumulators;
+ * a record straddling a window edge counts pro rata (deltas and means), so adjacent windows always add up
+ * to the window that spans them.
+ *
+ * A roll-up (`RollupRecord`) is one center's accumulator for a closed hour, day or month written back as a
+ * record, with the bookkeeping a plain record lacks (the time behind each mean, the end behind each
+ * snapshot, how many records and how much time it covers). `accumulate` folds roll-ups exactly as it
+ * folds the records they were made of, so a window evaluated from the roll-ups that tile it equals the
+ * window evaluated from its raw records.
+ */
+import type { Catalog, RawMetric } from '../catalog/types.ts';
+import type { Histogram, ParsedRecord, RollupFacts, RollupRecord } from '../model/records.ts';
+import type { Window } from '../model/values.ts';
+
+/** How a metric slot folds. */
+const FOLD = { delta: 0, mean: 1, max: 2, snapshot: 3 } as const;
+
+/** The slot layout of the catalog's non-histogram, non-registry metrics, built once per catalog. */
+export interface Layout {
+  slots: RawMetric[];
+  kinds: Uint8Array;
+  /** Metric id → slot index (plain object: the fastest lookup for a fixed key set). */
+  index: Record<string, number>;
+  histograms: RawMetric[];
+  histIndex: Record<string, number>;
+}
+
+const layouts = new WeakMap<Catalog, Layout>();
+
+export function layoutFor(catalog: Catalog): Layout {
+  let l = layouts.get(catalog);
+  if (l) return l;
+  const slots = catalog.metrics.filter((m) => m.kind !== 'histogram' && m.source !== 'registry');
+  const kinds = new Uint8Array(slots.length);
+  const index: Record<string, number> = Object.create(null);
+  slots.forEach((m, i) => {
+    index[m.id] = i;
+    kinds[i] =
+      m.kind === 'delta' ? FOLD.delta : m.kind === 'snapshot' ? FOLD.snapshot : m.stat === 'max' ? FOLD.max : FOLD.mean;
+  });
+  const histograms = catalog.metrics.filter((m) => m.kind === 'histogram');
+  const histIndex: Record<string, number> = Object.create(null);
+  histograms.forEach((m, i) => (histIndex[m.id] = i));
+  l = { slots, kinds, index, histograms, histIndex };
+  layouts.set(catalog, l);
+  return l;
+}
+
+/** One center's accumulated window. Values are read through `value(slot)`. */
+export interface CenterAccumulator {
+  center: string;
+  /** delta: sum; mean: Σ value·ms; max: max; snapshot: value. */
+  acc: Float64Array;
+  /** mean: Σ ms weight; snapshot: end ms of the value kept. */
+  aux: Float64Array;
+  has: Uint8Array;
+  hist: Array<number[] | undefined>;
+  /** Telemetry records (or roll-ups) seen and milliseconds of the window they cover. */
+  telemetryRecords: number;
+  coveredMs: number;
+  declarationRecords: number;
+  /** Telemetry records that started in the window, and the earliest start and latest end among them. */
+  startedRecords: number;
+  firstStartMs: number;
+  lastEndMs: number;
+}
+
+function newAccumulator(center: string, layout: Layout): CenterAccumulator {
+  const n = layout.slots.length;
+  return {
+    center,
+    acc: new Float64Array(n),
+    aux: new Float64Array(n),
+    has: new Uint8Array(n),
+    hist: new Array(layout.histograms.length).fill(undefined),
+    telemetryRecords: 0,
+    coveredMs: 0,
+    declarationRecords: 0,
+    startedRecords: 0,
+    firstStartMs: Infinity,
+    lastEndMs: -Infinity,
+  };
+}
+
+/**
+ * Folds `records` (raw records and roll-ups, any order) into accumulators for `window`. Records outside
+ * the window are ignored. `snapshotsBefore` are declarations that started before the window: their
+ * snapshots stand until replaced.
+ */
+export function accumulate(
+  catalog: Catalog,
+  window: Window,
+  records: Iterable<ParsedRecord>,
+  snapshotsBefore: Iterable<ParsedRecord> = [],
+): Map<string, CenterAccumulator> {
+  const layout = layoutFor(catalog);
+  const out = new Map<string, CenterAccumulator>();
+  const get = (center: string) => {
+    let a = out.get(center);
+    if (!a) out.set(center, (a = newAccumulator(center, layout)));
+    return a;
+  };
+  for (const r of snapshotsBefore) {
+    if (r.source !== 'declaration' || r.startMs >= window.toMs) continue;
+    foldStandingSnapshots(get(r.center), r, layout);
+  }
+  const { fromMs, toMs } = window;
+  for (const r of records) {
+    if (r.endMs <= fromMs || r.startMs >= toMs) continue;
+    const ru = (r as Partial<RollupRecord>).rollup;
+    if (ru) foldRollup(get(r.center), r, ru, window, layout);
+    else foldRecord(get(r.center), r, window, layout);
+  }
+  return out;
+}
+
+/** A declaration from before the window: only its snapshots count (they stand until replaced). */
+function foldStandingSnapshots(a: CenterAccumulator, r: ParsedRecord, layout: Layout): void {
+  const { index, kinds } = layout;
+  const m = r.metrics;
+  for (const id in m) {
+    const s = index[id];
+    if (s === undefined || kinds[s] !== FOLD.snapshot) continue;
+    if (!a.has[s] || r.endMs > a.aux[s]!) {
+      a.acc[s] = m[id]!;
+      a.aux[s] = r.endMs;
+      a.has[s] = 1;
+    }
+  }
+}
+
+/** One raw record (telemetry or declaration) overlapping the window. */
+function foldRecord(a: CenterAccumulator, r: ParsedRecord, window: Window, layout: Layout): void {
+  const { index, kinds } = layout;
+  const start = r.startMs;
+  const end = r.endMs;
+  const lo = start < window.fromMs ? window.fromMs : start;
+  const hi = end > window.toMs ? window.toMs : end;
+  const f = lo === start && hi === end ? 1 : (hi - lo) / (end - start);
+  const dt = hi - lo;
+  if (r.source === 'telemetry') {
+    a.telemetryRecords++;
+    a.coveredMs += dt;
+    if (start >= window.fromMs) noteStarted(a, 1, start, end);
+  } else {
+    a.declarationRecords++;
+  }
+  const m = r.metrics;
+  const acc = a.acc;
+  const aux = a.aux;
+  const has = a.has;
+  for (const id in m) {
+    const s = index[id];
+    if (s === undefined) continue;
+    const v = m[id]!;
+    switch (kinds[s]) {
+      case FOLD.delta:
+        acc[s] += v * f;
+        break;
+      case FOLD.mean:
+        acc[s] += v * dt;
+        aux[s] += dt;
+        break;
+      case FOLD.max:
+        if (!has[s] || v > acc[s]!) acc[s] = v;
+        break;
+      default:
+        if (!has[s] || end > aux[s]!) {
+          acc[s] = v;
+          aux[s] = end;
+        }
+    }
+    has[s] = 1;
+  }
+  // Histogram counts are not prorated: a sample belongs to the window its record starts in.
+  if (r.histograms && start >= window.fromMs) addHistograms(a, r.histograms, layout);
+}
+
+/**
+ * One roll-up overlapping the window: as its records would fold. A roll-up inside the window (the
+ * hub's closes: roll-ups tile named periods) folds exactly; one straddling an edge (a rolling window's
+ * year-earlier comparison) counts pro rata, as a record of that length would.
+ */
+function foldRollup(a: CenterAccumulator, r: ParsedRecord, ru: RollupFacts, window: Window, layout: Layout): void {
+  const { index, kinds } = layout;
+  const start = r.startMs;
+  const end = r.endMs;
+  const lo = start < window.fromMs ? window.fromMs : start;
+  const hi = end > window.toMs ? window.toMs : end;
+  const f = lo === start && hi === end ? 1 : (hi - lo) / (end - start);
+  a.telemetryRecords++;
+  a.coveredMs += ru.coveredMs * f;
+  if (start >= window.fromMs && ru.records > 0) noteStarted(a, ru.records, ru.firstStartMs, ru.lastEndMs);
+  const m = r.metrics;
+  const acc = a.acc;
+  const aux = a.aux;
+  const has = a.has;
+  for (const id in m) {
+    const s = index[id];
+    if (s === undefined) continue;
+    const v = m[id]!;
+    switch (kinds[s]) {
+      case FOLD.delta:
+        acc[s] += v * f;
+        break;
+      case FOLD.mean: {
+        const w = (ru.aux[id] ?? 0) * f;
+        acc[s] += v * w;
+        aux[s] += w;
+        break;
+      }
+      case FOLD.max:
+        if (!has[s] || v > acc[s]!) acc[s] = v;
+        break;
+      default: {
+        const at = ru.aux[id] ?? end;
+        if (!has[s] || at > aux[s]!) {
+          acc[s] = v;
+          aux[s] = at;
+        }
+      }
+    }
+    has[s] = 1;
+  }
+  if (r.histograms && start >= window.fromMs) addHistograms(a, r.histograms, layout);
+}
+
+function noteStarted(a: CenterAccumulator, n: number, firstStartMs: number, lastEndMs: number): void {
+  a.startedRecords += n;
+  if (firstStartMs < a.firstStartMs) a.firstStartMs = firstStartMs;
+  if (lastEndMs > a.lastEndMs) a.lastEndMs = lastEndMs;
+}
+
+function addHistograms(a: CenterAccumulator, histograms: Record<string, Histogram>, layout: Layout): void {
+  for (const id in histograms) {
+    const h = layout.histIndex[id];
+    if (h === undefined) continue;
+    const counts = histograms[id]!.counts;
+    const cur = a.hist[h];
+    if (!cur) a.hist[h] = counts.slice();
+    else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
+  }
+}
+
+/** The window value of a slot for a center, or undefined when the center has none. */
+export function slotValue(a: CenterAccumulator, layout: Layout, slot: number): number | undefined {
+  if (!a.has[slot]) return undefined;
+  const k = layout.kinds[slot];
+  if (k === FOLD.mean) return a.aux[slot]! > 0 ? a.acc[slot]! / a.aux[slot]! : undefined;
+  return a.acc[slot];
+}
+
+/**
+ * Merges telemetry records or finer roll-ups into one roll-up per center for `window` (a closed hour, day
+ * or month). Declarations are not rolled up: they are few, span whole filing periods and stay as filed.
+ * Centers with no telemetry overlapping the window get none.
+ */
+export function rollUp(catalog: Catalog, window: Window, records: Iterable<ParsedRecord>): RollupRecord[] {
+  const layout = layoutFor(catalog);
+  const telemetry = (function* () {
+    for (const r of records) if (r.source === 'telemetry') yield r;
+  })();
+  const out: RollupRecord[] = [];
+  for (const a of accumulate(catalog, window, telemetry).values()) {
+    if (a.telemetryRecords === 0) continue;
+    out.push(toRollup(a, layout, window));
+  }
+  return out.sort((x, y) => (x.center < y.center ? -1 : x.center > y.center ? 1 : 0));
+}
+
+/** An accumulator written back as a roll-up record for its window. */
+export function toRollup(a: CenterAccumulator, layout: Layout, window: Window): RollupRecord {
+  const metrics: Record<string, number> = {};
+  const aux: Record<string, number> = {};
+  const { slots, kinds } = layout;
+  for (let s = 0; s < slots.length; s++) {
+    if (!a.has[s]) continue;
+    const id = slots[s]!.id;
+    switch (kinds[s]) {
+      case FOLD.mean:
+        // A mean with no time behind it cannot be weighted; it is left out, as accumulate reads it.
+        if (!(a.aux[s]! > 0)) continue;
+        metrics[id] = a.acc[s]! / a.aux[s]!;
+        aux[id] = a.aux[s]!;
+        break;
+      case FOLD.snapshot:
+        metrics[id] = a.acc[s]!;
+        aux[id] = a.aux[s]!;
+        break;
+      default:
+        metrics[id] = a.acc[s]!;
+    }
+  }
+  const out: RollupRecord = {
+    center: a.center,
+    startMs: window.fromMs,
+    endMs: window.toMs,
+    source: 'telemetry',
+    metrics,
+    rollup: {
+      aux,
+      records: a.startedRecords,
+      coveredMs: a.coveredMs,
+      firstStartMs: a.startedRecords > 0 ? a.firstStartMs : 0,
+      lastEndMs: a.startedRecords > 0 ? a.lastEndMs : 0,
+    },
+  };
+  const histograms: Record<string, Histogram> = {};
+  let any = false;
+  layout.histograms.forEach((h, i) => {
+    const counts = a.hist[i];
+    if (!counts) return;
+    histograms[h.id] = { bounds: h.bounds!, counts: counts.slice() };
+    any = true;
+  });
+  if (any) out.histograms = histograms;
+  return out;
+}
