@@ -18,7 +18,8 @@ export interface RedfishConfig {
   auth?: 'basic' | 'session' | 'none';
   username?: string;
   password?: string;
-  profile?: 'auto' | 'generic' | 'dell' | 'hpe' | 'huawei';
+  /** A profile name (the config schema's enum), or auto. */
+  profile?: string;
   include?: Array<'power' | 'thermal' | 'inventory' | 'pdu'>;
   max_concurrency?: number;
   insecure_skip_verify?: boolean;

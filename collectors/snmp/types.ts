@@ -47,6 +47,8 @@ export interface ScalarReading extends Reading {
 
 export interface ColumnReading extends Reading {
   column: number;
+  /** Rows whose index matches (anchored); named groups fill {name} templates. */
+  index_pattern?: string;
 }
 
 export interface SensorRule {

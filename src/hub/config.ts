@@ -33,7 +33,15 @@ export interface HubConfig {
     max_catch_up: number;
     refresh_on_ingest_ms: number;
   };
-  limits: { json_body_bytes: number; upload_bytes: number; records_per_request: number; requests_per_minute: number };
+  limits: {
+    json_body_bytes: number;
+    upload_bytes: number;
+    upload_expanded_bytes: number;
+    records_per_request: number;
+    requests_per_minute: number;
+    auth_failures_per_minute: number;
+    dirty_periods_per_request: number;
+  };
   coverage: { late_after_minutes: number };
   metrics: { auth: 'token' | 'none' };
   federation?: {
@@ -113,8 +121,11 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     limits: {
       json_body_bytes: (limits.json_body_bytes as number) ?? 5 * 1024 * 1024,
       upload_bytes: (limits.upload_bytes as number) ?? 20 * 1024 * 1024,
+      upload_expanded_bytes: (limits.upload_expanded_bytes as number) ?? 32 * 1024 * 1024,
       records_per_request: (limits.records_per_request as number) ?? 10_000,
       requests_per_minute: (limits.requests_per_minute as number) ?? 6000,
+      auth_failures_per_minute: (limits.auth_failures_per_minute as number) ?? 30,
+      dirty_periods_per_request: (limits.dirty_periods_per_request as number) ?? 500,
     },
     coverage: { late_after_minutes: (d.coverage?.late_after_minutes as number) ?? 15 },
     metrics: { auth: (d.metrics?.auth as 'token' | 'none') ?? 'token' },

@@ -7,7 +7,7 @@
  * rank among the province's centers → summary → completeness → changes → assemble.
  */
 import type { Catalog, Indicator } from '../catalog/types.ts';
-import type { Center } from '../engine/types.ts';
+import type { Center } from '../model/centers.ts';
 import { rankValues } from '../catalog/targets.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Completeness, ReportModel, ReportRequest } from './types.ts';

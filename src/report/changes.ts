@@ -2,7 +2,8 @@
  * @module What changed since the previous period, for a center's own report: indicators whose target
  * status flipped, whose value moved by at least 10 %, or that gained or lost their value.
  */
-import type { Catalog, Level } from '../catalog/types.ts';
+import type { Catalog } from '../catalog/types.ts';
+import type { Level } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
 import { statusAt } from '../catalog/targets.ts';
 import type { Change, SummaryRow } from './types.ts';

@@ -28,6 +28,7 @@ import { checkPeriodAndLang } from './request.ts';
 import { resolveCenter } from './center.ts';
 import { generateReport, type RenderedReport } from './render.ts';
 import { PdfEngineMissing } from './pdf.ts';
+import { boundAnswer } from '../shared/echo.ts';
 
 export const REPORT_PATH = '/api/v1/reports/:scope/:period.:format';
 /** A center's own report (read with a `center:<id>` token, or by its province's readers). */
@@ -60,7 +61,7 @@ export interface ReportRouteDeps {
 }
 
 function fail(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  res.status(status).json(boundAnswer({ error: { code, message, ...(details === undefined ? {} : { details }) } }));
 }
 
 /** Maps a failed report to an answer: a missing PDF engine names what to install; the rest goes to the hub. */

@@ -2,7 +2,8 @@
  * @module The trends stage: the scope's values of the chart indicators over the last periods (12 months,
  * 8 quarters or 5 years, ending with the report's period), beside the nation's.
  */
-import type { Catalog, Level } from '../catalog/types.ts';
+import type { Catalog } from '../catalog/types.ts';
+import type { Level } from '../model/values.ts';
 import { periodWindow, shiftPeriod } from '../engine/periods.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Trend } from './types.ts';

@@ -109,9 +109,12 @@ async function openSource(
     let records = await readRecordsFile(required(values.records as string | undefined, 'records'), {
       catalog,
       registry,
+      anyInterval: true,
     });
     if (values.declarations)
-      records = records.concat(await readRecordsFile(values.declarations as string, { catalog, registry }));
+      records = records.concat(
+        await readRecordsFile(values.declarations as string, { catalog, registry, anyInterval: true }),
+      );
     return { inputs: engineInputs({ catalog, registry, records, tz }), close: async () => {} };
   } catch (err) {
     if (err instanceof RecordsFileError) throw new CliError(err.message);
