@@ -5,9 +5,6 @@
 // siblings: neither imports the other. Tests (`*.test.ts`, `*.test-suite.ts`, `tests/e2e`, `tests/golden`)
 // sit above everything and may import any layer; nothing but a test imports a test.
 
-/** The protocol simulators' files inside collectors/ (a path below `collectors/`). */
-const SIMULATORS = '(sim-server\\.ts|[^/]+/(simulator\\.ts|sim-[^/]+\\.ts|sim/|testdata/))';
-
 /** Ranks, lowest first; each entry is one folder (a path regex) or several siblings. */
 const LAYERS = [
   [{ name: 'shared', path: '^src/shared/' }],
@@ -20,15 +17,15 @@ const LAYERS = [
     { name: 'storage', path: '^src/storage/' },
   ],
   [{ name: 'push', path: '^src/push/' }],
-  // The protocol simulators still in collectors/ belong to the simulate layer (they model devices).
-  [{ name: 'collectors', path: `^collectors/(?!${SIMULATORS})` }],
+  // Only what runs at a center: the protocol simulators are in src/simulate/<protocol>/.
+  [{ name: 'collectors', path: '^collectors/' }],
   [{ name: 'agent', path: '^src/agent/' }],
   [
     { name: 'report', path: '^src/report/' },
     { name: 'console', path: '^src/console/' },
   ],
   [{ name: 'hub', path: '^src/hub/' }],
-  [{ name: 'simulate', path: `^src/simulate/|^collectors/${SIMULATORS}` }],
+  [{ name: 'simulate', path: '^src/simulate/' }],
   [
     { name: 'grafana', path: '^grafana/' },
     { name: 'docs', path: '^src/docs/' },

@@ -17,7 +17,7 @@ import { TargetReadings } from '../agent/normalize/store.ts';
 import { parseExposition } from '../../collectors/prometheus/parse.ts';
 import { mapExposition } from '../../collectors/prometheus/map.ts';
 import { loadBundledProfiles } from '../../collectors/prometheus/profile.ts';
-import { smokepingFamilies } from '../../collectors/prometheus/sim-exporters.ts';
+import { smokepingFamilies } from './prometheus/exporters.ts';
 import { writeExposition } from '../../collectors/prometheus/write.ts';
 import type { SmokepingState, SimDevice } from './device-state.ts';
 import { buildCenterDevices } from './devices.ts';

@@ -78,4 +78,9 @@ export interface Storage {
   queryValues(q: ValueQuery): Promise<StoredValue[]>;
   /** Reporting statistics per center over [fromMs, toMs). */
   reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
+  /**
+   * Each center's telemetry record with the latest start at or after `fromMs` (centers without one are
+   * absent): where a center's stored telemetry ends, found with an index seek, not a scan.
+   */
+  latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>>;
 }

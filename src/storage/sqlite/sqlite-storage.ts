@@ -327,6 +327,23 @@ export class SqliteStorage implements Storage {
     return rows.map(rowToValue).sort(compareValues);
   }
 
+  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+    const out = new Map<string, { startMs: number; endMs: number }>();
+    try {
+      // The primary key (center, start_ms, source) answers each center with one backward seek.
+      const stmt = this.handle().prepare(
+        "SELECT start_ms, end_ms FROM center_record WHERE center = ? AND start_ms >= ? AND source = 'telemetry' ORDER BY start_ms DESC LIMIT 1",
+      );
+      for (const c of centers) {
+        const row = stmt.get(c, fromMs) as { start_ms: number; end_ms: number } | undefined;
+        if (row) out.set(c, { startMs: Number(row.start_ms), endMs: Number(row.end_ms) });
+      }
+    } catch (err) {
+      throw mapError(err, 'latestTelemetry');
+    }
+    return out;
+  }
+
   async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
     // The province comes from the center's latest record in the window (a center may have moved).
     const rows = this.all(
