@@ -29,7 +29,7 @@ test('backfill records are valid and tile the span up to the take-over instant, 
       fc.integer({ min: 0, max: 30 }),
       fc.integer({ min: 0, max: 3650 }),
       fc.integer({ min: 0, max: 3 * 24 * 60 }),
-      fc.constantFrom(10_000, MIN, 5 * MIN, 7 * MIN),
+      fc.constantFrom(10_000, MIN, 5 * MIN, 15 * MIN),
       (seed, index, day, minutes, intervalMs) => {
         const dayMs = localMidnightMs('2021-01-01') + day * DAY;
         const asOf = new Date(dayMs + 8 * HOUR).toISOString().slice(0, 10);
