@@ -5,12 +5,13 @@
  * HTTP the national values of the last closed month and of the live window, and checks them against the
  * simulator's ground truth; it fails on any rejected record, any error or warning line, and any indicator left
  * empty although the simulated fleet has its inputs. On today's date the fault scenario must reach the hub's alert
- * history through the real Prometheus and Alertmanager, firing and then resolved.
+ * history through the real Prometheus and Alertmanager, firing and then resolved, and the console (in Chromium)
+ * shows it with province, center, indicator and runbook.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -21,11 +22,13 @@ import { defaults, demoInstant } from '../../src/demo/options.ts';
 import { generateFleet } from '../../src/simulate/fleet.ts';
 import { buildCenterDevices } from '../../src/simulate/devices.ts';
 import { truthFor } from '../../src/simulate/ground-truth.ts';
+import { launchBrowser } from '../support/browser.ts';
 
 const MAIN = path.resolve('src/cli/main.ts');
 const CENTERS = 12;
-const INTERVAL_S = 10;
+const INTERVAL_S = 20;
 const catalog = defaultCatalog();
+const ARTIFACTS = path.resolve('test-artifacts/demo');
 
 interface Value {
   indicator: string;
@@ -232,16 +235,63 @@ interface Alert {
   annotations: Record<string, string>;
 }
 
+/**
+ * What a person sees in a real browser: the alerts page lists the fault's alert firing with province, center,
+ * what it watches and a runbook link; the center's page reads its energy chart in a unit with readable ticks.
+ * Screenshots go to test-artifacts/demo/.
+ */
+async function consoleShows(d: Dims, center: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const registry = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
+    centers: Array<{ id: string; name: string; province: string }>;
+  };
+  const c = registry.centers.find((x) => x.id === center)!;
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`${d.url}/console/`);
+    await page.locator('#token').fill(d.nation);
+    await page.getByRole('button', { name: '进入' }).click();
+    await page.getByRole('link', { name: '告警' }).click();
+    const row = page.locator('table.alerts tbody tr.firing', { hasText: 'DimsInletTemperatureOutOfRange' }).first();
+    await row.waitFor();
+    const text = await row.innerText();
+    for (const want of [catalog.provinceByCode.get(c.province)!.zh, c.name, '进风温度', '处置手册'])
+      assert.ok(text.includes(want), `the alert row shows ${want}: ${text}`);
+    assert.match(
+      (await row.locator('a.runbook').getAttribute('href'))!,
+      /\/runbooks\/DimsInletTemperatureOutOfRange\.md$/,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alerts-firing.png'), fullPage: true });
+
+    await page.goto(`${d.url}/console/#/center/${center}`);
+    const chart = page.locator('figure.chart-box[data-indicator=electricity_gwh]');
+    await chart.locator('path.line').waitFor();
+    const title = await chart.locator('text.chart-title').textContent();
+    const ticks = await chart.locator('text.tick[text-anchor=end]').allTextContents();
+    assert.match(title!, /（(kWh|MWh|GWh)）/, `the energy chart names its unit: ${title}`);
+    assert.equal(new Set(ticks).size, ticks.length, `every tick reads differently: ${ticks.join(' | ')}`);
+    assert.ok(
+      ticks.every((t) => !/^0\.0+\d?$/.test(t)),
+      `ticks read in a unit that fits the values: ${ticks.join(' | ')}`,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'center.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}
+
 test('npm start today: the national values match the simulator, and the fault scenario pages and resolves', async () => {
   const d = await startDims([
     '--interval',
     `${INTERVAL_S}s`,
     '--scrape-interval',
-    '5s',
+    '10s',
     '--fault-after',
     '15s',
     '--fault-duration',
-    '90s',
+    '120s',
   ]);
   try {
     await checkStart(d, Date.now());
@@ -268,6 +318,7 @@ test('npm start today: the national values match the simulator, and the fault sc
     const runbook = await fetch(firing.annotations.runbook_url!);
     assert.equal(runbook.status, 200, `runbook ${firing.annotations.runbook_url}`);
     assert.match(await runbook.text(), /^# DimsInletTemperatureOutOfRange/);
+    await consoleShows(d, announced);
     await waitFor('resolved');
     assertCleanOutput(d);
   } finally {
@@ -301,7 +352,7 @@ for (const [name, now, extra] of [
       '--interval',
       `${INTERVAL_S}s`,
       '--scrape-interval',
-      '5s',
+      '10s',
       '--fault-after',
       '0s',
       '--no-alerts',
