@@ -223,8 +223,8 @@ function periodsToClose(
   const tz = hub.ctx.config.timezone;
   const out: Array<{ kind: PeriodKindName; n: number }> = [];
   for (const kind of hub.ctx.config.engine.kinds) {
-    // Every backfilled day, month, quarter and year, and the last two days' hours.
-    const start = kind === 'hour' ? Math.max(fromMs, closeAtMs - 2 * DAY) : fromMs;
+    // Every backfilled day, month, quarter and year, and the hours of the last 24.
+    const start = kind === 'hour' ? Math.max(fromMs, closeAtMs - DAY) : fromMs;
     const first = periodName(kind, start, tz);
     const cp = hub.ctx.state.checkpoint(kind);
     if (cp === undefined) hub.ctx.state.setCheckpoint(kind, shiftPeriod(kind, first, -1, tz), hub.ctx.now());

@@ -26,7 +26,7 @@ import { launchBrowser } from '../support/browser.ts';
 
 const MAIN = path.resolve('src/cli/main.ts');
 const CENTERS = 12;
-const INTERVAL_S = 20;
+const INTERVAL_S = 30;
 const catalog = defaultCatalog();
 const ARTIFACTS = path.resolve('test-artifacts/demo');
 
@@ -287,11 +287,11 @@ test('npm start today: the national values match the simulator, and the fault sc
     '--interval',
     `${INTERVAL_S}s`,
     '--scrape-interval',
-    '10s',
+    '15s',
     '--fault-after',
     '15s',
     '--fault-duration',
-    '120s',
+    '150s',
   ]);
   try {
     await checkStart(d, Date.now());
@@ -352,7 +352,7 @@ for (const [name, now, extra] of [
       '--interval',
       `${INTERVAL_S}s`,
       '--scrape-interval',
-      '10s',
+      '15s',
       '--fault-after',
       '0s',
       '--no-alerts',
