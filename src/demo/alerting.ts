@@ -121,18 +121,15 @@ export interface AlertingOptions {
   runbookBase: string;
 }
 
-/**
- * Writes the rules tree (`dims rules build` with a routing that records every alert in the hub's history) and starts
- * Alertmanager, then Prometheus. Throws when either does not come up; call `missingAlerting` first.
- */
-export async function startAlerting(o: AlertingOptions): Promise<Alerting> {
-  const bin = (k: keyof typeof PROGRAMS) => findProgram(PROGRAMS[k].names)!;
-  mkdirSync(o.dir, { recursive: true });
-  const secret = (name: string, text: string) => {
-    const file = path.join(o.dir, name);
-    writeFileSync(file, text, { mode: 0o600 });
-    return file;
-  };
+/** A secret for one of the servers, in a file only its owner reads. */
+function secretFile(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+/** `dims rules build` into `o.dir`, with a routing that records every alert in the hub's history and pages nobody. */
+function writeRules(o: AlertingOptions): void {
   const routing = parseRouting({
     default_receiver: 'national-desk',
     watchdog_receiver: 'deadman',
@@ -141,9 +138,8 @@ export async function startAlerting(o: AlertingOptions): Promise<Alerting> {
     repeat_interval: { critical: '1h', warning: '4h' },
     hub_history: {
       url: `${o.hubUrl}/api/v1/alerts`,
-      bearer_token_file: secret('alertmanager-hub.token', o.alertsToken),
+      bearer_token_file: secretFile(o.dir, 'alertmanager-hub.token', o.alertsToken),
     },
-    // The demo pages nobody: every alert is in the hub's history, which the console shows.
     receivers: [{ name: 'national-desk' }, { name: 'deadman' }],
   });
   writeRulesTree(defaultCatalog(), o.dir, {
@@ -152,6 +148,40 @@ export async function startAlerting(o: AlertingOptions): Promise<Alerting> {
     forOverride: o.forOverride,
     urls: { runbookBase: o.runbookBase },
   });
+}
+
+/** prometheus.yml: the hub scraped with a nation token, the rules, the Alertmanager at `alertmanagerUrl`. */
+function writePrometheusConfig(o: AlertingOptions, alertmanagerUrl: string): string {
+  const file = path.join(o.dir, 'prometheus', 'prometheus.yml');
+  writeFileSync(
+    file,
+    stringify({
+      global: { scrape_interval: o.interval, evaluation_interval: o.interval },
+      rule_files: [path.join(o.dir, 'prometheus', 'dims-alerts.yml')],
+      alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(alertmanagerUrl).host] }] }] },
+      scrape_configs: [
+        {
+          job_name: 'dims-hub',
+          authorization: {
+            type: 'Bearer',
+            credentials_file: secretFile(o.dir, 'prometheus-hub.token', o.metricsToken),
+          },
+          static_configs: [{ targets: [new URL(o.hubUrl).host] }],
+        },
+      ],
+    }),
+  );
+  return file;
+}
+
+/**
+ * Writes the rules tree and starts Alertmanager, then Prometheus. Throws when either does not come up; call
+ * `missingAlerting` first.
+ */
+export async function startAlerting(o: AlertingOptions): Promise<Alerting> {
+  const bin = (k: keyof typeof PROGRAMS) => findProgram(PROGRAMS[k].names)!;
+  mkdirSync(o.dir, { recursive: true });
+  writeRules(o);
   const am = await startServer(
     bin('alertmanager'),
     (port) => [
@@ -165,26 +195,11 @@ export async function startAlerting(o: AlertingOptions): Promise<Alerting> {
     path.join(o.dir, 'alertmanager.log'),
   );
   try {
-    const hub = new URL(o.hubUrl);
-    writeFileSync(
-      path.join(o.dir, 'prometheus', 'prometheus.yml'),
-      stringify({
-        global: { scrape_interval: o.interval, evaluation_interval: o.interval },
-        rule_files: [path.join(o.dir, 'prometheus', 'dims-alerts.yml')],
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(am.url).host] }] }] },
-        scrape_configs: [
-          {
-            job_name: 'dims-hub',
-            authorization: { type: 'Bearer', credentials_file: secret('prometheus-hub.token', o.metricsToken) },
-            static_configs: [{ targets: [hub.host] }],
-          },
-        ],
-      }),
-    );
+    const config = writePrometheusConfig(o, am.url);
     const prom = await startServer(
       bin('prometheus'),
       (port) => [
-        `--config.file=${path.join(o.dir, 'prometheus', 'prometheus.yml')}`,
+        `--config.file=${config}`,
         `--storage.tsdb.path=${path.join(o.dir, 'prometheus', 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--storage.tsdb.retention.time=1d',

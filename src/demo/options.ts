@@ -76,7 +76,9 @@ export function demoInstant(text: string, label = 'now'): number {
     const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
     ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - 8 * 3_600_000;
     // Date.UTC rolls 2027-02-29 over to March: a date that does not exist is an error, not another day.
-    if (new Date(ms + 8 * 3_600_000).getUTCDate() !== d || (h ?? 0) > 23 || (mi ?? 0) > 59 || (s ?? 0) > 59) ms = NaN;
+    const back = new Date(ms + 8 * 3_600_000);
+    const exists = back.getUTCFullYear() === y && back.getUTCMonth() + 1 === mo && back.getUTCDate() === d;
+    if (!exists || h! > 23 || mi! > 59 || s! > 59) ms = NaN;
   } else {
     ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
   }

@@ -6,6 +6,7 @@ import { parseOptions } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { demoInstant, readDemoConfig, resolveDemoOptions, type DemoOptions } from '../../demo/options.ts';
 import type { Reporter } from '../../demo/progress.ts';
+import type { RunningDemo } from '../../demo/run.ts';
 
 const HELP = `Usage: dims start [options]      (npm start -- [options])
 
@@ -43,33 +44,29 @@ function int(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      config: { type: 'string' },
-      centers: { type: 'string' },
-      seed: { type: 'string' },
-      port: { type: 'string' },
-      data: { type: 'string' },
-      now: { type: 'string' },
-      'fault-after': { type: 'string' },
-      'fault-duration': { type: 'string' },
-      'no-alerts': { type: 'boolean' },
-      'backfill-days': { type: 'string' },
-      interval: { type: 'string' },
-      'scrape-interval': { type: 'string' },
-      influx: { type: 'string' },
-      prometheus: { type: 'boolean' },
-      'grafana-out': { type: 'string' },
-      'rules-out': { type: 'string' },
-    },
-    false,
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+const OPTIONS = {
+  config: { type: 'string' },
+  centers: { type: 'string' },
+  seed: { type: 'string' },
+  port: { type: 'string' },
+  data: { type: 'string' },
+  now: { type: 'string' },
+  'fault-after': { type: 'string' },
+  'fault-duration': { type: 'string' },
+  'no-alerts': { type: 'boolean' },
+  'backfill-days': { type: 'string' },
+  interval: { type: 'string' },
+  'scrape-interval': { type: 'string' },
+  influx: { type: 'string' },
+  prometheus: { type: 'boolean' },
+  'grafana-out': { type: 'string' },
+  'rules-out': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
+
+/** Defaults, the config file and the command line (and DIMS_DEMO_NOW), validated; a bad value is a CliError. */
+function demoOptions(values: Values): DemoOptions {
   const overrides: Partial<DemoOptions> = {};
   const set = <K extends keyof DemoOptions>(k: K, v: DemoOptions[K] | undefined) => {
     if (v !== undefined) overrides[k] = v;
@@ -89,25 +86,25 @@ export async function run(argv: string[]): Promise<number> {
   set('fault_duration', values['fault-duration']);
   if (values['no-alerts']) set('alerts', false);
   if (values.influx) set('storage', { kind: 'influxdb', url: values.influx, database: 'dims' });
-  let options: DemoOptions;
   try {
-    options = resolveDemoOptions(
+    const options = resolveDemoOptions(
       values.config ? readDemoConfig(values.config) : {},
       overrides,
       values.config ?? 'command line',
     );
     if (options.now !== undefined) demoInstant(options.now, values.now !== undefined ? '--now' : 'DIMS_DEMO_NOW');
+    return options;
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
-  const { startDemo } = await import('../../demo/run.ts');
-  const out = reporter();
-  const demo = await startDemo(options, out);
+}
+
+/** What a user needs once the demo runs: where the console is, the tokens, where the data is. */
+function banner(demo: RunningDemo, options: DemoOptions): string {
   const alerting = demo.alerting
     ? `  Alerts        ${demo.consoleUrl}#/alerts (Prometheus ${demo.alerting.prometheusUrl}, Alertmanager ${demo.alerting.alertmanagerUrl})\n`
     : '';
-  out.log('dims is running.');
-  console.log(`
+  return `
   Web console   ${demo.consoleUrl}
 ${alerting}  API           ${demo.url}/api/v1/openapi.json
   Metrics       ${demo.url}/metrics${options.prometheus ? '' : ' (needs a token; --prometheus opens it)'}
@@ -121,7 +118,21 @@ ${alerting}  API           ${demo.url}/api/v1/openapi.json
   Reports       ${demo.url}/api/v1/reports/${demo.tokens.province.code}/<YYYY-MM>.xlsx  (or .csv, .json; nation for the national summary)
 
 Press Ctrl-C to stop.
-`);
+`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, OPTIONS, false);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const options = demoOptions(values);
+  const { startDemo } = await import('../../demo/run.ts');
+  const out = reporter();
+  const demo = await startDemo(options, out);
+  out.log('dims is running.');
+  console.log(banner(demo, options));
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
