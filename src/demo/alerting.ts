@@ -115,7 +115,10 @@ export interface AlertingOptions {
   alertsToken: string;
   /** Scrape and rule-evaluation interval, e.g. 15s. */
   interval: string;
-  /** Every rule's `for:` (a demo cannot wait the production 5–15 minutes). */
+  /**
+   * The `for:` of the environment rules (inlet temperature), which a fault trips within minutes: the demo cannot
+   * wait the production 5–10 minutes. Indicator rules keep the catalog's 15 minutes to a day, as in production.
+   */
   forOverride: string;
   /** Where the runbooks are served (the hub serves the generated ones). */
   runbookBase: string;
@@ -146,6 +149,7 @@ function writeRules(o: AlertingOptions): void {
     routing,
     interval: o.interval,
     forOverride: o.forOverride,
+    forOverrideKinds: ['environment'],
     urls: { runbookBase: o.runbookBase },
   });
 }

@@ -162,7 +162,7 @@ async function startDemoAlerting(
     metricsToken: createToken(hub.ctx.state, 'nation', 'demo prometheus').token,
     alertsToken: createToken(hub.ctx.state, 'alertmanager', 'demo alertmanager').token,
     interval: `${evalS}s`,
-    // A record above a threshold, read again one interval later, fires an alert (production rules wait 5–15 min).
+    // An inlet reading above its limit, read again one record later, fires (production waits 5–10 minutes).
     forOverride: `${Math.round(intervalMs / 1000)}s`,
     runbookBase: `${hub.url}/runbooks`,
   });

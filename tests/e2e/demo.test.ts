@@ -31,6 +31,7 @@ const catalog = defaultCatalog();
 const ARTIFACTS = path.resolve('test-artifacts/demo');
 
 interface Value {
+  code: string;
   indicator: string;
   indicator_code: string;
   value: number | null;
@@ -194,9 +195,13 @@ async function checkStart(d: Dims, nowMs: number): Promise<void> {
     if (whole && to >= takeover + 2 * INTERVAL_S * 1000 && to - 15 * 60_000 < takeover) {
       const t = truthOver(physics, to - 15 * 60_000, to);
       const sum = v.values.reduce((s, x) => s + x.numerator!, 0);
+      const each = fleet.plans.map((p, i) => {
+        const got = v.values.find((x) => x.code === p.center)?.numerator ?? 0;
+        return `${p.center} ${(got / truthFor(physics[i]!, to - 15 * 60_000, to).metrics.e_total_kwh!).toFixed(4)}`;
+      });
       assert.ok(
         close(sum, t.fac, 0.015),
-        `live energy ${sum} kWh vs truth ${t.fac} over the window ending ${v.period}`,
+        `live energy ${sum} kWh vs truth ${t.fac} over the window ending ${v.period} (agents from ${new Date(takeover).toISOString()}); by center: ${each.join(', ')}`,
       );
       break;
     }
