@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { checkForm } from '../report/form.ts';
+import type { FormConfig } from '../report/types.ts';
+import type { DeliveryConfig } from '../report/delivery/config.ts';
 import { compileSchema, formatProblem } from '../shared/json-schema.ts';
 
 export type CloseKind = 'hour' | 'day' | 'month' | 'quarter' | 'year';
@@ -52,7 +55,10 @@ export interface HubConfig {
   telemetry: { otlp_endpoint?: string; service_name: string };
   reports?: {
     dir: string;
-    formats?: Array<'xlsx' | 'csv' | 'json'>;
+    formats?: Array<'xlsx' | 'csv' | 'json' | 'pdf'>;
+    /** The statistical form header (src/report/form.schema.json). */
+    form?: FormConfig;
+    delivery?: DeliveryConfig;
     langs?: Array<'zh' | 'en'>;
     nation?: boolean;
     suppress?: boolean;
@@ -164,6 +170,20 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
         `${file}: /federation/token_env names an unset environment variable (got ${JSON.stringify(d.federation.token_env)})`,
       );
     }
+    if (d.reports?.form !== undefined) {
+      try {
+        checkForm(d.reports.form, `${file}: /reports/form`);
+      } catch (err) {
+        problems.push(...(err as Error).message.split('\n'));
+      }
+    }
+    const attach = (d.reports?.delivery as { attach?: string[] } | undefined)?.attach ?? [];
+    const formats = (d.reports?.formats as string[] | undefined) ?? ['xlsx', 'csv', 'json'];
+    for (const f of attach)
+      if (!formats.includes(f))
+        problems.push(
+          `${file}: /reports/delivery/attach ${JSON.stringify(f)} is not among /reports/formats (${formats.join(', ')})`,
+        );
     if (typeof d.timezone === 'string') {
       try {
         new Intl.DateTimeFormat('en', { timeZone: d.timezone });
