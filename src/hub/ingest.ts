@@ -99,8 +99,16 @@ export async function ingest(
       }
       overlaps.release(true);
       const a = batch.after;
-      if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
-      if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
+      try {
+        if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
+        if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
+      } catch (err) {
+        // Stored but not acknowledged: the sender retries, the write is idempotent and the marks are made then.
+        throw new HubError(
+          'DIMS_ERR_STORAGE_UNAVAILABLE',
+          `the hub's state database cannot be written (${(err as Error).message}); nothing was acknowledged, retry later`,
+        );
+      }
       const t = a.telemetry;
       for (let i = 0; i < t.centers.length; i++) {
         const c = t.centers[i]!;
