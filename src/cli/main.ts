@@ -30,6 +30,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run a provincial or national hub (--config F); manage tokens',
     load: () => import('./commands/hub.ts'),
   },
+  probe: {
+    summary: 'read one device (or every target of an agent config) once and print its readings',
+    load: () => import('./commands/probe.ts'),
+  },
   report: {
     summary: 'export a monthly, quarterly or yearly report (xlsx, csv, json)',
     load: () => import('./commands/report.ts'),

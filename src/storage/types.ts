@@ -70,6 +70,12 @@ export interface Storage {
   close(): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
+  /**
+   * Writes a few bytes where records go, to learn whether writes succeed again (after a full disk):
+   * resolves when they do, throws StorageUnavailableError when they still fail. Stores nothing records
+   * or values queries return.
+   */
+  probeWrite(): Promise<void>;
   /** Stores records; a record with the same (center, start, source) replaces the earlier one. */
   writeRecords(records: StoredRecord[]): Promise<void>;
   queryRecords(q: RecordQuery): Promise<StoredRecord[]>;
@@ -78,4 +84,9 @@ export interface Storage {
   queryValues(q: ValueQuery): Promise<StoredValue[]>;
   /** Reporting statistics per center over [fromMs, toMs). */
   reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
+  /**
+   * Each center's telemetry record with the latest start at or after `fromMs` (centers without one are
+   * absent): where a center's stored telemetry ends, found with an index seek, not a scan.
+   */
+  latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>>;
 }

@@ -143,6 +143,20 @@ function post(
   });
 }
 
+/**
+ * The instants InfluxDB can hold: int64 nanoseconds, 1677-09-21T00:12:43.145224194Z to
+ * 2262-04-11T23:47:16.854775806Z. A query bound outside is refused ("time … underflows time literal").
+ */
+const FIRST_MS = -9_223_372_036_854;
+const LAST_MS = 9_223_372_036_854;
+
+/** A window's bounds as InfluxDB can take them: clamped to its time range; undefined when nothing can lie inside. */
+function bounds(fromMs: number, toMs: number): { from: string; to: string } | undefined {
+  const from = Math.max(fromMs, FIRST_MS);
+  const to = Math.min(toMs, LAST_MS);
+  return to > from ? { from: iso(from), to: iso(to) } : undefined;
+}
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -285,6 +299,12 @@ export class InfluxStorage implements Storage {
     throw mapError(new Error(text), what, res.status);
   }
 
+  /** One point of measurement dims_probe (never read) at the current second, straight to /write. */
+  async probeWrite(): Promise<void> {
+    const body = Buffer.from(`dims_probe ok=1i ${Math.floor(Date.now() / 1000) * 1000}`);
+    await this.postBody(body, RP_RAW, 'probe');
+  }
+
   // Not async: a suspended frame would keep `records` alive until InfluxDB answers (see write).
   writeRecords(records: StoredRecord[]): Promise<void> {
     try {
@@ -319,11 +339,12 @@ export class InfluxStorage implements Storage {
   }
 
   async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
-    if (q.centers?.length === 0 || q.provinces?.length === 0) return [];
+    const window = bounds(q.fromMs, q.toMs);
+    if (!window || q.centers?.length === 0 || q.provinces?.length === 0) return [];
     const out: StoredRecord[] = [];
     // Split long center lists; province lists are short (a country has tens of provinces).
     for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
-      const params: Record<string, string> = { from: iso(q.fromMs), to: iso(q.toMs) };
+      const params: Record<string, string> = { ...window };
       let where = 'time >= $from AND time < $to';
       if (q.source) {
         params.source = q.source;
@@ -343,17 +364,19 @@ export class InfluxStorage implements Storage {
 
   async queryValues(q: ValueQuery): Promise<StoredValue[]> {
     if (q.codes?.length === 0 || q.indicators?.length === 0 || q.provinces?.length === 0) return [];
+    const window = bounds(q.fromMs ?? FIRST_MS, q.toMs ?? LAST_MS);
+    if (!window) return [];
     const rp = retentionPolicyFor(q.period_kind);
     const out: StoredValue[] = [];
     for (const codes of q.codes ? chunk(q.codes, MAX_FILTER_VALUES) : [undefined]) {
       const params: Record<string, string> = { kind: q.period_kind };
       let where = '"period_kind" = $kind';
       if (q.fromMs !== undefined) {
-        params.from = iso(q.fromMs);
+        params.from = window.from;
         where += ' AND time >= $from';
       }
       if (q.toMs !== undefined) {
-        params.to = iso(q.toMs);
+        params.to = window.to;
         where += ' AND time < $to';
       }
       if (q.period !== undefined) {
@@ -377,8 +400,27 @@ export class InfluxStorage implements Storage {
     return out.sort(compareValues);
   }
 
+  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+    const out = new Map<string, { startMs: number; endMs: number }>();
+    const window = bounds(fromMs, LAST_MS);
+    if (!window) return out;
+    for (const list of chunk(centers, MAX_FILTER_VALUES)) {
+      const params: Record<string, string> = { from: window.from, source: 'telemetry' };
+      // last() picks each center's point with the latest time (its start) across the center's series.
+      const [result] = await this.select(
+        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" = $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
+        params,
+        'latestTelemetry',
+      );
+      for (const row of rowsOf(result))
+        out.set(String(row.center), { startMs: Number(row.time), endMs: Number(row.end_ms) });
+    }
+    return out;
+  }
+
   async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
-    const params = { from: iso(fromMs), to: iso(toMs) };
+    const params = bounds(fromMs, toMs);
+    if (!params) return [];
     const from = `FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND time < $to GROUP BY "center", "province"`;
     // Aggregates give counts and the latest end; the selector first() gives the earliest start as its time.
     const [agg, first] = await this.select(
