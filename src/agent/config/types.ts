@@ -69,7 +69,7 @@ export interface AgentConfig {
   accelIdleUtilization: number;
   schedNamespaces?: RegExp;
   extraChips: string[];
-  outbox: { path: string; maxRecords: number; maxBackfill: number };
+  outbox: { path: string; maxRecords: number; maxBackfill: number; maxMemoryRecords: number };
   sinks: SinkConfig[];
   metricsPort?: number;
   tracing?: { endpoint: string; serviceName: string };

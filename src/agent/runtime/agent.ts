@@ -17,7 +17,7 @@ import { TargetReadings } from '../normalize/store.ts';
 import { AgentMetrics, serveMetrics } from '../observe/metrics.ts';
 import { setupTracing } from '../observe/tracing.ts';
 import { exportRegistry } from '../../shared/prom-otlp.ts';
-import { Outbox } from '../../push/outbox.ts';
+import { Outbox, type EnqueueResult } from '../../push/outbox.ts';
 import { HubSink } from '../sinks/hub.ts';
 import { JsonlSink, StdoutSink } from '../sinks/local.ts';
 import { Sender } from '../../push/sender.ts';
@@ -149,11 +149,13 @@ export async function runAgentInProcess(
     config.outbox.path,
     sinks.map((s) => s.name),
     config.outbox.maxRecords,
+    { holdInMemory: config.outbox.maxMemoryRecords },
   );
   const metrics = new AgentMetrics(config.center, () => {
     const st = outbox.stats();
     return {
       depth: st.depth,
+      held: st.held,
       oldestAgeSeconds: st.oldestCreatedMs === undefined ? 0 : Math.max(0, (clock.now() - st.oldestCreatedMs) / 1000),
     };
   });
@@ -276,13 +278,33 @@ export async function runAgentInProcess(
     Math.min(1000, Math.floor(config.scrapeIntervalMs * 0.05));
   const inventoryTtlMs = Math.max(24 * 3_600_000, 3 * I);
 
-  const write = (records: CenterRecord[]) => {
-    const { added, dropped } = outbox.enqueue(records, clock.now());
-    metrics.recordsBuilt.inc(added);
-    if (dropped > 0) {
-      metrics.recordsDropped.inc(dropped);
-      log('warn', `outbox full: dropped the ${dropped} oldest record(s)`);
+  // A full disk under the outbox: records are held in memory (bounded) and written when it takes them.
+  let holding = false;
+  const noteOutbox = (r: EnqueueResult) => {
+    if (r.error !== undefined) metrics.outboxWriteFailures.inc();
+    if (r.held > 0 && !holding) {
+      holding = true;
+      log(
+        'error',
+        `outbox: the disk refuses writes (${r.error}); holding records in memory (at most ${config.outbox.maxMemoryRecords}) until it takes them`,
+      );
+    } else if (r.held === 0 && holding) {
+      holding = false;
+      log('info', `outbox: the disk takes writes again; ${r.added} held record(s) written`);
     }
+    metrics.recordsBuilt.inc(r.added);
+    if (r.dropped > 0) {
+      metrics.recordsDropped.inc(r.dropped);
+      log(
+        'warn',
+        r.held > 0
+          ? `outbox: dropped the ${r.dropped} oldest record(s) held in memory (outbox.max_memory_records)`
+          : `outbox full: dropped the ${r.dropped} oldest record(s)`,
+      );
+    }
+  };
+  const write = (records: CenterRecord[]) => {
+    noteOutbox(outbox.enqueue(records, clock.now()));
     for (const r of records) {
       recent.push(r);
       if (recent.length > 100) recent.shift();
@@ -352,7 +374,13 @@ export async function runAgentInProcess(
   };
 
   const metricsPort = opts.metricsPort === null ? undefined : (opts.metricsPort ?? config.metricsPort);
-  const server = metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, metricsPort);
+  const readiness = () => {
+    if (holding) noteOutbox(outbox.retryHeld());
+    return holding
+      ? { ready: false, reason: `the outbox's disk refuses writes; ${outbox.stats().held} record(s) held in memory` }
+      : { ready: true };
+  };
+  const server = metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, metricsPort, readiness);
   for (const s of senders) s.start();
   scheduler.start();
   closeDue();
