@@ -180,6 +180,7 @@ export function faultyStorage(inner: Storage): Storage & { down: boolean } {
   wrap.open = () => inner.open();
   wrap.close = () => inner.close();
   wrap.ping = () => (wrap.down ? Promise.resolve(false) : inner.ping());
+  wrap.probeWrite = () => guard(() => inner.probeWrite());
   wrap.writeRecords = (r) => guard(() => inner.writeRecords(r));
   wrap.queryRecords = (q) => guard(() => inner.queryRecords(q));
   wrap.writeValues = (v) => guard(() => inner.writeValues(v));

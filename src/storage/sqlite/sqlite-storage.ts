@@ -10,7 +10,7 @@
  * so no caller input ever becomes SQL text.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   CenterReportStats,
@@ -33,6 +33,8 @@ export interface SqliteStorageOptions {
 }
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, pad BLOB NOT NULL);
+
 CREATE TABLE IF NOT EXISTS center_record (
   center     TEXT    NOT NULL,
   start_ms   INTEGER NOT NULL,
@@ -70,6 +72,9 @@ CREATE TABLE IF NOT EXISTS indicator_value (
 CREATE INDEX IF NOT EXISTS indicator_value_by_start ON indicator_value (period_kind, from_ms);
 CREATE INDEX IF NOT EXISTS indicator_value_by_indicator ON indicator_value (period_kind, indicator, level, from_ms);
 `;
+
+/** Free space below which probeWrite reports the file system full. */
+const PROBE_MIN_FREE = 1024 * 1024;
 
 /** Primary result codes that mean "try again later": busy, locked, I/O error, disk full, cannot open. */
 const TRANSIENT = new Set([5, 6, 10, 13, 14]);
@@ -189,6 +194,33 @@ export class SqliteStorage implements Storage {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * A committed write of a page's worth of bytes, and room on the file system for more: SQLite in WAL
+   * mode can commit into WAL space it already has while the file system is full, so free space is
+   * checked as well (under 1 MiB counts as full).
+   */
+  async probeWrite(): Promise<void> {
+    if (this.path !== ':memory:' && !this.path.startsWith('file:')) {
+      let free: number;
+      try {
+        const st = statfsSync(dirname(this.path));
+        free = st.bavail * st.bsize;
+      } catch (err) {
+        throw new StorageUnavailableError(
+          `sqlite probe: cannot read free space of ${dirname(this.path)}: ${(err as Error).message}`,
+        );
+      }
+      if (free < PROBE_MIN_FREE)
+        throw new StorageUnavailableError(
+          `sqlite unavailable during probe: database or disk is full (${free} bytes free on ${dirname(this.path)})`,
+        );
+    }
+    const db = this.handle();
+    this.transaction('probe', () => {
+      db.prepare('INSERT OR REPLACE INTO write_probe (id, at_ms, pad) VALUES (1, ?, zeroblob(4096))').run(Date.now());
+    });
   }
 
   private handle(): DatabaseSync {
