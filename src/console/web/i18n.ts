@@ -211,7 +211,8 @@ const en: Record<Key, string> = {
   download: 'Download',
   downloaded: 'Downloaded',
   reportHint:
-    'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and data coverage (Excel is what government reporting runs on).',
+    'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and ' +
+    'data coverage (Excel is what government reporting runs on).',
   reason: 'Reason',
   centersCount: 'Data centers',
   legendLow: 'low',

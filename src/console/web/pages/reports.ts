@@ -1,5 +1,8 @@
 /// <reference lib="dom" />
-/** @module Report downloads: xlsx, csv or json for the nation or a province and a month, quarter or year (fetched with the token, saved as a file). */
+/**
+ * @module Report downloads: xlsx, csv or json for the nation or a province and a month, quarter or year (fetched
+ * with the token, saved as a file).
+ */
 import { ApiError, reportPath, request } from '../api.ts';
 import { h, section } from '../dom.ts';
 import { lang, t } from '../i18n.ts';
