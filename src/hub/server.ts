@@ -74,7 +74,8 @@ export async function startHub(
     if (foreign.length > 0)
       log(
         'warn',
-        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ${foreign[0]!.id}); they are accepted only with their own tokens`,
+        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ` +
+          `${foreign[0]!.id}); they are accepted only with their own tokens`,
       );
   }
   const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);

@@ -221,7 +221,8 @@ const en: Record<Key, string> = {
   download: 'Download',
   downloaded: 'Downloaded',
   reportHint:
-    'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and data coverage (Excel is what government reporting runs on).',
+    'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and ' +
+    'data coverage (Excel is what government reporting runs on).',
   deliveries: 'Delivery log',
   deliveriesHint: 'Scheduled reports sent by e-mail and to group-chat robots (WeCom, DingTalk, Feishu), newest first.',
   deliveriesOff: 'This hub has no scheduled reports.',
