@@ -173,6 +173,8 @@ export async function parseAgentConfig(
         batch: (s.batch as number | undefined) ?? 100,
         timeoutMs: durationMs((s.timeout as Duration | undefined) ?? '30s'),
         ...(s.ca_file !== undefined ? { caFile: abs(String(s.ca_file)) } : {}),
+        ...(s.cert_file !== undefined ? { certFile: abs(String(s.cert_file)) } : {}),
+        ...(s.key_file !== undefined ? { keyFile: abs(String(s.key_file)) } : {}),
         insecureSkipVerify: (s.insecure_skip_verify as boolean | undefined) ?? false,
       };
     }

@@ -48,6 +48,8 @@ export type SinkConfig =
       batch: number;
       timeoutMs: number;
       caFile?: string;
+      certFile?: string;
+      keyFile?: string;
       insecureSkipVerify: boolean;
     }
   | { type: 'jsonl'; name: string; path: string }

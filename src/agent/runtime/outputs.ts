@@ -14,11 +14,14 @@ export function createSinks(config: AgentConfig, extra: Sink[], secret: (ref: st
       return new HubSink({
         name: s.name,
         url: s.url,
-        token: secret(s.token),
+        // Looked up for every push: a token file replaced after a rotation is used from the next one on.
+        token: () => secret(s.token),
         gzip: s.gzip,
         batch: s.batch,
         timeoutMs: s.timeoutMs,
         ...(s.caFile ? { caFile: s.caFile } : {}),
+        ...(s.certFile ? { certFile: s.certFile } : {}),
+        ...(s.keyFile ? { keyFile: s.keyFile } : {}),
         insecureSkipVerify: s.insecureSkipVerify,
       });
     }
