@@ -264,7 +264,10 @@ async function measure(
 /** How busy the machine was: cycle times depend on it, CPU seconds per scrape much less. */
 function machineNote(phase: string, w: Window): string {
   const ours = [...w.cpu.values()].reduce((a, b) => a + b, 0) / ((w.t1 - w.t0) / 1000);
-  return `${phase}: the machine (${availableParallelism()} cores) was ${w.machineCores.toFixed(2)} cores busy on average during the window, ${ours.toFixed(2)} of them the processes measured here.`;
+  return (
+    `${phase}: the machine (${availableParallelism()} cores) was ${w.machineCores.toFixed(2)} cores busy ` +
+    `on average during the window, ${ours.toFixed(2)} of them the processes measured here.`
+  );
 }
 
 /** Whether the agent read every one of its `n` targets in round `b`. */
@@ -408,11 +411,13 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
         const s = await prometheusScrapes(prom.port, w.t1, w.t1 - w.t0);
         promPer1000 = (w.cpu.get(prom.pid)! / s.scrapes) * 1000;
         notes.push(
-          `Prometheus 2.42: ${s.scrapes} scrapes (${s.ok} up) of ${nExp} exporters in ${((w.t1 - w.t0) / 1000).toFixed(1)} s, ${w.cpu.get(prom.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(prom.pid).toFixed(0)} MiB.`,
+          `Prometheus 2.42: ${s.scrapes} scrapes (${s.ok} up) of ${nExp} exporters in ${((w.t1 - w.t0) / 1000).toFixed(1)} ` +
+            `s, ${w.cpu.get(prom.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(prom.pid).toFixed(0)} MiB.`,
         );
       }
       notes.push(
-        `our agent, exporters: ${ours.scrapes} scrapes (${ours.ok} ok; errors ${fmtErrors(ours.errors)}), ${ours.cpuS.toFixed(2)} CPU s, peak RSS ${ours.peakMiB.toFixed(0)} MiB.`,
+        `our agent, exporters: ${ours.scrapes} scrapes (${ours.ok} ok; errors ${fmtErrors(ours.errors)}), ${ours.cpuS.toFixed(2)} ` +
+          `CPU s, peak RSS ${ours.peakMiB.toFixed(0)} MiB.`,
       );
       notes.push(machineNote('exporters side by side', w));
       figures.push(
@@ -462,11 +467,14 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
         const c = driver!.count(w.from, w.to);
         snmpxPer1000 = (w.cpu.get(snmpx.pid)! / c.walks) * 1000;
         notes.push(
-          `snmp_exporter 0.21: ${c.walks} walks (${c.ok} complete) of ${nSnmp} devices, ${w.cpu.get(snmpx.pid)!.toFixed(2)} CPU s, peak RSS ${peakRssMiB(snmpx.pid).toFixed(0)} MiB; driven by this process over HTTP like Prometheus would, max-repetitions ${WALK.maxRepetitions} as our collector.`,
+          `snmp_exporter 0.21: ${c.walks} walks (${c.ok} complete) of ${nSnmp} devices, ${w.cpu.get(snmpx.pid)!.toFixed(2)} ` +
+            `CPU s, peak RSS ${peakRssMiB(snmpx.pid).toFixed(0)} MiB; driven by this process over HTTP like Prometheus ` +
+            `would, max-repetitions ${WALK.maxRepetitions} as our collector.`,
         );
       }
       notes.push(
-        `our agent, SNMP: ${oursSnmp.scrapes} scrapes (${oursSnmp.ok} ok; errors ${fmtErrors(oursSnmp.errors)}), ${oursSnmp.cpuS.toFixed(2)} CPU s, peak RSS ${oursSnmp.peakMiB.toFixed(0)} MiB.`,
+        `our agent, SNMP: ${oursSnmp.scrapes} scrapes (${oursSnmp.ok} ok; errors ${fmtErrors(oursSnmp.errors)}), ` +
+          `${oursSnmp.cpuS.toFixed(2)} CPU s, peak RSS ${oursSnmp.peakMiB.toFixed(0)} MiB.`,
       );
       notes.push(machineNote('SNMP side by side', w));
       figures.push(
@@ -490,7 +498,9 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
       const n = totalTargets(ph.size);
       const I = ph.intervalMs;
       log(
-        `agent: ${n.toLocaleString('en-US')} targets (${ph.size.redfish} Redfish, ${ph.size.snmp} SNMP, ${ph.size.modbus} Modbus, ${ph.size.prometheus} exporters, ${ph.size.bacnet ?? 0} BACnet, ${ph.size.ipmi ?? 0} IPMI) every ${I / 1000} s for ${ph.rounds} rounds`,
+        `agent: ${n.toLocaleString('en-US')} targets (${ph.size.redfish} Redfish, ${ph.size.snmp} SNMP, ${ph.size.modbus} ` +
+          `Modbus, ${ph.size.prometheus} exporters, ${ph.size.bacnet ?? 0} BACnet, ${ph.size.ipmi ?? 0} IPMI) every ${I / 1000} s ` +
+          `for ${ph.rounds} rounds`,
       );
       const agent = await startAgent(dir, label, center, subset(center, ph.size), I, ph.rounds);
       cleanups.push(() => stopAgent(agent));
@@ -499,11 +509,17 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
       for (const c of cleanups.splice(1).reverse()) await c();
       const cpuPerCycle = f.cpuS / ph.rounds;
       log(
-        `agent: ${n} targets: ${f.cpuPer1000.toFixed(3)} CPU s / 1,000 scrapes, cycle p99 ${(f.cycleP99Ms / 1000).toFixed(2)} s of ${I / 1000} s, peak ${f.peakMiB.toFixed(0)} MiB, errors ${fmtErrors(f.errors)}`,
+        `agent: ${n} targets: ${f.cpuPer1000.toFixed(3)} CPU s / 1,000 scrapes, cycle p99 ${(f.cycleP99Ms / 1000).toFixed(2)} ` +
+          `s of ${I / 1000} s, peak ${f.peakMiB.toFixed(0)} MiB, errors ${fmtErrors(f.errors)}`,
       );
       const where = `${n.toLocaleString('en-US')} targets`;
       notes.push(
-        `our agent, ${where}: ${w.warmup} warm-up round(s) (cycles ${f.warm.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s, ${f.warm.map((r) => r.ok).join(' / ')} targets read), then ${f.scrapes} scrapes in ${ph.rounds} rounds (${f.ok} ok; errors ${fmtErrors(f.errors)}), ${f.cpuS.toFixed(2)} CPU s, per-scrape p99 ${f.scrapeP99Ms.toFixed(0)} ms, cycles ${f.rounds.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s; slowest scrape per protocol ${slowest(f.rounds)}; the simulators used ${(w.cpu.get(sim.proc.pid!)! / ((w.t1 - w.t0) / 1000)).toFixed(2)} cores meanwhile.`,
+        `our agent, ${where}: ${w.warmup} warm-up round(s) (cycles ${f.warm.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} ` +
+          `s, ${f.warm.map((r) => r.ok).join(' / ')} targets read), then ${f.scrapes} scrapes in ${ph.rounds} rounds ` +
+          `(${f.ok} ok; errors ${fmtErrors(f.errors)}), ${f.cpuS.toFixed(2)} CPU s, per-scrape p99 ${f.scrapeP99Ms.toFixed(0)} ` +
+          `ms, cycles ${f.rounds.map((r) => (r.completeMs / 1000).toFixed(2)).join(' / ')} s; slowest scrape per ` +
+          `protocol ${slowest(f.rounds)}; the simulators used ${(w.cpu.get(sim.proc.pid!)! / ((w.t1 - w.t0) / 1000)).toFixed(2)} ` +
+          `cores meanwhile.`,
       );
       notes.push(machineNote(where, w));
       figures.push({
@@ -551,7 +567,9 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
     }
     if (!p.goal) notes.push('--quick: the center is scaled ×0.25 and the 5,000-target configuration is skipped.');
     notes.push(
-      `CPU is utime+stime from /proc/<pid>/stat of each process over the same window of whole rounds (after warm-up rounds until one reads every target: 3 to 5 side by side, so Prometheus has created its series, 1 for the centers); the simulators run in their own process. Simulators, agents and tools all on 127.0.0.1.`,
+      `CPU is utime+stime from /proc/<pid>/stat of each process over the same window of whole rounds (after ` +
+        `warm-up rounds until one reads every target: 3 to 5 side by side, so Prometheus has created its series, ` +
+        `1 for the centers); the simulators run in their own process. Simulators, agents and tools all on 127.0.0.1.`,
     );
     for (const n of notes) log(`agent: ${n}`);
     failed = false;
