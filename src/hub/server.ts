@@ -21,6 +21,7 @@ import { Scheduler } from './scheduler.ts';
 import { Forwarder } from './federation.ts';
 import { scheduleReports, type ReportScheduler } from '../report/schedule.ts';
 import { storageInputs } from '../report/inputs.ts';
+import { closePdfEngine } from '../report/pdf.ts';
 
 export interface RunningHub {
   url: string;
@@ -129,6 +130,8 @@ export async function startHub(
       });
       await scheduler.stop();
       await reports?.stop();
+      // The browser PDF reports are printed with, if one was started.
+      await closePdfEngine();
       await forwarder.stop();
       await ctx.tracing.shutdown();
       unexport();

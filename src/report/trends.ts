@@ -52,7 +52,8 @@ export async function readTrends(
       unit: ind.unit,
       periods,
       values: periods.map((p) => mine.get(`${id}/${p}`) ?? null),
-      nation: withNation ? periods.map((p) => cn.get(`${id}/${p}`) ?? null) : null,
+      // A total (a sum over centers) has no yardstick in the nation's total: only ratios and shares get its line.
+      nation: withNation && ind.computation.method !== 'sum' ? periods.map((p) => cn.get(`${id}/${p}`) ?? null) : null,
     };
   });
 }
