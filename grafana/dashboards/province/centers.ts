@@ -14,7 +14,9 @@ const CENTER_COLUMNS = ['pue', 'it_load_util', 'cpu_util'];
 
 export function centersTable(lang: Lang, pos: GridPos): TablePanel {
   const cols = CENTER_COLUMNS.map((id) => `"indicator" = '${id}'`).join(' OR ');
-  const q = `SELECT last("value") AS "value" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" = 'center' AND "province" =~ /^$province$/ AND (${cols}) AND "reason" = '' AND $timeFilter GROUP BY "code", "indicator"`;
+  const q =
+    `SELECT last("value") AS "value" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" = 'center' ` +
+    `AND "province" =~ /^$province$/ AND (${cols}) AND "reason" = '' AND $timeFilter GROUP BY "code", "indicator"`;
   return (
     new TablePanel()
       .title(p('centers', lang))
