@@ -41,6 +41,7 @@ export interface HubConfig {
     requests_per_minute: number;
     auth_failures_per_minute: number;
     dirty_periods_per_request: number;
+    record_max_age_days: number;
   };
   coverage: { late_after_minutes: number };
   metrics: { auth: 'token' | 'none' };
@@ -141,6 +142,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       requests_per_minute: (limits.requests_per_minute as number) ?? 6000,
       auth_failures_per_minute: (limits.auth_failures_per_minute as number) ?? 30,
       dirty_periods_per_request: (limits.dirty_periods_per_request as number) ?? 500,
+      record_max_age_days: (limits.record_max_age_days as number) ?? 400,
     },
     coverage: { late_after_minutes: (d.coverage?.late_after_minutes as number) ?? 15 },
     metrics: { auth: (d.metrics?.auth as 'token' | 'none') ?? 'token' },

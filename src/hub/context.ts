@@ -90,6 +90,7 @@ export function createContext(deps: HubDeps): HubContext {
       tracing,
       tz: config.timezone,
       closeKinds,
+      maxRecordAgeMs: config.limits.record_max_age_days * 86_400_000,
       overlaps: new OverlapGuard(storage),
       maxDirtyPeriods: config.limits.dirty_periods_per_request,
       federate: !!config.federation,

@@ -46,6 +46,8 @@ export interface IngestDeps {
   tracing: Tracing;
   tz: string;
   closeKinds: PeriodKindName[];
+  /** Records that started longer ago than this are refused: the store would not keep them (InfluxDB drops them). */
+  maxRecordAgeMs: number;
   /** Refuses telemetry overlapping telemetry of its center. */
   overlaps: OverlapGuard;
   /** Most closed periods one request's late records may mark for recomputation (beyond: 413, nothing written). */
@@ -198,7 +200,7 @@ function validate(
   opts: IngestOptions,
   nowMs: number,
 ): { good: Good[]; rejected: Rejected[] } {
-  const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+  const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs, maxAgeMs: deps.maxRecordAgeMs };
   // Keys cost a date text per record: made only when the answer lists them (the outbox makes its own).
   const wantKeys = !opts.countOnly;
   const good: Good[] = [];
