@@ -2,8 +2,8 @@
  * @module InfluxQL targets for Grafana's InfluxDB datasource (raw query mode) and the query shapes dims uses.
  *
  * The foundation SDK has no InfluxDB query type, so this is the custom Dataquery builder from the SDK README.
- * The shapes follow src/storage/influx/README.md: indicator values live in "recent"."indicator_value"
- * (realtime/hour/day) and are filtered with "reason" = '' so only current, non-null values show.
+ * The shapes follow src/storage/influx/README.md: rolling-window indicator values live in "realtime"."indicator_value"
+ * and are filtered with "reason" = '' so only current, non-null values show.
  */
 import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -51,8 +51,8 @@ export class InfluxQL implements Builder<Dataquery> {
   }
 }
 
-/** The measurement of indicator values in the RP that holds realtime, hour and day values. */
-export const VALUES = '"recent"."indicator_value"';
+/** The measurement of indicator values in the RP that holds the rolling real-time windows. */
+export const VALUES = '"realtime"."indicator_value"';
 /** The measurement of raw center records (default RP `raw`). */
 export const RECORDS = '"raw"."center_record"';
 

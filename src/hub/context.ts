@@ -54,6 +54,7 @@ export function createContext(deps: HubDeps): HubContext {
       catalog,
       registry,
       storage,
+      state,
       metrics,
       tracing,
       tz: config.timezone,

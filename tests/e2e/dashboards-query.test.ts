@@ -58,7 +58,7 @@ before(
     for (;;) {
       await pipeline.runEngine();
       const pue = await execInfluxQL(
-        `SELECT last("value") FROM "recent"."indicator_value" WHERE "level" = 'nation' AND "indicator" = 'pue' AND "reason" = '' AND $timeFilter`,
+        `SELECT last("value") FROM "realtime"."indicator_value" WHERE "level" = 'nation' AND "indicator" = 'pue' AND "reason" = '' AND $timeFilter`,
         {
           influxUrl: pipeline.influx.url,
           database: pipeline.database,
@@ -164,7 +164,7 @@ for (const dash of buildDashboards(catalog, 'zh')) {
 
 test('the checker fails a query on a misspelled measurement (InfluxDB answers 200 with no series)', async () => {
   const ctx = context();
-  const good = `SELECT last("value") FROM "recent"."indicator_value" WHERE "indicator" = 'pue' AND $timeFilter`;
+  const good = `SELECT last("value") FROM "realtime"."indicator_value" WHERE "indicator" = 'pue' AND $timeFilter`;
   assert.equal((await execInfluxQL(good, ctx)).ok, true);
   const res = await fetch(`${ctx.influxUrl}/query`, {
     method: 'POST',
