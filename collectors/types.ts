@@ -75,10 +75,28 @@ export interface CollectorContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
 }
 
+/** A reading the target's profile expects that a collection could not get. */
+export interface MissingReading {
+  /** What is missing, in the profile's words (e.g. power_watts, inlet_celsius, processors). */
+  reading: string;
+  /** Where it was looked for and why it is not there, naming the URL / OID / register that failed. */
+  detail: string;
+}
+
+/** What the last successful collection used and lacked: the profile(s) applied, and readings it could not get. */
+export interface CollectReport {
+  /** Profiles that produced the samples, in sample order with how many each produced (auto-detected ones included). */
+  produced: Array<{ profile: string; samples: number }>;
+  /** Empty when the read was complete; otherwise the read was partial (still a success). */
+  missing: MissingReading[];
+}
+
 /** One target's live collector: created once, used every interval, closed at shutdown. */
 export interface TargetCollector {
   /** Reads the target. Must honour `signal` (the per-target deadline) and throw CollectError on failure. */
   collect(signal: AbortSignal): Promise<Sample[]>;
+  /** The report of the last successful collect (collections of one target never overlap). */
+  report?(): CollectReport;
   /** Releases sockets and sessions (e.g. deletes a Redfish session). */
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { globSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['src', 'collectors', 'grafana', 'indicators', 'tests'];
+const roots = ['src', 'collectors', 'grafana', 'alerting', 'indicators', 'tests'];
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap((root) => globSync(`${root}/**/*.test.ts`))

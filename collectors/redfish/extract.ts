@@ -1,8 +1,13 @@
 /** @module Reading values out of Redfish JSON by dotted paths, tolerating vendor shapes (string numbers, string links). */
 import type { Json } from './client.ts';
 
-/** The value at a dotted path (`PowerControl.0.PowerConsumedWatts`); numeric segments index arrays. */
+/**
+ * The value at a dotted path (`PowerControl.0.PowerConsumedWatts`); numeric segments index arrays. A key that
+ * itself holds a dot (`@odata.id`) is taken whole when the object has it.
+ */
 export function at(obj: unknown, path: string): unknown {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.hasOwn(obj, path))
+    return (obj as Record<string, unknown>)[path];
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (Array.isArray(cur)) cur = /^\d+$/.test(part) ? cur[Number(part)] : undefined;
@@ -67,6 +72,12 @@ export function members(obj: unknown, key = 'Members'): string[] {
       typeof m === 'string' ? m : m !== null && typeof m === 'object' ? (m as Json)['@odata.id'] : undefined,
     )
     .filter((m): m is string => typeof m === 'string');
+}
+
+/** Whether a resource says it is not installed (Status.State Absent: an empty socket or bay). */
+export function isAbsent(obj: unknown, presence: { state: readonly string[]; absent: readonly string[] }): boolean {
+  const state = firstString(obj, presence.state);
+  return state !== undefined && presence.absent.includes(state);
 }
 
 /** Whether `obj` satisfies every `where` condition (value at path, as a string, is one of the listed values). */

@@ -1,7 +1,7 @@
 /** @module Chip inventory from Systems/{id}/Processors and PCIe devices: counts by kind, vendor, model and PCI vendor id. */
 import type { Sample } from '../types.ts';
 import type { Json } from './client.ts';
-import { firstString, link, members } from './extract.ts';
+import { firstString, isAbsent, link, members } from './extract.ts';
 import type { Profile } from './profile.ts';
 import type { ChassisView, Walk } from './walk.ts';
 
@@ -76,11 +76,22 @@ async function pcieDevices(walk: Walk, chassis: ChassisView[], systems: Json[]):
   );
 }
 
-/** Inventory samples: one per (kind, vendor, model, pci id) with the count, plus one server row per system. */
-export async function inventorySignals(walk: Walk, root: Json, chassis: ChassisView[]): Promise<Sample[]> {
+/** Inventory samples and how many installed processors (of any kind) the systems list. */
+export interface InventoryRead {
+  samples: Sample[];
+  processors: number;
+}
+
+/**
+ * Inventory samples: one per (kind, vendor, model, pci id) with the count, plus one server row per system.
+ * Empty sockets and bays (the profile's `presence`) are not counted.
+ */
+export async function inventorySignals(walk: Walk, root: Json, chassis: ChassisView[]): Promise<InventoryRead> {
   const p = walk.profile;
   const systems = await walk.collection(link(root, 'Systems'));
-  const processors = (await Promise.all(systems.map((s) => walk.collection(link(s, 'Processors'))))).flat();
+  const processors = (await Promise.all(systems.map((s) => walk.collection(link(s, 'Processors')))))
+    .flat()
+    .filter((d) => !isAbsent(d, p.presence));
   const fromProcessors = processors.map((d) => processorChip(p, d)).filter((c): c is Chip => c !== undefined);
   const chips = fromProcessors.filter((c) => c.kind === 'cpu');
   // Accelerators may be Processors (ProcessorType GPU/Accelerator) and PCIe devices at once: take the first source that has any.
@@ -89,6 +100,7 @@ export async function inventorySignals(walk: Walk, root: Json, chassis: ChassisV
       from === 'processors'
         ? fromProcessors.filter((c) => c.kind === 'accelerator')
         : (await pcieDevices(walk, chassis, systems))
+            .filter((d) => !isAbsent(d, p.presence))
             .map((d) => pcieChip(p, d))
             .filter((c): c is Chip => c !== undefined);
     if (acc.length > 0) {
@@ -117,5 +129,5 @@ export async function inventorySignals(walk: Walk, root: Json, chassis: ChassisV
     if (chip.pciVendorId !== undefined) labels['pci_vendor_id'] = chip.pciVendorId;
     out.push({ signal: 'inventory', value: n, labels });
   }
-  return out;
+  return { samples: out, processors: processors.length };
 }

@@ -2,17 +2,27 @@
 import type { Sample } from '../types.ts';
 import type { Json } from './client.ts';
 import { firstNumber, firstString, link } from './extract.ts';
+import type { PduReading } from './profile.ts';
 import type { Walk } from './walk.ts';
 
+/** PDU samples and, per rack PDU, which of the profile's PDU readings it gave. */
+export interface PduRead {
+  samples: Sample[];
+  pdus: Array<{ id: string; got: Set<PduReading> }>;
+}
+
 /** Samples of every rack PDU the service exposes; with several PDUs the device names carry the PDU id. */
-export async function pduSignals(walk: Walk, root: Json): Promise<Sample[]> {
+export async function pduSignals(walk: Walk, root: Json): Promise<PduRead> {
   const pe = await walk.get(link(root, 'PowerEquipment'));
   const pdus = await walk.collection(link(pe, 'RackPDUs'));
   const spec = walk.profile.pdu;
   const num = (o: unknown, paths: string[]): number | undefined => firstNumber(o, paths, walk.profile.numeric_strings);
   const out: Sample[] = [];
+  const seen: PduRead['pdus'] = [];
   for (const [i, pdu] of pdus.entries()) {
     const id = firstString(pdu, ['Id']) ?? String(i);
+    const got = new Set<PduReading>();
+    seen.push({ id, got });
     const dev = (name?: string): Record<string, string> => {
       const d = pdus.length > 1 ? (name === undefined ? id : `${id}/${name}`) : name;
       return d === undefined ? {} : { device: d };
@@ -24,12 +34,21 @@ export async function pduSignals(walk: Walk, root: Json): Promise<Sample[]> {
     ]);
     const doc = { ...pdu, Metrics: metrics ?? {} };
     const power = num(doc, spec.power_watts);
-    if (power !== undefined) out.push({ signal: 'power_watts', value: power, ...dev() });
+    if (power !== undefined) {
+      out.push({ signal: 'power_watts', value: power, ...dev() });
+      got.add('power_watts');
+    }
     const energy = num(doc, spec.energy_kwh);
-    if (energy !== undefined) out.push({ signal: 'energy_kwh', value: energy, ...dev() });
+    if (energy !== undefined) {
+      out.push({ signal: 'energy_kwh', value: energy, ...dev() });
+      got.add('energy_kwh');
+    }
     const inlet = num(doc, spec.inlet_celsius);
-    if (inlet !== undefined)
+    if (inlet !== undefined) {
       out.push({ signal: 'temperature_celsius', value: inlet, labels: { location: 'inlet' }, ...dev() });
+      got.add('inlet_celsius');
+    }
+    if (outlets.length > 0) got.add('outlets');
     for (const [j, o] of outlets.entries()) {
       const name = firstString(o, spec.outlet.name) ?? String(j);
       const p = num(o, spec.outlet.power_watts);
@@ -46,5 +65,5 @@ export async function pduSignals(walk: Walk, root: Json): Promise<Sample[]> {
         });
     }
   }
-  return out;
+  return { samples: out, pdus: seen };
 }

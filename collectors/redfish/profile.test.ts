@@ -31,7 +31,7 @@ const broken: Array<{ name: string; yaml: string; message: RegExp }> = [
   {
     name: 'missing sections',
     yaml: files['base']!,
-    message: /^profile x\.yaml: chassis is required; sources is required/,
+    message: /^profile x\.yaml: chassis is required; presence is required; expect is required; sources is required/,
   },
   {
     name: 'a boolean where an enum belongs',

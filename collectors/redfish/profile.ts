@@ -31,12 +31,21 @@ export interface RowSource {
   resource: ResourceName;
   list?: string;
   where?: Record<string, string[]>;
+  /** Identity paths: the row's device (names are not unique). */
+  id?: string[];
   name: string[];
   value: string[];
   energy_kwh?: string[];
   units?: string[];
   accept_units?: string[];
 }
+
+/** Server readings a profile can expect. */
+export type ServerReading =
+  'power_watts' | 'energy_kwh' | 'inlet_celsius' | 'exhaust_celsius' | 'power_supplies' | 'fans' | 'processors';
+
+/** Rack PDU readings a profile can expect. */
+export type PduReading = 'power_watts' | 'energy_kwh' | 'inlet_celsius' | 'outlets';
 
 /** A merged, validated profile. */
 export interface Profile {
@@ -45,6 +54,12 @@ export interface Profile {
   extends?: string;
   match: { vendor: string[]; oem: string[] };
   numeric_strings: 'accept' | 'reject';
+  /** The vendor document the profile is written from. */
+  source?: string;
+  /** How a resource says it is not installed; such resources are skipped. */
+  presence: { state: string[]; absent: string[] };
+  /** Readings expected of every server and rack PDU; one that cannot be read makes the read partial. */
+  expect: { server: ServerReading[]; pdu: PduReading[] };
   chassis: { skip_status: number[]; default_type: string; types: string[] };
   sources: {
     power_watts: ScalarSource[];

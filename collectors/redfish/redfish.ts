@@ -1,7 +1,8 @@
 /** @module The redfish target collector: service-root discovery, then server, inventory and PDU readings in one deadline. */
 import { readFileSync } from 'node:fs';
 import { CollectError } from '../types.ts';
-import type { CollectorContext, Sample, TargetCollector } from '../types.ts';
+import type { CollectReport, CollectorContext, Sample, TargetCollector } from '../types.ts';
+import { missingReadings } from './expect.ts';
 import { RedfishClient } from './client.ts';
 import { link } from './extract.ts';
 import { inventorySignals } from './inventory.ts';
@@ -58,6 +59,7 @@ export function createRedfishCollector(
     maxBodyBytes: config.max_body_bytes ?? 4 * 1024 * 1024,
   });
 
+  let last: CollectReport | undefined;
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
       // The service root is readable without credentials (DSP0266) and names the vendor and session URI.
@@ -69,16 +71,20 @@ export function createRedfishCollector(
           : profiles.find((p) => p.name === config.profile)!;
       const walk = new Walk(client, signal, profile);
       const wantServer = include.has('power') || include.has('thermal');
+      // Server expectations apply to a service with computer systems, not to a PDU's own Redfish service.
+      const isServer = link(root, 'Systems') !== undefined;
       const chassis = wantServer || include.has('inventory') ? await walk.chassis(root) : [];
       const serverChassis = walk.serverChassis(chassis);
-      const parts = await Promise.all([
-        wantServer
-          ? serverSignals(walk, serverChassis).then((l) => l.filter((x) => wanted(x, include)))
-          : Promise.resolve([]),
-        include.has('inventory') ? inventorySignals(walk, root, chassis) : Promise.resolve([]),
-        include.has('pdu') ? pduSignals(walk, root) : Promise.resolve([]),
+      const [server, inventory, pdu] = await Promise.all([
+        wantServer ? serverSignals(walk, serverChassis) : undefined,
+        include.has('inventory') ? inventorySignals(walk, root, chassis) : undefined,
+        include.has('pdu') ? pduSignals(walk, root) : undefined,
       ]);
-      const samples = parts.flat();
+      const samples = [
+        ...(server?.samples.filter((x) => wanted(x, include)) ?? []),
+        ...(inventory?.samples ?? []),
+        ...(pdu?.samples ?? []),
+      ];
       for (const p of walk.problems) ctx.log('warn', `redfish ${client.serviceRoot}: skipped ${p.message}`);
       if (samples.length === 0) {
         throw (
@@ -89,7 +95,17 @@ export function createRedfishCollector(
           )
         );
       }
+      const missing = missingReadings(
+        walk,
+        serverChassis,
+        { server: isServer ? server : undefined, inventory: isServer ? inventory : undefined, pdu },
+        { power: include.has('power'), thermal: include.has('thermal') },
+      );
+      last = { produced: [{ profile: profile.name, samples: samples.length }], missing };
       return samples;
+    },
+    report(): CollectReport {
+      return last ?? { produced: [], missing: [] };
     },
     async close(): Promise<void> {
       try {

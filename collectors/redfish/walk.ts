@@ -62,13 +62,20 @@ export class Walk {
     return docs.filter((d): d is Json => d !== undefined);
   }
 
-  /** Lists chassis, skipping the ones whose status the profile says to skip (extra chassis answering 404). */
+  /**
+   * Lists chassis, skipping the ones whose status the profile says to skip (extra chassis answering 404). A
+   * service whose root has no usable Chassis collection is followed through Systems/{id}/Links.Chassis.
+   */
   async chassis(root: Json): Promise<ChassisView[]> {
     const coll = await this.get(link(root, 'Chassis'));
-    if (coll === undefined) return [];
+    let uris = members(coll);
+    if (coll === undefined) {
+      const systems = await this.collection(link(root, 'Systems'));
+      uris = [...new Set(systems.flatMap((s) => members(s, 'Links.Chassis')))];
+    }
     const out: ChassisView[] = [];
     const docs = await Promise.all(
-      members(coll).map((m) =>
+      uris.map((m) =>
         this.client.get(m, this.signal).then(
           (j) => ({ m, j }),
           (err: unknown) => ({ m, err }),

@@ -150,8 +150,8 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
     log(`grafana: ${out.files.length} files in ${o.grafana_out}`);
   }
   if (o.rules_out) {
-    const { writeRulesTree } = await import('../../grafana/rules/build.ts');
-    const { loadRouting, SAMPLE_ROUTING } = await import('../../grafana/rules/alertmanager.ts');
+    const { writeRulesTree } = await import('../../alerting/build.ts');
+    const { loadRouting, SAMPLE_ROUTING } = await import('../../alerting/alertmanager.ts');
     const out = writeRulesTree(defaultCatalog(), path.resolve(o.rules_out), { routing: loadRouting(SAMPLE_ROUTING) });
     log(`alert rules: ${out.files.length} files in ${o.rules_out}`);
   }

@@ -53,7 +53,7 @@ export const CONFIG_SCHEMAS: Array<{ title: string; file: string; intro: string 
   },
   {
     title: 'Alert routing (`dims rules build --routing`)',
-    file: 'grafana/rules/routing.schema.json',
+    file: 'alerting/routing.schema.json',
     intro: 'Who is paged for which province and severity.',
   },
   {

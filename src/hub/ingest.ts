@@ -7,9 +7,9 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { ParsedRecord } from '../model/records.ts';
 import type { Storage, StoredRecord } from '../storage/types.ts';
-import { parseRecord, recordKey, type RecordProblem } from '../records/parse.ts';
+import { parseRecord, type RecordProblem } from '../records/parse.ts';
+import { recordKey, type CenterRecord, type ParsedRecord } from '../model/records.ts';
 import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import { HubError } from './errors.ts';
@@ -89,7 +89,7 @@ export async function ingest(
       }
       const a = batch.after;
       markDirty(deps, a.spans, nowMs);
-      if (a.outbox) deps.state.enqueueOutbox(a.outbox);
+      if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
       const t = a.telemetry;
       for (let i = 0; i < t.centers.length; i++) {
         const c = t.centers[i]!;
@@ -133,7 +133,7 @@ interface AfterWrite {
     inletMax: Float64Array;
   };
   declarations: number;
-  outbox?: Array<{ key: string; record: unknown }>;
+  outbox?: CenterRecord[];
 }
 
 /**
@@ -148,8 +148,8 @@ function accept(
   nowMs: number,
 ): { written: Promise<void>; after: AfterWrite } {
   const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
-  // Keys cost a date text per record: made only when the answer lists them or the outbox needs them.
-  const wantKeys = !opts.countOnly || deps.federate;
+  // Keys cost a date text per record: made only when the answer lists them (the outbox makes its own).
+  const wantKeys = !opts.countOnly;
   const good: Array<{ record: ParsedRecord; raw: unknown; key: string; center: { id: string; province: string } }> = [];
   const rejected: Rejected[] = [];
   const foreign: Array<{ index: number; center: string }> = [];
@@ -242,7 +242,7 @@ function accept(
     declarations: good.length - nTelemetry,
   };
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
-  if (deps.federate) after.outbox = good.map((g) => ({ key: g.key, record: g.raw }));
+  if (deps.federate) after.outbox = good.map((g) => g.raw as CenterRecord);
   return { written, after };
 }
 

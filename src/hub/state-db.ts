@@ -1,11 +1,16 @@
 /**
  * @module The hub's own state database (node:sqlite): tokens, alert history, engine checkpoints, dirty
- * periods and the federation outbox. Separate from the time-series Storage so that either storage
+ * periods and the federation outbox (in a file beside). Separate from the time-series Storage so that either storage
  * adapter can be used, and so the CLI can manage tokens without touching InfluxDB.
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Outbox } from '../push/outbox.ts';
+import type { CenterRecord } from '../model/records.ts';
+
+/** The one sink of the federation outbox. */
+export const UPSTREAM_SINK = 'upstream';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tokens (
@@ -51,12 +56,6 @@ CREATE TABLE IF NOT EXISTS dirty_periods (
   generation INTEGER NOT NULL,
   PRIMARY KEY (kind, period)
 );
-CREATE TABLE IF NOT EXISTS outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  key TEXT NOT NULL UNIQUE,
-  record TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0
-);
 `;
 
 export interface TokenRow {
@@ -92,19 +91,13 @@ export interface AlertFilter {
   limit: number;
 }
 
-export interface OutboxItem {
-  seq: number;
-  key: string;
-  record: unknown;
-  attempts: number;
-}
-
 /** Typed access to the state database. One instance per hub process. */
 export class StateDb {
   readonly file: string;
   private readonly db: DatabaseSync;
   private generation = 0;
   private readonly statements = new Map<string, StatementSync>();
+  private federationOutbox: Outbox | undefined;
 
   constructor(file: string) {
     this.file = file;
@@ -118,6 +111,7 @@ export class StateDb {
   }
 
   close(): void {
+    this.federationOutbox?.close();
     if (this.db.isOpen) this.db.close();
   }
 
@@ -330,42 +324,33 @@ export class StateDb {
 
   // --- federation outbox --------------------------------------------------------------------------
 
-  /** Queues records for the upstream hub; a record queued again replaces the pending copy. */
-  enqueueOutbox(items: Array<{ key: string; record: unknown }>): void {
-    if (items.length === 0) return;
-    // REPLACE gives the newer copy a new seq, so a forwarder holding the old seq cannot delete it.
-    const stmt = this.stmt('INSERT OR REPLACE INTO outbox (key, record) VALUES (?, ?)');
-    this.transaction(() => {
-      for (const i of items) stmt.run(i.key, JSON.stringify(i.record));
-    });
+  /**
+   * The federation outbox: the push Outbox every sender uses, in its own file beside this one
+   * (`<state_db>.outbox`), opened on first use. One queue, the upstream hub; a record queued again
+   * replaces the pending copy. Items a hub queued in the `outbox` table of earlier versions move into it.
+   */
+  get outbox(): Outbox {
+    if (!this.federationOutbox) {
+      const file = this.file === ':memory:' ? ':memory:' : `${path.resolve(this.file)}.outbox`;
+      this.federationOutbox = new Outbox(file, [UPSTREAM_SINK], Infinity, { onQueuedKey: 'replace' });
+      this.moveLegacyOutbox(this.federationOutbox);
+    }
+    return this.federationOutbox;
   }
 
-  peekOutbox(limit: number): OutboxItem[] {
-    const rows = this.stmt('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{
-      seq: number;
-      key: string;
-      record: string;
-      attempts: number;
-    }>;
-    return rows.map((r) => ({ seq: r.seq, key: r.key, record: JSON.parse(r.record) as unknown, attempts: r.attempts }));
-  }
-
-  /** Removes delivered (or permanently rejected) items by seq, so a re-queued newer copy survives. */
-  removeOutbox(seqs: number[]): void {
-    const stmt = this.stmt('DELETE FROM outbox WHERE seq = ?');
-    this.transaction(() => {
-      for (const s of seqs) stmt.run(s);
-    });
-  }
-
-  bumpOutboxAttempts(seqs: number[]): void {
-    const stmt = this.stmt('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?');
-    this.transaction(() => {
-      for (const s of seqs) stmt.run(s);
-    });
-  }
-
+  /** Records waiting for the upstream hub. */
   outboxSize(): number {
-    return (this.stmt('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    return this.outbox.stats(UPSTREAM_SINK).depth;
+  }
+
+  private moveLegacyOutbox(outbox: Outbox): void {
+    const legacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
+    if (!legacy) return;
+    const rows = this.db.prepare('SELECT record FROM outbox ORDER BY seq').all() as Array<{ record: string }>;
+    outbox.enqueue(
+      rows.map((r) => JSON.parse(r.record) as CenterRecord),
+      Date.now(),
+    );
+    this.db.exec('DROP TABLE outbox');
   }
 }

@@ -26,7 +26,7 @@ export interface CenterRecord {
   histograms?: Record<string, Histogram>;
   /** Collection quality: targets expected and the ids of those that gave no reading this interval. */
   quality?: { targets_expected?: number; targets_missing?: string[]; metrics_missing?: string[]; estimated?: string[] };
-  /** Optional explicit idempotency key; defaults to `${center}/${start}`. */
+  /** Accepted by the schema; the hub identifies a record by recordKey() alone. */
   key?: string;
 }
 
@@ -60,4 +60,32 @@ export interface RollupFacts {
 export interface RollupRecord extends ParsedRecord {
   source: 'telemetry';
   rollup: RollupFacts;
+}
+
+/**
+ * What identifies a record: a center, the start of its interval (parsed, or as the RFC 3339 text it was sent
+ * with) and whether it is a filing.
+ */
+export type RecordIdentity = { center: string; source?: string } & ({ startMs: number } | { start: string });
+
+const isoCache = new Map<number, string>();
+
+/** Canonical ISO text of a start; remembered, because a batch repeats the same few starts. */
+function isoOf(ms: number): string {
+  let iso = isoCache.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoCache.size >= 4096) isoCache.clear();
+    isoCache.set(ms, iso);
+  }
+  return iso;
+}
+
+/**
+ * The idempotency key of a record, the same for agent, outbox, hub and storage: center/start in canonical
+ * UTC ISO form, plus /declaration for filings. A record sent again under the same key replaces itself.
+ */
+export function recordKey(r: RecordIdentity): string {
+  const ms = 'startMs' in r ? r.startMs : Date.parse(r.start);
+  return `${r.center}/${isoOf(ms)}${r.source === 'declaration' ? '/declaration' : ''}`;
 }

@@ -3,7 +3,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseRecord, findOverlaps, dropReplays, recordKey, type RecordContext } from './parse.ts';
+import { parseRecord, findOverlaps, dropReplays, type RecordContext } from './parse.ts';
+import { recordKey } from '../model/records.ts';
 import type { ParsedRecord } from '../model/records.ts';
 
 /** Problems found in a records file; nothing from the file should be used. */

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCatalog } from '../catalog/load.ts';
 import { indexRegistry } from '../registry/load.ts';
-import { parseRecord, parseRecords, findOverlaps, dropReplays, recordKey } from './parse.ts';
+import { parseRecord, parseRecords, findOverlaps, dropReplays } from './parse.ts';
+import { recordKey } from '../model/records.ts';
 import type { Center } from '../model/centers.ts';
 
 const catalog = defaultCatalog();

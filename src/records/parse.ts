@@ -6,7 +6,7 @@
  */
 import type { Catalog, RawMetric } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { ParsedRecord, Histogram } from '../model/records.ts';
+import { recordKey, type ParsedRecord, type Histogram } from '../model/records.ts';
 import { compileSchema, type Validator } from '../shared/json-schema.ts';
 import { centerRecordSchema } from './schema.ts';
 
@@ -94,13 +94,6 @@ function timeAt(raw: unknown, field: 'start' | 'end', problems: RecordProblem[])
   const ms = parseTime(text);
   if (ms === null) problems.push({ path: `/${field}`, message: 'must match format "date-time"', value: text });
   return ms ?? NaN;
-}
-
-const isoOf = memo((ms: number) => new Date(ms).toISOString());
-
-/** The idempotency key of a record: center/start (UTC), plus /declaration for filings. */
-export function recordKey(r: { center: string; startMs: number; source: string }): string {
-  return `${r.center}/${isoOf(r.startMs)}${r.source === 'declaration' ? '/declaration' : ''}`;
 }
 
 /** The value of one metric as stored (booleans as 1/0), or the message saying why it is refused. */

@@ -22,7 +22,18 @@ import type {
   SimDevice,
   UpsState,
 } from './device-state.ts';
-import { type CenterPlan, type MeterRole, serverMaxWatts } from './fleet.ts';
+import {
+  type CenterPlan,
+  type ChillerPlan,
+  type CrahPlan,
+  type ExporterPlan,
+  type MeterPlan,
+  type MeterRole,
+  type PduPlan,
+  type ServerPlan,
+  type UpsPlan,
+  serverMaxWatts,
+} from './fleet.ts';
 import { CenterPhysics, simSeconds } from './physics.ts';
 import { probeCounts, SMOKEPING_BUCKETS_MS } from './network.ts';
 import { hash32 } from './random.ts';
@@ -89,351 +100,397 @@ function podName(seed: number, id: string, j: number, day: number): string {
 
 const METER_CHANNEL: Record<MeterRole, string> = { facility: 'fac', it: 'it', cooling: 'cool', pv: 'pv' };
 
-/** Builds every device of a center. */
+/** What every device builder of one center shares: its plan, physics, seed, counter events and helpers. */
+interface Ctx {
+  plan: CenterPlan;
+  ph: CenterPhysics;
+  seed: number;
+  events: ReadonlyMap<string, readonly CounterEvent[]>;
+  /** A kWh counter of a physics channel, from a start reading. */
+  kwh(ch: string, start: number): Counter;
+  /** CRAH supply air follows the outdoor temperature a little (economiser mixing), 18–23 °C. */
+  supplyAir(ms: number): number;
+}
+
+/** Builds every device of a center: one stage per kind of device, in a fixed order. */
 export function buildCenterDevices(
   plan: CenterPlan,
   options: BuildOptions = {},
   physics: CenterPhysics = new CenterPhysics(plan),
 ): CenterDevices {
   const ph = physics;
-  const seed = plan.seed;
-  const events = options.counterEvents ?? new Map<string, CounterEvent[]>();
-  const devices: SimDevice[] = [];
-  const kwh = (ch: string, start: number) => (ms: number) => start + ph.cumulative(ch, ms) / J_PER_KWH;
-  const dayOf = (ms: number) => Math.floor(simSeconds(ms) / 86_400);
-  /** CRAH supply air follows the outdoor temperature a little (economiser mixing), 18–23 °C. */
-  const supplyAir = (ms: number) => 20.5 + Math.max(-2.5, Math.min(2.5, 0.12 * (ph.outdoorC(ms) - plan.climate.meanC)));
-
-  plan.servers.forEach((s, i) => {
-    const cpu = CPU_MODELS[s.cpuModel]!;
-    const acc = s.accelModel ? ACCEL_MODELS[s.accelModel] : undefined;
-    const ev = events.get(s.id);
-    const energy = counterWith(ev, kwh(`srv/${i}`, startReading(seed, s.id, 'energy', 5000)));
-    const maxW = serverMaxWatts(s);
-    const inletOffset = 1 + 1.5 * (jitter(seed, s.id, 'inlet') + 1);
-    const device: SimDevice<ServerState> = {
-      id: s.id,
-      kind: 'server',
-      read(ms) {
-        const p = ph.at(`srv/${i}`, ms);
-        const e = energy(ms);
-        const inlet = supplyAir(ms) + inletOffset + 1.5 * (p / maxW);
-        return {
-          kind: 'server',
-          powerWatts: p,
-          energyKwh: e,
-          inletCelsius: inlet,
-          exhaustCelsius: inlet + 5 + 12 * (p / maxW),
-          // Two load-sharing PSUs at 94% efficiency.
-          psus: [0, 1].map(() => ({ inputWatts: p / 2, outputWatts: (p / 2) * 0.94, energyKwh: e / 2 })),
-          cpus: Array.from({ length: s.sockets }, () => ({ ...cpu.info })),
-          accelerators: acc ? Array.from({ length: s.accelCount }, () => ({ ...acc.info })) : [],
-        };
-      },
-    };
-    devices.push(device);
-  });
-
-  plan.pdus.forEach((pdu, pi) => {
-    const ev = events.get(pdu.id);
-    const fed = plan.servers.flatMap((s, i) => (s.pdu === pi ? [{ s, i }] : []));
-    const outlets = [
-      ...fed.map(({ s, i }) => ({ name: s.id, ch: `srv/${i}` })),
-      { name: 'network', ch: `net/${pi}` },
-    ].map((o, j) => ({ ...o, energy: counterWith(ev, kwh(o.ch, startReading(seed, pdu.id, `outlet${j}`, 20_000))) }));
-    const device: SimDevice<PduState> = {
-      id: pdu.id,
-      kind: 'pdu',
-      read(ms) {
-        const list = outlets.map((o) => ({
-          name: o.name,
-          powerWatts: ph.at(o.ch, ms),
-          energyKwh: o.energy(ms),
-          on: true,
-        }));
-        return {
-          kind: 'pdu',
-          powerWatts: list.reduce((a, o) => a + o.powerWatts, 0),
-          // The PDU's own meter is the sum of its outlets (a reset of the PDU resets them all alike).
-          energyKwh: list.reduce((a, o) => a + o.energyKwh, 0),
-          outlets: list,
-          ...(pdu.probe ? { inletCelsius: supplyAir(ms) + 1.5 + jitter(seed, pdu.id, 'probe') } : {}),
-        };
-      },
-    };
-    devices.push(device);
-  });
-
-  plan.ups.forEach((u, ui) => {
-    const energy = counterWith(events.get(u.id), kwh(`ups/${ui}`, startReading(seed, u.id, 'energy', 500_000)));
-    const device: SimDevice<UpsState> = {
-      id: u.id,
-      kind: 'ups',
-      read(ms) {
-        const out = ph.at(`ups/${ui}`, ms);
-        const inp = ph.at(`upsin/${ui}`, ms);
-        const load = out / (u.ratingKw * 1000);
-        return {
-          kind: 'ups',
-          inputLines: splitPhases(inp, seed, u.id).map((w) => ({
-            voltage: VOLTS,
-            currentAmps: w / VOLTS,
-            powerWatts: w,
-            frequencyHz: 50,
-          })),
-          outputLines: splitPhases(out, seed, `${u.id}/out`).map((w) => ({
-            voltage: VOLTS,
-            currentAmps: w / VOLTS,
-            powerWatts: w,
-            percentLoad: Math.round(load * 100),
-          })),
-          batteryStatus: 'normal',
-          secondsOnBattery: 0,
-          minutesRemaining: Math.round(15 / Math.max(0.1, load)),
-          chargePercent: 100,
-          outputEnergyKwh: energy(ms),
-        };
-      },
-    };
-    devices.push(device);
-  });
-
-  for (const m of plan.meters) {
-    const ch = METER_CHANNEL[m.role];
-    const energy = counterWith(events.get(m.id), kwh(ch, startReading(seed, m.id, 'import', 50_000)));
-    const device: SimDevice<MeterState> = {
-      id: m.id,
-      kind: 'meter',
-      read(ms) {
-        const p = ph.at(ch, ms);
-        const phases = splitPhases(p, seed, m.id);
-        const voltage: [number, number, number] = [
-          VOLTS + jitter(seed, m.id, 'v1'),
-          VOLTS + jitter(seed, m.id, 'v2'),
-          VOLTS + jitter(seed, m.id, 'v3'),
-        ];
-        return {
-          kind: 'meter',
-          phaseVoltage: voltage,
-          phaseCurrentAmps: [phases[0] / voltage[0], phases[1] / voltage[1], phases[2] / voltage[2]],
-          phasePowerWatts: phases,
-          totalPowerWatts: p,
-          frequencyHz: 50,
-          importKwh: energy(ms),
-          exportKwh: 0,
-        };
-      },
-    };
-    devices.push(device);
-  }
-
-  plan.chillers.forEach((c, ci) => {
-    const ev = events.get(c.id);
-    const energy = counterWith(ev, kwh(`chl/${ci}`, startReading(seed, c.id, 'energy', 800_000)));
-    const water = counterWith(ev, (ms) => startReading(seed, c.id, 'water', 50_000) + ph.cumulative(`wat/${ci}`, ms));
-    const device: SimDevice<ChillerState> = {
-      id: c.id,
-      kind: 'chiller',
-      read(ms) {
-        const kw = ph.at(`chl/${ci}`, ms) / 1000;
-        // Heat rejected ≈ electricity × COP (~5); chilled water at a 5 K rise: flow = Q / (1.163 kWh/m³K × 5 K).
-        const supply = 10 + 0.5 * jitter(seed, c.id, 'supply');
-        return {
-          kind: 'chiller',
-          running: c.running,
-          powerKw: kw,
-          energyKwh: energy(ms),
-          supplyCelsius: supply,
-          returnCelsius: c.running ? supply + 5 : supply,
-          flowM3h: (kw * 5) / (1.163 * 5),
-          waterM3: water(ms),
-          alarms: 0,
-        };
-      },
-    };
-    devices.push(device);
-  });
-
-  plan.crahs.forEach((r, ri) => {
-    const energy = counterWith(events.get(r.id), kwh(`crah/${ri}`, startReading(seed, r.id, 'energy', 200_000)));
-    const device: SimDevice<CrahState> = {
-      id: r.id,
-      kind: 'crah',
-      read(ms) {
-        const kw = ph.at(`crah/${ri}`, ms) / 1000;
-        const it = ph.at('it', ms) / 1000 / plan.crahs.length;
-        const share = Math.min(1, kw / Math.max(0.1, it * 0.15));
-        const supply = supplyAir(ms);
-        return {
-          kind: 'crah',
-          running: true,
-          powerKw: kw,
-          energyKwh: energy(ms),
-          supplyAirCelsius: supply,
-          returnAirCelsius: supply + 10 + 2 * share,
-          humidityPercent: 45 + 5 * Math.sin(simSeconds(ms) / 20_000 + jitter(seed, r.id, 'rh') * 3),
-          fanPercent: 30 + 60 * share,
-          valvePercent: 20 + 70 * share,
-          alarms: 0,
-        };
-      },
-    };
-    devices.push(device);
-  });
-
-  for (const e of plan.exporters) {
-    const i = e.server;
-    const s = plan.servers[i]!;
-    const ev = events.get(e.id);
-    if (e.kind === 'node') {
-      const cpu = CPU_MODELS[s.cpuModel]!;
-      const cores = s.sockets * cpu.info.cores;
-      // Booted some days before the origin; its counters include that history at the host's mean load.
-      const upBefore = startReading(seed, e.id, 'uptime', 30 * 86_400);
-      const total = counterWith(ev, (ms) => upBefore + Math.max(0, simSeconds(ms) - ph.originS));
-      const busy = counterWith(ev, (ms) => upBefore * s.cpuLoad.base + ph.cumulative(`cpu/${i}`, ms));
-      const device: SimDevice<NodeState> = {
-        id: e.id,
-        kind: 'node',
-        read(ms) {
-          const t = total(ms);
-          const b = busy(ms);
-          const perCpu = { user: 0.82 * b, system: 0.15 * b, softirq: 0.03 * b, idle: t - b };
-          return {
-            kind: 'node',
-            cpuSeconds: Array.from({ length: cores }, () => ({ ...perCpu })),
-            cpu: { ...cpu.info },
-          };
-        },
-      };
-      devices.push(device);
-    } else {
-      const acc = ACCEL_MODELS[s.accelModel!]!;
-      const energy = Array.from({ length: s.accelCount }, (_, j) =>
-        counterWith(ev, (ms) => ph.cumulative(`accp/${i}/${j}`, ms) * 1000),
-      );
-      const cards = (ms: number) => {
-        const day = dayOf(ms);
-        return Array.from({ length: s.accelCount }, (_, j) => {
-          const on = ph.allocated(i, j, day);
-          return {
-            util: ph.at(`acc/${i}/${j}`, ms),
-            power: ph.at(`accp/${i}/${j}`, ms),
-            pod: on ? podName(seed, s.id, j, day) : '',
-            // Jobs the scheduling platform dispatched run in its own namespace; the agent config names it.
-            namespace: on ? (ph.scheduled(i, j, day) ? 'sched-national' : 'ai-training') : '',
-          };
-        });
-      };
-      if (e.kind === 'dcgm') {
-        const device: SimDevice<DcgmState> = {
-          id: e.id,
-          kind: 'dcgm',
-          read(ms) {
-            return {
-              kind: 'dcgm',
-              hostname: s.id.replace(/-bmc-/, '-host-'),
-              gpus: cards(ms).map((c, j) => ({
-                uuid: `GPU-${hash32(`${seed}|uuid|${s.id}|${j}`).toString(16).padStart(8, '0')}-${j}`,
-                model: acc.info.model,
-                utilizationPercent: c.util * 100,
-                powerWatts: c.power,
-                energyMillijoules: energy[j]!(ms),
-                pod: c.pod,
-                namespace: c.namespace,
-              })),
-            };
-          },
-        };
-        devices.push(device);
-      } else {
-        const device: SimDevice<NpuState> = {
-          id: e.id,
-          kind: 'npu',
-          read(ms) {
-            return {
-              kind: 'npu',
-              chips: cards(ms).map((c, j) => ({
-                id: j,
-                name: acc.npuName ?? acc.info.model,
-                utilizationPercent: c.util * 100,
-                powerWatts: c.power,
-                temperatureCelsius: 35 + 40 * c.util,
-                health: 1 as const,
-                pod: c.pod,
-                namespace: c.namespace,
-              })),
-            };
-          },
-        };
-        devices.push(device);
-      }
-    }
-  }
-
-  // Border router: each uplink carries its share of the center's traffic, which follows the IT energy.
-  {
-    const rt = plan.router;
-    const uplinks = rt.uplinks.map((name, k) => ({
-      name,
-      inOctets: startReading(seed, rt.id, `in${k}`, 1e12),
-      outOctets: startReading(seed, rt.id, `out${k}`, 1e12),
-    }));
-    const device: SimDevice<RouterState> = {
-      id: rt.id,
-      kind: 'router',
-      read(ms) {
-        const itKwh = ph.cumulative('it', ms) / J_PER_KWH;
-        return {
-          kind: 'router',
-          interfaces: [
-            ...uplinks.map((u, k) => ({
-              name: u.name,
-              speedMbps: 100_000,
-              up: true,
-              inOctets: BigInt(Math.round(u.inOctets + itKwh * rt.bytesInPerKwh * rt.split[k]!)),
-              outOctets: BigInt(Math.round(u.outOctets + itKwh * rt.bytesOutPerKwh * rt.split[k]!)),
-            })),
-            // The link to the core switches carries east-west traffic too: not WAN, and the agent config leaves it out.
-            {
-              name: 'Bundle-Ether10',
-              speedMbps: 400_000,
-              up: true,
-              inOctets: BigInt(Math.round(itKwh * rt.bytesInPerKwh * 3)),
-              outOctets: BigInt(Math.round(itKwh * rt.bytesOutPerKwh * 3)),
-            },
-            { name: 'MgmtEth0/RP0/CPU0/0', speedMbps: 1000, up: true, inOctets: 0n, outOctets: 0n },
-          ],
-        };
-      },
-    };
-    devices.push(device);
-  }
-
-  // Latency prober, started when the center was commissioned (its origin).
-  {
-    const pr = plan.prober;
-    const fromS = simSeconds(plan.originMs);
-    const device: SimDevice<SmokepingState> = {
-      id: pr.id,
-      kind: 'smokeping',
-      read(ms) {
-        const nowS = simSeconds(ms);
-        return {
-          kind: 'smokeping',
-          bucketsS: SMOKEPING_BUCKETS_MS.map((b) => b / 1000),
-          targets: pr.targets.map((t) => ({
-            host: t.host,
-            ip: t.ip,
-            ...probeCounts(t, fromS, nowS, SMOKEPING_BUCKETS_MS),
-          })),
-        };
-      },
-    };
-    devices.push(device);
-  }
-
+  const ctx: Ctx = {
+    plan,
+    ph,
+    seed: plan.seed,
+    events: options.counterEvents ?? new Map<string, CounterEvent[]>(),
+    kwh: (ch, start) => (ms) => start + ph.cumulative(ch, ms) / J_PER_KWH,
+    supplyAir: (ms) => 20.5 + Math.max(-2.5, Math.min(2.5, 0.12 * (ph.outdoorC(ms) - plan.climate.meanC))),
+  };
+  const devices: SimDevice[] = [
+    ...plan.servers.map((s, i) => serverDevice(ctx, s, i)),
+    ...plan.pdus.map((pdu, pi) => pduDevice(ctx, pdu, pi)),
+    ...plan.ups.map((u, ui) => upsDevice(ctx, u, ui)),
+    ...plan.meters.map((m) => meterDevice(ctx, m)),
+    ...plan.chillers.map((c, ci) => chillerDevice(ctx, c, ci)),
+    ...plan.crahs.map((r, ri) => crahDevice(ctx, r, ri)),
+    ...plan.exporters.map((e) => exporterDevice(ctx, e)),
+    routerDevice(ctx),
+    proberDevice(ctx),
+  ];
   return { plan, physics: ph, devices, byId: new Map(devices.map((d) => [d.id, d])) };
+}
+
+/** A server's BMC: its power, two load-sharing PSUs, inlet and exhaust, and its chips. */
+function serverDevice(ctx: Ctx, s: ServerPlan, i: number): SimDevice<ServerState> {
+  const { ph, seed } = ctx;
+  const cpu = CPU_MODELS[s.cpuModel]!;
+  const acc = s.accelModel ? ACCEL_MODELS[s.accelModel] : undefined;
+  const energy = counterWith(ctx.events.get(s.id), ctx.kwh(`srv/${i}`, startReading(seed, s.id, 'energy', 5000)));
+  const maxW = serverMaxWatts(s);
+  const inletOffset = 1 + 1.5 * (jitter(seed, s.id, 'inlet') + 1);
+  return {
+    id: s.id,
+    kind: 'server',
+    read(ms) {
+      const p = ph.at(`srv/${i}`, ms);
+      const e = energy(ms);
+      const inlet = ctx.supplyAir(ms) + inletOffset + 1.5 * (p / maxW);
+      return {
+        kind: 'server',
+        powerWatts: p,
+        energyKwh: e,
+        inletCelsius: inlet,
+        exhaustCelsius: inlet + 5 + 12 * (p / maxW),
+        // Two load-sharing PSUs at 94% efficiency.
+        psus: [0, 1].map(() => ({ inputWatts: p / 2, outputWatts: (p / 2) * 0.94, energyKwh: e / 2 })),
+        cpus: Array.from({ length: s.sockets }, () => ({ ...cpu.info })),
+        accelerators: acc ? Array.from({ length: s.accelCount }, () => ({ ...acc.info })) : [],
+      };
+    },
+  };
+}
+
+/** A rack PDU: one outlet per server it feeds plus the network outlet; its meter is the sum of its outlets. */
+function pduDevice(ctx: Ctx, pdu: PduPlan, pi: number): SimDevice<PduState> {
+  const { plan, ph, seed } = ctx;
+  const ev = ctx.events.get(pdu.id);
+  const fed = plan.servers.flatMap((s, i) => (s.pdu === pi ? [{ s, i }] : []));
+  const outlets = [
+    ...fed.map(({ s, i }) => ({ name: s.id, ch: `srv/${i}` })),
+    { name: 'network', ch: `net/${pi}` },
+  ].map((o, j) => ({ ...o, energy: counterWith(ev, ctx.kwh(o.ch, startReading(seed, pdu.id, `outlet${j}`, 20_000))) }));
+  return {
+    id: pdu.id,
+    kind: 'pdu',
+    read(ms) {
+      const list = outlets.map((o) => ({
+        name: o.name,
+        powerWatts: ph.at(o.ch, ms),
+        energyKwh: o.energy(ms),
+        on: true,
+      }));
+      return {
+        kind: 'pdu',
+        powerWatts: list.reduce((a, o) => a + o.powerWatts, 0),
+        // The PDU's own meter is the sum of its outlets (a reset of the PDU resets them all alike).
+        energyKwh: list.reduce((a, o) => a + o.energyKwh, 0),
+        outlets: list,
+        ...(pdu.probe ? { inletCelsius: ctx.supplyAir(ms) + 1.5 + jitter(seed, pdu.id, 'probe') } : {}),
+      };
+    },
+  };
+}
+
+/** A UPS: three-phase input and output lines, battery state, and an output energy counter. */
+function upsDevice(ctx: Ctx, u: UpsPlan, ui: number): SimDevice<UpsState> {
+  const { ph, seed } = ctx;
+  const energy = counterWith(ctx.events.get(u.id), ctx.kwh(`ups/${ui}`, startReading(seed, u.id, 'energy', 500_000)));
+  return {
+    id: u.id,
+    kind: 'ups',
+    read(ms) {
+      const out = ph.at(`ups/${ui}`, ms);
+      const inp = ph.at(`upsin/${ui}`, ms);
+      const load = out / (u.ratingKw * 1000);
+      return {
+        kind: 'ups',
+        inputLines: splitPhases(inp, seed, u.id).map((w) => ({
+          voltage: VOLTS,
+          currentAmps: w / VOLTS,
+          powerWatts: w,
+          frequencyHz: 50,
+        })),
+        outputLines: splitPhases(out, seed, `${u.id}/out`).map((w) => ({
+          voltage: VOLTS,
+          currentAmps: w / VOLTS,
+          powerWatts: w,
+          percentLoad: Math.round(load * 100),
+        })),
+        batteryStatus: 'normal',
+        secondsOnBattery: 0,
+        minutesRemaining: Math.round(15 / Math.max(0.1, load)),
+        chargePercent: 100,
+        outputEnergyKwh: energy(ms),
+      };
+    },
+  };
+}
+
+/** A three-phase energy meter on the facility, IT, cooling or PV feed. */
+function meterDevice(ctx: Ctx, m: MeterPlan): SimDevice<MeterState> {
+  const { ph, seed } = ctx;
+  const ch = METER_CHANNEL[m.role];
+  const energy = counterWith(ctx.events.get(m.id), ctx.kwh(ch, startReading(seed, m.id, 'import', 50_000)));
+  return {
+    id: m.id,
+    kind: 'meter',
+    read(ms) {
+      const p = ph.at(ch, ms);
+      const phases = splitPhases(p, seed, m.id);
+      const voltage: [number, number, number] = [
+        VOLTS + jitter(seed, m.id, 'v1'),
+        VOLTS + jitter(seed, m.id, 'v2'),
+        VOLTS + jitter(seed, m.id, 'v3'),
+      ];
+      return {
+        kind: 'meter',
+        phaseVoltage: voltage,
+        phaseCurrentAmps: [phases[0] / voltage[0], phases[1] / voltage[1], phases[2] / voltage[2]],
+        phasePowerWatts: phases,
+        totalPowerWatts: p,
+        frequencyHz: 50,
+        importKwh: energy(ms),
+        exportKwh: 0,
+      };
+    },
+  };
+}
+
+/** A water-cooled chiller: electrical power and energy, chilled-water temperatures and flow, make-up water. */
+function chillerDevice(ctx: Ctx, c: ChillerPlan, ci: number): SimDevice<ChillerState> {
+  const { ph, seed } = ctx;
+  const ev = ctx.events.get(c.id);
+  const energy = counterWith(ev, ctx.kwh(`chl/${ci}`, startReading(seed, c.id, 'energy', 800_000)));
+  const water = counterWith(ev, (ms) => startReading(seed, c.id, 'water', 50_000) + ph.cumulative(`wat/${ci}`, ms));
+  return {
+    id: c.id,
+    kind: 'chiller',
+    read(ms) {
+      const kw = ph.at(`chl/${ci}`, ms) / 1000;
+      // Heat rejected ≈ electricity × COP (~5); chilled water at a 5 K rise: flow = Q / (1.163 kWh/m³K × 5 K).
+      const supply = 10 + 0.5 * jitter(seed, c.id, 'supply');
+      return {
+        kind: 'chiller',
+        running: c.running,
+        powerKw: kw,
+        energyKwh: energy(ms),
+        supplyCelsius: supply,
+        returnCelsius: c.running ? supply + 5 : supply,
+        flowM3h: (kw * 5) / (1.163 * 5),
+        waterM3: water(ms),
+        alarms: 0,
+      };
+    },
+  };
+}
+
+/** A CRAH: power and energy, supply and return air, humidity, fan and valve following its share of the load. */
+function crahDevice(ctx: Ctx, r: CrahPlan, ri: number): SimDevice<CrahState> {
+  const { plan, ph, seed } = ctx;
+  const energy = counterWith(ctx.events.get(r.id), ctx.kwh(`crah/${ri}`, startReading(seed, r.id, 'energy', 200_000)));
+  return {
+    id: r.id,
+    kind: 'crah',
+    read(ms) {
+      const kw = ph.at(`crah/${ri}`, ms) / 1000;
+      const it = ph.at('it', ms) / 1000 / plan.crahs.length;
+      const share = Math.min(1, kw / Math.max(0.1, it * 0.15));
+      const supply = ctx.supplyAir(ms);
+      return {
+        kind: 'crah',
+        running: true,
+        powerKw: kw,
+        energyKwh: energy(ms),
+        supplyAirCelsius: supply,
+        returnAirCelsius: supply + 10 + 2 * share,
+        humidityPercent: 45 + 5 * Math.sin(simSeconds(ms) / 20_000 + jitter(seed, r.id, 'rh') * 3),
+        fanPercent: 30 + 60 * share,
+        valvePercent: 20 + 70 * share,
+        alarms: 0,
+      };
+    },
+  };
+}
+
+/** An exporter on a server: node_exporter, or the DCGM / npu exporter of its accelerators. */
+function exporterDevice(ctx: Ctx, e: ExporterPlan): SimDevice {
+  if (e.kind === 'node') return nodeExporter(ctx, e);
+  const s = ctx.plan.servers[e.server]!;
+  const cards = acceleratorCards(ctx, e);
+  const acc = ACCEL_MODELS[s.accelModel!]!;
+  if (e.kind === 'dcgm') {
+    const ev = ctx.events.get(e.id);
+    const energy = Array.from({ length: s.accelCount }, (_, j) =>
+      counterWith(ev, (ms) => ctx.ph.cumulative(`accp/${e.server}/${j}`, ms) * 1000),
+    );
+    const device: SimDevice<DcgmState> = {
+      id: e.id,
+      kind: 'dcgm',
+      read(ms) {
+        return {
+          kind: 'dcgm',
+          hostname: s.id.replace(/-bmc-/, '-host-'),
+          gpus: cards(ms).map((c, j) => ({
+            uuid: `GPU-${hash32(`${ctx.seed}|uuid|${s.id}|${j}`).toString(16).padStart(8, '0')}-${j}`,
+            model: acc.info.model,
+            utilizationPercent: c.util * 100,
+            powerWatts: c.power,
+            energyMillijoules: energy[j]!(ms),
+            pod: c.pod,
+            namespace: c.namespace,
+          })),
+        };
+      },
+    };
+    return device;
+  }
+  const device: SimDevice<NpuState> = {
+    id: e.id,
+    kind: 'npu',
+    read(ms) {
+      return {
+        kind: 'npu',
+        chips: cards(ms).map((c, j) => ({
+          id: j,
+          name: acc.npuName ?? acc.info.model,
+          utilizationPercent: c.util * 100,
+          powerWatts: c.power,
+          temperatureCelsius: 35 + 40 * c.util,
+          health: 1 as const,
+          pod: c.pod,
+          namespace: c.namespace,
+        })),
+      };
+    },
+  };
+  return device;
+}
+
+/** node_exporter: CPU seconds per core, booted some days before the origin at the host's mean load. */
+function nodeExporter(ctx: Ctx, e: ExporterPlan): SimDevice<NodeState> {
+  const { ph, seed } = ctx;
+  const i = e.server;
+  const s = ctx.plan.servers[i]!;
+  const ev = ctx.events.get(e.id);
+  const cpu = CPU_MODELS[s.cpuModel]!;
+  const cores = s.sockets * cpu.info.cores;
+  const upBefore = startReading(seed, e.id, 'uptime', 30 * 86_400);
+  const total = counterWith(ev, (ms) => upBefore + Math.max(0, simSeconds(ms) - ph.originS));
+  const busy = counterWith(ev, (ms) => upBefore * s.cpuLoad.base + ph.cumulative(`cpu/${i}`, ms));
+  return {
+    id: e.id,
+    kind: 'node',
+    read(ms) {
+      const t = total(ms);
+      const b = busy(ms);
+      const perCpu = { user: 0.82 * b, system: 0.15 * b, softirq: 0.03 * b, idle: t - b };
+      return {
+        kind: 'node',
+        cpuSeconds: Array.from({ length: cores }, () => ({ ...perCpu })),
+        cpu: { ...cpu.info },
+      };
+    },
+  };
+}
+
+/** One accelerator card of a server at an instant: utilization, power and the pod holding it. */
+interface Card {
+  util: number;
+  power: number;
+  pod: string;
+  namespace: string;
+}
+
+/** The cards of an accelerator exporter's server at an instant; allocation changes by simulated day. */
+function acceleratorCards(ctx: Ctx, e: ExporterPlan): (ms: number) => Card[] {
+  const { ph, seed } = ctx;
+  const i = e.server;
+  const s = ctx.plan.servers[i]!;
+  return (ms) => {
+    const day = Math.floor(simSeconds(ms) / 86_400);
+    return Array.from({ length: s.accelCount }, (_, j) => {
+      const on = ph.allocated(i, j, day);
+      return {
+        util: ph.at(`acc/${i}/${j}`, ms),
+        power: ph.at(`accp/${i}/${j}`, ms),
+        pod: on ? podName(seed, s.id, j, day) : '',
+        // Jobs the scheduling platform dispatched run in its own namespace; the agent config names it.
+        namespace: on ? (ph.scheduled(i, j, day) ? 'sched-national' : 'ai-training') : '',
+      };
+    });
+  };
+}
+
+/** Border router: each uplink carries its share of the center's traffic, which follows the IT energy. */
+function routerDevice(ctx: Ctx): SimDevice<RouterState> {
+  const { ph, seed } = ctx;
+  const rt = ctx.plan.router;
+  const uplinks = rt.uplinks.map((name, k) => ({
+    name,
+    inOctets: startReading(seed, rt.id, `in${k}`, 1e12),
+    outOctets: startReading(seed, rt.id, `out${k}`, 1e12),
+  }));
+  return {
+    id: rt.id,
+    kind: 'router',
+    read(ms) {
+      const itKwh = ph.cumulative('it', ms) / J_PER_KWH;
+      return {
+        kind: 'router',
+        interfaces: [
+          ...uplinks.map((u, k) => ({
+            name: u.name,
+            speedMbps: 100_000,
+            up: true,
+            inOctets: BigInt(Math.round(u.inOctets + itKwh * rt.bytesInPerKwh * rt.split[k]!)),
+            outOctets: BigInt(Math.round(u.outOctets + itKwh * rt.bytesOutPerKwh * rt.split[k]!)),
+          })),
+          // The link to the core switches carries east-west traffic too: not WAN, and the agent config leaves it out.
+          {
+            name: 'Bundle-Ether10',
+            speedMbps: 400_000,
+            up: true,
+            inOctets: BigInt(Math.round(itKwh * rt.bytesInPerKwh * 3)),
+            outOctets: BigInt(Math.round(itKwh * rt.bytesOutPerKwh * 3)),
+          },
+          { name: 'MgmtEth0/RP0/CPU0/0', speedMbps: 1000, up: true, inOctets: 0n, outOctets: 0n },
+        ],
+      };
+    },
+  };
+}
+
+/** Latency prober, started when the center was commissioned (its origin). */
+function proberDevice(ctx: Ctx): SimDevice<SmokepingState> {
+  const pr = ctx.plan.prober;
+  const fromS = simSeconds(ctx.plan.originMs);
+  return {
+    id: pr.id,
+    kind: 'smokeping',
+    read(ms) {
+      const nowS = simSeconds(ms);
+      return {
+        kind: 'smokeping',
+        bucketsS: SMOKEPING_BUCKETS_MS.map((b) => b / 1000),
+        targets: pr.targets.map((t) => ({
+          host: t.host,
+          ip: t.ip,
+          ...probeCounts(t, fromS, nowS, SMOKEPING_BUCKETS_MS),
+        })),
+      };
+    },
+  };
 }
 
 /** Narrows a device list to the kinds given. */

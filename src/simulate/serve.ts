@@ -6,18 +6,10 @@
  * Also applies the fault config (protocol faults, scheduled over simulated time, and counter events),
  * writes ground truth as simulated intervals elapse, and generates each center's agent config.
  */
-import { startModbusSimulator, type ModbusSimulator } from '../../collectors/modbus/simulator.ts';
-import {
-  startPrometheusSimulator,
-  type ExporterDevice,
-  type PrometheusSimulator,
-} from '../../collectors/prometheus/simulator.ts';
-import {
-  startRedfishSimulator,
-  type RedfishDevice,
-  type RedfishSimulator,
-} from '../../collectors/redfish/simulator.ts';
-import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from '../../collectors/snmp/simulator.ts';
+import { startModbusSimulator, type ModbusSimulator } from './modbus/simulator.ts';
+import { startPrometheusSimulator, type ExporterDevice, type PrometheusSimulator } from './prometheus/simulator.ts';
+import { startRedfishSimulator, type RedfishDevice, type RedfishSimulator } from './redfish/simulator.ts';
+import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from './snmp/simulator.ts';
 import { agentConfigFor, type AgentConfigOptions, type Endpoints } from './agent-config.ts';
 import { SimClock } from './clock.ts';
 import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from './device-state.ts';
@@ -71,138 +63,44 @@ function bmcVendor(id: string, cpuModel: string): 'generic' | 'dell' | 'hpe' | '
   return (['generic', 'dell', 'hpe', 'generic'] as const)[hash32(`vendor|${id}`) % 4]!;
 }
 
-/** Starts every protocol server for the fleet and resolves once all listen. */
+/** Where each device answers: its protocol server (a Modbus server by index). */
+type Where = Map<string, 'redfish' | 'snmp' | 'prometheus' | number>;
+
+/** The devices each protocol server serves, and where each device went. */
+interface Routing {
+  redfish: RedfishDevice[];
+  snmp: SnmpSimDevice[];
+  exporters: ExporterDevice[];
+  modbusGroups: SimDevice[][];
+  where: Where;
+}
+
+/** The running protocol servers. */
+interface Servers {
+  redfish: RedfishSimulator;
+  snmp: SnmpSimulator;
+  prometheus: PrometheusSimulator;
+  modbus: ModbusSimulator[];
+}
+
+/**
+ * Starts every protocol server for the fleet and resolves once all listen. Stages: build each center's devices
+ * and faults, route each device to its protocol server, start the servers, then follow simulated time (fault
+ * windows, ground truth).
+ */
 export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   const { fleet } = options;
   const clock = options.clock ?? new SimClock();
-  const now = clock.fn;
   const credentials = options.credentials ?? { username: 'admin', password: 'dims-sim' };
-  const allIds = fleet.plans.flatMap((p) =>
-    [...p.servers, ...p.pdus, ...p.ups, ...p.meters, ...p.chillers, ...p.crahs, ...p.exporters, p.router, p.prober].map(
-      (d) => d.id,
-    ),
-  );
-  const expanded = options.faults
-    ? expandFaults(options.faults, allIds, clock.startMs)
-    : { faults: [] as ScheduledFault[], counters: new Map() };
-
-  const centers = new Map<string, CenterDevices>();
-  for (const plan of fleet.plans)
-    centers.set(plan.center, buildCenterDevices(plan, { counterEvents: expanded.counters }));
-  // Integrate up to now once, so the first scrapes do not pay for the history since each center's origin.
+  const { centers, expanded } = buildCenters(fleet, clock, options.faults);
   const t = clock.now();
-  for (const c of centers.values()) c.physics.cumulative('fac', t);
-
-  const redfishDevices: RedfishDevice[] = [];
-  const snmpDevices: SnmpSimDevice[] = [];
-  const exporterDevices: ExporterDevice[] = [];
-  const modbusGroups: SimDevice[][] = [[]];
-  const where = new Map<string, 'redfish' | 'snmp' | 'prometheus' | number>();
-  for (const c of centers.values()) {
-    const { plan, byId } = c;
-    for (const s of plan.servers) {
-      const dev = byId.get(s.id) as RedfishDevice;
-      // Delegate rather than copy `read`, so a later change to the device (a cooling failure) shows over Redfish too.
-      redfishDevices.push({
-        id: dev.id,
-        kind: dev.kind,
-        read: (ms: number) => dev.read(ms),
-        style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) },
-      } as RedfishDevice);
-      where.set(s.id, 'redfish');
-    }
-    for (const p of plan.pdus) {
-      const d = byId.get(p.id) as SimDevice<PduState>;
-      if (p.protocol === 'redfish') redfishDevices.push(d);
-      else snmpDevices.push(d);
-      where.set(p.id, p.protocol);
-    }
-    for (const u of plan.ups) {
-      snmpDevices.push(byId.get(u.id) as SimDevice<UpsState>);
-      where.set(u.id, 'snmp');
-    }
-    for (const e of plan.exporters) {
-      exporterDevices.push(byId.get(e.id) as ExporterDevice);
-      where.set(e.id, 'prometheus');
-    }
-    snmpDevices.push(byId.get(plan.router.id) as SimDevice<RouterState>);
-    where.set(plan.router.id, 'snmp');
-    exporterDevices.push(byId.get(plan.prober.id) as ExporterDevice);
-    where.set(plan.prober.id, 'prometheus');
-    const units = [...plan.meters, ...plan.chillers, ...plan.crahs].map((d) => byId.get(d.id)!);
-    if (units.length > MODBUS_UNITS)
-      throw new Error(
-        `center ${plan.center} has ${units.length} Modbus devices; at most ${MODBUS_UNITS} fit one server`,
-      );
-    if (modbusGroups[modbusGroups.length - 1]!.length + units.length > MODBUS_UNITS) modbusGroups.push([]);
-    const g = modbusGroups.length - 1;
-    modbusGroups[g]!.push(...units);
-    for (const u of units) where.set(u.id, g);
-  }
-
-  // Faults active at the start are given to the servers up front; windows open and close on a timer.
-  const initial = new Map<string, FaultSpec>();
-  const activeAt = (ms: number) => {
-    const m = new Map<string, FaultSpec>();
-    for (const f of expanded.faults)
-      if (f.fromMs <= ms && ms < f.untilMs) m.set(f.id, { ...(m.get(f.id) ?? {}), ...f.fault });
-    return m;
-  };
-  for (const [id, spec] of activeAt(t)) initial.set(id, spec);
-  const inGroup = (g: number) => Object.fromEntries([...initial].filter(([id]) => where.get(id) === g));
-
-  const ports = options.ports ?? {};
+  const routing = routeDevices(centers);
+  const activeAt = (ms: number) => activeFaults(expanded.faults, ms);
+  const initial = activeAt(t);
   const started: Array<{ close(): Promise<void> }> = [];
   try {
-    const redfish = await startRedfishSimulator({
-      devices: redfishDevices,
-      faults: new Map([...initial].filter(([id]) => where.get(id) === 'redfish')),
-      host: '127.0.0.1',
-      port: ports.redfish ?? 0,
-      credentials,
-      now,
-    });
-    started.push(redfish);
-    const snmp = await startSnmpSimulator({
-      devices: snmpDevices,
-      faults: Object.fromEntries([...initial].filter(([id]) => where.get(id) === 'snmp')),
-      host: '127.0.0.1',
-      port: ports.snmp ?? 0,
-      clock: now,
-    });
-    started.push(snmp);
-    const prometheus = await startPrometheusSimulator({
-      devices: exporterDevices,
-      faults: new Map([...initial].filter(([id]) => where.get(id) === 'prometheus')),
-      host: '127.0.0.1',
-      port: ports.prometheus ?? 0,
-      now,
-    });
-    started.push(prometheus);
-    const modbus: ModbusSimulator[] = [];
-    for (let g = 0; g < modbusGroups.length; g++) {
-      const m = await startModbusSimulator({
-        devices: modbusGroups[g]! as Parameters<typeof startModbusSimulator>[0]['devices'],
-        faults: inGroup(g),
-        host: '127.0.0.1',
-        port: ports.modbus ? ports.modbus + g : 0,
-        clock: now,
-      });
-      modbus.push(m);
-      started.push(m);
-    }
-
-    const setFault = (id: string, spec: FaultSpec | null) => {
-      const w = where.get(id);
-      if (w === undefined) throw new Error(`no simulated device ${JSON.stringify(id)}`);
-      if (w === 'redfish') redfish.setFault(id, spec);
-      else if (w === 'snmp') snmp.setFault(id, spec);
-      else if (w === 'prometheus') prometheus.setFault(id, spec);
-      else modbus[w]!.setFault(id, spec);
-    };
-
-    // Scheduled fault windows and ground truth follow simulated time; poll often enough for fast clocks.
-    let current = new Map(initial);
+    const servers = await startServers(routing, initial, options.ports ?? {}, credentials, clock.fn, started);
+    const setFault = faultSetter(servers, routing.where);
     const truth = options.groundTruth
       ? new GroundTruthWriter(
           options.groundTruth.file,
@@ -212,64 +110,234 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
         )
       : undefined;
     const windowed = expanded.faults.some((f) => Number.isFinite(f.fromMs) || Number.isFinite(f.untilMs));
-    const tick = () => {
-      const ms = clock.now();
-      if (windowed) {
-        const next = activeAt(ms);
-        for (const id of new Set([...current.keys(), ...next.keys()])) {
-          const a = current.get(id);
-          const b = next.get(id);
-          if (JSON.stringify(a) !== JSON.stringify(b)) setFault(id, b ?? null);
-        }
-        current = next;
-      }
-      truth?.advance(ms);
-    };
-    const timer = windowed || truth ? setInterval(tick, 100) : undefined;
-    timer?.unref();
-
-    const endpoints: Endpoints = {
-      redfishUrl: (id) => redfish.url(id),
-      snmp: (id) => ({ host: '127.0.0.1', port: snmp.port, community: snmp.community(id) }),
-      modbus: (id) => {
-        const m = modbus[where.get(id) as number]!;
-        return { host: '127.0.0.1', port: m.port, unitId: m.unitId(id) };
-      },
-      prometheusUrl: (id) => prometheus.url(id),
-    };
+    const timer = followTime(clock, windowed ? { initial, activeAt, setFault } : undefined, truth);
+    const endpoints = endpointsOf(servers, routing.where);
     const cooling = new CoolingFailures(() => clock.now());
+    const center = (id: string) => {
+      const c = centers.get(id);
+      if (!c) throw new Error(`no simulated center ${JSON.stringify(id)}`);
+      return c;
+    };
     return {
       fleet,
       clock,
       centers,
-      redfish,
-      snmp,
-      prometheus,
-      modbus,
+      ...servers,
       endpoints,
       credentials,
-      agentConfig: (center, opts) => {
-        const c = centers.get(center);
-        if (!c) throw new Error(`no simulated center ${JSON.stringify(center)}`);
-        return agentConfigFor(c.plan, endpoints, opts);
-      },
+      agentConfig: (id, opts) => agentConfigFor(center(id).plan, endpoints, opts),
       setFault,
-      setCoolingFailure: (center, failed) => {
-        const c = centers.get(center);
-        if (!c) throw new Error(`no simulated center ${JSON.stringify(center)}`);
-        cooling.set(c, failed);
-      },
+      setCoolingFailure: (id, failed) => cooling.set(center(id), failed),
       close: async () => {
         if (timer) clearInterval(timer);
         if (truth) {
           truth.advance(clock.now());
           await truth.close();
         }
-        await Promise.all(started.map((s) => s.close()));
+        await Promise.all(started.map((x) => x.close()));
       },
     };
   } catch (err) {
-    await Promise.allSettled(started.map((s) => s.close()));
+    await Promise.allSettled(started.map((x) => x.close()));
     throw err;
   }
+}
+
+/** Each center's devices, with the fault config expanded over every device id (counter events included). */
+function buildCenters(
+  fleet: Fleet,
+  clock: SimClock,
+  faults: FaultConfig | undefined,
+): { centers: Map<string, CenterDevices>; expanded: { faults: ScheduledFault[] } } {
+  const allIds = fleet.plans.flatMap((p) =>
+    [...p.servers, ...p.pdus, ...p.ups, ...p.meters, ...p.chillers, ...p.crahs, ...p.exporters, p.router, p.prober].map(
+      (d) => d.id,
+    ),
+  );
+  const expanded = faults
+    ? expandFaults(faults, allIds, clock.startMs)
+    : { faults: [] as ScheduledFault[], counters: new Map() };
+  const centers = new Map<string, CenterDevices>();
+  for (const plan of fleet.plans)
+    centers.set(plan.center, buildCenterDevices(plan, { counterEvents: expanded.counters }));
+  // Integrate up to now once, so the first scrapes do not pay for the history since each center's origin.
+  const t = clock.now();
+  for (const c of centers.values()) c.physics.cumulative('fac', t);
+  return { centers, expanded };
+}
+
+/** Sends each device to its protocol server; whole centers share a Modbus server while its 247 units last. */
+function routeDevices(centers: Map<string, CenterDevices>): Routing {
+  const r: Routing = { redfish: [], snmp: [], exporters: [], modbusGroups: [[]], where: new Map() };
+  for (const { plan, byId } of centers.values()) {
+    for (const s of plan.servers) {
+      const dev = byId.get(s.id) as RedfishDevice;
+      // Delegate rather than copy `read`, so a later change to the device (a cooling failure) shows over Redfish too.
+      r.redfish.push({
+        id: dev.id,
+        kind: dev.kind,
+        read: (ms: number) => dev.read(ms),
+        style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) },
+      } as RedfishDevice);
+      r.where.set(s.id, 'redfish');
+    }
+    for (const p of plan.pdus) {
+      const d = byId.get(p.id) as SimDevice<PduState>;
+      if (p.protocol === 'redfish') r.redfish.push(d);
+      else r.snmp.push(d);
+      r.where.set(p.id, p.protocol);
+    }
+    for (const u of plan.ups) {
+      r.snmp.push(byId.get(u.id) as SimDevice<UpsState>);
+      r.where.set(u.id, 'snmp');
+    }
+    for (const e of plan.exporters) {
+      r.exporters.push(byId.get(e.id) as ExporterDevice);
+      r.where.set(e.id, 'prometheus');
+    }
+    r.snmp.push(byId.get(plan.router.id) as SimDevice<RouterState>);
+    r.where.set(plan.router.id, 'snmp');
+    r.exporters.push(byId.get(plan.prober.id) as ExporterDevice);
+    r.where.set(plan.prober.id, 'prometheus');
+    routeModbus(
+      r,
+      plan.center,
+      [...plan.meters, ...plan.chillers, ...plan.crahs].map((d) => byId.get(d.id)!),
+    );
+  }
+  return r;
+}
+
+/** A center's Modbus devices go to the last Modbus server, or a new one when they would not fit. */
+function routeModbus(r: Routing, center: string, units: SimDevice[]): void {
+  if (units.length > MODBUS_UNITS)
+    throw new Error(`center ${center} has ${units.length} Modbus devices; at most ${MODBUS_UNITS} fit one server`);
+  if (r.modbusGroups[r.modbusGroups.length - 1]!.length + units.length > MODBUS_UNITS) r.modbusGroups.push([]);
+  const g = r.modbusGroups.length - 1;
+  r.modbusGroups[g]!.push(...units);
+  for (const u of units) r.where.set(u.id, g);
+}
+
+/** The faults active at `ms`, merged per device. */
+function activeFaults(faults: readonly ScheduledFault[], ms: number): Map<string, FaultSpec> {
+  const m = new Map<string, FaultSpec>();
+  for (const f of faults) if (f.fromMs <= ms && ms < f.untilMs) m.set(f.id, { ...(m.get(f.id) ?? {}), ...f.fault });
+  return m;
+}
+
+/** Starts the Redfish, SNMP, exporter and Modbus servers with the faults active at the start; `started` collects them. */
+async function startServers(
+  r: Routing,
+  initial: Map<string, FaultSpec>,
+  ports: NonNullable<ServeOptions['ports']>,
+  credentials: { username: string; password: string },
+  now: () => number,
+  started: Array<{ close(): Promise<void> }>,
+): Promise<Servers> {
+  const on = (w: string | number) => [...initial].filter(([id]) => r.where.get(id) === w);
+  const host = '127.0.0.1';
+  const track = <T extends { close(): Promise<void> }>(x: T): T => {
+    started.push(x);
+    return x;
+  };
+  const redfish = track(
+    await startRedfishSimulator({
+      devices: r.redfish,
+      faults: new Map(on('redfish')),
+      host,
+      port: ports.redfish ?? 0,
+      credentials,
+      now,
+    }),
+  );
+  const snmp = track(
+    await startSnmpSimulator({
+      devices: r.snmp,
+      faults: Object.fromEntries(on('snmp')),
+      host,
+      port: ports.snmp ?? 0,
+      clock: now,
+    }),
+  );
+  const prometheus = track(
+    await startPrometheusSimulator({
+      devices: r.exporters,
+      faults: new Map(on('prometheus')),
+      host,
+      port: ports.prometheus ?? 0,
+      now,
+    }),
+  );
+  const modbus: ModbusSimulator[] = [];
+  for (let g = 0; g < r.modbusGroups.length; g++) {
+    const m = await startModbusSimulator({
+      devices: r.modbusGroups[g]! as Parameters<typeof startModbusSimulator>[0]['devices'],
+      faults: Object.fromEntries(on(g)),
+      host,
+      port: ports.modbus ? ports.modbus + g : 0,
+      clock: now,
+    });
+    modbus.push(track(m));
+  }
+  return { redfish, snmp, prometheus, modbus };
+}
+
+/** Sets or clears a fault on whichever server serves the device. */
+function faultSetter(servers: Servers, where: Where): (id: string, spec: FaultSpec | null) => void {
+  return (id, spec) => {
+    const w = where.get(id);
+    if (w === undefined) throw new Error(`no simulated device ${JSON.stringify(id)}`);
+    if (w === 'redfish') servers.redfish.setFault(id, spec);
+    else if (w === 'snmp') servers.snmp.setFault(id, spec);
+    else if (w === 'prometheus') servers.prometheus.setFault(id, spec);
+    else servers.modbus[w]!.setFault(id, spec);
+  };
+}
+
+/**
+ * Scheduled fault windows and ground truth follow simulated time: polled every 100 ms, often enough for fast
+ * clocks. No timer when there is neither.
+ */
+function followTime(
+  clock: SimClock,
+  windows:
+    | {
+        initial: Map<string, FaultSpec>;
+        activeAt(ms: number): Map<string, FaultSpec>;
+        setFault(id: string, spec: FaultSpec | null): void;
+      }
+    | undefined,
+  truth: GroundTruthWriter | undefined,
+): ReturnType<typeof setInterval> | undefined {
+  if (!windows && !truth) return undefined;
+  let current = new Map(windows?.initial);
+  const tick = () => {
+    const ms = clock.now();
+    if (windows) {
+      const next = windows.activeAt(ms);
+      for (const id of new Set([...current.keys(), ...next.keys()])) {
+        const a = current.get(id);
+        const b = next.get(id);
+        if (JSON.stringify(a) !== JSON.stringify(b)) windows.setFault(id, b ?? null);
+      }
+      current = next;
+    }
+    truth?.advance(ms);
+  };
+  const timer = setInterval(tick, 100);
+  timer.unref();
+  return timer;
+}
+
+/** Where each device answers, as the agent config needs it. */
+function endpointsOf(servers: Servers, where: Where): Endpoints {
+  return {
+    redfishUrl: (id) => servers.redfish.url(id),
+    snmp: (id) => ({ host: '127.0.0.1', port: servers.snmp.port, community: servers.snmp.community(id) }),
+    modbus: (id) => {
+      const m = servers.modbus[where.get(id) as number]!;
+      return { host: '127.0.0.1', port: m.port, unitId: m.unitId(id) };
+    },
+    prometheusUrl: (id) => servers.prometheus.url(id),
+  };
 }

@@ -167,14 +167,6 @@ export function compareValues(a: StoredValue, b: StoredValue): number {
   );
 }
 
-/**
- * The identity of a record: (center, start, source). Checked records carry no control characters
- * in center, so NUL separates the parts unambiguously (cheaper than JSON of an array, once per record).
- */
-export function recordKey(r: StoredRecord): string {
-  return `${r.center}\u0000${r.startMs}\u0000${r.source}`;
-}
-
 /** The identity of a value: (period_kind, period, level, code, indicator). */
 export function valueKey(v: StoredValue): string {
   return JSON.stringify([v.period_kind, v.period, v.level, v.code, v.indicator]);

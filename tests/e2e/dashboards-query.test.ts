@@ -13,8 +13,8 @@ import { defaultCatalog } from '../../src/catalog/load.ts';
 import { buildDashboards } from '../../grafana/build.ts';
 import { collectQueries } from '../../grafana/check.ts';
 import { execInfluxQL, execQuery, type ExecContext } from '../../grafana/query-exec.ts';
-import { loadRouting } from '../../grafana/rules/alertmanager.ts';
-import { writeRulesTree } from '../../grafana/rules/build.ts';
+import { loadRouting } from '../../alerting/alertmanager.ts';
+import { writeRulesTree } from '../../alerting/build.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus.ts';
 import { periodName, periodWindow } from '../../src/engine/periods.ts';
@@ -74,7 +74,7 @@ before(
     }
     rulesDir = mkdtempSync(path.join(tmpdir(), 'dims-dash-rules-'));
     writeRulesTree(catalog, rulesDir, {
-      routing: loadRouting(new URL('../../grafana/rules/routing.sample.yaml', import.meta.url).pathname),
+      routing: loadRouting(new URL('../../alerting/routing.sample.yaml', import.meta.url).pathname),
     });
     prom = await startPrometheus({
       scrape: [

@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultCatalog } from '../../src/catalog/load.ts';
-import { parseRouting } from '../../grafana/rules/alertmanager.ts';
-import { writeRulesTree } from '../../grafana/rules/build.ts';
+import { parseRouting } from '../../alerting/alertmanager.ts';
+import { writeRulesTree } from '../../alerting/build.ts';
 import { startAlertmanager, startPrometheus, type PrometheusHandle, type ServerHandle } from './prometheus.ts';
 
 /** One webhook delivery: the receiver path (/national, /deadman, /<prefix>-oncall, /<prefix>-pager) and body. */

@@ -23,7 +23,7 @@ import { Grid } from '../../lib/layout.ts';
 import { UIDS, centerDataLink } from '../../lib/links.ts';
 import { promInstant, promQuery } from '../../lib/prom.ts';
 import { promLabelVariable } from '../../lib/variables.ts';
-import { LATE_AFTER_SECONDS } from '../../rules/constants.ts';
+import { LATE_AFTER_SECONDS } from '../../lib/constants.ts';
 
 export function collectorsDashboard(_catalog: Catalog, lang: Lang): Dashboard {
   const grid = new Grid();

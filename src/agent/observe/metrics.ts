@@ -12,6 +12,7 @@ export class AgentMetrics {
   readonly targetUp: Gauge<'target' | 'protocol'>;
   readonly scrapeDuration: Gauge<'target' | 'protocol'>;
   readonly scrapeSamples: Gauge<'target' | 'protocol'>;
+  readonly readingsMissing: Gauge<'target' | 'protocol'>;
   readonly scrapeErrors: Counter<'kind' | 'protocol'>;
   readonly scrapesSkipped: Counter<'reason' | 'protocol'>;
   readonly outboxDepth: Gauge;
@@ -44,6 +45,12 @@ export class AgentMetrics {
     this.scrapeSamples = new Gauge({
       name: 'dims_agent_scrape_samples',
       help: 'Samples returned by the last successful collection of the target',
+      labelNames: ['target', 'protocol'],
+      registers: reg,
+    });
+    this.readingsMissing = new Gauge({
+      name: 'dims_agent_target_readings_missing',
+      help: 'Readings the target profile expects that its last successful collection could not get (0 = complete)',
       labelNames: ['target', 'protocol'],
       registers: reg,
     });

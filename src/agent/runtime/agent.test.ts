@@ -122,6 +122,54 @@ test('a failing target backs off exponentially and recovers', async () => {
   }
 });
 
+test('a partial read is a success, counted per target in /metrics and logged once with what is missing', async () => {
+  const behaviours = new Map<string, FakeBehaviour>([
+    ['bmc', { ...meter(1), missing: [{ reading: 'power_watts', detail: 'GET http://bmc/Power: invalid JSON' }] }],
+    ['ok', meter(2)],
+  ]);
+  const lines: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'dims-agent-'));
+  const agent = await runAgentInProcess(
+    {
+      center: 'gz-partial',
+      interval: '1s',
+      scrape_interval: '100ms',
+      defaults: { timeout: '50ms' },
+      outbox: { path: join(dir, 'o.sqlite') },
+      sinks: [{ type: 'jsonl', path: join(dir, 'r.jsonl') }],
+      targets: [
+        { id: 'bmc', protocol: 'fake', roles: ['it'], config: { name: 'bmc' } },
+        { id: 'ok', protocol: 'fake', roles: ['it'], config: { name: 'ok' } },
+      ],
+    },
+    {
+      plugins: { fake: fakePlugin(behaviours) },
+      log: (level, message, fields) => lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
+      metricsPort: 0,
+    },
+  );
+  const metrics = async () => (await fetch(`http://127.0.0.1:${agent.metricsPort}/metrics`)).text();
+  try {
+    await sleep(700);
+    const text = await metrics();
+    assert.match(text, /dims_agent_target_up\{target="bmc",protocol="fake",center="gz-partial"\} 1/);
+    assert.match(text, /dims_agent_target_readings_missing\{target="bmc",protocol="fake",center="gz-partial"\} 1/);
+    assert.match(text, /dims_agent_target_readings_missing\{target="ok",protocol="fake",center="gz-partial"\} 0/);
+    const warned = lines.filter((l) => l.startsWith('warn target bmc: partial read, missing power_watts'));
+    assert.equal(warned.length, 1, lines.join('\n'));
+    assert.match(warned[0]!, /GET http:\/\/bmc\/Power: invalid JSON/);
+    behaviours.set('bmc', meter(1));
+    await sleep(400);
+    assert.match(
+      await metrics(),
+      /dims_agent_target_readings_missing\{target="bmc",protocol="fake",center="gz-partial"\} 0/,
+    );
+    assert.ok(lines.some((l) => l.startsWith('info target bmc: every expected reading is back')));
+  } finally {
+    await agent.stop();
+  }
+});
+
 test('hub down for several intervals, then up: every record arrives exactly once, in order', async () => {
   const token = 'tok-outage-123456';
   process.env.DIMS_TEST_HUB_TOKEN = token;

@@ -16,10 +16,10 @@ import { buildRecord } from '../normalize/record.ts';
 import { TargetReadings } from '../normalize/store.ts';
 import { AgentMetrics, serveMetrics } from '../observe/metrics.ts';
 import { setupTracing } from '../observe/tracing.ts';
-import { Outbox } from '../outbox/outbox.ts';
+import { Outbox } from '../../push/outbox.ts';
 import { HubSink } from '../sinks/hub.ts';
 import { JsonlSink, StdoutSink } from '../sinks/local.ts';
-import { Sender } from '../sinks/sender.ts';
+import { Sender } from '../../push/sender.ts';
 import type { Sink } from '../sinks/types.ts';
 import { acceleratedClock, realClock, type Clock } from './clock.ts';
 import { Scheduler, type CollectResult } from './scheduler.ts';
@@ -179,6 +179,21 @@ export async function runAgentInProcess(
 
   // --- collection -------------------------------------------------------------------------------
   const up = new Map<string, boolean>();
+  // A partial read is logged when what is missing changes, not every round.
+  const partial = new Map<string, string>();
+  const reportPartial = (r: CollectResult) => {
+    const missing = r.missing ?? [];
+    metrics.readingsMissing.set({ target: r.id, protocol: r.protocol }, missing.length);
+    const key = missing.map((m) => m.reading).join(',');
+    if (key === (partial.get(r.id) ?? '')) return;
+    partial.set(r.id, key);
+    if (missing.length === 0) log('info', `target ${r.id}: every expected reading is back`, { protocol: r.protocol });
+    else
+      log('warn', `target ${r.id}: partial read, missing ${key}`, {
+        protocol: r.protocol,
+        missing: missing.map((m) => `${m.reading}: ${m.detail}`),
+      });
+  };
   const onResult = (r: CollectResult) => {
     const labels = { target: r.id, protocol: r.protocol };
     if (r.skipped === 'backoff') {
@@ -203,6 +218,7 @@ export async function runAgentInProcess(
         }
       }
       metrics.scrapeSamples.set(labels, r.samples?.length ?? 0);
+      reportPartial(r);
       if (up.get(r.id) === false) log('info', `target ${r.id} is back`, { protocol: r.protocol });
       up.set(r.id, true);
     } else {

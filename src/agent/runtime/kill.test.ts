@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPrometheusSimulator } from '../../../collectors/prometheus/simulator.ts';
+import { startPrometheusSimulator } from '../../simulate/prometheus/simulator.ts';
 import type { NodeState, SimDevice } from '../../simulate/device-state.ts';
 import { contiguous, startReceiver } from '../testing/receiver.ts';
 

@@ -8,7 +8,13 @@
  * A collector that is still running from an earlier round is not started again (no pile-up of hung
  * sockets). Failing targets back off exponentially in whole rounds.
  */
-import { CollectError, type ErrorKind, type Sample, type TargetCollector } from '../../../collectors/types.ts';
+import {
+  CollectError,
+  type ErrorKind,
+  type MissingReading,
+  type Sample,
+  type TargetCollector,
+} from '../../../collectors/types.ts';
 import type { Clock } from './clock.ts';
 import { Semaphore } from './semaphore.ts';
 import { fnv1a as hash } from '../../shared/hash.ts';
@@ -30,6 +36,8 @@ export interface CollectResult {
   t: number;
   durationMs: number;
   samples?: Sample[];
+  /** A successful but partial read: readings the target's profile expects and did not get. */
+  missing?: MissingReading[];
   error?: { kind: ErrorKind; message: string };
   /** Not attempted this round: backing off after failures, or still stuck in an earlier round. */
   skipped?: 'backoff' | 'busy';
@@ -189,7 +197,10 @@ export class Scheduler {
         const c1 = clock.now();
         s.failures = 0;
         s.nextEligible = -Infinity;
-        return emit({ ...base, ok: true, t: Math.round((c0 + c1) / 2), durationMs: c1 - t0, samples });
+        const missing = s.t.collector.report?.().missing;
+        const result: CollectResult = { ...base, ok: true, t: Math.round((c0 + c1) / 2), durationMs: c1 - t0, samples };
+        if (missing !== undefined && missing.length > 0) result.missing = missing;
+        return emit(result);
       } catch (err) {
         const now = clock.now();
         s.failures++;

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubSink } from './hub.ts';
-import { recordKey, type PendingRecord } from '../outbox/outbox.ts';
+import type { PendingRecord } from '../../push/outbox.ts';
+import { recordKey } from '../../model/records.ts';
 import { startTestHub, telemetry } from '../../hub/test-support.ts';
 import type { CenterRecord } from '../../model/records.ts';
 

@@ -1,8 +1,9 @@
 /** @module Local sinks: a JSON Lines file (fsync'd before acknowledging) and stdout. */
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PendingRecord } from '../outbox/outbox.ts';
-import type { SendOutcome, Sink } from './types.ts';
+import type { PendingRecord } from '../../push/outbox.ts';
+import type { SendOutcome } from '../../push/sender.ts';
+import type { Sink } from './types.ts';
 
 /**
  * Appends one record per line. A crash between the write and the outbox acknowledgement repeats a line

@@ -1,6 +1,6 @@
 /** @module A collector plugin for tests and demos: each target's samples come from a function, and it can hang or fail on demand. */
 import { CollectError } from '../../../collectors/types.ts';
-import type { CollectorPlugin, Sample, TargetCollector } from '../../../collectors/types.ts';
+import type { CollectorPlugin, MissingReading, Sample, TargetCollector } from '../../../collectors/types.ts';
 
 export interface FakeBehaviour {
   /** Samples for a collection at simulated time `now`. */
@@ -11,6 +11,8 @@ export interface FakeBehaviour {
   fail?: 'timeout' | 'connection' | 'parse';
   /** Answer after this many real ms. */
   delayMs?: number;
+  /** Readings the target's "profile" expects and did not get: the read is partial. */
+  missing?: MissingReading[];
 }
 
 /** A plugin named `fake` whose targets' config is `{ name }`; behaviours are looked up by name on every collection. */
@@ -45,6 +47,9 @@ export function fakePlugin(
           }
           if (b.fail) throw new CollectError(b.fail, `${config.name}: injected ${b.fail}`);
           return b.samples ? b.samples(now()) : [];
+        },
+        report() {
+          return { produced: [{ profile: 'fake', samples: 0 }], missing: behaviours.get(config.name)?.missing ?? [] };
         },
         async close() {},
       };

@@ -7,10 +7,10 @@
  * generated center (with its physics), under its own id, so every target is a distinct endpoint to the
  * agent (own URL path, community or unit id) while the simulator stays cheap to build.
  */
-import { startModbusSimulator, type ModbusSimulator } from '../../../collectors/modbus/simulator.ts';
-import { startPrometheusSimulator, type ExporterDevice } from '../../../collectors/prometheus/simulator.ts';
-import { startRedfishSimulator, type RedfishDevice } from '../../../collectors/redfish/simulator.ts';
-import { startSnmpSimulator } from '../../../collectors/snmp/simulator.ts';
+import { startModbusSimulator, type ModbusSimulator } from '../../simulate/modbus/simulator.ts';
+import { startPrometheusSimulator, type ExporterDevice } from '../../simulate/prometheus/simulator.ts';
+import { startRedfishSimulator, type RedfishDevice } from '../../simulate/redfish/simulator.ts';
+import { startSnmpSimulator } from '../../simulate/snmp/simulator.ts';
 import type { PduState, SimDevice, UpsState } from '../../simulate/device-state.ts';
 import { buildCenterDevices } from '../../simulate/devices.ts';
 import { generateFleet } from '../../simulate/fleet.ts';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { roundsOf } from './agent-child.ts';
 import { startCenter } from './fleet.ts';
-import { cpuSeconds, parseMachineBusy, parseStatCpu, parseStatusMiB, peakRssMiB } from './proc.ts';
+import { cpuSeconds, parseMachineBusy, parseStatCpu, parseStatusMiB, peakRssMiB } from '../proc.ts';
 import { percentile } from './run.ts';
 import {
   prometheusConfig,

@@ -5,48 +5,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseOptions } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { benchTable, type BenchResult } from '../../shared/bench.ts';
-
-type BenchFn = (opts: { log: (s: string) => void; quick?: boolean }) => Promise<BenchResult>;
-
-/** The benchmarks, each loaded only when asked for. */
-const BENCHES: Record<string, { summary: string; load: () => Promise<BenchFn> }> = {
-  engine: {
-    summary: '1,000 and 10,000 centers × a month of daily records vs. a summing floor',
-    load: async () => {
-      const m = await import('../../engine/bench.ts');
-      return (o) => m.benchEngine({ log: o.log, ...(o.quick ? { sizes: [200, 2000], runs: 3 } : {}) });
-    },
-  },
-};
-
-/** Lets other parts register their benchmarks (agent, ingest, api, reports) without editing this file. */
-export function registerBench(name: string, summary: string, load: () => Promise<BenchFn>): void {
-  BENCHES[name] = { summary, load };
-}
-
-const OPTIONAL_MODULES = [
-  '../../agent/bench.ts',
-  '../../hub/bench/index.ts',
-  '../../report/bench.ts',
-  '../../e2e/bench.ts',
-  '../../bench/agent/index.ts',
-];
-
-async function loadOptional(): Promise<void> {
-  for (const mod of OPTIONAL_MODULES) {
-    try {
-      const m = (await import(mod)) as { registerBenches?: (reg: typeof registerBench) => void };
-      m.registerBenches?.(registerBench);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    }
-  }
-}
+import { benchTable, type BenchResult } from '../../bench/table.ts';
+import { BENCHES } from '../../bench/registry.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, { out: { type: 'string' }, quick: { type: 'boolean' } });
-  await loadOptional();
   const help = `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick]\n\n${Object.entries(
     BENCHES,
   )

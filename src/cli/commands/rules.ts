@@ -8,8 +8,8 @@ import { CliError } from '../errors.ts';
 import { loadCatalog } from '../../catalog/load.ts';
 import { CatalogError } from '../../catalog/errors.ts';
 import { CATALOG_DIR } from '../../catalog/paths.ts';
-import { loadRouting, SAMPLE_ROUTING } from '../../../grafana/rules/alertmanager.ts';
-import { DEFAULT_URLS, writeRulesTree } from '../../../grafana/rules/build.ts';
+import { loadRouting, SAMPLE_ROUTING } from '../../../alerting/alertmanager.ts';
+import { DEFAULT_URLS, writeRulesTree } from '../../../alerting/build.ts';
 
 const HELP = `Usage: dims rules build --out DIR [options]
 
@@ -18,7 +18,7 @@ DIR/alertmanager/alertmanager.yml and DIR/runbooks/*.md.
 
 Options:
   --out DIR            output folder
-  --routing FILE       alert routing (YAML, grafana/rules/routing.schema.json; default: the sample routing.sample.yaml)
+  --routing FILE       alert routing (YAML, alerting/routing.schema.json; default: the sample routing.sample.yaml)
   --grafana-url URL    Grafana base URL for dashboard_url annotations (default ${DEFAULT_URLS.grafana})
   --runbook-url URL    base URL where DIR/runbooks is served (default ${DEFAULT_URLS.runbookBase})
   --interval DUR       evaluation interval per group (default: Prometheus' global evaluation_interval)

@@ -14,6 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { encodeBody, encodePoint, encodeRecord, encodeValue } from '../line-protocol.ts';
 import { WriteQueue } from './write-queue.ts';
+import { recordKey } from '../../model/records.ts';
 import {
   tierOf,
   type CenterReportStats,
@@ -37,7 +38,6 @@ import {
   compareRecords,
   compareValues,
   lastPerKey,
-  recordKey,
   rollupKey,
   valueKey,
 } from '../common.ts';
