@@ -85,6 +85,11 @@ export function createContext(deps: HubDeps): HubContext {
       closeKinds,
       federate: !!config.federation,
       now,
+      rawRetentionMs: storage.retention.raw,
+      stored: (telemetry, declarations) => {
+        engine.live.add(telemetry);
+        if (declarations > 0) engine.declarations.changed();
+      },
     },
   };
 }

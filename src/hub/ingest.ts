@@ -43,6 +43,13 @@ export interface IngestDeps {
   /** Queue accepted records for the upstream hub. */
   federate: boolean;
   now: () => number;
+  /**
+   * Telemetry that starts more than this long ago is refused: raw records are kept no longer (storage
+   * retention), so the closed periods it belongs to could not be rebuilt with it. Infinity: no limit.
+   */
+  rawRetentionMs?: number;
+  /** Told of each stored batch: its telemetry (the engine holds the newest), and how many filings came. */
+  stored?: (telemetry: StoredRecord[], declarations: number) => void;
 }
 
 export interface IngestOptions {
@@ -89,6 +96,7 @@ export async function ingest(
       }
       const a = batch.after;
       markDirty(deps, a.spans, nowMs);
+      deps.stored?.(a.stored ?? [], a.declarations);
       if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
       const t = a.telemetry;
       for (let i = 0; i < t.centers.length; i++) {
@@ -134,6 +142,8 @@ interface AfterWrite {
   };
   declarations: number;
   outbox?: CenterRecord[];
+  /** The stored telemetry, for `IngestDeps.stored` (the engine keeps the newest in memory anyway). */
+  stored?: StoredRecord[];
 }
 
 /**
@@ -148,6 +158,7 @@ function accept(
   nowMs: number,
 ): { written: Promise<void>; after: AfterWrite } {
   const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+  const oldestMs = nowMs - (deps.rawRetentionMs ?? Infinity);
   // Keys cost a date text per record: made only when the answer lists them (the outbox makes its own).
   const wantKeys = !opts.countOnly;
   const good: Array<{ record: ParsedRecord; raw: unknown; key: string; center: { id: string; province: string } }> = [];
@@ -176,6 +187,10 @@ function accept(
     const { record, problems } = parseRecord(input, ctx);
     if (!record) {
       rejected.push({ index, ...keyOf(raw), errors: problems });
+      return;
+    }
+    if (record.source === 'telemetry' && record.startMs < oldestMs) {
+      rejected.push({ index, ...keyOf(raw), errors: [tooOld(raw, deps.rawRetentionMs!)] });
       return;
     }
     good.push({
@@ -243,6 +258,8 @@ function accept(
   };
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
   if (deps.federate) after.outbox = good.map((g) => g.raw as CenterRecord);
+  if (deps.stored)
+    after.stored = nTelemetry === stored.length ? stored : stored.filter((r) => r.source === 'telemetry');
   return { written, after };
 }
 
@@ -285,27 +302,29 @@ function labelled(rejected: Rejected[], labels?: string[]): Rejected[] {
 
 /**
  * Marks periods dirty that late records touch and that the engine already computed (at or before the
- * kind's checkpoint). Later periods need no mark: the scheduler computes them when they close.
+ * kind's checkpoint), and makes the roll-ups of the hours, days and months they touch stale (those
+ * built; the others are built when needed). Later periods need no mark: the scheduler computes them
+ * when they close.
  */
 export function markDirty(
   deps: Pick<IngestDeps, 'state' | 'tz' | 'closeKinds'>,
   records: Array<{ startMs: number; endMs: number }>,
   nowMs: number,
 ): void {
-  if (deps.closeKinds.length === 0 || records.length === 0) return;
+  if (records.length === 0) return;
   let earliest = Infinity;
   for (const r of records) if (r.startMs < earliest) earliest = r.startMs;
-  let spans: Map<string, { startMs: number; endMs: number }> | undefined;
+  // Live records lie in the open hour: the common case costs one window computation.
+  const openHour = periodWindow('hour', periodName('hour', nowMs, deps.tz), deps.tz).fromMs;
+  if (earliest >= openHour) return;
+  // Records of one batch usually share an interval: collapse to distinct spans first.
+  const spans = new Map<string, { startMs: number; endMs: number }>();
+  for (const r of records) if (r.startMs < openHour) spans.set(`${r.startMs}/${r.endMs}`, r);
+  markRollupsStale(deps, [...spans.values()], openHour);
   const marks: Array<{ kind: string; period: string }> = [];
   for (const kind of deps.closeKinds) {
-    // Live records lie in the open period: the common case costs one window computation per kind.
     const openFrom = periodWindow(kind, periodName(kind, nowMs, deps.tz), deps.tz).fromMs;
     if (earliest >= openFrom) continue;
-    // Records of one batch usually share an interval: collapse to distinct spans first.
-    if (!spans) {
-      spans = new Map();
-      for (const r of records) spans.set(`${r.startMs}/${r.endMs}`, r);
-    }
     const late = [...spans.values()].filter((s) => s.startMs < openFrom);
     if (late.length === 0) continue;
     const checkpoint = deps.state.checkpoint(kind);
@@ -320,4 +339,38 @@ export function markDirty(
     }
   }
   if (marks.length > 0) deps.state.markDirty(marks);
+}
+
+/** The hour, day and month roll-ups that late records (spans before the open hour) reach into. */
+function markRollupsStale(
+  deps: Pick<IngestDeps, 'state' | 'tz'>,
+  late: Array<{ startMs: number; endMs: number }>,
+  openHour: number,
+): void {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const s of late) {
+    if (s.startMs < from) from = s.startMs;
+    if (s.endMs > to) to = s.endMs;
+  }
+  const marks = new Map<string, { kind: string; period: string }>();
+  for (const kind of ['hour', 'day', 'month'] as const) {
+    // A backfill of history no roll-up was built for yet (the common case of old records) marks nothing.
+    const last = periodName(kind, Math.min(to, openHour) - 1, deps.tz);
+    if (!deps.state.hasRollups(kind, periodName(kind, from, deps.tz), last)) continue;
+    for (const s of late)
+      for (const period of periodsTouching(kind, s.startMs, Math.min(s.endMs, openHour), deps.tz))
+        marks.set(`${kind}/${period}`, { kind, period });
+  }
+  deps.state.markRollupsStale([...marks.values()]);
+}
+
+/** The problem of a telemetry record older than the raw retention. */
+function tooOld(raw: unknown, retentionMs: number): RecordProblem {
+  const days = Math.round((retentionMs / 86_400_000) * 10) / 10;
+  return {
+    path: '/start',
+    message: `is older than the raw records are kept (${days} days): the periods it belongs to are closed for good`,
+    value: (raw as { start?: unknown } | null)?.start,
+  };
 }

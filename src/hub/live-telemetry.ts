@@ -53,7 +53,7 @@ export class LiveTelemetry {
   add(records: Iterable<ParsedRecord>): void {
     const now = this.o.now();
     const heldFrom = now - this.o.spanMs;
-    const openFrom = periodWindow('hour', periodName('hour', now - 3_600_000, this.o.tz), this.o.tz).fromMs;
+    const openFrom = this.openFrom();
     for (const r of records) {
       if (r.source !== 'telemetry') continue;
       let held = this.byCenter.get(r.center);
@@ -89,6 +89,11 @@ export class LiveTelemetry {
     }
   }
 
+  /** The start of the hour before the current one: records of earlier hours are late and not folded. */
+  private openFrom(): number {
+    return periodWindow('hour', periodName('hour', this.o.now() - 3_600_000, this.o.tz), this.o.tz).fromMs;
+  }
+
   /** Telemetry overlapping [fromMs, toMs), if every such record ingested is held; undefined otherwise. */
   records(fromMs: number, toMs: number): ParsedRecord[] | undefined {
     if (fromMs - this.o.maxIntervalMs < this.since || fromMs - this.o.maxIntervalMs < this.o.now() - this.o.spanMs)
@@ -101,14 +106,19 @@ export class LiveTelemetry {
 
   /**
    * Hands an hour's fold to its close, once: the roll-ups of every center and the centers to read again,
-   * or undefined when the hub did not hold the whole hour (it started later, or the hour is long gone).
+   * or undefined when the hub did not hold the whole hour (it started later, the hour is long gone, or
+   * its fold was handed over before).
    */
   takeHour(hour: string): HourFold | undefined {
+    // A second build of an hour (late records touched it) reads storage: the fold was handed over once.
+    if (this.taken.has(hour)) return undefined;
+    const w = periodWindow('hour', hour, this.o.tz);
+    // Only the last two hours are folded: a record for an older hour is a late one and was not.
+    if (w.fromMs < this.openFrom()) return undefined;
     const h = this.hours.get(hour);
     this.hours.delete(hour);
     this.taken.add(hour);
     if (this.taken.size > 48) this.taken.delete(this.taken.values().next().value!);
-    const w = periodWindow('hour', hour, this.o.tz);
     if (w.fromMs - this.o.maxIntervalMs < this.since) return undefined;
     if (!h) return { rollups: [], redo: [] };
     for (const c of h.redo) h.acc.drop(c);

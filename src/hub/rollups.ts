@@ -46,6 +46,7 @@ export interface BuildStats {
 export class RollupKeeper {
   private readonly o: RollupKeeperOptions;
   readonly stats: BuildStats = { built: { hour: 0, day: 0, month: 0 }, fromMemory: 0 };
+  private readonly inflight = new Map<string, Promise<void>>();
 
   constructor(o: RollupKeeperOptions) {
     this.o = o;
@@ -68,17 +69,34 @@ export class RollupKeeper {
     const fresh = this.o.state.freshRollups(kind, periods);
     const todo = periods.filter((p) => !fresh.has(p));
     if (todo.length === 0) return;
-    if (kind === 'hour') {
-      for (let i = 0; i < todo.length; i += HOURS_PER_READ) {
-        await this.buildHours(todo.slice(i, i + HOURS_PER_READ));
+    // A build already under way for another caller (a close and a real-time comparison) is joined, not repeated.
+    const joined = todo.map((p) => this.inflight.get(`${kind}/${p}`)).filter((x) => x !== undefined);
+    const mine = todo.filter((p) => !this.inflight.has(`${kind}/${p}`));
+    const steps: Array<{ periods: string[]; run: () => Promise<void> }> =
+      kind === 'hour'
+        ? chunks(mine, HOURS_PER_READ).map((c) => ({ periods: c, run: () => this.buildHours(c) }))
+        : mine.map((p) => ({ periods: [p], run: () => this.buildFromChildren(kind, p) }));
+    // Every step is registered before the first runs, so a caller arriving meanwhile joins the later ones too.
+    const settled = steps.map(() => Promise.withResolvers<void>());
+    steps.forEach((step, i) => {
+      settled[i]!.promise.catch(() => undefined);
+      for (const p of step.periods) this.inflight.set(`${kind}/${p}`, settled[i]!.promise);
+    });
+    try {
+      for (let i = 0; i < steps.length; i++) {
+        await steps[i]!.run().then(settled[i]!.resolve, (err: unknown) => {
+          settled[i]!.reject(err);
+          throw err;
+        });
         await this.turn();
       }
-      return;
+    } catch (err) {
+      for (const s of settled) s.reject(err);
+      throw err;
+    } finally {
+      for (const step of steps) for (const p of step.periods) this.inflight.delete(`${kind}/${p}`);
     }
-    for (const p of todo) {
-      await this.buildFromChildren(kind, p);
-      await this.turn();
-    }
+    await Promise.all(joined);
   }
 
   /** Hours from raw records: the hub's own fold of an hour it held whole, else one storage read. */
@@ -129,8 +147,21 @@ export class RollupKeeper {
     const gen = state.beginRollups(kind, [period]).get(period)!;
     const w = periodWindow(kind, period, tz);
     const child = CHILD[kind];
-    await this.ensure(child, periodsTouching(child, w.fromMs, w.toMs, tz));
-    const parts = await storage.queryRollups({ kind: child, fromMs: w.fromMs, toMs: w.toMs });
+    const children = periodsTouching(child, w.fromMs, w.toMs, tz);
+    // A day most of whose hours were never built (history pushed at once, a hub that was down) is one read
+    // of its raw records rather than one per hour; its hours are built when something needs them.
+    const built = kind === 'day' ? state.freshRollups(child, children).size : children.length;
+    let parts: ParsedRecord[];
+    if (built < children.length / 2 && w.fromMs - this.o.maxIntervalMs >= this.horizons().raw) {
+      parts = await storage.queryRecords({
+        fromMs: w.fromMs - this.o.maxIntervalMs,
+        toMs: w.toMs,
+        source: 'telemetry',
+      });
+    } else {
+      await this.ensure(child, children);
+      parts = await storage.queryRollups({ kind: child, fromMs: w.fromMs, toMs: w.toMs });
+    }
     await storage.writeRollups(this.stored(kind, rollUp(this.o.catalog, w, parts)));
     state.finishRollup(kind, period, gen);
     this.stats.built[kind]++;
@@ -196,6 +227,12 @@ export class RollupKeeper {
     }
     return out;
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Contiguous runs of periods as [fromMs, toMs) spans, so each run is one storage read. */

@@ -306,6 +306,17 @@ export class StateDb {
     this.stmt('UPDATE rollups SET built_gen = ? WHERE kind = ? AND period = ?').run(gen, kind, period);
   }
 
+  /** Whether any roll-up of `kind` from `fromPeriod` through `toPeriod` was built (names sort in time order). */
+  hasRollups(kind: string, fromPeriod: string, toPeriod: string): boolean {
+    return (
+      this.stmt('SELECT 1 AS x FROM rollups WHERE kind = ? AND period >= ? AND period <= ? LIMIT 1').get(
+        kind,
+        fromPeriod,
+        toPeriod,
+      ) !== undefined
+    );
+  }
+
   /** Late records touched these periods: their roll-ups (those built or being built) must be rebuilt. */
   markRollupsStale(items: Array<{ kind: string; period: string }>): number {
     if (items.length === 0) return 0;

@@ -169,7 +169,8 @@ export function compareValues(a: StoredValue, b: StoredValue): number {
 
 /** The identity of a value: (period_kind, period, level, code, indicator). */
 export function valueKey(v: StoredValue): string {
-  return JSON.stringify([v.period_kind, v.period, v.level, v.code, v.indicator]);
+  // Checked values carry no control characters in these fields, so NUL separates them unambiguously.
+  return `${v.period_kind}\u0000${v.period}\u0000${v.level}\u0000${v.code}\u0000${v.indicator}`;
 }
 
 /** Keeps the last item per identity, so a batch that repeats an item stores it once, as its last copy. */

@@ -63,6 +63,8 @@ export interface SqliteStorageOptions {
 const TRANSIENT = new Set([5, 6, 10, 13, 14]);
 /** Rows deleted per transaction while enforcing retention, so ingest is never held up for long. */
 const DELETE_BATCH = 20_000;
+/** Records are read in pages of this many rows. */
+const READ_PAGE = 20_000;
 /** Pages given back per incremental vacuum step. */
 const VACUUM_PAGES = 2_000;
 
@@ -252,23 +254,34 @@ export class SqliteStorage implements Storage {
     const dict = this.dict();
     const out: StoredRecord[] = [];
     for (const source of sources) {
-      const rows = this.all(
-        `SELECT start_ms, center, end_ms, province, body FROM ${RECORD_TABLE[source]} WHERE ${where.join(' AND ')}`,
-        params,
-        'queryRecords',
-      );
-      for (const row of rows) {
-        const { metrics, histograms } = decodeRecordBody(dict, row.body as Uint8Array);
-        const rec: StoredRecord = {
-          center: row.center as string,
-          province: row.province as string,
-          startMs: Number(row.start_ms),
-          endMs: Number(row.end_ms),
-          source,
-          metrics,
-        };
-        if (histograms) rec.histograms = histograms;
-        out.push(rec);
+      const table = RECORD_TABLE[source];
+      // A long read runs in pages of rows in key order, with a turn of the event loop between them, so
+      // ingest and /healthz are answered while a close reads a day of minute records.
+      let after: [number, string] | undefined;
+      for (let page = 0; ; page++) {
+        if (page > 0) await new Promise((r) => setImmediate(r));
+        const rows = this.all(
+          `SELECT start_ms, center, end_ms, province, body FROM ${table} WHERE ${where.join(' AND ')}
+           ${after ? 'AND (start_ms, center) > (?, ?)' : ''} ORDER BY start_ms, center LIMIT ${READ_PAGE}`,
+          after ? [...params, ...after] : params,
+          'queryRecords',
+        );
+        for (const row of rows) {
+          const { metrics, histograms } = decodeRecordBody(dict, row.body as Uint8Array);
+          const rec: StoredRecord = {
+            center: row.center as string,
+            province: row.province as string,
+            startMs: Number(row.start_ms),
+            endMs: Number(row.end_ms),
+            source,
+            metrics,
+          };
+          if (histograms) rec.histograms = histograms;
+          out.push(rec);
+        }
+        if (rows.length < READ_PAGE) break;
+        const last = rows[rows.length - 1]!;
+        after = [Number(last.start_ms), last.center as string];
       }
     }
     return out.sort(compareRecords);
