@@ -7,6 +7,7 @@
  * test generator can render the expected text itself (renderTemplate).
  */
 import type { Level } from '../src/model/values.ts';
+import { defaultCatalog } from '../src/catalog/load.ts';
 import { UIDS, dashboardPath } from '../grafana/lib/links.ts';
 import type { RuleUrls } from './types.ts';
 
@@ -36,12 +37,13 @@ export function renderTemplate(text: string, labels: Record<string, string>, val
     .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_m, name: string) => labels[name] ?? '');
 }
 
-/** "center 44-0001 (province 44)" style node names, per level. */
+/** "center 44-0001 (province 44)" style node names, per level, with the catalog's level names. */
 export function nodeText(level: Level, lang: 'zh' | 'en'): string {
+  const name = (l: Level) => defaultCatalog().levelById.get(l)![lang];
   if (level === 'center')
     return lang === 'zh'
-      ? `数据中心 ${label('center')}(省 ${label('province')})`
-      : `center ${label('center')} (province ${label('province')})`;
-  if (level === 'province') return lang === 'zh' ? `省 ${label('province')}` : `province ${label('province')}`;
-  return lang === 'zh' ? '全国' : 'the nation';
+      ? `${name('center')} ${label('center')}(${name('province')} ${label('province')})`
+      : `${name('center')} ${label('center')} (${name('province')} ${label('province')})`;
+  if (level === 'province') return `${name('province')} ${label('province')}`;
+  return lang === 'zh' ? name('nation') : `the ${name('nation')}`;
 }

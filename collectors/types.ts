@@ -43,6 +43,24 @@ export type Signal =
    */
   | 'rtt_probes';
 
+/** The unit of each signal, as printed by `dims probe` (the signal's doc comment above says the same). */
+export const SIGNAL_UNITS: Readonly<Record<Signal, string>> = {
+  power_watts: 'W',
+  energy_kwh: 'kWh',
+  temperature_celsius: '°C',
+  humidity_percent: '%',
+  water_m3: 'm³',
+  cpu_seconds: 'core-s',
+  accel_utilization: 'ratio',
+  accel_power_watts: 'W',
+  accel_energy_joules: 'J',
+  inventory: 'count',
+  fan_percent: '%',
+  status: 'code',
+  octets: 'bytes',
+  rtt_probes: 'probes',
+};
+
 /** One normalized reading from one target. */
 export interface Sample {
   signal: Signal;
@@ -89,6 +107,8 @@ export interface CollectReport {
   produced: Array<{ profile: string; samples: number }>;
   /** Empty when the read was complete; otherwise the read was partial (still a success). */
   missing: MissingReading[];
+  /** How `profile: auto` chose, when it did (e.g. `sysObjectID 1.3.6.1.4.1.318.1.3.4.6 matches apc-rpdu2`). */
+  detected?: string;
 }
 
 /** One target's live collector: created once, used every interval, closed at shutdown. */

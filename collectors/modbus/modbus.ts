@@ -1,5 +1,5 @@
 /** @module The Modbus TCP TargetCollector: planned reads on one connection, decoded into samples. */
-import type { CollectorContext, Sample, TargetCollector } from '../types.ts';
+import type { CollectReport, CollectorContext, Sample, TargetCollector } from '../types.ts';
 import { resolveTarget } from './config.ts';
 import { ModbusConnection } from './connection.ts';
 import { mapRequest } from './map.ts';
@@ -23,6 +23,7 @@ export function createModbusCollector(
     busyRetries: config.busy_retries ?? 3,
     busyRetryWaitMs: config.busy_retry_wait_ms ?? 100,
   });
+  let last = 0;
   return {
     connection,
     async collect(signal: AbortSignal): Promise<Sample[]> {
@@ -32,7 +33,13 @@ export function createModbusCollector(
         const registers = await connection.read(r.register, r.address, r.count, signal);
         samples.push(...mapRequest(r, registers));
       }
+      last = samples.length;
       return samples;
+    },
+    report(): CollectReport {
+      // Profile fields and inline fields are read together; the samples are attributed to the profile.
+      const name = config.profile ?? 'fields';
+      return { produced: last > 0 ? [{ profile: name, samples: last }] : [], missing: [] };
     },
     async close(): Promise<void> {
       connection.close();

@@ -27,11 +27,13 @@ export interface FieldSpec {
 export interface ModbusProfile {
   name: string;
   description: string;
+  /** The vendor document the map is written from (or that it is a dims reference map). */
+  source: string;
   fields: FieldSpec[];
 }
 
-/** Names of the shipped profiles. */
-export type ModbusProfileName = 'sdm630' | 'chiller' | 'crah';
+/** Names of the shipped profiles (the config schema's enum lists them). */
+export type ModbusProfileName = string;
 
 /** One Modbus TCP target, as config.schema.json describes it. */
 export interface ModbusTargetConfig {

@@ -31,7 +31,9 @@ export const prometheusPlugin: CollectorPlugin<PrometheusConfig> = {
     }
     let profiles;
     try {
-      profiles = loadBundledProfiles(config.profiles ?? bundledProfileNames());
+      const names =
+        config.profiles === undefined || config.profiles === 'auto' ? bundledProfileNames() : config.profiles;
+      profiles = loadBundledProfiles(names);
     } catch (err) {
       throw new CollectError('config', `prometheus target: ${(err as Error).message}`, { cause: err });
     }

@@ -10,10 +10,16 @@ export interface MapOptions {
 }
 
 /**
- * Applies every rule of every profile, in file order. Non-finite values (NaN means "no reading" in
+ * Applies every rule of every profile, in file order; `produced` (when given) collects how many samples each
+ * profile gave. Non-finite values (NaN means "no reading" in
  * exporters) are skipped, so they never reach sums or storage.
  */
-export function mapExposition(exp: Exposition, profiles: readonly Profile[], opts: MapOptions): Sample[] {
+export function mapExposition(
+  exp: Exposition,
+  profiles: readonly Profile[],
+  opts: MapOptions,
+  produced?: Array<{ profile: string; samples: number }>,
+): Sample[] {
   const byName = new Map<string, ParsedSample[]>();
   for (const fam of exp.families) {
     for (const s of fam.samples) {
@@ -24,7 +30,10 @@ export function mapExposition(exp: Exposition, profiles: readonly Profile[], opt
   }
   const out: Sample[] = [];
   for (const profile of profiles) {
+    const before = out.length;
     for (const rule of profile.rules) out.push(...applyRule(rule, byName, opts));
+    if (produced !== undefined && out.length > before)
+      produced.push({ profile: profile.name, samples: out.length - before });
   }
   return out;
 }

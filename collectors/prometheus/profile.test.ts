@@ -6,34 +6,43 @@ import { evalLabel } from './map.ts';
 
 test('every bundled profile validates against profiles/profile.schema.json', () => {
   const names = bundledProfileNames();
-  assert.deepEqual(names, ['dcgm_exporter', 'node_exporter', 'npu_exporter', 'smokeping_prober']);
+  assert.deepEqual(names, [
+    'cambricon_mlu',
+    'dcgm_exporter',
+    'hygon_dcu',
+    'iluvatar_gpu',
+    'metax_gpu',
+    'node_exporter',
+    'npu_exporter',
+    'smokeping_prober',
+  ]);
   for (const p of loadBundledProfiles(names)) assert.ok(p.rules.length > 0, p.name);
 });
 
 const broken: Array<{ name: string; yaml: string; message: RegExp }> = [
   {
     name: 'an unknown signal',
-    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: watts, reduce: each}\n',
+    yaml: 'name: x\ndescription: d\nsource: s\nrules:\n  - {metric: m, signal: watts, reduce: each}\n',
     message: /rules\.0\.signal must be one of .*\(got "watts"\)/,
   },
   {
     name: 'a PCI id YAML reads as a number',
-    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: inventory, reduce: each, labels: {pci_vendor_id: {value: 19e5}}}\n',
+    yaml: 'name: x\ndescription: d\nsource: s\nrules:\n  - {metric: m, signal: inventory, reduce: each, labels: {pci_vendor_id: {value: 19e5}}}\n',
     message: /rules\.0\.labels\.pci_vendor_id\.value must be string \(got 1900000\)/,
   },
   {
     name: 'an unknown rule key',
-    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: status, reduce: each, factor: 2}\n',
+    yaml: 'name: x\ndescription: d\nsource: s\nrules:\n  - {metric: m, signal: status, reduce: each, factor: 2}\n',
     message: /rules\.0\.factor is not an allowed field/,
   },
   {
     name: 'count_distinct without distinct',
-    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: inventory, reduce: count_distinct}\n',
+    yaml: 'name: x\ndescription: d\nsource: s\nrules:\n  - {metric: m, signal: inventory, reduce: count_distinct}\n',
     message: /needs "distinct"/,
   },
   {
     name: 'a bad regex',
-    yaml: 'name: x\ndescription: d\nrules:\n  - {metric: m, signal: status, reduce: each, where: {a: {regex: "("}}}\n',
+    yaml: 'name: x\ndescription: d\nsource: s\nrules:\n  - {metric: m, signal: status, reduce: each, where: {a: {regex: "("}}}\n',
     message: /invalid regex/,
   },
 ];

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'undici';
 import { CollectError } from '../types.ts';
-import type { CollectorContext, Sample, TargetCollector } from '../types.ts';
+import type { CollectReport, CollectorContext, Sample, TargetCollector } from '../types.ts';
 import { httpGet } from './http-get.ts';
 import { mapExposition } from './map.ts';
 import { ExpositionError, formatFromContentType, parseExposition } from './parse.ts';
@@ -11,7 +11,8 @@ import type { Profile } from './profile.ts';
 /** One target's options, as `config.schema.json` describes them. */
 export interface PrometheusConfig {
   url: string;
-  profiles?: Array<'node_exporter' | 'dcgm_exporter' | 'npu_exporter' | 'smokeping_prober'>;
+  /** Profile names (the config schema's enum), or auto (default): every profile, applied where its metrics appear. */
+  profiles?: string[] | 'auto';
   basic_auth?: { username: string; password: string };
   bearer_token?: string;
   insecure_skip_verify?: boolean;
@@ -74,6 +75,8 @@ export function createPrometheusCollector(
     return h;
   };
 
+  const auto = config.profiles === undefined || config.profiles === 'auto';
+  let last: CollectReport | undefined;
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
       const res = await httpGet(config.url, {
@@ -101,7 +104,23 @@ export function createPrometheusCollector(
           throw new CollectError('parse', `GET ${config.url}: ${format} ${err.message}`, { cause: err });
         throw err;
       }
-      return mapExposition(exposition, profiles, { honorTimestamps: config.honor_timestamps !== false });
+      const produced: CollectReport['produced'] = [];
+      const samples = mapExposition(
+        exposition,
+        profiles,
+        { honorTimestamps: config.honor_timestamps !== false },
+        produced,
+      );
+      last = { produced, missing: [] };
+      if (auto)
+        last.detected =
+          produced.length > 0
+            ? `metric names matched ${produced.map((p) => p.profile).join(', ')}`
+            : `no metric of ${profiles.map((p) => p.name).join(', ')} in the exposition`;
+      return samples;
+    },
+    report(): CollectReport {
+      return last ?? { produced: [], missing: [] };
     },
     async close(): Promise<void> {
       const c = client;

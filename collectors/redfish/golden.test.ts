@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CollectError } from '../types.ts';
 import { redfishPlugin } from './index.ts';
 import type { RedfishConfig } from './index.ts';
+import { bundledProfileNames } from './profile.ts';
 import { startFixtureServer, testContext } from './test-helpers.ts';
 import type { FixtureRoute } from './test-helpers.ts';
 
@@ -47,6 +48,9 @@ for (const dir of readdirSync(ROOT).sort()) {
           return;
         }
         const got = await collector.collect(AbortSignal.timeout(3000));
+        // testdata/<vendor>/ holds that vendor's captures: profile auto must pick the vendor's profile.
+        if (bundledProfileNames().includes(dir))
+          assert.equal(collector.report?.().produced[0]?.profile, dir, collector.report?.().detected);
         const expectedPath = path.replace(/\.json$/, '.expected.json');
         if (process.env['DIMS_UPDATE_GOLDEN'] === '1') writeFileSync(expectedPath, `${JSON.stringify(got, null, 2)}\n`);
         assert.ok(existsSync(expectedPath), `${expectedPath} is missing (run with DIMS_UPDATE_GOLDEN=1 and review it)`);

@@ -7,7 +7,17 @@ import { toNumber } from './extract.ts';
 import { readFileSync } from 'node:fs';
 
 test('every shipped profile validates, and vendor profiles inherit generic sources', () => {
-  assert.deepEqual(bundledProfileNames(), ['dell', 'generic', 'hpe', 'huawei']);
+  assert.deepEqual(bundledProfileNames(), [
+    'dell',
+    'generic',
+    'h3c',
+    'hpe',
+    'huawei',
+    'inspur',
+    'lenovo',
+    'sugon',
+    'supermicro',
+  ]);
   const byName = new Map(loadBundledProfiles().map((p) => [p.name, p]));
   const generic = byName.get('generic')!;
   assert.deepEqual(byName.get('dell')!.sources, generic.sources);
@@ -22,6 +32,11 @@ test('profile: auto picks by Vendor, then by Oem key, else generic', () => {
   assert.equal(detectProfile(all, { Oem: { Hp: {} } }).name, 'hpe');
   assert.equal(detectProfile(all, { Vendor: 'xFusion' }).name, 'huawei');
   assert.equal(detectProfile(all, { Vendor: 'Contoso' }).name, 'generic');
+  assert.equal(detectProfile(all, { Vendor: 'Inspur' }).name, 'inspur');
+  assert.equal(detectProfile(all, { Vendor: 'H3C' }).name, 'h3c');
+  assert.equal(detectProfile(all, { Vendor: 'Sugon' }).name, 'sugon');
+  assert.equal(detectProfile(all, { Oem: { Lenovo: {} } }).name, 'lenovo');
+  assert.equal(detectProfile(all, { Vendor: 'Supermicro' }).name, 'supermicro');
 });
 
 const files: Record<string, string> = {

@@ -157,13 +157,24 @@ export function loadBundledProfiles(): Profile[] {
 
 /** Picks the profile for a service root (profile: auto): Vendor, then Oem keys; generic otherwise. */
 export function detectProfile(profiles: readonly Profile[], root: Record<string, unknown>): Profile {
-  const vendor = typeof root['Vendor'] === 'string' ? root['Vendor'].toLowerCase() : '';
-  const oemKeys = isObject(root['Oem']) ? Object.keys(root['Oem']).map((k) => k.toLowerCase()) : [];
-  const hit =
-    profiles.find((p) => p.match.vendor.some((v) => v.toLowerCase() === vendor)) ??
-    profiles.find((p) => p.match.oem.some((o) => oemKeys.includes(o.toLowerCase())));
+  return detectProfileWithReason(profiles, root).profile;
+}
+
+/** The profile for a service root and why it was picked (for the log and `dims probe`). */
+export function detectProfileWithReason(
+  profiles: readonly Profile[],
+  root: Record<string, unknown>,
+): { profile: Profile; reason: string } {
+  const vendor = typeof root['Vendor'] === 'string' ? root['Vendor'] : '';
+  const oemKeys = isObject(root['Oem']) ? Object.keys(root['Oem']) : [];
+  const byVendor = profiles.find((p) => p.match.vendor.some((v) => v.toLowerCase() === vendor.toLowerCase()));
+  if (byVendor !== undefined) return { profile: byVendor, reason: `ServiceRoot.Vendor "${vendor}"` };
+  for (const key of oemKeys) {
+    const byOem = profiles.find((p) => p.match.oem.some((o) => o.toLowerCase() === key.toLowerCase()));
+    if (byOem !== undefined) return { profile: byOem, reason: `ServiceRoot.Oem key "${key}"` };
+  }
   const fallback = profiles.find((p) => p.name === 'generic');
-  if (hit !== undefined) return hit;
   if (fallback === undefined) throw new Error('profile generic.yaml is missing');
-  return fallback;
+  const seen = [vendor === '' ? 'no Vendor' : `Vendor "${vendor}"`, `Oem keys [${oemKeys.join(', ')}]`].join(', ');
+  return { profile: fallback, reason: `no vendor profile for ${seen}` };
 }

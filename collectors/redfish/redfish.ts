@@ -7,7 +7,7 @@ import { RedfishClient } from './client.ts';
 import { link } from './extract.ts';
 import { inventorySignals } from './inventory.ts';
 import { pduSignals } from './pdu.ts';
-import { detectProfile } from './profile.ts';
+import { detectProfileWithReason } from './profile.ts';
 import type { Profile } from './profile.ts';
 import { serverSignals } from './server-signals.ts';
 import { Walk } from './walk.ts';
@@ -18,7 +18,8 @@ export interface RedfishConfig {
   auth?: 'basic' | 'session' | 'none';
   username?: string;
   password?: string;
-  profile?: 'auto' | 'generic' | 'dell' | 'hpe' | 'huawei';
+  /** A profile name (the config schema's enum), or auto. */
+  profile?: string;
   include?: Array<'power' | 'thermal' | 'inventory' | 'pdu'>;
   max_concurrency?: number;
   insecure_skip_verify?: boolean;
@@ -65,10 +66,9 @@ export function createRedfishCollector(
       // The service root is readable without credentials (DSP0266) and names the vendor and session URI.
       const root = await client.get(client.serviceRoot, signal, false);
       client.setSessionsLink(link(root, 'Links.Sessions'));
-      const profile =
-        config.profile === undefined || config.profile === 'auto'
-          ? detectProfile(profiles, root)
-          : profiles.find((p) => p.name === config.profile)!;
+      const auto = config.profile === undefined || config.profile === 'auto';
+      const picked = auto ? detectProfileWithReason(profiles, root) : undefined;
+      const profile = picked?.profile ?? profiles.find((p) => p.name === config.profile)!;
       const walk = new Walk(client, signal, profile);
       const wantServer = include.has('power') || include.has('thermal');
       // Server expectations apply to a service with computer systems, not to a PDU's own Redfish service.
@@ -102,6 +102,7 @@ export function createRedfishCollector(
         { power: include.has('power'), thermal: include.has('thermal') },
       );
       last = { produced: [{ profile: profile.name, samples: samples.length }], missing };
+      if (picked !== undefined) last.detected = `${picked.reason} → ${profile.name}`;
       return samples;
     },
     report(): CollectReport {

@@ -12,20 +12,25 @@ import { CollectError } from '../types.ts';
 import { validateConfig } from './config.ts';
 import { planReads } from './plan.ts';
 import { loadProfiles, readTarget } from './snmp.ts';
+import { detectProfiles } from './detect.ts';
+import { loadBundledProfiles } from './profile.ts';
 import { parseSnmprec, snmprecSession } from './testdata/snmprec.ts';
 
 const root = join(import.meta.dirname, 'testdata', 'golden');
 
 async function run(dir: string): Promise<{ samples: unknown[]; problems: string[] }> {
   const config = validateConfig(parse(readFileSync(join(dir, 'config.yaml'), 'utf8')));
-  const profiles = loadProfiles(config.profiles);
   const expectedPath = join(dir, 'expected.json');
   const truncate = existsSync(expectedPath)
     ? (JSON.parse(readFileSync(expectedPath, 'utf8')) as { truncate_to?: number }).truncate_to
     : undefined;
   const session = snmprecSession(parseSnmprec(readFileSync(join(dir, 'device.snmprec'), 'utf8')), truncate);
+  const profiles =
+    config.profiles === undefined || config.profiles === 'auto'
+      ? (await detectProfiles(session, loadBundledProfiles(), AbortSignal.timeout(2000))).profiles
+      : loadProfiles(config.profiles);
   let problems: string[] = [];
-  const samples = await readTarget(
+  const { samples } = await readTarget(
     session,
     profiles,
     planReads(profiles),

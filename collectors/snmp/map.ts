@@ -6,10 +6,23 @@ import type { Profile, ProfileTable, Reading, Readout, SnmpValue } from './types
 export interface MapResult {
   samples: Sample[];
   problems: string[];
+  /** How many samples each profile produced, in sample order. */
+  produced: Array<{ profile: string; samples: number }>;
 }
 
-function fill(template: string, index: string, name: string): string {
-  return template.replaceAll('{index}', index).replaceAll('{name}', name);
+function fill(template: string, index: string, name: string, groups?: Record<string, string>): string {
+  let out = template.replaceAll('{index}', index).replaceAll('{name}', name);
+  for (const [k, v] of Object.entries(groups ?? {})) out = out.replaceAll(`{${k}}`, v);
+  return out;
+}
+
+/** Compiled index patterns (profiles are fixed data: the cache stays small). */
+const patterns = new Map<string, RegExp>();
+
+function indexPattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (re === undefined) patterns.set(source, (re = new RegExp(`^(?:${source})$`)));
+  return re;
 }
 
 function toNumber(v: SnmpValue | undefined): number | undefined {
@@ -49,7 +62,11 @@ function roundFloat(v: number): number {
 function mapColumns(t: ProfileTable, out: Sample[], problems: string[], readout: Readout): void {
   for (const c of t.columns ?? []) {
     const columnOid = `${t.entry}.${c.column}`;
+    const pattern = c.index_pattern === undefined ? undefined : indexPattern(c.index_pattern);
     for (const index of rowsOf(readout.values, columnOid)) {
+      const match = pattern?.exec(index);
+      if (pattern !== undefined && !match) continue;
+      const groups = match?.groups;
       const oid = `${columnOid}.${index}`;
       const raw = toNumber(readout.values.get(oid));
       if (raw === undefined) {
@@ -59,9 +76,9 @@ function mapColumns(t: ProfileTable, out: Sample[], problems: string[], readout:
       if (c.ignore_values?.includes(raw)) continue;
       const name = nameOf(t, index, readout);
       const labels = Object.fromEntries(
-        Object.entries({ ...t.labels, ...c.labels }).map(([k, v]) => [k, fill(v, index, name)]),
+        Object.entries({ ...t.labels, ...c.labels }).map(([k, v]) => [k, fill(v, index, name, groups)]),
       );
-      out.push(build(c, raw, 1, fill(c.device ?? t.device ?? '', index, name), labels));
+      out.push(build(c, raw, 1, fill(c.device ?? t.device ?? '', index, name, groups), labels));
     }
   }
 }
@@ -106,8 +123,10 @@ function mapSensors(t: ProfileTable, out: Sample[], problems: string[], readout:
 export function mapReadout(profiles: Profile[], readout: Readout): MapResult {
   const samples: Sample[] = [];
   const problems: string[] = [];
+  const produced: MapResult['produced'] = [];
   const missing = new Set(readout.missing);
   for (const p of profiles) {
+    const before = samples.length;
     for (const s of p.scalars ?? []) {
       if (missing.has(s.oid)) {
         problems.push(`${p.name}: ${s.name} (${s.oid}) answered noSuchObject/noSuchInstance`);
@@ -127,6 +146,7 @@ export function mapReadout(profiles: Profile[], readout: Readout): MapResult {
       if (t.sensor) mapSensors(t, samples, problems, readout);
       else mapColumns(t, samples, problems, readout);
     }
+    if (samples.length > before) produced.push({ profile: p.name, samples: samples.length - before });
   }
-  return { samples, problems };
+  return { samples, problems, produced };
 }

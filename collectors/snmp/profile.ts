@@ -1,5 +1,5 @@
 /** @module Loads vendor profiles (profiles/<name>.yaml) and validates them against profile.schema.json. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import schema from './profile.schema.json' with { type: 'json' };
@@ -34,4 +34,17 @@ export function loadProfile(name: ProfileName): Profile {
     shipped.set(name, (profile = parseProfile(readFileSync(file, 'utf8'), file)));
   }
   return profile;
+}
+
+/** Names of the shipped profiles (profiles/*.yaml), sorted. */
+export function bundledProfileNames(): string[] {
+  return readdirSync(join(import.meta.dirname, 'profiles'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** Every shipped profile, each parsed once per process (profiles: auto chooses among them). */
+export function loadBundledProfiles(): Profile[] {
+  return bundledProfileNames().map((n) => loadProfile(n));
 }

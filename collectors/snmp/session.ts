@@ -13,6 +13,7 @@ import type { SnmpTargetConfig, SnmpValue } from './types.ts';
 
 /** Resolved credentials (secrets already read). */
 export interface SessionCredentials {
+  community?: string;
   authKey?: string;
   privKey?: string;
 }
@@ -52,7 +53,8 @@ export function openSession(config: SnmpTargetConfig, credentials: SessionCreden
       { ...common, version: snmp.Version3 },
     );
   } else {
-    session = snmp.createSession(config.host, config.community ?? 'public', { ...common, version: snmp.Version2c });
+    const version = config.version === '1' ? snmp.Version1 : snmp.Version2c;
+    session = snmp.createSession(config.host, credentials.community ?? 'public', { ...common, version });
   }
   // Socket errors would otherwise be thrown as an unhandled 'error' event and kill the agent.
   let socketError: Error | undefined;
@@ -96,25 +98,74 @@ export function openSession(config: SnmpTargetConfig, credentials: SessionCreden
     });
   }
 
+  const what = (verb: string, oids: string[]) => `${verb} ${oids[0]}${oids.length > 1 ? ` (+${oids.length - 1})` : ''}`;
+  const get = (oids: string[], signal: AbortSignal) =>
+    call<Varbind[]>(what('GET', oids), signal, (done) => session.get(oids, done));
+  const getNext = (oids: string[], signal: AbortSignal) =>
+    call<Varbind[]>(what('GETNEXT', oids), signal, (done) => session.getNext(oids, done));
+  if (config.version === '1') {
+    return {
+      target,
+      get: (oids, signal) => v1EachOid(get, oids, signal, snmp.ObjectType.NoSuchObject),
+      // v1 has no GETBULK: one GETNEXT per step gives one successor per column (endOfMibView at the end).
+      getBulk: async (oids, _maxRepetitions, signal) =>
+        (await v1EachOid(getNext, oids, signal, snmp.ObjectType.EndOfMibView)).map((vb) => [vb]),
+      close: () => closeQuietly(session),
+    };
+  }
   return {
     target,
-    get: (oids, signal) =>
-      call<Varbind[]>(`GET ${oids[0]}${oids.length > 1 ? ` (+${oids.length - 1})` : ''}`, signal, (done) =>
-        session.get(oids, done),
-      ),
+    get,
     getBulk: (oids, maxRepetitions, signal) =>
-      call<Varbind[][]>(`GETBULK ${oids[0]}${oids.length > 1 ? ` (+${oids.length - 1})` : ''}`, signal, (done) =>
+      call<Varbind[][]>(what('GETBULK', oids), signal, (done) =>
         // With nonRepeaters = 0 every element is the list of successors of the matching requested OID.
         session.getBulk(oids, 0, maxRepetitions, (error, varbinds) => done(error, varbinds as Varbind[][] | undefined)),
       ),
-    close: () => {
-      try {
-        session.close();
-      } catch {
-        // Already closed: nothing to release.
-      }
-    },
+    close: () => closeQuietly(session),
   };
+}
+
+function closeQuietly(session: Session): void {
+  try {
+    session.close();
+  } catch {
+    // Already closed: nothing to release.
+  }
+}
+
+/** A v1 noSuchName error-status: one of the OIDs does not exist (GET) or has no successor (GETNEXT). */
+function isNoSuchName(error: unknown): boolean {
+  const cause = error instanceof CollectError ? error.cause : error;
+  return (cause as { status?: number } | undefined)?.status === snmp.ErrorStatus.NoSuchName;
+}
+
+/**
+ * SNMPv1 fails a whole request with noSuchName when one OID is missing (RFC 1157 §4.1.2), where v2c answers
+ * noSuchObject / endOfMibView per varbind. On noSuchName the OIDs are asked one by one and the missing ones get
+ * the v2c exception, so the rest of the collector reads v1 like v2c.
+ */
+async function v1EachOid(
+  request: (oids: string[], signal: AbortSignal) => Promise<Varbind[]>,
+  oids: string[],
+  signal: AbortSignal,
+  missing: number,
+): Promise<Varbind[]> {
+  try {
+    return await request(oids, signal);
+  } catch (error) {
+    if (!isNoSuchName(error)) throw error;
+  }
+  return Promise.all(
+    oids.map((oid) =>
+      request([oid], signal).then(
+        ([vb]) => vb!,
+        (error: unknown) => {
+          if (!isNoSuchName(error)) throw error;
+          return { oid, type: missing, value: null } as unknown as Varbind;
+        },
+      ),
+    ),
+  );
 }
 
 /** Normalises a varbind value: Counter64 buffers to numbers, OctetStrings to text. */

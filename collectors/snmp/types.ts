@@ -5,7 +5,8 @@ import type { Signal } from '../types.ts';
 export interface SnmpTargetConfig {
   host: string;
   port?: number;
-  version: '2c' | '3';
+  version: '1' | '2c' | '3';
+  /** A literal community, or a secret reference (env:NAME / file:/path). */
   community?: string;
   v3?: {
     user: string;
@@ -17,15 +18,16 @@ export interface SnmpTargetConfig {
     /** Secret reference (env:NAME / file:/path). */
     priv_key?: string;
   };
-  profiles: ProfileName[];
+  /** Default auto: picked from sysObjectID and the standard MIBs the device answers. */
+  profiles?: ProfileName[] | 'auto';
   timeout_ms?: number;
   retries?: number;
   max_repetitions?: number;
   max_oids_per_get?: number;
 }
 
-/** Names of the profiles shipped in profiles/. */
-export type ProfileName = 'ups-mib' | 'apc-rpdu2' | 'entity-sensor';
+/** Name of a profile shipped in profiles/ (the config schema's enum lists them). */
+export type ProfileName = string;
 
 /** How one raw value becomes a sample. */
 export interface Reading {
@@ -45,6 +47,8 @@ export interface ScalarReading extends Reading {
 
 export interface ColumnReading extends Reading {
   column: number;
+  /** Rows whose index matches (anchored); named groups fill {name} templates. */
+  index_pattern?: string;
 }
 
 export interface SensorRule {
@@ -79,6 +83,10 @@ export interface Profile {
   name: string;
   description: string;
   mib: string;
+  /** The vendor document the OIDs and scales come from. */
+  source: string;
+  /** How profiles: auto recognises the device. */
+  match?: { sys_object_id?: string[]; probe?: string; rank?: number };
   scalars?: ScalarReading[];
   tables?: ProfileTable[];
 }

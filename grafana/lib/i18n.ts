@@ -15,11 +15,10 @@ export const DIMENSIONS = Object.fromEntries(
   defaultCatalog().dimensions.map((d) => [d.id, { zh: d.zh, en: d.en }]),
 ) as Record<Dimension, Text>;
 
-export const LEVELS: Record<Level, Text> = {
-  center: { zh: '中心', en: 'Center' },
-  province: { zh: '省', en: 'Province' },
-  nation: { zh: '全国', en: 'Nation' },
-};
+/** Level names, from the catalog (indicators/reference/levels.yaml), capitalized in English as titles. */
+export const LEVELS = Object.fromEntries(
+  defaultCatalog().levels.map((l) => [l.id, { zh: l.zh, en: l.en.charAt(0).toUpperCase() + l.en.slice(1) }]),
+) as Record<Level, Text>;
 
 /** Every fixed phrase a dashboard shows; keys are stable so tests can look them up. */
 export const PHRASES = {

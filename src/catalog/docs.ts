@@ -26,12 +26,6 @@ export type Lang = 'zh' | 'en';
 
 const LANGS: Lang[] = ['zh', 'en'];
 
-const LEVEL_NAMES: Record<Level, { zh: string; en: string }> = {
-  center: { zh: '中心', en: 'center' },
-  province: { zh: '省', en: 'province' },
-  nation: { zh: '全国', en: 'nation' },
-};
-
 const DIRECTION_NAMES = {
   higher: { zh: '↑ 越高越好', en: '↑ higher is better' },
   lower: { zh: '↓ 越低越好', en: '↓ lower is better' },
@@ -258,18 +252,20 @@ function headlineTarget(ind: Indicator): Target | undefined {
   return ind.targets.find((t) => t.official) ?? ind.targets.find((t) => t.op !== undefined) ?? ind.targets[0];
 }
 
-function thresholdsText(th: Thresholds | undefined, lang: Lang): string {
+type LevelNames = Catalog['levelById'];
+
+function thresholdsText(th: Thresholds | undefined, names: LevelNames, lang: Lang): string {
   if (!th) return '—';
   const parts: string[] = [];
   if (th.warning !== undefined) parts.push(`${lang === 'zh' ? '警告' : 'warning'} ${th.op} ${num(th.warning)}`);
   if (th.critical !== undefined) parts.push(`${lang === 'zh' ? '严重' : 'critical'} ${th.op} ${num(th.critical)}`);
-  const where = th.levels.map((l) => LEVEL_NAMES[l][lang]).join(lang === 'zh' ? '、' : ', ');
+  const where = levelsText(th.levels, names, lang);
   const dur = th.for ? `${lang === 'zh' ? ',持续' : '; for '}${th.for}` : '';
   return `${parts.join(', ')} (${where}${dur})`;
 }
 
-function levelsText(levels: Level[], lang: Lang): string {
-  return levels.map((l) => LEVEL_NAMES[l][lang]).join(lang === 'zh' ? '、' : ', ');
+function levelsText(levels: Level[], names: LevelNames, lang: Lang): string {
+  return levels.map((l) => names.get(l)![lang]).join(lang === 'zh' ? '、' : ', ');
 }
 
 /** Escapes a table cell: pipes and line breaks would break the row. */
@@ -349,9 +345,9 @@ function renderPage(catalog: Catalog, lang: Lang): string {
         i.unit,
         DIRECTION_NAMES[i.direction][lang],
         `\`${describeComputation(i, lang)}\``,
-        levelsText(i.levels, lang),
+        levelsText(i.levels, catalog.levelById, lang),
         t ? targetShort(t, lang) : '—',
-        thresholdsText(i.thresholds, lang),
+        thresholdsText(i.thresholds, catalog.levelById, lang),
       ];
       out.push(`| ${row.map(cell).join(' | ')} |`);
     }
@@ -366,9 +362,9 @@ function renderPage(catalog: Catalog, lang: Lang): string {
       `- **${h.rawMetrics}**: ${i.raw_metrics.length ? i.raw_metrics.map((m) => `\`${m}\``).join(', ') : h.none}`,
     );
     out.push(
-      `- **${h.levels}**: ${levelsText(i.levels, lang)} · ${i.unit} · ${DIRECTION_NAMES[i.direction][lang]} · ${h.stability}: ${i.stability}`,
+      `- **${h.levels}**: ${levelsText(i.levels, catalog.levelById, lang)} · ${i.unit} · ${DIRECTION_NAMES[i.direction][lang]} · ${h.stability}: ${i.stability}`,
     );
-    out.push(`- **${h.thresholds}**: ${i.thresholds ? thresholdsText(i.thresholds, lang) : h.none}`);
+    out.push(`- **${h.thresholds}**: ${i.thresholds ? thresholdsText(i.thresholds, catalog.levelById, lang) : h.none}`);
     if (i.variants?.length) out.push(`- **${h.variants}**: ${i.variants.map((v) => `\`${v}\``).join(', ')}`);
     if (i.targets.length === 0) out.push(`- **${h.targets}**: ${h.none}`);
     else {

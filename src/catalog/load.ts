@@ -15,6 +15,7 @@ import { crossCheck } from './validate.ts';
 import type {
   Catalog,
   DimensionInfo,
+  LevelInfo,
   Indicator,
   RawMetric,
   Unit,
@@ -100,6 +101,11 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
         'dimensions',
       ),
     )?.dimensions ?? [];
+  const levels =
+    take(loadYaml<{ levels: LevelInfo[] }>(path.join(refDir, 'levels.yaml'), sub('levels'), problems, 'levels'))
+      ?.levels ?? [];
+  if (levels.length > 0 && new Set(levels.map((l) => l.id)).size !== levels.length)
+    problems.push({ file: path.join(refDir, 'levels.yaml'), path: '/levels', message: 'each level must appear once' });
   const provinces =
     take(
       loadYaml<{ provinces: Province[] }>(path.join(refDir, 'provinces.yaml'), sub('provinces'), problems, 'provinces'),
@@ -136,6 +142,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     version: `1.0+${hash.digest('hex').slice(0, 10)}`,
     indicators,
     dimensions,
+    levels,
     metrics,
     units,
     provinces,
@@ -147,6 +154,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     metricById: new Map(metrics.map((m) => [m.id, m])),
     provinceByCode: new Map(provinces.map((p) => [p.code, p])),
     dimensionById: new Map(dimensions.map((d) => [d.id, d])),
+    levelById: new Map(levels.map((l) => [l.id, l])),
   };
   if (problems.length === 0) problems.push(...crossCheck(catalog));
   if (problems.length > 0) throw new CatalogError(problems);

@@ -161,6 +161,13 @@ export interface Parameter {
   en: string;
 }
 
+/** A level of the hierarchy with its names (reference/levels.yaml). */
+export interface LevelInfo {
+  id: Level;
+  zh: string;
+  en: string;
+}
+
 export interface DimensionInfo {
   id: Dimension;
   zh: string;
@@ -180,6 +187,8 @@ export interface Catalog {
   version: string;
   indicators: Indicator[];
   dimensions: DimensionInfo[];
+  /** center, province, nation, with their names. */
+  levels: LevelInfo[];
   metrics: RawMetric[];
   units: Unit[];
   provinces: Province[];
@@ -192,4 +201,5 @@ export interface Catalog {
   metricById: Map<string, RawMetric>;
   provinceByCode: Map<string, Province>;
   dimensionById: Map<Dimension, DimensionInfo>;
+  levelById: Map<Level, LevelInfo>;
 }

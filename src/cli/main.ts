@@ -30,6 +30,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run a provincial or national hub (--config F); manage tokens',
     load: () => import('./commands/hub.ts'),
   },
+  probe: {
+    summary: 'read one device (or every target of an agent config) once and print its readings',
+    load: () => import('./commands/probe.ts'),
+  },
   report: {
     summary: 'export a monthly, quarterly or yearly report (xlsx, csv, json)',
     load: () => import('./commands/report.ts'),
@@ -47,6 +51,9 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/start.ts'),
   },
 };
+
+/** Commands that run services and so may export OpenTelemetry traces and metrics. */
+const SERVICES = new Set(['agent', 'hub', 'start', 'simulate']);
 
 function usage(): string {
   const lines = ['Usage: dims <command> [options]', '', 'Commands:'];
@@ -67,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`dims: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  // Long-running commands send traces and metrics wherever the OTEL_* environment says (nothing if unset).
+  const otel = SERVICES.has(name) ? (await import('../shared/otel.ts')).startOpenTelemetry(`dims-${name}`) : undefined;
   try {
     const mod = await command.load();
     return await mod.run(rest);
@@ -76,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     throw err;
+  } finally {
+    await otel?.shutdown();
   }
 }
 

@@ -114,9 +114,12 @@ export function periodKindOf(name: string): PeriodKindName | undefined {
 function startParts(kind: PeriodKindName, name: string): Parts {
   const re = PATTERNS.find(([k]) => k === kind)![1];
   const m = re.exec(name);
-  if (!m) throw new RangeError(`period ${JSON.stringify(name)} is not a valid ${kind} (expected ${example(kind)})`);
+  if (!m)
+    throw new RangeError(`period ${JSON.stringify(name)} is not a valid ${kind} (expected ${periodExample(kind)})`);
   const n = m.slice(1).map(Number);
   const [y, a = 1, b = 1, h = 0] = n as [number, number?, number?, number?];
+  // Date.UTC reads years 0–99 as 1900–1999: period 0001 would silently become 1901.
+  if (y < 1970) throw new RangeError(`period ${JSON.stringify(name)} is before 1970`);
   switch (kind) {
     case 'year':
       return { year: y, month: 1, day: 1, hour: 0 };
@@ -135,7 +138,8 @@ function startParts(kind: PeriodKindName, name: string): Parts {
   }
 }
 
-function example(kind: PeriodKindName): string {
+/** A name of each kind, for messages: 2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026. */
+export function periodExample(kind: PeriodKindName): string {
   return { hour: '2026-10-05T13', day: '2026-10-05', month: '2026-10', quarter: '2026-Q3', year: '2026' }[kind];
 }
 

@@ -4,8 +4,9 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { HubError, errorBody } from './errors.ts';
+import { boundAnswer } from '../shared/echo.ts';
 import { createContext, isContext, type HubContext, type HubDeps } from './context.ts';
-import { perTokenRateLimit, requireToken } from './auth/middleware.ts';
+import { AuthFailures, perTokenRateLimit, requireToken, throttleAuthFailures } from './auth/middleware.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import * as records from './routes/records.ts';
 import * as declarations from './routes/declarations.ts';
@@ -37,6 +38,10 @@ export function createApp(deps: HubDeps | HubContext): Express {
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
+    // No answer is to be sniffed into another type, and none that a token unlocked may be kept by a cache.
+    res.set('X-Content-Type-Options', 'nosniff');
+    if (req.headers.authorization !== undefined || req.path.startsWith('/api/') || req.path === '/metrics')
+      res.set('Cache-Control', 'no-store');
     const t0 = performance.now();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
@@ -48,8 +53,19 @@ export function createApp(deps: HubDeps | HubContext): Express {
     next();
   });
 
+  // Windows of real minutes (not the hub's clock, which tests may hold still).
+  const failures = new AuthFailures(ctx.config.limits.auth_failures_per_minute);
+  failures.onThrottle = (address) =>
+    ctx.log(
+      'warn',
+      `auth: ${address} failed to authenticate ${ctx.config.limits.auth_failures_per_minute} times this minute; refusing it until the minute ends`,
+    );
   const kit: RouteKit = {
-    auth: [requireToken(ctx.state), perTokenRateLimit(ctx.config.limits.requests_per_minute)],
+    auth: [
+      throttleAuthFailures(failures),
+      requireToken(ctx.state, failures, ctx.now),
+      perTokenRateLimit(ctx.config.limits.requests_per_minute),
+    ],
     json: express.json({
       limit: ctx.config.limits.json_body_bytes,
       strict: true,
@@ -79,15 +95,32 @@ export function createApp(deps: HubDeps | HubContext): Express {
   app.use((_req, _res, next) => next(new HubError('DIMS_ERR_NOT_FOUND')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toHubError(err);
+    if (e.code === 'DIMS_ERR_UNAUTHENTICATED') ctx.metrics.authFailures.inc({ result: 'refused' });
+    else if ((e.details as { reason?: string } | undefined)?.reason === 'auth_failures')
+      ctx.metrics.authFailures.inc({ result: 'throttled' });
     if (e.status >= 500 && e.code !== 'DIMS_ERR_STORAGE_UNAVAILABLE')
       ctx.log('error', `${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`);
-    if (e.status === 503) res.set('Retry-After', '5');
     if (res.headersSent) return;
+    if (e.status === 503) res.set('Retry-After', '5');
     // Invalid batches also carry accepted/rejected at the top, the same shape as a 200, so agents read one shape.
     const batch = e.details && typeof e.details === 'object' && 'rejected' in e.details ? (e.details as object) : {};
-    res.status(e.status).json({ ...errorBody(e), ...batch });
+    sendJson(res, e.status, boundAnswer({ ...errorBody(e), ...batch }));
   });
   return app;
+}
+
+/**
+ * Sends an error answer as JSON, always: should serializing it fail, the bare code goes instead, so
+ * express's own HTML error page (with a stack) is never what a client sees.
+ */
+function sendJson(res: Response, status: number, body: { error: { code: string; message: string } }): void {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    text = JSON.stringify({ error: { code: body.error.code, message: body.error.message } });
+  }
+  res.status(status).type('application/json').send(text);
 }
 
 /** Maps body-parser, storage and unknown failures onto the catalog. */

@@ -42,6 +42,35 @@ test('token create prints the secret once and stores only its hash; list and rev
   }
 });
 
+test('token create --expires-in, token rotate --grace and list show expiry and last use', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dims-tok-'));
+  const db = path.join(dir, 'state.db');
+  try {
+    const c = dims('token', 'create', '--scope', 'agent:gz-01', '--expires-in', '90d', '--state-db', db, '--json');
+    assert.equal(c.status, 0, c.stderr);
+    const t = JSON.parse(c.stdout) as { id: string; token: string; expiresAt: number };
+    assert.ok(Math.abs(t.expiresAt - (Date.now() + 90 * 86_400_000)) < 60_000);
+    const r = dims('token', 'rotate', t.id, '--grace', '1h', '--state-db', db);
+    assert.equal(r.status, 0, r.stderr);
+    const fresh = /token: (dims_\S+)/.exec(r.stdout)![1]!;
+    assert.match(r.stderr, new RegExp(`Token ${t.id} keeps working until \\d{4}-`));
+    const state = new StateDb(db);
+    const now = Date.now();
+    assert.deepEqual(authenticate(state, fresh, now)?.scope, { kind: 'agent', center: 'gz-01' });
+    assert.ok(authenticate(state, t.token, now + 3_000_000), 'the old token works during the grace period');
+    assert.equal(authenticate(state, t.token, now + 3_700_000), undefined, 'and not after it');
+    state.close();
+    const l = dims('token', 'list', '--state-db', db);
+    assert.match(l.stdout, new RegExp(`${t.id}\\s+agent:gz-01 .* last used never  expires \\d{4}-`));
+    const bad = dims('token', 'create', '--scope', 'nation', '--expires-in', 'soon', '--state-db', db);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--expires-in must be a duration like 30m, 12h or 90d \(got "soon"\)/);
+    assert.equal(dims('token', 'rotate', 'nope', '--state-db', db).status, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('hub check validates the sample config', () => {
   const r = dims('check', '--config', new URL('./hub.sample.yaml', import.meta.url).pathname);
   assert.equal(r.status, 0, r.stderr);

@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { checkForm } from '../report/form.ts';
+import type { FormConfig } from '../report/types.ts';
+import type { DeliveryConfig } from '../report/delivery/config.ts';
 import { compileSchema, formatProblem } from '../shared/json-schema.ts';
 
 export type CloseKind = 'hour' | 'day' | 'month' | 'quarter' | 'year';
@@ -30,7 +33,15 @@ export interface HubConfig {
     max_catch_up: number;
     refresh_on_ingest_ms: number;
   };
-  limits: { json_body_bytes: number; upload_bytes: number; records_per_request: number; requests_per_minute: number };
+  limits: {
+    json_body_bytes: number;
+    upload_bytes: number;
+    upload_expanded_bytes: number;
+    records_per_request: number;
+    requests_per_minute: number;
+    auth_failures_per_minute: number;
+    dirty_periods_per_request: number;
+  };
   coverage: { late_after_minutes: number };
   metrics: { auth: 'token' | 'none' };
   federation?: {
@@ -44,7 +55,10 @@ export interface HubConfig {
   telemetry: { otlp_endpoint?: string; service_name: string };
   reports?: {
     dir: string;
-    formats?: Array<'xlsx' | 'csv' | 'json'>;
+    formats?: Array<'xlsx' | 'csv' | 'json' | 'pdf'>;
+    /** The statistical form header (src/report/form.schema.json). */
+    form?: FormConfig;
+    delivery?: DeliveryConfig;
     langs?: Array<'zh' | 'en'>;
     nation?: boolean;
     suppress?: boolean;
@@ -107,8 +121,11 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     limits: {
       json_body_bytes: (limits.json_body_bytes as number) ?? 5 * 1024 * 1024,
       upload_bytes: (limits.upload_bytes as number) ?? 20 * 1024 * 1024,
+      upload_expanded_bytes: (limits.upload_expanded_bytes as number) ?? 32 * 1024 * 1024,
       records_per_request: (limits.records_per_request as number) ?? 10_000,
       requests_per_minute: (limits.requests_per_minute as number) ?? 6000,
+      auth_failures_per_minute: (limits.auth_failures_per_minute as number) ?? 30,
+      dirty_periods_per_request: (limits.dirty_periods_per_request as number) ?? 500,
     },
     coverage: { late_after_minutes: (d.coverage?.late_after_minutes as number) ?? 15 },
     metrics: { auth: (d.metrics?.auth as 'token' | 'none') ?? 'token' },
@@ -153,6 +170,20 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
         `${file}: /federation/token_env names an unset environment variable (got ${JSON.stringify(d.federation.token_env)})`,
       );
     }
+    if (d.reports?.form !== undefined) {
+      try {
+        checkForm(d.reports.form, `${file}: /reports/form`);
+      } catch (err) {
+        problems.push(...(err as Error).message.split('\n'));
+      }
+    }
+    const attach = (d.reports?.delivery as { attach?: string[] } | undefined)?.attach ?? [];
+    const formats = (d.reports?.formats as string[] | undefined) ?? ['xlsx', 'csv', 'json'];
+    for (const f of attach)
+      if (!formats.includes(f))
+        problems.push(
+          `${file}: /reports/delivery/attach ${JSON.stringify(f)} is not among /reports/formats (${formats.join(', ')})`,
+        );
     if (typeof d.timezone === 'string') {
       try {
         new Intl.DateTimeFormat('en', { timeZone: d.timezone });

@@ -9,6 +9,7 @@ import { HubMetrics } from './metrics.ts';
 import { setupTracing, type Tracing } from './tracing.ts';
 import { EngineRunner } from './engine-runner.ts';
 import type { IngestDeps } from './ingest.ts';
+import { OverlapGuard } from './overlap-guard.ts';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -83,6 +84,8 @@ export function createContext(deps: HubDeps): HubContext {
       tracing,
       tz: config.timezone,
       closeKinds,
+      overlaps: new OverlapGuard(storage),
+      maxDirtyPeriods: config.limits.dirty_periods_per_request,
       federate: !!config.federation,
       now,
       rawRetentionMs: storage.retention.raw,

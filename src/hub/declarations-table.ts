@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 import type { Catalog } from '../catalog/types.ts';
 import { parsePeriod } from '../engine/periods.ts';
+import { DECIMAL } from '../shared/strict.ts';
 
 export interface TableRows {
   /** Records ready for validation (source: declaration). */
@@ -167,9 +168,11 @@ function toValue(v: unknown, unit: string): unknown {
     if (TRUE.has(s.toLowerCase())) return true;
     if (FALSE.has(s.toLowerCase())) return false;
   }
-  // Thousands separators are common in spreadsheets; anything else non-numeric stays text and is reported.
-  const n = Number(s.replace(/,/g, ''));
-  return s !== '' && Number.isFinite(n) ? n : s;
+  // Thousands separators are common in spreadsheets. Only decimal notation is a number (0x10, 0b11,
+  // Infinity and 1_000 are not); anything else stays text and is reported naming the field.
+  const plain = /^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$/.test(s) ? s.replace(/,/g, '') : s;
+  const n = DECIMAL.test(plain) ? Number(plain) : NaN;
+  return Number.isFinite(n) ? n : s;
 }
 
 /** JSON declarations may also name a period instead of start/end; returns the record or the problem. */

@@ -13,10 +13,12 @@ import { recordKey, type CenterRecord, type ParsedRecord } from '../model/record
 import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import { HubError } from './errors.ts';
+import { boundAnswer, cut, echoText } from '../shared/echo.ts';
 import type { StateDb } from './state-db.ts';
 import type { HubMetrics } from './metrics.ts';
 import { canWriteCenter, type Scope } from './auth/scopes.ts';
 import { inSpan, type Tracing } from './tracing.ts';
+import type { Claim, OverlapGuard } from './overlap-guard.ts';
 
 export interface Rejected {
   index: number;
@@ -40,6 +42,10 @@ export interface IngestDeps {
   tracing: Tracing;
   tz: string;
   closeKinds: PeriodKindName[];
+  /** Refuses telemetry overlapping telemetry of its center. */
+  overlaps: OverlapGuard;
+  /** Most closed periods one request's late records may mark for recomputation (beyond: 413, nothing written). */
+  maxDirtyPeriods: number;
   /** Queue accepted records for the upstream hub. */
   federate: boolean;
   now: () => number;
@@ -80,22 +86,28 @@ export async function ingest(
     { 'dims.records': raws.length, 'dims.scope': scope.kind },
     async (span) => {
       const nowMs = deps.now();
-      const batch = accept(deps, scope, raws, opts, nowMs);
+      const checked = validate(deps, scope, raws, opts, nowMs);
+      raws = [];
+      const overlaps = await claimIntervals(deps, checked);
+      let batch: ReturnType<typeof write>;
+      try {
+        batch = write(deps, checked, opts, nowMs);
+      } catch (err) {
+        overlaps.release(false);
+        throw err;
+      }
       // From here on only the summary is held: records alive while storage works would outlive young-
       // generation collections and be copied into the old one (see InfluxStorage.write).
-      raws = [];
       try {
         await batch.written;
       } catch (err) {
-        if (isStorageUnavailable(err))
-          throw new HubError(
-            'DIMS_ERR_STORAGE_UNAVAILABLE',
-            `storage is unavailable (${(err as Error).message}); nothing was acknowledged, retry later`,
-          );
-        throw err;
+        overlaps.release(false);
+        throw unavailable(err);
       }
+      overlaps.release(true);
       const a = batch.after;
-      markDirty(deps, a.spans, nowMs);
+      if (a.stale.length > 0) deps.state.markRollupsStale(a.stale);
+      if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
       deps.stored?.(a.stored ?? [], a.declarations);
       if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
       const t = a.telemetry;
@@ -131,8 +143,10 @@ interface AfterWrite {
   rejected: Rejected[];
   /** Accepted keys, when the answer lists them. */
   keys?: string[];
-  /** Distinct [start, end) spans of the accepted records, for the dirty marks. */
-  spans: Array<{ startMs: number; endMs: number }>;
+  /** Closed periods the accepted records change, to be recomputed. */
+  dirty: Array<{ kind: string; period: string }>;
+  /** Hours, days and months whose roll-ups the accepted telemetry changes (those built are rebuilt). */
+  stale: Array<{ kind: string; period: string }>;
   /** Accepted telemetry for the "newest record" gauges: the registry's center (already long-lived), end, inlet temperatures (NaN when absent). */
   telemetry: {
     centers: Array<{ id: string; province: string }>;
@@ -146,22 +160,41 @@ interface AfterWrite {
   stored?: StoredRecord[];
 }
 
+/** A valid record of the batch, with what the later stages need of it. */
+interface Good {
+  index: number;
+  record: ParsedRecord;
+  raw: unknown;
+  key: string;
+  center: { id: string; province: string };
+}
+
+/** Storage failures as the client sees them: unavailable is 503 (nothing acknowledged, retry). */
+function unavailable(err: unknown): unknown {
+  return isStorageUnavailable(err)
+    ? new HubError(
+        'DIMS_ERR_STORAGE_UNAVAILABLE',
+        `storage is unavailable (${(err as Error).message}); nothing was acknowledged, retry later`,
+      )
+    : err;
+}
+
 /**
- * Validates the batch, checks permission and starts the storage write, all synchronously.
+ * Validates the batch and checks permission, synchronously.
  * @throws HubError 403 (a foreign center; nothing written) or 400 (no valid record).
  */
-function accept(
+function validate(
   deps: IngestDeps,
   scope: Scope,
   raws: unknown[],
   opts: IngestOptions,
   nowMs: number,
-): { written: Promise<void>; after: AfterWrite } {
+): { good: Good[]; rejected: Rejected[] } {
   const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
   const oldestMs = nowMs - (deps.rawRetentionMs ?? Infinity);
   // Keys cost a date text per record: made only when the answer lists them (the outbox makes its own).
   const wantKeys = !opts.countOnly;
-  const good: Array<{ record: ParsedRecord; raw: unknown; key: string; center: { id: string; province: string } }> = [];
+  const good: Good[] = [];
   const rejected: Rejected[] = [];
   const foreign: Array<{ index: number; center: string }> = [];
   raws.forEach((raw, index) => {
@@ -194,6 +227,7 @@ function accept(
       return;
     }
     good.push({
+      index,
       record,
       raw: input,
       key: wantKeys ? recordKey(record) : '',
@@ -204,18 +238,119 @@ function accept(
     deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, raws.length);
     throw new HubError(
       'DIMS_ERR_CENTER_FORBIDDEN',
-      `the token may not write records of center ${JSON.stringify(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`,
-      { records: foreign.slice(0, 20) },
+      `the token may not write records of center ${echoText(foreign[0]!.center)} (record ${foreign[0]!.index}); nothing was written`,
+      { records: foreign.slice(0, 20).map((f) => ({ index: f.index, center: cut(f.center) })) },
     );
   }
   if (rejected.length > 0)
     deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, rejected.length);
-  if (good.length === 0) {
-    throw new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, {
-      accepted: [],
-      rejected: labelled(rejected, opts.labels),
+  if (good.length === 0) throw noneValid(rejected, opts);
+  return { good, rejected };
+}
+
+function noneValid(rejected: Rejected[], opts: IngestOptions): HubError {
+  return new HubError(opts.declaration ? 'DIMS_ERR_INVALID_DECLARATIONS' : 'DIMS_ERR_INVALID_RECORDS', undefined, {
+    accepted: [],
+    rejected: labelled(rejected, opts.labels),
+  });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Refuses telemetry that overlaps telemetry of its center (in the batch, in flight, stored) and reserves
+ * the rest until the write finishes: moves the overlapping records from `checked.good` to its rejected.
+ * @throws HubError 400 when no record is left, 503 when storage cannot be asked.
+ */
+async function claimIntervals(
+  deps: IngestDeps,
+  checked: { good: Good[]; rejected: Rejected[] },
+): Promise<{ release: (ok: boolean) => void }> {
+  const claims: Claim[] = [];
+  for (const g of checked.good)
+    if (g.record.source === 'telemetry')
+      claims.push({ index: g.index, center: g.center.id, startMs: g.record.startMs, endMs: g.record.endMs });
+  if (claims.length === 0) return { release: () => {} };
+  let claimed: Awaited<ReturnType<OverlapGuard['claim']>>;
+  try {
+    claimed = await deps.overlaps.claim(claims);
+  } catch (err) {
+    throw unavailable(err);
+  }
+  if (claimed.conflicts.length === 0) return claimed;
+  const refused = new Map(claimed.conflicts.map((c) => [c.index, c]));
+  const kept: Good[] = [];
+  for (const g of checked.good) {
+    const c = refused.get(g.index);
+    if (!c) {
+      kept.push(g);
+      continue;
+    }
+    const o = c.other;
+    const which =
+      o.where === 'request'
+        ? `record ${o.index} of this request`
+        : o.where === 'in flight'
+          ? 'a record another request is storing'
+          : 'a stored record';
+    checked.rejected.push({
+      index: g.index,
+      key: recordKey(g.record),
+      errors: [
+        {
+          path: '/start',
+          message: `overlaps ${which} of this center, [${iso(o.startMs)}, ${iso(o.endMs)}); telemetry of a center must not overlap (a replay repeats the same start and end)`,
+          value: (g.raw as { start?: unknown }).start,
+        },
+      ],
     });
   }
+  deps.metrics.recordsRejected.inc({ source: 'telemetry' }, refused.size);
+  checked.good = kept;
+  if (kept.length === 0) {
+    claimed.release(true);
+    throw noneValid(checked.rejected, { declaration: false });
+  }
+  return claimed;
+}
+
+/**
+ * Bounds the recomputation the batch causes and starts the storage write, synchronously.
+ * @throws HubError 413 when the late records would mark too many closed periods (nothing written).
+ */
+function write(
+  deps: IngestDeps,
+  checked: { good: Good[]; rejected: Rejected[] },
+  opts: IngestOptions,
+  nowMs: number,
+): { written: Promise<void>; after: AfterWrite } {
+  const { good, rejected } = checked;
+  // Records of one batch usually share an interval: distinct spans are few.
+  const spans = new Map<number, Map<number, { startMs: number; endMs: number; declaration: boolean }>>();
+  let nTelemetry = 0;
+  for (const { record: r } of good) {
+    let byEnd = spans.get(r.startMs);
+    if (!byEnd) spans.set(r.startMs, (byEnd = new Map()));
+    const span = byEnd.get(r.endMs);
+    if (!span) byEnd.set(r.endMs, { startMs: r.startMs, endMs: r.endMs, declaration: r.source === 'declaration' });
+    else if (r.source === 'telemetry') span.declaration = false;
+    if (r.source === 'telemetry') nTelemetry++;
+  }
+  // The recomputation a request causes is bounded before anything is written.
+  const dirty = dirtyMarks(
+    deps,
+    [...spans.values()].flatMap((m) => [...m.values()]),
+    nowMs,
+  );
+  if (dirty.length > deps.maxDirtyPeriods) {
+    deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, good.length);
+    throw new HubError(
+      'DIMS_ERR_TOO_LARGE',
+      `the late records of this request would mark ${dirty.length} closed periods for recomputation (at most ${deps.maxDirtyPeriods} per request, limits.dirty_periods_per_request); send them in smaller batches; nothing was written`,
+      { periods: dirty.length, limit: deps.maxDirtyPeriods },
+    );
+  }
+
   // The parsed record becomes the stored one (with its province) rather than being copied. The center
   // text is the registry's: the same characters, but long-lived, with its hash already computed for
   // the lookups storage makes per record.
@@ -223,16 +358,6 @@ function accept(
     Object.assign(g.record, { center: g.center.id, province: g.center.province }),
   );
   const written = deps.storage.writeRecords(stored);
-
-  // Records of one batch usually share an interval: distinct spans are few.
-  const spans = new Map<number, Map<number, { startMs: number; endMs: number }>>();
-  let nTelemetry = 0;
-  for (const r of stored) {
-    let byEnd = spans.get(r.startMs);
-    if (!byEnd) spans.set(r.startMs, (byEnd = new Map()));
-    if (!byEnd.has(r.endMs)) byEnd.set(r.endMs, { startMs: r.startMs, endMs: r.endMs });
-    if (r.source === 'telemetry') nTelemetry++;
-  }
   // Only telemetry says a center's collection is alive; a filing may even end in the future.
   const telemetry: AfterWrite['telemetry'] = {
     centers: [],
@@ -252,7 +377,12 @@ function accept(
   const after: AfterWrite = {
     acceptedCount: good.length,
     rejected,
-    spans: [...spans.values()].flatMap((m) => [...m.values()]),
+    dirty,
+    stale: staleRollups(
+      deps,
+      [...spans.values()].flatMap((m) => [...m.values()]).filter((s) => !s.declaration),
+      nowMs,
+    ),
     telemetry,
     declarations: good.length - nTelemetry,
   };
@@ -295,37 +425,36 @@ function keyOf(raw: unknown): { key?: string } {
   };
 }
 
+/** Rejections as the answer lists them: with their row labels, and the values they repeat bounded. */
 function labelled(rejected: Rejected[], labels?: string[]): Rejected[] {
-  if (!labels) return rejected;
-  return rejected.map((r) => ({ ...r, ...(labels[r.index] ? { row: labels[r.index] } : {}) }));
+  return [...rejected]
+    .sort((a, b) => a.index - b.index)
+    .map((r) => boundAnswer(labels?.[r.index] ? { ...r, row: labels[r.index] } : r));
 }
 
+/** Kinds a declaration marks dirty: the periods filings are made for (it would otherwise mark every hour of a year). */
+const DECLARATION_KINDS: ReadonlySet<string> = new Set(['month', 'quarter', 'year']);
+
 /**
- * Marks periods dirty that late records touch and that the engine already computed (at or before the
- * kind's checkpoint), and makes the roll-ups of the hours, days and months they touch stale (those
- * built; the others are built when needed). Later periods need no mark: the scheduler computes them
- * when they close.
+ * The periods to recompute for late records: those the records touch that the engine already computed
+ * (at or before the kind's checkpoint). Later periods need no mark: the scheduler computes them when
+ * they close. A telemetry record touches one period of each kind (its interval divides the hour); a
+ * declaration marks months, quarters and years only, so a late yearly filing marks 17 periods, not 9,000.
  */
-export function markDirty(
+export function dirtyMarks(
   deps: Pick<IngestDeps, 'state' | 'tz' | 'closeKinds'>,
-  records: Array<{ startMs: number; endMs: number }>,
+  records: Array<{ startMs: number; endMs: number; declaration?: boolean }>,
   nowMs: number,
-): void {
-  if (records.length === 0) return;
+): Array<{ kind: string; period: string }> {
+  const marks: Array<{ kind: string; period: string }> = [];
+  if (deps.closeKinds.length === 0 || records.length === 0) return marks;
   let earliest = Infinity;
   for (const r of records) if (r.startMs < earliest) earliest = r.startMs;
-  // Live records lie in the open hour: the common case costs one window computation.
-  const openHour = periodWindow('hour', periodName('hour', nowMs, deps.tz), deps.tz).fromMs;
-  if (earliest >= openHour) return;
-  // Records of one batch usually share an interval: collapse to distinct spans first.
-  const spans = new Map<string, { startMs: number; endMs: number }>();
-  for (const r of records) if (r.startMs < openHour) spans.set(`${r.startMs}/${r.endMs}`, r);
-  markRollupsStale(deps, [...spans.values()], openHour);
-  const marks: Array<{ kind: string; period: string }> = [];
   for (const kind of deps.closeKinds) {
+    // Live records lie in the open period: the common case costs one window computation per kind.
     const openFrom = periodWindow(kind, periodName(kind, nowMs, deps.tz), deps.tz).fromMs;
     if (earliest >= openFrom) continue;
-    const late = [...spans.values()].filter((s) => s.startMs < openFrom);
+    const late = records.filter((s) => s.startMs < openFrom && (!s.declaration || DECLARATION_KINDS.has(kind)));
     if (late.length === 0) continue;
     const checkpoint = deps.state.checkpoint(kind);
     if (checkpoint === undefined) continue;
@@ -338,15 +467,22 @@ export function markDirty(
       }
     }
   }
-  if (marks.length > 0) deps.state.markDirty(marks);
+  return marks;
 }
 
-/** The hour, day and month roll-ups that late records (spans before the open hour) reach into. */
-function markRollupsStale(
+/**
+ * The hour, day and month roll-ups that late telemetry (spans before the open hour) reaches into, among
+ * those built: the others are built when needed, with the records then stored.
+ */
+function staleRollups(
   deps: Pick<IngestDeps, 'state' | 'tz'>,
-  late: Array<{ startMs: number; endMs: number }>,
-  openHour: number,
-): void {
+  spans: Array<{ startMs: number; endMs: number }>,
+  nowMs: number,
+): Array<{ kind: string; period: string }> {
+  // Live records lie in the open hour: the common case costs one window computation.
+  const openHour = periodWindow('hour', periodName('hour', nowMs, deps.tz), deps.tz).fromMs;
+  const late = spans.filter((s) => s.startMs < openHour);
+  if (late.length === 0) return [];
   let from = Infinity;
   let to = -Infinity;
   for (const s of late) {
@@ -362,7 +498,7 @@ function markRollupsStale(
       for (const period of periodsTouching(kind, s.startMs, Math.min(s.endMs, openHour), deps.tz))
         marks.set(`${kind}/${period}`, { kind, period });
   }
-  deps.state.markRollupsStale([...marks.values()]);
+  return [...marks.values()];
 }
 
 /** The problem of a telemetry record older than the raw retention. */

@@ -39,6 +39,7 @@ export class HubMetrics {
   readonly outboxRecords: Gauge;
   readonly forwarded: Counter<'result'>;
   readonly alertsReceived: Counter<'status'>;
+  readonly authFailures: Counter<'result'>;
   private readonly catalog: Catalog;
   private readonly centers: RegistryIndex;
 
@@ -85,6 +86,12 @@ export class HubMetrics {
           if (n.inletMax !== undefined)
             this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
         }),
+    });
+    this.authFailures = new Counter({
+      name: 'dims_hub_auth_failures_total',
+      help: 'Requests refused for their credentials: result refused (401: no, an unknown, revoked or expired token) or throttled (429: the address failed too often this minute)',
+      labelNames: ['result'],
+      registers: r,
     });
     this.recordsAccepted = new Counter({
       name: 'dims_hub_records_accepted_total',

@@ -198,7 +198,7 @@ export function openapiDocument(): Record<string, unknown> {
       },
       '/api/v1/catalog': {
         get: {
-          summary: 'indicators, dimensions, provinces, declarable metrics',
+          summary: 'indicators, dimensions, level names, provinces, declarable metrics',
           security: bearer,
           responses: { 200: json({ type: 'object' }), ...common },
         },
@@ -337,7 +337,7 @@ export function openapiDocument(): Record<string, unknown> {
       '/api/v1/reports/{scope}/{period}.{format}': {
         get: {
           summary:
-            'monthly, quarterly or yearly report of a province (its token) or the nation (nation/admin) as xlsx, csv or json',
+            'monthly, quarterly or yearly report of a province (its token) or the nation (nation/admin) as xlsx, csv, json or pdf',
           security: bearer,
           parameters: [
             {
@@ -354,11 +354,41 @@ export function openapiDocument(): Record<string, unknown> {
               schema: { type: 'string' },
               description: '2026-10, 2026-Q3 or 2026',
             },
-            { name: 'format', in: 'path', required: true, schema: { enum: ['xlsx', 'csv', 'json'] } },
+            { name: 'format', in: 'path', required: true, schema: { enum: ['xlsx', 'csv', 'json', 'pdf'] } },
             q('lang', 'zh | en'),
             q('suppress', 'true: small-cell suppression of the national report'),
           ],
-          responses: { 200: { description: 'the report file' }, 400: err('bad scope, period or format'), ...common },
+          responses: {
+            200: { description: 'the report file' },
+            400: err('bad scope, period or format'),
+            503: err('pdf asked and Chromium or a CJK font is not installed (DIMS_ERR_REPORT_ENGINE_MISSING)'),
+            ...common,
+          },
+        },
+      },
+      '/api/v1/reports/center/{center}/{period}.{format}': {
+        get: {
+          summary:
+            "a center's own report (its center:<id> token, its province's token, nation or admin): its indicators, rank in the province, completeness, changes",
+          security: bearer,
+          parameters: [
+            { name: 'center', in: 'path', required: true, schema: { type: 'string' }, description: 'center id' },
+            {
+              name: 'period',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: '2026-10, 2026-Q3 or 2026',
+            },
+            { name: 'format', in: 'path', required: true, schema: { enum: ['xlsx', 'csv', 'json', 'pdf'] } },
+            q('lang', 'zh | en'),
+          ],
+          responses: {
+            200: { description: 'the report file' },
+            400: err('unknown center, bad period or format'),
+            503: err('pdf asked and Chromium or a CJK font is not installed (DIMS_ERR_REPORT_ENGINE_MISSING)'),
+            ...common,
+          },
         },
       },
       '/api/v1/admin/status': {

@@ -119,6 +119,12 @@ const rows: Row[] = [
   },
   { name: 'report nation', method: 'GET', path: '/api/v1/reports/nation/2026-09.csv', allowed: NATIONAL },
   {
+    name: 'report of center gz-01',
+    method: 'GET',
+    path: '/api/v1/reports/center/gz-01/2026-09.json',
+    allowed: [...NATIONAL, 'province:52', 'center:gz-01'],
+  },
+  {
     name: 'admin recompute',
     method: 'POST',
     path: '/api/v1/admin/recompute',
@@ -154,7 +160,10 @@ test('every documented operation is covered by the matrix', async () => {
   const covered = new Set(
     rows.map(
       (r) =>
-        `${r.method} ${r.path.split('?')[0]!.replace(/^\/api\/v1\/reports\/.*$/, '/api/v1/reports/{scope}/{period}.{format}')}`,
+        `${r.method} ${r.path
+          .split('?')[0]!
+          .replace(/^\/api\/v1\/reports\/center\/.*$/, '/api/v1/reports/center/{center}/{period}.{format}')
+          .replace(/^\/api\/v1\/reports\/(?!center\/).*$/, '/api/v1/reports/{scope}/{period}.{format}')}`,
     ),
   );
   assert.deepEqual(

@@ -2,6 +2,7 @@
  * @module Starts a hub from its config: catalog, registry, storage, state DB, the express app on
  * 127.0.0.1 (by default), the engine schedule and, on a provincial hub, federation upward.
  */
+import { exportRegistry } from '../shared/prom-otlp.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog, loadCatalog } from '../catalog/load.ts';
@@ -76,6 +77,8 @@ export async function startHub(
   const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);
   const state = new StateDb(config.state_db);
   const metrics = new HubMetrics(catalog, registry, { defaultMetrics: true });
+  // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
+  const unexport = exportRegistry(metrics.registry);
   const ctx = createContext({ config, catalog, registry, storage, state, metrics, log });
   await seedLastRecordGauges(ctx);
   const app = createApp(ctx);
@@ -120,6 +123,7 @@ export async function startHub(
       await reports?.stop();
       await forwarder.stop();
       await ctx.tracing.shutdown();
+      unexport();
       await storage.close().catch(() => undefined);
       state.close();
     },

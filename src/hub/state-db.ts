@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS tokens (
   hash TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL,
   revoked_at INTEGER,
-  last_used_at INTEGER
+  last_used_at INTEGER,
+  expires_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS alerts (
   fingerprint TEXT NOT NULL,
@@ -66,6 +67,8 @@ export interface TokenRow {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** The token is refused from this time on (ms); null: never expires. */
+  expires_at: number | null;
 }
 
 export interface AlertRow {
@@ -106,6 +109,9 @@ export class StateDb {
     // WAL keeps readers and the single writer apart; NORMAL sync survives a killed process.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
+    // State databases made before tokens could expire gain the column (all their tokens never expire).
+    const columns = this.db.prepare('PRAGMA table_info(tokens)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'expires_at')) this.db.exec('ALTER TABLE tokens ADD COLUMN expires_at INTEGER');
     const row = this.stmt('SELECT COALESCE(MAX(generation), 0) AS g FROM dirty_periods').get() as { g: number };
     this.generation = row.g;
   }
@@ -137,13 +143,27 @@ export class StateDb {
 
   // --- tokens -------------------------------------------------------------------------------------
 
-  insertToken(t: Omit<TokenRow, 'revoked_at' | 'last_used_at'>): void {
-    this.stmt('INSERT INTO tokens (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+  insertToken(t: Omit<TokenRow, 'revoked_at' | 'last_used_at' | 'expires_at'> & { expires_at?: number | null }): void {
+    this.stmt('INSERT INTO tokens (id, name, scope, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       t.id,
       t.name,
       t.scope,
       t.hash,
       t.created_at,
+      t.expires_at ?? null,
+    );
+  }
+
+  tokenById(id: string): TokenRow | undefined {
+    return this.stmt('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+  }
+
+  /** Makes an active token expire at `atMs` (earlier expiries stay). Returns false when no active token has this id. */
+  expireToken(id: string, atMs: number): boolean {
+    return (
+      this.stmt(
+        'UPDATE tokens SET expires_at = MIN(COALESCE(expires_at, ?), ?) WHERE id = ? AND revoked_at IS NULL',
+      ).run(atMs, atMs, id).changes > 0
     );
   }
 

@@ -185,5 +185,6 @@ export function faultyStorage(inner: Storage): Storage & { down: boolean } {
   wrap.writeValues = (v) => guard(() => inner.writeValues(v));
   wrap.queryValues = (q) => guard(() => inner.queryValues(q));
   wrap.reportStats = (a, b) => guard(() => inner.reportStats(a, b));
+  wrap.latestTelemetry = (c, f) => guard(() => inner.latestTelemetry(c, f));
   return wrap;
 }

@@ -1,6 +1,8 @@
 /**
- * @module OpenTelemetry traces of ingest and engine runs, exported over OTLP/HTTP only when an endpoint
- * is configured. The provider is per hub and never registered globally, so tests can run several hubs.
+ * @module OpenTelemetry traces of ingest and engine runs. Without `telemetry.otlp_endpoint` in the hub config
+ * the spans go to the process's global tracer provider, which the OTEL_* environment configures through the
+ * Node SDK (src/shared/otel.ts; a no-op when unset). With it, the hub gets a provider of its own, never
+ * registered globally, so tests can run several hubs.
  */
 import { trace, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -19,7 +21,7 @@ export interface Tracing {
 export function setupTracing(opts: { endpoint?: string; serviceName: string; role?: string }): Tracing {
   if (!opts.endpoint) {
     return {
-      tracer: trace.getTracerProvider().getTracer('dims-hub-noop'),
+      tracer: trace.getTracer('dims-hub'),
       flush: async () => {},
       shutdown: async () => {},
     };

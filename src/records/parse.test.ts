@@ -116,7 +116,67 @@ const cases: Array<{ name: string; raw: unknown; path: string; message: RegExp }
     path: '/histograms/lat_city_hist/bounds',
     message: /dictionary bounds/,
   },
+  {
+    name: 'a year-long telemetry interval',
+    raw: { ...good, start: '2025-10-01T00:00:00+08:00', end: '2026-10-01T00:00:00+08:00' },
+    path: '/end',
+    message: /makes a 365 d interval; telemetry intervals are whole seconds that divide an hour/,
+  },
+  {
+    name: 'a 2-hour telemetry interval',
+    raw: { ...good, end: '2026-10-01T02:00:00+08:00' },
+    path: '/end',
+    message: /makes a 2 h interval/,
+  },
+  {
+    name: 'a 1 ms telemetry interval',
+    raw: { ...good, end: '2026-10-01T00:00:00.001+08:00' },
+    path: '/end',
+    message: /makes a 1 ms interval/,
+  },
+  {
+    name: 'a 7-minute telemetry interval',
+    raw: { ...good, end: '2026-10-01T00:07:00+08:00' },
+    path: '/end',
+    message: /makes a 7 min interval/,
+  },
+  {
+    name: 'a 5-minute record that starts at :01',
+    raw: { ...good, start: '2026-10-01T00:01:00+08:00', end: '2026-10-01T00:06:00+08:00' },
+    path: '/start',
+    message:
+      /must be a multiple of its 5 min interval counted from 1970-01-01T00:00Z \(e.g. 2026-09-30T16:00:00.000Z\)/,
+  },
+  {
+    name: 'a 1 s record that starts at .500',
+    raw: { ...good, start: '2026-10-01T00:00:00.5+08:00', end: '2026-10-01T00:00:01.5+08:00' },
+    path: '/start',
+    message: /multiple of its 1 s interval/,
+  },
+  { name: '-0 kWh', raw: { ...good, metrics: { e_total_kwh: -0 } }, path: '/metrics/e_total_kwh', message: /negative/ },
 ];
+
+test('telemetry intervals that divide an hour are accepted when aligned; declarations keep spanning months', () => {
+  for (const seconds of [1, 2, 30, 60, 300, 600, 900, 1800, 3600]) {
+    const start = Date.parse('2026-10-01T00:00:00Z');
+    const raw = { ...good, start: new Date(start).toISOString(), end: new Date(start + seconds * 1000).toISOString() };
+    assert.deepEqual(problemsOf(raw), [], `${seconds} s`);
+  }
+  const quarter = {
+    ...good,
+    source: 'declaration',
+    start: '2026-07-01T00:00:00+08:00',
+    end: '2026-10-01T00:00:00+08:00',
+    metrics: { diesel_l: 5 },
+  };
+  assert.deepEqual(problemsOf(quarter), []);
+  const summary = { ...good, end: '2026-11-01T00:00:00+08:00' };
+  assert.deepEqual(
+    parseRecord(summary, { ...ctx, anyInterval: true }).problems,
+    [],
+    'golden scripts state a month as one record',
+  );
+});
 
 for (const c of cases) {
   test(`refused: ${c.name}`, () => {
@@ -161,7 +221,7 @@ test('a batch returns the good records and names each bad one by index and key',
 
 test('overlapping telemetry intervals of one center are found; identical replays are dropped instead', () => {
   const a = parseRecord(good, ctx).record!;
-  const b = parseRecord({ ...good, start: '2026-10-01T00:03:00+08:00', end: '2026-10-01T00:08:00+08:00' }, ctx).record!;
+  const b = parseRecord({ ...good, start: '2026-10-01T00:03:00+08:00', end: '2026-10-01T00:04:00+08:00' }, ctx).record!;
   assert.equal(findOverlaps([a, b]).length, 1);
   assert.equal(dropReplays([a, { ...a }]).length, 1);
   assert.equal(findOverlaps(dropReplays([a, { ...a }])).length, 0);

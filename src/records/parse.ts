@@ -9,6 +9,7 @@ import type { RegistryIndex } from '../registry/load.ts';
 import { recordKey, type ParsedRecord, type Histogram } from '../model/records.ts';
 import { compileSchema, type Validator } from '../shared/json-schema.ts';
 import { centerRecordSchema } from './schema.ts';
+import { rfc3339Ms } from '../shared/strict.ts';
 
 export interface RecordProblem {
   path: string;
@@ -27,6 +28,12 @@ export interface RecordContext {
   registry: RegistryIndex;
   /** "Now" for the far-future check (default: Date.now()). */
   nowMs?: number;
+  /**
+   * Accept telemetry over any interval up to a year: offline evaluation (`dims eval`, `dims report
+   * --records`, golden scripts) may state a window's telemetry as one summary record per center. The hub
+   * holds pushed records to the interval rules (telemetryIntervalProblem).
+   */
+  anyInterval?: boolean;
 }
 
 /** Largest magnitude accepted for any value: beyond it a number is a unit or encoding error. */
@@ -36,7 +43,48 @@ const TELEMETRY_FUTURE_MS = 5 * 60_000;
 /** A declaration for the current period may be filed before the period ends. */
 const DECLARATION_FUTURE_MS = 400 * 86_400_000;
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
+/** Declarations (monthly, quarterly, yearly filings) may span up to a year. */
 const LONGEST_MS = 367 * 86_400_000;
+/** The longest telemetry interval: one hour (see telemetryIntervalProblem). */
+export const TELEMETRY_MAX_INTERVAL_MS = 3_600_000;
+
+/** A duration for messages: 500 ms, 45 s, 7 min, 1 h, 30 d. */
+function durationText(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+/**
+ * Telemetry intervals are whole seconds that divide an hour (1 s, 2 s … 1 min, 2 min, 5 min, 10 min,
+ * 15 min, 30 min, 1 h), and a record starts on a multiple of its interval (counted from 1970-01-01T00:00Z).
+ * So records of a center tile every hour, none straddles an hour (nor a day, month … in a zone whose
+ * offset is whole hours), and one record can make the hub recompute at most one hour and the periods
+ * that contain it. Returns the problem with a record's interval, if any.
+ */
+export function telemetryIntervalProblem(
+  startMs: number,
+  endMs: number,
+  raw: { start?: unknown; end?: unknown } = {},
+): RecordProblem | undefined {
+  const d = endMs - startMs;
+  if (!(d > 0)) return undefined;
+  if (d % 1000 !== 0 || TELEMETRY_MAX_INTERVAL_MS % d !== 0)
+    return {
+      path: '/end',
+      message: `makes a ${durationText(d)} interval; telemetry intervals are whole seconds that divide an hour (1 s … 1 min, 5 min, 10 min, 15 min, 30 min, 1 h)`,
+      value: raw.end,
+    };
+  if (startMs % d !== 0)
+    return {
+      path: '/start',
+      message: `must be a multiple of its ${durationText(d)} interval counted from 1970-01-01T00:00Z (e.g. ${new Date(startMs - (startMs % d)).toISOString()})`,
+      value: raw.start,
+    };
+  return undefined;
+}
 
 const validators = new WeakMap<Catalog, Validator<unknown>>();
 
@@ -56,9 +104,6 @@ function validatorFor(catalog: Catalog): Validator<unknown> {
   return v;
 }
 
-/** The schema's time format alone (ajv-formats' RFC 3339 date-time), for parseTime. */
-const dateTimeFormat = compileSchema<string>({ type: 'string', format: 'date-time' });
-
 /**
  * Bounded memo for ingest's hot path: a batch repeats a few interval bounds across all its centers,
  * and the format check, Date.parse and toISOString cost more than the rest of a record's validation.
@@ -76,14 +121,10 @@ function memo<K, V>(compute: (k: K) => V, max = 4096): (k: K) => V {
   };
 }
 
-/** Epoch ms of an RFC 3339 date-time as the schema defines it, null when the text is not one. */
-function timeOf(text: string): number | null {
-  return dateTimeFormat(text) ? Date.parse(text) : null;
-}
-const rememberedTimeOf = memo(timeOf);
-/** timeOf, remembered for texts as long as a real date-time (a huge bogus one is not kept). */
+const rememberedTimeOf = memo(rfc3339Ms);
+/** rfc3339Ms, remembered for texts as long as a real date-time (a huge bogus one is not kept). */
 function parseTime(text: string): number | null {
-  return text.length <= 64 ? rememberedTimeOf(text) : timeOf(text);
+  return text.length <= 64 ? rememberedTimeOf(text) : rfc3339Ms(text);
 }
 
 /** The time in `field` of a raw record (NaN if absent); a malformed text adds the problem the schema's format would. */
@@ -117,7 +158,8 @@ function metricValue(m: RawMetric | undefined, value: unknown, source: 'telemetr
   if (!Number.isFinite(n)) return 'must be a finite number';
   if (Math.abs(n) > MAX_ABS) return `is implausibly large for ${m.unit}`;
   if (m.unit === 'bool' && n !== 0 && n !== 1) return 'must be true/false (or 1/0)';
-  if (n < 0 && m.unit !== 'degC')
+  // -0 is a sign a value was computed wrongly (a negated zero), not a reading: refused like any negative.
+  if ((n < 0 || Object.is(n, -0)) && m.unit !== 'degC')
     return m.kind === 'delta'
       ? 'is a negative delta (a counter reset must be handled by the agent)'
       : 'must not be negative';
@@ -144,7 +186,10 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
   if (!registry.byId.has(r.center))
     problems.push({ path: '/center', message: 'is not a center of the registry', value: r.center });
   if (!(endMs > startMs)) problems.push({ path: '/end', message: 'must be after start', value: r.end });
-  if (endMs - startMs > LONGEST_MS)
+  if (source === 'telemetry' && !ctx.anyInterval) {
+    const p = telemetryIntervalProblem(startMs, endMs, r);
+    if (p) problems.push(p);
+  } else if (endMs - startMs > LONGEST_MS)
     problems.push({ path: '/end', message: 'makes the interval longer than a year', value: r.end });
   if (startMs < EARLIEST_MS) problems.push({ path: '/start', message: 'is before 2000-01-01', value: r.start });
   const future = source === 'declaration' ? DECLARATION_FUTURE_MS : TELEMETRY_FUTURE_MS;

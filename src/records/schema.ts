@@ -20,14 +20,27 @@ export function centerRecordSchema(catalog: Catalog): object {
     description:
       'One center, one half-open interval [start, end). Deltas are increases over the interval, gauges interval statistics ' +
       '(time-weighted mean or maximum), snapshots the value at end, histograms counts per fixed bucket. center + start (+ source) ' +
-      'identify a record: a replay changes nothing. Generated from indicators/raw-metrics.yaml; do not edit.',
+      'identify a record: a replay changes nothing. Telemetry intervals are whole seconds that divide an hour (1 s … 1 min, ' +
+      '5 min, 10 min, 15 min, 30 min, 1 h) and start on a multiple of their length counted from 1970-01-01T00:00Z, so a ' +
+      "center's records tile every hour; telemetry of one center must not overlap (a replay of the same start is not an " +
+      'overlap). Declarations span up to a year. Generated from indicators/raw-metrics.yaml; do not edit.',
     type: 'object',
     additionalProperties: false,
     required: ['center', 'start', 'end', 'metrics'],
     properties: {
       center: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Registry id of the center.' },
-      start: { type: 'string', format: 'date-time', description: 'Interval start (RFC 3339), inclusive.' },
-      end: { type: 'string', format: 'date-time', description: 'Interval end (RFC 3339), exclusive; after start.' },
+      start: {
+        type: 'string',
+        format: 'date-time',
+        description:
+          'Interval start (RFC 3339), inclusive. Telemetry: a multiple of the interval counted from 1970-01-01T00:00Z (a 5 min record starts at :00, :05 …).',
+      },
+      end: {
+        type: 'string',
+        format: 'date-time',
+        description:
+          'Interval end (RFC 3339), exclusive; after start. Telemetry: end − start is whole seconds dividing an hour (1 s to 1 h; not 7 min, not 2 h). Declarations: at most a year.',
+      },
       source: {
         enum: ['telemetry', 'declaration'],
         default: 'telemetry',

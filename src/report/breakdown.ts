@@ -6,7 +6,7 @@ import type { Center } from '../model/centers.ts';
 import type { Indicator, Province } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import { statusAt } from '../catalog/targets.ts';
-import type { Breakdown, Cell, TargetState } from './types.ts';
+import type { Breakdown, Cell, ReportModel, TargetState } from './types.ts';
 import type { Resolved } from './request.ts';
 import { mustSuppress } from './suppression.ts';
 import { targetInfo, type ProvinceRanks } from './summary.ts';
@@ -95,4 +95,17 @@ export function centerBreakdown(indicators: Indicator[], centers: Center[], cur:
       cells: inds.map((ind) => cell(ind, 'center', cur, c.id, null)),
     })),
   };
+}
+
+/** The breakdown's columns grouped by dimension: one sheet or table each, so each prints one page wide. */
+export function byDimension(m: ReportModel): Array<{ dimension: string; name: string; columns: number[] }> {
+  const byId = new Map(m.summary.map((s) => [s.indicator, s]));
+  const groups = new Map<string, { dimension: string; name: string; columns: number[] }>();
+  m.breakdown.indicators.forEach((id, i) => {
+    const s = byId.get(id)!;
+    const g = groups.get(s.dimension) ?? { dimension: s.dimension, name: s.dimension_name, columns: [] };
+    g.columns.push(i);
+    groups.set(s.dimension, g);
+  });
+  return [...groups.values()];
 }

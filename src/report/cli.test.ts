@@ -165,8 +165,8 @@ test('bad arguments name the option and the value', () => {
     [['--province', '99', '--period', '2026-10', '--out', 'x.xlsx'], /--province: scope "99"/],
     [['--province', '44', '--period', '2026-10-05', '--out', 'x.xlsx'], /--period: period "2026-10-05"/],
     [
-      ['--province', '44', '--period', '2026-10', '--format', 'pdf', '--out', 'x'],
-      /--format must be one of xlsx, csv, json \(got "pdf"\)/,
+      ['--province', '44', '--period', '2026-10', '--format', 'docx', '--out', 'x'],
+      /--format must be one of xlsx, csv, json, pdf \(got "docx"\)/,
     ],
     [
       ['--province', '44', '--period', '2026-10', '--lang', 'fr', '--out', 'x.csv'],
@@ -174,7 +174,7 @@ test('bad arguments name the option and the value', () => {
     ],
     [
       ['--province', '44', '--level', 'nation', '--period', '2026-10', '--out', 'x.csv'],
-      /either --province or --level nation/,
+      /give one of --province, --level nation or --center/,
     ],
     [['--province', '44', '--period', '2026-10'], /option --out is required/],
     [['--province', '44', '--period', '2026-10', '--out', '-'], /xlsx cannot go to stdout/],

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { engineInputs, storageInputs } from './inputs.ts';
 import { buildReport, type ReportModel } from './model.ts';
+import { byDimension } from './breakdown.ts';
 import { renderCsv, CSV_COLUMNS, BOM } from './csv.ts';
 import { checkReportJson, renderJson } from './json.ts';
 import { renderXlsx } from './xlsx.ts';
@@ -39,9 +40,9 @@ test('xlsx: sheets, frozen headers, widths, numbers as numbers with formats, equ
   const wb = await readBack(await renderXlsx(model));
   assert.deepEqual(
     wb.worksheets.map((w) => w.name),
-    ['封面', '指标汇总', '中心明细', '数据质量', '指标说明'],
+    ['封面', '指标汇总', '图表', '中心明细-A', '中心明细-B', '中心明细-C', '中心明细-D', '数据质量', '指标说明'],
   );
-  for (const ws of wb.worksheets.slice(1)) {
+  for (const ws of wb.worksheets.slice(1).filter((w) => w.name !== '图表')) {
     const view = ws.views[0] as { state?: string; ySplit?: number } | undefined;
     assert.equal(view?.state, 'frozen', `${ws.name} header frozen`);
     assert.ok((view?.ySplit ?? 0) >= 1, ws.name);
@@ -69,16 +70,18 @@ test('xlsx: sheets, frozen headers, widths, numbers as numbers with formats, equ
     assert.equal(rank, model.summary[r - 2]!.rank);
   }
   assert.ok(numbers > 40);
-  // Centers sheet: every center of the province × center-level indicators, equal to the engine.
-  const centers = wb.getWorksheet('中心明细')!;
-  const ids = model.breakdown.indicators;
-  for (let r = 2; r <= model.breakdown.rows.length + 1; r++) {
-    const row = centers.getRow(r);
-    const center = row.getCell(1).value as string;
-    ids.forEach((id, i) => {
-      const engine = values.get(`center/${center}/${id}`)!;
-      assert.equal(row.getCell(4 + i).value ?? null, engine.value, `${center} ${id}`);
-    });
+  // Centers sheets, one per dimension: every center of the province × its center-level indicators, equal to the engine.
+  for (const g of byDimension(model)) {
+    const ws = wb.getWorksheet(`中心明细-${g.dimension}`)!;
+    for (let r = 2; r <= model.breakdown.rows.length + 1; r++) {
+      const row = ws.getRow(r);
+      const center = row.getCell(1).value as string;
+      g.columns.forEach((i, k) => {
+        const id = model.breakdown.indicators[i]!;
+        const engine = values.get(`center/${center}/${id}`)!;
+        assert.equal(row.getCell(4 + k).value ?? null, engine.value, `${center} ${id}`);
+      });
+    }
   }
   assert.equal(model.breakdown.rows.length, syn.registry.centers.filter((c) => c.province === '44').length);
 });
@@ -87,8 +90,13 @@ test('xlsx: missed targets are highlighted in the summary and the centers sheet'
   const known = knownFleet();
   const model = await buildReport(engineInputs(known), { scope: '52', period: '2026-10', generatedAt: AT });
   const wb = await readBack(await renderXlsx(model));
-  const ws = wb.getWorksheet('中心明细')!;
-  const col = 4 + model.breakdown.indicators.indexOf('pue');
+  const ws = wb.getWorksheet('中心明细-C')!;
+  const pue = model.breakdown.indicators.indexOf('pue');
+  const col =
+    4 +
+    byDimension(model)
+      .find((g) => g.dimension === 'C')!
+      .columns.indexOf(pue);
   const fill = (r: number) => (ws.getRow(r).getCell(col).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
   assert.equal(ws.getRow(3).getCell(1).value, 'z2');
   assert.equal(fill(3), 'FFFFC7CE', 'z2 PUE 1.6 misses ≤ 1.5');

@@ -11,13 +11,23 @@ import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { CenterReportStats, PeriodKind, Storage } from '../storage/types.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
-import { DEFAULT_TZ, periodWindow, type PeriodKindName } from '../engine/periods.ts';
+import { DEFAULT_TZ, periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
 
 /** Narrows a values read; implementations may return more than asked (the builder filters again). */
 export interface ValuesHint {
   levels?: Level[];
   /** Only these provinces' province and center values (nation values are unaffected). */
   provinces?: string[];
+}
+
+/** A value with the name of its period. */
+export type PeriodValue = IndicatorValue & { period: string };
+
+/** Which series a trend reads. */
+export interface SeriesQuery {
+  level: Level;
+  codes: string[];
+  indicators: string[];
 }
 
 /** Everything a report reads. */
@@ -28,6 +38,11 @@ export interface ReportInputs {
   tz?: string;
   /** Indicator values of one named period at every level (or those the hint asks for); empty when none exist. */
   values(periodKind: PeriodKindName, period: string, hint?: ValuesHint): Promise<IndicatorValue[]>;
+  /**
+   * Values of one level's `codes` for `indicators`, for every `periodKind` period starting in [fromMs, toMs):
+   * the report's trend lines. Without it a report has no trends.
+   */
+  series?(periodKind: PeriodKindName, fromMs: number, toMs: number, q: SeriesQuery): Promise<PeriodValue[]>;
   /** Per-center reporting facts over [fromMs, toMs). */
   reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
   /**
@@ -105,6 +120,16 @@ export function storageInputs(
       );
       return (await Promise.all(reads)).flat();
     },
+    async series(periodKind, fromMs, toMs, q) {
+      return storage.queryValues({
+        period_kind: periodKind as PeriodKind,
+        fromMs,
+        toMs,
+        level: q.level,
+        codes: q.codes,
+        indicators: q.indicators,
+      });
+    },
     async reportStats(fromMs, toMs) {
       // Storage counts filings too, and a month-long filing would hide an agent that went quiet, so the
       // end of each center's telemetry is read from the records: the last day for most, the whole
@@ -158,21 +183,42 @@ export function engineInputs(ctx: {
     }
     return hit;
   };
+  const values = async (periodKind: PeriodKindName, period: string, hint?: ValuesHint) => {
+    const g = await grouped(periodKind, period);
+    const out: IndicatorValue[] = [];
+    for (const level of hint?.levels ?? (['nation', 'province', 'center'] as Level[])) {
+      if (level === 'nation') out.push(...g.nation);
+      else {
+        const by = level === 'province' ? g.province : g.center;
+        for (const p of hint?.provinces ?? by.keys()) out.push(...(by.get(p) ?? []));
+      }
+    }
+    return out;
+  };
   return {
     catalog: ctx.catalog,
     registry: ctx.registry,
     tz,
-    async values(periodKind, period, hint) {
-      const g = await grouped(periodKind, period);
-      const out: IndicatorValue[] = [];
-      for (const level of hint?.levels ?? (['nation', 'province', 'center'] as Level[])) {
-        if (level === 'nation') out.push(...g.nation);
-        else {
-          const by = level === 'province' ? g.province : g.center;
-          for (const p of hint?.provinces ?? by.keys()) out.push(...(by.get(p) ?? []));
-        }
+    values,
+    async series(periodKind, fromMs, toMs, q) {
+      // Each period evaluated once (and kept), like a report's own period.
+      const periods: string[] = [];
+      let p = periodName(periodKind, fromMs, tz);
+      if (periodWindow(periodKind, p, tz).fromMs < fromMs) p = shiftPeriod(periodKind, p, 1, tz);
+      while (periodWindow(periodKind, p, tz).fromMs < toMs) {
+        periods.push(p);
+        p = shiftPeriod(periodKind, p, 1, tz);
       }
-      return out;
+      const codes = new Set(q.codes);
+      const indicators = new Set(q.indicators);
+      const all = await Promise.all(
+        periods.map(async (period) =>
+          (await values(periodKind, period, { levels: [q.level] }))
+            .filter((v) => codes.has(v.code) && indicators.has(v.indicator))
+            .map((v) => ({ ...v, period })),
+        ),
+      );
+      return all.flat();
     },
     async reportStats(fromMs, toMs) {
       // Telemetry only: a month-long filing would otherwise hide that a center's agent went quiet.

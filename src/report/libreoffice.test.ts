@@ -98,9 +98,17 @@ test(
     assert.equal(csv.status, 0, `soffice csv: ${csv.stderr}`);
     assert.doesNotMatch(csv.stderr, /\bError\b/i);
     const files = readdirSync(out).sort();
-    for (const sheet of ['封面', '指标汇总', '中心明细', '数据质量', '指标说明'])
+    for (const sheet of ['封面', '指标汇总', '图表', '中心明细-A', '中心明细-D', '数据质量', '指标说明'])
       assert.ok(files.includes(`p44-${sheet}.csv`), `${sheet} in ${files.join(' ')}`);
-    for (const sheet of ['封面', '指标汇总', '分省明细', '数据质量', '指标说明'])
+    for (const sheet of [
+      '封面',
+      '指标汇总',
+      '分省明细-A',
+      '分省明细-全国排名-D',
+      '数据质量',
+      '分省数据质量',
+      '指标说明',
+    ])
       assert.ok(files.includes(`cn-${sheet}.csv`), `${sheet} in ${files.join(' ')}`);
     const rows = parseCsv(readFileSync(path.join(out, 'p44-指标汇总.csv'), 'utf8'));
     const head = rows[0]!;

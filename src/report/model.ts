@@ -6,34 +6,31 @@
  * values stay empty with their reason, never 0. The generation time is an input: the same inputs and
  * request give the same model, byte for byte once rendered.
  *
- * `buildReport` runs named stages: resolve the request → read the values → rank provinces → summary →
- * breakdown → data quality → definitions → assemble.
+ * `buildReport` runs named stages: resolve the request → read the values and trends → rank provinces →
+ * summary → breakdown → data quality → definitions → assemble (with the form header and chart data).
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { Lang } from '../catalog/docs.ts';
 import { applicableTarget } from '../catalog/targets.ts';
-import { zonedParts, type PeriodKindName } from '../engine/periods.ts';
+import type { PeriodKindName } from '../engine/periods.ts';
 import type { ReportInputs } from './inputs.ts';
-import type { Breakdown, ReportFormat, ReportModel, ReportRequest } from './types.ts';
+import type { Breakdown, ChartData, ReportFormat, ReportModel, ReportRequest } from './types.ts';
 import { resolveRequest, type Resolved } from './request.ts';
 import { readValues, key, type ReportValues } from './values.ts';
 import { provinceRanks, summaryRows } from './summary.ts';
 import { centerBreakdown, centersInScope, provinceBreakdown } from './breakdown.ts';
 import { dataQuality, type QualityResult } from './quality.ts';
 import { definitions } from './definitions.ts';
+import { chartSpec } from './chart-spec.ts';
+import { readTrends } from './trends.ts';
+import { formHeader } from './form.ts';
 import { MIN_CENTERS } from './suppression.ts';
 import { LEVELS } from './text.ts';
 
 export { applicableTarget };
 export * from './types.ts';
 export { checkRequest, ReportRequestError } from './request.ts';
-
-/** An instant as local wall-clock text in `tz`: 2026-11-01 03:00:00. */
-export function localTime(ms: number, tz: string): string {
-  const p = zonedParts(ms, tz);
-  const d = (n: number) => String(n).padStart(2, '0');
-  return `${p.year}-${d(p.month)}-${d(p.day)} ${d(p.hour)}:${d(p.minute)}:${d(p.second)}`;
-}
+export { localTime } from './local-time.ts';
 
 /** Indicators and provinces in the order every table lists them (by code). */
 export function catalogOrder(catalog: Catalog) {
@@ -47,7 +44,11 @@ export function catalogOrder(catalog: Catalog) {
 export async function buildReport(inputs: ReportInputs, req: ReportRequest): Promise<ReportModel> {
   const { catalog, registry } = inputs;
   const r = resolveRequest(catalog, req, inputs.tz);
-  const values = await readValues(inputs, req.period, r);
+  const spec = chartSpec(catalog);
+  const [values, trends] = await Promise.all([
+    readValues(inputs, req.period, r),
+    readTrends(inputs, catalog, spec, r, req.period, { level: r.level, code: r.code }),
+  ]);
   const { indicators, provinces } = catalogOrder(catalog);
   const ranks = provinceRanks(indicators, provinces, values.cur);
   const centers = centersInScope(registry, r, values);
@@ -68,7 +69,29 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
     suppression: { enabled: suppress, min_centers: minCenters, hidden },
     definitions: definitions(catalog, indicators, r.lang),
     firstIndicator: indicators[0]!.id,
+    charts: {
+      headline: r.isNation ? [] : spec.headline,
+      trends,
+      distribution: distribution(spec.distribution, breakdown, values, r.isNation),
+      provinces: r.isNation ? spec.provinces : [],
+    },
   });
+}
+
+/** The spread of one indicator over the centers in scope (from the breakdown, or every center for the nation). */
+function distribution(
+  indicator: string,
+  breakdown: Breakdown,
+  values: ReportValues,
+  isNation: boolean,
+): ChartData['distribution'] {
+  let list: Array<number | null>;
+  if (isNation) list = values.centers.filter((v) => v.indicator === indicator).map((v) => v.value);
+  else {
+    const col = breakdown.indicators.indexOf(indicator);
+    list = col < 0 ? [] : breakdown.rows.map((row) => row.cells[col]!.value);
+  }
+  return { indicator, values: list.filter((v) => v !== null), mark: null };
 }
 
 /** Puts the stages' results together with the cover's facts. */
@@ -77,7 +100,7 @@ function assemble(
   req: ReportRequest,
   r: Resolved,
   values: ReportValues,
-  parts: Pick<ReportModel, 'summary' | 'breakdown' | 'suppression' | 'definitions'> & {
+  parts: Pick<ReportModel, 'summary' | 'breakdown' | 'suppression' | 'definitions' | 'charts'> & {
     breakdown: Breakdown;
     quality: QualityResult;
     firstIndicator: string;
@@ -87,10 +110,11 @@ function assemble(
   const scopeName = r.isNation ? LEVELS.nation[r.lang] : catalog.provinceByCode.get(r.code)![r.lang];
   return {
     report: 'dims.report',
-    schema_version: 1,
+    schema_version: 2,
     lang: r.lang,
     level: r.isNation ? 'nation' : 'province',
     scope: { code: r.code, name: scopeName },
+    province: null,
     period: {
       name: req.period,
       kind: r.kind,
@@ -112,9 +136,13 @@ function assemble(
       it_energy: node?.coverage.it_energy ?? null,
     },
     suppression: parts.suppression,
+    form: formHeader(req.form, req.scope, r.generatedMs, r.tz),
     summary: parts.summary,
     breakdown: parts.breakdown,
     quality: { centers: parts.quality.centers, provinces: parts.quality.provinces },
+    completeness: null,
+    changes: [],
+    charts: parts.charts,
     definitions: parts.definitions,
   };
 }

@@ -1,16 +1,20 @@
 /**
- * @module One entry point from request to file: build the model once, render it in the asked format.
+ * @module One entry point from request to file: build the model once (a province, the nation or a
+ * center), render it in the asked format.
  */
 import type { ReportInputs } from './inputs.ts';
 import { buildReport, reportFileName, type ReportFormat, type ReportModel, type ReportRequest } from './model.ts';
+import { buildCenterReport } from './center.ts';
 import { renderCsv } from './csv.ts';
 import { renderJson } from './json.ts';
 import { renderXlsx } from './xlsx.ts';
+import { renderPdf } from './pdf.ts';
 
 export const CONTENT_TYPES: Record<ReportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
+  pdf: 'application/pdf',
 };
 
 /** Renders a built model. */
@@ -22,6 +26,8 @@ export async function renderModel(model: ReportModel, format: ReportFormat): Pro
       return Buffer.from(renderCsv(model), 'utf8');
     case 'json':
       return Buffer.from(renderJson(model), 'utf8');
+    case 'pdf':
+      return renderPdf(model);
   }
 }
 
@@ -32,18 +38,18 @@ export interface RenderedReport {
   fileName: string;
 }
 
-/** Builds and renders one report. */
+/** Builds and renders one report; `center: true` makes `scope` a center id (the center's own report). */
 export async function generateReport(
   inputs: ReportInputs,
-  req: ReportRequest,
+  req: ReportRequest & { center?: boolean },
   format: ReportFormat,
 ): Promise<RenderedReport> {
-  const model = await buildReport(inputs, req);
+  const model = req.center ? await buildCenterReport(inputs, req) : await buildReport(inputs, req);
   const body = await renderModel(model, format);
   return {
     model,
     body,
     contentType: CONTENT_TYPES[format],
-    fileName: reportFileName(req.scope, req.period, model.lang, format),
+    fileName: reportFileName(req.center ? `center-${req.scope}` : req.scope, req.period, model.lang, format),
   };
 }

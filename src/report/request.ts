@@ -7,13 +7,14 @@ import type { Level } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
 import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod } from '../engine/periods.ts';
 import type { ReportPeriodKind, ReportRequest } from './types.ts';
+import { echoText } from '../shared/echo.ts';
 
 /** A request that cannot be served: names the field and the value. */
 export class ReportRequestError extends Error {
   readonly field: string;
   readonly value: unknown;
   constructor(field: string, value: unknown, message: string) {
-    super(`${field} ${JSON.stringify(value)}: ${message}`);
+    super(`${field} ${echoText(value)}: ${message}`);
     this.name = 'ReportRequestError';
     this.field = field;
     this.value = value;

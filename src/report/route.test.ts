@@ -3,6 +3,7 @@
  * scope checks through the `authorize` function the hub passes, and bad parameters named in the error.
  */
 import { test, after } from 'node:test';
+import { closePdfEngine } from './pdf.ts';
 import assert from 'node:assert/strict';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +35,10 @@ app.use(
     inputs,
     before: [auth],
     authorize: (_req, res, scope) => res.locals.scope === 'nation' || res.locals.scope === `province:${scope}`,
+    authorizeCenter: (_req, res, center, province) =>
+      res.locals.scope === 'nation' ||
+      res.locals.scope === `province:${province}` ||
+      res.locals.scope === `center:${center}`,
     now: () => NOW,
     onReport: (e) => events.push(e),
   }),
@@ -45,7 +50,10 @@ app.use(
 const server = app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-after(() => server.close());
+after(async () => {
+  server.close();
+  await closePdfEngine();
+});
 
 const get = (p: string, token?: string) =>
   fetch(`${base}${p}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
@@ -93,7 +101,7 @@ test('bad scope, period, format or flag: 400 naming the field and the value', as
     ['/api/v1/reports/99/2026-10.xlsx', 'scope', '99'],
     ['/api/v1/reports/44/2026-13.xlsx', 'period', '2026-13'],
     ['/api/v1/reports/44/2026-10-05.csv', 'period', '2026-10-05'],
-    ['/api/v1/reports/44/2026-10.pdf', 'format', 'pdf'],
+    ['/api/v1/reports/44/2026-10.docx', 'format', 'docx'],
     ['/api/v1/reports/44/2026-10.csv?lang=fr', 'lang', 'fr'],
     ['/api/v1/reports/nation/2026-10.csv?suppress=maybe', 'suppress', 'maybe'],
   ] as const) {
@@ -134,5 +142,47 @@ test('a failing input goes to the error handler and is counted', async () => {
     assert.ok(events.some((e) => e.result === 'error'));
   } finally {
     s.close();
+  }
+});
+
+test("a center's own report: its center token and its province read it, others may not", async () => {
+  const j = await get('/api/v1/reports/center/g1/2026-10.json', 'center:g1');
+  assert.equal(j.status, 200);
+  assert.equal(j.headers.get('content-disposition'), 'attachment; filename="center-g1-2026-10.zh.json"');
+  const doc = (await j.json()) as { level: string; scope: { code: string }; province: { code: string } };
+  assert.deepEqual([doc.level, doc.scope.code, doc.province.code], ['center', 'g1', '44']);
+  assert.equal((await get('/api/v1/reports/center/g1/2026-10.csv', 'province:44')).status, 200);
+  assert.equal((await get('/api/v1/reports/center/g1/2026-10.csv', 'center:g2')).status, 403);
+  assert.equal((await get('/api/v1/reports/center/g1/2026-10.csv', 'province:52')).status, 403);
+  const unknown = await get('/api/v1/reports/center/nope/2026-10.csv', 'nation');
+  assert.equal(unknown.status, 400);
+  assert.deepEqual(((await unknown.json()) as { error: { details: unknown } }).error.details, {
+    field: 'center',
+    value: 'nope',
+  });
+});
+
+test('pdf over HTTP; without Chromium a 503 that names what to install, never a broken file', async () => {
+  const p = await get('/api/v1/reports/44/2026-10.pdf', 'province:44');
+  assert.equal(p.status, 200);
+  assert.equal(p.headers.get('content-type'), 'application/pdf');
+  assert.equal(
+    Buffer.from(await p.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
+  const saved = process.env.DIMS_CHROMIUM;
+  process.env.DIMS_CHROMIUM = '/nonexistent/chromium';
+  try {
+    const r = await get('/api/v1/reports/center/g1/2026-10.pdf', 'center:g1');
+    assert.equal(r.status, 503);
+    assert.match(r.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await r.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'DIMS_ERR_REPORT_ENGINE_MISSING');
+    assert.match(body.error.message, /DIMS_CHROMIUM/);
+  } finally {
+    if (saved === undefined) delete process.env.DIMS_CHROMIUM;
+    else process.env.DIMS_CHROMIUM = saved;
   }
 });

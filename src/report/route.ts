@@ -2,11 +2,13 @@
  * @module The hub's report download: `GET /api/v1/reports/:scope/:period.:format` as an express router.
  *
  * scope is a province code or `nation`; period a month (2026-10), quarter (2026-Q3) or year (2026);
- * format xlsx, csv or json; query `lang=zh|en` (default zh) and `suppress=true` (small-cell
+ * format xlsx, csv, json or pdf; query `lang=zh|en` (default zh) and `suppress=true` (small-cell
  * suppression of the national report's province breakdown). The router does not know about tokens:
  * the hub passes its authentication middleware in `before` and an `authorize` function that answers
  * whether this request's caller may read the scope (a provincial token reads its own province only,
- * the national report needs a nation or admin token). Errors use the hub's error shape and codes.
+ * the national report needs a nation or admin token). `GET /api/v1/reports/center/:center/:period.:format`
+ * is a center's own report, allowed by `authorizeCenter`. Errors use the hub's error shape and codes; a
+ * PDF asked where Chromium is not installed is 503 `DIMS_ERR_REPORT_ENGINE_MISSING` naming what to install.
  *
  * Mounting in the hub (src/hub/app.ts, before the 404 handler):
  *
@@ -21,10 +23,16 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Lang } from '../catalog/docs.ts';
 import type { ReportInputs } from './inputs.ts';
-import { checkRequest, FORMATS, ReportRequestError, type ReportFormat } from './model.ts';
-import { generateReport } from './render.ts';
+import { checkRequest, FORMATS, ReportRequestError, type FormConfig, type ReportFormat } from './model.ts';
+import { checkPeriodAndLang } from './request.ts';
+import { resolveCenter } from './center.ts';
+import { generateReport, type RenderedReport } from './render.ts';
+import { PdfEngineMissing } from './pdf.ts';
+import { boundAnswer } from '../shared/echo.ts';
 
 export const REPORT_PATH = '/api/v1/reports/:scope/:period.:format';
+/** A center's own report (read with a `center:<id>` token, or by its province's readers). */
+export const CENTER_REPORT_PATH = '/api/v1/reports/center/:center/:period.:format';
 
 export interface ReportRouteEvent {
   scope: string;
@@ -42,6 +50,10 @@ export interface ReportRouteDeps {
   before?: RequestHandler[];
   /** Whether the authenticated caller may read `scope` (a province code or `nation`). */
   authorize(req: Request, res: Response, scope: string): boolean;
+  /** Whether the caller may read this center's own report (the center's province from the registry). */
+  authorizeCenter?(req: Request, res: Response, center: string, province: string | undefined): boolean;
+  /** The deployment's statistical form header. */
+  form?: FormConfig;
   /** Clock for the generation time (default Date.now). */
   now?: () => number;
   /** Called after each request (metrics). */
@@ -49,7 +61,27 @@ export interface ReportRouteDeps {
 }
 
 function fail(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  res.status(status).json(boundAnswer({ error: { code, message, ...(details === undefined ? {} : { details }) } }));
+}
+
+/** Maps a failed report to an answer: a missing PDF engine names what to install; the rest goes to the hub. */
+function failed(err: unknown, res: Response, next: NextFunction): void {
+  if (err instanceof PdfEngineMissing) return fail(res, 503, 'DIMS_ERR_REPORT_ENGINE_MISSING', err.message);
+  if (err instanceof ReportRequestError)
+    return fail(res, 400, 'DIMS_ERR_BAD_PARAMETER', err.message, { field: err.field, value: err.value });
+  next(err);
+}
+
+function send(res: Response, r: RenderedReport): void {
+  res.status(200);
+  res.set({
+    'Content-Type': r.contentType,
+    'Content-Length': String(r.body.length),
+    'Content-Disposition': `attachment; filename="${r.fileName}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(r.body);
 }
 
 function flag(v: unknown, name: string): boolean {
@@ -88,18 +120,10 @@ export function reportRouter(deps: ReportRouteDeps): Router {
     try {
       const r = await generateReport(
         deps.inputs,
-        { scope, period, lang, suppress, generatedAt: new Date(now()) },
+        { scope, period, lang, suppress, generatedAt: new Date(now()), ...(deps.form ? { form: deps.form } : {}) },
         format as ReportFormat,
       );
-      res.status(200);
-      res.set({
-        'Content-Type': r.contentType,
-        'Content-Length': String(r.body.length),
-        'Content-Disposition': `attachment; filename="${r.fileName}"`,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      res.end(r.body);
+      send(res, r);
       deps.onReport?.({
         scope,
         period,
@@ -117,7 +141,44 @@ export function reportRouter(deps: ReportRouteDeps): Router {
         ms: performance.now() - t0,
         bytes: 0,
       });
-      next(err);
+      failed(err, res, next);
+    }
+  });
+  router.get(CENTER_REPORT_PATH, ...(deps.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
+    const t0 = performance.now();
+    const { center, period, format } = req.params as { center: string; period: string; format: string };
+    const q = req.query as Record<string, unknown>;
+    const lang = (q.lang ?? 'zh') as Lang;
+    try {
+      if (!(FORMATS as string[]).includes(format))
+        throw new ReportRequestError('format', format, `must be one of ${FORMATS.join(', ')}`);
+      checkPeriodAndLang({ period, lang });
+      resolveCenter(deps.inputs, { scope: center, period, lang, generatedAt: new Date(now()) });
+    } catch (err) {
+      return failed(err, res, next);
+    }
+    const province = deps.inputs.registry.byId.get(center)?.province;
+    if (!deps.authorizeCenter?.(req, res, center, province))
+      return fail(res, 403, 'DIMS_ERR_FORBIDDEN', "the token may not read this center's report");
+    const event = { scope: `center:${center}`, period, format: format as ReportFormat };
+    try {
+      const r = await generateReport(
+        deps.inputs,
+        {
+          scope: center,
+          period,
+          lang,
+          center: true,
+          generatedAt: new Date(now()),
+          ...(deps.form ? { form: deps.form } : {}),
+        },
+        format as ReportFormat,
+      );
+      send(res, r);
+      deps.onReport?.({ ...event, result: 'ok', ms: performance.now() - t0, bytes: r.body.length });
+    } catch (err) {
+      deps.onReport?.({ ...event, result: 'error', ms: performance.now() - t0, bytes: 0 });
+      failed(err, res, next);
     }
   });
   return router;

@@ -39,6 +39,13 @@ export const REASONS: Record<string, T> = {
   not_computed: { zh: '本期尚未计算', en: 'not computed for this period' },
 };
 
+export const CHANGES: Record<string, T> = {
+  status: { zh: '达标状态变化', en: 'target status changed' },
+  moved: { zh: '变化超过{pct}%', en: 'moved by {pct}% or more' },
+  appeared: { zh: '本期新有数值', en: 'has a value again' },
+  vanished: { zh: '本期无数值', en: 'no value this period' },
+};
+
 export const ISSUES: Record<string, T> = {
   not_reported: { zh: '未报送', en: 'did not report' },
   late: { zh: '迟报(数据未覆盖至期末)', en: 'late (data stops before period end)' },
@@ -46,11 +53,10 @@ export const ISSUES: Record<string, T> = {
   declaration_missing: { zh: '填报缺失', en: 'declarations missing' },
 };
 
-export const LEVELS: Record<string, T> = {
-  nation: { zh: '全国', en: 'nation' },
-  province: { zh: '省', en: 'province' },
-  center: { zh: '中心', en: 'center' },
-};
+/** Level names come from the catalog (indicators/reference/levels.yaml). */
+export const LEVELS: Record<string, T> = Object.fromEntries(
+  defaultCatalog().levels.map((l) => [l.id, { zh: l.zh, en: l.en }]),
+);
 
 export const SCOPES: Record<string, T> = {
   center: { zh: '中心', en: 'each center' },
@@ -75,6 +81,7 @@ export const L = {
   sheet_summary: { zh: '指标汇总', en: 'Summary' },
   sheet_centers: { zh: '中心明细', en: 'Centers' },
   sheet_provinces: { zh: '分省明细', en: 'Provinces' },
+  sheet_province_ranks: { zh: '分省明细-全国排名', en: 'Province ranks' },
   sheet_quality: { zh: '数据质量', en: 'Data quality' },
   sheet_definitions: { zh: '指标说明', en: 'Definitions' },
   scope: { zh: '范围', en: 'Scope' },
@@ -144,6 +151,42 @@ export const L = {
   target_source: { zh: '目标依据', en: 'Target source' },
   levels: { zh: '适用层级', en: 'Levels' },
   description: { zh: '定义', en: 'Definition' },
+  sheet_charts: { zh: '图表', en: 'Charts' },
+  sheet_changes: { zh: '本期变化', en: 'Changes' },
+  chart_ranks: { zh: '主要指标全国排名', en: 'Rank among provinces, headline indicators' },
+  chart_ranks_center: { zh: '主要指标省内排名', en: 'Rank among the province’s centers, headline indicators' },
+  rank_of_n: { zh: '第{rank}/{of}名', en: '{rank} of {of}' },
+  chart_ranked_below: { zh: '排名领先的对象数(越长越好)', en: 'ranked at or above this many (longer is better)' },
+  nation_line: { zh: '全国', en: 'Nation' },
+  chart_distribution: { zh: '本省各中心{indicator}分布', en: '{indicator} of the province’s centers' },
+  chart_distribution_nation: { zh: '全国各中心{indicator}分布', en: '{indicator} of every center' },
+  chart_centers: { zh: '中心数', en: 'centers' },
+  chart_provinces: { zh: '各省{indicator}', en: '{indicator} by province' },
+  title_center: { zh: '{scope}运行监测报告', en: 'Data center monitoring report: {scope}' },
+  center: { zh: '数据中心', en: 'Data center' },
+  rank_center: { zh: '省内排名', en: 'Rank in province' },
+  rank_of_center: { zh: '省内参与排名中心数', en: 'Centers ranked' },
+  completeness: { zh: '数据完整性', en: 'Data completeness' },
+  records: { zh: '报送记录数', en: 'Records' },
+  reported: { zh: '本期已报送', en: 'Reported this period' },
+  yes: { zh: '是', en: 'yes' },
+  no: { zh: '否', en: 'no' },
+  changes_title: { zh: '与上期相比的主要变化', en: 'What changed since the previous period' },
+  changes_none: { zh: '与上期相比无明显变化。', en: 'Nothing changed notably since the previous period.' },
+  why: { zh: '变化类型', en: 'Change' },
+  previous_status: { zh: '上期是否达标', en: 'Target met before' },
+  page_footer: { zh: '第 {page} 页 共 {pages} 页', en: 'Page {page} of {pages}' },
+  // The statistical form header (统计报表表头).
+  form_table_no: { zh: '表号', en: 'Form No.' },
+  form_authority: { zh: '制表机关', en: 'Issued by' },
+  form_approved_by: { zh: '批准机关', en: 'Approved by' },
+  form_approval_no: { zh: '批准文号', en: 'Approval No.' },
+  form_valid_until: { zh: '有效期至', en: 'Valid until' },
+  form_unit: { zh: '填报单位', en: 'Reporting unit' },
+  form_unit_head: { zh: '单位负责人', en: 'Head of unit' },
+  form_stats_head: { zh: '统计负责人', en: 'Head of statistics' },
+  form_preparer: { zh: '填表人', en: 'Prepared by' },
+  form_submitted: { zh: '报出日期', en: 'Date submitted' },
   legend_missed: {
     zh: '红色底纹:未达到官方目标;空白:无数值(见说明)',
     en: 'Red fill: official target missed; blank: no value (see notes)',

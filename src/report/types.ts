@@ -4,8 +4,8 @@
 import type { Indicator, Target } from '../catalog/types.ts';
 import type { Lang } from '../catalog/docs.ts';
 
-export type ReportFormat = 'xlsx' | 'csv' | 'json';
-export const FORMATS: ReportFormat[] = ['xlsx', 'csv', 'json'];
+export type ReportFormat = 'xlsx' | 'csv' | 'json' | 'pdf';
+export const FORMATS: ReportFormat[] = ['xlsx', 'csv', 'json', 'pdf'];
 export type ReportPeriodKind = 'month' | 'quarter' | 'year';
 export type TargetState = 'met' | 'missed' | 'no_target' | 'no_value';
 export type QualityIssue = 'not_reported' | 'late' | 'downtime' | 'declaration_missing';
@@ -24,6 +24,8 @@ export interface ReportRequest {
   minCenters?: number;
   /** Data ending this long before the period end counts as late (default one hour). */
   lateGraceMs?: number;
+  /** The deployment's statistical form header. */
+  form?: FormConfig;
 }
 
 export interface Comparison {
@@ -57,7 +59,7 @@ export interface SummaryRow {
   coverage: { centers: number | null; it_energy: number | null };
   target: TargetInfo | null;
   target_status: TargetState;
-  /** Rank among provinces (1 best, in the indicator's direction; ties share); province reports only. */
+  /** Rank among provinces (province report) or among the province's centers (center report); 1 best, ties share. */
   rank: number | null;
   rank_of: number | null;
   previous: Comparison;
@@ -115,12 +117,90 @@ export interface ProvinceQuality {
   declaration_missing: number;
 }
 
+/** A trend line: the scope's values over the last periods, the nation's beside (null in the national report). */
+export interface Trend {
+  indicator: string;
+  name: string;
+  unit: string;
+  periods: string[];
+  values: Array<number | null>;
+  nation: Array<number | null> | null;
+}
+
+/** What a report's charts show (see charts.yaml); the charts themselves are drawn from the model. */
+export interface ChartData {
+  /** Ranked indicators: among provinces (province report) or among the province's centers (center report). */
+  headline: string[];
+  trends: Trend[];
+  /** The spread of one indicator over the province's centers; `mark` is the center's own value (center report). */
+  distribution: { indicator: string; values: number[]; mark: number | null } | null;
+  /** Indicators drawn as bars of every province (national report). */
+  provinces: string[];
+}
+
+/** The statistical form's header (统计报表表头), configured per deployment; empty fields print as blanks to fill in. */
+export interface FormHeader {
+  /** 表号 */
+  table_no: string;
+  /** 制表机关 */
+  authority: string;
+  /** 批准机关 */
+  approved_by: string;
+  /** 批准文号 */
+  approval_no: string;
+  /** 有效期至 */
+  valid_until: string;
+  /** 填报单位 */
+  unit: string;
+  /** 单位负责人 */
+  unit_head: string;
+  /** 统计负责人 */
+  stats_head: string;
+  /** 填表人 */
+  preparer: string;
+  /** 报出日期 (default: the generation date, local) */
+  submitted: string;
+}
+
+/** A deployment's form header: the same fields, and the reporting unit per scope (province code, `nation`, center id). */
+export type FormConfig = Partial<FormHeader> & { units?: Record<string, string> };
+
+/** An indicator that changed notably since the previous period (center report). */
+export interface Change {
+  indicator: string;
+  code: string;
+  name: string;
+  unit: string;
+  value: number | null;
+  previous: number | null;
+  change: number | null;
+  change_pct: number | null;
+  status: TargetState;
+  previous_status: TargetState;
+  /** Why it is listed: the target status changed, or the value moved by at least the threshold. */
+  why: 'status' | 'moved' | 'appeared' | 'vanished';
+}
+
+/** A center's own reporting completeness (center report). */
+export interface Completeness {
+  expected: boolean;
+  reported: boolean;
+  time_coverage: number | null;
+  downtime_hours: number | null;
+  last_data: string | null;
+  records: number;
+  declarations_missing: string[];
+  issues: QualityIssue[];
+}
+
 export interface ReportModel {
   report: 'dims.report';
-  schema_version: 1;
+  schema_version: 2;
   lang: Lang;
-  level: 'province' | 'nation';
+  level: 'province' | 'nation' | 'center';
   scope: { code: string; name: string };
+  /** The center's province (center report); null otherwise. */
+  province: { code: string; name: string } | null;
   period: {
     name: string;
     kind: ReportPeriodKind;
@@ -142,9 +222,16 @@ export interface ReportModel {
     it_energy: number | null;
   };
   suppression: { enabled: boolean; min_centers: number; hidden: number };
+  form: FormHeader;
   summary: SummaryRow[];
+  /** Centers (province report), provinces (national report); no rows in a center report. */
   breakdown: Breakdown;
   quality: { centers: CenterQuality[]; provinces: ProvinceQuality[] };
+  /** The center's completeness (center report); null otherwise. */
+  completeness: Completeness | null;
+  /** Notable changes since the previous period (center report); empty otherwise. */
+  changes: Change[];
+  charts: ChartData;
   definitions: Definition[];
 }
 

@@ -260,6 +260,35 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         ]);
         assert.deepEqual(await s.reportStats(BASE_MS - DAY, BASE_MS), []);
       });
+
+      it('answers windows reaching past the time range a store can hold (year 1 to 9999) like any other', async () => {
+        const far = { fromMs: Date.parse('0001-01-01T00:00:00Z'), toMs: Date.parse('9999-12-31T00:00:00Z') };
+        assert.equal((await s.queryRecords(far)).length, 18);
+        assert.equal((await s.queryRecords({ fromMs: BASE_MS, toMs: Date.parse('2300-01-01T00:00:00Z') })).length, 18);
+        assert.equal(
+          (await s.queryRecords({ fromMs: far.fromMs, toMs: Date.parse('1500-01-01T00:00:00Z') })).length,
+          0,
+        );
+        assert.equal((await s.reportStats(far.fromMs, far.toMs)).length, 3);
+        assert.deepEqual(await s.queryValues({ period_kind: 'day', ...far }), []);
+      });
+
+      it('finds each center’s latest telemetry at or after a time, declarations aside', async () => {
+        await s.writeRecords([
+          makeRecord({ center: 'c2', startMs: BASE_MS + DAY, endMs: BASE_MS + DAY + 5 * MIN, source: 'declaration' }),
+        ]);
+        const latest = await s.latestTelemetry(['c1', 'c3', 'nope'], BASE_MS + 10 * MIN);
+        assert.deepEqual([...latest].sort(), [
+          ['c1', { startMs: BASE_MS + 25 * MIN, endMs: BASE_MS + 30 * MIN }],
+          ['c3', { startMs: BASE_MS + 25 * MIN, endMs: BASE_MS + 30 * MIN }],
+        ]);
+        assert.deepEqual(
+          [...(await s.latestTelemetry(['c2'], BASE_MS))],
+          [['c2', { startMs: BASE_MS + 25 * MIN, endMs: BASE_MS + 30 * MIN }]],
+        );
+        assert.equal((await s.latestTelemetry(['c1'], BASE_MS + 30 * MIN)).size, 0);
+        assert.equal((await s.latestTelemetry(['c1'], Date.parse('0001-01-01T00:00:00Z'))).size, 1);
+      });
     });
 
     describe('batches', () => {

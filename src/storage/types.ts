@@ -143,4 +143,9 @@ export interface Storage {
   enforceRetention(nowMs: number): Promise<{ deleted: number }>;
   /** Bytes held per tier (for sizing and the hub benchmark). */
   sizeByTier(): Promise<TierBytes>;
+  /**
+   * Each center's telemetry record with the latest start at or after `fromMs` (centers without one are
+   * absent): where a center's stored telemetry ends, found with an index seek, not a scan.
+   */
+  latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>>;
 }

@@ -69,6 +69,13 @@ test('cross-field rules: scrape interval divides the interval, timeouts fit, ids
     q.some((x) => x === '/scrape_interval must divide the interval (300000 ms) (got "7m")'),
     q.join('\n'),
   );
+  for (const interval of ['7m', '2h', '1500ms'])
+    assert.ok(
+      (await problems(GOOD.replace('interval: 5m', `interval: ${interval}`))).includes(
+        `/interval must be whole seconds that divide an hour (1s … 1m, 5m, 10m, 15m, 30m, 1h) (got "${interval}")`,
+      ),
+      interval,
+    );
   const p = await problems(GOOD + '  - { id: meter-1, protocol: fake, timeout: 2m, config: { name: m2 } }\n');
   assert.ok(
     p.some((x) => x === '/targets/1/id duplicates /targets/0/id (got "meter-1")'),

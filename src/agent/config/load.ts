@@ -13,6 +13,7 @@ import { durationMs } from './durations.ts';
 import { loadPlugins, type PluginMap } from './plugins.ts';
 import { resolveSecret, SecretError } from './secrets.ts';
 import type { AgentConfig, RoleBinding, RoleName, SinkConfig, TargetConfig } from './types.ts';
+import { TELEMETRY_MAX_INTERVAL_MS } from '../../records/parse.ts';
 
 /** Config problems, one per line, each `file: /path message (got value)`. */
 export class ConfigError extends Error {
@@ -99,7 +100,9 @@ export async function parseAgentConfig(
   const intervalMs = durationMs(c.interval ?? '5m');
   const scrapeIntervalMs = durationMs(c.scrape_interval ?? '1m');
   const spread = c.spread ?? 0.2;
-  if (intervalMs < 1000) bad('/interval', 'must be at least 1s', c.interval);
+  // The hub accepts telemetry over these intervals only (src/records/parse.ts: records tile the hour).
+  if (intervalMs < 1000 || intervalMs % 1000 !== 0 || TELEMETRY_MAX_INTERVAL_MS % intervalMs !== 0)
+    bad('/interval', 'must be whole seconds that divide an hour (1s … 1m, 5m, 10m, 15m, 30m, 1h)', c.interval);
   if (scrapeIntervalMs < 100) bad('/scrape_interval', 'must be at least 100ms', c.scrape_interval);
   if (scrapeIntervalMs > intervalMs || intervalMs % scrapeIntervalMs !== 0)
     bad('/scrape_interval', `must divide the interval (${intervalMs} ms)`, c.scrape_interval ?? '1m');

@@ -1,6 +1,7 @@
 /**
- * @module OpenTelemetry traces of each scrape round and each record, exported over OTLP/HTTP only when
- * an endpoint is configured. The provider belongs to the agent and is never registered globally.
+ * @module OpenTelemetry traces of each scrape round and each record. Without `tracing` in the agent config the
+ * spans go to the process's global tracer provider, which the OTEL_* environment configures through the
+ * Node SDK (src/shared/otel.ts; a no-op when unset). With it, the agent gets a provider of its own.
  */
 import { trace, type Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -14,7 +15,7 @@ export interface AgentTracing {
 }
 
 export function setupTracing(center: string, cfg?: { endpoint: string; serviceName: string }): AgentTracing {
-  if (!cfg) return { tracer: trace.getTracerProvider().getTracer('dims-agent-noop'), shutdown: async () => {} };
+  if (!cfg) return { tracer: trace.getTracer('dims-agent'), shutdown: async () => {} };
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': cfg.serviceName, 'dims.center': center }),
     spanProcessors: [

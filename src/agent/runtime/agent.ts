@@ -16,6 +16,7 @@ import { buildRecord } from '../normalize/record.ts';
 import { TargetReadings } from '../normalize/store.ts';
 import { AgentMetrics, serveMetrics } from '../observe/metrics.ts';
 import { setupTracing } from '../observe/tracing.ts';
+import { exportRegistry } from '../../shared/prom-otlp.ts';
 import { Outbox } from '../../push/outbox.ts';
 import { HubSink } from '../sinks/hub.ts';
 import { JsonlSink, StdoutSink } from '../sinks/local.ts';
@@ -156,6 +157,8 @@ export async function runAgentInProcess(
       oldestAgeSeconds: st.oldestCreatedMs === undefined ? 0 : Math.max(0, (clock.now() - st.oldestCreatedMs) / 1000),
     };
   });
+  // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
+  const unexport = exportRegistry(metrics.registry);
   const tracing = setupTracing(config.center, config.tracing);
   const senders = sinks.map(
     (sink) =>
@@ -181,7 +184,12 @@ export async function runAgentInProcess(
   const up = new Map<string, boolean>();
   // A partial read is logged when what is missing changes, not every round.
   const partial = new Map<string, string>();
+  const detected = new Map<string, string>();
   const reportPartial = (r: CollectResult) => {
+    if (r.detected !== undefined && detected.get(r.id) !== r.detected) {
+      detected.set(r.id, r.detected);
+      log('info', `target ${r.id}: profile auto: ${r.detected}`, { protocol: r.protocol });
+    }
     const missing = r.missing ?? [];
     metrics.readingsMissing.set({ target: r.id, protocol: r.protocol }, missing.length);
     const key = missing.map((m) => m.reading).join(',');
@@ -378,6 +386,7 @@ export async function runAgentInProcess(
       await Promise.allSettled(sinks.map((s) => s.close()));
       await server?.close();
       await tracing.shutdown();
+      unexport();
       outbox.close();
     },
   };

@@ -38,6 +38,8 @@ export interface CollectResult {
   samples?: Sample[];
   /** A successful but partial read: readings the target's profile expects and did not get. */
   missing?: MissingReading[];
+  /** How profile: auto chose the target's profile(s). */
+  detected?: string;
   error?: { kind: ErrorKind; message: string };
   /** Not attempted this round: backing off after failures, or still stuck in an earlier round. */
   skipped?: 'backoff' | 'busy';
@@ -197,9 +199,10 @@ export class Scheduler {
         const c1 = clock.now();
         s.failures = 0;
         s.nextEligible = -Infinity;
-        const missing = s.t.collector.report?.().missing;
+        const report = s.t.collector.report?.();
         const result: CollectResult = { ...base, ok: true, t: Math.round((c0 + c1) / 2), durationMs: c1 - t0, samples };
-        if (missing !== undefined && missing.length > 0) result.missing = missing;
+        if (report !== undefined && report.missing.length > 0) result.missing = report.missing;
+        if (report?.detected !== undefined) result.detected = report.detected;
         return emit(result);
       } catch (err) {
         const now = clock.now();

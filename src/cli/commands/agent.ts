@@ -14,6 +14,7 @@ one center record per interval, keeps records in a durable outbox and pushes the
 Options:
   --config FILE         agent configuration (YAML); see src/agent/sample.yaml
   --check               validate the configuration (schema, targets, secrets) and exit
+  --once                read every target once, print the readings (as dims probe) and exit
   --time-factor N       run the clock N times faster (simulations and demos only)
   -h, --help            show this help
 
@@ -26,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       config: { type: 'string' },
       check: { type: 'boolean' },
+      once: { type: 'boolean' },
       'time-factor': { type: 'string' },
     },
     false,
@@ -35,6 +37,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const file = required(values.config, 'config');
+  if (values.once) {
+    const { runOnce } = await import('./probe.ts');
+    return runOnce(file);
+  }
   let timeFactor: number | undefined;
   if (values['time-factor'] !== undefined) {
     timeFactor = Number(values['time-factor']);

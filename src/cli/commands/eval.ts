@@ -67,9 +67,9 @@ export async function run(argv: string[]): Promise<number> {
   let registry;
   try {
     registry = loadRegistry(required(values.registry, 'registry'), catalog);
-    records = await readRecordsFile(required(values.records, 'records'), { catalog, registry });
+    records = await readRecordsFile(required(values.records, 'records'), { catalog, registry, anyInterval: true });
     if (values.declarations)
-      records = records.concat(await readRecordsFile(values.declarations, { catalog, registry }));
+      records = records.concat(await readRecordsFile(values.declarations, { catalog, registry, anyInterval: true }));
   } catch (err) {
     if (err instanceof RegistryError || err instanceof RecordsFileError) throw new CliError(err.message);
     throw err;

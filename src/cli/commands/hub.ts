@@ -3,14 +3,19 @@
  */
 import { parseOptions, required } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { durationMs } from '../../agent/config/durations.ts';
 import type { HubConfig } from '../../hub/config.ts';
+import type { CreatedToken } from '../../hub/auth/tokens.ts';
 
 const HELP = `Usage:
   dims hub --config F                 run the hub (HTTP API, engine schedule, federation)
   dims hub check --config F           validate the config, registry and catalog, then exit
-  dims hub token create --scope S [--name N] (--config F | --state-db P)
+  dims hub token create --scope S [--name N] [--expires-in D] (--config F | --state-db P)
                                       create a token; it is printed once and stored only hashed
   dims hub token list (--config F | --state-db P)
+  dims hub token rotate ID [--grace D] [--expires-in D] (--config F | --state-db P)
+                                      a new token with the same scope and name; the old one keeps
+                                      working for the grace period (default 24h), then expires
   dims hub token revoke ID (--config F | --state-db P)
 
 Scopes: nation | province:<code> | admin | agent:<center> | center:<center> | federate:<code> | alertmanager
@@ -20,7 +25,9 @@ Options:
   --state-db P    the hub's state database, instead of the one the config names
   --scope S       token scope
   --name N        a label for the token (default: the scope)
-  --json          token create/list: print JSON`;
+  --expires-in D  the token stops working after D (30m, 12h, 90d); default: never
+  --grace D       token rotate: how long the old token keeps working (default 24h; 0s: at once)
+  --json          token create/list/rotate: print JSON`;
 
 async function loadConfigOrFail(file: string) {
   const { loadConfig, ConfigError } = await import('../../hub/config.ts');
@@ -44,6 +51,8 @@ export async function run(argv: string[]): Promise<number> {
     'state-db': { type: 'string' },
     scope: { type: 'string' },
     name: { type: 'string' },
+    'expires-in': { type: 'string' },
+    grace: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -98,25 +107,45 @@ async function checkRest(cfg: HubConfig): Promise<void> {
 async function token(
   action: string | undefined,
   arg: string | undefined,
-  values: { config?: string; 'state-db'?: string; scope?: string; name?: string; json?: boolean },
+  values: {
+    config?: string;
+    'state-db'?: string;
+    scope?: string;
+    name?: string;
+    'expires-in'?: string;
+    grace?: string;
+    json?: boolean;
+  },
 ): Promise<number> {
   const { StateDb } = await import('../../hub/state-db.ts');
-  const { createToken } = await import('../../hub/auth/tokens.ts');
-  if (action !== 'create' && action !== 'list' && action !== 'revoke')
-    throw new CliError(`token needs create, list or revoke (got ${JSON.stringify(action ?? '')})`, 2);
+  const { createToken, rotateToken } = await import('../../hub/auth/tokens.ts');
+  if (action !== 'create' && action !== 'list' && action !== 'revoke' && action !== 'rotate')
+    throw new CliError(`token needs create, list, rotate or revoke (got ${JSON.stringify(action ?? '')})`, 2);
+  const now = Date.now();
+  const expiresIn = values['expires-in'] === undefined ? undefined : duration('--expires-in', values['expires-in']);
+  const expiresAt = expiresIn === undefined ? undefined : now + expiresIn;
   const db = new StateDb(await stateDbPath(values));
   try {
-    if (action === 'create') {
-      const scope = required(values.scope, 'scope');
-      let t;
+    if (action === 'create' || action === 'rotate') {
+      let t: CreatedToken & { oldExpiresAt?: number };
       try {
-        t = createToken(db, scope, values.name);
+        if (action === 'create') t = createToken(db, required(values.scope, 'scope'), values.name, now, expiresAt);
+        else {
+          if (!arg) throw new CliError('token rotate needs the token id (see `dims hub token list`)', 2);
+          t = rotateToken(db, arg, duration('--grace', values.grace ?? '24h'), now, expiresAt);
+        }
       } catch (err) {
-        throw new CliError((err as Error).message, 2);
+        if (err instanceof CliError) throw err;
+        throw new CliError((err as Error).message, action === 'rotate' ? 1 : 2);
       }
       if (values.json) console.log(JSON.stringify(t));
       else {
         console.log(`id:    ${t.id}\nname:  ${t.name}\nscope: ${t.scope}\ntoken: ${t.token}`);
+        if (t.expiresAt !== undefined) console.log(`expires: ${new Date(t.expiresAt).toISOString()}`);
+        if (t.oldExpiresAt !== undefined)
+          console.error(
+            `Token ${arg} keeps working until ${new Date(t.oldExpiresAt).toISOString()}; give the new token to its holder before then.`,
+          );
         console.error('The token is shown only now; it is stored hashed.');
       }
       return 0;
@@ -128,13 +157,14 @@ async function token(
         scope: r.scope,
         created: new Date(r.created_at).toISOString(),
         last_used: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+        expires: r.expires_at ? new Date(r.expires_at).toISOString() : null,
         revoked: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
       }));
       if (values.json) console.log(JSON.stringify(rows, null, 2));
       else
         for (const r of rows)
           console.log(
-            `${r.id}  ${r.scope.padEnd(20)} ${r.name.padEnd(24)} created ${r.created}${r.revoked ? `  REVOKED ${r.revoked}` : ''}`,
+            `${r.id}  ${r.scope.padEnd(20)} ${r.name.padEnd(24)} created ${r.created}  last used ${r.last_used ?? 'never'}${r.expires ? `  ${Date.parse(r.expires) <= now ? 'EXPIRED' : 'expires'} ${r.expires}` : ''}${r.revoked ? `  REVOKED ${r.revoked}` : ''}`,
           );
       return 0;
     }
@@ -144,5 +174,14 @@ async function token(
     return 0;
   } finally {
     db.close();
+  }
+}
+
+/** Milliseconds of a duration option (30m, 12h, 90d); a usage error naming the option otherwise. */
+function duration(option: string, text: string): number {
+  try {
+    return durationMs(text);
+  } catch {
+    throw new CliError(`${option} must be a duration like 30m, 12h or 90d (got ${JSON.stringify(text)})`, 2);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * @module `dims report`: writes one province's or the nation's monthly, quarterly or yearly report (xlsx, csv,
- * json) from stored values (`--storage`, what the hub serves) or from records evaluated offline.
+ * @module `dims report`: writes one province's, the nation's or one center's monthly, quarterly or yearly
+ * report (xlsx, csv, json, pdf) from stored values (`--storage`, what the hub serves) or from records
+ * evaluated offline.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,19 +13,25 @@ import { loadRegistry, RegistryError, type RegistryIndex } from '../../registry/
 import { readRecordsFile, RecordsFileError } from '../../records/jsonl.ts';
 import { DEFAULT_TZ } from '../../engine/periods.ts';
 import { engineInputs, storageInputs, type ReportInputs } from '../../report/inputs.ts';
-import { checkRequest, FORMATS, ReportRequestError, type ReportFormat } from '../../report/model.ts';
+import { checkRequest, FORMATS, ReportRequestError, type FormConfig, type ReportFormat } from '../../report/model.ts';
+import { checkPeriodAndLang } from '../../report/request.ts';
 import { generateReport } from '../../report/render.ts';
+import { closePdfEngine, PdfEngineMissing } from '../../report/pdf.ts';
+import { checkForm } from '../../report/form.ts';
 import { openStorage, type StorageConfig } from '../../storage/open.ts';
 import type { Storage } from '../../storage/types.ts';
 
-const HELP = `Usage: dims report (--province CODE | --level nation) --period P [options] --out PATH
+const HELP = `Usage: dims report (--province CODE | --level nation | --center ID) --period P [options] --out PATH
 
-Writes a report: cover, the 60 indicators with targets, rank among provinces and changes,
-the breakdown by center (or by province for the nation), data quality and definitions.
+Writes a report: cover with the statistical form header, the 60 indicators with targets, rank
+among provinces and changes, charts, the breakdown by center (or by province for the nation),
+data quality and definitions. A center's report has its indicators, its rank among its
+province's centers, its data completeness and what changed since the previous period.
 
 Scope and period:
   --province CODE       a province (GB/T 2260 two-digit code, e.g. 44)
   --level nation        the national summary across provinces instead
+  --center ID           one center's own report (a center id of the registry)
   --period P            a month 2026-10, a quarter 2026-Q3 or a year 2026
 
 Where the values come from (one of):
@@ -34,7 +41,9 @@ Where the values come from (one of):
                         evaluate records offline with the engine (the same values dims eval prints)
 
 Output:
-  --format F            xlsx (default; or from --out's extension), csv or json
+  --format F            xlsx (default; or from --out's extension), csv, json or pdf
+                        (pdf is printed by Chromium; Debian: apt-get install chromium fonts-noto-cjk)
+  --form FILE           the statistical form header (YAML/JSON; src/report/form.schema.json)
   --lang L              zh (default) or en
   --out PATH            the file to write; - writes csv or json to stdout
   --suppress            hide province breakdown values of fewer than 3 centers (national report)
@@ -100,9 +109,12 @@ async function openSource(
     let records = await readRecordsFile(required(values.records as string | undefined, 'records'), {
       catalog,
       registry,
+      anyInterval: true,
     });
     if (values.declarations)
-      records = records.concat(await readRecordsFile(values.declarations as string, { catalog, registry }));
+      records = records.concat(
+        await readRecordsFile(values.declarations as string, { catalog, registry, anyInterval: true }),
+      );
     return { inputs: engineInputs({ catalog, registry, records, tz }), close: async () => {} };
   } catch (err) {
     if (err instanceof RecordsFileError) throw new CliError(err.message);
@@ -116,6 +128,8 @@ export async function run(argv: string[]): Promise<number> {
     {
       province: { type: 'string' },
       level: { type: 'string' },
+      center: { type: 'string' },
+      form: { type: 'string' },
       period: { type: 'string' },
       format: { type: 'string' },
       lang: { type: 'string' },
@@ -136,16 +150,20 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.level !== undefined && values.level !== 'nation' && values.level !== 'province')
     throw new CliError(`--level must be nation or province (got ${JSON.stringify(values.level)})`, 2);
-  if (values.level === 'nation' && values.province)
-    throw new CliError('give either --province or --level nation, not both', 2);
-  const scope = values.level === 'nation' ? 'nation' : required(values.province, 'province');
+  if (
+    [values.level === 'nation', values.province !== undefined, values.center !== undefined].filter(Boolean).length > 1
+  )
+    throw new CliError('give one of --province, --level nation or --center', 2);
+  const center = values.center !== undefined;
+  const scope = values.level === 'nation' ? 'nation' : center ? values.center! : required(values.province, 'province');
   const period = required(values.period, 'period');
   const out = required(values.out, 'out');
   const ext = path.extname(out).slice(1);
   const format = (values.format ?? ((FORMATS as string[]).includes(ext) ? ext : 'xlsx')) as ReportFormat;
   if (!FORMATS.includes(format))
     throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(values.format)})`, 2);
-  if (out === '-' && format === 'xlsx') throw new CliError('xlsx cannot go to stdout; give --out FILE.xlsx', 2);
+  if (out === '-' && (format === 'xlsx' || format === 'pdf'))
+    throw new CliError(`${format} cannot go to stdout; give --out FILE.${format}`, 2);
   const lang = values.lang ?? 'zh';
   if (lang !== 'zh' && lang !== 'en') throw new CliError(`--lang must be zh or en (got ${JSON.stringify(lang)})`, 2);
   const generatedAt = values['generated-at'] ?? new Date().toISOString();
@@ -154,17 +172,19 @@ export async function run(argv: string[]): Promise<number> {
   const catalog = defaultCatalog();
   // Check scope and period before reading any input: a typo should not cost a records parse.
   try {
-    checkRequest(catalog, { scope, period, lang });
+    if (center) checkPeriodAndLang({ period, lang });
+    else checkRequest(catalog, { scope, period, lang });
   } catch (err) {
     if (err instanceof ReportRequestError)
       throw new CliError(`--${err.field === 'scope' ? 'province' : err.field}: ${err.message}`, 2);
     throw err;
   }
+  const form = values.form ? readForm(values.form) : undefined;
   const source = await openSource(values, catalog);
   try {
     const r = await generateReport(
       source.inputs,
-      { scope, period, lang, generatedAt, suppress: values.suppress ?? false },
+      { scope, period, lang, generatedAt, suppress: values.suppress ?? false, center, ...(form ? { form } : {}) },
       format,
     );
     if (out === '-') process.stdout.write(r.body);
@@ -178,8 +198,25 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ReportRequestError)
       throw new CliError(`--${err.field === 'scope' ? 'province' : err.field}: ${err.message}`, 2);
+    if (err instanceof PdfEngineMissing) throw new CliError(err.message);
     throw err;
   } finally {
     await source.close();
+    await closePdfEngine();
+  }
+}
+
+function readForm(file: string): FormConfig {
+  let doc: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    doc = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new CliError(`--form ${file}: ${(err as Error).message}`, 2);
+  }
+  try {
+    return checkForm(doc, file);
+  } catch (err) {
+    throw new CliError(`--form ${(err as Error).message}`, 2);
   }
 }

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /** @module The hub's JSON API as the console reads it: bearer token from sessionStorage, typed answers, errors with the hub's codes. */
-import type { Indicator, Province } from '../../catalog/types.ts';
+import type { Indicator, LevelInfo, Province } from '../../catalog/types.ts';
 
 const TOKEN_KEY = 'dims.token';
 
@@ -67,6 +67,8 @@ export type PeriodKindName = 'day' | 'month' | 'quarter' | 'year';
 export interface CatalogAnswer {
   version: string;
   dimensions: string[];
+  /** The names of center, province and nation (indicators/reference/levels.yaml). */
+  levels: LevelInfo[];
   indicators: Array<Omit<Indicator, 'file'>>;
   provinces: Province[];
 }

@@ -13,7 +13,7 @@ import {
 import { h, mount } from './dom.ts';
 import { lang, setLang, t, type Lang } from './i18n.ts';
 import { containing, recent, type ReportKind } from './periods.ts';
-import { indexState, provinceName, type AppState } from './state.ts';
+import { indexState, levelName, provinceName, type AppState } from './state.ts';
 import { renderNation } from './pages/nation.ts';
 import { renderProvince } from './pages/province.ts';
 import { renderCenter } from './pages/center.ts';
@@ -129,7 +129,7 @@ function header(signedIn: boolean): HTMLElement {
           'nav',
           { class: 'main-nav' },
           s.province === undefined
-            ? h('a', { href: '#/nation', 'data-nav': 'nation' }, t('nation'))
+            ? h('a', { href: '#/nation', 'data-nav': 'nation' }, levelName(s, 'nation', true))
             : h('a', { href: `#/province/${s.province}`, 'data-nav': 'province' }, provinceName(s, s.province)),
           h('a', { href: '#/alerts', 'data-nav': 'alerts' }, t('alerts')),
           h('a', { href: '#/collectors', 'data-nav': 'collectors' }, t('collectors')),
@@ -155,7 +155,7 @@ function header(signedIn: boolean): HTMLElement {
         ? h(
             'span',
             { class: 'scope', title: t('signedInAs') },
-            s.province ? `${t('scopeProvince')}: ${provinceName(s, s.province)}` : t('scopeNation'),
+            s.province ? `${t('scopeProvince')}: ${provinceName(s, s.province)}` : levelName(s, 'nation'),
           )
         : null,
       h(

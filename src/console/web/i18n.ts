@@ -5,7 +5,6 @@ export type Lang = 'zh' | 'en';
 const zh = {
   title: '数据基础设施监测平台',
   subtitle: '四个维度 · 三个层级 · 60项指标',
-  nation: '全国',
   alerts: '告警',
   collectors: '采集健康',
   reports: '报表',
@@ -91,7 +90,6 @@ const zh = {
   download: '下载',
   downloaded: '已下载',
   reportHint: '报表包含各指标数值、官方目标达标情况、分中心明细、排名与数据覆盖（Excel 为政府报送首选格式）。',
-  breadcrumbNation: '全国',
   reason: '原因',
   centersCount: '数据中心数',
   legendLow: '低',
@@ -102,7 +100,6 @@ const zh = {
   dirHigher: '越高越好',
   dirMonitor: '监测',
   signedInAs: '权限',
-  scopeNation: '全国',
   scopeProvince: '省级',
   none: '无',
   generalType: '通用',
@@ -129,7 +126,6 @@ export type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   title: 'Data Infrastructure Monitoring',
   subtitle: 'Four dimensions · three levels · 60 indicators',
-  nation: 'Nation',
   alerts: 'Alerts',
   collectors: 'Collector health',
   reports: 'Reports',
@@ -216,7 +212,6 @@ const en: Record<Key, string> = {
   downloaded: 'Downloaded',
   reportHint:
     'A report holds every indicator value, official targets met or missed, per-center breakdown, ranks and data coverage (Excel is what government reporting runs on).',
-  breadcrumbNation: 'Nation',
   reason: 'Reason',
   centersCount: 'Data centers',
   legendLow: 'low',
@@ -227,7 +222,6 @@ const en: Record<Key, string> = {
   dirHigher: 'higher is better',
   dirMonitor: 'monitored',
   signedInAs: 'Access',
-  scopeNation: 'nation',
   scopeProvince: 'province',
   none: 'none',
   generalType: 'General',

@@ -48,6 +48,13 @@ export function officialOf(ind: ConsoleIndicator, level: Level): { op: string; v
   return t && t.op !== undefined && t.value !== undefined ? { op: t.op, value: t.value } : undefined;
 }
 
+/** A level's name from the catalog; `title` capitalizes the English one (navigation, headings). */
+export function levelName(state: AppState, level: Level, title = false): string {
+  const l = state.catalog.levels.find((x) => x.id === level);
+  const name = l ? (lang() === 'zh' ? l.zh : l.en) : level;
+  return title ? name.charAt(0).toUpperCase() + name.slice(1) : name;
+}
+
 export function provinceName(state: AppState, code: string): string {
   const p = state.catalog.provinces.find((x) => x.code === code);
   return p ? (lang() === 'zh' ? p.zh : p.en) : code;

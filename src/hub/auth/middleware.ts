@@ -15,21 +15,83 @@ export function principal(res: Response): Principal {
   return p;
 }
 
-/** Authenticates `Authorization: Bearer <token>`; 401 when absent, unknown or revoked. */
-export function requireToken(db: StateDb): RequestHandler {
+/**
+ * Failed authentications per source address in fixed one-minute windows. An address over the limit is
+ * answered 429 before its token is even looked at, so guessing tokens costs a minute per `limit` tries.
+ */
+export class AuthFailures {
+  private readonly limit: number;
+  private readonly now: () => number;
+  private windowStart = 0;
+  private readonly failures = new Map<string, number>();
+  /** Called once per address and window when it goes over the limit (logs, metrics). */
+  onThrottle: (address: string) => void = () => {};
+
+  constructor(limit: number, now: () => number = Date.now) {
+    this.limit = limit;
+    this.now = now;
+  }
+
+  private roll(): void {
+    const t = this.now();
+    if (t - this.windowStart >= 60_000) {
+      this.windowStart = t - (t % 60_000);
+      this.failures.clear();
+    }
+  }
+
+  /** Seconds until the address may try again, or 0 when it may now. */
+  blockedFor(address: string): number {
+    this.roll();
+    if ((this.failures.get(address) ?? 0) < this.limit) return 0;
+    return Math.max(1, Math.ceil((this.windowStart + 60_000 - this.now()) / 1000));
+  }
+
+  fail(address: string): void {
+    this.roll();
+    const n = (this.failures.get(address) ?? 0) + 1;
+    this.failures.set(address, n);
+    if (n === this.limit) this.onThrottle(address);
+  }
+}
+
+/** Refuses (429) a source address with too many failed authentications this minute. */
+export function throttleAuthFailures(failures: AuthFailures): RequestHandler {
+  return (req, res, next) => {
+    const wait = failures.blockedFor(req.ip ?? 'unknown');
+    if (wait === 0) return next();
+    res.set('Retry-After', String(wait));
+    next(
+      new HubError('DIMS_ERR_RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`, {
+        reason: 'auth_failures',
+        retry_after_s: wait,
+      }),
+    );
+  };
+}
+
+/** Authenticates `Authorization: Bearer <token>`; 401 when absent, unknown, revoked or expired (counted in `failures`). */
+export function requireToken(db: StateDb, failures?: AuthFailures, now: () => number = Date.now): RequestHandler {
   const touched = new Map<string, number>();
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) return next(new HubError('DIMS_ERR_UNAUTHENTICATED'));
-    const p = authenticate(db, m[1] as string);
-    if (!p) return next(new HubError('DIMS_ERR_UNAUTHENTICATED', 'the bearer token is unknown or revoked'));
+    if (!m) {
+      // A request without credentials is not a guess; one with a malformed header is.
+      if (header !== '') failures?.fail(req.ip ?? 'unknown');
+      return next(new HubError('DIMS_ERR_UNAUTHENTICATED'));
+    }
+    const p = authenticate(db, m[1] as string, now());
+    if (!p) {
+      failures?.fail(req.ip ?? 'unknown');
+      return next(new HubError('DIMS_ERR_UNAUTHENTICATED', 'the bearer token is unknown, revoked or expired'));
+    }
     res.locals.principal = p;
     // last_used_at is informational; writing it once a minute keeps the state DB off the hot path.
-    const now = Date.now();
-    if ((touched.get(p.id) ?? 0) + TOUCH_EVERY_MS < now) {
-      touched.set(p.id, now);
-      db.touchToken(p.id, now);
+    const t = now();
+    if ((touched.get(p.id) ?? 0) + TOUCH_EVERY_MS < t) {
+      touched.set(p.id, t);
+      db.touchToken(p.id, t);
     }
     next();
   };

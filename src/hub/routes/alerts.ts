@@ -11,6 +11,7 @@ import { compileSchema } from '../../shared/json-schema.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canPostAlerts, canRead, canReadProvince, readProvince } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
+import { echoText } from '../../shared/echo.ts';
 import type { AlertRow } from '../state-db.ts';
 import { bad, intParam, provinceParam, str, timeParam } from './params.ts';
 
@@ -55,7 +56,7 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
         'DIMS_ERR_INVALID_ALERT',
         `the webhook payload is invalid: ${problems
           .slice(0, 5)
-          .map((p) => `${p.path} ${p.message} (got ${JSON.stringify(p.value)?.slice(0, 80)})`)
+          .map((p) => `${p.path} ${p.message} (got ${echoText(p.value)})`)
           .join('; ')}`,
         { problems: problems.slice(0, 50) },
       );

@@ -1,4 +1,4 @@
-/** @module GET /api/v1/catalog: the indicators, dimensions, provinces and declarable metrics dashboards build on. */
+/** @module GET /api/v1/catalog: the indicators, dimensions, level names, provinces and declarable metrics clients build on. */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
 import type { RouteKit } from './kit.ts';
@@ -11,6 +11,7 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
   const body = {
     version: c.version,
     dimensions: ['A', 'B', 'C', 'D'],
+    levels: c.levels,
     indicators: c.indicators.map(({ file: _file, ...rest }) => rest),
     provinces: c.provinces,
     hub_nodes: c.hubNodes,

@@ -10,9 +10,11 @@ import type { RouteKit } from './kit.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canDeclare } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
+import { echoText } from '../../shared/echo.ts';
 import { ingest, ingestAnswer } from '../ingest.ts';
 import { expandPeriod, parseCsv, readXlsx, tableToRecords } from '../declarations-table.ts';
 import type { RecordProblem } from '../../records/parse.ts';
+import { expandedSize, ZipTooLargeError } from '../../shared/zip-size.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
@@ -36,7 +38,7 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
       return next(
         new HubError(
           'DIMS_ERR_UNSUPPORTED_MEDIA',
-          `declarations are accepted as application/json, text/csv, ${XLSX} or multipart/form-data (got ${JSON.stringify(type || 'none')})`,
+          `declarations are accepted as application/json, text/csv, ${XLSX} or multipart/form-data (got ${echoText(type || 'none')})`,
         ),
       );
     }
@@ -92,6 +94,22 @@ async function fromFile(
     mimeType === XLSX || /\.xlsx$/i.test(filename) || (data.length > 4 && data[0] === 0x50 && data[1] === 0x4b);
   let rows: unknown[][];
   if (isXlsx) {
+    // An .xlsx is a zip: a few hundred kilobytes can inflate to gigabytes, so its size once
+    // decompressed is measured (under the limit) before the workbook is parsed at all.
+    const limit = ctx.config.limits.upload_expanded_bytes;
+    try {
+      expandedSize(data, limit);
+    } catch (err) {
+      if (err instanceof ZipTooLargeError)
+        throw new HubError(
+          'DIMS_ERR_TOO_LARGE',
+          `the workbook expands to more than ${limit} bytes when decompressed (limits.upload_expanded_bytes); nothing was written`,
+        );
+      throw new HubError(
+        'DIMS_ERR_BAD_REQUEST',
+        `the upload is not a readable .xlsx workbook (${(err as Error).message})`,
+      );
+    }
     try {
       rows = await readXlsx(data);
     } catch (err) {
@@ -113,7 +131,7 @@ async function fromFile(
   if (table.problems.length > 0) {
     throw new HubError(
       'DIMS_ERR_INVALID_DECLARATIONS',
-      `the ${isXlsx ? 'sheet' : 'CSV'} header is not usable: ${table.problems.map((p) => `${p.path} ${p.message} (got ${JSON.stringify(p.value)})`).join('; ')}`,
+      `the ${isXlsx ? 'sheet' : 'CSV'} header is not usable: ${table.problems.map((p) => `${p.path} ${p.message} (got ${echoText(p.value)})`).join('; ')}`,
       { accepted: [], rejected: [{ index: -1, errors: table.problems }] },
     );
   }

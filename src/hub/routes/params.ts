@@ -2,17 +2,26 @@
 import type { Request } from 'express';
 import type { Level } from '../../model/values.ts';
 import type { PeriodKind } from '../../storage/types.ts';
-import { periodKindOf, periodName, previousPeriod, type PeriodKindName } from '../../engine/periods.ts';
+import {
+  periodExample,
+  periodKindOf,
+  periodName,
+  periodWindow,
+  previousPeriod,
+  type PeriodKindName,
+} from '../../engine/periods.ts';
+import { rfc3339Ms } from '../../shared/strict.ts';
 import { HubError } from '../errors.ts';
+import { echoText, echoValue } from '../../shared/echo.ts';
 import type { HubContext } from '../context.ts';
 
 const KINDS: readonly PeriodKind[] = ['realtime', 'hour', 'day', 'month', 'quarter', 'year'];
 const LEVELS: readonly Level[] = ['nation', 'province', 'center'];
 
 export function bad(name: string, value: unknown, expected: string): HubError {
-  return new HubError('DIMS_ERR_BAD_PARAMETER', `query parameter ${name} ${expected} (got ${JSON.stringify(value)})`, {
+  return new HubError('DIMS_ERR_BAD_PARAMETER', `query parameter ${name} ${expected} (got ${echoText(value)})`, {
     parameter: name,
-    value,
+    value: echoValue(value),
   });
 }
 
@@ -82,8 +91,9 @@ export function periodParam(ctx: HubContext, req: Request, kind: PeriodKind): st
   const v = str(req, 'period');
   if (kind === 'realtime') {
     if (v === undefined) return ctx.engine.latestRealtime?.period;
-    if (!Number.isFinite(Date.parse(v))) throw bad('period', v, 'must be the RFC 3339 end of a real-time window');
-    return new Date(Date.parse(v)).toISOString();
+    const ms = rfc3339Ms(v);
+    if (ms === null) throw bad('period', v, 'must be the RFC 3339 end of a real-time window (2026-10-05T02:15:00Z)');
+    return new Date(ms).toISOString();
   }
   if (v === undefined)
     return (
@@ -91,31 +101,30 @@ export function periodParam(ctx: HubContext, req: Request, kind: PeriodKind): st
       previousPeriod(kind, periodName(kind, ctx.now(), ctx.config.timezone), ctx.config.timezone)
     );
   if (periodKindOf(v) !== kind)
-    throw bad('period', v, `must be a ${kind} name like ${EXAMPLE[kind as PeriodKindName]}`);
+    throw bad('period', v, `must be a ${kind} name like ${periodExample(kind as PeriodKindName)}`);
+  try {
+    periodWindow(kind as PeriodKindName, v, ctx.config.timezone);
+  } catch (err) {
+    throw bad('period', v, `must be a real ${kind} (${(err as Error).message})`);
+  }
   return v;
 }
 
-const EXAMPLE: Record<PeriodKindName, string> = {
-  hour: '2026-10-05T13',
-  day: '2026-10-05',
-  month: '2026-10',
-  quarter: '2026-Q3',
-  year: '2026',
-};
-
-/** An instant: RFC 3339 or a date (midnight in the hub's zone is not assumed: dates are UTC). */
+/** An instant: an RFC 3339 date-time with its offset (2026-10-05T10:00:00+08:00), nothing looser. */
 export function timeParam(req: Request, name: string): number | undefined {
   const v = str(req, name);
   if (v === undefined) return undefined;
-  const ms = Date.parse(v);
-  if (!Number.isFinite(ms)) throw bad(name, v, 'must be an RFC 3339 time');
+  const ms = rfc3339Ms(v);
+  if (ms === null) throw bad(name, v, 'must be an RFC 3339 time like 2026-10-05T10:00:00+08:00');
   return ms;
 }
 
+/** A whole number written in decimal digits (no sign, hex, exponent or spaces) within [min, max]. */
 export function intParam(req: Request, name: string, fallback: number, min: number, max: number): number {
   const v = str(req, name);
   if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(name, v, `must be an integer from ${min} to ${max}`);
+  const n = /^[0-9]{1,15}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw bad(name, v, `must be a whole number from ${min} to ${max} in decimal digits`);
   return n;
 }

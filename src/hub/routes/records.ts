@@ -5,6 +5,7 @@ import type { RouteKit } from './kit.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canPushRecords } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
+import { echoText } from '../../shared/echo.ts';
 import { ingest, ingestAnswer } from '../ingest.ts';
 import { prefersMinimal } from '../../push/protocol.ts';
 import { recordsBody } from '../records-body.ts';
@@ -47,7 +48,7 @@ function takeRecords(req: Request, max: number): unknown[] {
   if (extra.length > 0)
     throw new HubError(
       'DIMS_ERR_BAD_REQUEST',
-      `the body has fields other than records (got ${JSON.stringify(extra.slice(0, 5))})`,
+      `the body has fields other than records (got ${echoText(extra.slice(0, 5))})`,
       { path: `/${extra[0]}` },
     );
   if (raws.length === 0)

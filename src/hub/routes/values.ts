@@ -11,6 +11,7 @@ import type { PeriodKind, StoredValue, ValueQuery } from '../../storage/types.ts
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readProvince, readsAll, type Scope } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';
+import { echoText } from '../../shared/echo.ts';
 import { bad, indicatorParam, kindParam, levelParam, periodParam, provinceParam, str, timeParam } from './params.ts';
 import { applicableTarget, statusAt, targetText } from '../../catalog/targets.ts';
 
@@ -37,7 +38,7 @@ export function authorizeNode(ctx: HubContext, scope: Scope, level: Level, code:
     return code;
   }
   const c = ctx.registry.byId.get(code);
-  if (!c) throw new HubError('DIMS_ERR_NOT_FOUND', `no center ${JSON.stringify(code)} in the registry`);
+  if (!c) throw new HubError('DIMS_ERR_NOT_FOUND', `no center ${echoText(code)} in the registry`);
   if (!canReadProvince(scope, c.province)) throw new HubError('DIMS_ERR_PROVINCE_FORBIDDEN');
   return c.province;
 }

@@ -61,6 +61,32 @@ describe('SNMP collector against the simulator', () => {
     ...extra,
   });
 
+  it('profiles auto: the PDU is read as APC rPDU2 by its sysObjectID, the UPS by UPS-MIB alone, and v1 reads the same', async () => {
+    for (const version of ['2c', '1']) {
+      const pdu = createSnmpCollector(
+        { ...v2c(sim.community('pdu-1'), []), profiles: undefined, version },
+        testContext(),
+      );
+      const ups = createSnmpCollector({ ...v2c(sim.community('ups-1'), []), profiles: 'auto', version }, testContext());
+      try {
+        const p = await pdu.collect(AbortSignal.timeout(3000));
+        assert.ok(find(p, 'power_watts', 'outlet_1').length === 1, `${version}: ${JSON.stringify(p)}`);
+        assert.deepEqual(pdu.report?.().produced, [{ profile: 'apc-rpdu2', samples: p.length }]);
+        assert.match(pdu.report?.().detected ?? '', /sysObjectID 1\.3\.6\.1\.4\.1\.318\.1\.3\.4\.5 matches apc-rpdu2/);
+        const u = await ups.collect(AbortSignal.timeout(3000));
+        // ENTITY-SENSOR-MIB answers too, but one standard MIB is read, so no line is counted twice.
+        assert.deepEqual(
+          ups.report?.().produced.map((x) => x.profile),
+          ['ups-mib'],
+        );
+        assert.equal(find(u, 'power_watts', 'output_line_1')[0]?.value, 2100);
+      } finally {
+        await pdu.close();
+        await ups.close();
+      }
+    }
+  });
+
   it('reads UPS-MIB output lines as power per line, input power and status codes', async () => {
     const c = createSnmpCollector(v2c(sim.community('ups-1'), ['ups-mib']), testContext());
     try {
@@ -324,9 +350,9 @@ describe('SNMP collector against the simulator', () => {
 
   it('rejects an invalid config in create(), naming the field and the value', () => {
     assert.throws(
-      () => createSnmpCollector({ host: '127.0.0.1', version: '1', profiles: ['ups-mib'] }, testContext()),
+      () => createSnmpCollector({ host: '127.0.0.1', version: '4', profiles: ['ups-mib'] }, testContext()),
       (e: unknown) =>
-        e instanceof CollectError && e.kind === 'config' && /version must be one of .*\(got "1"\)/.test(e.message),
+        e instanceof CollectError && e.kind === 'config' && /version must be one of .*\(got "4"\)/.test(e.message),
     );
     assert.throws(
       () =>

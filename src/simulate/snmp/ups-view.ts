@@ -50,6 +50,9 @@ export function upsView(id: string, s: UpsState, uptimeMs: number): MibView {
   return {
     scalars: [
       ...systemGroup(id, 'dims simulated UPS (UPS-MIB)', '1.3.6.1.2.1.33', uptimeMs),
+      // upsIdentManufacturer and upsIdentModel: the identification group every UPS-MIB agent implements.
+      { oid: `${UPS}.1.1`, type: 'OctetString', value: 'dims' },
+      { oid: `${UPS}.1.2`, type: 'OctetString', value: 'simulated UPS' },
       { oid: `${UPS}.2.1`, type: 'Integer', value: BATTERY_STATUS[s.batteryStatus] },
       { oid: `${UPS}.2.2`, type: 'Integer', value: Math.round(s.secondsOnBattery) },
       { oid: `${UPS}.2.3`, type: 'Integer', value: Math.round(s.minutesRemaining) },

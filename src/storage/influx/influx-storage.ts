@@ -165,6 +165,20 @@ function post(
   });
 }
 
+/**
+ * The instants InfluxDB can hold: int64 nanoseconds, 1677-09-21T00:12:43.145224194Z to
+ * 2262-04-11T23:47:16.854775806Z. A query bound outside is refused ("time … underflows time literal").
+ */
+const FIRST_MS = -9_223_372_036_854;
+const LAST_MS = 9_223_372_036_854;
+
+/** A window's bounds as InfluxDB can take them: clamped to its time range; undefined when nothing can lie inside. */
+function bounds(fromMs: number, toMs: number): { from: string; to: string } | undefined {
+  const from = Math.max(fromMs, FIRST_MS);
+  const to = Math.min(toMs, LAST_MS);
+  return to > from ? { from: iso(from), to: iso(to) } : undefined;
+}
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -347,10 +361,12 @@ export class InfluxStorage implements Storage {
 
   async queryRollups(q: RollupQuery): Promise<StoredRollup[]> {
     if (q.centers?.length === 0 || q.provinces?.length === 0) return [];
+    const window = bounds(q.fromMs, q.toMs);
+    if (!window) return [];
     const rp = RP_OF_TIER[tierOf({ kind: q.kind })];
     const out: StoredRollup[] = [];
     for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
-      const params: Record<string, string> = { from: iso(q.fromMs), to: iso(q.toMs), kind: q.kind };
+      const params: Record<string, string> = { ...window, kind: q.kind };
       let where = 'time >= $from AND time < $to AND "kind" = $kind';
       if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
       if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
@@ -410,14 +426,15 @@ export class InfluxStorage implements Storage {
   }
 
   async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
-    if (q.centers?.length === 0 || q.provinces?.length === 0) return [];
+    const window = bounds(q.fromMs, q.toMs);
+    if (!window || q.centers?.length === 0 || q.provinces?.length === 0) return [];
     const out: StoredRecord[] = [];
     const sources = q.source ? [q.source] : (['telemetry', 'declaration'] as const);
     for (const source of sources) {
       const rp = source === 'telemetry' ? RP_RAW : RP_OF_TIER.long_term;
       // Split long center lists; province lists are short (a country has tens of provinces).
       for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
-        const params: Record<string, string> = { from: iso(q.fromMs), to: iso(q.toMs), source };
+        const params: Record<string, string> = { ...window, source };
         let where = 'time >= $from AND time < $to AND "source" = $source';
         if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
         if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
@@ -434,17 +451,19 @@ export class InfluxStorage implements Storage {
 
   async queryValues(q: ValueQuery): Promise<StoredValue[]> {
     if (q.codes?.length === 0 || q.indicators?.length === 0 || q.provinces?.length === 0) return [];
+    const window = bounds(q.fromMs ?? FIRST_MS, q.toMs ?? LAST_MS);
+    if (!window) return [];
     const rp = retentionPolicyFor(q.period_kind);
     const out: StoredValue[] = [];
     for (const codes of q.codes ? chunk(q.codes, MAX_FILTER_VALUES) : [undefined]) {
       const params: Record<string, string> = { kind: q.period_kind };
       let where = '"period_kind" = $kind';
       if (q.fromMs !== undefined) {
-        params.from = iso(q.fromMs);
+        params.from = window.from;
         where += ' AND time >= $from';
       }
       if (q.toMs !== undefined) {
-        params.to = iso(q.toMs);
+        params.to = window.to;
         where += ' AND time < $to';
       }
       if (q.period !== undefined) {
@@ -468,14 +487,34 @@ export class InfluxStorage implements Storage {
     return out.sort(compareValues);
   }
 
+  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+    const out = new Map<string, { startMs: number; endMs: number }>();
+    const window = bounds(fromMs, LAST_MS);
+    if (!window) return out;
+    for (const list of chunk(centers, MAX_FILTER_VALUES)) {
+      const params: Record<string, string> = { from: window.from, source: 'telemetry' };
+      // last() picks each center's point with the latest time (its start) across the center's series.
+      const [result] = await this.select(
+        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" = $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
+        params,
+        'latestTelemetry',
+      );
+      for (const row of rowsOf(result))
+        out.set(String(row.center), { startMs: Number(row.time), endMs: Number(row.end_ms) });
+    }
+    return out;
+  }
+
   async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
+    const window = bounds(fromMs, toMs);
+    if (!window) return [];
     const byCenter = new Map<string, CenterReportStats>();
     // Telemetry in `raw`, filings in `long_term`: the same statistics from each, merged per center.
     for (const [rp, source] of [
       [RP_RAW, 'telemetry'],
       [RP_OF_TIER.long_term, 'declaration'],
     ] as const) {
-      const params = { from: iso(fromMs), to: iso(toMs), source };
+      const params = { ...window, source };
       const from = `FROM "${rp}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND time < $to AND "source" = $source GROUP BY "center", "province"`;
       // Aggregates give counts and the latest end; the selector first() gives the earliest start as its time.
       const [agg, first] = await this.select(

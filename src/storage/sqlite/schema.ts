@@ -4,7 +4,7 @@
  *
  * | table            | tier      | holds                                                  | key                                |
  * | ---------------- | --------- | ------------------------------------------------------ | ---------------------------------- |
- * | `telemetry`      | raw       | telemetry records                                      | (start_ms, center)                 |
+ * | `telemetry`      | raw       | telemetry records (and an index by center and start)   | (start_ms, center)                 |
  * | `declaration`    | long_term | declarations (filings)                                 | (start_ms, center)                 |
  * | `rollup_recent`  | recent    | hour roll-ups                                          | (kind, start_ms, center)           |
  * | `rollup_long`    | long_term | day and month roll-ups                                 | (kind, start_ms, center)           |
@@ -64,6 +64,8 @@ CREATE INDEX IF NOT EXISTS ${name}_start ON ${name} (period_kind, from_ms);`;
 export const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);',
   recordTable('telemetry'),
+  // Each center's latest telemetry with one backward seek (the overlap check at ingest).
+  'CREATE INDEX IF NOT EXISTS telemetry_by_center ON telemetry (center, start_ms);',
   recordTable('declaration'),
   rollupTable(ROLLUP_TABLES.recent),
   rollupTable(ROLLUP_TABLES.long_term),

@@ -437,6 +437,23 @@ export class SqliteStorage implements Storage {
     return out.sort(compareValues);
   }
 
+  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+    const out = new Map<string, { startMs: number; endMs: number }>();
+    try {
+      // The index (center, start_ms) answers each center with one backward seek.
+      const stmt = this.stmt(
+        'SELECT start_ms, end_ms FROM telemetry WHERE center = ? AND start_ms >= ? ORDER BY start_ms DESC LIMIT 1',
+      );
+      for (const c of centers) {
+        const row = stmt.get(c, fromMs) as { start_ms: number; end_ms: number } | undefined;
+        if (row) out.set(c, { startMs: Number(row.start_ms), endMs: Number(row.end_ms) });
+      }
+    } catch (err) {
+      throw mapError(err, 'latestTelemetry');
+    }
+    return out;
+  }
+
   async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
     // Telemetry and declarations alike; the province is the one of the center's latest record in the window.
     const by = new Map<string, CenterReportStats & { provinceEnd: number }>();

@@ -5,7 +5,15 @@ import { h, section, statusBadge, valueCell } from '../dom.ts';
 import { t, tx, type Key } from '../i18n.ts';
 import { lineChart } from '../charts.ts';
 import { window as periodWindow } from '../periods.ts';
-import { officialOf, provinceName, statusOf, targetLabel, type AppState, type ConsoleIndicator } from '../state.ts';
+import {
+  levelName,
+  officialOf,
+  provinceName,
+  statusOf,
+  targetLabel,
+  type AppState,
+  type ConsoleIndicator,
+} from '../state.ts';
 
 export const DIMENSIONS = ['A', 'B', 'C', 'D'] as const;
 
@@ -109,7 +117,7 @@ export async function trendCharts(state: AppState, level: 'province' | 'center',
 
 export function breadcrumb(state: AppState, province?: string, center?: { id: string; name: string }): HTMLElement {
   const parts: Array<Node | string> = [];
-  if (state.province === undefined) parts.push(h('a', { href: '#/nation' }, t('breadcrumbNation')));
+  if (state.province === undefined) parts.push(h('a', { href: '#/nation' }, levelName(state, 'nation', true)));
   if (province) {
     if (parts.length) parts.push(' › ');
     parts.push(

@@ -5,7 +5,7 @@ import { h, link, section, statusBadge, table, valueCell } from '../dom.ts';
 import { lang, t, tx } from '../i18n.ts';
 import { shortName, tileMap } from '../charts.ts';
 import { tileLayout } from '../scale.ts';
-import { provinceName, statusOf, type AppState } from '../state.ts';
+import { levelName, provinceName, statusOf, type AppState } from '../state.ts';
 import { DIMENSIONS, indicatorSections, percent, stat } from './common.ts';
 
 export async function renderNation(state: AppState, rerender: () => void): Promise<Node[]> {
@@ -31,7 +31,7 @@ export async function renderNation(state: AppState, rerender: () => void): Promi
   const head = h(
     'div',
     { class: 'page-head' },
-    h('h1', {}, `${t('nation')} · ${state.period}`),
+    h('h1', {}, `${levelName(state, 'nation', true)} · ${state.period}`),
     h(
       'div',
       { class: 'stats' },

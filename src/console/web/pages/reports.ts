@@ -4,13 +4,13 @@ import { ApiError, reportPath, request } from '../api.ts';
 import { h, section } from '../dom.ts';
 import { lang, t } from '../i18n.ts';
 import { containing, recent, type ReportKind } from '../periods.ts';
-import { provinceName, type AppState } from '../state.ts';
+import { levelName, provinceName, type AppState } from '../state.ts';
 
 export function renderReports(state: AppState): Node[] {
   const scope = h(
     'select',
     { id: 'report-scope', 'aria-label': t('scope') },
-    state.province === undefined ? h('option', { value: 'nation' }, t('nation')) : null,
+    state.province === undefined ? h('option', { value: 'nation' }, levelName(state, 'nation', true)) : null,
     state.catalog.provinces
       .filter((p) => state.province === undefined || p.code === state.province)
       .map((p) => h('option', { value: p.code }, provinceName(state, p.code))),

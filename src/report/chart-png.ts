@@ -1,0 +1,41 @@
+/**
+ * @module Charts as PNG for the xlsx: the ECharts options drawn on a skia canvas (@napi-rs/canvas) and
+ * encoded off the main thread. Skia reads the system's fonts once per process; without a CJK font the
+ * Chinese labels would be boxes, so that is an error naming the package to install.
+ */
+import * as echarts from 'echarts';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import type { ChartDef } from './charts.ts';
+
+/** Pixels per CSS pixel: sharp when printed, small enough to keep the workbook light. */
+const SCALE = 1.5;
+
+let ready = false;
+
+function setUp(): void {
+  if (ready) return;
+  if (!GlobalFonts.families.some((f) => /CJK|Hei|Song|Kai|WenQuanYi/i.test(f.family)))
+    throw new Error(
+      'report charts need a CJK font so Chinese labels render: install one (Debian: apt-get install fonts-noto-cjk)',
+    );
+  // ECharts measures text on a canvas of its own making: give it skia's.
+  echarts.setPlatformAPI({ createCanvas: () => createCanvas(32, 32) as unknown as HTMLCanvasElement });
+  ready = true;
+}
+
+/** Draws one chart and encodes it as PNG. */
+export async function chartPng(c: ChartDef): Promise<Buffer> {
+  setUp();
+  const canvas = createCanvas(Math.round(c.width * SCALE), Math.round(c.height * SCALE));
+  const chart = echarts.init(canvas as unknown as HTMLCanvasElement, null, {
+    width: c.width,
+    height: c.height,
+    devicePixelRatio: SCALE,
+  });
+  try {
+    chart.setOption(c.option);
+    return await canvas.encode('png');
+  } finally {
+    chart.dispose();
+  }
+}
