@@ -21,6 +21,7 @@ import type { StateDb } from './state-db.ts';
 import { LiveTelemetry } from './live-telemetry.ts';
 import { RollupKeeper } from './rollups.ts';
 import { DeclarationsCache } from './declarations-cache.ts';
+import { LatestValues } from './latest-values.ts';
 
 export interface RunResult {
   kind: PeriodKind;
@@ -81,6 +82,8 @@ export class EngineRunner {
   readonly live: LiveTelemetry;
   readonly rollups: RollupKeeper;
   readonly declarations: DeclarationsCache;
+  /** The newest values of each period kind, for the overview, rankings and the console. */
+  readonly latest: LatestValues;
   /** How long the last real-time run took (ms). */
   private lastRealtimeMs = 0;
   /** The newest real-time values (for /metrics and "current" reads). */
@@ -109,6 +112,7 @@ export class EngineRunner {
       yieldTurn: o.yieldTurn ?? setImmediateTurn,
     });
     this.declarations = new DeclarationsCache(o.storage);
+    this.latest = new LatestValues(o.registry, o.storage);
     this.source = {
       records: async (fromMs, toMs) => {
         const [telemetry, declarations] = await Promise.all([
@@ -224,6 +228,7 @@ export class EngineRunner {
             source,
             tz: this.o.tz,
           });
+          const stored = { catalog, registry, kind, period, window, nowMs: this.now() };
           if (store) {
             // Real-time values of every center each minute would outgrow any store: by default only the
             // regions' are kept (centers' latest are in memory; their history is the hour values).
@@ -231,10 +236,9 @@ export class EngineRunner {
               kind === 'realtime' && this.o.storeRealtime === 'regions'
                 ? values.filter((v) => v.level !== 'center')
                 : values;
-            await storage.writeValues(
-              toStoredValues(kept, { catalog, registry, kind, period, window, nowMs: this.now() }),
-            );
+            await storage.writeValues(toStoredValues(kept, stored));
           }
+          this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);
