@@ -31,7 +31,10 @@ export function mapExposition(
   const out: Sample[] = [];
   for (const profile of profiles) {
     const before = out.length;
-    for (const rule of profile.rules) out.push(...applyRule(rule, byName, opts));
+    for (const rule of profile.rules) {
+      if (rule.unless !== undefined && byName.has(rule.unless)) continue;
+      out.push(...applyRule(rule, byName, opts));
+    }
     if (produced !== undefined && out.length > before)
       produced.push({ profile: profile.name, samples: out.length - before });
   }

@@ -11,6 +11,7 @@ test('every bundled profile validates against profiles/profile.schema.json', () 
     'dcgm_exporter',
     'hygon_dcu',
     'iluvatar_gpu',
+    'ipmi_exporter',
     'metax_gpu',
     'node_exporter',
     'npu_exporter',

@@ -18,7 +18,7 @@ export interface HubConfig {
   file: string;
   role: 'national' | 'provincial';
   province?: string;
-  listen: { host: string; port: number };
+  listen: { host: string; port: number; tls?: TlsConfig };
   registry: string;
   catalog?: string;
   state_db: string;
@@ -51,6 +51,9 @@ export interface HubConfig {
     batch: number;
     interval_ms: number;
     timeout_ms: number;
+    ca_file?: string;
+    cert_file?: string;
+    key_file?: string;
   };
   telemetry: { otlp_endpoint?: string; service_name: string };
   reports?: {
@@ -67,6 +70,14 @@ export interface HubConfig {
     yearly?: string;
     retries?: number;
   };
+}
+
+/** HTTPS for the hub (paths absolute); see config.schema.json. */
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  client_ca?: string;
+  client_certs: 'request' | 'require';
 }
 
 /** A config file that cannot be used; `problems` each name file, path and value. */
@@ -103,7 +114,11 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     file,
     role: (d.role as unknown as HubConfig['role']) ?? 'national',
     ...(typeof d.province === 'string' ? { province: d.province } : {}),
-    listen: { host: (d.listen?.host as string) ?? '127.0.0.1', port: (d.listen?.port as number) ?? 8470 },
+    listen: {
+      host: (d.listen?.host as string) ?? '127.0.0.1',
+      port: (d.listen?.port as number) ?? 8470,
+      ...(d.listen?.tls ? { tls: resolveTls(d.listen.tls as Record<string, unknown>, abs) } : {}),
+    },
     registry: abs(d.registry as unknown as string),
     ...(typeof d.catalog === 'string' ? { catalog: abs(d.catalog) } : {}),
     state_db: abs((d.state_db as unknown as string) ?? 'hub-state.db'),
@@ -138,6 +153,9 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
             batch: (fed.batch as number) ?? 500,
             interval_ms: (fed.interval_ms as number) ?? 1000,
             timeout_ms: (fed.timeout_ms as number) ?? 10_000,
+            ...(typeof fed.ca_file === 'string' ? { ca_file: abs(fed.ca_file) } : {}),
+            ...(typeof fed.cert_file === 'string' ? { cert_file: abs(fed.cert_file) } : {}),
+            ...(typeof fed.key_file === 'string' ? { key_file: abs(fed.key_file) } : {}),
           },
         }
       : {}),
@@ -235,4 +253,13 @@ function storeRealtime(v: unknown): HubConfig['engine']['store_realtime'] {
   if (v === true) return 'all';
   if (v === false) return 'none';
   return (v as HubConfig['engine']['store_realtime'] | undefined) ?? 'regions';
+}
+
+function resolveTls(t: Record<string, unknown>, abs: (p: string) => string): TlsConfig {
+  return {
+    cert: abs(t.cert as string),
+    key: abs(t.key as string),
+    ...(typeof t.client_ca === 'string' ? { client_ca: abs(t.client_ca) } : {}),
+    client_certs: (t.client_certs as TlsConfig['client_certs'] | undefined) ?? 'request',
+  };
 }

@@ -10,6 +10,7 @@ import { setupTracing, type Tracing } from './tracing.ts';
 import { EngineRunner } from './engine-runner.ts';
 import type { IngestDeps } from './ingest.ts';
 import { OverlapGuard } from './overlap-guard.ts';
+import { StorageHealth } from './storage-health.ts';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -29,6 +30,8 @@ export interface HubDeps {
 export interface HubContext extends Required<Omit<HubDeps, 'now'>> {
   now: () => number;
   ingest: IngestDeps;
+  /** Whether storage takes writes (the `storage` above is watched by it). */
+  storageHealth: StorageHealth;
 }
 
 const defaultLog: Logger = (level, message) => {
@@ -40,8 +43,11 @@ const defaultLog: Logger = (level, message) => {
 /** Fills in what the caller did not provide (metrics, tracing, engine) from the config. */
 export function createContext(deps: HubDeps): HubContext {
   const now = deps.now ?? Date.now;
-  const { config, catalog, registry, storage, state } = deps;
+  const { config, catalog, registry, state } = deps;
   const metrics = deps.metrics ?? new HubMetrics(catalog, registry);
+  const log = deps.log ?? defaultLog;
+  const storageHealth = new StorageHealth(deps.storage, metrics, log);
+  const storage = storageHealth.watch(deps.storage);
   const tracing =
     deps.tracing ??
     setupTracing({
@@ -74,7 +80,8 @@ export function createContext(deps: HubDeps): HubContext {
     tracing,
     engine,
     now,
-    log: deps.log ?? defaultLog,
+    log,
+    storageHealth,
     ingest: {
       catalog,
       registry,

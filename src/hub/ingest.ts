@@ -2,8 +2,12 @@
  * @module Ingest: validates pushed center records, checks each belongs to the caller, stores the valid ones
  * in one idempotent write, marks the closed periods they touch dirty, and queues them for federation.
  *
- * Order matters for "no accepted record is lost": storage first, then the dirty marks and outbox (state DB),
- * then the 200. A crash before the 200 makes the agent retry; the retry is idempotent.
+ * Stages, in order: validate (each record parsed against the catalog and registry, and the caller's right to
+ * write its center checked; records-body.ts parsed the body before) → claim intervals (no overlapping
+ * telemetry) → write (one idempotent storage write, started synchronously) → after-write (dirty marks and the
+ * federation outbox in the state DB, gauges, counters). Order matters for "no accepted record is lost":
+ * storage first, then the state DB, then the 200. A crash before the 200 makes the agent retry; the retry is
+ * idempotent.
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
@@ -106,35 +110,52 @@ export async function ingest(
       }
       overlaps.release(true);
       const a = batch.after;
-      if (a.stale.length > 0) deps.state.markRollupsStale(a.stale);
-      if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
-      deps.stored?.(a.stored ?? [], a.declarations);
-      if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
-      const t = a.telemetry;
-      for (let i = 0; i < t.centers.length; i++) {
-        const c = t.centers[i]!;
-        const mean = t.inletMean[i]!;
-        const max = t.inletMax[i]!;
-        deps.metrics.noteRecordEnd(
-          c.id,
-          c.province,
-          t.ends[i]!,
-          Number.isNaN(mean) && Number.isNaN(max)
-            ? undefined
-            : {
-                ...(Number.isNaN(mean) ? {} : { mean }),
-                ...(Number.isNaN(max) ? {} : { max }),
-              },
-        );
-      }
-      // One increment per source and batch, not per record (label lookups cost more than the count).
-      if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
-      if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+      afterWrite(deps, a, nowMs);
       span.setAttribute('dims.accepted', a.acceptedCount);
       span.setAttribute('dims.rejected', a.rejected.length);
       return { accepted: a.keys ?? [], acceptedCount: a.acceptedCount, rejected: labelled(a.rejected, opts.labels) };
     },
   );
+}
+
+/**
+ * After-write stage, once storage has the records: dirty marks and the federation outbox in the state DB, then
+ * the "newest record" gauges and the accepted counters.
+ * @throws HubError 503 when the state DB cannot be written (stored but not acknowledged: the retry is idempotent).
+ */
+function afterWrite(deps: IngestDeps, a: AfterWrite, nowMs: number): void {
+  try {
+    if (a.stale.length > 0) deps.state.markRollupsStale(a.stale);
+    if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
+    if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
+  } catch (err) {
+    // Stored but not acknowledged: the sender retries, the write is idempotent and the marks are made then.
+    throw new HubError(
+      'DIMS_ERR_STORAGE_UNAVAILABLE',
+      `the hub's state database cannot be written (${(err as Error).message}); nothing was acknowledged, retry later`,
+    );
+  }
+  const t = a.telemetry;
+  for (let i = 0; i < t.centers.length; i++) {
+    const c = t.centers[i]!;
+    const mean = t.inletMean[i]!;
+    const max = t.inletMax[i]!;
+    deps.metrics.noteRecordEnd(
+      c.id,
+      c.province,
+      t.ends[i]!,
+      Number.isNaN(mean) && Number.isNaN(max)
+        ? undefined
+        : {
+            ...(Number.isNaN(mean) ? {} : { mean }),
+            ...(Number.isNaN(max) ? {} : { max }),
+          },
+    );
+  }
+  // One increment per source and batch, not per record (label lookups cost more than the count).
+  if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
+  if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+  deps.stored?.(a.stored ?? [], a.declarations);
 }
 
 /** What ingest still needs once the write is under way: no record objects, only these facts. */

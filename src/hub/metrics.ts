@@ -42,6 +42,8 @@ export class HubMetrics {
   readonly forwarded: Counter<'result'>;
   readonly alertsReceived: Counter<'status'>;
   readonly authFailures: Counter<'result'>;
+  readonly storageWriteFailures: Counter<'reason'>;
+  readonly storageWritable: Gauge;
   private readonly catalog: Catalog;
   private readonly centers: RegistryIndex;
 
@@ -92,6 +94,17 @@ export class HubMetrics {
           if (n.inletMax !== undefined)
             this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
         }),
+    });
+    this.storageWriteFailures = new Counter({
+      name: 'dims_hub_storage_write_failures_total',
+      help: 'Record and value writes (and readiness probes) storage could not take: reason disk_full or unavailable',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    this.storageWritable = new Gauge({
+      name: 'dims_hub_storage_writable',
+      help: '1 while storage takes writes, 0 from a failed write until one succeeds again (see /readyz)',
+      registers: r,
     });
     this.authFailures = new Counter({
       name: 'dims_hub_auth_failures_total',

@@ -50,7 +50,7 @@ async function readCenterValues(inputs: ReportInputs, period: string, r: Resolve
     inputs.values(r.kind, period, hint),
     inputs.values(r.kind, r.previous, hint),
     inputs.values(r.kind, r.yearAgo, hint),
-    inputs.reportStats(r.window.fromMs, r.window.toMs),
+    inputs.lastTelemetry(r.window.fromMs, r.window.toMs, [c.id]),
     inputs.declarations ? inputs.declarations(r.window.fromMs, r.window.toMs) : Promise.resolve(undefined),
   ]);
   const centers = cur.filter((v) => v.level === 'center' && inputs.registry.byId.get(v.code)?.province === c.province);
@@ -103,7 +103,6 @@ function completeness(
     time_coverage: q.quality.time_coverage,
     downtime_hours: q.quality.downtime_hours,
     last_data: q.quality.last_data,
-    records: stats?.records ?? 0,
     declarations_missing: q.quality.declarations_missing,
     issues: q.quality.issues,
   };

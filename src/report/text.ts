@@ -167,7 +167,6 @@ export const L = {
   rank_center: { zh: '省内排名', en: 'Rank in province' },
   rank_of_center: { zh: '省内参与排名中心数', en: 'Centers ranked' },
   completeness: { zh: '数据完整性', en: 'Data completeness' },
-  records: { zh: '报送记录数', en: 'Records' },
   reported: { zh: '本期已报送', en: 'Reported this period' },
   yes: { zh: '是', en: 'yes' },
   no: { zh: '否', en: 'no' },

@@ -123,6 +123,12 @@ export interface Storage {
   close(): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
+  /**
+   * Writes a few bytes where records go, to learn whether writes succeed again (after a full disk):
+   * resolves when they do, throws StorageUnavailableError when they still fail. Stores nothing records
+   * or values queries return.
+   */
+  probeWrite(): Promise<void>;
   /** Stores records; a record with the same (center, start, source) replaces the earlier one. */
   writeRecords(records: StoredRecord[]): Promise<void>;
   queryRecords(q: RecordQuery): Promise<StoredRecord[]>;

@@ -328,6 +328,12 @@ export class InfluxStorage implements Storage {
     throw mapError(new Error(text), what, res.status);
   }
 
+  /** One point of measurement dims_probe (never read) at the current second, straight to /write. */
+  async probeWrite(): Promise<void> {
+    const body = Buffer.from(`dims_probe ok=1i ${Math.floor(Date.now() / 1000) * 1000}`);
+    await this.postBody(body, RP_RAW, 'probe');
+  }
+
   // Not async: a suspended frame would keep `records` alive until InfluxDB answers (see write).
   writeRecords(records: StoredRecord[]): Promise<void> {
     try {

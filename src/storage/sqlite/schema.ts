@@ -12,6 +12,7 @@
  * | `value_recent`   | recent    | hour values, one row per node and hour                 | (period_kind, period, level, code) |
  * | `value_long`     | long_term | day, month, quarter and year values                    | (period_kind, period, level, code) |
  * | `names`          | —         | the dictionary of names the row bodies use (codec.ts)  | id                                 |
+ * | `write_probe`    | —         | one row probeWrite rewrites to test that writes succeed | id                                 |
  *
  * A node's values for a period (all its indicators) are one row: an hour close at 10,000 centers writes
  * 10,000 rows rather than 600,000, and the row is read whole by every query that needs any of them.
@@ -63,6 +64,8 @@ CREATE INDEX IF NOT EXISTS ${name}_start ON ${name} (period_kind, from_ms);`;
 
 export const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);',
+  // Where probeWrite writes a page's worth of bytes to learn whether writes succeed (after a full disk).
+  'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, pad BLOB NOT NULL);',
   recordTable('telemetry'),
   // Each center's latest telemetry with one backward seek (the overlap check at ingest).
   'CREATE INDEX IF NOT EXISTS telemetry_by_center ON telemetry (center, start_ms);',

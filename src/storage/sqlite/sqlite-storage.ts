@@ -10,7 +10,7 @@
  * caller input ever becomes SQL text.
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   DEFAULT_RETENTION,
@@ -58,6 +58,9 @@ export interface SqliteStorageOptions {
   /** How long each tier is kept (default DEFAULT_RETENTION). */
   retention?: Partial<Retention>;
 }
+
+/** Free space below which probeWrite reports the file system full. */
+const PROBE_MIN_FREE = 1024 * 1024;
 
 /** Primary result codes that mean "try again later": busy, locked, I/O error, disk full, cannot open. */
 const TRANSIENT = new Set([5, 6, 10, 13, 14]);
@@ -168,6 +171,32 @@ export class SqliteStorage implements Storage {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * A committed write of a page's worth of bytes, and room on the file system for more: SQLite in WAL
+   * mode can commit into WAL space it already has while the file system is full, so free space is
+   * checked as well (under 1 MiB counts as full).
+   */
+  async probeWrite(): Promise<void> {
+    if (this.path !== ':memory:' && !this.path.startsWith('file:')) {
+      let free: number;
+      try {
+        const st = statfsSync(dirname(this.path));
+        free = st.bavail * st.bsize;
+      } catch (err) {
+        throw new StorageUnavailableError(
+          `sqlite probe: cannot read free space of ${dirname(this.path)}: ${(err as Error).message}`,
+        );
+      }
+      if (free < PROBE_MIN_FREE)
+        throw new StorageUnavailableError(
+          `sqlite unavailable during probe: database or disk is full (${free} bytes free on ${dirname(this.path)})`,
+        );
+    }
+    this.transaction('probe', () => {
+      this.stmt('INSERT OR REPLACE INTO write_probe (id, at_ms, pad) VALUES (1, ?, zeroblob(4096))').run(Date.now());
+    });
   }
 
   private handle(): DatabaseSync {
