@@ -30,7 +30,14 @@ test('InfluxDB stopped while agents push: 503, records kept by the agents, then 
         listen: { port: 0 },
         state_db: path.join(dir, 'state.db'),
         engine: { enabled: false },
-        storage: { kind: 'influxdb', url: influx.url, database: 'dims_rel', requestTimeoutMs: 3000 },
+        // The records lie months before the wall clock: the raw retention policy must hold them.
+        storage: {
+          kind: 'influxdb',
+          url: influx.url,
+          database: 'dims_rel',
+          requestTimeoutMs: 3000,
+          retention: { raw: 'INF' },
+        },
       },
       'hub.yaml',
       dir,
@@ -108,7 +115,7 @@ test('hub killed with SIGKILL while agents push, then restarted: no accepted rec
         registry,
         listen: { port: 0 },
         state_db: './state.db',
-        storage: { kind: 'sqlite', path: './data.db' },
+        storage: { kind: 'sqlite', path: './data.db', retention: { raw: 'INF' } },
         engine: { enabled: true, kinds: ['hour'] },
       }),
     );
