@@ -117,7 +117,10 @@ export function series(f: ValueFilter): string {
 /** Raw record fields of the chosen center over time, combined with `agg` per interval. */
 export function recordFields(fields: string[], agg: 'sum' | 'mean' | 'max' | 'last'): string {
   const cols = fields.map((f) => `${agg}("${f}") AS "${f}"`).join(', ');
-  return `SELECT ${cols} FROM ${RECORDS} WHERE "center" =~ /^$center$/ AND "source" = 'telemetry' AND $timeFilter GROUP BY time($__interval) fill(none)`;
+  return (
+    `SELECT ${cols} FROM ${RECORDS} WHERE "center" =~ /^$center$/ AND "source" = 'telemetry' AND $timeFilter ` +
+    `GROUP BY time($__interval) fill(none)`
+  );
 }
 
 /** Variable query: tag values of a tag, optionally narrowed by a WHERE clause. */

@@ -75,10 +75,12 @@ export async function benchReports(opts: {
   const hubP99 = percentile(hub.xlsx, 0.99);
   const pdfP99 = percentile(hub.pdf, 0.99);
   log(
-    `reports: hub xlsx p50 ${percentile(hub.xlsx, 0.5).toFixed(0)} ms p99 ${hubP99.toFixed(0)} ms (${hub.xlsx.length}), pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length})`,
+    `reports: hub xlsx p50 ${percentile(hub.xlsx, 0.5).toFixed(0)} ms p99 ${hubP99.toFixed(0)} ms (${hub.xlsx.length}), ` +
+      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length})`,
   );
   log(
-    `reports: 31 xlsx cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms, engine month ${evalMs.toFixed(0)} ms, peak ${peakMiB.toFixed(0)} MiB, ${(bytes / 1024).toFixed(0)} KiB`,
+    `reports: 31 xlsx cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms, engine month ${evalMs.toFixed(0)} ` +
+      `ms, peak ${peakMiB.toFixed(0)} MiB, ${(bytes / 1024).toFixed(0)} KiB`,
   );
   return {
     name: 'reports',
@@ -136,8 +138,10 @@ export async function benchReports(opts: {
       { metric: 'total xlsx size', value: bytes / 1024, unit: 'KiB' },
     ],
     notes: [
-      'Comparisons (previous month, a year earlier) and the 12-month trends are evaluated too; the synthetic fleet has no data for them, so they are empty.',
-      'Hub: an embedded-store hub holding the fleet (daily records, filings, 13 months of stored values), one client asking for each province in turn; the PDF browser is started by a request before the timed ones.',
+      'Comparisons (previous month, a year earlier) and the 12-month trends are evaluated too; the synthetic ' +
+        'fleet has no data for them, so they are empty.',
+      'Hub: an embedded-store hub holding the fleet (daily records, filings, 13 months of stored values), one ' +
+        'client asking for each province in turn; the PDF browser is started by a request before the timed ones.',
     ],
   };
 }

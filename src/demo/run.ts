@@ -54,7 +54,8 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
   process.env[BMC_PASSWORD_ENV] ??= 'dims-sim';
   const sim = await serveFleet({ fleet });
   log(
-    `simulator: Redfish ${sim.endpoints.redfishUrl('').replace(/\/bmc\/$/, '')}, SNMP udp ${sim.snmp.port}, Modbus tcp ${sim.modbus.map((m) => m.port).join(',')}, exporters ${sim.prometheus.port}`,
+    `simulator: Redfish ${sim.endpoints.redfishUrl('').replace(/\/bmc\/$/, '')}, SNMP udp ${sim.snmp.port}, ` +
+      `Modbus tcp ${sim.modbus.map((m) => m.port).join(',')}, exporters ${sim.prometheus.port}`,
   );
 
   const registryFile = path.join(dataDir, 'registry.yaml');

@@ -320,7 +320,9 @@ async function claimIntervals(
       errors: [
         {
           path: '/start',
-          message: `overlaps ${which} of this center, [${iso(o.startMs)}, ${iso(o.endMs)}); telemetry of a center must not overlap (a replay repeats the same start and end)`,
+          message:
+            `overlaps ${which} of this center, [${iso(o.startMs)}, ${iso(o.endMs)}); telemetry of a center must not ` +
+            `overlap (a replay repeats the same start and end)`,
           value: (g.raw as { start?: unknown }).start,
         },
       ],
@@ -367,7 +369,9 @@ function write(
     deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, good.length);
     throw new HubError(
       'DIMS_ERR_TOO_LARGE',
-      `the late records of this request would mark ${dirty.length} closed periods for recomputation (at most ${deps.maxDirtyPeriods} per request, limits.dirty_periods_per_request); send them in smaller batches; nothing was written`,
+      `the late records of this request would mark ${dirty.length} closed periods for recomputation (at most ` +
+        `${deps.maxDirtyPeriods} per request, limits.dirty_periods_per_request); send them in smaller batches; ` +
+        `nothing was written`,
       { periods: dirty.length, limit: deps.maxDirtyPeriods },
     );
   }

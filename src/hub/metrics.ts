@@ -108,7 +108,9 @@ export class HubMetrics {
     });
     this.authFailures = new Counter({
       name: 'dims_hub_auth_failures_total',
-      help: 'Requests refused for their credentials: result refused (401: no, an unknown, revoked or expired token) or throttled (429: the address failed too often this minute)',
+      help:
+        'Requests refused for their credentials: result refused (401: no, an unknown, revoked or expired token) ' +
+        'or throttled (429: the address failed too often this minute)',
       labelNames: ['result'],
       registers: r,
     });

@@ -125,7 +125,8 @@ export function openapiDocument(): Record<string, unknown> {
               in: 'header',
               required: false,
               description:
-                'return=minimal (RFC 7240): answer with accepted_count instead of the accepted keys; the answer then carries Preference-Applied: return=minimal',
+                'return=minimal (RFC 7240): answer with accepted_count instead of the accepted keys; the answer then ' +
+                'carries Preference-Applied: return=minimal',
               schema: { type: 'string' },
             },
           ],
@@ -369,7 +370,8 @@ export function openapiDocument(): Record<string, unknown> {
       '/api/v1/reports/center/{center}/{period}.{format}': {
         get: {
           summary:
-            "a center's own report (its center:<id> token, its province's token, nation or admin): its indicators, rank in the province, completeness, changes",
+            "a center's own report (its center:<id> token, its province's token, nation or admin): its indicators, " +
+            'rank in the province, completeness, changes',
           security: bearer,
           parameters: [
             { name: 'center', in: 'path', required: true, schema: { type: 'string' }, description: 'center id' },

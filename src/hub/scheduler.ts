@@ -142,7 +142,8 @@ export class Scheduler {
       if (next < oldest) {
         this.ctx.log(
           'warn',
-          `engine: ${kind} periods ${next} … ${previousPeriod(kind, oldest, tz)} were missed and are not caught up (max_catch_up ${config.engine.max_catch_up}); use POST /api/v1/admin/recompute`,
+          `engine: ${kind} periods ${next} … ${previousPeriod(kind, oldest, tz)} were missed and are not caught ` +
+            `up (max_catch_up ${config.engine.max_catch_up}); use POST /api/v1/admin/recompute`,
         );
         next = oldest;
       }

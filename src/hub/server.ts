@@ -21,6 +21,7 @@ import { Scheduler } from './scheduler.ts';
 import { Forwarder } from './federation.ts';
 import { scheduleReports, type ReportScheduler } from '../report/schedule.ts';
 import { storageInputs } from '../report/inputs.ts';
+import { closePdfEngine } from '../report/pdf.ts';
 
 export interface RunningHub {
   url: string;
@@ -73,7 +74,8 @@ export async function startHub(
     if (foreign.length > 0)
       log(
         'warn',
-        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ${foreign[0]!.id}); they are accepted only with their own tokens`,
+        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ` +
+          `${foreign[0]!.id}); they are accepted only with their own tokens`,
       );
   }
   const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);
@@ -128,6 +130,8 @@ export async function startHub(
       });
       await scheduler.stop();
       await reports?.stop();
+      // The browser PDF reports are printed with, if one was started.
+      await closePdfEngine();
       await forwarder.stop();
       await ctx.tracing.shutdown();
       unexport();

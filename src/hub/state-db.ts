@@ -257,7 +257,8 @@ export class StateDb {
 
   setCheckpoint(kind: string, period: string, nowMs: number): void {
     this.stmt(
-      'INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at',
+      'INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET ' +
+        'period = excluded.period, updated_at = excluded.updated_at',
     ).run(kind, period, nowMs);
   }
 
@@ -266,7 +267,8 @@ export class StateDb {
     if (items.length === 0) return;
     const g = ++this.generation;
     const stmt = this.stmt(
-      'INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation',
+      'INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO ' +
+        'UPDATE SET generation = excluded.generation',
     );
     this.transaction(() => {
       for (const i of items) stmt.run(i.kind, i.period, g);

@@ -57,7 +57,8 @@ export class StorageHealth {
     this.metrics.storageWritable.set(0);
     this.log(
       'error',
-      `storage: writes fail (${reason === 'disk_full' ? 'the disk is full' : 'storage unavailable'}: ${message}); pushes are answered 503 and their senders keep the records until writes succeed`,
+      `storage: writes fail (${reason === 'disk_full' ? 'the disk is full' : 'storage unavailable'}: ${message}); ` +
+        `pushes are answered 503 and their senders keep the records until writes succeed`,
     );
   }
 

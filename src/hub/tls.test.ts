@@ -128,6 +128,7 @@ test('mTLS: agent and federate tokens need a verified client certificate naming 
     const none = await push(undefined, agent, 'gz-01', T + 60_000);
     assert.equal(none.status, 403);
     assert.equal(none.body.error.code, 'DIMS_ERR_CLIENT_CERT_REQUIRED');
+    assert.match(none.body.error.message, /none was presented/);
     const wrong = await push(gd01, agent, 'gz-01', T + 60_000);
     assert.equal(wrong.status, 403);
     assert.equal(wrong.body.error.code, 'DIMS_ERR_CLIENT_CERT_MISMATCH');
@@ -135,6 +136,7 @@ test('mTLS: agent and federate tokens need a verified client certificate naming 
     const forgedAnswer = await push(forged, agent, 'gz-01', T + 60_000);
     assert.equal(forgedAnswer.status, 403);
     assert.equal(forgedAnswer.body.error.code, 'DIMS_ERR_CLIENT_CERT_REQUIRED');
+    assert.match(forgedAnswer.body.error.message, /the one presented was refused/);
     const fed = createToken(hub.ctx.state, 'federate:52').token;
     assert.equal((await push(fed52, fed, 'gz-02')).status, 200);
     assert.equal((await push(gz01, fed, 'gz-02', T + 60_000)).body.error.code, 'DIMS_ERR_CLIENT_CERT_MISMATCH');

@@ -96,13 +96,15 @@ export function clientCertificate(t: TlsConfig | undefined): RequestHandler {
       scope.kind === 'agent' ? scope.center : scope.kind === 'federate' ? `federate:${scope.province}` : undefined;
     if (expected === undefined) return next();
     const socket = req.socket as TLSSocket;
-    if (!socket.encrypted || !socket.authorized)
+    if (!socket.encrypted || !socket.authorized) {
+      const presented = socket.encrypted && Object.keys(socket.getPeerCertificate()).length > 0;
       return next(
         new HubError(
           'DIMS_ERR_CLIENT_CERT_REQUIRED',
-          `${scope.kind} tokens need a client certificate signed by the hub's client CA (${socket.authorizationError ? String(socket.authorizationError) : 'none was presented'})`,
+          `${scope.kind} tokens need a client certificate signed by the hub's client CA (${presented ? `the one presented was refused: ${String(socket.authorizationError)}` : 'none was presented'})`,
         ),
       );
+    }
     const cn = socket.getPeerCertificate().subject?.CN;
     if (cn !== expected)
       return next(

@@ -74,13 +74,17 @@ export function telemetryIntervalProblem(
   if (d % 1000 !== 0 || TELEMETRY_MAX_INTERVAL_MS % d !== 0)
     return {
       path: '/end',
-      message: `makes a ${durationText(d)} interval; telemetry intervals are whole seconds that divide an hour (1 s … 1 min, 5 min, 10 min, 15 min, 30 min, 1 h)`,
+      message:
+        `makes a ${durationText(d)} interval; telemetry intervals are whole seconds that divide an hour (1 s ` +
+        `… 1 min, 5 min, 10 min, 15 min, 30 min, 1 h)`,
       value: raw.end,
     };
   if (startMs % d !== 0)
     return {
       path: '/start',
-      message: `must be a multiple of its ${durationText(d)} interval counted from 1970-01-01T00:00Z (e.g. ${new Date(startMs - (startMs % d)).toISOString()})`,
+      message:
+        `must be a multiple of its ${durationText(d)} interval counted from 1970-01-01T00:00Z ` +
+        `(e.g. ${new Date(startMs - (startMs % d)).toISOString()})`,
       value: raw.start,
     };
   return undefined;

@@ -33,13 +33,15 @@ export function centerRecordSchema(catalog: Catalog): object {
         type: 'string',
         format: 'date-time',
         description:
-          'Interval start (RFC 3339), inclusive. Telemetry: a multiple of the interval counted from 1970-01-01T00:00Z (a 5 min record starts at :00, :05 …).',
+          'Interval start (RFC 3339), inclusive. Telemetry: a multiple of the interval counted from 1970-01-01T00:00Z ' +
+          '(a 5 min record starts at :00, :05 …).',
       },
       end: {
         type: 'string',
         format: 'date-time',
         description:
-          'Interval end (RFC 3339), exclusive; after start. Telemetry: end − start is whole seconds dividing an hour (1 s to 1 h; not 7 min, not 2 h). Declarations: at most a year.',
+          'Interval end (RFC 3339), exclusive; after start. Telemetry: end − start is whole seconds dividing an ' +
+          'hour (1 s to 1 h; not 7 min, not 2 h). Declarations: at most a year.',
       },
       source: {
         enum: ['telemetry', 'declaration'],

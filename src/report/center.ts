@@ -115,7 +115,7 @@ export async function buildCenterReport(inputs: ReportInputs, req: CenterReportR
   const spec = chartSpec(catalog);
   const [values, trends] = await Promise.all([
     readCenterValues(inputs, req.period, r, center),
-    readTrends(inputs, catalog, spec, r, req.period, { level: 'center', code: center.id }),
+    readTrends(inputs, catalog, spec, r, req.period, { level: 'center', code: center.id, province: center.province }),
   ]);
   const indicators = catalogOrder(catalog).indicators.filter((i) => i.levels.includes('center'));
   const summary = summaryRows(indicators, r, values, centerRanks(indicators, values));

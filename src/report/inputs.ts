@@ -11,7 +11,7 @@ import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { PeriodKind, Storage } from '../storage/types.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
-import { DEFAULT_TZ, periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
+import { DEFAULT_TZ, periodWindow, type PeriodKindName } from '../engine/periods.ts';
 
 /** Narrows a values read; implementations may return more than asked (the builder filters again). */
 export interface ValuesHint {
@@ -26,16 +26,6 @@ export interface LastTelemetry {
   lastEndMs: number;
 }
 
-/** A value with the name of its period. */
-export type PeriodValue = IndicatorValue & { period: string };
-
-/** Which series a trend reads. */
-export interface SeriesQuery {
-  level: Level;
-  codes: string[];
-  indicators: string[];
-}
-
 /** Everything a report reads. */
 export interface ReportInputs {
   catalog: Catalog;
@@ -44,11 +34,6 @@ export interface ReportInputs {
   tz?: string;
   /** Indicator values of one named period at every level (or those the hint asks for); empty when none exist. */
   values(periodKind: PeriodKindName, period: string, hint?: ValuesHint): Promise<IndicatorValue[]>;
-  /**
-   * Values of one level's `codes` for `indicators`, for every `periodKind` period starting in [fromMs, toMs):
-   * the report's trend lines. Without it a report has no trends.
-   */
-  series?(periodKind: PeriodKindName, fromMs: number, toMs: number, q: SeriesQuery): Promise<PeriodValue[]>;
   /**
    * When each of `centers` last sent telemetry in [fromMs, toMs) (centers with none are left out). Telemetry
    * only: a month-long filing would otherwise hide that a center's agent went quiet.
@@ -130,16 +115,6 @@ export function storageInputs(
       );
       return (await Promise.all(reads)).flat();
     },
-    async series(periodKind, fromMs, toMs, q) {
-      return storage.queryValues({
-        period_kind: periodKind as PeriodKind,
-        fromMs,
-        toMs,
-        level: q.level,
-        codes: q.codes,
-        indicators: q.indicators,
-      });
-    },
     async lastTelemetry(fromMs, toMs, centers) {
       // Read backwards from the window's end (or now, for an open period): the last minutes answer almost
       // every center; only the few quiet ones cost a wider read, and the whole window only those that
@@ -213,26 +188,6 @@ export function engineInputs(ctx: {
     registry: ctx.registry,
     tz,
     values,
-    async series(periodKind, fromMs, toMs, q) {
-      // Each period evaluated once (and kept), like a report's own period.
-      const periods: string[] = [];
-      let p = periodName(periodKind, fromMs, tz);
-      if (periodWindow(periodKind, p, tz).fromMs < fromMs) p = shiftPeriod(periodKind, p, 1, tz);
-      while (periodWindow(periodKind, p, tz).fromMs < toMs) {
-        periods.push(p);
-        p = shiftPeriod(periodKind, p, 1, tz);
-      }
-      const codes = new Set(q.codes);
-      const indicators = new Set(q.indicators);
-      const all = await Promise.all(
-        periods.map(async (period) =>
-          (await values(periodKind, period, { levels: [q.level] }))
-            .filter((v) => codes.has(v.code) && indicators.has(v.indicator))
-            .map((v) => ({ ...v, period })),
-        ),
-      );
-      return all.flat();
-    },
     async lastTelemetry(fromMs, toMs, centers) {
       const wanted = new Set(centers);
       const lastEnd = new Map<string, number>();

@@ -174,6 +174,9 @@ export const L = {
   changes_none: { zh: '与上期相比无明显变化。', en: 'Nothing changed notably since the previous period.' },
   why: { zh: '变化类型', en: 'Change' },
   previous_status: { zh: '上期是否达标', en: 'Target met before' },
+  delivery_title: { zh: '{scope} {period} 数据基础设施监测报告', en: 'Data infrastructure report: {scope} {period}' },
+  delivery_formats: { zh: '格式', en: 'Formats' },
+  delivery_open: { zh: '下载报告({format})', en: 'Download the report ({format})' },
   page_footer: { zh: '第 {page} 页 共 {pages} 页', en: 'Page {page} of {pages}' },
   // The statistical form header (统计报表表头).
   form_table_no: { zh: '表号', en: 'Form No.' },

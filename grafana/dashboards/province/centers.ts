@@ -15,7 +15,9 @@ const CENTER_COLUMNS = ['pue', 'it_load_util', 'cpu_util'];
 export function centersTable(lang: Lang, pos: GridPos): TablePanel {
   const cols = CENTER_COLUMNS.map((id) => `"indicator" = '${id}'`).join(' OR ');
   // Centers' newest values are their last hour's: the rolling window is stored for the nation and provinces only.
-  const q = `SELECT last("value") AS "value" FROM ${HOUR_VALUES} WHERE "period_kind" = 'hour' AND "level" = 'center' AND "province" =~ /^$province$/ AND (${cols}) AND "reason" = '' AND $timeFilter GROUP BY "code", "indicator"`;
+  const q =
+    `SELECT last("value") AS "value" FROM ${HOUR_VALUES} WHERE "period_kind" = 'hour' AND "level" = 'center' ` +
+    `AND "province" =~ /^$province$/ AND (${cols}) AND "reason" = '' AND $timeFilter GROUP BY "code", "indicator"`;
   return (
     new TablePanel()
       .title(p('centers', lang))

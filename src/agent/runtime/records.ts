@@ -141,7 +141,8 @@ export class Records {
         this.warnedChips.add(`${u.kind}:${k}`);
         this.d.log(
           'warn',
-          `the chip table has no peak figures for ${u.kind} ${JSON.stringify(u.vendor)} ${JSON.stringify(u.model)}; it counts in inventory, not in PFLOPS (add it with extra_chips)`,
+          `the chip table has no peak figures for ${u.kind} ${JSON.stringify(u.vendor)} ${JSON.stringify(u.model)}; ` +
+            `it counts in inventory, not in PFLOPS (add it with extra_chips)`,
         );
       }
     }

@@ -186,7 +186,8 @@ export async function run(argv: string[]): Promise<number> {
     `dims simulate: ${fleet.plans.length} centers, ${devices} devices, seed ${options.seed}, start ${new Date(startMs).toISOString()}, ×${factor}`,
   );
   console.log(
-    `  redfish     http://127.0.0.1:${sim.redfish.port}/bmc/<device>/redfish/v1/  (user ${sim.credentials.username}, password ${sim.credentials.password})`,
+    `  redfish     http://127.0.0.1:${sim.redfish.port}/bmc/<device>/redfish/v1/  (user ${sim.credentials.username}, ` +
+      `password ${sim.credentials.password})`,
   );
   console.log(`  snmp        udp 127.0.0.1:${sim.snmp.port}  (v2c, community = device id)`);
   console.log(

@@ -111,15 +111,19 @@ const LITERS = 82;
  * A chiller on the objects of collectors/bacnet/profiles/chiller.yaml, in the units a US-built controller
  * uses (kW, kWh, °F, litres) so the collector's unit conversion is exercised on every read.
  */
-export function chillerObjects(s: ChillerState): Map<string, SimObject> {
+export function chillerObjects(state: ChillerState | (() => ChillerState)): Map<string, SimObject> {
+  const live = typeof state === 'function' ? state : () => state;
   const AI = ObjectType.ANALOG_INPUT;
   return new Map<string, SimObject>([
-    [`${ObjectType.BINARY_INPUT}:1`, { value: () => (s.running ? 1 : 0), tag: 'enumerated' }],
-    [`${ObjectType.BINARY_INPUT}:2`, { value: () => (s.alarms === 0 ? 0 : 1), tag: 'enumerated' }],
-    [`${AI}:1`, { value: () => s.powerKw, tag: 'real', units: KILOWATTS }],
-    [`${ObjectType.ACCUMULATOR}:1`, { value: () => Math.round(s.energyKwh), tag: 'unsigned', units: KILOWATT_HOURS }],
-    [`${AI}:2`, { value: () => (s.supplyCelsius * 9) / 5 + 32, tag: 'real', units: DEGREES_FAHRENHEIT }],
-    [`${AI}:3`, { value: () => (s.returnCelsius * 9) / 5 + 32, tag: 'real', units: DEGREES_FAHRENHEIT }],
-    [`${ObjectType.ANALOG_VALUE}:1`, { value: () => s.waterM3 * 1000, tag: 'real', units: LITERS }],
+    [`${ObjectType.BINARY_INPUT}:1`, { value: () => (live().running ? 1 : 0), tag: 'enumerated' }],
+    [`${ObjectType.BINARY_INPUT}:2`, { value: () => (live().alarms === 0 ? 0 : 1), tag: 'enumerated' }],
+    [`${AI}:1`, { value: () => live().powerKw, tag: 'real', units: KILOWATTS }],
+    [
+      `${ObjectType.ACCUMULATOR}:1`,
+      { value: () => Math.round(live().energyKwh), tag: 'unsigned', units: KILOWATT_HOURS },
+    ],
+    [`${AI}:2`, { value: () => (live().supplyCelsius * 9) / 5 + 32, tag: 'real', units: DEGREES_FAHRENHEIT }],
+    [`${AI}:3`, { value: () => (live().returnCelsius * 9) / 5 + 32, tag: 'real', units: DEGREES_FAHRENHEIT }],
+    [`${ObjectType.ANALOG_VALUE}:1`, { value: () => live().waterM3 * 1000, tag: 'real', units: LITERS }],
   ]);
 }

@@ -501,7 +501,8 @@ export class InfluxStorage implements Storage {
       const params: Record<string, string> = { from: window.from, source: 'telemetry' };
       // last() picks each center's point with the latest time (its start) across the center's series.
       const [result] = await this.select(
-        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" = $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
+        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" ` +
+          `= $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
         params,
         'latestTelemetry',
       );

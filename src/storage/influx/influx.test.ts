@@ -158,7 +158,8 @@ describe('influxdb adapter', () => {
     );
     assert.equal(energy.series!.length, 2);
     const pue = await influxql(
-      `SELECT last("value") FROM "long_term"."indicator_value" WHERE "period_kind" = 'day' AND "level" = 'province' AND "indicator" = 'pue' AND "reason" = '' AND ${since} GROUP BY "code"`,
+      `SELECT last("value") FROM "long_term"."indicator_value" WHERE "period_kind" = 'day' AND "level" = 'province' ` +
+        `AND "indicator" = 'pue' AND "reason" = '' AND ${since} GROUP BY "code"`,
       'dims_grafana',
     );
     assert.equal(pue.series![0]!.tags!.code, 'GD');
