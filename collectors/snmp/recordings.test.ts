@@ -121,6 +121,8 @@ describe('SNMP vendor profiles against recordings served by snmpsim', () => {
         const got = {
           profiles: report?.produced.map((p) => p.profile),
           ...(report?.detected !== undefined ? { detected: report.detected } : {}),
+          // A partial read: what the profile expected and the device did not answer.
+          ...(report !== undefined && report.missing.length > 0 ? { missing: report.missing } : {}),
           samples,
         };
         const expectedPath = join(dir, 'expected.json');
