@@ -61,6 +61,7 @@ export function createContext(deps: HubDeps): HubContext {
       catalog,
       registry,
       storage,
+      state,
       metrics,
       tracing,
       tz: config.timezone,
@@ -94,6 +95,11 @@ export function createContext(deps: HubDeps): HubContext {
       maxDirtyPeriods: config.limits.dirty_periods_per_request,
       federate: !!config.federation,
       now,
+      rawRetentionMs: storage.retention.raw,
+      stored: (telemetry, declarations) => {
+        engine.live.add(telemetry);
+        if (declarations > 0) engine.declarations.changed();
+      },
     },
   };
 }
