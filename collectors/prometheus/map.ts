@@ -73,8 +73,10 @@ function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOpt
   let last: Group | undefined;
   let lastDevice: string | undefined;
   const out: Sample[] = [];
+  const ignored = rule.ignore_values;
   for (const s of series) {
     if (!Number.isFinite(s.value)) continue;
+    if (ignored !== undefined && ignored.includes(s.value)) continue;
     let labels = s.labels;
     if (rule.join !== undefined && joined !== undefined) {
       const info = joined.get(keyOf(labels, rule.join.on));

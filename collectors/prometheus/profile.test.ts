@@ -9,6 +9,7 @@ test('every bundled profile validates against profiles/profile.schema.json', () 
   assert.deepEqual(names, [
     'cambricon_mlu',
     'dcgm_exporter',
+    'enflame_gcu',
     'hygon_dcu',
     'iluvatar_gpu',
     'ipmi_exporter',

@@ -49,6 +49,8 @@ export interface Rule {
   /** A fallback: skip this rule when the exposition has this metric (e.g. BMC power sensors only without DCMI). */
   unless?: string;
   scale?: number;
+  /** Raw values meaning "not supported" (e.g. -1): those series are skipped. */
+  ignore_values?: number[];
   device?: LabelSpec;
   labels?: Record<string, LabelSpec>;
 }

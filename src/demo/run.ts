@@ -65,7 +65,11 @@ export async function startDemo(o: DemoOptions, log: (s: string) => void): Promi
     registry: 'registry.yaml',
     listen: { host: '127.0.0.1', port: o.port },
     state_db: 'hub-state.db',
-    storage: o.storage ?? { kind: 'sqlite', path: 'hub-data.db' },
+    // Raw records are kept at least as long as the backfill reaches back (the hub refuses older telemetry).
+    storage: {
+      ...(o.storage ?? { kind: 'sqlite', path: 'hub-data.db' }),
+      retention: { raw: `${Math.max(35, backfillDays + 2)}d`, ...(o.storage?.retention ?? {}) },
+    },
     engine: { max_catch_up: 2000 },
     metrics: { auth: o.prometheus ? 'none' : 'token' },
   };

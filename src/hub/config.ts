@@ -27,7 +27,7 @@ export interface HubConfig {
   engine: {
     enabled: boolean;
     realtime_minutes: number;
-    store_realtime: boolean;
+    store_realtime: 'all' | 'regions' | 'none';
     close_delay_minutes: number;
     kinds: CloseKind[];
     max_catch_up: number;
@@ -41,7 +41,6 @@ export interface HubConfig {
     requests_per_minute: number;
     auth_failures_per_minute: number;
     dirty_periods_per_request: number;
-    record_max_age_days: number;
   };
   coverage: { late_after_minutes: number };
   metrics: { auth: 'token' | 'none' };
@@ -128,7 +127,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     engine: {
       enabled: (engine.enabled as boolean) ?? true,
       realtime_minutes: (engine.realtime_minutes as number) ?? 15,
-      store_realtime: (engine.store_realtime as boolean) ?? true,
+      store_realtime: storeRealtime(engine.store_realtime),
       close_delay_minutes: (engine.close_delay_minutes as number) ?? 2,
       kinds: (engine.kinds as CloseKind[]) ?? ['hour', 'day', 'month', 'quarter', 'year'],
       max_catch_up: (engine.max_catch_up as number) ?? 72,
@@ -142,7 +141,6 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       requests_per_minute: (limits.requests_per_minute as number) ?? 6000,
       auth_failures_per_minute: (limits.auth_failures_per_minute as number) ?? 30,
       dirty_periods_per_request: (limits.dirty_periods_per_request as number) ?? 500,
-      record_max_age_days: (limits.record_max_age_days as number) ?? 400,
     },
     coverage: { late_after_minutes: (d.coverage?.late_after_minutes as number) ?? 15 },
     metrics: { auth: (d.metrics?.auth as 'token' | 'none') ?? 'token' },
@@ -248,6 +246,13 @@ export function federationToken(cfg: HubConfig): string | undefined {
   const f = cfg.federation;
   if (!f) return undefined;
   return f.token_env ? process.env[f.token_env] : f.token;
+}
+
+/** `store_realtime` as written (an enum, or the booleans of earlier configs) to its enum. */
+function storeRealtime(v: unknown): HubConfig['engine']['store_realtime'] {
+  if (v === true) return 'all';
+  if (v === false) return 'none';
+  return (v as HubConfig['engine']['store_realtime'] | undefined) ?? 'regions';
 }
 
 function resolveTls(t: Record<string, unknown>, abs: (p: string) => string): TlsConfig {

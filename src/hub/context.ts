@@ -61,6 +61,7 @@ export function createContext(deps: HubDeps): HubContext {
       catalog,
       registry,
       storage,
+      state,
       metrics,
       tracing,
       tz: config.timezone,
@@ -90,11 +91,15 @@ export function createContext(deps: HubDeps): HubContext {
       tracing,
       tz: config.timezone,
       closeKinds,
-      maxRecordAgeMs: config.limits.record_max_age_days * 86_400_000,
       overlaps: new OverlapGuard(storage),
       maxDirtyPeriods: config.limits.dirty_periods_per_request,
       federate: !!config.federation,
       now,
+      rawRetentionMs: storage.retention.raw,
+      stored: (telemetry, declarations) => {
+        engine.live.add(telemetry);
+        if (declarations > 0) engine.declarations.changed();
+      },
     },
   };
 }

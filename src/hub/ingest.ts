@@ -46,8 +46,6 @@ export interface IngestDeps {
   tracing: Tracing;
   tz: string;
   closeKinds: PeriodKindName[];
-  /** Records that started longer ago than this are refused: the store would not keep them (InfluxDB drops them). */
-  maxRecordAgeMs: number;
   /** Refuses telemetry overlapping telemetry of its center. */
   overlaps: OverlapGuard;
   /** Most closed periods one request's late records may mark for recomputation (beyond: 413, nothing written). */
@@ -55,6 +53,13 @@ export interface IngestDeps {
   /** Queue accepted records for the upstream hub. */
   federate: boolean;
   now: () => number;
+  /**
+   * Telemetry that starts more than this long ago is refused: raw records are kept no longer (storage
+   * retention), so the closed periods it belongs to could not be rebuilt with it. Infinity: no limit.
+   */
+  rawRetentionMs?: number;
+  /** Told of each stored batch: its telemetry (the engine holds the newest), and how many filings came. */
+  stored?: (telemetry: StoredRecord[], declarations: number) => void;
 }
 
 export interface IngestOptions {
@@ -120,6 +125,7 @@ export async function ingest(
  */
 function afterWrite(deps: IngestDeps, a: AfterWrite, nowMs: number): void {
   try {
+    if (a.stale.length > 0) deps.state.markRollupsStale(a.stale);
     if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
     if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
   } catch (err) {
@@ -149,6 +155,7 @@ function afterWrite(deps: IngestDeps, a: AfterWrite, nowMs: number): void {
   // One increment per source and batch, not per record (label lookups cost more than the count).
   if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
   if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+  deps.stored?.(a.stored ?? [], a.declarations);
 }
 
 /** What ingest still needs once the write is under way: no record objects, only these facts. */
@@ -159,6 +166,8 @@ interface AfterWrite {
   keys?: string[];
   /** Closed periods the accepted records change, to be recomputed. */
   dirty: Array<{ kind: string; period: string }>;
+  /** Hours, days and months whose roll-ups the accepted telemetry changes (those built are rebuilt). */
+  stale: Array<{ kind: string; period: string }>;
   /** Accepted telemetry for the "newest record" gauges: the registry's center (already long-lived), end, inlet temperatures (NaN when absent). */
   telemetry: {
     centers: Array<{ id: string; province: string }>;
@@ -168,6 +177,8 @@ interface AfterWrite {
   };
   declarations: number;
   outbox?: CenterRecord[];
+  /** The stored telemetry, for `IngestDeps.stored` (the engine keeps the newest in memory anyway). */
+  stored?: StoredRecord[];
 }
 
 /** A valid record of the batch, with what the later stages need of it. */
@@ -200,7 +211,8 @@ function validate(
   opts: IngestOptions,
   nowMs: number,
 ): { good: Good[]; rejected: Rejected[] } {
-  const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs, maxAgeMs: deps.maxRecordAgeMs };
+  const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+  const oldestMs = nowMs - (deps.rawRetentionMs ?? Infinity);
   // Keys cost a date text per record: made only when the answer lists them (the outbox makes its own).
   const wantKeys = !opts.countOnly;
   const good: Good[] = [];
@@ -229,6 +241,10 @@ function validate(
     const { record, problems } = parseRecord(input, ctx);
     if (!record) {
       rejected.push({ index, ...keyOf(raw), errors: problems });
+      return;
+    }
+    if (record.source === 'telemetry' && record.startMs < oldestMs) {
+      rejected.push({ index, ...keyOf(raw), errors: [tooOld(raw, deps.rawRetentionMs!)] });
       return;
     }
     good.push({
@@ -387,11 +403,18 @@ function write(
     acceptedCount: good.length,
     rejected,
     dirty,
+    stale: staleRollups(
+      deps,
+      [...spans.values()].flatMap((m) => [...m.values()]).filter((s) => !s.declaration),
+      nowMs,
+    ),
     telemetry,
     declarations: good.length - nTelemetry,
   };
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
   if (deps.federate) after.outbox = good.map((g) => g.raw as CenterRecord);
+  if (deps.stored)
+    after.stored = nTelemetry === stored.length ? stored : stored.filter((r) => r.source === 'telemetry');
   return { written, after };
 }
 
@@ -470,4 +493,45 @@ export function dirtyMarks(
     }
   }
   return marks;
+}
+
+/**
+ * The hour, day and month roll-ups that late telemetry (spans before the open hour) reaches into, among
+ * those built: the others are built when needed, with the records then stored.
+ */
+function staleRollups(
+  deps: Pick<IngestDeps, 'state' | 'tz'>,
+  spans: Array<{ startMs: number; endMs: number }>,
+  nowMs: number,
+): Array<{ kind: string; period: string }> {
+  // Live records lie in the open hour: the common case costs one window computation.
+  const openHour = periodWindow('hour', periodName('hour', nowMs, deps.tz), deps.tz).fromMs;
+  const late = spans.filter((s) => s.startMs < openHour);
+  if (late.length === 0) return [];
+  let from = Infinity;
+  let to = -Infinity;
+  for (const s of late) {
+    if (s.startMs < from) from = s.startMs;
+    if (s.endMs > to) to = s.endMs;
+  }
+  const marks = new Map<string, { kind: string; period: string }>();
+  for (const kind of ['hour', 'day', 'month'] as const) {
+    // A backfill of history no roll-up was built for yet (the common case of old records) marks nothing.
+    const last = periodName(kind, Math.min(to, openHour) - 1, deps.tz);
+    if (!deps.state.hasRollups(kind, periodName(kind, from, deps.tz), last)) continue;
+    for (const s of late)
+      for (const period of periodsTouching(kind, s.startMs, Math.min(s.endMs, openHour), deps.tz))
+        marks.set(`${kind}/${period}`, { kind, period });
+  }
+  return [...marks.values()];
+}
+
+/** The problem of a telemetry record older than the raw retention. */
+function tooOld(raw: unknown, retentionMs: number): RecordProblem {
+  const days = Math.round((retentionMs / 86_400_000) * 10) / 10;
+  return {
+    path: '/start',
+    message: `is older than the raw records are kept (${days} days): the periods it belongs to are closed for good`,
+    value: (raw as { start?: unknown } | null)?.start,
+  };
 }

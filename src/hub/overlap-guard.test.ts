@@ -26,7 +26,8 @@ after(async () => {
 
 async function store(kind: 'sqlite' | 'influxdb'): Promise<Storage> {
   if (kind === 'sqlite') return openStorage({ kind: 'sqlite', path: ':memory:' });
-  const s = new InfluxStorage({ url: influxd.url, database: `dims_overlap_${Date.now()}` });
+  // The records lie months before the wall clock: the raw retention policy must hold them.
+  const s = new InfluxStorage({ url: influxd.url, database: `dims_overlap_${Date.now()}`, retention: { raw: 'INF' } });
   await s.open();
   return s;
 }

@@ -1,10 +1,14 @@
 /**
  * @module The engine's schedule: the rolling real-time window every minute; hours, days, months, quarters
  * and years closed at their boundaries in the hub's time zone (a few minutes late, so the last interval's
- * records can arrive); late records' dirty periods recomputed. Checkpoints in the state DB make a restart
- * pick up where the hub left off: every period closed while it was down is computed (up to max_catch_up).
+ * records can arrive); late records' dirty periods recomputed; storage retention enforced once an hour.
+ * Checkpoints in the state DB make a restart pick up where the hub left off: every period closed while it
+ * was down is computed (up to max_catch_up).
+ *
+ * The schedule follows the hub's clock (`ctx.now`), looked at every `tickMs` of wall time, so a benchmark
+ * can run it on a compressed clock. The real-time window and the closes run on two tracks: a close or a
+ * long recompute (which builds roll-ups in steps that yield) never holds up the next minute's window.
  */
-import cron, { type ScheduledTask } from 'node-cron';
 import { periodName, previousPeriod, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import type { HubContext } from './context.ts';
@@ -15,53 +19,68 @@ export interface TickResult {
   recomputed: Array<{ kind: PeriodKindName; period: string }>;
 }
 
+export interface SchedulerOptions {
+  /** How often (wall ms) the clock is looked at; default 1000. A compressed clock needs less. */
+  tickMs?: number;
+}
+
 export class Scheduler {
   private readonly ctx: HubContext;
-  private tasks: ScheduledTask[] = [];
-  private running: Promise<unknown> | undefined;
+  private readonly tickMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private lastMinute = -1;
+  private lastRetentionHour = '';
+  private realtime: Promise<unknown> | undefined;
+  private work: Promise<unknown> | undefined;
   /** Called after each period recomputed for late records (the hub rewrites that period's reports). */
   onRecomputed: ((kind: PeriodKindName, period: string) => Promise<unknown>) | undefined;
 
-  constructor(ctx: HubContext) {
+  constructor(ctx: HubContext, o: SchedulerOptions = {}) {
     this.ctx = ctx;
+    this.tickMs = o.tickMs ?? 1000;
   }
 
-  /** Starts the cron tasks and catches up on periods closed while the hub was down. */
+  /** Starts looking at the clock, and catches up on periods closed while the hub was down. */
   start(): void {
-    const tz = this.ctx.config.timezone;
-    const delay = this.ctx.config.engine.close_delay_minutes;
-    const guarded = (name: string, fn: () => Promise<unknown>) => async () => {
-      if (this.running) return; // the previous run is still going: skip, the next tick catches up
-      this.running = fn()
-        .catch((err) => this.report(name, err))
-        .finally(() => {
-          this.running = undefined;
-        });
-      await this.running;
-    };
-    this.tasks.push(
-      cron.schedule(
-        '* * * * *',
-        guarded('minute', () => this.minute()),
-        { timezone: tz, name: 'dims-realtime', noOverlap: true },
-      ),
-    );
-    // Every close happens at an hour boundary of the zone; closing runs `delay` minutes after it.
-    this.tasks.push(
-      cron.schedule(
-        `${delay} * * * *`,
-        guarded('close', () => this.closeDue()),
-        { timezone: tz, name: 'dims-close', noOverlap: true },
-      ),
-    );
-    void guarded('catch-up', () => this.closeDue())();
+    if (this.timer) return;
+    this.lastMinute = Math.floor(this.ctx.now() / 60_000);
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+    this.kickWork('catch-up');
   }
 
   async stop(): Promise<void> {
-    for (const t of this.tasks) await t.destroy();
-    this.tasks = [];
-    await this.running;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.all([this.realtime, this.work]);
     await this.ctx.engine.idle();
+  }
+
+  /** Each new minute of the hub's clock: the real-time window, and (on its own track) closes and recomputes. */
+  private tick(): void {
+    const minute = Math.floor(this.ctx.now() / 60_000);
+    if (minute === this.lastMinute) return;
+    this.lastMinute = minute;
+    if (!this.realtime) {
+      this.realtime = this.ctx.engine
+        .runRealtime(minute * 60_000)
+        .catch((err) => this.report('realtime', err))
+        .finally(() => {
+          this.realtime = undefined;
+        });
+    }
+    this.kickWork('close');
+  }
+
+  /** Closes what is due, recomputes dirty periods, enforces retention; skipped while the last pass runs. */
+  private kickWork(name: string): void {
+    if (this.work) return; // the next minute's tick picks up whatever is left
+    this.work = this.closeDue()
+      .then(() => this.retention())
+      .catch((err) => this.report(name, err))
+      .finally(() => {
+        this.work = undefined;
+      });
   }
 
   private report(what: string, err: unknown): void {
@@ -70,6 +89,26 @@ export class Scheduler {
       isStorageUnavailable(err) ? 'warn' : 'error',
       `engine ${what}: ${msg}${isStorageUnavailable(err) ? ' (will retry)' : ''}`,
     );
+  }
+
+  /**
+   * Once an hour of the hub's clock: storage drops what its tiers no longer keep, and the state DB forgets
+   * the roll-ups that went with it.
+   */
+  async retention(nowMs = this.ctx.now()): Promise<{ deleted: number } | undefined> {
+    const tz = this.ctx.config.timezone;
+    const hour = periodName('hour', nowMs, tz);
+    if (hour === this.lastRetentionHour) return undefined;
+    this.lastRetentionHour = hour;
+    const { storage, state } = this.ctx;
+    const r = await storage.enforceRetention(nowMs);
+    const keep = storage.retention;
+    if (Number.isFinite(keep.recent)) state.forgetRollups('hour', periodName('hour', nowMs - keep.recent, tz));
+    if (Number.isFinite(keep.long_term)) {
+      state.forgetRollups('day', periodName('day', nowMs - keep.long_term, tz));
+      state.forgetRollups('month', periodName('month', nowMs - keep.long_term, tz));
+    }
+    return r;
   }
 
   /** The real-time window, then any dirty periods. */

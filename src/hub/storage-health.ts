@@ -86,6 +86,13 @@ export class StorageHealth {
       queryValues: (q) => inner.queryValues(q),
       reportStats: (from, to) => inner.reportStats(from, to),
       latestTelemetry: (centers, from) => inner.latestTelemetry(centers, from),
+      writeRollups: (rollups) => track(inner.writeRollups(rollups)),
+      queryRollups: (q) => inner.queryRollups(q),
+      get retention() {
+        return inner.retention;
+      },
+      enforceRetention: (nowMs) => inner.enforceRetention(nowMs),
+      sizeByTier: () => inner.sizeByTier(),
     };
   }
 

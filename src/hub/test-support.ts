@@ -187,5 +187,10 @@ export function faultyStorage(inner: Storage): Storage & { down: boolean } {
   wrap.queryValues = (q) => guard(() => inner.queryValues(q));
   wrap.reportStats = (a, b) => guard(() => inner.reportStats(a, b));
   wrap.latestTelemetry = (c, f) => guard(() => inner.latestTelemetry(c, f));
+  wrap.writeRollups = (r) => guard(() => inner.writeRollups(r));
+  wrap.queryRollups = (q) => guard(() => inner.queryRollups(q));
+  Object.defineProperty(wrap, 'retention', { get: () => inner.retention });
+  wrap.enforceRetention = (t) => guard(() => inner.enforceRetention(t));
+  wrap.sizeByTier = () => guard(() => inner.sizeByTier());
   return wrap;
 }

@@ -34,8 +34,6 @@ export interface RecordContext {
    * holds pushed records to the interval rules (telemetryIntervalProblem).
    */
   anyInterval?: boolean;
-  /** Refuse records that started longer ago than this (ms): older than the store keeps them. */
-  maxAgeMs?: number;
 }
 
 /** Largest magnitude accepted for any value: beyond it a number is a unit or encoding error. */
@@ -198,12 +196,6 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
   } else if (endMs - startMs > LONGEST_MS)
     problems.push({ path: '/end', message: 'makes the interval longer than a year', value: r.end });
   if (startMs < EARLIEST_MS) problems.push({ path: '/start', message: 'is before 2000-01-01', value: r.start });
-  else if (ctx.maxAgeMs !== undefined && startMs < now - ctx.maxAgeMs)
-    problems.push({
-      path: '/start',
-      message: `is more than ${Math.round(ctx.maxAgeMs / 86_400_000)} days old, older than the hub keeps records (limits.record_max_age_days)`,
-      value: r.start,
-    });
   const future = source === 'declaration' ? DECLARATION_FUTURE_MS : TELEMETRY_FUTURE_MS;
   if (endMs > now + future) problems.push({ path: '/end', message: 'is in the future', value: r.end });
 

@@ -29,7 +29,14 @@ test('InfluxDB stopped while agents push: 503, records kept by the agents, then 
         listen: { port: 0 },
         state_db: path.join(dir, 'state.db'),
         engine: { enabled: false },
-        storage: { kind: 'influxdb', url: influx.url, database: 'dims_rel', requestTimeoutMs: 3000 },
+        // The records lie months before the wall clock: the raw retention policy must hold them.
+        storage: {
+          kind: 'influxdb',
+          url: influx.url,
+          database: 'dims_rel',
+          requestTimeoutMs: 3000,
+          retention: { raw: 'INF' },
+        },
       },
       'hub.yaml',
       dir,

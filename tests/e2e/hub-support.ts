@@ -26,7 +26,8 @@ export function writeSqliteHubConfig(dir: string, registry: string, extra: Recor
       registry,
       listen: { port: 0 },
       state_db: './state.db',
-      storage: { kind: 'sqlite', path: './data.db' },
+      // The tests' records lie months before the wall clock: keep raw records for ever.
+      storage: { kind: 'sqlite', path: './data.db', retention: { raw: 'INF' } },
       ...extra,
     }),
   );

@@ -434,15 +434,6 @@ export const CASES: HostileCase[] = [
   {
     endpoint: R,
     class: 'time range',
-    name: 'a record older than the store keeps (2025-01-01)',
-    request: records([rec(Date.parse('2025-01-01T00:00:00Z'), Date.parse('2025-01-01T00:01:00Z'))]),
-    status: 400,
-    code: 'DIMS_ERR_INVALID_RECORDS',
-    names: 'days old',
-  },
-  {
-    endpoint: R,
-    class: 'time range',
     name: 'a start that is not RFC 3339',
     request: records([rec(FREE, FREE + MIN, { start: 'Tue 1 Jan 2030' })]),
     status: 400,
@@ -719,15 +710,6 @@ export const CASES: HostileCase[] = [
     status: 400,
     code: 'DIMS_ERR_INVALID_DECLARATIONS',
     names: '/period',
-  },
-  {
-    endpoint: D,
-    class: 'time range',
-    name: 'a filing older than the store keeps (2025-01)',
-    request: declJson([{ center: 'gz-01', period: '2025-01', metrics: { diesel_l: 1 } }]),
-    status: 400,
-    code: 'DIMS_ERR_INVALID_DECLARATIONS',
-    names: 'days old',
   },
   {
     endpoint: D,
