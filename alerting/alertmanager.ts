@@ -189,4 +189,5 @@ export function alertmanagerYaml(r: Routing): string {
 
 /** WeChat Work text: Chinese summary first (the national desk reads Chinese), then the English one and the links. */
 const WECHAT_MESSAGE =
-  '{{ range .Alerts }}[{{ .Status }}] {{ .Labels.severity }} {{ .Annotations.summary }}\n{{ .Annotations.summary_en }}\n{{ .Annotations.runbook_url }}\n{{ end }}';
+  '{{ range .Alerts }}[{{ .Status }}] {{ .Labels.severity }} {{ .Annotations.summary }}\n{{ .Annotations.summary_en ' +
+  '}}\n{{ .Annotations.runbook_url }}\n{{ end }}';

@@ -77,7 +77,8 @@ export function extraRules(urls: RuleUrls): RuleSpec[] {
       at(`${node}已 ${VALUE} 秒未上报记录`, `No record from ${nodeEn} for ${VALUE} s`),
       at(
         `枢纽最近一条记录的结束时间已超过${LATE_AFTER_SECONDS}秒;该中心的指标告警被抑制,直到记录恢复。`,
-        `The newest record at the hub ended more than ${LATE_AFTER_SECONDS} s ago; the center's indicator alerts are inhibited until records arrive again.`,
+        `The newest record at the hub ended more than ${LATE_AFTER_SECONDS} s ago; the center's indicator alerts ` +
+          `are inhibited until records arrive again.`,
       ),
     ),
   };
@@ -102,7 +103,9 @@ export function extraRules(urls: RuleUrls): RuleSpec[] {
   };
   const inletWarn: AlertRule = {
     alert: 'DimsInletTemperatureOutOfRange',
-    expr: `dims_center_inlet_temperature_celsius{stat="mean"} > ${ASHRAE_INLET_MAX_C} or dims_center_inlet_temperature_celsius{stat="mean"} < ${ASHRAE_INLET_MIN_C}`,
+    expr:
+      `dims_center_inlet_temperature_celsius{stat="mean"} > ${ASHRAE_INLET_MAX_C} or dims_center_inlet_temperature_celsius{stat="mean"} ` +
+      `< ${ASHRAE_INLET_MIN_C}`,
     for: '10m',
     labels: { severity: 'warning', level: 'center', kind: 'environment' },
     annotations: annotations(

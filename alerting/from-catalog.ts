@@ -58,9 +58,16 @@ function rule(ind: Indicator, level: Level, severity: Severity, bound: number, u
     labels: { severity, level, kind: 'indicator', indicator: ind.id, code: ind.code, dimension: ind.dimension },
     annotations: {
       summary: `${ind.name.zh}${above ? '高于' : '低于'}${SEVERITY_WORDS[severity].zh}阈值 ${bound}${unitSuffix(ind)}:${nodeText(level, 'zh')}当前 ${VALUE}`,
-      summary_en: `${ind.name.en} ${above ? 'above' : 'below'} the ${SEVERITY_WORDS[severity].en} threshold ${bound}${unitSuffix(ind)} at ${nodeText(level, 'en')}: ${VALUE}`,
-      description: `${ind.code} ${ind.name.zh}(实时窗口)持续${th.for ?? '0m'}${above ? '高于' : '低于'} ${bound}。${target ? `目标:${target}。` : ''}计算:${describeComputation(ind, 'zh')}`,
-      description_en: `${ind.code} ${ind.name.en} (real-time window) has been ${above ? 'above' : 'below'} ${bound} for ${th.for ?? '0m'}.${target ? ` Target: ${target}.` : ''} Computed as: ${describeComputation(ind, 'en')}`,
+      summary_en:
+        `${ind.name.en} ${above ? 'above' : 'below'} the ${SEVERITY_WORDS[severity].en} threshold ${bound}${unitSuffix(ind)} ` +
+        `at ${nodeText(level, 'en')}: ${VALUE}`,
+      description:
+        `${ind.code} ${ind.name.zh}(实时窗口)持续${th.for ?? '0m'}${above ? '高于' : '低于'} ${bound}。` +
+        `${target ? `目标:${target}。` : ''}计算:${describeComputation(ind, 'zh')}`,
+      description_en:
+        `${ind.code} ${ind.name.en} (real-time window) has been ${above ? 'above' : 'below'} ${bound} ` +
+        `for ${th.for ?? '0m'}.${target ? ` Target: ${target}.` : ''} ` +
+        `Computed as: ${describeComputation(ind, 'en')}`,
       runbook_url: runbookUrl(urls, alert),
       dashboard_url: dashboardUrl(urls, level),
     },
@@ -101,8 +108,13 @@ export function catalogRules(catalog: Catalog, urls: RuleUrls): RuleSpec[] {
           rule: b.rule,
           runbook: {
             meaning: {
-              zh: `${ind.code} ${ind.name.zh}在${level === 'center' ? '数据中心' : level === 'province' ? '省' : '全国'}层级持续${forMin}${th.op === '>' ? '高于' : '低于'}${SEVERITY_WORDS[b.severity].zh}阈值 ${b.bound}${unitSuffix(ind)}。${ind.description.zh}`,
-              en: `${ind.code} ${ind.name.en} at ${level} level has been ${th.op === '>' ? 'above' : 'below'} the ${b.severity} threshold ${b.bound}${unitSuffix(ind)} for ${forMin}. ${ind.description.en}`,
+              zh:
+                `${ind.code} ${ind.name.zh}在${level === 'center' ? '数据中心' : level === 'province' ? '省' : '全国'}` +
+                `层级持续${forMin}${th.op === '>' ? '高于' : '低于'}${SEVERITY_WORDS[b.severity].zh}阈值 ` +
+                `${b.bound}${unitSuffix(ind)}。${ind.description.zh}`,
+              en:
+                `${ind.code} ${ind.name.en} at ${level} level has been ${th.op === '>' ? 'above' : 'below'} the ${b.severity} ` +
+                `threshold ${b.bound}${unitSuffix(ind)} for ${forMin}. ${ind.description.en}`,
             },
             computation: { zh: describeComputation(ind, 'zh'), en: describeComputation(ind, 'en') },
             checks: {
@@ -114,7 +126,8 @@ export function catalogRules(catalog: Catalog, urls: RuleUrls): RuleSpec[] {
               ],
               en: [
                 `Open the alert's dashboard_url: this indicator over time for the ${level}, against the national value.`,
-                `Check that the raw metrics ${ind.raw_metrics.join(', ')} are complete and have no counter resets or meter replacements (collectors dashboard).`,
+                `Check that the raw metrics ${ind.raw_metrics.join(', ')} are complete and have no counter resets or ` +
+                  `meter replacements (collectors dashboard).`,
                 'Check coverage: with low coverage a few centers decide the value.',
                 'If the change is real, call the center’s operations team (cooling, power distribution, load changes).',
               ],

@@ -123,7 +123,7 @@ export interface TargetCollector {
 
 /** A protocol plugin: validates a target's config and creates its collector without any I/O. */
 export interface CollectorPlugin<Config = unknown> {
-  readonly protocol: 'prometheus' | 'redfish' | 'snmp' | 'modbus';
+  readonly protocol: 'prometheus' | 'redfish' | 'snmp' | 'modbus' | 'bacnet';
   /** JSON Schema of one target's protocol options (the `config.schema.json` of the folder). */
   readonly configSchema: object;
   /** Validates `config` (throwing a CollectError of kind 'config' that names the field and value) and builds the collector. */

@@ -31,7 +31,10 @@ export function mapExposition(
   const out: Sample[] = [];
   for (const profile of profiles) {
     const before = out.length;
-    for (const rule of profile.rules) out.push(...applyRule(rule, byName, opts));
+    for (const rule of profile.rules) {
+      if (rule.unless !== undefined && byName.has(rule.unless)) continue;
+      out.push(...applyRule(rule, byName, opts));
+    }
     if (produced !== undefined && out.length > before)
       produced.push({ profile: profile.name, samples: out.length - before });
   }
@@ -70,8 +73,10 @@ function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOpt
   let last: Group | undefined;
   let lastDevice: string | undefined;
   const out: Sample[] = [];
+  const ignored = rule.ignore_values;
   for (const s of series) {
     if (!Number.isFinite(s.value)) continue;
+    if (ignored !== undefined && ignored.includes(s.value)) continue;
     let labels = s.labels;
     if (rule.join !== undefined && joined !== undefined) {
       const info = joined.get(keyOf(labels, rule.join.on));

@@ -9,8 +9,10 @@ test('every bundled profile validates against profiles/profile.schema.json', () 
   assert.deepEqual(names, [
     'cambricon_mlu',
     'dcgm_exporter',
+    'enflame_gcu',
     'hygon_dcu',
     'iluvatar_gpu',
+    'ipmi_exporter',
     'metax_gpu',
     'node_exporter',
     'npu_exporter',

@@ -46,7 +46,11 @@ export interface Rule {
   where?: Record<string, LabelMatch>;
   /** Borrow labels from an info-style metric with the same `on` label values (e.g. the NPU name by chip id). */
   join?: { metric: string; on: string[] };
+  /** A fallback: skip this rule when the exposition has this metric (e.g. BMC power sensors only without DCMI). */
+  unless?: string;
   scale?: number;
+  /** Raw values meaning "not supported" (e.g. -1): those series are skipped. */
+  ignore_values?: number[];
   device?: LabelSpec;
   labels?: Record<string, LabelSpec>;
 }

@@ -1,5 +1,5 @@
 /** @module Turns what the agent answered into samples, applying a profile's scales, states and sensor rules. */
-import type { Sample } from '../types.ts';
+import type { MissingReading, Sample } from '../types.ts';
 import type { Profile, ProfileTable, Reading, Readout, SnmpValue } from './types.ts';
 
 /** Samples plus human-readable problems (absent OIDs, non-numeric values) for the log. */
@@ -8,6 +8,8 @@ export interface MapResult {
   problems: string[];
   /** How many samples each profile produced, in sample order. */
   produced: Array<{ profile: string; samples: number }>;
+  /** Scalars the profile reads that the device said do not exist: the read is partial. */
+  missing: MissingReading[];
 }
 
 function fill(template: string, index: string, name: string, groups?: Record<string, string>): string {
@@ -67,6 +69,8 @@ function mapColumns(t: ProfileTable, out: Sample[], problems: string[], readout:
       const match = pattern?.exec(index);
       if (pattern !== undefined && !match) continue;
       const groups = match?.groups;
+      const name = nameOf(t, index, readout);
+      if (name === undefined) continue;
       const oid = `${columnOid}.${index}`;
       const raw = toNumber(readout.values.get(oid));
       if (raw === undefined) {
@@ -74,7 +78,6 @@ function mapColumns(t: ProfileTable, out: Sample[], problems: string[], readout:
         continue;
       }
       if (c.ignore_values?.includes(raw)) continue;
-      const name = nameOf(t, index, readout);
       const labels = Object.fromEntries(
         Object.entries({ ...t.labels, ...c.labels }).map(([k, v]) => [k, fill(v, index, name, groups)]),
       );
@@ -83,9 +86,14 @@ function mapColumns(t: ProfileTable, out: Sample[], problems: string[], readout:
   }
 }
 
-function nameOf(t: ProfileTable, index: string, readout: Readout): string {
+/**
+ * The row's {name}: the name column's value, looked up in its `names` map when it has one. `undefined` means
+ * the row is not read (its value is not in the map: a measurement point the profile does not want).
+ */
+function nameOf(t: ProfileTable, index: string, readout: Readout): string | undefined {
   if (!t.name_column) return index;
   const v = readout.values.get(`${t.name_column.entry}.${t.name_column.column}.${index}`);
+  if (t.name_column.names !== undefined) return v === undefined ? undefined : t.name_column.names[String(v)];
   return v === undefined || v === '' ? index : String(v);
 }
 
@@ -111,6 +119,7 @@ function mapSensors(t: ProfileTable, out: Sample[], problems: string[], readout:
     // RFC 3433: SensorDataScale code 9 = units, each step is a power of 1000; SensorPrecision = decimal places.
     const multiplier = 10 ** (3 * (scale - 9)) / 10 ** precision;
     const name = nameOf(t, index, readout);
+    if (name === undefined) continue;
     const reading: Reading = { name: t.name, signal: rule.signal, scale: rule.scale ?? 1 };
     const labels = Object.fromEntries(
       Object.entries({ ...t.labels, ...rule.labels }).map(([k, v]) => [k, fill(v, index, name)]),
@@ -124,12 +133,15 @@ export function mapReadout(profiles: Profile[], readout: Readout): MapResult {
   const samples: Sample[] = [];
   const problems: string[] = [];
   const produced: MapResult['produced'] = [];
+  const absent: MissingReading[] = [];
   const missing = new Set(readout.missing);
   for (const p of profiles) {
     const before = samples.length;
     for (const s of p.scalars ?? []) {
       if (missing.has(s.oid)) {
-        problems.push(`${p.name}: ${s.name} (${s.oid}) answered noSuchObject/noSuchInstance`);
+        const detail = `${p.name}: ${s.name} (${s.oid}) answered noSuchObject/noSuchInstance`;
+        problems.push(detail);
+        absent.push({ reading: s.signal, detail });
         continue;
       }
       const v = readout.values.get(s.oid);
@@ -148,5 +160,5 @@ export function mapReadout(profiles: Profile[], readout: Readout): MapResult {
     }
     if (samples.length > before) produced.push({ profile: p.name, samples: samples.length - before });
   }
-  return { samples, problems, produced };
+  return { samples, problems, produced, missing: absent };
 }

@@ -21,9 +21,9 @@ export async function readTarget(
   options: FetchOptions,
   signal: AbortSignal,
   warn: (message: string, problems: string[]) => void,
-): Promise<{ samples: Sample[]; produced: CollectReport['produced'] }> {
+): Promise<{ samples: Sample[]; produced: CollectReport['produced']; missing: CollectReport['missing'] }> {
   const readout = await fetchPlan(session, plan, options, signal);
-  const { samples, problems, produced } = mapReadout(profiles, readout);
+  const { samples, problems, produced, missing } = mapReadout(profiles, readout);
   if (samples.length === 0) {
     const detail =
       problems.length > 0 ? problems.join('; ') : `no object of ${profiles.map((p) => p.name).join(', ')} answered`;
@@ -33,7 +33,7 @@ export async function readTarget(
     );
   }
   if (problems.length > 0) warn(`SNMP ${session.target}: some objects were skipped`, problems);
-  return { samples, produced };
+  return { samples, produced, missing };
 }
 
 /** Loads the named profiles; a broken shipped profile is a config error. */
@@ -116,7 +116,7 @@ export function createSnmpCollector(raw: unknown, context: CollectorContext): Ta
       session ??= open();
       const c = (chosen ??= await choose(session, signal));
       try {
-        const { samples, produced } = await readTarget(
+        const { samples, produced, missing } = await readTarget(
           session,
           c.profiles,
           c.plan,
@@ -124,7 +124,7 @@ export function createSnmpCollector(raw: unknown, context: CollectorContext): Ta
           signal,
           (m, problems) => context.log('warn', m, { problems }),
         );
-        last = { produced, missing: [], ...(c.reason !== undefined ? { detected: c.reason } : {}) };
+        last = { produced, missing, ...(c.reason !== undefined ? { detected: c.reason } : {}) };
         return samples;
       } catch (error) {
         if (auto) chosen = undefined;

@@ -64,7 +64,8 @@ export interface ProfileTable {
   entry: string;
   device?: string;
   labels?: Record<string, string>;
-  name_column?: { entry: string; column: number };
+  /** Where {name} comes from; with `names`, the column's value is looked up and unlisted rows are skipped. */
+  name_column?: { entry: string; column: number; names?: Record<string, string> };
   columns?: ColumnReading[];
   sensor?: {
     type_column: number;

@@ -74,8 +74,8 @@ export const PHRASES = {
   coverageByProvince: { zh: '各省覆盖率(电能利用效率)', en: 'Coverage per province (PUE)' },
   centers: { zh: '本省数据中心', en: 'Centers of the province' },
   centersDesc: {
-    zh: '本省各中心当前电能利用效率与IT能耗,点击进入中心面板。',
-    en: 'Current PUE and IT energy of each center in the province; click to open the center.',
+    zh: '本省各中心最近一小时的电能利用效率与IT负载,点击进入中心面板。',
+    en: 'PUE and IT load of each center in the province over its last hour; click to open the center.',
   },
   lastRecord: { zh: '最近记录时间', en: 'Newest record' },
   vsNation: { zh: '对照全国', en: 'against the nation' },

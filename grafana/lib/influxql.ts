@@ -2,8 +2,8 @@
  * @module InfluxQL targets for Grafana's InfluxDB datasource (raw query mode) and the query shapes dims uses.
  *
  * The foundation SDK has no InfluxDB query type, so this is the custom Dataquery builder from the SDK README.
- * The shapes follow src/storage/influx/README.md: indicator values live in "recent"."indicator_value"
- * (realtime/hour/day) and are filtered with "reason" = '' so only current, non-null values show.
+ * The shapes follow src/storage/influx/README.md: rolling-window indicator values live in "realtime"."indicator_value"
+ * and are filtered with "reason" = '' so only current, non-null values show.
  */
 import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -51,8 +51,13 @@ export class InfluxQL implements Builder<Dataquery> {
   }
 }
 
-/** The measurement of indicator values in the RP that holds realtime, hour and day values. */
-export const VALUES = '"recent"."indicator_value"';
+/** The measurement of indicator values in the RP that holds the rolling real-time windows. */
+export const VALUES = '"realtime"."indicator_value"';
+/**
+ * Hour values (RP `recent`): where a center's history and latest values are read. The hub stores the rolling
+ * window of the nation and provinces only (`engine.store_realtime: regions`, the default).
+ */
+export const HOUR_VALUES = '"recent"."indicator_value"';
 /** The measurement of raw center records (default RP `raw`). */
 export const RECORDS = '"raw"."center_record"';
 
@@ -67,6 +72,8 @@ function match(tag: string, value: string): string {
 }
 
 interface ValueFilter {
+  /** Real-time windows (default; the nation and provinces) or hour values (centers). */
+  kind?: 'realtime' | 'hour';
   /** An indicator id or a template variable such as `$indicator`. */
   indicator: string;
   level: Level;
@@ -77,7 +84,7 @@ interface ValueFilter {
 
 function where(f: ValueFilter): string {
   const parts = [
-    `"period_kind" = 'realtime'`,
+    `"period_kind" = '${f.kind ?? 'realtime'}'`,
     `"level" = ${lit(f.level)}`,
     match('indicator', f.indicator),
     `"reason" = ''`,
@@ -89,28 +96,31 @@ function where(f: ValueFilter): string {
 
 /** The newest value of one indicator at one node (stat panels). */
 export function lastValue(f: ValueFilter): string {
-  return `SELECT last("value") AS "value" FROM ${VALUES} WHERE ${where(f)}`;
+  return `SELECT last("value") AS "value" FROM ${f.kind === 'hour' ? HOUR_VALUES : VALUES} WHERE ${where(f)}`;
 }
 
 /** The newest value per node code (rankings, tables, the map). */
 export function lastValueByCode(f: ValueFilter): string {
-  return `SELECT last("value") AS "value" FROM ${VALUES} WHERE ${where(f)} GROUP BY "code"`;
+  return `SELECT last("value") AS "value" FROM ${f.kind === 'hour' ? HOUR_VALUES : VALUES} WHERE ${where(f)} GROUP BY "code"`;
 }
 
 /** A time series of values, one per node code. */
 export function seriesByCode(f: ValueFilter): string {
-  return `SELECT mean("value") AS "value" FROM ${VALUES} WHERE ${where(f)} GROUP BY time($__interval), "code" fill(none)`;
+  return `SELECT mean("value") AS "value" FROM ${f.kind === 'hour' ? HOUR_VALUES : VALUES} WHERE ${where(f)} GROUP BY time($__interval), "code" fill(none)`;
 }
 
 /** A time series of one node's values. */
 export function series(f: ValueFilter): string {
-  return `SELECT mean("value") AS "value" FROM ${VALUES} WHERE ${where(f)} GROUP BY time($__interval) fill(none)`;
+  return `SELECT mean("value") AS "value" FROM ${f.kind === 'hour' ? HOUR_VALUES : VALUES} WHERE ${where(f)} GROUP BY time($__interval) fill(none)`;
 }
 
 /** Raw record fields of the chosen center over time, combined with `agg` per interval. */
 export function recordFields(fields: string[], agg: 'sum' | 'mean' | 'max' | 'last'): string {
   const cols = fields.map((f) => `${agg}("${f}") AS "${f}"`).join(', ');
-  return `SELECT ${cols} FROM ${RECORDS} WHERE "center" =~ /^$center$/ AND "source" = 'telemetry' AND $timeFilter GROUP BY time($__interval) fill(none)`;
+  return (
+    `SELECT ${cols} FROM ${RECORDS} WHERE "center" =~ /^$center$/ AND "source" = 'telemetry' AND $timeFilter ` +
+    `GROUP BY time($__interval) fill(none)`
+  );
 }
 
 /** Variable query: tag values of a tag, optionally narrowed by a WHERE clause. */

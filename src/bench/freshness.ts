@@ -135,7 +135,8 @@ export async function measureFreshness(o: FreshnessOptions = {}): Promise<{ inte
       }
       const intervals = seenAt === undefined ? Infinity : (seenAt - stepAt) / (INTERVAL_S * 1000);
       log(
-        `freshness trial ${trial + 1}/${trials}: step at +${(phase / 1000).toFixed(0)} s into the interval, national value reflected it after ${intervals.toFixed(2)} intervals`,
+        `freshness trial ${trial + 1}/${trials}: step at +${(phase / 1000).toFixed(0)} s into the interval, national ` +
+          `value reflected it after ${intervals.toFixed(2)} intervals`,
       );
       results.push(intervals);
       // Remove the step and let the window settle before the next trial.

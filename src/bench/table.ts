@@ -41,7 +41,8 @@ export function benchTable(results: BenchResult[]): string {
       const base =
         f.baseline === undefined ? '' : `${fmt(f.baseline)}${f.baselineLabel ? ` (${f.baselineLabel})` : ''}`;
       lines.push(
-        `| ${r.name} | ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${base} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`} | ${f.goal ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`,
+        `| ${r.name} | ${f.metric} | ${fmt(f.value)} | ${f.unit} | ${base} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`} ` +
+          `| ${f.goal ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`,
       );
     }
   }

@@ -280,7 +280,8 @@ describe('a broken catalog is refused with file, field and value', () => {
       );
       assert.ok(
         hit,
-        `no problem like ${JSON.stringify({ ...c.expect, message: String(c.expect.message) })} in:\n${problems.map((p) => JSON.stringify(p)).join('\n')}`,
+        `no problem like ${JSON.stringify({ ...c.expect, message: String(c.expect.message) })} in:\n` +
+          problems.map((p) => JSON.stringify(p)).join('\n'),
       );
       const err = new CatalogError(problems);
       assert.ok(err.message.includes(c.expect.file), 'the message names the file');

@@ -1,4 +1,7 @@
-/** @module consoleRouter: pages and modules with the right content types, TypeScript served as JavaScript, shared modules by allow-list only, nothing outside web/. */
+/**
+ * @module consoleRouter: pages and modules with the right content types, TypeScript served as JavaScript, shared
+ * modules by allow-list only, nothing outside web/.
+ */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -31,7 +31,8 @@ const TYPES: Record<string, string> = {
 
 // Same-origin only: the console talks to the hub that serves it, and loads nothing from elsewhere.
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleOptions {
   /** URL path the console lives under (default /console). `GET /` redirects there when `redirectRoot`. */

@@ -1,4 +1,7 @@
-/** @module The console's DOM-free logic in Node: strings in both languages, number and null formatting, periods, the tile grid, and target rules equal to the reports'. */
+/**
+ * @module The console's DOM-free logic in Node: strings in both languages, number and null formatting, periods,
+ * the tile grid, and target rules equal to the reports'.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCatalog } from '../catalog/load.ts';

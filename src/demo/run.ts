@@ -87,8 +87,10 @@ async function startDemoHub(
   dataDir: string,
   fleet: Fleet,
   clock: SimClock,
+  backfillFrom: number,
   log: (s: string) => void,
 ): Promise<RunningHub> {
+  const backfillDays = Math.ceil((clock.now() - backfillFrom) / DAY);
   writeFileSync(path.join(dataDir, 'registry.yaml'), stringify(fleet.registry));
   const hubFile = path.join(dataDir, 'hub.yaml');
   const hubConfig = {
@@ -96,7 +98,11 @@ async function startDemoHub(
     listen: { host: '127.0.0.1', port: o.port },
     state_db: 'hub-state.db',
     runbooks_dir: 'alerting/runbooks',
-    storage: o.storage ?? { kind: 'sqlite', path: 'hub-data.db' },
+    // Raw records are kept at least as long as the backfill reaches back (the hub refuses older telemetry).
+    storage: {
+      ...(o.storage ?? { kind: 'sqlite', path: 'hub-data.db' }),
+      retention: { raw: `${Math.max(35, backfillDays + 2)}d`, ...(o.storage?.retention ?? {}) },
+    },
     // Live values follow new records within 15 s (and every minute): a real-time run for every agent's push
     // would keep the one process the demo is busy.
     engine: { max_catch_up: 2000, refresh_on_ingest_ms: 15_000 },
@@ -344,7 +350,7 @@ export async function startDemo(o: DemoOptions, out: Reporter): Promise<RunningD
   log(`fleet: ${o.centers} centers over 31 provinces (seed ${o.seed})`);
   const fleet = generateFleet(fleetOptions);
   const sim = await startSimulation(fleet, clock, log);
-  const hub = await startDemoHub(o, dataDir, fleet, clock, log);
+  const hub = await startDemoHub(o, dataDir, fleet, clock, backfillFrom, log);
   const tokens = issueTokens(hub, fleet, dataDir);
   const stops: Array<() => Promise<void>> = [() => sim.close(), () => hub.close()];
   const stopAll = async () => {

@@ -42,6 +42,11 @@ export const CONFIG_SCHEMAS: Array<{ title: string; file: string; intro: string 
     intro: 'The `config` of an agent target reading a meter, chiller or CRAH over Modbus TCP.',
   },
   {
+    title: 'BACnet/IP target (`protocol: bacnet`)',
+    file: 'collectors/bacnet/config.schema.json',
+    intro: 'The `config` of an agent target reading a chiller plant, CRAH or BMS point over BACnet/IP.',
+  },
+  {
     title: 'Hub (`dims hub --config`)',
     file: 'src/hub/config.schema.json',
     intro: 'A provincial or national hub: listen address, registry, storage, engine schedule, limits, federation.',

@@ -77,6 +77,14 @@ export async function evaluate(input: EvaluateInput): Promise<IndicatorValue[]> 
   return new Evaluator(catalog, main, shifted).run(input.levels ?? ['nation', 'province', 'center']);
 }
 
+/** The windows an evaluation of `window` reads: the window itself, then each year- or month-earlier comparison. */
+export function evaluationWindows(catalog: Catalog, window: Window, tz: string = DEFAULT_TZ): Window[] {
+  return [
+    window,
+    ...[...neededShifts(catalog)].map((shift) => shiftWindowBack(window, shift as Operand['shift'] & string, tz)),
+  ];
+}
+
 function neededShifts(catalog: Catalog): Set<string> {
   const out = new Set<string>();
   for (const ind of catalog.indicators) {

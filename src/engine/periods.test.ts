@@ -1,7 +1,15 @@
 /** @module Tests of named periods in Asia/Shanghai and zones with daylight saving. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { periodWindow, parsePeriod, periodName, periodsTouching, previousPeriod, shiftWindowBack } from './periods.ts';
+import {
+  periodWindow,
+  parsePeriod,
+  periodName,
+  periodsTouching,
+  previousPeriod,
+  shiftWindowBack,
+  zonedParts,
+} from './periods.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -51,4 +59,35 @@ test('shifting a named month back a year gives the same month a year earlier', (
   assert.equal(iso(w.fromMs), '2025-09-30T16:00:00.000Z');
   const q = shiftWindowBack(periodWindow('quarter', '2026-Q1'), 'P3M');
   assert.equal(q.period, '2025-Q4');
+});
+
+test('local times from the cached zone offsets equal what Intl says, across daylight-saving changes', () => {
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+  const start = Date.UTC(2025, 0, 1);
+  for (const tz of zones) {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    // Every 17 minutes 13 seconds for two years: every transition of these zones, and instants all over the hour.
+    for (let ms = start; ms < start + 2 * 366 * 86_400_000; ms += 1_033_000) {
+      const p = Object.fromEntries(
+        f
+          .formatToParts(new Date(ms))
+          .filter((x) => x.type !== 'literal')
+          .map((x) => [x.type, Number(x.value)]),
+      );
+      assert.deepEqual(
+        zonedParts(ms, tz),
+        { year: p.year, month: p.month, day: p.day, hour: p.hour! % 24, minute: p.minute, second: p.second },
+        `${tz} ${new Date(ms).toISOString()}`,
+      );
+    }
+  }
 });

@@ -225,7 +225,8 @@ test('runPeriod stores values for every level; values, rankings and series read 
 
   const series = await hub.call(
     'GET',
-    `/api/v1/series?indicator=C01&level=province&code=52&kind=hour&from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 3 * 3_600_000).toISOString()}`,
+    `/api/v1/series?indicator=C01&level=province&code=52&kind=hour` +
+      `&from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 3 * 3_600_000).toISOString()}`,
     { scope: 'province:52' },
   );
   assert.equal(series.status, 200, series.text);

@@ -4,6 +4,7 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { HubError, errorBody } from './errors.ts';
+import { clientCertificate } from './tls.ts';
 import { boundAnswer } from '../shared/echo.ts';
 import { createContext, isContext, type HubContext, type HubDeps } from './context.ts';
 import { AuthFailures, perTokenRateLimit, requireToken, throttleAuthFailures } from './auth/middleware.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: HubDeps | HubContext): Express {
     auth: [
       throttleAuthFailures(failures),
       requireToken(ctx.state, failures, ctx.now),
+      clientCertificate(ctx.config.listen.tls),
       perTokenRateLimit(ctx.config.limits.requests_per_minute),
     ],
     json: express.json({

@@ -18,7 +18,7 @@ export interface HubConfig {
   file: string;
   role: 'national' | 'provincial';
   province?: string;
-  listen: { host: string; port: number };
+  listen: { host: string; port: number; tls?: TlsConfig };
   registry: string;
   catalog?: string;
   state_db: string;
@@ -29,7 +29,7 @@ export interface HubConfig {
   engine: {
     enabled: boolean;
     realtime_minutes: number;
-    store_realtime: boolean;
+    store_realtime: 'all' | 'regions' | 'none';
     close_delay_minutes: number;
     kinds: CloseKind[];
     max_catch_up: number;
@@ -48,11 +48,15 @@ export interface HubConfig {
   metrics: { auth: 'token' | 'none' };
   federation?: {
     upstream: string;
+    forward: 'records' | 'rollups';
     token?: string;
     token_env?: string;
     batch: number;
     interval_ms: number;
     timeout_ms: number;
+    ca_file?: string;
+    cert_file?: string;
+    key_file?: string;
   };
   telemetry: { otlp_endpoint?: string; service_name: string };
   reports?: {
@@ -69,6 +73,14 @@ export interface HubConfig {
     yearly?: string;
     retries?: number;
   };
+}
+
+/** HTTPS for the hub (paths absolute); see config.schema.json. */
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  client_ca?: string;
+  client_certs: 'request' | 'require';
 }
 
 /** A config file that cannot be used; `problems` each name file, path and value. */
@@ -105,7 +117,11 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     file,
     role: (d.role as unknown as HubConfig['role']) ?? 'national',
     ...(typeof d.province === 'string' ? { province: d.province } : {}),
-    listen: { host: (d.listen?.host as string) ?? '127.0.0.1', port: (d.listen?.port as number) ?? 8470 },
+    listen: {
+      host: (d.listen?.host as string) ?? '127.0.0.1',
+      port: (d.listen?.port as number) ?? 8470,
+      ...(d.listen?.tls ? { tls: resolveTls(d.listen.tls as Record<string, unknown>, abs) } : {}),
+    },
     registry: abs(d.registry as unknown as string),
     ...(typeof d.catalog === 'string' ? { catalog: abs(d.catalog) } : {}),
     state_db: abs((d.state_db as unknown as string) ?? 'hub-state.db'),
@@ -115,7 +131,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     engine: {
       enabled: (engine.enabled as boolean) ?? true,
       realtime_minutes: (engine.realtime_minutes as number) ?? 15,
-      store_realtime: (engine.store_realtime as boolean) ?? true,
+      store_realtime: storeRealtime(engine.store_realtime),
       close_delay_minutes: (engine.close_delay_minutes as number) ?? 2,
       kinds: (engine.kinds as CloseKind[]) ?? ['hour', 'day', 'month', 'quarter', 'year'],
       max_catch_up: (engine.max_catch_up as number) ?? 72,
@@ -136,11 +152,15 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       ? {
           federation: {
             upstream: (fed.upstream as string).replace(/\/+$/, ''),
+            forward: (fed.forward as 'records' | 'rollups' | undefined) ?? 'records',
             ...(typeof fed.token === 'string' ? { token: fed.token } : {}),
             ...(typeof fed.token_env === 'string' ? { token_env: fed.token_env } : {}),
             batch: (fed.batch as number) ?? 500,
             interval_ms: (fed.interval_ms as number) ?? 1000,
             timeout_ms: (fed.timeout_ms as number) ?? 10_000,
+            ...(typeof fed.ca_file === 'string' ? { ca_file: abs(fed.ca_file) } : {}),
+            ...(typeof fed.cert_file === 'string' ? { cert_file: abs(fed.cert_file) } : {}),
+            ...(typeof fed.key_file === 'string' ? { key_file: abs(fed.key_file) } : {}),
           },
         }
       : {}),
@@ -166,6 +186,11 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
     const d = data as Raw;
     if ((d.role as unknown) !== 'provincial' && d.federation)
       problems.push(`${file}: /federation is only for a provincial hub (set role: provincial and province)`);
+    const kinds = (d.engine?.kinds as string[] | undefined) ?? ['hour'];
+    if (d.federation?.forward === 'rollups' && (d.engine?.enabled === false || !kinds.includes('hour')))
+      problems.push(
+        `${file}: /federation/forward rollups forwards hour roll-ups as hours close: engine.enabled must be true and engine.kinds must include hour (got ${JSON.stringify(d.engine?.kinds ?? kinds)})`,
+      );
     if (d.federation && !d.federation.token && !d.federation.token_env)
       problems.push(`${file}: /federation needs token or token_env (got neither)`);
     if (typeof d.federation?.token_env === 'string' && !process.env[d.federation.token_env]) {
@@ -231,4 +256,20 @@ export function federationToken(cfg: HubConfig): string | undefined {
   const f = cfg.federation;
   if (!f) return undefined;
   return f.token_env ? process.env[f.token_env] : f.token;
+}
+
+/** `store_realtime` as written (an enum, or the booleans of earlier configs) to its enum. */
+function storeRealtime(v: unknown): HubConfig['engine']['store_realtime'] {
+  if (v === true) return 'all';
+  if (v === false) return 'none';
+  return (v as HubConfig['engine']['store_realtime'] | undefined) ?? 'regions';
+}
+
+function resolveTls(t: Record<string, unknown>, abs: (p: string) => string): TlsConfig {
+  return {
+    cert: abs(t.cert as string),
+    key: abs(t.key as string),
+    ...(typeof t.client_ca === 'string' ? { client_ca: abs(t.client_ca) } : {}),
+    client_certs: (t.client_certs as TlsConfig['client_certs'] | undefined) ?? 'request',
+  };
 }

@@ -9,7 +9,9 @@ import { HubMetrics } from './metrics.ts';
 import { setupTracing, type Tracing } from './tracing.ts';
 import { EngineRunner } from './engine-runner.ts';
 import type { IngestDeps } from './ingest.ts';
+import { rollupToWire } from '../records/parse.ts';
 import { OverlapGuard } from './overlap-guard.ts';
+import { StorageHealth } from './storage-health.ts';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -29,6 +31,8 @@ export interface HubDeps {
 export interface HubContext extends Required<Omit<HubDeps, 'now'>> {
   now: () => number;
   ingest: IngestDeps;
+  /** Whether storage takes writes (the `storage` above is watched by it). */
+  storageHealth: StorageHealth;
 }
 
 const defaultLog: Logger = (level, message) => {
@@ -40,8 +44,11 @@ const defaultLog: Logger = (level, message) => {
 /** Fills in what the caller did not provide (metrics, tracing, engine) from the config. */
 export function createContext(deps: HubDeps): HubContext {
   const now = deps.now ?? Date.now;
-  const { config, catalog, registry, storage, state } = deps;
+  const { config, catalog, registry, state } = deps;
   const metrics = deps.metrics ?? new HubMetrics(catalog, registry);
+  const log = deps.log ?? defaultLog;
+  const storageHealth = new StorageHealth(deps.storage, metrics, log);
+  const storage = storageHealth.watch(deps.storage);
   const tracing =
     deps.tracing ??
     setupTracing({
@@ -55,12 +62,17 @@ export function createContext(deps: HubDeps): HubContext {
       catalog,
       registry,
       storage,
+      state,
       metrics,
       tracing,
       tz: config.timezone,
       realtimeMinutes: config.engine.realtime_minutes,
       storeRealtime: config.engine.store_realtime,
       now,
+      // A provincial hub forwarding roll-ups queues each hour roll-up it writes for the national hub.
+      ...(config.federation?.forward === 'rollups'
+        ? { onHours: (rollups) => state.outbox.enqueue(rollups.map(rollupToWire), now()) }
+        : {}),
     });
   const closeKinds: PeriodKindName[] = config.engine.enabled ? config.engine.kinds : [];
   return {
@@ -73,7 +85,8 @@ export function createContext(deps: HubDeps): HubContext {
     tracing,
     engine,
     now,
-    log: deps.log ?? defaultLog,
+    log,
+    storageHealth,
     ingest: {
       catalog,
       registry,
@@ -85,8 +98,13 @@ export function createContext(deps: HubDeps): HubContext {
       closeKinds,
       overlaps: new OverlapGuard(storage),
       maxDirtyPeriods: config.limits.dirty_periods_per_request,
-      federate: !!config.federation,
+      federate: config.federation?.forward === 'rollups' ? 'declarations' : !!config.federation,
       now,
+      rawRetentionMs: storage.retention.raw,
+      stored: (telemetry, declarations) => {
+        engine.live.add(telemetry);
+        if (declarations > 0) engine.declarations.changed();
+      },
     },
   };
 }

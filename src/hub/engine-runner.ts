@@ -1,22 +1,27 @@
 /**
- * @module Runs the indicator engine for the hub: one named period or the rolling real-time window, reading
- * records from Storage and writing the values back. Runs are serialized (one at a time), so the
- * scheduler, late-record recomputes and admin requests never race on the same period, and running a
- * period twice stores the same values.
+ * @module Runs the indicator engine for the hub: one named period or the rolling real-time window, writing
+ * the values to Storage. Runs are serialized (one at a time), so the scheduler, late-record recomputes and
+ * admin requests never race on the same period, and running a period twice stores the same values.
+ *
+ * Where a run's inputs come from: the rolling window from the telemetry held in memory (live-telemetry.ts;
+ * storage only until the hub has held a whole window), closed windows and year-earlier comparisons from the
+ * roll-ups that tile them (rollups.ts), declarations from a cache dropped when a filing arrives. So a run
+ * costs what its window holds, whatever the history behind it.
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { IndicatorValue, Window } from '../model/values.ts';
 import type { ParsedRecord } from '../model/records.ts';
-import type { PeriodKind, Storage, StoredValue } from '../storage/types.ts';
-import { evaluate, type RecordSource } from '../engine/evaluate.ts';
-import { periodWindow, periodKindOf, type PeriodKindName } from '../engine/periods.ts';
+import type { PeriodKind, Storage, StoredRollup, StoredValue } from '../storage/types.ts';
+import { evaluate, evaluationWindows, type RecordSource } from '../engine/evaluate.ts';
+import { periodName, periodWindow, periodKindOf, type PeriodKindName } from '../engine/periods.ts';
 import type { HubMetrics } from './metrics.ts';
 import { inSpan, type Tracing } from './tracing.ts';
-
-/** Declarations (monthly, quarterly filings) may span up to a year; their snapshots stand until replaced. */
-const DECLARATION_LOOKBACK_MS = 367 * 86_400_000;
-const EARLIEST_MS = Date.UTC(2000, 0, 1);
+import type { StateDb } from './state-db.ts';
+import { LiveTelemetry } from './live-telemetry.ts';
+import { RollupKeeper } from './rollups.ts';
+import { DeclarationsCache } from './declarations-cache.ts';
+import { LatestValues } from './latest-values.ts';
 
 export interface RunResult {
   kind: PeriodKind;
@@ -27,38 +32,29 @@ export interface RunResult {
   ms: number;
 }
 
+/** Which real-time values are stored (all are kept in memory for the API, /metrics and reports). */
+export type StoreRealtime = 'all' | 'regions' | 'none';
+
 export interface EngineOptions {
   catalog: Catalog;
   registry: RegistryIndex;
   storage: Storage;
+  state: StateDb;
   metrics: HubMetrics;
   tracing: Tracing;
   tz: string;
   realtimeMinutes: number;
-  storeRealtime: boolean;
+  storeRealtime: StoreRealtime;
   /** Telemetry records are at most this long; windows look back this far for records that straddle their start. */
   maxIntervalMs?: number;
   now?: () => number;
+  /** Gives the event loop a turn between steps of long runs (default: setImmediate). */
+  yieldTurn?: () => Promise<void>;
+  /** Told of every hour roll-up written (federation forwarding roll-ups). */
+  onHours?: (rollups: StoredRollup[]) => void;
 }
 
-/** A RecordSource over Storage: records overlapping a window and earlier declarations. */
-export function storageSource(storage: Storage, maxIntervalMs: number): RecordSource {
-  return {
-    async records(fromMs, toMs) {
-      const [tele, decl] = await Promise.all([
-        storage.queryRecords({ fromMs: fromMs - maxIntervalMs, toMs, source: 'telemetry' }),
-        storage.queryRecords({ fromMs: fromMs - DECLARATION_LOOKBACK_MS, toMs, source: 'declaration' }),
-      ]);
-      const out: ParsedRecord[] = [];
-      for (const r of tele) if (r.endMs > fromMs) out.push(r);
-      for (const r of decl) if (r.endMs > fromMs) out.push(r);
-      return out;
-    },
-    async declarationsBefore(beforeMs) {
-      return storage.queryRecords({ fromMs: EARLIEST_MS, toMs: beforeMs, source: 'declaration' });
-    },
-  };
-}
+const setImmediateTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Turns engine output into stored values with their period identity. */
 export function toStoredValues(
@@ -83,12 +79,66 @@ export class EngineRunner {
   private readonly source: RecordSource;
   private queue: Promise<unknown> = Promise.resolve();
   private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly maxIntervalMs: number;
+  /** The newest telemetry, fed by ingest. */
+  readonly live: LiveTelemetry;
+  readonly rollups: RollupKeeper;
+  readonly declarations: DeclarationsCache;
+  /** The newest values of each period kind, for the overview, rankings and the console. */
+  readonly latest: LatestValues;
+  /** How long the last real-time run took (ms). */
+  private lastRealtimeMs = 0;
   /** The newest real-time values (for /metrics and "current" reads). */
   latestRealtime: { period: string; window: Window; values: IndicatorValue[] } | undefined;
 
   constructor(o: EngineOptions) {
     this.o = o;
-    this.source = storageSource(o.storage, o.maxIntervalMs ?? 15 * 60_000);
+    this.maxIntervalMs = o.maxIntervalMs ?? 15 * 60_000;
+    const now = () => this.now();
+    this.live = new LiveTelemetry({
+      catalog: o.catalog,
+      tz: o.tz,
+      spanMs: (o.realtimeMinutes + 1) * 60_000 + this.maxIntervalMs,
+      maxIntervalMs: this.maxIntervalMs,
+      now,
+    });
+    this.rollups = new RollupKeeper({
+      catalog: o.catalog,
+      registry: o.registry,
+      storage: o.storage,
+      state: o.state,
+      tz: o.tz,
+      maxIntervalMs: this.maxIntervalMs,
+      live: this.live,
+      now,
+      yieldTurn: o.yieldTurn ?? setImmediateTurn,
+      ...(o.onHours ? { onHours: o.onHours } : {}),
+    });
+    this.declarations = new DeclarationsCache(o.storage);
+    this.latest = new LatestValues(o.registry, o.storage);
+    this.source = {
+      records: async (fromMs, toMs) => {
+        const [telemetry, declarations] = await Promise.all([
+          this.telemetry(fromMs, toMs),
+          this.declarations.overlapping(fromMs, toMs),
+        ]);
+        return declarations.length === 0 ? telemetry : telemetry.concat(declarations);
+      },
+      declarationsBefore: (beforeMs) => this.declarations.before(beforeMs),
+    };
+  }
+
+  /**
+   * Telemetry overlapping a window: a window reaching into the open hour (the rolling window) from memory or
+   * raw records; a closed one, and every year-earlier comparison, from roll-ups.
+   */
+  private async telemetry(fromMs: number, toMs: number): Promise<ParsedRecord[]> {
+    const openHour = periodWindow('hour', periodName('hour', this.now(), this.o.tz), this.o.tz).fromMs;
+    if (toMs <= openHour) return this.rollups.telemetry(fromMs, toMs);
+    const held = this.live.records(fromMs, toMs);
+    if (held) return held;
+    const raw = await this.o.storage.queryRecords({ fromMs: fromMs - this.maxIntervalMs, toMs, source: 'telemetry' });
+    return raw.filter((r) => r.endMs > fromMs);
   }
 
   get tz(): string {
@@ -111,7 +161,26 @@ export class EngineRunner {
     if (periodKindOf(name) !== kind)
       throw new RangeError(`period ${JSON.stringify(name)} is not a ${kind} (e.g. ${EXAMPLES[kind]})`);
     const window = periodWindow(kind, name, this.o.tz);
-    return this.serialize(() => this.run(kind, name, window, true));
+    return this.prefetch({ ...window, period: name }).then((source) =>
+      this.serialize(() => this.run(kind, name, window, true, source)),
+    );
+  }
+
+  /**
+   * Reads a period's inputs (building the roll-ups they need, in steps that yield) before the run takes its
+   * turn: a long recompute then holds the queue only while it evaluates, and real-time runs go on meanwhile.
+   */
+  private async prefetch(window: Window): Promise<RecordSource> {
+    const fetched = new Map<string, ParsedRecord[]>();
+    for (const w of evaluationWindows(this.o.catalog, window, this.o.tz))
+      fetched.set(`${w.fromMs}/${w.toMs}`, await this.source.records(w.fromMs, w.toMs));
+    return {
+      records: (fromMs, toMs) => {
+        const hit = fetched.get(`${fromMs}/${toMs}`);
+        return hit ? Promise.resolve(hit) : this.source.records(fromMs, toMs);
+      },
+      declarationsBefore: (beforeMs) => this.declarations.before(beforeMs),
+    };
   }
 
   /** Evaluates the rolling window ending at the minute boundary at or before `endMs` (default now). */
@@ -119,23 +188,34 @@ export class EngineRunner {
     const toMs = Math.floor(endMs / 60_000) * 60_000;
     const window: Window = { fromMs: toMs - this.o.realtimeMinutes * 60_000, toMs };
     const period = new Date(toMs).toISOString();
-    return this.serialize(() => this.run('realtime', period, window, this.o.storeRealtime));
+    return this.serialize(() => this.run('realtime', period, window, this.o.storeRealtime !== 'none'));
   }
 
   /**
    * Asks for a real-time run `delayMs` from now, coalescing requests: records that just arrived show in
-   * the rolling window without waiting for the next minute tick.
+   * the rolling window without waiting for the next minute tick. With thousands of agents pushing all
+   * minute long, requests never stop: the delay is at least four times the last run's length, so these
+   * runs take at most a fifth of a core.
    */
   requestRealtime(delayMs: number): void {
     if (this.refreshTimer || delayMs <= 0) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.runRealtime().catch(() => undefined);
-    }, delayMs);
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refreshTimer = undefined;
+        this.runRealtime().catch(() => undefined);
+      },
+      Math.max(delayMs, 4 * this.lastRealtimeMs),
+    );
     this.refreshTimer.unref();
   }
 
-  private async run(kind: PeriodKind, period: string, window: Window, store: boolean): Promise<RunResult> {
+  private async run(
+    kind: PeriodKind,
+    period: string,
+    window: Window,
+    store: boolean,
+    source: RecordSource = this.source,
+  ): Promise<RunResult> {
     const { catalog, registry, storage, metrics } = this.o;
     const t0 = performance.now();
     try {
@@ -148,23 +228,31 @@ export class EngineRunner {
             catalog,
             registry,
             window: kind === 'realtime' ? window : { ...window, period },
-            source: this.source,
+            source,
             tz: this.o.tz,
           });
+          const stored = { catalog, registry, kind, period, window, nowMs: this.now() };
           if (store) {
-            await storage.writeValues(
-              toStoredValues(values, { catalog, registry, kind, period, window, nowMs: this.now() }),
-            );
+            // Real-time values of every center each minute would outgrow any store: by default only the
+            // regions' are kept (centers' latest are in memory; their history is the hour values).
+            const kept =
+              kind === 'realtime' && this.o.storeRealtime === 'regions'
+                ? values.filter((v) => v.level !== 'center')
+                : values;
+            await storage.writeValues(toStoredValues(kept, stored));
           }
+          this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);
+            this.live.prune();
           }
           span.setAttribute('dims.values', values.length);
           return values.length;
         },
       );
       const ms = performance.now() - t0;
+      if (kind === 'realtime') this.lastRealtimeMs = ms;
       metrics.engineRunDuration.observe({ kind }, ms / 1000);
       metrics.engineLastRun.set({ kind }, this.now() / 1000);
       metrics.engineRuns.inc({ kind, result: 'ok' });

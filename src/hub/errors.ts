@@ -6,6 +6,11 @@ export const ERRORS = {
   DIMS_ERR_FORBIDDEN: { status: 403, message: 'the token scope does not allow this' },
   DIMS_ERR_PROVINCE_FORBIDDEN: { status: 403, message: 'the token may not read or write this province' },
   DIMS_ERR_CENTER_FORBIDDEN: { status: 403, message: 'the token may not write records of this center' },
+  DIMS_ERR_CLIENT_CERT_REQUIRED: {
+    status: 403,
+    message: "this token needs a client certificate signed by the hub's client CA",
+  },
+  DIMS_ERR_CLIENT_CERT_MISMATCH: { status: 403, message: 'the client certificate does not name the token holder' },
   DIMS_ERR_BAD_JSON: { status: 400, message: 'the request body is not valid JSON' },
   DIMS_ERR_BAD_REQUEST: { status: 400, message: 'the request is malformed' },
   DIMS_ERR_BAD_PARAMETER: { status: 400, message: 'a query parameter is invalid' },

@@ -36,6 +36,9 @@ export class Forwarder {
       gzip: false,
       batch: f.batch ?? 500,
       timeoutMs: f.timeout_ms,
+      ...(f.ca_file ? { caFile: f.ca_file } : {}),
+      ...(f.cert_file ? { certFile: f.cert_file } : {}),
+      ...(f.key_file ? { keyFile: f.key_file } : {}),
     });
     let rejectedLogged = 0;
     this.sender = new Sender(

@@ -2,14 +2,18 @@
  * @module Ingest: validates pushed center records, checks each belongs to the caller, stores the valid ones
  * in one idempotent write, marks the closed periods they touch dirty, and queues them for federation.
  *
- * Order matters for "no accepted record is lost": storage first, then the dirty marks and outbox (state DB),
- * then the 200. A crash before the 200 makes the agent retry; the retry is idempotent.
+ * Stages, in order: validate (each record parsed against the catalog and registry, and the caller's right to
+ * write its center checked; records-body.ts parsed the body before) → claim intervals (no overlapping
+ * telemetry) → write (one idempotent storage write, started synchronously) → after-write (dirty marks and the
+ * federation outbox in the state DB, gauges, counters). Order matters for "no accepted record is lost":
+ * storage first, then the state DB, then the 200. A crash before the 200 makes the agent retry; the retry is
+ * idempotent.
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { Storage, StoredRecord } from '../storage/types.ts';
+import type { Storage, StoredRecord, StoredRollup } from '../storage/types.ts';
 import { parseRecord, type RecordProblem } from '../records/parse.ts';
-import { recordKey, type CenterRecord, type ParsedRecord } from '../model/records.ts';
+import { recordKey, type CenterRecord, type ParsedRecord, type RollupRecord } from '../model/records.ts';
 import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import { HubError } from './errors.ts';
@@ -46,9 +50,19 @@ export interface IngestDeps {
   overlaps: OverlapGuard;
   /** Most closed periods one request's late records may mark for recomputation (beyond: 413, nothing written). */
   maxDirtyPeriods: number;
-  /** Queue accepted records for the upstream hub. */
-  federate: boolean;
+  /**
+   * Queue accepted records for the upstream hub: every record, or (forwarding hour roll-ups instead of
+   * telemetry) declarations only.
+   */
+  federate: boolean | 'declarations';
   now: () => number;
+  /**
+   * Telemetry that starts more than this long ago is refused: raw records are kept no longer (storage
+   * retention), so the closed periods it belongs to could not be rebuilt with it. Infinity: no limit.
+   */
+  rawRetentionMs?: number;
+  /** Told of each stored batch: its telemetry (the engine holds the newest), and how many filings came. */
+  stored?: (telemetry: StoredRecord[], declarations: number) => void;
 }
 
 export interface IngestOptions {
@@ -99,33 +113,53 @@ export async function ingest(
       }
       overlaps.release(true);
       const a = batch.after;
-      if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
-      if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
-      const t = a.telemetry;
-      for (let i = 0; i < t.centers.length; i++) {
-        const c = t.centers[i]!;
-        const mean = t.inletMean[i]!;
-        const max = t.inletMax[i]!;
-        deps.metrics.noteRecordEnd(
-          c.id,
-          c.province,
-          t.ends[i]!,
-          Number.isNaN(mean) && Number.isNaN(max)
-            ? undefined
-            : {
-                ...(Number.isNaN(mean) ? {} : { mean }),
-                ...(Number.isNaN(max) ? {} : { max }),
-              },
-        );
-      }
-      // One increment per source and batch, not per record (label lookups cost more than the count).
-      if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
-      if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+      afterWrite(deps, a, nowMs);
       span.setAttribute('dims.accepted', a.acceptedCount);
       span.setAttribute('dims.rejected', a.rejected.length);
       return { accepted: a.keys ?? [], acceptedCount: a.acceptedCount, rejected: labelled(a.rejected, opts.labels) };
     },
   );
+}
+
+/**
+ * After-write stage, once storage has the records: dirty marks and the federation outbox in the state DB, then
+ * the "newest record" gauges and the accepted counters.
+ * @throws HubError 503 when the state DB cannot be written (stored but not acknowledged: the retry is idempotent).
+ */
+function afterWrite(deps: IngestDeps, a: AfterWrite, nowMs: number): void {
+  try {
+    if (a.received.length > 0) deps.state.noteReceivedRollups(a.received);
+    if (a.stale.length > 0) deps.state.markRollupsStale(a.stale);
+    if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
+    if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
+  } catch (err) {
+    // Stored but not acknowledged: the sender retries, the write is idempotent and the marks are made then.
+    throw new HubError(
+      'DIMS_ERR_STORAGE_UNAVAILABLE',
+      `the hub's state database cannot be written (${(err as Error).message}); nothing was acknowledged, retry later`,
+    );
+  }
+  const t = a.telemetry;
+  for (let i = 0; i < t.centers.length; i++) {
+    const c = t.centers[i]!;
+    const mean = t.inletMean[i]!;
+    const max = t.inletMax[i]!;
+    deps.metrics.noteRecordEnd(
+      c.id,
+      c.province,
+      t.ends[i]!,
+      Number.isNaN(mean) && Number.isNaN(max)
+        ? undefined
+        : {
+            ...(Number.isNaN(mean) ? {} : { mean }),
+            ...(Number.isNaN(max) ? {} : { max }),
+          },
+    );
+  }
+  // One increment per source and batch, not per record (label lookups cost more than the count).
+  if (t.centers.length > 0) deps.metrics.recordsAccepted.inc({ source: 'telemetry' }, t.centers.length);
+  if (a.declarations > 0) deps.metrics.recordsAccepted.inc({ source: 'declaration' }, a.declarations);
+  deps.stored?.(a.stored ?? [], a.declarations);
 }
 
 /** What ingest still needs once the write is under way: no record objects, only these facts. */
@@ -136,6 +170,10 @@ interface AfterWrite {
   keys?: string[];
   /** Closed periods the accepted records change, to be recomputed. */
   dirty: Array<{ kind: string; period: string }>;
+  /** Hours, days and months whose roll-ups the accepted telemetry changes (those built are rebuilt). */
+  stale: Array<{ kind: string; period: string }>;
+  /** Hours whose roll-ups a provincial hub forwarded in this batch. */
+  received: string[];
   /** Accepted telemetry for the "newest record" gauges: the registry's center (already long-lived), end, inlet temperatures (NaN when absent). */
   telemetry: {
     centers: Array<{ id: string; province: string }>;
@@ -145,6 +183,8 @@ interface AfterWrite {
   };
   declarations: number;
   outbox?: CenterRecord[];
+  /** The stored telemetry, for `IngestDeps.stored` (the engine keeps the newest in memory anyway). */
+  stored?: StoredRecord[];
 }
 
 /** A valid record of the batch, with what the later stages need of it. */
@@ -178,6 +218,7 @@ function validate(
   nowMs: number,
 ): { good: Good[]; rejected: Rejected[] } {
   const ctx = { catalog: deps.catalog, registry: deps.registry, nowMs };
+  const oldestMs = nowMs - (deps.rawRetentionMs ?? Infinity);
   // Keys cost a date text per record: made only when the answer lists them (the outbox makes its own).
   const wantKeys = !opts.countOnly;
   const good: Good[] = [];
@@ -206,6 +247,14 @@ function validate(
     const { record, problems } = parseRecord(input, ctx);
     if (!record) {
       rejected.push({ index, ...keyOf(raw), errors: problems });
+      return;
+    }
+    if (isRollup(record) && scope.kind !== 'federate') {
+      rejected.push({ index, ...keyOf(raw), errors: [ROLLUP_FROM_HUBS] });
+      return;
+    }
+    if (record.source === 'telemetry' && record.startMs < oldestMs && !isRollup(record)) {
+      rejected.push({ index, ...keyOf(raw), errors: [tooOld(raw, deps.rawRetentionMs!)] });
       return;
     }
     good.push({
@@ -250,7 +299,7 @@ async function claimIntervals(
 ): Promise<{ release: (ok: boolean) => void }> {
   const claims: Claim[] = [];
   for (const g of checked.good)
-    if (g.record.source === 'telemetry')
+    if (g.record.source === 'telemetry' && !isRollup(g.record))
       claims.push({ index: g.index, center: g.center.id, startMs: g.record.startMs, endMs: g.record.endMs });
   if (claims.length === 0) return { release: () => {} };
   let claimed: Awaited<ReturnType<OverlapGuard['claim']>>;
@@ -281,7 +330,9 @@ async function claimIntervals(
       errors: [
         {
           path: '/start',
-          message: `overlaps ${which} of this center, [${iso(o.startMs)}, ${iso(o.endMs)}); telemetry of a center must not overlap (a replay repeats the same start and end)`,
+          message:
+            `overlaps ${which} of this center, [${iso(o.startMs)}, ${iso(o.endMs)}); telemetry of a center must not ` +
+            `overlap (a replay repeats the same start and end)`,
           value: (g.raw as { start?: unknown }).start,
         },
       ],
@@ -328,7 +379,9 @@ function write(
     deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, good.length);
     throw new HubError(
       'DIMS_ERR_TOO_LARGE',
-      `the late records of this request would mark ${dirty.length} closed periods for recomputation (at most ${deps.maxDirtyPeriods} per request, limits.dirty_periods_per_request); send them in smaller batches; nothing was written`,
+      `the late records of this request would mark ${dirty.length} closed periods for recomputation (at most ` +
+        `${deps.maxDirtyPeriods} per request, limits.dirty_periods_per_request); send them in smaller batches; ` +
+        `nothing was written`,
       { periods: dirty.length, limit: deps.maxDirtyPeriods },
     );
   }
@@ -339,7 +392,17 @@ function write(
   const stored: StoredRecord[] = good.map((g) =>
     Object.assign(g.record, { center: g.center.id, province: g.center.province }),
   );
-  const written = deps.storage.writeRecords(stored);
+  // Forwarded hour roll-ups are stored as roll-ups: this hub has no raw records of those centers.
+  const rollups: StoredRollup[] = [];
+  const records: StoredRecord[] = [];
+  for (const r of stored) {
+    if (isRollup(r)) rollups.push({ ...r, kind: 'hour' });
+    else records.push(r);
+  }
+  const written =
+    rollups.length === 0
+      ? deps.storage.writeRecords(stored)
+      : Promise.all([deps.storage.writeRecords(records), deps.storage.writeRollups(rollups)]).then(() => undefined);
   // Only telemetry says a center's collection is alive; a filing may even end in the future.
   const telemetry: AfterWrite['telemetry'] = {
     centers: [],
@@ -352,7 +415,7 @@ function write(
     if (r.source !== 'telemetry') continue;
     const i = telemetry.centers.length;
     telemetry.centers.push(g.center);
-    telemetry.ends[i] = r.endMs;
+    telemetry.ends[i] = isRollup(r) && r.rollup.records > 0 ? r.rollup.lastEndMs : r.endMs;
     telemetry.inletMean[i] = r.metrics.inlet_temp_c_mean ?? NaN;
     telemetry.inletMax[i] = r.metrics.inlet_temp_c_max ?? NaN;
   }
@@ -360,11 +423,20 @@ function write(
     acceptedCount: good.length,
     rejected,
     dirty,
+    stale: staleRollups(
+      deps,
+      [...spans.values()].flatMap((m) => [...m.values()]).filter((s) => !s.declaration),
+      nowMs,
+    ),
+    received: [...new Set(rollups.map((r) => periodName('hour', r.startMs, deps.tz)))],
     telemetry,
     declarations: good.length - nTelemetry,
   };
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
-  if (deps.federate) after.outbox = good.map((g) => g.raw as CenterRecord);
+  if (deps.federate === true) after.outbox = good.filter((g) => !isRollup(g.record)).map((g) => g.raw as CenterRecord);
+  else if (deps.federate === 'declarations')
+    after.outbox = good.filter((g) => g.record.source === 'declaration').map((g) => g.raw as CenterRecord);
+  if (deps.stored) after.stored = records.filter((r) => r.source === 'telemetry');
   return { written, after };
 }
 
@@ -444,3 +516,53 @@ export function dirtyMarks(
   }
   return marks;
 }
+
+/**
+ * The hour, day and month roll-ups that late telemetry (spans before the open hour) reaches into, among
+ * those built: the others are built when needed, with the records then stored.
+ */
+function staleRollups(
+  deps: Pick<IngestDeps, 'state' | 'tz'>,
+  spans: Array<{ startMs: number; endMs: number }>,
+  nowMs: number,
+): Array<{ kind: string; period: string }> {
+  // Live records lie in the open hour: the common case costs one window computation.
+  const openHour = periodWindow('hour', periodName('hour', nowMs, deps.tz), deps.tz).fromMs;
+  const late = spans.filter((s) => s.startMs < openHour);
+  if (late.length === 0) return [];
+  let from = Infinity;
+  let to = -Infinity;
+  for (const s of late) {
+    if (s.startMs < from) from = s.startMs;
+    if (s.endMs > to) to = s.endMs;
+  }
+  const marks = new Map<string, { kind: string; period: string }>();
+  for (const kind of ['hour', 'day', 'month'] as const) {
+    // A backfill of history no roll-up was built for yet (the common case of old records) marks nothing.
+    const last = periodName(kind, Math.min(to, openHour) - 1, deps.tz);
+    if (!deps.state.hasRollups(kind, periodName(kind, from, deps.tz), last)) continue;
+    for (const s of late)
+      for (const period of periodsTouching(kind, s.startMs, Math.min(s.endMs, openHour), deps.tz))
+        marks.set(`${kind}/${period}`, { kind, period });
+  }
+  return [...marks.values()];
+}
+
+/** The problem of a telemetry record older than the raw retention. */
+function tooOld(raw: unknown, retentionMs: number): RecordProblem {
+  const days = Math.round((retentionMs / 86_400_000) * 10) / 10;
+  return {
+    path: '/start',
+    message: `is older than the raw records are kept (${days} days): the periods it belongs to are closed for good`,
+    value: (raw as { start?: unknown } | null)?.start,
+  };
+}
+
+function isRollup(r: ParsedRecord): r is RollupRecord {
+  return (r as Partial<RollupRecord>).rollup !== undefined;
+}
+
+const ROLLUP_FROM_HUBS: RecordProblem = {
+  path: '/rollup',
+  message: 'roll-ups come only from a provincial hub forwarding them (a federate token); an agent sends its records',
+};

@@ -22,6 +22,8 @@ export class HubMetrics {
   readonly registry = new Registry();
   readonly indicatorValue: Gauge<'level' | 'province' | 'center' | 'indicator' | 'dimension'>;
   readonly coverageRatio: Gauge<'level' | 'province' | 'center' | 'indicator'>;
+  private currentValues: IndicatorValue[] = [];
+  private collected: IndicatorValue[] | undefined;
   readonly lastRecord: Gauge<'province' | 'center'>;
   readonly inlet: Gauge<'province' | 'center' | 'stat'>;
   readonly reports: Counter<'kind' | 'format' | 'result'>;
@@ -40,6 +42,8 @@ export class HubMetrics {
   readonly forwarded: Counter<'result'>;
   readonly alertsReceived: Counter<'status'>;
   readonly authFailures: Counter<'result'>;
+  readonly storageWriteFailures: Counter<'reason'>;
+  readonly storageWritable: Gauge;
   private readonly catalog: Catalog;
   private readonly centers: RegistryIndex;
 
@@ -47,17 +51,21 @@ export class HubMetrics {
     this.catalog = catalog;
     this.centers = registry;
     const r = [this.registry];
+    // Filled in at scrape time from the newest real-time values: at 10,000 centers a run has 600,000 of them,
+    // and setting each through prom-client's label hashing every minute cost more than the run itself.
     this.indicatorValue = new Gauge({
       name: 'dims_indicator_value',
       help: 'Current value of an indicator over the rolling real-time window, per level, province and center',
       labelNames: ['level', 'province', 'center', 'indicator', 'dimension'],
       registers: r,
+      collect: () => this.collectIndicators(),
     });
     this.coverageRatio = new Gauge({
       name: 'dims_indicator_coverage_ratio',
       help: 'Share (0..1) of expected centers whose data contributed to the current indicator value',
       labelNames: ['level', 'province', 'center', 'indicator'],
       registers: r,
+      collect: () => this.collectIndicators(),
     });
     // The per-center gauges are filled in at scrape time from newestByCenter (see noteRecordEnd).
     this.lastRecord = new Gauge({
@@ -87,9 +95,22 @@ export class HubMetrics {
             this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
         }),
     });
+    this.storageWriteFailures = new Counter({
+      name: 'dims_hub_storage_write_failures_total',
+      help: 'Record and value writes (and readiness probes) storage could not take: reason disk_full or unavailable',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    this.storageWritable = new Gauge({
+      name: 'dims_hub_storage_writable',
+      help: '1 while storage takes writes, 0 from a failed write until one succeeds again (see /readyz)',
+      registers: r,
+    });
     this.authFailures = new Counter({
       name: 'dims_hub_auth_failures_total',
-      help: 'Requests refused for their credentials: result refused (401: no, an unknown, revoked or expired token) or throttled (429: the address failed too often this minute)',
+      help:
+        'Requests refused for their credentials: result refused (401: no, an unknown, revoked or expired token) ' +
+        'or throttled (429: the address failed too often this minute)',
       labelNames: ['result'],
       registers: r,
     });
@@ -156,8 +177,17 @@ export class HubMetrics {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dims_hub_' });
   }
 
-  /** Replaces the indicator gauges with a new set of current values (null values drop their series). */
+  /** The newest real-time values; the indicator gauges show them from the next scrape on (null values have no series). */
   setIndicatorValues(values: IndicatorValue[]): void {
+    this.currentValues = values;
+    this.collected = undefined;
+  }
+
+  /** Sets the indicator gauges from the newest values, once per set of values however often it is scraped. */
+  private collectIndicators(): void {
+    const values = this.currentValues;
+    if (this.collected === values) return;
+    this.collected = values;
     this.indicatorValue.reset();
     this.coverageRatio.reset();
     for (const v of values) {

@@ -26,7 +26,8 @@ after(async () => {
 
 async function store(kind: 'sqlite' | 'influxdb'): Promise<Storage> {
   if (kind === 'sqlite') return openStorage({ kind: 'sqlite', path: ':memory:' });
-  const s = new InfluxStorage({ url: influxd.url, database: `dims_overlap_${Date.now()}` });
+  // The records lie months before the wall clock: the raw retention policy must hold them.
+  const s = new InfluxStorage({ url: influxd.url, database: `dims_overlap_${Date.now()}`, retention: { raw: 'INF' } });
   await s.open();
   return s;
 }
@@ -65,6 +66,13 @@ for (const kind of ['sqlite', 'influxdb'] as const) {
       assert.equal(two.status, 400);
       assert.equal(two.body.error.code, 'DIMS_ERR_INVALID_RECORDS');
       assert.match(two.body.rejected[0].errors[0].message, /^overlaps a stored record of this center/);
+      // The same overlapping record twice in a request is refused twice, not written once.
+      const twice = await push(hub, [rec(S + 2 * MIN, 1), rec(S + 2 * MIN, 1)]);
+      assert.equal(twice.status, 400, twice.text);
+      assert.deepEqual(
+        twice.body.rejected.map((r: { index: number }) => r.index),
+        [0, 1],
+      );
       // A replay of the stored record, and the next interval, are fine.
       const three = await push(hub, [rec(S, 5), rec(S + 5 * MIN, 5)]);
       assert.equal(three.status, 200, three.text);

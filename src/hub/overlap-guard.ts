@@ -70,10 +70,15 @@ export class OverlapGuard {
     );
     // Within the request: each interval against the previous one kept of its center.
     const kept: Claim[] = [];
+    // The same interval twice in a request is one write: the copy shares the fate of the one kept.
+    const copies = new Map<number, number[]>();
     for (const c of ordered) {
       const prev = kept.at(-1);
       if (prev && prev.center === c.center && prev.endMs > c.startMs) {
-        if (prev.startMs === c.startMs && prev.endMs === c.endMs) continue; // the same record twice: one write
+        if (prev.startMs === c.startMs && prev.endMs === c.endMs) {
+          copies.set(prev.index, [...(copies.get(prev.index) ?? []), c.index]);
+          continue;
+        }
         conflicts.push({
           index: c.index,
           other: { startMs: prev.startMs, endMs: prev.endMs, where: 'request', index: prev.index },
@@ -116,6 +121,8 @@ export class OverlapGuard {
       conflicts.push(...found);
       for (const c of found) refused.add(c.index);
     }
+    for (const c of [...conflicts])
+      for (const copy of copies.get(c.index) ?? []) conflicts.push({ index: copy, other: c.other });
     const kept2 = granted.filter((c) => !refused.has(c.index));
     let released = false;
     return {

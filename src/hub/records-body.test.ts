@@ -50,41 +50,45 @@ test('other bodies take the whole-body path: same values, the same strictness, a
   }
 });
 
-test('the records route accepts large compact batches, pretty, gzip, BOM and UTF-16 bodies, and refuses malformed ones with DIMS_ERR_BAD_JSON', async () => {
-  const hub = await startTestHub({ now: () => T0 + 86_400_000 });
-  try {
-    const records = Array.from({ length: 600 }, (_, i) =>
-      telemetry(i % 2 ? 'gz-01' : 'gz-02', T0 + Math.floor(i / 2) * 60_000),
-    );
-    const post = (body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string> = {}) =>
-      hub.call('POST', '/api/v1/records', {
-        scope: 'federate:52',
-        body,
-        headers: { 'content-type': 'application/json', ...headers },
-      });
-    const compact = JSON.stringify({ records });
-    assert.ok(compact.length > 100_000, 'spans several runs');
-    let r = await post(compact);
-    assert.equal(r.status, 200, r.text);
-    assert.equal(r.body.accepted.length, 600);
-    for (const [body, headers] of [
-      [JSON.stringify({ records: records.slice(0, 3) }, null, 2), {}],
-      [gzipSync(compact), { 'content-encoding': 'gzip' }],
-      [`\uFEFF${compact}`, {}],
-      [Buffer.from(`\uFEFF${compact}`, 'utf16le'), { 'content-type': 'application/json; charset=utf-16le' }],
-    ] as const) {
-      r = await post(body, headers);
+test(
+  'the records route accepts large compact batches, pretty, gzip, BOM and UTF-16 bodies, and refuses malformed ' +
+    'ones with DIMS_ERR_BAD_JSON',
+  async () => {
+    const hub = await startTestHub({ now: () => T0 + 86_400_000 });
+    try {
+      const records = Array.from({ length: 600 }, (_, i) =>
+        telemetry(i % 2 ? 'gz-01' : 'gz-02', T0 + Math.floor(i / 2) * 60_000),
+      );
+      const post = (body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string> = {}) =>
+        hub.call('POST', '/api/v1/records', {
+          scope: 'federate:52',
+          body,
+          headers: { 'content-type': 'application/json', ...headers },
+        });
+      const compact = JSON.stringify({ records });
+      assert.ok(compact.length > 100_000, 'spans several runs');
+      let r = await post(compact);
       assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.accepted.length, 600);
+      for (const [body, headers] of [
+        [JSON.stringify({ records: records.slice(0, 3) }, null, 2), {}],
+        [gzipSync(compact), { 'content-encoding': 'gzip' }],
+        [`\uFEFF${compact}`, {}],
+        [Buffer.from(`\uFEFF${compact}`, 'utf16le'), { 'content-type': 'application/json; charset=utf-16le' }],
+      ] as const) {
+        r = await post(body, headers);
+        assert.equal(r.status, 200, r.text);
+      }
+      assert.equal((await hub.ctx.storage.queryRecords({ fromMs: T0, toMs: T0 + 86_400_000 })).length, 600);
+      for (const bad of ['{"records":[{"center":"gz-01"},{]}', '"records"']) {
+        r = await post(bad);
+        assert.equal(r.status, 400, r.text);
+        assert.equal(r.body.error.code, 'DIMS_ERR_BAD_JSON');
+      }
+      r = await post(compact, { 'content-type': 'application/json; charset=latin9' });
+      assert.equal(r.status, 415, r.text);
+    } finally {
+      await hub.close();
     }
-    assert.equal((await hub.ctx.storage.queryRecords({ fromMs: T0, toMs: T0 + 86_400_000 })).length, 600);
-    for (const bad of ['{"records":[{"center":"gz-01"},{]}', '"records"']) {
-      r = await post(bad);
-      assert.equal(r.status, 400, r.text);
-      assert.equal(r.body.error.code, 'DIMS_ERR_BAD_JSON');
-    }
-    r = await post(compact, { 'content-type': 'application/json; charset=latin9' });
-    assert.equal(r.status, 415, r.text);
-  } finally {
-    await hub.close();
-  }
-});
+  },
+);

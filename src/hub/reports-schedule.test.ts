@@ -52,6 +52,8 @@ test("late records that change a reported month make the hub rewrite that month'
     engine: { enabled: true, kinds: ['month'] },
     metrics: { auth: 'none' },
     reports: { dir: 'reports', formats: ['csv'], monthly: '', quarterly: '' },
+    // Records of the first hour of last month are up to 62 days old: keep raw records longer than that.
+    storage: { kind: 'sqlite', path: 'hub-data.db', retention: { raw: '70d' } },
   };
   const hub = await startHub(parseConfig(raw, path.join(dir, 'hub.yaml')), { log: () => {}, scheduler: false });
   try {

@@ -1,8 +1,13 @@
 /**
- * @module The engine's schedule, on the hub's clock: the rolling real-time window every minute; hours, days, months, quarters
+ * @module The engine's schedule: the rolling real-time window every minute; hours, days, months, quarters
  * and years closed at their boundaries in the hub's time zone (a few minutes late, so the last interval's
- * records can arrive); late records' dirty periods recomputed. Checkpoints in the state DB make a restart
- * pick up where the hub left off: every period closed while it was down is computed (up to max_catch_up).
+ * records can arrive); late records' dirty periods recomputed; storage retention enforced once an hour.
+ * Checkpoints in the state DB make a restart pick up where the hub left off: every period closed while it
+ * was down is computed (up to max_catch_up).
+ *
+ * The schedule follows the hub's clock (`ctx.now`), looked at every `tickMs` of wall time, so a benchmark
+ * can run it on a compressed clock. The real-time window and the closes run on two tracks: a close or a
+ * long recompute (which builds roll-ups in steps that yield) never holds up the next minute's window.
  */
 import { periodName, previousPeriod, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
@@ -14,68 +19,68 @@ export interface TickResult {
   recomputed: Array<{ kind: PeriodKindName; period: string }>;
 }
 
-const MINUTE = 60_000;
+export interface SchedulerOptions {
+  /** How often (wall ms) the clock is looked at; default 1000. A compressed clock needs less. */
+  tickMs?: number;
+}
 
 export class Scheduler {
   private readonly ctx: HubContext;
+  private readonly tickMs: number;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  /** The close delay's hour (see closeHour) when periods were last closed. */
-  private closedAt: string | undefined;
+  private lastMinute = -1;
+  private lastRetentionHour = '';
+  private realtime: Promise<unknown> | undefined;
+  private work: Promise<unknown> | undefined;
   /** Called after each period recomputed for late records (the hub rewrites that period's reports). */
   onRecomputed: ((kind: PeriodKindName, period: string) => Promise<unknown>) | undefined;
 
-  constructor(ctx: HubContext) {
+  constructor(ctx: HubContext, o: SchedulerOptions = {}) {
     this.ctx = ctx;
+    this.tickMs = o.tickMs ?? 1000;
   }
 
-  /**
-   * Starts the schedule on the hub's clock (`ctx.now`, which a demo may set to another instant): the real-time window
-   * at every minute boundary, closes once an hour `close_delay_minutes` after the zone's hour boundary. Catches up on
-   * periods closed while the hub was down first. A tick that comes while the previous one still runs is skipped (the
-   * next one catches up).
-   */
+  /** Starts looking at the clock, and catches up on periods closed while the hub was down. */
   start(): void {
-    if (this.timer !== undefined) return;
-    const arm = () => {
-      this.timer = setTimeout(tick, MINUTE - (((this.ctx.now() % MINUTE) + MINUTE) % MINUTE) + 5);
-    };
-    const tick = () => {
-      arm();
-      if (this.running) return;
-      const now = this.ctx.now();
-      this.running = (async () => {
-        await this.guard('minute', () => this.minute(now));
-        if (this.closeHour(now) !== this.closedAt) await this.guard('close', () => this.closeDue(now));
-      })().finally(() => {
-        this.running = undefined;
-      });
-    };
-    arm();
-    const now = this.ctx.now();
-    this.running = this.guard('catch-up', () => this.closeDue(now)).finally(() => {
-      this.running = undefined;
-    });
+    if (this.timer) return;
+    this.lastMinute = Math.floor(this.ctx.now() / 60_000);
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+    this.kickWork('catch-up');
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    await Promise.all([this.realtime, this.work]);
     await this.ctx.engine.idle();
   }
 
-  /** The hour (of the zone) that `nowMs` falls in once the close delay is taken off: closes run when it changes. */
-  private closeHour(nowMs: number): string {
-    return periodName('hour', nowMs - this.ctx.config.engine.close_delay_minutes * MINUTE, this.ctx.config.timezone);
+  /** Each new minute of the hub's clock: the real-time window, and (on its own track) closes and recomputes. */
+  private tick(): void {
+    const minute = Math.floor(this.ctx.now() / 60_000);
+    if (minute === this.lastMinute) return;
+    this.lastMinute = minute;
+    if (!this.realtime) {
+      this.realtime = this.ctx.engine
+        .runRealtime(minute * 60_000)
+        .catch((err) => this.report('realtime', err))
+        .finally(() => {
+          this.realtime = undefined;
+        });
+    }
+    this.kickWork('close');
   }
 
-  private async guard(what: string, fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.report(what, err);
-    }
+  /** Closes what is due, recomputes dirty periods, enforces retention; skipped while the last pass runs. */
+  private kickWork(name: string): void {
+    if (this.work) return; // the next minute's tick picks up whatever is left
+    this.work = this.closeDue()
+      .then(() => this.retention())
+      .catch((err) => this.report(name, err))
+      .finally(() => {
+        this.work = undefined;
+      });
   }
 
   private report(what: string, err: unknown): void {
@@ -84,6 +89,26 @@ export class Scheduler {
       isStorageUnavailable(err) ? 'warn' : 'error',
       `engine ${what}: ${msg}${isStorageUnavailable(err) ? ' (will retry)' : ''}`,
     );
+  }
+
+  /**
+   * Once an hour of the hub's clock: storage drops what its tiers no longer keep, and the state DB forgets
+   * the roll-ups that went with it.
+   */
+  async retention(nowMs = this.ctx.now()): Promise<{ deleted: number } | undefined> {
+    const tz = this.ctx.config.timezone;
+    const hour = periodName('hour', nowMs, tz);
+    if (hour === this.lastRetentionHour) return undefined;
+    this.lastRetentionHour = hour;
+    const { storage, state } = this.ctx;
+    const r = await storage.enforceRetention(nowMs);
+    const keep = storage.retention;
+    if (Number.isFinite(keep.recent)) state.forgetRollups('hour', periodName('hour', nowMs - keep.recent, tz));
+    if (Number.isFinite(keep.long_term)) {
+      state.forgetRollups('day', periodName('day', nowMs - keep.long_term, tz));
+      state.forgetRollups('month', periodName('month', nowMs - keep.long_term, tz));
+    }
+    return r;
   }
 
   /** The real-time window, then any dirty periods. */
@@ -107,7 +132,6 @@ export class Scheduler {
     nowMs = this.ctx.now(),
     onClosed?: (kind: PeriodKindName, period: string) => void,
   ): Promise<TickResult> {
-    this.closedAt = this.closeHour(nowMs);
     const { state, config, engine } = this.ctx;
     const tz = config.timezone;
     const closed: TickResult['closed'] = [];
@@ -121,7 +145,8 @@ export class Scheduler {
       if (next < oldest) {
         this.ctx.log(
           'warn',
-          `engine: ${kind} periods ${next} … ${previousPeriod(kind, oldest, tz)} were missed and are not caught up (max_catch_up ${config.engine.max_catch_up}); use POST /api/v1/admin/recompute`,
+          `engine: ${kind} periods ${next} … ${previousPeriod(kind, oldest, tz)} were missed and are not caught ` +
+            `up (max_catch_up ${config.engine.max_catch_up}); use POST /api/v1/admin/recompute`,
         );
         next = oldest;
       }

@@ -3,7 +3,8 @@
  * 127.0.0.1 (by default), the engine schedule and, on a provincial hub, federation upward.
  */
 import { exportRegistry } from '../shared/prom-otlp.ts';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog, loadCatalog } from '../catalog/load.ts';
 import { loadRegistry } from '../registry/load.ts';
@@ -11,6 +12,7 @@ import { createStorage, type StorageConfig } from '../storage/open.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import type { Storage } from '../storage/types.ts';
 import { createApp } from './app.ts';
+import { serverOptions, watchTls } from './tls.ts';
 import type { HubConfig } from './config.ts';
 import { createContext, type HubContext, type Logger } from './context.ts';
 import { StateDb } from './state-db.ts';
@@ -19,6 +21,7 @@ import { Scheduler } from './scheduler.ts';
 import { Forwarder } from './federation.ts';
 import { scheduleReports, type ReportScheduler } from '../report/schedule.ts';
 import { storageInputs } from '../report/inputs.ts';
+import { closePdfEngine } from '../report/pdf.ts';
 
 export interface RunningHub {
   url: string;
@@ -71,7 +74,8 @@ export async function startHub(
     if (foreign.length > 0)
       log(
         'warn',
-        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ${foreign[0]!.id}); they are accepted only with their own tokens`,
+        `provincial hub ${config.province}: registry lists ${foreign.length} center(s) of other provinces (e.g. ` +
+          `${foreign[0]!.id}); they are accepted only with their own tokens`,
       );
   }
   const { storage, retry } = await openResilient(config.storage as unknown as StorageConfig, log);
@@ -91,11 +95,15 @@ export async function startHub(
   });
   await seedLastRecordGauges(ctx);
   const app = createApp(ctx);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.listen.port, config.listen.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  const tlsConfig = config.listen.tls;
+  const server: Server = tlsConfig ? createHttpsServer(serverOptions(tlsConfig), app) : createHttpServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
   });
+  const unwatchTls = tlsConfig ? watchTls(server as HttpsServer, tlsConfig, log) : ignoreHangup(log);
   const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const url = `${tlsConfig ? 'https' : 'http'}://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   const scheduler = new Scheduler(ctx);
   if (config.engine.enabled && opts.scheduler !== false) scheduler.start();
   const forwarder = new Forwarder(ctx);
@@ -124,12 +132,15 @@ export async function startHub(
       if (closed) return;
       closed = true;
       if (retry) clearInterval(retry);
+      unwatchTls();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeIdleConnections();
       });
       await scheduler.stop();
       await reports?.stop();
+      // The browser PDF reports are printed with, if one was started.
+      await closePdfEngine();
       await forwarder.stop();
       await ctx.tracing.shutdown();
       unexport();
@@ -148,4 +159,11 @@ async function seedLastRecordGauges(ctx: HubContext): Promise<void> {
   } catch (err) {
     ctx.log('warn', `could not read last record times (${(err as Error).message})`);
   }
+}
+
+/** Without TLS there is nothing to reload: SIGHUP (systemctl reload) is logged instead of ending the process. */
+function ignoreHangup(log: Logger): () => void {
+  const onHup = () => log('info', 'SIGHUP: nothing to reload (no listen.tls)');
+  process.on('SIGHUP', onHup);
+  return () => void process.off('SIGHUP', onHup);
 }

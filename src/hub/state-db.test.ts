@@ -13,7 +13,8 @@ test('records queued in the outbox table of an earlier state DB move into the fe
     const file = path.join(dir, 'state.db');
     const old = new DatabaseSync(file);
     old.exec(
-      'CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, record TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)',
+      'CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, record TEXT NOT ' +
+        'NULL, attempts INTEGER NOT NULL DEFAULT 0)',
     );
     for (const start of ['2026-10-05T02:00:00.000Z', '2026-10-05T02:05:00.000Z'])
       old

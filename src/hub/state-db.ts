@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   period TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS rollups (
+  kind TEXT NOT NULL,
+  period TEXT NOT NULL,
+  gen INTEGER NOT NULL,
+  built_gen INTEGER NOT NULL,
+  PRIMARY KEY (kind, period)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dirty_periods (
   kind TEXT NOT NULL,
   period TEXT NOT NULL,
@@ -250,7 +257,8 @@ export class StateDb {
 
   setCheckpoint(kind: string, period: string, nowMs: number): void {
     this.stmt(
-      'INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET period = excluded.period, updated_at = excluded.updated_at',
+      'INSERT INTO checkpoints (kind, period, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET ' +
+        'period = excluded.period, updated_at = excluded.updated_at',
     ).run(kind, period, nowMs);
   }
 
@@ -259,7 +267,8 @@ export class StateDb {
     if (items.length === 0) return;
     const g = ++this.generation;
     const stmt = this.stmt(
-      'INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO UPDATE SET generation = excluded.generation',
+      'INSERT INTO dirty_periods (kind, period, generation) VALUES (?, ?, ?) ON CONFLICT (kind, period) DO ' +
+        'UPDATE SET generation = excluded.generation',
     );
     this.transaction(() => {
       for (const i of items) stmt.run(i.kind, i.period, g);
@@ -281,6 +290,83 @@ export class StateDb {
       period,
       generation,
     );
+  }
+
+  // --- roll-ups: which are built, and whether late records touched them since ----------------------
+
+  /**
+   * Which of `periods` have fresh roll-ups: built, and no late record touched them since. A row's
+   * `gen` counts late arrivals; `built_gen` is the count the last build saw.
+   */
+  freshRollups(kind: string, periods: string[]): Set<string> {
+    if (periods.length === 0) return new Set();
+    const rows = this.stmt(
+      'SELECT period FROM rollups WHERE kind = ? AND gen = built_gen AND period IN (SELECT value FROM json_each(?))',
+    ).all(kind, JSON.stringify(periods)) as Array<{ period: string }>;
+    return new Set(rows.map((r) => r.period));
+  }
+
+  /**
+   * Registers a build of these roll-ups before its inputs are read, and returns the generation each build
+   * answers for: a late record marked meanwhile bumps the row, so the build does not count as fresh.
+   */
+  beginRollups(kind: string, periods: string[]): Map<string, number> {
+    const insert = this.stmt('INSERT OR IGNORE INTO rollups (kind, period, gen, built_gen) VALUES (?, ?, 0, -1)');
+    const read = this.stmt('SELECT gen FROM rollups WHERE kind = ? AND period = ?');
+    return this.transaction(() => {
+      const out = new Map<string, number>();
+      for (const p of periods) {
+        insert.run(kind, p);
+        out.set(p, (read.get(kind, p) as { gen: number }).gen);
+      }
+      return out;
+    });
+  }
+
+  /** The roll-up of `period` was written from inputs read at generation `gen`. */
+  finishRollup(kind: string, period: string, gen: number): void {
+    this.stmt('UPDATE rollups SET built_gen = ? WHERE kind = ? AND period = ?').run(gen, kind, period);
+  }
+
+  /** Whether any roll-up of `kind` from `fromPeriod` through `toPeriod` was built (names sort in time order). */
+  hasRollups(kind: string, fromPeriod: string, toPeriod: string): boolean {
+    return (
+      this.stmt('SELECT 1 AS x FROM rollups WHERE kind = ? AND period >= ? AND period <= ? LIMIT 1').get(
+        kind,
+        fromPeriod,
+        toPeriod,
+      ) !== undefined
+    );
+  }
+
+  /** Late records touched these periods: their roll-ups (those built or being built) must be rebuilt. */
+  markRollupsStale(items: Array<{ kind: string; period: string }>): number {
+    if (items.length === 0) return 0;
+    const stmt = this.stmt('UPDATE rollups SET gen = gen + 1 WHERE kind = ? AND period = ?');
+    return this.transaction(() => {
+      let n = 0;
+      for (const i of items) n += Number(stmt.run(i.kind, i.period).changes);
+      return n;
+    });
+  }
+
+  /**
+   * Hour roll-ups a provincial hub forwarded arrived for these hours: the hours count as having roll-ups
+   * (a day is then built from its hours, not from raw records this hub does not have) and are stale, so
+   * the roll-ups of this hub's own centers in them are built once more beside the forwarded ones.
+   */
+  noteReceivedRollups(hours: string[]): void {
+    const stmt = this.stmt(
+      "INSERT INTO rollups (kind, period, gen, built_gen) VALUES ('hour', ?, 1, 0) ON CONFLICT (kind, period) DO UPDATE SET gen = gen + 1",
+    );
+    this.transaction(() => {
+      for (const h of hours) stmt.run(h);
+    });
+  }
+
+  /** Forgets roll-ups of periods before `beforePeriod` (their rows expired from storage). */
+  forgetRollups(kind: string, beforePeriod: string): void {
+    this.stmt('DELETE FROM rollups WHERE kind = ? AND period < ?').run(kind, beforePeriod);
   }
 
   // --- federation outbox --------------------------------------------------------------------------

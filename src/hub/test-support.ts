@@ -180,11 +180,17 @@ export function faultyStorage(inner: Storage): Storage & { down: boolean } {
   wrap.open = () => inner.open();
   wrap.close = () => inner.close();
   wrap.ping = () => (wrap.down ? Promise.resolve(false) : inner.ping());
+  wrap.probeWrite = () => guard(() => inner.probeWrite());
   wrap.writeRecords = (r) => guard(() => inner.writeRecords(r));
   wrap.queryRecords = (q) => guard(() => inner.queryRecords(q));
   wrap.writeValues = (v) => guard(() => inner.writeValues(v));
   wrap.queryValues = (q) => guard(() => inner.queryValues(q));
   wrap.reportStats = (a, b) => guard(() => inner.reportStats(a, b));
   wrap.latestTelemetry = (c, f) => guard(() => inner.latestTelemetry(c, f));
+  wrap.writeRollups = (r) => guard(() => inner.writeRollups(r));
+  wrap.queryRollups = (q) => guard(() => inner.queryRollups(q));
+  Object.defineProperty(wrap, 'retention', { get: () => inner.retention });
+  wrap.enforceRetention = (t) => guard(() => inner.enforceRetention(t));
+  wrap.sizeByTier = () => guard(() => inner.sizeByTier());
   return wrap;
 }

@@ -6,10 +6,15 @@
  * hub says why) go to the dead-letter table; everything else stays and is retried with backoff —
  * 401/403 (a token problem an operator must fix; records wait), 429, 5xx, network errors. A 400 or
  * 413 without per-record detail splits the batch until the offending record stands alone.
+ *
+ * The token is looked up for every request, so a token file replaced after `dims hub token rotate` is
+ * used from the next push on. Over HTTPS the hub is verified against `caFile` (else the system's CAs),
+ * and `certFile`/`keyFile` give the client certificate a hub asking for mTLS checks; the files are read
+ * again when they change on disk (a renewed certificate needs no restart).
  */
 import http from 'node:http';
 import https from 'node:https';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { PendingRecord } from './outbox.ts';
 import { recordKey } from '../model/records.ts';
@@ -18,13 +23,32 @@ import type { SendOutcome, Sink } from './sender.ts';
 export interface PushClientOptions {
   name: string;
   url: string;
-  /** The resolved token (never logged). */
-  token: string;
+  /** The token (never logged), or how to get it now (a secret reference resolved per request). */
+  token: string | (() => string);
   gzip: boolean;
   batch: number;
   timeoutMs: number;
+  /** PEM file of the CA(s) the hub's certificate must chain to (default: the system's). */
   caFile?: string;
+  /** PEM files of this client's certificate and key, for a hub that asks for client certificates. */
+  certFile?: string;
+  keyFile?: string;
   insecureSkipVerify?: boolean;
+}
+
+/** The TLS files' modification times: a change makes a new https.Agent read them again. */
+function filesStamp(files: Array<string | undefined>): string {
+  return files
+    .map((f) => {
+      if (f === undefined) return '';
+      try {
+        const st = statSync(f);
+        return `${st.mtimeMs}:${st.size}`;
+      } catch {
+        return 'missing';
+      }
+    })
+    .join('|');
 }
 
 interface HubAnswer {
@@ -40,7 +64,8 @@ export class PushClient implements Sink {
   readonly name: string;
   readonly batch: number;
   private readonly opts: PushClientOptions;
-  private readonly agent: http.Agent | https.Agent;
+  private agent: http.Agent | https.Agent;
+  private stamp = '';
   private readonly endpoint: URL;
 
   constructor(opts: PushClientOptions) {
@@ -48,14 +73,33 @@ export class PushClient implements Sink {
     this.name = opts.name;
     this.batch = opts.batch;
     this.endpoint = new URL(`${opts.url}/api/v1/records`);
-    this.agent =
-      this.endpoint.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            ...(opts.caFile ? { ca: readFileSync(opts.caFile) } : {}),
-            rejectUnauthorized: !opts.insecureSkipVerify,
-          })
-        : new http.Agent({ keepAlive: true });
+    this.agent = this.endpoint.protocol === 'https:' ? this.tlsAgent() : new http.Agent({ keepAlive: true });
+  }
+
+  private tlsFiles(): Array<string | undefined> {
+    return [this.opts.caFile, this.opts.certFile, this.opts.keyFile];
+  }
+
+  /** An https.Agent over the TLS files as they are now (read errors surface at the next request). */
+  private tlsAgent(): https.Agent {
+    this.stamp = filesStamp(this.tlsFiles());
+    const { caFile, certFile, keyFile } = this.opts;
+    return new https.Agent({
+      keepAlive: true,
+      ...(caFile ? { ca: readFileSync(caFile) } : {}),
+      ...(certFile ? { cert: readFileSync(certFile) } : {}),
+      ...(keyFile ? { key: readFileSync(keyFile) } : {}),
+      rejectUnauthorized: !this.opts.insecureSkipVerify,
+    });
+  }
+
+  /** The agent for the next request: rebuilt when a TLS file changed on disk. */
+  private currentAgent(): http.Agent | https.Agent {
+    if (this.endpoint.protocol !== 'https:' || filesStamp(this.tlsFiles()) === this.stamp) return this.agent;
+    const next = this.tlsAgent();
+    this.agent.destroy();
+    this.agent = next;
+    return next;
   }
 
   async send(batch: PendingRecord[], signal: AbortSignal): Promise<SendOutcome> {
@@ -64,7 +108,8 @@ export class PushClient implements Sink {
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await this.post(body, signal));
+      const token = typeof this.opts.token === 'function' ? this.opts.token() : this.opts.token;
+      ({ status, text } = await this.post(body, token, signal));
     } catch (err) {
       return { accepted: [], rejected: [], retry: { reason: `hub unreachable: ${(err as Error).message}` } };
     }
@@ -152,17 +197,18 @@ export class PushClient implements Sink {
     return { accepted, rejected };
   }
 
-  private post(body: Buffer, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  private post(body: Buffer, token: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
     const mod = this.endpoint.protocol === 'https:' ? https : http;
+    const agent = this.currentAgent();
     return new Promise((resolve, reject) => {
       const req = mod.request(
         this.endpoint,
         {
           method: 'POST',
-          agent: this.agent,
+          agent,
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
           headers: {
-            authorization: `Bearer ${this.opts.token}`,
+            authorization: `Bearer ${token}`,
             'content-type': 'application/json',
             'content-length': body.length,
             ...(this.opts.gzip ? { 'content-encoding': 'gzip' } : {}),

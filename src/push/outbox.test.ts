@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CenterRecord } from '../model/records.ts';
 import { Outbox } from './outbox.ts';
+import { mountSmallFs } from '../../tests/support/small-fs.ts';
 
 const rec = (i: number): CenterRecord => ({
   center: 'gz-1',
@@ -104,4 +105,52 @@ test('a key queued again is ignored by default, and replaces the pending copy un
   assert.equal(left.length, 1);
   assert.equal(left[0]!.record.metrics.e_total_kwh, 99);
   assert.ok(left[0]!.seq > inFlight[1]!.seq);
+});
+
+test('a full disk: enqueue holds records in memory up to the bound and writes them, in order, when space returns', () => {
+  const small = mountSmallFs(2 * 1024 * 1024);
+  try {
+    const o = new Outbox(join(small.dir, 'o.sqlite'), ['hub'], 100_000, { holdInMemory: 50 });
+    const big = (i: number): CenterRecord => ({ ...rec(i), quality: { targets_missing: [`t-${'x'.repeat(2000)}`] } });
+    assert.deepEqual(o.enqueue([big(0), big(1)], 0), { added: 2, dropped: 0, held: 0 });
+    small.fill();
+    const during = o.enqueue([big(2), big(3)], 1);
+    assert.equal(during.added, 0);
+    assert.equal(during.held, 2);
+    assert.match(during.error!, /database or disk is full/);
+    for (let i = 4; i < 60; i++) o.enqueue([big(i)], i);
+    const st = o.stats('hub');
+    assert.equal(st.held, 50, 'held up to the bound');
+    assert.equal(st.dropped, 8, 'the oldest beyond it dropped and counted');
+    assert.equal(st.depth, 2, 'what reached the disk before stays');
+    assert.equal(o.retryHeld().held, 50, 'still full');
+    small.free();
+    const after = o.enqueue([big(60)], 60);
+    assert.deepEqual(after, { added: 51, dropped: 0, held: 0 });
+    const starts = o.peek('hub', 1000).map((p) => Date.parse(p.record.start) / 60_000);
+    assert.deepEqual(starts, [0, 1, ...Array.from({ length: 51 }, (_, i) => i + 10)]);
+    assert.equal(o.stats().dropped, 8, 'the drops are on disk now');
+    o.close();
+  } finally {
+    small.unmount();
+  }
+});
+
+test('without holdInMemory a full disk throws the disk error itself (a hub answers 503), not a failed ROLLBACK', () => {
+  const small = mountSmallFs(2 * 1024 * 1024);
+  try {
+    const o = new Outbox(join(small.dir, 'o.sqlite'), ['hub'], Infinity);
+    o.enqueue([rec(0)], 0);
+    small.fill();
+    const filler = Array.from({ length: 20 }, (_, i) => ({
+      ...rec(i + 1),
+      quality: { targets_missing: ['x'.repeat(4000)] },
+    }));
+    assert.throws(() => o.enqueue(filler, 1), /database or disk is full/);
+    small.free();
+    assert.equal(o.enqueue(filler, 2).added, 20);
+    o.close();
+  } finally {
+    small.unmount();
+  }
 });

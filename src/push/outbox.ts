@@ -9,6 +9,11 @@
  * known, visible loss beats a full disk). Records a hub rejects as invalid move to a dead-letter table,
  * counted, instead of being retried forever. The last interval written is kept with the record in the
  * same transaction, so a restarted agent knows exactly where to continue.
+ *
+ * A full disk (or an I/O error) is not a crash: with `holdInMemory`, records the file cannot take are
+ * held in memory, up to that many (beyond it the oldest held are dropped and counted), and written
+ * first thing at the next enqueue or `retryHeld()` once the disk takes them again. Held records are not
+ * on disk: a process that dies meanwhile loses them, and its restart reports those intervals as gaps.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -24,6 +29,8 @@ export interface PendingRecord {
 
 export interface OutboxStats {
   depth: number;
+  /** Records held in memory because the disk would not take them. */
+  held: number;
   oldestCreatedMs: number | undefined;
   dropped: number;
   deadLettered: number;
@@ -37,6 +44,31 @@ export interface OutboxOptions {
    * old seq cannot acknowledge it away (a hub forwards the last version it stored).
    */
   onQueuedKey?: 'ignore' | 'replace';
+  /**
+   * Records to hold in memory while the disk refuses writes (full, I/O error) instead of throwing from
+   * enqueue; default 0: enqueue throws (a hub answers its sender 503 instead).
+   */
+  holdInMemory?: number;
+}
+
+/** What an enqueue did. */
+export interface EnqueueResult {
+  /** Records newly written (held records written now included). */
+  added: number;
+  /** Records dropped: the oldest on disk beyond `maxRecords`, or held in memory beyond `holdInMemory`. */
+  dropped: number;
+  /** Records held in memory now, because the disk refused the write. */
+  held: number;
+  /** Why the disk refused, when it did. */
+  error?: string;
+}
+
+/** SQLite result codes (primary) of a disk that refuses writes: I/O error, disk full. */
+const DISK_REFUSED = new Set([10, 13]);
+
+function diskRefused(err: unknown): boolean {
+  const code = (err as { errcode?: number }).errcode;
+  return typeof code === 'number' && DISK_REFUSED.has(code & 0xff);
 }
 
 export class Outbox {
@@ -44,6 +76,11 @@ export class Outbox {
   private readonly sinks: string[];
   private readonly maxRecords: number;
   private readonly replace: boolean;
+  private readonly holdMax: number;
+  /** Records the disk refused, oldest first, with when they were enqueued. */
+  private held: Array<{ record: CenterRecord; nowMs: number }> = [];
+  /** Held records dropped beyond the bound, not yet counted on disk. */
+  private heldDropped = 0;
 
   /** `maxRecords` bounds the records kept (Infinity: unbounded). */
   constructor(path: string, sinks: string[], maxRecords: number, options: OutboxOptions = {}) {
@@ -52,6 +89,7 @@ export class Outbox {
     this.sinks = sinks;
     this.maxRecords = maxRecords;
     this.replace = options.onQueuedKey === 'replace';
+    this.holdMax = options.holdInMemory ?? 0;
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
@@ -95,7 +133,8 @@ export class Outbox {
       this.db.exec('COMMIT');
       return r;
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      // SQLite rolls back by itself on a full disk; a second ROLLBACK would hide the cause.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
   }
@@ -120,11 +159,52 @@ export class Outbox {
   }
 
   /**
-   * Writes records (and advances last_end) durably in one transaction. A key already present is
-   * ignored, so a replayed interval never doubles. Returns how many old records were dropped.
+   * Writes records (and advances last_end) durably in one transaction, after any records held from a
+   * full disk. A key already present is ignored, so a replayed interval never doubles. When the disk
+   * refuses and `holdInMemory` allows, the records are held instead (see the module comment).
    */
-  enqueue(records: CenterRecord[], nowMs: number): { added: number; dropped: number } {
-    return this.tx(() => {
+  enqueue(records: CenterRecord[], nowMs: number): EnqueueResult {
+    const items = [...this.held, ...records.map((record) => ({ record, nowMs }))];
+    try {
+      const r = this.write(items);
+      this.held = [];
+      return { ...r, held: 0 };
+    } catch (err) {
+      if (this.holdMax <= 0 || !diskRefused(err)) throw err;
+      return this.hold(records, nowMs, err);
+    }
+  }
+
+  /** Writes the held records if the disk takes them now (in one transaction, oldest first). */
+  retryHeld(): EnqueueResult {
+    if (this.held.length === 0) return { added: 0, dropped: 0, held: 0 };
+    try {
+      const r = this.write(this.held);
+      this.held = [];
+      return { ...r, held: 0 };
+    } catch (err) {
+      if (!diskRefused(err)) throw err;
+      return { added: 0, dropped: 0, held: this.held.length, error: (err as Error).message };
+    }
+  }
+
+  private hold(records: CenterRecord[], nowMs: number, err?: unknown): EnqueueResult {
+    for (const record of records) this.held.push({ record, nowMs });
+    const over = Math.max(0, this.held.length - this.holdMax);
+    if (over > 0) {
+      this.held.splice(0, over);
+      this.heldDropped += over;
+    }
+    return {
+      added: 0,
+      dropped: over,
+      held: this.held.length,
+      ...(err ? { error: (err as Error).message } : {}),
+    };
+  }
+
+  private write(items: Array<{ record: CenterRecord; nowMs: number }>): { added: number; dropped: number } {
+    const written = this.tx(() => {
       let added = 0;
       const ins = this.db.prepare(
         'INSERT OR IGNORE INTO records (key, start_ms, body, created_ms) VALUES (?, ?, ?, ?)',
@@ -132,7 +212,7 @@ export class Outbox {
       const del = this.db.prepare('INSERT INTO deliveries (seq, sink) VALUES (?, ?)');
       const unqueue = this.replace ? this.db.prepare('DELETE FROM records WHERE key = ?') : undefined;
       let lastEnd = this.lastEndMs() ?? -Infinity;
-      for (const r of records) {
+      for (const { record: r, nowMs } of items) {
         const key = recordKey(r);
         unqueue?.run(key);
         const res = ins.run(key, Date.parse(r.start), JSON.stringify(r), nowMs);
@@ -146,16 +226,23 @@ export class Outbox {
         this.db
           .prepare("INSERT INTO state (k, v) VALUES ('last_end_ms', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v")
           .run(String(lastEnd));
+      // Held records dropped while the disk was full are counted with the others once it takes writes.
+      if (this.heldDropped > 0) this.addCounter('dropped_total', this.heldDropped);
       let dropped = 0;
-      if (!Number.isFinite(this.maxRecords)) return { added, dropped };
-      const count = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
-      if (count > this.maxRecords) {
-        dropped = count - this.maxRecords;
-        this.db.prepare('DELETE FROM records WHERE seq IN (SELECT seq FROM records ORDER BY seq LIMIT ?)').run(dropped);
-        this.addCounter('dropped_total', dropped);
+      if (Number.isFinite(this.maxRecords)) {
+        const count = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
+        if (count > this.maxRecords) {
+          dropped = count - this.maxRecords;
+          this.db
+            .prepare('DELETE FROM records WHERE seq IN (SELECT seq FROM records ORDER BY seq LIMIT ?)')
+            .run(dropped);
+          this.addCounter('dropped_total', dropped);
+        }
       }
       return { added, dropped };
     });
+    this.heldDropped = 0;
+    return written;
   }
 
   /** The oldest records still owed to `sink`, in order. */
@@ -227,8 +314,9 @@ export class Outbox {
       : this.sinks.reduce((a, s) => a + Number(this.getState(`sent_total:${s}`) ?? 0), 0);
     return {
       depth,
-      oldestCreatedMs: oldest ?? undefined,
-      dropped: Number(this.getState('dropped_total') ?? 0),
+      held: this.held.length,
+      oldestCreatedMs: oldest ?? this.held[0]?.nowMs,
+      dropped: Number(this.getState('dropped_total') ?? 0) + this.heldDropped,
       deadLettered: Number(this.getState('dead_letter_total') ?? 0),
       sent,
     };

@@ -91,10 +91,14 @@ export class Sender {
   async flushOnce(signal: AbortSignal = this.controller.signal): Promise<SendOutcome | undefined> {
     const batch = this.outbox.peek(this.sink.name, this.batch);
     if (batch.length === 0) return undefined;
-    this.outbox.noteAttempt(
-      this.sink.name,
-      batch.map((p) => p.seq),
-    );
+    try {
+      this.outbox.noteAttempt(
+        this.sink.name,
+        batch.map((p) => p.seq),
+      );
+    } catch {
+      // Attempts are informational; a full disk must not stop delivery.
+    }
     const out = await this.sink.send(batch, signal);
     if (signal.aborted && out.accepted.length === 0) return out;
     if (out.accepted.length > 0) {
@@ -114,7 +118,19 @@ export class Sender {
     const signal = this.controller.signal;
     while (!signal.aborted) {
       this.kicked = false;
-      const out = await this.flushOnce(signal);
+      let out: SendOutcome | undefined;
+      try {
+        out = await this.flushOnce(signal);
+      } catch (err) {
+        // The outbox could not record an outcome (a full disk): what was delivered is sent again later,
+        // and receivers take a replay as the same record.
+        out = {
+          accepted: [],
+          rejected: [],
+          retry: { reason: `the outbox cannot be written: ${(err as Error).message}` },
+        };
+        this.events.failed(this.sink.name, out.retry!.reason);
+      }
       if (out === undefined) {
         if (!this.kicked) {
           this.idle = true;

@@ -13,7 +13,8 @@ export class RecordsFileError extends Error {
   constructor(problems: string[]) {
     const shown = problems.slice(0, 50);
     super(
-      `${problems.length} problem(s) in the records:\n${shown.join('\n')}${problems.length > shown.length ? `\n… and ${problems.length - shown.length} more` : ''}`,
+      `${problems.length} problem(s) in the records:\n${shown.join('\n')}` +
+        (problems.length > shown.length ? `\n… and ${problems.length - shown.length} more` : ''),
     );
     this.name = 'RecordsFileError';
     this.problems = problems;
@@ -60,7 +61,8 @@ export async function readRecordsFile(file: string, ctx: RecordContext): Promise
   for (const o of findOverlaps(unique)) {
     const what = o.metric ? `declaration of ${o.metric}` : 'telemetry interval';
     problems.push(
-      `${file}:${lineOf.get(o.b)}: /start ${what} of center ${o.center} overlaps the record on line ${lineOf.get(o.a)} (${recordKey(o.a)} until ${new Date(o.a.endMs).toISOString()})`,
+      `${file}:${lineOf.get(o.b)}: /start ${what} of center ${o.center} overlaps the record on line ${lineOf.get(o.a)} ` +
+        `(${recordKey(o.a)} until ${new Date(o.a.endMs).toISOString()})`,
     );
   }
   if (problems.length > 0) throw new RecordsFileError(problems);

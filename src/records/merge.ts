@@ -98,25 +98,54 @@ export function accumulate(
   records: Iterable<ParsedRecord>,
   snapshotsBefore: Iterable<ParsedRecord> = [],
 ): Map<string, CenterAccumulator> {
-  const layout = layoutFor(catalog);
-  const out = new Map<string, CenterAccumulator>();
-  const get = (center: string) => {
-    let a = out.get(center);
-    if (!a) out.set(center, (a = newAccumulator(center, layout)));
+  const acc = new Accumulation(catalog, window);
+  for (const r of snapshotsBefore) acc.addStanding(r);
+  for (const r of records) acc.add(r);
+  return acc.centers;
+}
+
+/** One window's accumulators, fed one record or roll-up at a time (the hub folds an open hour as records arrive). */
+export class Accumulation {
+  readonly window: Window;
+  readonly centers = new Map<string, CenterAccumulator>();
+  private readonly layout: Layout;
+
+  constructor(catalog: Catalog, window: Window) {
+    this.window = window;
+    this.layout = layoutFor(catalog);
+  }
+
+  private get(center: string): CenterAccumulator {
+    let a = this.centers.get(center);
+    if (!a) this.centers.set(center, (a = newAccumulator(center, this.layout)));
     return a;
-  };
-  for (const r of snapshotsBefore) {
-    if (r.source !== 'declaration' || r.startMs >= window.toMs) continue;
-    foldStandingSnapshots(get(r.center), r, layout);
   }
-  const { fromMs, toMs } = window;
-  for (const r of records) {
-    if (r.endMs <= fromMs || r.startMs >= toMs) continue;
+
+  /** Folds a record or roll-up; one outside the window is ignored. */
+  add(r: ParsedRecord): void {
+    if (r.endMs <= this.window.fromMs || r.startMs >= this.window.toMs) return;
     const ru = (r as Partial<RollupRecord>).rollup;
-    if (ru) foldRollup(get(r.center), r, ru, window, layout);
-    else foldRecord(get(r.center), r, window, layout);
+    if (ru) foldRollup(this.get(r.center), r, ru, this.window, this.layout);
+    else foldRecord(this.get(r.center), r, this.window, this.layout);
   }
-  return out;
+
+  /** A declaration that started before the window: its snapshots stand until replaced. */
+  addStanding(r: ParsedRecord): void {
+    if (r.source !== 'declaration' || r.startMs >= this.window.toMs) return;
+    foldStandingSnapshots(this.get(r.center), r, this.layout);
+  }
+
+  /** Starts a center over (its records are folded again from elsewhere). */
+  drop(center: string): void {
+    this.centers.delete(center);
+  }
+
+  /** The roll-up of each center that has telemetry in the window, by center id. */
+  rollups(): RollupRecord[] {
+    const out: RollupRecord[] = [];
+    for (const a of this.centers.values()) if (a.telemetryRecords > 0) out.push(toRollup(a, this.layout, this.window));
+    return out.sort((x, y) => (x.center < y.center ? -1 : x.center > y.center ? 1 : 0));
+  }
 }
 
 /** A declaration from before the window: only its snapshots count (they stand until replaced). */
@@ -261,16 +290,9 @@ export function slotValue(a: CenterAccumulator, layout: Layout, slot: number): n
  * Centers with no telemetry overlapping the window get none.
  */
 export function rollUp(catalog: Catalog, window: Window, records: Iterable<ParsedRecord>): RollupRecord[] {
-  const layout = layoutFor(catalog);
-  const telemetry = (function* () {
-    for (const r of records) if (r.source === 'telemetry') yield r;
-  })();
-  const out: RollupRecord[] = [];
-  for (const a of accumulate(catalog, window, telemetry).values()) {
-    if (a.telemetryRecords === 0) continue;
-    out.push(toRollup(a, layout, window));
-  }
-  return out.sort((x, y) => (x.center < y.center ? -1 : x.center > y.center ? 1 : 0));
+  const acc = new Accumulation(catalog, window);
+  for (const r of records) if (r.source === 'telemetry') acc.add(r);
+  return acc.rollups();
 }
 
 /** An accumulator written back as a roll-up record for its window. */

@@ -33,13 +33,15 @@ export function centerRecordSchema(catalog: Catalog): object {
         type: 'string',
         format: 'date-time',
         description:
-          'Interval start (RFC 3339), inclusive. Telemetry: a multiple of the interval counted from 1970-01-01T00:00Z (a 5 min record starts at :00, :05 …).',
+          'Interval start (RFC 3339), inclusive. Telemetry: a multiple of the interval counted from 1970-01-01T00:00Z ' +
+          '(a 5 min record starts at :00, :05 …).',
       },
       end: {
         type: 'string',
         format: 'date-time',
         description:
-          'Interval end (RFC 3339), exclusive; after start. Telemetry: end − start is whole seconds dividing an hour (1 s to 1 h; not 7 min, not 2 h). Declarations: at most a year.',
+          'Interval end (RFC 3339), exclusive; after start. Telemetry: end − start is whole seconds dividing an ' +
+          'hour (1 s to 1 h; not 7 min, not 2 h). Declarations: at most a year.',
       },
       source: {
         enum: ['telemetry', 'declaration'],
@@ -85,6 +87,28 @@ export function centerRecordSchema(catalog: Catalog): object {
               description: 'One count per bound plus one for +Inf.',
             },
           },
+        },
+      },
+      rollup: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['aux', 'records', 'covered_ms'],
+        description:
+          'Only from a provincial hub forwarding hour roll-ups (federation.forward: rollups): the record is one ' +
+          "center's telemetry of one hour merged as this contract says (deltas added, means time-weighted, maxima, " +
+          'the latest snapshot, buckets added), and this is what lets roll-ups merge exactly as their records would.',
+        properties: {
+          aux: {
+            type: 'object',
+            additionalProperties: { type: 'number' },
+            description:
+              'Per metric: for a time-weighted mean, the milliseconds of data behind it; for a snapshot, the end ' +
+              '(ms since 1970) of the record it came from.',
+          },
+          records: { type: 'integer', minimum: 0, description: 'Telemetry records that started in the hour.' },
+          covered_ms: { type: 'number', minimum: 0, description: 'Milliseconds of the hour covered by telemetry.' },
+          first_start: { type: 'string', format: 'date-time', description: 'Earliest start of those records.' },
+          last_end: { type: 'string', format: 'date-time', description: 'Latest end of those records.' },
         },
       },
       quality: {

@@ -50,7 +50,7 @@ async function readCenterValues(inputs: ReportInputs, period: string, r: Resolve
     inputs.values(r.kind, period, hint),
     inputs.values(r.kind, r.previous, hint),
     inputs.values(r.kind, r.yearAgo, hint),
-    inputs.reportStats(r.window.fromMs, r.window.toMs),
+    inputs.lastTelemetry(r.window.fromMs, r.window.toMs, [c.id]),
     inputs.declarations ? inputs.declarations(r.window.fromMs, r.window.toMs) : Promise.resolve(undefined),
   ]);
   const centers = cur.filter((v) => v.level === 'center' && inputs.registry.byId.get(v.code)?.province === c.province);
@@ -103,7 +103,6 @@ function completeness(
     time_coverage: q.quality.time_coverage,
     downtime_hours: q.quality.downtime_hours,
     last_data: q.quality.last_data,
-    records: stats?.records ?? 0,
     declarations_missing: q.quality.declarations_missing,
     issues: q.quality.issues,
   };
@@ -116,7 +115,7 @@ export async function buildCenterReport(inputs: ReportInputs, req: CenterReportR
   const spec = chartSpec(catalog);
   const [values, trends] = await Promise.all([
     readCenterValues(inputs, req.period, r, center),
-    readTrends(inputs, catalog, spec, r, req.period, { level: 'center', code: center.id }),
+    readTrends(inputs, catalog, spec, r, req.period, { level: 'center', code: center.id, province: center.province }),
   ]);
   const indicators = catalogOrder(catalog).indicators.filter((i) => i.levels.includes('center'));
   const summary = summaryRows(indicators, r, values, centerRanks(indicators, values));

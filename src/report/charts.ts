@@ -61,7 +61,7 @@ function ranksChart(m: ReportModel, rows: SummaryRow[]): ChartDef {
     id: 'ranks',
     title,
     width: 780,
-    height: Math.max(160, 60 + 28 * Math.max(1, ranked.length)),
+    height: Math.max(150, 60 + 22 * Math.max(1, ranked.length)),
     option: {
       ...base(title),
       grid: { left: 150, right: 90, top: 40, bottom: 24 },
@@ -109,7 +109,7 @@ function trendChart(m: ReportModel, i: number): ChartDef {
     id: `trend-${tr.indicator}`,
     title,
     width: 380,
-    height: 230,
+    height: 200,
     option: {
       ...base(title),
       legend: { bottom: 0, itemHeight: 8, textStyle: { fontSize: 11 } },
@@ -155,7 +155,7 @@ function distributionChart(m: ReportModel): ChartDef | undefined {
     id: 'distribution',
     title,
     width: 780,
-    height: 260,
+    height: 200,
     option: {
       ...base(title),
       grid: { left: 56, right: 24, top: 40, bottom: 40 },

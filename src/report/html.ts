@@ -40,9 +40,32 @@ function share(v: number | null): string {
 
 const cls = (s: TargetState) => (s === 'met' ? 'met' : s === 'missed' ? 'missed' : '');
 
+/** A CSS string literal. */
+const cssString = (v: string) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
+
+/**
+ * The page's margin boxes: title and period at the top, "第 N 页 共 M 页" at the foot (CSS paged media,
+ * drawn by Chromium with the page's own fonts and scale).
+ */
+function marginBoxes(m: ReportModel): string {
+  const box = 'font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; color: #555;';
+  const footer = t('page_footer', m.lang, { page: '{page}', pages: '{pages}' })
+    .split(/(\{pages?\})/)
+    .map((part) => (part === '{page}' ? 'counter(page)' : part === '{pages}' ? 'counter(pages)' : cssString(part)))
+    .filter((part) => part !== '""')
+    .join(' ');
+  return `@top-left { content: ${cssString(reportTitle(m))}; ${box} }
+  @top-right { content: ${cssString(m.period.name)}; ${box} }
+  @bottom-center { content: ${footer}; ${box} }`;
+}
+
+function pageCss(m: ReportModel): string {
+  const boxes = marginBoxes(m);
+  return `@page { size: A4 portrait; margin: 16mm 12mm 14mm 12mm; ${boxes} }
+@page wide { size: A4 landscape; margin: 16mm 10mm 14mm 10mm; ${boxes} }`;
+}
+
 const CSS = `
-@page { size: A4 portrait; margin: 16mm 12mm 14mm 12mm; }
-@page wide { size: A4 landscape; margin: 16mm 10mm 14mm 10mm; }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans", sans-serif; font-size: 9pt; color: #222; margin: 0; }
 section { break-before: page; }
@@ -248,7 +271,7 @@ function definitionsSection(m: ReportModel): string {
 
 /** The whole report as one HTML document. */
 export function renderHtml(m: ReportModel): string {
-  return `<!doctype html><html lang="${m.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${esc(reportTitle(m))} ${esc(m.period.name)}</title><style>${CSS}</style></head><body>${[
+  return `<!doctype html><html lang="${m.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${esc(reportTitle(m))} ${esc(m.period.name)}</title><style>${pageCss(m)}${CSS}</style></head><body>${[
     coverSection(m),
     chartsSection(m),
     summarySection(m),

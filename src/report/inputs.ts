@@ -9,9 +9,9 @@ import type { Catalog } from '../catalog/types.ts';
 import type { Level, IndicatorValue } from '../model/values.ts';
 import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { CenterReportStats, PeriodKind, Storage } from '../storage/types.ts';
+import type { PeriodKind, Storage } from '../storage/types.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
-import { DEFAULT_TZ, periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
+import { DEFAULT_TZ, periodWindow, type PeriodKindName } from '../engine/periods.ts';
 
 /** Narrows a values read; implementations may return more than asked (the builder filters again). */
 export interface ValuesHint {
@@ -20,14 +20,10 @@ export interface ValuesHint {
   provinces?: string[];
 }
 
-/** A value with the name of its period. */
-export type PeriodValue = IndicatorValue & { period: string };
-
-/** Which series a trend reads. */
-export interface SeriesQuery {
-  level: Level;
-  codes: string[];
-  indicators: string[];
+/** The end of a center's last telemetry record in a window. */
+export interface LastTelemetry {
+  center: string;
+  lastEndMs: number;
 }
 
 /** Everything a report reads. */
@@ -39,12 +35,10 @@ export interface ReportInputs {
   /** Indicator values of one named period at every level (or those the hint asks for); empty when none exist. */
   values(periodKind: PeriodKindName, period: string, hint?: ValuesHint): Promise<IndicatorValue[]>;
   /**
-   * Values of one level's `codes` for `indicators`, for every `periodKind` period starting in [fromMs, toMs):
-   * the report's trend lines. Without it a report has no trends.
+   * When each of `centers` last sent telemetry in [fromMs, toMs) (centers with none are left out). Telemetry
+   * only: a month-long filing would otherwise hide that a center's agent went quiet.
    */
-  series?(periodKind: PeriodKindName, fromMs: number, toMs: number, q: SeriesQuery): Promise<PeriodValue[]>;
-  /** Per-center reporting facts over [fromMs, toMs). */
-  reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
+  lastTelemetry(fromMs: number, toMs: number, centers: string[]): Promise<LastTelemetry[]>;
   /**
    * Declarations (filings) that started before `toMs`, back to a year before `fromMs` (snapshots such as a
    * certification stand until replaced). Without it the report does not check filings.
@@ -60,7 +54,8 @@ export interface FiledDeclaration {
   metrics: string[];
 }
 
-const TAIL_MS = 86_400_000;
+/** How far back from a window's end the last telemetry is looked for, step by step (the last: the whole window). */
+const TAIL_STEPS_MS = [10 * 60_000, 86_400_000, Infinity];
 
 /** How far back a standing filing (a snapshot) is looked for. */
 export const DECLARATION_LOOKBACK_MS = 367 * 86_400_000;
@@ -120,29 +115,22 @@ export function storageInputs(
       );
       return (await Promise.all(reads)).flat();
     },
-    async series(periodKind, fromMs, toMs, q) {
-      return storage.queryValues({
-        period_kind: periodKind as PeriodKind,
-        fromMs,
-        toMs,
-        level: q.level,
-        codes: q.codes,
-        indicators: q.indicators,
-      });
-    },
-    async reportStats(fromMs, toMs) {
-      // Storage counts filings too, and a month-long filing would hide an agent that went quiet, so the
-      // end of each center's telemetry is read from the records: the last day for most, the whole
-      // period only for the few centers with nothing in the last day.
-      const stats = await storage.reportStats(fromMs, toMs);
+    async lastTelemetry(fromMs, toMs, centers) {
+      // Read backwards from the window's end (or now, for an open period): the last minutes answer almost
+      // every center; only the few quiet ones cost a wider read, and the whole window only those that
+      // sent nothing in its last day. No aggregate over the period's records.
       const lastEnd = new Map<string, number>();
-      const note = (rs: Array<{ center: string; endMs: number }>) => {
-        for (const r of rs) if (r.endMs > (lastEnd.get(r.center) ?? -Infinity)) lastEnd.set(r.center, r.endMs);
-      };
-      note(await storage.queryRecords({ fromMs: Math.max(fromMs, toMs - TAIL_MS), toMs, source: 'telemetry' }));
-      const quiet = stats.map((s) => s.center).filter((c) => !lastEnd.has(c));
-      if (quiet.length > 0) note(await storage.queryRecords({ fromMs, toMs, source: 'telemetry', centers: quiet }));
-      return stats.filter((s) => lastEnd.has(s.center)).map((s) => ({ ...s, lastEndMs: lastEnd.get(s.center)! }));
+      const end = Math.min(toMs, Date.now() + TAIL_STEPS_MS[0]!);
+      let pending = centers;
+      for (const span of TAIL_STEPS_MS) {
+        if (pending.length === 0) break;
+        const from = Math.max(fromMs, end - span);
+        for (const r of await storage.queryRecords({ fromMs: from, toMs, source: 'telemetry', centers: pending }))
+          if (r.endMs > (lastEnd.get(r.center) ?? -Infinity)) lastEnd.set(r.center, r.endMs);
+        pending = pending.filter((c) => !lastEnd.has(c));
+        if (from === fromMs) break;
+      }
+      return [...lastEnd].map(([center, lastEndMs]) => ({ center, lastEndMs }));
     },
     async declarations(fromMs, toMs) {
       return filed(
@@ -200,47 +188,13 @@ export function engineInputs(ctx: {
     registry: ctx.registry,
     tz,
     values,
-    async series(periodKind, fromMs, toMs, q) {
-      // Each period evaluated once (and kept), like a report's own period.
-      const periods: string[] = [];
-      let p = periodName(periodKind, fromMs, tz);
-      if (periodWindow(periodKind, p, tz).fromMs < fromMs) p = shiftPeriod(periodKind, p, 1, tz);
-      while (periodWindow(periodKind, p, tz).fromMs < toMs) {
-        periods.push(p);
-        p = shiftPeriod(periodKind, p, 1, tz);
-      }
-      const codes = new Set(q.codes);
-      const indicators = new Set(q.indicators);
-      const all = await Promise.all(
-        periods.map(async (period) =>
-          (await values(periodKind, period, { levels: [q.level] }))
-            .filter((v) => codes.has(v.code) && indicators.has(v.indicator))
-            .map((v) => ({ ...v, period })),
-        ),
-      );
-      return all.flat();
-    },
-    async reportStats(fromMs, toMs) {
-      // Telemetry only: a month-long filing would otherwise hide that a center's agent went quiet.
-      const by = new Map<string, CenterReportStats>();
-      for (const r of telemetry) {
-        if (r.startMs < fromMs || r.startMs >= toMs) continue;
-        const s = by.get(r.center);
-        if (!s)
-          by.set(r.center, {
-            center: r.center,
-            province: ctx.registry.byId.get(r.center)?.province ?? '',
-            records: 1,
-            firstStartMs: r.startMs,
-            lastEndMs: r.endMs,
-          });
-        else {
-          s.records++;
-          if (r.startMs < s.firstStartMs) s.firstStartMs = r.startMs;
-          if (r.endMs > s.lastEndMs) s.lastEndMs = r.endMs;
-        }
-      }
-      return [...by.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+    async lastTelemetry(fromMs, toMs, centers) {
+      const wanted = new Set(centers);
+      const lastEnd = new Map<string, number>();
+      for (const r of telemetry)
+        if (r.startMs >= fromMs && r.startMs < toMs && wanted.has(r.center))
+          if (r.endMs > (lastEnd.get(r.center) ?? -Infinity)) lastEnd.set(r.center, r.endMs);
+      return [...lastEnd].map(([center, lastEndMs]) => ({ center, lastEndMs }));
     },
     async declarations(fromMs, toMs) {
       return filed(declarations.filter((r) => r.startMs < toMs && r.startMs >= fromMs - DECLARATION_LOOKBACK_MS));

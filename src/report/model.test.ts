@@ -219,7 +219,7 @@ test('a period with no data says so and shows empty values, never zeros', async 
   );
   // Nothing stored at all (a hub that has not closed the period): every value is empty, "not computed".
   const empty = await buildReport(
-    { ...inputs, values: async () => [], reportStats: async () => [] },
+    { ...inputs, values: async () => [], lastTelemetry: async () => [] },
     { scope: '44', period: '2027-01', generatedAt: AT },
   );
   assert.equal(empty.coverage.computed, false);

@@ -47,7 +47,11 @@ export async function buildReport(inputs: ReportInputs, req: ReportRequest): Pro
   const spec = chartSpec(catalog);
   const [values, trends] = await Promise.all([
     readValues(inputs, req.period, r),
-    readTrends(inputs, catalog, spec, r, req.period, { level: r.level, code: r.code }),
+    readTrends(inputs, catalog, spec, r, req.period, {
+      level: r.level,
+      code: r.code,
+      ...(r.isNation ? {} : { province: r.code }),
+    }),
   ]);
   const { indicators, provinces } = catalogOrder(catalog);
   const ranks = provinceRanks(indicators, provinces, values.cur);

@@ -1,6 +1,6 @@
 /**
  * @module PDF reports: the HTML rendering (html.ts) printed by Chromium (driven with playwright-core) on A4,
- * with the title and period in the page header and "第 N 页 共 M 页" in the footer.
+ * with the title and period in the page header and "第 N 页 共 M 页" in the footer (CSS margin boxes).
  *
  * One browser per process, started on first use and kept: a print then costs a page, not a browser
  * start. When Chromium or a CJK font is missing the answer is `PdfEngineMissing`, naming what to install;
@@ -11,8 +11,6 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import type { ReportModel } from './types.ts';
 import { renderHtml } from './html.ts';
-import { reportTitle } from './title.ts';
-import { t } from './text.ts';
 
 /** The engine is not installed: the message says what to install. */
 export class PdfEngineMissing extends Error {
@@ -80,21 +78,6 @@ export async function closePdfEngine(): Promise<void> {
   if (b) await (await b).close().catch(() => undefined);
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
-/** The page header and footer Chromium draws on every page (their own tiny documents: sizes must be set). */
-function templates(m: ReportModel): { header: string; footer: string } {
-  const style =
-    'font-family:"Noto Sans CJK SC",sans-serif;font-size:8px;color:#555;margin:0 12mm;width:calc(100% - 24mm);';
-  const footer = esc(t('page_footer', m.lang, { page: '\u0000', pages: '\u0001' }))
-    .replace('\u0000', '<span class="pageNumber"></span>')
-    .replace('\u0001', '<span class="totalPages"></span>');
-  return {
-    header: `<div style="${style}display:flex;justify-content:space-between"><span>${esc(reportTitle(m))}</span><span>${esc(m.period.name)}</span></div>`,
-    footer: `<div style="${style}text-align:center">${footer}</div>`,
-  };
-}
-
 /** Renders the model as a PDF. */
 export async function renderPdf(m: ReportModel): Promise<Buffer> {
   chromiumPath();
@@ -106,16 +89,8 @@ export async function renderPdf(m: ReportModel): Promise<Buffer> {
     // No network: the document is self-contained (inline SVG charts, no fonts or scripts to fetch).
     await page.route('**/*', (route) => route.abort());
     await page.setContent(renderHtml(m), { waitUntil: 'load' });
-    const { header, footer } = templates(m);
-    return await page.pdf({
-      preferCSSPageSize: true,
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: header,
-      footerTemplate: footer,
-      tagged: true,
-      outline: false,
-    });
+    // Page header and footer are the document's own CSS margin boxes (html.ts), not Chromium's templates.
+    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false });
   } finally {
     await context.close();
   }

@@ -4,8 +4,7 @@
  */
 import type { Catalog, Province } from '../catalog/types.ts';
 import type { Center } from '../model/centers.ts';
-import type { CenterReportStats } from '../storage/types.ts';
-import type { FiledDeclaration } from './inputs.ts';
+import type { FiledDeclaration, LastTelemetry } from './inputs.ts';
 import type { CenterQuality, ProvinceQuality, QualityIssue } from './types.ts';
 import type { Resolved } from './request.ts';
 import { key, type ReportValues } from './values.ts';
@@ -41,7 +40,7 @@ export function centerQuality(
   c: Center,
   r: Resolved,
   values: ReportValues,
-  ctx: { firstIndicator: string; stats?: CenterReportStats; filed?: Set<string>; required?: string[]; graceMs: number },
+  ctx: { firstIndicator: string; stats?: LastTelemetry; filed?: Set<string>; required?: string[]; graceMs: number },
 ): { expected: boolean; reported: boolean; quality: CenterQuality } {
   const any = values.cur.get(key('center', c.id, ctx.firstIndicator));
   const s = ctx.stats;
@@ -88,7 +87,7 @@ export function dataQuality(
   values: ReportValues,
   opts: { firstIndicator: string; lateGraceMs?: number },
 ): QualityResult {
-  const statsBy = new Map<string, CenterReportStats>(values.stats.map((s) => [s.center, s]));
+  const statsBy = new Map<string, LastTelemetry>(values.stats.map((s) => [s.center, s]));
   const required = values.filings
     ? catalog.metrics.filter((m) => m.source === 'declaration').map((m) => m.id)
     : undefined;

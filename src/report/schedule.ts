@@ -17,6 +17,10 @@ import type { ReportInputs } from './inputs.ts';
 import { DEFAULT_TZ, periodName, previousPeriod } from '../engine/periods.ts';
 import { buildReport, reportFileName, type ReportFormat, type ReportPeriodKind } from './model.ts';
 import { renderModel } from './render.ts';
+import type { FormConfig } from './types.ts';
+import type { DeliveryConfig } from './delivery/config.ts';
+import { deliverBatch } from './delivery/deliver.ts';
+import { LEVELS, word } from './text.ts';
 
 export interface ScheduleConfig {
   /** Folder the reports and index.json are written to. */
@@ -37,6 +41,10 @@ export interface ScheduleConfig {
   /** Retries after a failed attempt (default 3), first delay (default 60 s, doubling). */
   retries?: number;
   retryDelayMs?: number;
+  /** The statistical form header printed on every cover. */
+  form?: FormConfig;
+  /** Deliver each batch by e-mail and to group-chat robots. */
+  delivery?: DeliveryConfig;
 }
 
 /** Monthly at 03:30 on the 1st, quarterly at 04:00 on the 1st of Jan, Apr, Jul, Oct; yearly is off unless configured. */
@@ -155,7 +163,14 @@ export async function runReportBatch(
       for (let delay = cfg.retryDelayMs ?? 60_000; attempts <= retries; delay *= 2) {
         attempts++;
         try {
-          const model = await buildReport(inputs, { scope, period, lang, generatedAt, suppress: cfg.suppress ?? true });
+          const model = await buildReport(inputs, {
+            scope,
+            period,
+            lang,
+            generatedAt,
+            suppress: cfg.suppress ?? true,
+            ...(cfg.form ? { form: cfg.form } : {}),
+          });
           const out: Array<{ format: ReportFormat; file: string; body: Buffer }> = [];
           for (const format of formats)
             out.push({
@@ -263,8 +278,20 @@ export function scheduleReports(inputs: ReportInputs, cfg: ScheduleConfig, hooks
   const tz = cfg.tz ?? inputs.tz ?? DEFAULT_TZ;
   const now = hooks.now ?? Date.now;
   let queue: Promise<unknown> = Promise.resolve();
+  const deliver = async (batch: BatchResult): Promise<BatchResult> => {
+    if (!cfg.delivery) return batch;
+    const scopeName = (scope: string, lang: Lang) =>
+      scope === 'nation' ? word(LEVELS, 'nation', lang) : (inputs.catalog.provinceByCode.get(scope)?.[lang] ?? scope);
+    await deliverBatch(batch, cfg.dir, cfg.delivery, cfg.langs ?? ['zh'], {
+      scopeName,
+      ...(hooks.now ? { now: hooks.now } : {}),
+      ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
+      ...(hooks.log ? { log: hooks.log } : {}),
+    }).catch((err: Error) => hooks.log?.('error', `delivery of ${batch.kind} ${batch.period} failed: ${err.message}`));
+    return batch;
+  };
   const run = (kind: ReportPeriodKind, period: string): Promise<BatchResult> => {
-    const next = queue.then(() => runReportBatch(inputs, cfg, kind, period, hooks));
+    const next = queue.then(() => runReportBatch(inputs, cfg, kind, period, hooks)).then(deliver);
     queue = next.catch(() => undefined);
     return next;
   };

@@ -167,7 +167,6 @@ export const L = {
   rank_center: { zh: '省内排名', en: 'Rank in province' },
   rank_of_center: { zh: '省内参与排名中心数', en: 'Centers ranked' },
   completeness: { zh: '数据完整性', en: 'Data completeness' },
-  records: { zh: '报送记录数', en: 'Records' },
   reported: { zh: '本期已报送', en: 'Reported this period' },
   yes: { zh: '是', en: 'yes' },
   no: { zh: '否', en: 'no' },
@@ -175,6 +174,9 @@ export const L = {
   changes_none: { zh: '与上期相比无明显变化。', en: 'Nothing changed notably since the previous period.' },
   why: { zh: '变化类型', en: 'Change' },
   previous_status: { zh: '上期是否达标', en: 'Target met before' },
+  delivery_title: { zh: '{scope} {period} 数据基础设施监测报告', en: 'Data infrastructure report: {scope} {period}' },
+  delivery_formats: { zh: '格式', en: 'Formats' },
+  delivery_open: { zh: '下载报告({format})', en: 'Download the report ({format})' },
   page_footer: { zh: '第 {page} 页 共 {pages} 页', en: 'Page {page} of {pages}' },
   // The statistical form header (统计报表表头).
   form_table_no: { zh: '表号', en: 'Form No.' },

@@ -4,7 +4,7 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { Level } from '../model/values.ts';
-import { periodWindow, shiftPeriod } from '../engine/periods.ts';
+import { shiftPeriod } from '../engine/periods.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Trend } from './types.ts';
 import type { Resolved } from './request.ts';
@@ -23,27 +23,27 @@ export async function readTrends(
   spec: ChartSpec,
   r: Pick<Resolved, 'kind' | 'tz' | 'lang'>,
   period: string,
-  scope: { level: Level; code: string },
+  scope: { level: Level; code: string; province?: string },
 ): Promise<Trend[]> {
-  if (!inputs.series) return [];
   const periods = trendPeriods(r, period, spec.trend_periods[r.kind]);
-  const fromMs = periodWindow(r.kind, periods[0]!, r.tz).fromMs;
-  const toMs = periodWindow(r.kind, period, r.tz).toMs;
   const indicators = spec.trends.filter((id) => catalog.indicatorById.get(id)?.levels.includes(scope.level));
   const withNation = scope.level !== 'nation';
-  const [own, nation] = await Promise.all([
-    inputs.series(r.kind, fromMs, toMs, { level: scope.level, codes: [scope.code], indicators }),
-    withNation
-      ? inputs.series(r.kind, fromMs, toMs, { level: 'nation', codes: [NATION], indicators })
-      : Promise.resolve([]),
-  ]);
-  const at = (values: typeof own, code: string) => {
+  // One read per period by its name (the stored values' key), narrowed to the scope's province: a range
+  // read over every node's values of a year would cost more than the whole report.
+  const levels: Level[] = withNation ? [scope.level, 'nation'] : ['nation'];
+  const hint = { levels, ...(scope.province ? { provinces: [scope.province] } : {}) };
+  const read = await Promise.all(periods.map((p) => inputs.values(r.kind, p, hint)));
+  const wanted = new Set(indicators);
+  const at = (code: string) => {
     const m = new Map<string, number | null>();
-    for (const v of values) if (v.code === code) m.set(`${v.indicator}/${v.period}`, v.value);
+    read.forEach((values, i) => {
+      for (const v of values)
+        if (v.code === code && wanted.has(v.indicator)) m.set(`${v.indicator}/${periods[i]}`, v.value);
+    });
     return m;
   };
-  const mine = at(own, scope.code);
-  const cn = at(nation, NATION);
+  const own = at(scope.code);
+  const cn = withNation ? at(NATION) : own;
   return indicators.map((id) => {
     const ind = catalog.indicatorById.get(id)!;
     return {
@@ -51,8 +51,9 @@ export async function readTrends(
       name: ind.name[r.lang],
       unit: ind.unit,
       periods,
-      values: periods.map((p) => mine.get(`${id}/${p}`) ?? null),
-      nation: withNation ? periods.map((p) => cn.get(`${id}/${p}`) ?? null) : null,
+      values: periods.map((p) => own.get(`${id}/${p}`) ?? null),
+      // A total (a sum over centers) has no yardstick in the nation's total: only ratios and shares get its line.
+      nation: withNation && ind.computation.method !== 'sum' ? periods.map((p) => cn.get(`${id}/${p}`) ?? null) : null,
     };
   });
 }

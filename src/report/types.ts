@@ -188,7 +188,6 @@ export interface Completeness {
   time_coverage: number | null;
   downtime_hours: number | null;
   last_data: string | null;
-  records: number;
   declarations_missing: string[];
   issues: QualityIssue[];
 }

@@ -3,8 +3,7 @@
  * reporting facts and the filings, all in one round of parallel reads, indexed by level, code and indicator.
  */
 import type { IndicatorValue } from '../model/values.ts';
-import type { CenterReportStats } from '../storage/types.ts';
-import type { FiledDeclaration, ReportInputs } from './inputs.ts';
+import type { FiledDeclaration, LastTelemetry, ReportInputs } from './inputs.ts';
 import type { Resolved } from './request.ts';
 
 /** Values by `level/code/indicator`. */
@@ -30,7 +29,8 @@ export interface ReportValues {
   centers: IndicatorValue[];
   /** Whether any value exists for the period at all. */
   computed: boolean;
-  stats: CenterReportStats[];
+  /** When each center in scope last sent telemetry in the period. */
+  stats: LastTelemetry[];
   /** Undefined when the inputs cannot tell what was filed. */
   filings: FiledDeclaration[] | undefined;
 }
@@ -38,12 +38,13 @@ export interface ReportValues {
 /** Reads everything a province or national report shows. */
 export async function readValues(inputs: ReportInputs, period: string, r: Resolved): Promise<ReportValues> {
   const provinceHint = r.isNation ? {} : { provinces: [r.code] };
+  const registered = inputs.registry.centers.filter((c) => r.isNation || c.province === r.code).map((c) => c.id);
   const [top, centerVals, prevVals, yearVals, stats, filings] = await Promise.all([
     inputs.values(r.kind, period, { levels: ['nation', 'province'] }),
     inputs.values(r.kind, period, { levels: ['center'], ...provinceHint }),
     inputs.values(r.kind, r.previous, { levels: [r.level], ...provinceHint }),
     inputs.values(r.kind, r.yearAgo, { levels: [r.level], ...provinceHint }),
-    inputs.reportStats(r.window.fromMs, r.window.toMs),
+    inputs.lastTelemetry(r.window.fromMs, r.window.toMs, registered),
     inputs.declarations ? inputs.declarations(r.window.fromMs, r.window.toMs) : Promise.resolve(undefined),
   ]);
   const centers = centerVals.filter((v) => v.level === 'center');

@@ -52,7 +52,7 @@ function facts(m: ReportModel): Array<[string, Cellish, string?]> {
       [t('reported', L), t(c.reported ? 'yes' : 'no', L)],
       [t('time_coverage', L), c.time_coverage, SHARE],
       [t('downtime_hours', L), c.downtime_hours, '#,##0.00'],
-      [t('records', L), c.records, '#,##0'],
+      [t('last_data', L), c.last_data ? localTime(Date.parse(c.last_data), tz) : ''],
     );
   } else
     out.push(

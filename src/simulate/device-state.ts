@@ -62,7 +62,7 @@ export interface UpsState {
 
 /** A three-phase energy meter (Modbus, SDM630 class): facility incomer, IT feed, cooling feed or PV. */
 /** Register maps the simulated meters can answer with (each vendor's published map). */
-export type MeterModel = 'sdm630' | 'dtsu666' | 'iem3000' | 'janitza-b' | 'acrel-adw300';
+export type MeterModel = 'sdm630' | 'dtsu666' | 'iem3000' | 'pm5000' | 'janitza-b' | 'janitza-umg' | 'acrel-adw300';
 
 export interface MeterState {
   kind: 'meter';

@@ -42,6 +42,8 @@ const endpoints: Endpoints = {
   snmp: () => ({ host: '127.0.0.1', port: 1, community: 'c' }),
   modbus: () => ({ host: '127.0.0.1', port: 1, unitId: 1 }),
   prometheusUrl: (id) => `http://127.0.0.1:1/exporter/${id}/metrics`,
+  ipmiExporterUrl: (id) => `http://127.0.0.1:1/ipmi/${id}/metrics`,
+  bacnet: () => ({ host: '127.0.0.1', port: 1, deviceInstance: 1 }),
 };
 
 /** Fails with the record and every problem the schema and the hub's check find in it. */

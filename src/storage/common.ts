@@ -5,7 +5,7 @@
  * batch stored; the shared order is what lets one contract suite compare both adapters' reads.
  */
 import { StorageInputError } from './errors.ts';
-import type { PeriodKind, StoredRecord, StoredValue } from './types.ts';
+import type { PeriodKind, StoredRecord, StoredRollup, StoredValue } from './types.ts';
 
 export const PERIOD_KINDS: readonly PeriodKind[] = ['realtime', 'hour', 'day', 'month', 'quarter', 'year'];
 export const LEVELS = ['center', 'province', 'nation'] as const;
@@ -169,7 +169,8 @@ export function compareValues(a: StoredValue, b: StoredValue): number {
 
 /** The identity of a value: (period_kind, period, level, code, indicator). */
 export function valueKey(v: StoredValue): string {
-  return JSON.stringify([v.period_kind, v.period, v.level, v.code, v.indicator]);
+  // Checked values carry no control characters in these fields, so NUL separates them unambiguously.
+  return `${v.period_kind}\u0000${v.period}\u0000${v.level}\u0000${v.code}\u0000${v.indicator}`;
 }
 
 /** Keeps the last item per identity, so a batch that repeats an item stores it once, as its last copy. */
@@ -185,4 +186,32 @@ export function lastPerKey<T>(items: readonly T[], key: (t: T) => string): reado
     byKey.set(k, item);
   }
   return [...byKey.values()];
+}
+
+const ROLLUP_KINDS = ['hour', 'day', 'month'] as const;
+
+/** Throws StorageInputError unless the roll-up can be stored and read back unchanged by both adapters. */
+export function checkRollup(r: StoredRollup, index = 0): void {
+  const what = `roll-up ${index} (${typeof r?.center === 'string' ? r.center : '?'})`;
+  if (r === null || typeof r !== 'object') fail(`roll-up ${index}`, 'must be an object');
+  if (!(ROLLUP_KINDS as readonly string[]).includes(r.kind))
+    fail(what, `kind must be one of ${ROLLUP_KINDS.join(', ')}`);
+  if (r.source !== 'telemetry') fail(what, 'source must be telemetry (declarations are not rolled up)');
+  const f = r.rollup;
+  if (!f || typeof f !== 'object' || !f.aux || typeof f.aux !== 'object') fail(what, 'rollup must carry aux');
+  checkRecord(r, index);
+  for (const id in f.aux) {
+    if (!(id in r.metrics)) fail(what, `aux ${id} has no metric`);
+    checkNumber(what, `aux ${id}`, f.aux[id], false);
+  }
+  checkNumber(what, 'records', f.records, false);
+  if (!Number.isSafeInteger(f.records) || f.records < 0) fail(what, 'records must be a count');
+  checkNumber(what, 'coveredMs', f.coveredMs, false);
+  checkInt(what, 'firstStartMs', f.firstStartMs);
+  checkInt(what, 'lastEndMs', f.lastEndMs);
+}
+
+/** The identity of a roll-up: (kind, center, start). */
+export function rollupKey(r: StoredRollup): string {
+  return `${r.kind}\u0000${r.center}\u0000${r.startMs}`;
 }

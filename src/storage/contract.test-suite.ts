@@ -7,7 +7,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Storage, StoredRecord, StoredValue } from './types.ts';
+import type { Storage, StoredRecord, StoredRollup, StoredValue } from './types.ts';
 import { StorageInputError } from './errors.ts';
 
 const MIN = 60_000;
@@ -50,6 +50,27 @@ export function makeValue(over: Partial<StoredValue> = {}): StoredValue {
     coverage: { centers: 1, it_energy: 0.875 },
     reason: null,
     computedAtMs: BASE_MS + DAY + 5 * MIN,
+    ...over,
+  };
+}
+
+export function makeRollup(over: Partial<StoredRollup> = {}): StoredRollup {
+  return {
+    kind: 'hour',
+    center: 'gd-gz-001',
+    province: 'GD',
+    startMs: BASE_MS,
+    endMs: BASE_MS + HOUR,
+    source: 'telemetry',
+    metrics: { e_total_kwh: 14814.0625, inlet_temp_c_mean: 24.1 + 1e-12, racks_in_use: 310, inlet_temp_c_max: 27.5 },
+    histograms: { lat_city_hist: { bounds: BOUNDS, counts: [0, 36, 120, 48, 12, 0, 0, 0] } },
+    rollup: {
+      aux: { inlet_temp_c_mean: 3_540_000, racks_in_use: BASE_MS + HOUR },
+      records: 12,
+      coveredMs: 3_540_000.5,
+      firstStartMs: BASE_MS,
+      lastEndMs: BASE_MS + HOUR,
+    },
     ...over,
   };
 }
@@ -317,6 +338,92 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         const badValue = makeValue({ value: Number.NaN });
         await assert.rejects(s.writeValues([makeValue({ code: 'ok' }), badValue]), StorageInputError);
         assert.deepEqual(await s.queryValues({ period_kind: 'day' }), []);
+      });
+    });
+
+    describe('roll-ups', () => {
+      let s: Storage;
+      before(async () => {
+        s = await fresh();
+      });
+
+      it('round-trip metrics, bookkeeping and histograms exactly; kinds are apart', async () => {
+        const hour = makeRollup();
+        const day = makeRollup({ kind: 'day', endMs: BASE_MS + DAY, histograms: undefined });
+        const month = makeRollup({ kind: 'month', center: 'bj-001', province: 'BJ', endMs: BASE_MS + 30 * DAY });
+        await s.writeRollups([hour, day, month]);
+        assert.deepEqual(await s.queryRollups({ kind: 'hour', ...ALL }), [hour]);
+        const dayBack = { ...day };
+        delete dayBack.histograms;
+        assert.deepEqual(await s.queryRollups({ kind: 'day', ...ALL }), [dayBack]);
+        assert.deepEqual(await s.queryRollups({ kind: 'month', ...ALL }), [month]);
+        assert.deepEqual(await s.queryRecords(ALL), [], 'roll-ups are not records');
+      });
+
+      it('a rebuilt roll-up replaces the earlier one; queries narrow by time, centers and provinces', async () => {
+        const s2 = await fresh();
+        const rows: StoredRollup[] = [];
+        for (let h = 0; h < 3; h++)
+          for (const [center, province] of [
+            ['c1', 'GD'],
+            ['c2', 'BJ'],
+          ] as const)
+            rows.push(makeRollup({ center, province, startMs: BASE_MS + h * HOUR, endMs: BASE_MS + (h + 1) * HOUR }));
+        await s2.writeRollups(rows);
+        const rebuilt = makeRollup({
+          center: 'c1',
+          province: 'GD',
+          metrics: { e_total_kwh: 1 },
+          histograms: undefined,
+          rollup: { aux: {}, records: 1, coveredMs: 60_000, firstStartMs: BASE_MS, lastEndMs: BASE_MS + 60_000 },
+        });
+        await s2.writeRollups([rebuilt, rebuilt]);
+        const first = await s2.queryRollups({ kind: 'hour', fromMs: BASE_MS, toMs: BASE_MS + 1, centers: ['c1'] });
+        const expected = { ...rebuilt };
+        delete expected.histograms;
+        assert.deepEqual(first, [expected]);
+        const window = await s2.queryRollups({ kind: 'hour', fromMs: BASE_MS + HOUR, toMs: BASE_MS + 3 * HOUR });
+        assert.deepEqual(
+          window.map((r) => [r.startMs - BASE_MS, r.center]),
+          [
+            [HOUR, 'c1'],
+            [HOUR, 'c2'],
+            [2 * HOUR, 'c1'],
+            [2 * HOUR, 'c2'],
+          ],
+        );
+        assert.equal((await s2.queryRollups({ kind: 'hour', ...ALL, provinces: ['BJ'] })).length, 3);
+        assert.equal((await s2.queryRollups({ kind: 'hour', ...ALL, centers: [] })).length, 0);
+        assert.equal((await s2.queryRollups({ kind: 'day', ...ALL })).length, 0);
+      });
+
+      it('refuses a roll-up without its bookkeeping, naming it, and writes nothing of the batch', async () => {
+        const s2 = await fresh();
+        const bad = { ...makeRollup({ center: 'bad-1' }), rollup: undefined } as unknown as StoredRollup;
+        await assert.rejects(s2.writeRollups([makeRollup(), bad]), (e: Error) => {
+          assert.ok(e instanceof StorageInputError);
+          assert.match(e.message, /roll-up 1 \(bad-1\)/);
+          return true;
+        });
+        assert.deepEqual(await s2.queryRollups({ kind: 'hour', ...ALL }), []);
+      });
+    });
+
+    describe('retention', () => {
+      it('keeps everything inside each tier and reports sizes per tier', async () => {
+        const s2 = await fresh();
+        await s2.writeRecords([makeRecord(), makeRecord({ source: 'declaration', histograms: undefined })]);
+        await s2.writeRollups([makeRollup(), makeRollup({ kind: 'day', endMs: BASE_MS + DAY })]);
+        await s2.writeValues([makeValue(), makeValue({ period_kind: 'hour', period: 'h', toMs: BASE_MS + HOUR })]);
+        await s2.enforceRetention(BASE_MS + 3 * DAY);
+        assert.equal((await s2.queryRecords(ALL)).length, 2);
+        assert.equal((await s2.queryRollups({ kind: 'hour', ...ALL })).length, 1);
+        assert.equal((await s2.queryRollups({ kind: 'day', ...ALL })).length, 1);
+        assert.equal((await s2.queryValues({ period_kind: 'hour' })).length, 1);
+        const sizes = await s2.sizeByTier();
+        assert.deepEqual(Object.keys(sizes).sort(), ['long_term', 'raw', 'realtime', 'recent']);
+        for (const b of Object.values(sizes)) assert.ok(Number.isFinite(b) && b >= 0);
+        assert.ok(s2.retention.raw > 0 && s2.retention.raw <= s2.retention.long_term);
       });
     });
 

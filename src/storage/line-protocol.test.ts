@@ -46,7 +46,9 @@ describe('line protocol', () => {
     );
     assert.equal(
       line,
-      `center_record,center=a\\ b\\,c\\=d,province=p"q,source=telemetry e_total_kwh=2,end_ms=${makeRecord().endMs},metric_ids="e_total_kwh",histograms="" ${makeRecord().startMs}`,
+      `center_record,center=a\\ b\\,c\\=d,province=p"q,source=telemetry ` +
+        `e_total_kwh=2,end_ms=${makeRecord().endMs},metric_ids="e_total_kwh",histograms="" ` +
+        `${makeRecord().startMs}`,
     );
   });
 

@@ -9,7 +9,7 @@ import { compileSchema, formatProblem } from '../shared/json-schema.ts';
 import { InfluxStorage } from './influx/influx-storage.ts';
 import { SqliteStorage } from './sqlite/sqlite-storage.ts';
 import type { Storage } from './types.ts';
-import type { RetentionConfig } from './influx/schema.ts';
+import { resolveRetention, type RetentionConfig } from './retention.ts';
 
 export { StorageUnavailableError, StorageInputError, isStorageUnavailable } from './errors.ts';
 
@@ -17,6 +17,7 @@ export interface SqliteStorageConfig {
   kind: 'sqlite';
   /** File path, or `:memory:`. */
   path: string;
+  retention?: RetentionConfig;
 }
 
 export interface InfluxStorageConfig {
@@ -48,7 +49,8 @@ export function checkStorageConfig(config: unknown): string[] {
 export function createStorage(config: StorageConfig): Storage {
   const problems = checkStorageConfig(config);
   if (problems.length > 0) throw new Error(`storage config is invalid:\n  ${problems.join('\n  ')}`);
-  if (config.kind === 'sqlite') return new SqliteStorage({ path: config.path });
+  if (config.kind === 'sqlite')
+    return new SqliteStorage({ path: config.path, retention: resolveRetention(config.retention) });
   const { url, database, username, password, retention, requestTimeoutMs, writeConcurrency } = config;
   return new InfluxStorage({
     url,

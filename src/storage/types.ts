@@ -3,10 +3,14 @@
  * adapter (production) and the node:sqlite adapter (embedded default). One contract test suite runs
  * against both.
  *
- * Time series only: center records and indicator values. Tokens, alert history and engine
- * checkpoints live in the hub's own state database, whatever the storage adapter.
+ * Time series only: center records, their roll-ups and indicator values. Tokens, alert history, engine
+ * checkpoints and which roll-ups are built live in the hub's own state database, whatever the adapter.
+ *
+ * Data is kept in tiers, each with its own retention (see `Retention`): raw telemetry for weeks, hour
+ * roll-ups and hour values for months, real-time values for hours, and everything else (declarations,
+ * day and month roll-ups, day to year values) for as long as the deployment wants.
  */
-import type { ParsedRecord } from '../model/records.ts';
+import type { ParsedRecord, RollupRecord } from '../model/records.ts';
 import type { IndicatorValue } from '../model/values.ts';
 
 /** A record as stored: the parsed record plus the province it belongs to (a bounded tag). */
@@ -53,6 +57,55 @@ export interface ValueQuery {
   provinces?: string[];
 }
 
+/** Roll-ups the hub keeps per center: hours from raw records, days from hours, months from days. */
+export type RollupKind = 'hour' | 'day' | 'month';
+
+/** A roll-up as stored. Identity: (kind, center, startMs); a rebuilt roll-up replaces the earlier one. */
+export interface StoredRollup extends RollupRecord {
+  kind: RollupKind;
+  province: string;
+}
+
+/** Which roll-ups to read: one kind, half-open [fromMs, toMs) on start, optionally narrowed. */
+export interface RollupQuery {
+  kind: RollupKind;
+  fromMs: number;
+  toMs: number;
+  centers?: string[];
+  provinces?: string[];
+}
+
+/** The storage tiers, each kept for its own time. */
+export type Tier = 'raw' | 'realtime' | 'recent' | 'long_term';
+
+/**
+ * How long each tier is kept, in ms (Infinity: for ever).
+ * - raw: telemetry records (declarations are filings, few and long-lived: they are long_term);
+ * - realtime: values of the rolling window;
+ * - recent: hour roll-ups and hour values;
+ * - long_term: declarations, day and month roll-ups, day, month, quarter and year values.
+ */
+export type Retention = Record<Tier, number>;
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_RETENTION: Retention = {
+  raw: 35 * DAY_MS,
+  realtime: 2 * DAY_MS,
+  recent: 92 * DAY_MS,
+  long_term: Infinity,
+};
+
+/** The tier of an item: values by period kind, roll-ups by kind, records by source. */
+export function tierOf(item: { period_kind: PeriodKind } | { kind: RollupKind } | { source: string }): Tier {
+  if ('period_kind' in item)
+    return item.period_kind === 'realtime' ? 'realtime' : item.period_kind === 'hour' ? 'recent' : 'long_term';
+  if ('kind' in item) return item.kind === 'hour' ? 'recent' : 'long_term';
+  return item.source === 'telemetry' ? 'raw' : 'long_term';
+}
+
+/** Bytes a store holds per tier (estimates where the backend only knows totals). */
+export type TierBytes = Record<Tier, number>;
+
 /** Per-center reporting facts for coverage and lateness. */
 export interface CenterReportStats {
   center: string;
@@ -70,14 +123,32 @@ export interface Storage {
   close(): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
+  /**
+   * Writes a few bytes where records go, to learn whether writes succeed again (after a full disk):
+   * resolves when they do, throws StorageUnavailableError when they still fail. Stores nothing records
+   * or values queries return.
+   */
+  probeWrite(): Promise<void>;
   /** Stores records; a record with the same (center, start, source) replaces the earlier one. */
   writeRecords(records: StoredRecord[]): Promise<void>;
   queryRecords(q: RecordQuery): Promise<StoredRecord[]>;
   /** Stores values; same identity replaces. */
   writeValues(values: StoredValue[]): Promise<void>;
   queryValues(q: ValueQuery): Promise<StoredValue[]>;
-  /** Reporting statistics per center over [fromMs, toMs). */
+  /** Reporting statistics per center over [fromMs, toMs), from the raw records still kept. */
   reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]>;
+  /** Stores roll-ups; same identity replaces. */
+  writeRollups(rollups: StoredRollup[]): Promise<void>;
+  queryRollups(q: RollupQuery): Promise<StoredRollup[]>;
+  /** How long each tier is kept. */
+  readonly retention: Retention;
+  /**
+   * Drops what is past its tier's retention at `nowMs` and gives the space back. InfluxDB does this
+   * itself (retention policies); the embedded store deletes and vacuums incrementally.
+   */
+  enforceRetention(nowMs: number): Promise<{ deleted: number }>;
+  /** Bytes held per tier (for sizing and the hub benchmark). */
+  sizeByTier(): Promise<TierBytes>;
   /**
    * Each center's telemetry record with the latest start at or after `fromMs` (centers without one are
    * absent): where a center's stored telemetry ends, found with an index seek, not a scan.

@@ -288,6 +288,24 @@ test('reports: a provincial xlsx and a national csv download from the page', asy
   assert.equal(csv.suggestedFilename(), `nation-${stack.period}.zh.csv`);
   const text = readFileSync(await csv.path()).toString('utf8');
   assert.ok(text.includes('电能利用效率'), 'the national CSV lists PUE by its Chinese name');
+
+  // The delivery log: the scheduled delivery to a robot that never answered, as a failed row with its reason.
+  const row = page.locator('table.deliveries tbody tr').first();
+  await row.waitFor();
+  const cells = await row.locator('td').allInnerTexts();
+  assert.deepEqual(cells.slice(1, 4), [stack.period, stack.province, 'dingtalk']);
+  assert.match(cells[4]!, /^127\.0\.0\.1:\d+$/, 'the robot by its host, not its keyed URL');
+  assert.deepEqual(cells.slice(5, 7), ['失败', '1']);
+  assert.ok(cells[7]!.length > 0, 'the reason is shown');
+  await page.locator('#report-format').selectOption('pdf');
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载' }).click()]);
+  assert.equal(pdf.suggestedFilename(), `nation-${stack.period}.zh.pdf`);
+  assert.equal(
+    readFileSync(await pdf.path())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
 });
 
 test('a provincial token sees its province only', async () => {

@@ -5,16 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { startInfluxd } from '../support/influxd.ts';
 import { parseConfig } from '../../src/hub/config.ts';
 import { startHub } from '../../src/hub/server.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
 import { StateDb } from '../../src/hub/state-db.ts';
 import { openStorage } from '../../src/storage/open.ts';
-import { CENTERS, recordsFor, tempDir, writeRegistry, TestAgent } from './hub-support.ts';
+import { CENTERS, recordsFor, tempDir, writeRegistry, writeSqliteHubConfig, TestAgent } from './hub-support.ts';
 
 const H = Date.parse('2026-10-05T02:00:00Z');
 
@@ -30,7 +29,14 @@ test('InfluxDB stopped while agents push: 503, records kept by the agents, then 
         listen: { port: 0 },
         state_db: path.join(dir, 'state.db'),
         engine: { enabled: false },
-        storage: { kind: 'influxdb', url: influx.url, database: 'dims_rel', requestTimeoutMs: 3000 },
+        // The records lie months before the wall clock: the raw retention policy must hold them.
+        storage: {
+          kind: 'influxdb',
+          url: influx.url,
+          database: 'dims_rel',
+          requestTimeoutMs: 3000,
+          retention: { raw: 'INF' },
+        },
       },
       'hub.yaml',
       dir,
@@ -101,17 +107,7 @@ test('hub killed with SIGKILL while agents push, then restarted: no accepted rec
   let child: ChildProcess | undefined;
   try {
     const registry = writeRegistry(dir, 'reg.yaml', CENTERS);
-    const configFile = path.join(dir, 'hub.yaml');
-    writeFileSync(
-      configFile,
-      stringify({
-        registry,
-        listen: { port: 0 },
-        state_db: './state.db',
-        storage: { kind: 'sqlite', path: './data.db' },
-        engine: { enabled: true, kinds: ['hour'] },
-      }),
-    );
+    const configFile = writeSqliteHubConfig(dir, registry, { engine: { enabled: true, kinds: ['hour'] } });
     const state = new StateDb(path.join(dir, 'state.db'));
     const tokens = CENTERS.map((c) => createToken(state, `agent:${c.id}`).token);
     state.close();

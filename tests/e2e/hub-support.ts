@@ -17,6 +17,23 @@ export function writeRegistry(dir: string, name: string, centers: Center[]): str
   return file;
 }
 
+/** A hub config in `dir` on the embedded store (state.db, data.db) listening on a free port; returns its path. */
+export function writeSqliteHubConfig(dir: string, registry: string, extra: Record<string, unknown> = {}): string {
+  const file = path.join(dir, 'hub.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      registry,
+      listen: { port: 0 },
+      state_db: './state.db',
+      // The tests' records lie months before the wall clock: keep raw records for ever.
+      storage: { kind: 'sqlite', path: './data.db', retention: { raw: 'INF' } },
+      ...extra,
+    }),
+  );
+  return file;
+}
+
 export const CENTERS: Center[] = [
   center('gz-01', '52'),
   center('gz-02', '52', { size_class: 'large', it_rated_kw: 30000 }),

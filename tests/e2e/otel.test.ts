@@ -13,7 +13,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { StateDb } from '../../src/hub/state-db.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
-import { CENTERS, TestAgent, recordsFor, tempDir, writeRegistry } from './hub-support.ts';
+import { CENTERS, TestAgent, recordsFor, tempDir, writeRegistry, writeSqliteHubConfig } from './hub-support.ts';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
@@ -117,16 +117,7 @@ test('dims hub: ingest spans and the hub metrics go out over OTLP, named by OTEL
   const dir = tempDir('dims-otel-hub-');
   try {
     const registry = writeRegistry(dir, 'reg.yaml', CENTERS);
-    const configFile = path.join(dir, 'hub.yaml');
-    writeFileSync(
-      configFile,
-      stringify({
-        registry,
-        listen: { port: 0 },
-        state_db: './state.db',
-        storage: { kind: 'sqlite', path: './data.db' },
-      }),
-    );
+    const configFile = writeSqliteHubConfig(dir, registry);
     const state = new StateDb(path.join(dir, 'state.db'));
     const token = createToken(state, 'agent:gz-01').token;
     state.close();

@@ -93,7 +93,14 @@ export async function startAlertingChain(o: {
         await new Promise((r) => setTimeout(r, 250));
       }
       throw new Error(
-        `timed out waiting for ${what}; received: ${JSON.stringify(received.map((n) => [n.path, n.body.status, n.body.alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.center}/${a.status}`)]))}`,
+        `timed out waiting for ${what}; received: ` +
+          JSON.stringify(
+            received.map((n) => [
+              n.path,
+              n.body.status,
+              n.body.alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.center}/${a.status}`),
+            ]),
+          ),
       );
     },
     async dispose() {

@@ -14,6 +14,21 @@ import { parseConfig } from '../../src/hub/config.ts';
 import { createContext, type HubContext } from '../../src/hub/context.ts';
 import { StateDb } from '../../src/hub/state-db.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
+import { deliverBatch } from '../../src/report/delivery/deliver.ts';
+import { closePdfEngine } from '../../src/report/pdf.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
 
 export interface ConsoleStack {
   url: string;
@@ -79,8 +94,9 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
   const registry = fleet.registry;
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   await storage.writeRecords(fleet.records.map((r) => ({ ...r, province: registry.byId.get(r.center)!.province })));
+  const reportsDir = mkdtempSync(path.join(tmpdir(), 'dims-console-reports-'));
   const config = parseConfig(
-    { registry: 'unused.yaml', storage: { kind: 'sqlite', path: ':memory:' } },
+    { registry: 'unused.yaml', storage: { kind: 'sqlite', path: ':memory:' }, reports: { dir: reportsDir } },
     'console-test-hub.yaml',
     process.cwd(),
   );
@@ -93,6 +109,32 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
   state.setCheckpoint('month', MONTH, NOW);
 
   const province = registry.centers[0]!.province;
+  // A delivery to a group-chat robot nobody answers (a closed loopback port): the delivery log's failed entry.
+  await deliverBatch(
+    {
+      kind: 'month',
+      period: MONTH,
+      entries: [
+        {
+          scope: province,
+          lang: 'zh',
+          format: 'xlsx',
+          file: `month/${MONTH}/${province}-${MONTH}.zh.xlsx`,
+          status: 'ok',
+          generated_at: new Date(NOW).toISOString(),
+        },
+      ],
+    },
+    reportsDir,
+    {
+      retries: 0,
+      routes: [
+        { scopes: [province], webhooks: [{ kind: 'dingtalk', url: `http://127.0.0.1:${await closedPort()}/robot` }] },
+      ],
+    },
+    ['zh'],
+    { scopeName: (s) => s, now: () => NOW },
+  );
   const tokens: Record<string, string> = {};
   for (const scope of ['nation', 'admin', 'alertmanager', `province:${province}`])
     tokens[scope] = createToken(state, scope).token;
@@ -148,6 +190,8 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
       await ctx.engine.idle();
       await storage.close();
       state.close();
+      rmSync(reportsDir, { recursive: true, force: true });
+      await closePdfEngine();
     },
   };
 }

@@ -31,6 +31,8 @@ export interface StartInfluxdOptions {
   database?: string;
   /** Milliseconds to wait for /ping to answer 204 (default 30 000). */
   startTimeoutMs?: number;
+  /** Where the temp dir (config, data, meta, wal, log) is made (default: the OS temp dir), e.g. a small file system. */
+  parentDir?: string;
 }
 
 export interface InfluxdHandle {
@@ -153,7 +155,7 @@ function installExitHook(): void {
 export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<InfluxdHandle> {
   const bin = influxdBinary();
   installExitHook();
-  const dir = mkdtempSync(join(tmpdir(), 'dims-influxd-'));
+  const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'dims-influxd-'));
   const configPath = join(dir, 'influxdb.conf');
   const logPath = join(dir, 'influxd.log');
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;

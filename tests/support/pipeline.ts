@@ -73,7 +73,7 @@ export async function startPipeline(o: PipelineOptions = {}): Promise<Pipeline> 
     kind: 'influxdb',
     url: influx.url,
     database,
-    retention: { raw: 'INF', recent: 'INF' },
+    retention: { raw: 'INF', recent: 'INF', realtime: 'INF' },
   });
   const hub = await startTestHub({
     storage,

@@ -69,7 +69,7 @@ export function coolingPanel(catalog: Catalog, lang: Lang, pos: GridPos): Timese
   if (pue) {
     // PUE on a right axis: a failing chiller shows as cooling energy and PUE rising together.
     panel.withTarget(
-      new InfluxQL(series({ indicator: 'pue', level: 'center', code: '$center' }))
+      new InfluxQL(series({ kind: 'hour', indicator: 'pue', level: 'center', code: '$center' }))
         .refId('B')
         .alias(indicatorTitle(pue, lang)),
     );
@@ -124,7 +124,7 @@ export function utilizationPanel(catalog: Catalog, lang: Lang, pos: GridPos): Ti
     const ind = catalog.indicatorById.get(id);
     if (!ind) throw new Error(`center dashboard uses unknown indicator ${id}`);
     panel.withTarget(
-      new InfluxQL(series({ indicator: id, level: 'center', code: '$center' }))
+      new InfluxQL(series({ kind: 'hour', indicator: id, level: 'center', code: '$center' }))
         .refId(String.fromCharCode(65 + i))
         .alias(indicatorTitle(ind, lang)),
     );

@@ -23,7 +23,8 @@ export function coveragePanels(lang: Lang, grid: Grid): Array<TablePanel | Times
     .datasource(INFLUX)
     .withTarget(
       new InfluxQL(
-        `SELECT last("coverage_centers") AS "coverage" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" = 'nation' AND "reason" = '' AND $timeFilter GROUP BY "indicator"`,
+        `SELECT last("coverage_centers") AS "coverage" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" ` +
+          `= 'nation' AND "reason" = '' AND $timeFilter GROUP BY "indicator"`,
       )
         .refId('A')
         .table(),
@@ -44,7 +45,8 @@ export function coveragePanels(lang: Lang, grid: Grid): Array<TablePanel | Times
     .datasource(INFLUX)
     .withTarget(
       new InfluxQL(
-        `SELECT mean("coverage_centers") AS "coverage" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" = 'province' AND "indicator" = 'pue' AND "reason" = '' AND $timeFilter GROUP BY time($__interval), "code" fill(none)`,
+        `SELECT mean("coverage_centers") AS "coverage" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" ` +
+          `= 'province' AND "indicator" = 'pue' AND "reason" = '' AND $timeFilter GROUP BY time($__interval), "code" fill(none)`,
       )
         .refId('A')
         .alias('$tag_code'),

@@ -5,7 +5,7 @@ import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import { INFLUX, PROM } from '../../lib/datasources.ts';
 import { p, type Lang } from '../../lib/i18n.ts';
-import { InfluxQL, VALUES } from '../../lib/influxql.ts';
+import { HOUR_VALUES, InfluxQL } from '../../lib/influxql.ts';
 import { centerDataLink } from '../../lib/links.ts';
 import { promInstant } from '../../lib/prom.ts';
 
@@ -14,7 +14,10 @@ const CENTER_COLUMNS = ['pue', 'it_load_util', 'cpu_util'];
 
 export function centersTable(lang: Lang, pos: GridPos): TablePanel {
   const cols = CENTER_COLUMNS.map((id) => `"indicator" = '${id}'`).join(' OR ');
-  const q = `SELECT last("value") AS "value" FROM ${VALUES} WHERE "period_kind" = 'realtime' AND "level" = 'center' AND "province" =~ /^$province$/ AND (${cols}) AND "reason" = '' AND $timeFilter GROUP BY "code", "indicator"`;
+  // Centers' newest values are their last hour's: the rolling window is stored for the nation and provinces only.
+  const q =
+    `SELECT last("value") AS "value" FROM ${HOUR_VALUES} WHERE "period_kind" = 'hour' AND "level" = 'center' ` +
+    `AND "province" =~ /^$province$/ AND (${cols}) AND "reason" = '' AND $timeFilter GROUP BY "code", "indicator"`;
   return (
     new TablePanel()
       .title(p('centers', lang))

@@ -283,8 +283,10 @@ test('operator rows come first and may add vendors and correct figures', () => {
       'vendors:',
       '  - { id: acme, name: Acme Chips, domestic: true, aliases: [acme], source: "site survey 2026" }',
       'chips:',
-      '  - { vendor: acme, kind: accelerator, family: X, model: Acme X1, models: ["x1"], peak_tflops: { fp64: null, fp32: 10, fp16: 40 }, source: "Acme X1 datasheet" }',
-      '  - { vendor: huawei, kind: accelerator, family: Ascend, model: Ascend 910B (site), models: ["910B"], peak_tflops: { fp64: null, fp32: null, fp16: 300 }, source: "site contract" }',
+      '  - { vendor: acme, kind: accelerator, family: X, model: Acme X1, models: ["x1"], peak_tflops: { fp64: ' +
+        'null, fp32: 10, fp16: 40 }, source: "Acme X1 datasheet" }',
+      '  - { vendor: huawei, kind: accelerator, family: Ascend, model: Ascend 910B (site), models: ["910B"], ' +
+        'peak_tflops: { fp64: null, fp32: null, fp16: 300 }, source: "site contract" }',
     ].join('\n'),
   );
   const t = loadChipTable([f]);
@@ -299,7 +301,8 @@ test('a bad extra file is rejected naming the file, the path and the value', () 
   const f = join(dir, 'bad.yaml');
   writeFileSync(
     f,
-    'version: 1\nchips:\n  - { vendor: huawei, kind: gpu, family: X, model: Y, peak_tflops: { fp64: null, fp32: null, fp16: -1 }, source: "x y z" }\n',
+    'version: 1\nchips:\n  - { vendor: huawei, kind: gpu, family: X, model: Y, peak_tflops: { fp64: null, ' +
+      'fp32: null, fp16: -1 }, source: "x y z" }\n',
   );
   assert.throws(
     () => loadChipTable([f]),
@@ -313,7 +316,8 @@ test('a bad extra file is rejected naming the file, the path and the value', () 
   const g = join(dir, 'orphan.yaml');
   writeFileSync(
     g,
-    'version: 1\nchips:\n  - { vendor: nobody, kind: cpu, family: X, model: Y, peak_tflops: { fp64: null, fp32: null, fp16: null }, source: "x y z" }\n',
+    'version: 1\nchips:\n  - { vendor: nobody, kind: cpu, family: X, model: Y, peak_tflops: { fp64: null, ' +
+      'fp32: null, fp16: null }, source: "x y z" }\n',
   );
   assert.throws(() => loadChipTable([g]), /orphan\.yaml: \/chips\/0\/vendor names no known vendor \(got "nobody"\)/);
 });

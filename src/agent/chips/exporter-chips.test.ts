@@ -18,6 +18,7 @@ const domestic = new Map([
   ['hygon_dcu', true],
   ['metax_gpu', true],
   ['iluvatar_gpu', true],
+  ['enflame_gcu', true],
   ['dcgm_exporter', false],
 ]);
 
@@ -39,7 +40,7 @@ for (const [profile, isDomestic] of domestic) {
         });
         // A chip row (the vendor's fallback row at least, when the exporter names no model) and its vendor.
         assert.ok(c.vendorId !== null && c.family !== null, `${f}: ${JSON.stringify(l)} → ${JSON.stringify(c)}`);
-        if (l['model'] !== undefined && !/^(MetaX GPU|MLU|DCU|unknown)$/.test(l['model']))
+        if (l['model'] !== undefined && !/^(MetaX GPU|MLU|DCU|GCU|unknown)$/.test(l['model']))
           assert.equal(c.known, true, `${f}: model ${l['model']} has no row: ${JSON.stringify(c)}`);
         assert.equal(c.domestic, isDomestic, `${f}: ${JSON.stringify(l)}`);
       }

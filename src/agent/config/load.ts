@@ -52,7 +52,7 @@ interface RawConfig {
   thresholds?: { rack_in_use_watts?: number; accel_idle_utilization?: number };
   scheduling?: { namespaces?: string };
   extra_chips?: string | string[];
-  outbox?: { path?: string; max_records?: number; max_backfill?: number };
+  outbox?: { path?: string; max_records?: number; max_backfill?: number; max_memory_records?: number };
   sinks: Array<Record<string, unknown> & { type: 'hub' | 'jsonl' | 'stdout'; name?: string }>;
   metrics?: { port?: number };
   tracing?: { otlp_endpoint: string; service_name?: string };
@@ -174,6 +174,8 @@ export async function parseAgentConfig(
         batch: (s.batch as number | undefined) ?? 100,
         timeoutMs: durationMs((s.timeout as Duration | undefined) ?? '30s'),
         ...(s.ca_file !== undefined ? { caFile: abs(String(s.ca_file)) } : {}),
+        ...(s.cert_file !== undefined ? { certFile: abs(String(s.cert_file)) } : {}),
+        ...(s.key_file !== undefined ? { keyFile: abs(String(s.key_file)) } : {}),
         insecureSkipVerify: (s.insecure_skip_verify as boolean | undefined) ?? false,
       };
     }
@@ -235,6 +237,7 @@ export async function parseAgentConfig(
       path: abs(c.outbox?.path ?? `dims-agent-${c.center}.sqlite`),
       maxRecords: c.outbox?.max_records ?? 100_000,
       maxBackfill: c.outbox?.max_backfill ?? 288,
+      maxMemoryRecords: c.outbox?.max_memory_records ?? 10_000,
     },
     sinks,
     ...(c.metrics?.port !== undefined ? { metricsPort: c.metrics.port } : {}),

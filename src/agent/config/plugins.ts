@@ -3,7 +3,7 @@ import type { CollectorPlugin } from '../../../collectors/types.ts';
 
 export type PluginMap = Record<string, CollectorPlugin>;
 
-const KNOWN = ['prometheus', 'redfish', 'snmp', 'modbus'] as const;
+const KNOWN = ['prometheus', 'redfish', 'snmp', 'modbus', 'bacnet'] as const;
 
 /**
  * Loads the plugins for `protocols`. Injected plugins (tests, the demo) win over the bundled ones.

@@ -48,6 +48,8 @@ export type SinkConfig =
       batch: number;
       timeoutMs: number;
       caFile?: string;
+      certFile?: string;
+      keyFile?: string;
       insecureSkipVerify: boolean;
     }
   | { type: 'jsonl'; name: string; path: string }
@@ -71,7 +73,7 @@ export interface AgentConfig {
   accelIdleUtilization: number;
   schedNamespaces?: RegExp;
   extraChips: string[];
-  outbox: { path: string; maxRecords: number; maxBackfill: number };
+  outbox: { path: string; maxRecords: number; maxBackfill: number; maxMemoryRecords: number };
   sinks: SinkConfig[];
   metricsPort?: number;
   tracing?: { endpoint: string; serviceName: string };

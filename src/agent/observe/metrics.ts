@@ -17,6 +17,8 @@ export class AgentMetrics {
   readonly scrapesSkipped: Counter<'reason' | 'protocol'>;
   readonly outboxDepth: Gauge;
   readonly outboxOldestAge: Gauge;
+  readonly outboxHeld: Gauge;
+  readonly outboxWriteFailures: Counter;
   readonly recordsBuilt: Counter;
   readonly recordsSent: Counter<'sink'>;
   readonly recordsDropped: Counter;
@@ -26,7 +28,7 @@ export class AgentMetrics {
   readonly unclassifiedChips: Gauge<'kind'>;
   readonly targetsMissing: Gauge;
 
-  constructor(center: string, outbox: () => { depth: number; oldestAgeSeconds: number }) {
+  constructor(center: string, outbox: () => { depth: number; held: number; oldestAgeSeconds: number }) {
     const r = this.registry;
     r.setDefaultLabels({ center });
     const reg = [r];
@@ -82,6 +84,19 @@ export class AgentMetrics {
         this.set(outbox().oldestAgeSeconds);
       },
     });
+    this.outboxHeld = new Gauge({
+      name: 'dims_agent_outbox_held_records',
+      help: "Records held in memory because the outbox's disk refuses writes (full); written once it takes them",
+      registers: reg,
+      collect() {
+        this.set(outbox().held);
+      },
+    });
+    this.outboxWriteFailures = new Counter({
+      name: 'dims_agent_outbox_write_failures_total',
+      help: 'Outbox writes the disk refused (full or I/O error); the records were held in memory',
+      registers: reg,
+    });
     this.recordsBuilt = new Counter({
       name: 'dims_agent_records_built_total',
       help: 'Center records written to the outbox',
@@ -95,7 +110,7 @@ export class AgentMetrics {
     });
     this.recordsDropped = new Counter({
       name: 'dims_agent_records_dropped_total',
-      help: 'Oldest records dropped because the outbox was full',
+      help: 'Oldest records dropped: beyond outbox.max_records on disk, or beyond outbox.max_memory_records held while the disk was full',
       registers: reg,
     });
     this.recordsDeadLettered = new Counter({
@@ -130,13 +145,29 @@ export class AgentMetrics {
   }
 }
 
-/** Serves `registry` at http://127.0.0.1:port/metrics; resolves with the bound port. */
+/** What /readyz says: ready, or why not. */
+export type Readiness = () => { ready: boolean; reason?: string };
+
+/**
+ * Serves `registry` at http://127.0.0.1:port/metrics, with /healthz (the process answers) and /readyz
+ * (`ready()`: 503 with the reason when not); resolves with the bound port.
+ */
 export async function serveMetrics(
   registry: Registry,
   port: number,
+  ready: Readiness = () => ({ ready: true }),
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
-    if (req.url !== '/metrics' && !req.url?.startsWith('/metrics?')) {
+    const path = req.url?.split('?')[0];
+    if (path === '/healthz')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}\n');
+    if (path === '/readyz') {
+      const r = ready();
+      return void res
+        .writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(`${JSON.stringify(r.ready ? { status: 'ready' } : { status: 'not ready', reason: r.reason })}\n`);
+    }
+    if (path !== '/metrics') {
       res.writeHead(404).end('not found\n');
       return;
     }

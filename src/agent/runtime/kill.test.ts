@@ -63,7 +63,8 @@ test('an agent killed with SIGKILL mid-send and restarted loses no record and du
       `sinks: [{ type: hub, url: ${JSON.stringify(hub.url)}, token: "env:DIMS_KILL_TOKEN", batch: 1 }]`,
       'log_level: warn',
       'targets:',
-      `  - { id: node-1, protocol: prometheus, roles: [compute, inventory], config: { url: ${JSON.stringify(sim.url('node-1'))}, profiles: [node_exporter] } }`,
+      `  - { id: node-1, protocol: prometheus, roles: [compute, inventory], config: { url: ${JSON.stringify(sim.url('node-1'))}, ` +
+        `profiles: [node_exporter] } }`,
     ].join('\n'),
   );
   const log: string[] = [];

@@ -6,6 +6,7 @@
  * and ended and whether it failed (two timestamps per call), from which the parent computes scrapes per
  * round and how long each round took to complete. Talks to the parent over the fork IPC channel.
  */
+import { startHeapProfile } from './heap-profile.ts';
 import type { CollectorPlugin, TargetCollector } from '../../../collectors/types.ts';
 import { CollectError } from '../../../collectors/types.ts';
 import { loadPlugins, type PluginMap } from '../../agent/config/plugins.ts';
@@ -91,6 +92,8 @@ export function roundsOf(evts: readonly Event[], intervalMs: number): RoundStats
 }
 
 let agent: RunningAgent | undefined;
+/** Writes the heap summary (DIMS_BENCH_HEAP_PROFILE=<file>: sampling heap profile of this agent). */
+let writeHeapProfile: (() => Promise<void>) | undefined;
 let intervalMs = 0;
 
 const send = (m: FromChild) => process.send?.(m);
@@ -101,6 +104,8 @@ process.on('message', (raw) => {
     try {
       if (m.type === 'start') {
         Object.assign(process.env, m.env);
+        const heapFile = process.env.DIMS_BENCH_HEAP_PROFILE;
+        if (heapFile) writeHeapProfile = await startHeapProfile(`${heapFile}.${targetsOf(m)}`);
         const targets = m.config.targets as Array<{ protocol: string }>;
         const { plugins, unavailable } = await loadPlugins(targets.map((t) => t.protocol));
         if (unavailable.size > 0)
@@ -113,6 +118,8 @@ process.on('message', (raw) => {
         intervalMs = agent.config.scrapeIntervalMs;
         send({ type: 'started', targets: targets.length });
       } else if (m.type === 'report') {
+        await writeHeapProfile?.();
+        writeHeapProfile = undefined;
         send({ type: 'report', rounds: roundsOf(events, intervalMs) });
       } else if (m.type === 'stop') {
         await agent?.stop();
@@ -124,3 +131,7 @@ process.on('message', (raw) => {
     }
   })();
 });
+
+function targetsOf(m: ToChild): number {
+  return m.type === 'start' ? (m.config.targets as unknown[]).length : 0;
+}

@@ -7,13 +7,15 @@
  * generated center (with its physics), under its own id, so every target is a distinct endpoint to the
  * agent (own URL path, community or unit id) while the simulator stays cheap to build.
  */
+import { chillerObjects, startBacnetDevice } from '../../simulate/bacnet/simulator.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../../simulate/modbus/simulator.ts';
 import { startPrometheusSimulator, type ExporterDevice } from '../../simulate/prometheus/simulator.ts';
 import { startRedfishSimulator, type RedfishDevice } from '../../simulate/redfish/simulator.ts';
 import { startSnmpSimulator } from '../../simulate/snmp/simulator.ts';
-import type { PduState, SimDevice, UpsState } from '../../simulate/device-state.ts';
+import type { ChillerState, PduState, ServerState, SimDevice, UpsState } from '../../simulate/device-state.ts';
 import { buildCenterDevices } from '../../simulate/devices.ts';
 import { generateFleet } from '../../simulate/fleet.ts';
+import { freeUdpPort } from '../../shared/udp-port.ts';
 
 /** How many targets of each protocol the simulated center has. */
 export interface CenterSize {
@@ -21,6 +23,10 @@ export interface CenterSize {
   snmp: number;
   modbus: number;
   prometheus: number;
+  /** BACnet/IP chillers (one simulated device per UDP port). */
+  bacnet?: number;
+  /** Servers read over IPMI through an ipmi_exporter each (agent protocol prometheus, profile ipmi_exporter). */
+  ipmi?: number;
 }
 
 /** The center named in the benchmark's goal. */
@@ -33,11 +39,27 @@ export function scaleCenter(size: CenterSize, factor: number): CenterSize {
     snmp: Math.round(size.snmp * factor),
     modbus: Math.round(size.modbus * factor),
     prometheus: Math.round(size.prometheus * factor),
+    bacnet: Math.round((size.bacnet ?? 0) * factor),
+    ipmi: Math.round((size.ipmi ?? 0) * factor),
   };
 }
 
+/**
+ * The 5,000-target configuration: the named center ×1.5625, with 100 of its Modbus chillers/CRAHs/meters
+ * read over BACnet/IP instead and 100 of its exporters being ipmi_exporters (servers without Redfish).
+ */
+export function goalCenter(): CenterSize {
+  const s = scaleCenter(NAMED_CENTER, 5000 / 3200);
+  return { ...s, modbus: s.modbus - 100, bacnet: 100, prometheus: s.prometheus - 100, ipmi: 100 };
+}
+
 export function totalTargets(size: CenterSize): number {
-  return size.redfish + size.snmp + size.modbus + size.prometheus;
+  return size.redfish + size.snmp + size.modbus + size.prometheus + (size.bacnet ?? 0) + (size.ipmi ?? 0);
+}
+
+/** The size key a target counts under: its protocol, or `ipmi` for ipmi_exporter targets (ids `ipmi-…`). */
+export function sizeKey(target: Record<string, unknown>): keyof CenterSize {
+  return String(target.id).startsWith('ipmi-') ? 'ipmi' : (target.protocol as keyof CenterSize);
 }
 
 /** An SNMP device as the baselines need it: where it answers and which profile the agent reads. */
@@ -102,7 +124,8 @@ function templates() {
     device: byId.get(e.id) as ExporterDevice,
     profile: e.kind === 'node' ? 'node_exporter' : e.kind === 'dcgm' ? 'dcgm_exporter' : 'npu_exporter',
   }));
-  return { servers, snmp, modbus, exporters };
+  const chillers = plan.chillers.map((d) => byId.get(d.id) as SimDevice<ChillerState>);
+  return { servers, snmp, modbus, exporters, chillers };
 }
 
 /** A device under a new id that reports its template's state. */
@@ -137,6 +160,11 @@ export async function startCenter(size: CenterSize): Promise<RunningCenter> {
     const e = t.exporters[i % t.exporters.length]!;
     return { device: clone(e.device, `${e.device.kind}-exp-${pad(i)}`), profile: e.profile };
   });
+  // ipmi_exporters report a server template's state (the simulator renders ServerState as ipmi_exporter).
+  const ipmiDevices = Array.from({ length: size.ipmi ?? 0 }, (_, i) => ({
+    device: clone(t.servers[i % t.servers.length]! as SimDevice<ServerState>, `ipmi-${pad(i)}`),
+    profile: 'ipmi_exporter',
+  }));
 
   const started: Array<{ close(): Promise<void> }> = [];
   try {
@@ -150,7 +178,7 @@ export async function startCenter(size: CenterSize): Promise<RunningCenter> {
     const snmp = await startSnmpSimulator({ devices: snmpDevices, host: '127.0.0.1', port: 0 });
     started.push(snmp);
     const prom = await startPrometheusSimulator({
-      devices: exporterDevices.map((e) => e.device),
+      devices: [...exporterDevices, ...ipmiDevices].map((e) => e.device),
       host: '127.0.0.1',
       port: 0,
     });
@@ -165,6 +193,19 @@ export async function startCenter(size: CenterSize): Promise<RunningCenter> {
       });
       started.push(sim);
       modbus.push({ sim, devices: group });
+    }
+
+    const bacnet: Array<{ id: string; port: number }> = [];
+    for (let i = 0; i < (size.bacnet ?? 0); i++) {
+      const template = t.chillers[i % t.chillers.length]!;
+      const port = await freeUdpPort();
+      const sim = startBacnetDevice({
+        port,
+        deviceInstance: 260000 + i,
+        objects: chillerObjects(() => template.read(Date.now()) as ChillerState),
+      });
+      started.push({ close: async () => sim.close() });
+      bacnet.push({ id: `bacnet-chiller-${pad(i)}`, port });
     }
 
     const targets: Array<Record<string, unknown>> = [];
@@ -221,6 +262,22 @@ export async function startCenter(size: CenterSize): Promise<RunningCenter> {
           password: `env:${BMC_PASSWORD_ENV}`,
           profile: 'auto',
         },
+      });
+    }
+    for (const [i, b] of bacnet.entries()) {
+      targets.push({
+        id: b.id,
+        protocol: 'bacnet',
+        roles: [],
+        config: { host: '127.0.0.1', port: b.port, profile: 'chiller', device_instance: 260000 + i, local_port: 47808 },
+      });
+    }
+    for (const { device, profile } of ipmiDevices) {
+      targets.push({
+        id: device.id,
+        protocol: 'prometheus',
+        roles: [],
+        config: { url: prom.url(device.id), profiles: [profile] },
       });
     }
     for (const { device, profile } of exporterDevices) {

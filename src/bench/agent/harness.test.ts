@@ -1,4 +1,7 @@
-/** @module Checks the benchmark's measuring pieces: /proc parsing, round grouping, and that the real snmp_exporter accepts the generated snmp.yml and returns our simulator's values. */
+/**
+ * @module Checks the benchmark's measuring pieces: /proc parsing, round grouping, and that the real snmp_exporter
+ * accepts the generated snmp.yml and returns our simulator's values.
+ */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -168,12 +168,15 @@ export async function benchApi(o: ApiBenchOptions = {}): Promise<BenchResult> {
         met: r99 < 2,
       });
       log(
-        `api ${name}: hub p50 ${pct(h, 0.5).toFixed(1)} ms p99 ${pct(h, 0.99).toFixed(1)} ms; storage p50 ${pct(s, 0.5).toFixed(1)} p99 ${pct(s, 0.99).toFixed(1)}`,
+        `api ${name}: hub p50 ${pct(h, 0.5).toFixed(1)} ms p99 ${pct(h, 0.99).toFixed(1)} ms; storage p50 ${pct(s, 0.5).toFixed(1)} ` +
+          `p99 ${pct(s, 0.99).toFixed(1)}`,
       );
     }
     return {
       name: 'api',
-      description: `${nodes.length} nodes × ${catalog.indicators.length} indicators (one month) in InfluxDB; ${conc} concurrent requests × ${n} per endpoint from a child process`,
+      description:
+        `${nodes.length} nodes × ${catalog.indicators.length} indicators (one month) in InfluxDB; ${conc} concurrent ` +
+        `requests × ${n} per endpoint from a child process`,
       figures,
     };
   } finally {

@@ -232,7 +232,9 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
     const us = (x: number) => `${x.toFixed(1)} µs`;
     const result: BenchResult = {
       name: 'ingest',
-      description: `${nCenters} centers × ${minutes} one-minute records, batches of ${batch}, ${conc} concurrent requests, median of ${runs} runs, InfluxDB ${influx.url}`,
+      description:
+        `${nCenters} centers × ${minutes} one-minute records, batches of ${batch}, ${conc} concurrent requests, ` +
+        `median of ${runs} runs, InfluxDB ${influx.url}`,
       figures: [
         {
           metric: 'records/s through POST /api/v1/records',
@@ -246,8 +248,10 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<BenchResu
         },
       ],
       notes: [
-        'floor: the same points pre-encoded as line protocol, same batch size and concurrency, same run; both sides posted as pre-encoded bytes by the same node:http client',
-        `CPU per record through the hub: hub ${us(perRecord(hubCpu.hub))}, influxd ${us(perRecord(hubCpu.influx))}, load generator ${us(perRecord(hubCpu.client))}; ` +
+        'floor: the same points pre-encoded as line protocol, same batch size and concurrency, same run; both ' +
+          'sides posted as pre-encoded bytes by the same node:http client',
+        `CPU per record through the hub: hub ${us(perRecord(hubCpu.hub))}, influxd ${us(perRecord(hubCpu.influx))}, ` +
+          `load generator ${us(perRecord(hubCpu.client))}; ` +
           `floor: influxd ${us(perRecord(floorCpu.influx))}, load generator ${us(perRecord(floorCpu.client))} (/proc, ${nproc} cores)`,
       ],
     };

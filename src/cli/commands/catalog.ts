@@ -48,7 +48,8 @@ export async function run(argv: string[]): Promise<number> {
       const c = load(dir);
       const dims = new Set(c.indicators.map((i) => i.dimension)).size;
       console.log(
-        `${c.indicators.length} indicators in ${dims} dimensions, ${c.metrics.length} raw metrics, ${c.provinces.length} provinces: ok (catalog ${c.version})`,
+        `${c.indicators.length} indicators in ${dims} dimensions, ${c.metrics.length} raw metrics, ${c.provinces.length} ` +
+          `provinces: ok (catalog ${c.version})`,
       );
       return 0;
     }

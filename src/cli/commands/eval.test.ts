@@ -12,8 +12,10 @@ const registry = path.join(dir, 'registry.yaml');
 writeFileSync(
   registry,
   `centers:
-  - { id: c1, name: C1, province: '44', type: general, hub_cluster: null, commission_date: '2020-01-01', size_class: large, racks_design: 1000, racks_installed: 800, it_rated_kw: 2000, grid_capacity_kw: 4000 }
-  - { id: c2, name: C2, province: '52', type: intelligent, hub_cluster: guian, commission_date: '2024-01-01', size_class: large, racks_design: 1000, racks_installed: 800, it_rated_kw: 2000, grid_capacity_kw: 4000 }
+  - { id: c1, name: C1, province: '44', type: general, hub_cluster: null, commission_date: '2020-01-01',
+      size_class: large, racks_design: 1000, racks_installed: 800, it_rated_kw: 2000, grid_capacity_kw: 4000 }
+  - { id: c2, name: C2, province: '52', type: intelligent, hub_cluster: guian, commission_date: '2024-01-01',
+      size_class: large, racks_design: 1000, racks_installed: 800, it_rated_kw: 2000, grid_capacity_kw: 4000 }
 `,
 );
 const line = (c: string, start: string, end: string, metrics: object) =>

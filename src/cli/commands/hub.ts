@@ -65,7 +65,8 @@ export async function run(argv: string[]): Promise<number> {
     const cfg = await loadConfigOrFail(required(values.config, 'config'));
     await checkRest(cfg);
     console.log(
-      `${cfg.file}: ok (${cfg.role}${cfg.province ? ` ${cfg.province}` : ''}, storage ${String(cfg.storage.kind)}, listen ${cfg.listen.host}:${cfg.listen.port})`,
+      `${cfg.file}: ok (${cfg.role}${cfg.province ? ` ${cfg.province}` : ''}, storage ${String(cfg.storage.kind)}, ` +
+        `listen ${cfg.listen.host}:${cfg.listen.port})`,
     );
     return 0;
   }
@@ -164,7 +165,9 @@ async function token(
       else
         for (const r of rows)
           console.log(
-            `${r.id}  ${r.scope.padEnd(20)} ${r.name.padEnd(24)} created ${r.created}  last used ${r.last_used ?? 'never'}${r.expires ? `  ${Date.parse(r.expires) <= now ? 'EXPIRED' : 'expires'} ${r.expires}` : ''}${r.revoked ? `  REVOKED ${r.revoked}` : ''}`,
+            `${r.id}  ${r.scope.padEnd(20)} ${r.name.padEnd(24)} created ${r.created}  last used ${r.last_used ?? 'never'}` +
+              (r.expires ? `  ${Date.parse(r.expires) <= now ? 'EXPIRED' : 'expires'} ${r.expires}` : '') +
+              (r.revoked ? `  REVOKED ${r.revoked}` : ''),
           );
       return 0;
     }

@@ -192,7 +192,8 @@ export async function run(argv: string[]): Promise<number> {
     const m = r.model;
     if (out !== '-')
       console.error(
-        `wrote ${out}: ${m.scope.name} ${m.period.name}, ${m.coverage.centers_reported}/${m.coverage.centers_expected} centers reported${m.coverage.has_data ? '' : ' (no data for this period)'}`,
+        `wrote ${out}: ${m.scope.name} ${m.period.name}, ${m.coverage.centers_reported}/${m.coverage.centers_expected} ` +
+          `centers reported${m.coverage.has_data ? '' : ' (no data for this period)'}`,
       );
     return 0;
   } catch (err) {

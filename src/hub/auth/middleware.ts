@@ -91,7 +91,11 @@ export function requireToken(db: StateDb, failures?: AuthFailures, now: () => nu
     const t = now();
     if ((touched.get(p.id) ?? 0) + TOUCH_EVERY_MS < t) {
       touched.set(p.id, t);
-      db.touchToken(p.id, t);
+      try {
+        db.touchToken(p.id, t);
+      } catch {
+        // A full disk must not turn every request into a 500 for want of a last-used time.
+      }
     }
     next();
   };

@@ -38,7 +38,9 @@ export function parseScope(text: string): Scope | { error: string } {
       : { error: `province must be a two-digit GB/T 2260 code (got ${JSON.stringify(arg)})` };
   }
   return {
-    error: `scope must be one of nation, admin, alertmanager, province:<code>, agent:<center>, center:<center>, federate:<code> (got ${JSON.stringify(text)})`,
+    error:
+      `scope must be one of nation, admin, alertmanager, province:<code>, agent:<center>, center:<center>, ` +
+      `federate:<code> (got ${JSON.stringify(text)})`,
   };
 }
 

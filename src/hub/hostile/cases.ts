@@ -470,6 +470,15 @@ export const CASES: HostileCase[] = [
   {
     endpoint: R,
     class: 'overlaps',
+    name: 'the same overlapping record twice',
+    request: records([rec(SEED_FROM, SEED_FROM + 1000), rec(SEED_FROM, SEED_FROM + 1000)]),
+    status: 400,
+    code: 'DIMS_ERR_INVALID_RECORDS',
+    names: 'overlaps',
+  },
+  {
+    endpoint: R,
+    class: 'overlaps',
     name: 'two records that overlap each other and storage',
     request: records([
       rec(SEED_FROM + 20 * MIN, SEED_FROM + 25 * MIN),

@@ -51,7 +51,12 @@ export interface HostileCase {
 export async function startHostileHub(store: StoreKind, influxUrl?: string): Promise<TestHub> {
   let storage: Storage;
   if (store === 'influxdb') {
-    storage = new InfluxStorage({ url: influxUrl!, database: `dims_hostile_${process.pid}_${Date.now()}` });
+    // NOW lies months before the wall clock: the raw retention policy must hold the seeded records.
+    storage = new InfluxStorage({
+      url: influxUrl!,
+      database: `dims_hostile_${process.pid}_${Date.now()}`,
+      retention: { raw: 'INF' },
+    });
     await storage.open();
   } else storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   const hub = await startTestHub({

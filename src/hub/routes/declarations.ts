@@ -131,7 +131,8 @@ async function fromFile(
   if (table.problems.length > 0) {
     throw new HubError(
       'DIMS_ERR_INVALID_DECLARATIONS',
-      `the ${isXlsx ? 'sheet' : 'CSV'} header is not usable: ${table.problems.map((p) => `${p.path} ${p.message} (got ${echoText(p.value)})`).join('; ')}`,
+      `the ${isXlsx ? 'sheet' : 'CSV'} header is not usable: ` +
+        table.problems.map((p) => `${p.path} ${p.message} (got ${echoText(p.value)})`).join('; '),
       { accepted: [], rejected: [{ index: -1, errors: table.problems }] },
     );
   }

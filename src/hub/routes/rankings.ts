@@ -61,13 +61,16 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
       });
     }
     const province = asked ?? readProvince(scope);
-    const values = await readValues(ctx, {
-      period_kind: kind,
-      period,
-      level: 'center',
-      indicators: [indicator],
-      ...(province ? { provinces: [province] } : {}),
-    });
+    // The newest period's center values come from memory (one column per indicator), older ones from storage.
+    const values =
+      (await ctx.engine.latest.centerValues(kind, period, indicator, province)) ??
+      (await readValues(ctx, {
+        period_kind: kind,
+        period,
+        level: 'center',
+        indicators: [indicator],
+        ...(province ? { provinces: [province] } : {}),
+      }));
     // Storage filters by province already; the registry check keeps a stale value of a moved center out.
     const scoped = values.filter((v) => {
       const p = ctx.registry.byId.get(v.code)?.province;

@@ -1,13 +1,30 @@
-/** @module GET /api/v1/reports/:scope/:period.:format: the report download (src/report) mounted with the hub's auth and scope rules. */
+/**
+ * @module GET /api/v1/reports/:scope/:period.:format and a center's own report (src/report) mounted with the
+ * hub's auth and scope rules; with scheduled reports, the delivery log and the signed download links.
+ */
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
 import type { RouteKit } from './kit.ts';
 import { reportRouter } from '../../report/route.ts';
 import { storageInputs } from '../../report/inputs.ts';
-import { principal } from '../auth/middleware.ts';
-import { canRead, canReadCenter, canReadProvince, readsAll } from '../auth/scopes.ts';
+import { allow, principal } from '../auth/middleware.ts';
+import { canRead, canReadCenter, canReadProvince, readProvince, readsAll } from '../auth/scopes.ts';
+import { deliveryRouter } from '../../report/delivery/routes.ts';
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
+  const dir = ctx.config.reports?.dir;
+  if (dir)
+    app.use(
+      deliveryRouter({
+        dir,
+        before: [...kit.auth, allow(canRead)],
+        visible: (_req, res) => {
+          const p = readProvince(principal(res).scope);
+          return p === undefined ? { all: true } : { provinces: [p] };
+        },
+        now: ctx.now,
+      }),
+    );
   app.use(
     reportRouter({
       inputs: storageInputs(ctx.storage, { catalog: ctx.catalog, registry: ctx.registry, tz: ctx.config.timezone }),

@@ -99,11 +99,22 @@ function meets(x: number, t: Target): boolean {
   }
 }
 
-/** Values of one period: from the engine's memory for the newest real-time window, else from storage. */
+/**
+ * Values of one period: the nation's and provinces' of the newest period of each kind from memory, the
+ * newest real-time window whole from memory, the rest from storage.
+ */
 export async function readValues(
   ctx: HubContext,
   q: ValueQuery & { period: string },
 ): Promise<Array<IndicatorValue | StoredValue>> {
+  if (q.level === 'nation' || q.level === 'province') {
+    const held = await ctx.engine.latest.regions(q.period_kind, q.period, q.level, {
+      ...(q.codes ? { codes: q.codes } : {}),
+      ...(q.indicators ? { indicators: q.indicators } : {}),
+      ...(q.provinces ? { provinces: q.provinces } : {}),
+    });
+    if (held) return held;
+  }
   const live = ctx.engine.latestRealtime;
   if (q.period_kind === 'realtime' && live && live.period === q.period) {
     const codes = q.codes ? new Set(q.codes) : undefined;

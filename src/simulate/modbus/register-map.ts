@@ -1,6 +1,6 @@
 /**
  * @module The register images simulated Modbus devices answer with, written from the device documentation
- * (SDM630, CHINT DTSU666, Schneider iEM3000, Janitza B-series and Acrel ADW300 register lists, the dims
+ * (SDM630, CHINT DTSU666, Schneider iEM3000 and PM5000, Janitza B-series and UMG, Acrel ADW300 register lists, the dims
  * chiller/CRAH reference maps) independently of the collector's profiles.
  */
 import type { ChillerState, CrahState, MeterState } from '../device-state.ts';
@@ -34,8 +34,12 @@ export function meterImage(s: MeterState): RegisterImage {
       return dtsu666Image(s);
     case 'iem3000':
       return iem3000Image(s);
+    case 'pm5000':
+      return pm5000Image(s);
     case 'janitza-b':
       return janitzaBImage(s);
+    case 'janitza-umg':
+      return janitzaUmgImage(s);
     case 'acrel-adw300':
       return acrelAdw300Image(s);
   }
@@ -65,6 +69,35 @@ function iem3000Image(s: MeterState): RegisterImage {
   put(h, 0x600c, s.importKwh, 'FLOAT32');
   put(h, 0x6018, s.exportKwh, 'FLOAT32');
   return { input: new Map(), holding: h, inputSize: 0, holdingSize: 0x6048 };
+}
+
+/**
+ * Schneider PowerLogic PM5000 register list (1-based register numbers, so address = register − 1): holding
+ * FLOAT32 V/A/kW/Hz from 3000, INT64 Wh energy accumulators at 3204 (delivered) and 3208 (received).
+ */
+function pm5000Image(s: MeterState): RegisterImage {
+  const h = new Map<number, number>();
+  s.phaseCurrentAmps.forEach((v, i) => put(h, 2999 + 2 * i, v, 'FLOAT32'));
+  s.phaseVoltage.forEach((v, i) => put(h, 3027 + 2 * i, v, 'FLOAT32'));
+  s.phasePowerWatts.forEach((v, i) => put(h, 3053 + 2 * i, v / 1000, 'FLOAT32'));
+  put(h, 3059, s.totalPowerWatts / 1000, 'FLOAT32');
+  put(h, 3109, s.frequencyHz, 'FLOAT32');
+  put(h, 3203, Math.round(s.importKwh * 1000), 'INT64');
+  put(h, 3207, Math.round(s.exportKwh * 1000), 'INT64');
+  return { input: new Map(), holding: h, inputSize: 0, holdingSize: 3212 };
+}
+
+/** Janitza UMG address list, frequently used values: holding FLOAT32 from 19000; powers W, energies Wh. */
+function janitzaUmgImage(s: MeterState): RegisterImage {
+  const h = new Map<number, number>();
+  s.phaseVoltage.forEach((v, i) => put(h, 19000 + 2 * i, v, 'FLOAT32'));
+  s.phaseCurrentAmps.forEach((v, i) => put(h, 19012 + 2 * i, v, 'FLOAT32'));
+  s.phasePowerWatts.forEach((v, i) => put(h, 19020 + 2 * i, v, 'FLOAT32'));
+  put(h, 19026, s.totalPowerWatts, 'FLOAT32');
+  put(h, 19050, s.frequencyHz, 'FLOAT32');
+  put(h, 19068, s.importKwh * 1000, 'FLOAT32');
+  put(h, 19076, s.exportKwh * 1000, 'FLOAT32');
+  return { input: new Map(), holding: h, inputSize: 0, holdingSize: 19122 };
 }
 
 /** Janitza B-series manual: holding FLOAT32; phase powers W (no total), energies kWh. */

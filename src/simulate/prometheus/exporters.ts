@@ -1,5 +1,5 @@
 /** @module What the simulated node_exporter, DCGM exporter, npu-exporter and smokeping_prober expose for a device state, in their own metric names. */
-import type { DcgmState, NodeState, NpuState, SmokepingState } from '../device-state.ts';
+import type { DcgmState, NodeState, NpuState, ServerState, SmokepingState } from '../device-state.ts';
 import type { WriteFamily } from '../../../collectors/prometheus/write.ts';
 
 /** node_exporter: per-CPU mode seconds, cpu info (as --collector.cpu.info), a load gauge and a GC summary. */
@@ -149,4 +149,50 @@ export function smokepingFamilies(s: SmokepingState): WriteFamily[] {
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * The Prometheus ipmi_exporter's view of a server's BMC (metric names and labels as in its docs/metrics.md,
+ * 1.6.1): DCMI power, the sensors a 1U server's SDR typically holds (temperatures, fans, voltages, power),
+ * each with its state, and the collectors' `ipmi_up`.
+ */
+export function ipmiFamilies(s: ServerState): WriteFamily[] {
+  const g = (name: string, help: string, samples: WriteFamily['samples']): WriteFamily => ({
+    name,
+    type: 'gauge',
+    help,
+    samples,
+  });
+  const sensor = (id: number, name: string, value: number) => ({ labels: { id: String(id), name }, value });
+  const temps = [
+    sensor(18, 'Inlet Temp', round(s.inletCelsius)),
+    sensor(19, 'Exhaust Temp', round(s.exhaustCelsius)),
+    ...s.cpus.map((_, i) => sensor(20 + i, `CPU${i + 1} Temp`, round(s.exhaustCelsius + 20))),
+  ];
+  const fans = Array.from({ length: 6 }, (_, i) => sensor(40 + i, `Fan${i + 1}`, 6000 + i * 120));
+  const volts = ['12V', '5V', '3.3V', 'VBAT'].map((n, i) => sensor(60 + i, n, [12, 5, 3.3, 3][i]!));
+  const state = (xs: Array<{ labels: Record<string, string> }>) => xs.map((x) => ({ labels: x.labels, value: 0 }));
+  const power = [sensor(90, 'Pwr Consumption', Math.round(s.powerWatts))];
+  return [
+    g('ipmi_up', "'1' if a scrape of the IPMI device was successful, '0' otherwise.", [
+      { labels: { collector: 'bmc' }, value: 1 },
+      { labels: { collector: 'dcmi' }, value: 1 },
+      { labels: { collector: 'ipmi' }, value: 1 },
+    ]),
+    g('ipmi_dcmi_power_consumption_current_watts', 'Current power consumption in Watts.', [
+      { value: Math.round(s.powerWatts) },
+    ]),
+    g('ipmi_temperature_celsius', 'Temperature reading in degree Celsius.', temps),
+    g(
+      'ipmi_temperature_state',
+      'Reported state of a temperature sensor (0=nominal, 1=warning, 2=critical).',
+      state(temps),
+    ),
+    g('ipmi_fan_speed_rpm', 'Fan speed in rotations per minute.', fans),
+    g('ipmi_fan_speed_state', 'Reported state of a fan speed sensor (0=nominal, 1=warning, 2=critical).', state(fans)),
+    g('ipmi_voltage_volts', 'Voltage reading in Volts.', volts),
+    g('ipmi_voltage_state', 'Reported state of a voltage sensor (0=nominal, 1=warning, 2=critical).', state(volts)),
+    g('ipmi_power_watts', 'Power reading in Watts.', power),
+    g('ipmi_power_state', 'Reported state of a power sensor (0=nominal, 1=warning, 2=critical).', state(power)),
+  ];
 }

@@ -1,5 +1,5 @@
 /**
- * @module Simulated exporters on one loopback port: node_exporter, DCGM, npu-exporter and smokeping_prober text for many devices,
+ * @module Simulated exporters on one loopback port: node_exporter, DCGM, npu-exporter, smokeping_prober and ipmi_exporter text for many devices,
  * 0.0.4 or OpenMetrics by Accept header, gzip, auth and injected faults.
  *
  * URL shape: `http(s)://127.0.0.1:<port>/exporter/<device id>/metrics` (one port, many exporters).
@@ -7,13 +7,21 @@
 import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startSimServer } from '../http-server.ts';
-import type { DcgmState, FaultSpec, NodeState, NpuState, SimDevice, SmokepingState } from '../device-state.ts';
-import { dcgmFamilies, nodeExporterFamilies, npuFamilies, smokepingFamilies } from './exporters.ts';
+import type {
+  DcgmState,
+  FaultSpec,
+  NodeState,
+  NpuState,
+  SimDevice,
+  ServerState,
+  SmokepingState,
+} from '../device-state.ts';
+import { dcgmFamilies, ipmiFamilies, nodeExporterFamilies, npuFamilies, smokepingFamilies } from './exporters.ts';
 import { CONTENT_TYPES, writeExposition } from '../../../collectors/prometheus/write.ts';
 import type { WriteFamily } from '../../../collectors/prometheus/write.ts';
 
 /** A device an exporter can be simulated for. */
-export type ExporterDevice = SimDevice<NodeState | DcgmState | NpuState | SmokepingState>;
+export type ExporterDevice = SimDevice<NodeState | DcgmState | NpuState | SmokepingState | ServerState>;
 
 /** Options of {@link startPrometheusSimulator}. */
 export interface PrometheusSimulatorOptions {
@@ -117,7 +125,7 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
   };
 }
 
-function familiesOf(state: NodeState | DcgmState | NpuState | SmokepingState): WriteFamily[] {
+function familiesOf(state: NodeState | DcgmState | NpuState | SmokepingState | ServerState): WriteFamily[] {
   switch (state.kind) {
     case 'node':
       return nodeExporterFamilies(state);
@@ -127,6 +135,8 @@ function familiesOf(state: NodeState | DcgmState | NpuState | SmokepingState): W
       return npuFamilies(state);
     case 'smokeping':
       return smokepingFamilies(state);
+    case 'server':
+      return ipmiFamilies(state);
   }
 }
 

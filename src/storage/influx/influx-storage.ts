@@ -12,24 +12,47 @@
 import { InfluxDB } from 'influx';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { encodeBody, encodeRecord, encodeValue } from '../line-protocol.ts';
+import { encodeBody, encodePoint, encodeRecord, encodeValue } from '../line-protocol.ts';
 import { WriteQueue } from './write-queue.ts';
-import type { CenterReportStats, RecordQuery, Storage, StoredRecord, StoredValue, ValueQuery } from '../types.ts';
-import { StorageInputError, StorageUnavailableError } from '../errors.ts';
-import { checkRecord, checkValue, compareRecords, compareValues, lastPerKey, valueKey } from '../common.ts';
 import { recordKey } from '../../model/records.ts';
 import {
-  DEFAULT_RETENTION,
+  tierOf,
+  type CenterReportStats,
+  type RecordQuery,
+  type Retention,
+  type RollupQuery,
+  type Storage,
+  type StoredRecord,
+  type StoredRollup,
+  type StoredValue,
+  type Tier,
+  type TierBytes,
+  type ValueQuery,
+} from '../types.ts';
+import { durationText, resolveRetention, type RetentionConfig } from '../retention.ts';
+import { StorageInputError, StorageUnavailableError } from '../errors.ts';
+import {
+  checkRecord,
+  checkRollup,
+  checkValue,
+  compareRecords,
+  compareValues,
+  lastPerKey,
+  rollupKey,
+  valueKey,
+} from '../common.ts';
+import {
   MEASUREMENT_RECORD,
+  MEASUREMENT_ROLLUP,
   MEASUREMENT_VALUE,
-  RP_LONG_TERM,
+  RP_OF_TIER,
   RP_RAW,
-  RP_RECENT,
   retentionPolicyFor,
+  rollupToPoint,
   rowsOf,
   rowToRecord,
+  rowToRollup,
   rowToValue,
-  type RetentionConfig,
 } from './schema.ts';
 
 export interface InfluxStorageOptions {
@@ -38,7 +61,7 @@ export interface InfluxStorageOptions {
   database: string;
   username?: string;
   password?: string;
-  /** Retention durations as InfluxQL literals (`400d`, `52w`, `INF`). */
+  /** Retention durations per tier as InfluxQL literals (`35d`, `52w`, `INF`); one retention policy each. */
   retention?: RetentionConfig;
   /** Per-request timeout (default 10 s): past it the store counts as unavailable. */
   requestTimeoutMs?: number;
@@ -55,7 +78,6 @@ const MIN_EXTRA_POINTS = 2000;
 const MAX_FILTER_VALUES = 200;
 
 const DB_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-const DURATION_RE = /^(INF|[1-9][0-9]*[hdw])$/;
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -173,7 +195,7 @@ function orEquals(key: string, prefix: string, values: readonly string[], params
 export class InfluxStorage implements Storage {
   readonly kind = 'influxdb' as const;
   readonly database: string;
-  readonly retention: Required<RetentionConfig>;
+  readonly retention: Retention;
   private readonly client: InfluxDB;
   private readonly batchSize: number;
   private readonly writeUrl: string;
@@ -187,9 +209,10 @@ export class InfluxStorage implements Storage {
     if (!DB_NAME_RE.test(options.database)) {
       throw new StorageInputError(`influxdb: database name "${options.database}" must match ${DB_NAME_RE}`);
     }
-    this.retention = { ...DEFAULT_RETENTION, ...(options.retention ?? {}) };
-    for (const [rp, d] of Object.entries(this.retention)) {
-      if (!DURATION_RE.test(d)) throw new StorageInputError(`influxdb: retention ${rp} "${d}" must be INF or <n>h|d|w`);
+    try {
+      this.retention = resolveRetention(options.retention);
+    } catch (err) {
+      throw new StorageInputError(`influxdb: ${(err as Error).message}`);
     }
     this.database = options.database;
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? MAX_POINTS_PER_REQUEST, MAX_POINTS_PER_REQUEST));
@@ -228,15 +251,21 @@ export class InfluxStorage implements Storage {
           (r) => String(r.name),
         ),
       );
-      const wanted: [string, string, boolean][] = [
-        [RP_RAW, this.retention.raw, true],
-        [RP_RECENT, this.retention.recent, false],
-        [RP_LONG_TERM, this.retention.long_term, false],
-      ];
+      const wanted = (Object.keys(RP_OF_TIER) as Tier[]).map(
+        (tier) => [RP_OF_TIER[tier], durationText(this.retention[tier]), tier === 'raw'] as const,
+      );
       for (const [name, duration, isDefault] of wanted) {
         const verb = existing.has(name) ? 'ALTER' : 'CREATE';
         await this.client.queryRaw(
           `${verb} RETENTION POLICY "${name}" ON ${db} DURATION ${duration} REPLICATION 1${isDefault ? ' DEFAULT' : ''}`,
+          { method: 'POST' },
+        );
+      }
+      // Declarations used to live in `raw` with the telemetry; they are long-term now. Copying is idempotent,
+      // and reads of `raw` ask for telemetry only, so the old copies just expire.
+      if (existing.has(RP_RAW)) {
+        await this.client.queryRaw(
+          `SELECT * INTO "${RP_OF_TIER.long_term}"."${MEASUREMENT_RECORD}" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE "source" = 'declaration' GROUP BY *`,
           { method: 'POST' },
         );
       }
@@ -299,6 +328,12 @@ export class InfluxStorage implements Storage {
     throw mapError(new Error(text), what, res.status);
   }
 
+  /** One point of measurement dims_probe (never read) at the current second, straight to /write. */
+  async probeWrite(): Promise<void> {
+    const body = Buffer.from(`dims_probe ok=1i ${Math.floor(Date.now() / 1000) * 1000}`);
+    await this.postBody(body, RP_RAW, 'probe');
+  }
+
   // Not async: a suspended frame would keep `records` alive until InfluxDB answers (see write).
   writeRecords(records: StoredRecord[]): Promise<void> {
     try {
@@ -306,7 +341,71 @@ export class InfluxStorage implements Storage {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.write(lastPerKey(records, recordKey), encodeRecord, RP_RAW, 'writeRecords');
+    const unique = lastPerKey(records, recordKey);
+    // Telemetry goes to `raw`; filings (declarations) are few and long-lived.
+    let declarations = 0;
+    for (const r of unique) if (r.source === 'declaration') declarations++;
+    if (declarations === 0) return this.write(unique, encodeRecord, RP_RAW, 'writeRecords');
+    const tele = unique.filter((r) => r.source === 'telemetry');
+    const decl = unique.filter((r) => r.source === 'declaration');
+    return Promise.all([
+      this.write(tele, encodeRecord, RP_RAW, 'writeRecords'),
+      this.write(decl, encodeRecord, RP_OF_TIER.long_term, 'writeRecords'),
+    ]).then(() => undefined);
+  }
+
+  async writeRollups(rollups: StoredRollup[]): Promise<void> {
+    rollups.forEach((r, i) => checkRollup(r, i));
+    const byRp = new Map<string, StoredRollup[]>();
+    for (const r of lastPerKey(rollups, rollupKey)) {
+      const rp = RP_OF_TIER[tierOf({ kind: r.kind })];
+      if (!byRp.has(rp)) byRp.set(rp, []);
+      byRp.get(rp)!.push(r);
+    }
+    for (const [rp, group] of byRp) await this.write(group, (r) => encodePoint(rollupToPoint(r)), rp, 'writeRollups');
+  }
+
+  async queryRollups(q: RollupQuery): Promise<StoredRollup[]> {
+    if (q.centers?.length === 0 || q.provinces?.length === 0) return [];
+    const window = bounds(q.fromMs, q.toMs);
+    if (!window) return [];
+    const rp = RP_OF_TIER[tierOf({ kind: q.kind })];
+    const out: StoredRollup[] = [];
+    for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
+      const params: Record<string, string> = { ...window, kind: q.kind };
+      let where = 'time >= $from AND time < $to AND "kind" = $kind';
+      if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
+      if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
+      const [result] = await this.select(
+        `SELECT * FROM "${rp}"."${MEASUREMENT_ROLLUP}" WHERE ${where}`,
+        params,
+        'queryRollups',
+      );
+      for (const row of rowsOf(result)) out.push(rowToRollup(row));
+    }
+    return out.sort((a, b) => a.startMs - b.startMs || (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+  }
+
+  async enforceRetention(): Promise<{ deleted: number }> {
+    // Retention policies expire shards on InfluxDB's own schedule (retention check-interval, default 30 min).
+    return { deleted: 0 };
+  }
+
+  async sizeByTier(): Promise<TierBytes> {
+    // Shard statistics carry the database and retention policy of each shard and its size on disk.
+    const [result] = await this.select(`SHOW STATS FOR 'shard'`, {}, 'sizeByTier');
+    const out = { raw: 0, realtime: 0, recent: 0, long_term: 0 } as TierBytes;
+    const tierOfRp = new Map(Object.entries(RP_OF_TIER).map(([tier, rp]) => [rp, tier as Tier]));
+    const series = (
+      result as { series?: Array<{ tags?: Record<string, string>; columns: string[]; values: unknown[][] }> }
+    ).series;
+    for (const s of series ?? []) {
+      if (s.tags?.database !== this.database) continue;
+      const tier = tierOfRp.get(s.tags.retentionPolicy ?? '');
+      const col = s.columns.indexOf('diskBytes');
+      if (tier && col >= 0) for (const v of s.values) out[tier] += Number(v[col] ?? 0);
+    }
+    return out;
   }
 
   async writeValues(values: StoredValue[]): Promise<void> {
@@ -336,22 +435,22 @@ export class InfluxStorage implements Storage {
     const window = bounds(q.fromMs, q.toMs);
     if (!window || q.centers?.length === 0 || q.provinces?.length === 0) return [];
     const out: StoredRecord[] = [];
-    // Split long center lists; province lists are short (a country has tens of provinces).
-    for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
-      const params: Record<string, string> = { ...window };
-      let where = 'time >= $from AND time < $to';
-      if (q.source) {
-        params.source = q.source;
-        where += ' AND "source" = $source';
+    const sources = q.source ? [q.source] : (['telemetry', 'declaration'] as const);
+    for (const source of sources) {
+      const rp = source === 'telemetry' ? RP_RAW : RP_OF_TIER.long_term;
+      // Split long center lists; province lists are short (a country has tens of provinces).
+      for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
+        const params: Record<string, string> = { ...window, source };
+        let where = 'time >= $from AND time < $to AND "source" = $source';
+        if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
+        if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
+        const [result] = await this.select(
+          `SELECT * FROM "${rp}"."${MEASUREMENT_RECORD}" WHERE ${where}`,
+          params,
+          'queryRecords',
+        );
+        for (const row of rowsOf(result)) out.push(rowToRecord(row));
       }
-      if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
-      if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
-      const [result] = await this.select(
-        `SELECT * FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE ${where}`,
-        params,
-        'queryRecords',
-      );
-      for (const row of rowsOf(result)) out.push(rowToRecord(row));
     }
     return out.sort(compareRecords);
   }
@@ -402,7 +501,8 @@ export class InfluxStorage implements Storage {
       const params: Record<string, string> = { from: window.from, source: 'telemetry' };
       // last() picks each center's point with the latest time (its start) across the center's series.
       const [result] = await this.select(
-        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" = $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
+        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" ` +
+          `= $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
         params,
         'latestTelemetry',
       );
@@ -413,44 +513,51 @@ export class InfluxStorage implements Storage {
   }
 
   async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
-    const params = bounds(fromMs, toMs);
-    if (!params) return [];
-    const from = `FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND time < $to GROUP BY "center", "province"`;
-    // Aggregates give counts and the latest end; the selector first() gives the earliest start as its time.
-    const [agg, first] = await this.select(
-      `SELECT count("end_ms") AS "records", max("end_ms") AS "last_end" ${from}; SELECT first("end_ms") ${from}`,
-      params,
-      'reportStats',
-    );
-    const firstStart = new Map<string, number>();
-    for (const row of rowsOf(first)) {
-      const key = `${String(row.center)}\u0000${String(row.province ?? '')}`;
-      firstStart.set(key, Number(row.time));
-    }
+    const window = bounds(fromMs, toMs);
+    if (!window) return [];
     const byCenter = new Map<string, CenterReportStats>();
-    for (const row of rowsOf(agg)) {
-      const center = String(row.center);
-      const province = typeof row.province === 'string' ? row.province : '';
-      const s: CenterReportStats = {
-        center,
-        province,
-        records: Number(row.records),
-        firstStartMs: firstStart.get(`${center}\u0000${province}`) ?? fromMs,
-        lastEndMs: Number(row.last_end),
-      };
-      const prev = byCenter.get(center);
-      if (!prev) {
-        byCenter.set(center, s);
-        continue;
+    // Telemetry in `raw`, filings in `long_term`: the same statistics from each, merged per center.
+    for (const [rp, source] of [
+      [RP_RAW, 'telemetry'],
+      [RP_OF_TIER.long_term, 'declaration'],
+    ] as const) {
+      const params = { ...window, source };
+      const from = `FROM "${rp}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND time < $to AND "source" = $source GROUP BY "center", "province"`;
+      // Aggregates give counts and the latest end; the selector first() gives the earliest start as its time.
+      const [agg, first] = await this.select(
+        `SELECT count("end_ms") AS "records", max("end_ms") AS "last_end" ${from}; SELECT first("end_ms") ${from}`,
+        params,
+        'reportStats',
+      );
+      const firstStart = new Map<string, number>();
+      for (const row of rowsOf(first)) {
+        const key = `${String(row.center)}\u0000${String(row.province ?? '')}`;
+        firstStart.set(key, Number(row.time));
       }
-      // A center that moved province reports under its latest province.
-      byCenter.set(center, {
-        center,
-        province: s.lastEndMs >= prev.lastEndMs ? s.province : prev.province,
-        records: prev.records + s.records,
-        firstStartMs: Math.min(prev.firstStartMs, s.firstStartMs),
-        lastEndMs: Math.max(prev.lastEndMs, s.lastEndMs),
-      });
+      for (const row of rowsOf(agg)) {
+        const center = String(row.center);
+        const province = typeof row.province === 'string' ? row.province : '';
+        const s: CenterReportStats = {
+          center,
+          province,
+          records: Number(row.records),
+          firstStartMs: firstStart.get(`${center}\u0000${province}`) ?? fromMs,
+          lastEndMs: Number(row.last_end),
+        };
+        const prev = byCenter.get(center);
+        if (!prev) {
+          byCenter.set(center, s);
+          continue;
+        }
+        // A center that moved province reports under its latest province.
+        byCenter.set(center, {
+          center,
+          province: s.lastEndMs >= prev.lastEndMs ? s.province : prev.province,
+          records: prev.records + s.records,
+          firstStartMs: Math.min(prev.firstStartMs, s.firstStartMs),
+          lastEndMs: Math.max(prev.lastEndMs, s.lastEndMs),
+        });
+      }
     }
     return [...byCenter.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
   }

@@ -43,15 +43,16 @@ async function influxql(
 }
 
 describe('influxdb adapter', () => {
-  it('creates the database and retention policies raw (DEFAULT), recent, long_term on open, and alters them on reopen', async () => {
+  it('creates the database and one retention policy per tier, raw (DEFAULT), realtime, recent, long_term, on open, and alters them on reopen', async () => {
     const s = await openStorage({ kind: 'influxdb', url: influxd.url, database: 'dims_rp' });
     const rps = (await influxql('SHOW RETENTION POLICIES ON "dims_rp"')).series![0]!;
     const byName = new Map(
       rps.values.map((v) => [v[0] as string, Object.fromEntries(rps.columns.map((c, i) => [c, v[i]]))]),
     );
-    assert.equal(byName.get('raw')?.duration, '9600h0m0s');
+    assert.equal(byName.get('raw')?.duration, '840h0m0s');
     assert.equal(byName.get('raw')?.default, true);
-    assert.equal(byName.get('recent')?.duration, '9600h0m0s');
+    assert.equal(byName.get('realtime')?.duration, '48h0m0s');
+    assert.equal(byName.get('recent')?.duration, '2208h0m0s');
     assert.equal(byName.get('long_term')?.duration, '0s');
     await s.close();
     const again = await openStorage({
@@ -157,7 +158,8 @@ describe('influxdb adapter', () => {
     );
     assert.equal(energy.series!.length, 2);
     const pue = await influxql(
-      `SELECT last("value") FROM "recent"."indicator_value" WHERE "period_kind" = 'day' AND "level" = 'province' AND "indicator" = 'pue' AND "reason" = '' AND ${since} GROUP BY "code"`,
+      `SELECT last("value") FROM "long_term"."indicator_value" WHERE "period_kind" = 'day' AND "level" = 'province' ` +
+        `AND "indicator" = 'pue' AND "reason" = '' AND ${since} GROUP BY "code"`,
       'dims_grafana',
     );
     assert.equal(pue.series![0]!.tags!.code, 'GD');
@@ -195,7 +197,7 @@ describe('influxdb adapter', () => {
         }),
       ];
       const values = [
-        makeValue({ reason: 'no_data', value: null, unit: 'device·h "x" \\ y' }),
+        makeValue({ period_kind: 'hour', reason: 'no_data', value: null, unit: 'device·h "x" \\ y' }),
         makeValue({ period_kind: 'year', period: '2025', level: 'nation', code: 'CN', province: '', dimension: '' }),
       ];
       await s.writeRecords(records);

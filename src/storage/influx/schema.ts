@@ -10,24 +10,35 @@
  * `metric_ids` and `null_fields` say which fields belong to the current copy, so reads never
  * resurrect a stale field.
  */
-import type { PeriodKind, StoredRecord, StoredValue } from '../types.ts';
+import {
+  tierOf,
+  type PeriodKind,
+  type StoredRecord,
+  type StoredRollup,
+  type StoredValue,
+  type Tier,
+} from '../types.ts';
 import type { Histogram } from '../../model/records.ts';
 
 export const MEASUREMENT_RECORD = 'center_record';
 export const MEASUREMENT_VALUE = 'indicator_value';
+export const MEASUREMENT_ROLLUP = 'center_rollup';
 
-/** Retention policy names. `values` would be the obvious name but is an InfluxQL keyword. */
+/** Retention policy names, one per storage tier. `values` would be the obvious name but is an InfluxQL keyword. */
 export const RP_RAW = 'raw';
+export const RP_REALTIME = 'realtime';
 export const RP_RECENT = 'recent';
 export const RP_LONG_TERM = 'long_term';
+export const RP_OF_TIER: Record<Tier, string> = {
+  raw: RP_RAW,
+  realtime: RP_REALTIME,
+  recent: RP_RECENT,
+  long_term: RP_LONG_TERM,
+};
 
-/** Default durations (InfluxQL duration literals); the deployment's config may override them. */
-export const DEFAULT_RETENTION = { raw: '400d', recent: '400d', long_term: 'INF' } as const;
-export type RetentionConfig = { raw?: string; recent?: string; long_term?: string };
-
-/** Values of short periods expire with `recent`; months, quarters and years are kept in `long_term`. */
+/** The retention policy of a value by its period kind: realtime, hours in `recent`, the rest long-term. */
 export function retentionPolicyFor(kind: PeriodKind): string {
-  return kind === 'month' || kind === 'quarter' || kind === 'year' ? RP_LONG_TERM : RP_RECENT;
+  return RP_OF_TIER[tierOf({ period_kind: kind })];
 }
 
 /** Field key of one histogram bucket: per-bucket (not cumulative) count with upper bound `le`. */
@@ -200,4 +211,50 @@ export function rowToValue(row: Row): StoredValue {
     coverage: { centers: nullable('coverage_centers'), it_energy: nullable('coverage_it_energy') },
     reason: reason === '' ? null : (reason as StoredValue['reason']),
   };
+}
+
+/**
+ * Bookkeeping fields of a roll-up point. They start with `_`, which no metric id can (ids are snake_case
+ * starting with a letter), so they never clash with a metric's field.
+ */
+const AUX_PREFIX = '_aux_';
+
+/**
+ * A roll-up point (measurement `center_rollup`): tags center, kind, province; time = start; the record's
+ * fields (metrics, end_ms, metric_ids, histograms and buckets) plus `_records`, `_covered_ms`,
+ * `_first_start_ms`, `_last_end_ms`, `_aux_<metric>` and `_aux_ids`.
+ */
+export function rollupToPoint(r: StoredRollup): InfluxPoint {
+  const p = recordToPoint(r);
+  const f = r.rollup;
+  const auxIds = Object.keys(f.aux);
+  for (const id of auxIds) p.fields[`${AUX_PREFIX}${id}`] = f.aux[id]!;
+  p.fields._aux_ids = auxIds.join(',');
+  p.fields._records = f.records;
+  p.fields._covered_ms = f.coveredMs;
+  p.fields._first_start_ms = f.firstStartMs;
+  p.fields._last_end_ms = f.lastEndMs;
+  const tags: Record<string, string> = { center: r.center, kind: r.kind };
+  if (r.province !== '') tags.province = r.province;
+  return { measurement: MEASUREMENT_ROLLUP, tags, fields: p.fields, timestamp: r.startMs };
+}
+
+export function rowToRollup(row: Row): StoredRollup {
+  const rec = rowToRecord(row);
+  const aux: Record<string, number> = {};
+  const ids = str(row._aux_ids);
+  for (const id of ids === '' ? [] : ids.split(',')) aux[id] = num(row[`${AUX_PREFIX}${id}`]);
+  const out: StoredRollup = {
+    ...rec,
+    source: 'telemetry',
+    kind: str(row.kind) as StoredRollup['kind'],
+    rollup: {
+      aux,
+      records: num(row._records),
+      coveredMs: num(row._covered_ms),
+      firstStartMs: num(row._first_start_ms),
+      lastEndMs: num(row._last_end_ms),
+    },
+  };
+  return out;
 }

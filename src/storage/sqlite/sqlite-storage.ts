@@ -2,77 +2,74 @@
  * @module Storage adapter on node:sqlite (DatabaseSync): the embedded default, so a trial or a small
  * deployment needs no server.
  *
- * One file (or `:memory:`), WAL journal so readers never wait for the writer, UPSERTs on the
- * identity keys (idempotent writes), one transaction per batch (a batch is stored whole or not at
- * all), and indexes for the hub's queries. Metrics and histograms are JSON text: the record is read
- * whole, never filtered by metric, so a column per metric would buy nothing.
- * Lists in filters are bound as one JSON array parameter (`IN (SELECT value FROM json_each(?))`),
- * so no caller input ever becomes SQL text.
+ * One file (or `:memory:`), WAL journal so readers never wait for the writer, UPSERTs on the identity keys
+ * (idempotent writes), one transaction per batch (a batch is stored whole or not at all). Tables per tier
+ * (schema.ts) with compact row bodies (bodies.ts): retention is a range delete per table followed by an
+ * incremental vacuum, and a node's indicator values for a period are one row.
+ * Lists in filters are bound as one JSON array parameter (`IN (SELECT value FROM json_each(?))`), so no
+ * caller input ever becomes SQL text.
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type {
-  CenterReportStats,
-  PeriodKind,
-  RecordQuery,
-  Storage,
-  StoredRecord,
-  StoredValue,
-  ValueQuery,
+import {
+  DEFAULT_RETENTION,
+  tierOf,
+  type CenterReportStats,
+  type PeriodKind,
+  type RecordQuery,
+  type Retention,
+  type RollupQuery,
+  type Storage,
+  type StoredRecord,
+  type StoredRollup,
+  type StoredValue,
+  type Tier,
+  type TierBytes,
+  type ValueQuery,
 } from '../types.ts';
 import type { Histogram } from '../../model/records.ts';
-import { StorageUnavailableError } from '../errors.ts';
-import { checkRecord, checkValue, compareRecords, compareValues } from '../common.ts';
+import { StorageInputError, StorageUnavailableError } from '../errors.ts';
+import {
+  checkRecord,
+  checkRollup,
+  checkValue,
+  compareRecords,
+  compareValues,
+  lastPerKey,
+  valueKey,
+} from '../common.ts';
+import { InternTable } from './codec.ts';
+import {
+  decodeNodeValues,
+  decodeRecordBody,
+  decodeRollupBody,
+  encodeNodeValues,
+  encodeRecordBody,
+  encodeRollupBody,
+} from './bodies.ts';
+import { LEGACY_TABLES, ROLLUP_TABLES, SCHEMA, VALUE_TABLES } from './schema.ts';
 
 export interface SqliteStorageOptions {
   /** A file path, or `:memory:` for a store that lives as long as the process. */
   path: string;
   /** How long a writer waits for another connection's lock before giving up (default 5 s). */
   busyTimeoutMs?: number;
+  /** How long each tier is kept (default DEFAULT_RETENTION). */
+  retention?: Partial<Retention>;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS center_record (
-  center     TEXT    NOT NULL,
-  start_ms   INTEGER NOT NULL,
-  source     TEXT    NOT NULL,
-  end_ms     INTEGER NOT NULL,
-  province   TEXT    NOT NULL,
-  metrics    TEXT    NOT NULL,
-  histograms TEXT,
-  PRIMARY KEY (center, start_ms, source)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS center_record_by_start ON center_record (start_ms);
-CREATE INDEX IF NOT EXISTS center_record_by_province ON center_record (province, start_ms);
-
-CREATE TABLE IF NOT EXISTS indicator_value (
-  period_kind        TEXT    NOT NULL,
-  period             TEXT    NOT NULL,
-  level              TEXT    NOT NULL,
-  code               TEXT    NOT NULL,
-  indicator          TEXT    NOT NULL,
-  from_ms            INTEGER NOT NULL,
-  to_ms              INTEGER NOT NULL,
-  province           TEXT    NOT NULL,
-  dimension          TEXT    NOT NULL,
-  value              REAL,
-  unit               TEXT    NOT NULL,
-  numerator          REAL,
-  denominator        REAL,
-  centers            REAL    NOT NULL,
-  coverage_centers   REAL,
-  coverage_it_energy REAL,
-  reason             TEXT,
-  computed_at_ms     INTEGER NOT NULL,
-  PRIMARY KEY (period_kind, period, level, code, indicator)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS indicator_value_by_start ON indicator_value (period_kind, from_ms);
-CREATE INDEX IF NOT EXISTS indicator_value_by_indicator ON indicator_value (period_kind, indicator, level, from_ms);
-`;
+/** Free space below which probeWrite reports the file system full. */
+const PROBE_MIN_FREE = 1024 * 1024;
 
 /** Primary result codes that mean "try again later": busy, locked, I/O error, disk full, cannot open. */
 const TRANSIENT = new Set([5, 6, 10, 13, 14]);
+/** Rows deleted per transaction while enforcing retention, so ingest is never held up for long. */
+const DELETE_BATCH = 20_000;
+/** Records are read in pages of this many rows. */
+const READ_PAGE = 20_000;
+/** Pages given back per incremental vacuum step. */
+const VACUUM_PAGES = 2_000;
 
 function mapError(err: unknown, what: string): Error {
   const e = err as { errcode?: number; message?: string };
@@ -85,21 +82,549 @@ function mapError(err: unknown, what: string): Error {
 }
 
 type SqlRow = Record<string, unknown>;
+type NodeRow = Pick<StoredValue, 'period_kind' | 'period' | 'level' | 'code'>;
 
-function rowToRecord(r: SqlRow): StoredRecord {
-  const rec: StoredRecord = {
-    center: r.center as string,
-    province: r.province as string,
-    startMs: Number(r.start_ms),
-    endMs: Number(r.end_ms),
-    source: r.source as StoredRecord['source'],
-    metrics: JSON.parse(r.metrics as string) as Record<string, number>,
-  };
-  if (typeof r.histograms === 'string') rec.histograms = JSON.parse(r.histograms) as Record<string, Histogram>;
-  return rec;
+const RECORD_TABLE = { telemetry: 'telemetry', declaration: 'declaration' } as const;
+
+function valueTable(kind: PeriodKind): string {
+  return VALUE_TABLES[tierOf({ period_kind: kind }) as keyof typeof VALUE_TABLES];
 }
 
-function rowToValue(r: SqlRow): StoredValue {
+function rollupTable(kind: StoredRollup['kind']): string {
+  return ROLLUP_TABLES[tierOf({ kind }) as keyof typeof ROLLUP_TABLES];
+}
+
+/** Which tables make up each tier (for retention and sizes). */
+const TIER_TABLES: Record<Tier, string[]> = {
+  raw: ['telemetry'],
+  realtime: [VALUE_TABLES.realtime],
+  recent: [ROLLUP_TABLES.recent, VALUE_TABLES.recent],
+  long_term: ['declaration', ROLLUP_TABLES.long_term, VALUE_TABLES.long_term],
+};
+
+/** The time column retention compares, and the key that picks a batch of rows, per table. */
+const RETENTION_COLUMNS: Record<string, { time: string; key: string }> = {
+  telemetry: { time: 'start_ms', key: '(start_ms, center)' },
+  declaration: { time: 'start_ms', key: '(start_ms, center)' },
+  [ROLLUP_TABLES.recent]: { time: 'start_ms', key: '(kind, start_ms, center)' },
+  [ROLLUP_TABLES.long_term]: { time: 'start_ms', key: '(kind, start_ms, center)' },
+  [VALUE_TABLES.realtime]: { time: 'from_ms', key: 'rowid' },
+  [VALUE_TABLES.recent]: { time: 'from_ms', key: 'rowid' },
+  [VALUE_TABLES.long_term]: { time: 'from_ms', key: 'rowid' },
+};
+
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  readonly retention: Retention;
+  private readonly busyTimeoutMs: number;
+  private db: DatabaseSync | null = null;
+  private names: InternTable | null = null;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(options: SqliteStorageOptions) {
+    this.path = options.path;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.retention = { ...DEFAULT_RETENTION, ...(options.retention ?? {}) };
+    for (const [tier, ms] of Object.entries(this.retention))
+      if (!(ms > 0)) throw new StorageInputError(`sqlite: retention ${tier} must be a positive duration (got ${ms})`);
+  }
+
+  async open(): Promise<void> {
+    if (this.db) return;
+    try {
+      if (this.path !== ':memory:' && !this.path.startsWith('file:'))
+        mkdirSync(dirname(this.path), { recursive: true });
+      const db = new DatabaseSync(this.path);
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
+      // Both only take effect on a new file, before its first table: large pages hold a node's values row
+      // (a few KB) with others, and incremental vacuum lets retention give space back without a full VACUUM.
+      db.exec('PRAGMA page_size = 16384');
+      db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+      db.exec('PRAGMA journal_mode = WAL');
+      // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
+      db.exec('PRAGMA synchronous = NORMAL');
+      db.exec(SCHEMA);
+      this.db = db;
+      const insertName = db.prepare('INSERT INTO names (id, name) VALUES (?, ?)');
+      this.names = new InternTable(
+        db.prepare('SELECT id, name FROM names').all() as Array<{ id: number; name: string }>,
+        (id, name) => insertName.run(id, name),
+      );
+      this.migrateLegacy();
+    } catch (err) {
+      throw mapError(err, 'open');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.names = null;
+    const db = this.db;
+    this.db = null;
+    if (db?.isOpen) db.close();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.db?.prepare('SELECT 1 AS ok').get()?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A committed write of a page's worth of bytes, and room on the file system for more: SQLite in WAL
+   * mode can commit into WAL space it already has while the file system is full, so free space is
+   * checked as well (under 1 MiB counts as full).
+   */
+  async probeWrite(): Promise<void> {
+    if (this.path !== ':memory:' && !this.path.startsWith('file:')) {
+      let free: number;
+      try {
+        const st = statfsSync(dirname(this.path));
+        free = st.bavail * st.bsize;
+      } catch (err) {
+        throw new StorageUnavailableError(
+          `sqlite probe: cannot read free space of ${dirname(this.path)}: ${(err as Error).message}`,
+        );
+      }
+      if (free < PROBE_MIN_FREE)
+        throw new StorageUnavailableError(
+          `sqlite unavailable during probe: database or disk is full (${free} bytes free on ${dirname(this.path)})`,
+        );
+    }
+    this.transaction('probe', () => {
+      this.stmt('INSERT OR REPLACE INTO write_probe (id, at_ms, pad) VALUES (1, ?, zeroblob(4096))').run(Date.now());
+    });
+  }
+
+  private handle(): DatabaseSync {
+    if (!this.db) throw new Error('sqlite storage is not open');
+    return this.db;
+  }
+
+  private dict(): InternTable {
+    if (!this.names) throw new Error('sqlite storage is not open');
+    return this.names;
+  }
+
+  /** A prepared statement, kept for the connection's life (the SQL texts are fixed). */
+  private stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.handle().prepare(sql)));
+    return s;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction: the batch is stored whole or not at all. */
+  private transaction(what: string, fn: () => void): void {
+    const db = this.handle();
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw mapError(err, what);
+    }
+    try {
+      fn();
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      // Names interned during the failed batch were rolled back with it.
+      this.reloadNames();
+      throw mapError(err, what);
+    }
+  }
+
+  private reloadNames(): void {
+    const db = this.handle();
+    const insertName = db.prepare('INSERT INTO names (id, name) VALUES (?, ?)');
+    this.names = new InternTable(
+      db.prepare('SELECT id, name FROM names').all() as Array<{ id: number; name: string }>,
+      (id, name) => insertName.run(id, name),
+    );
+  }
+
+  private all(sql: string, params: SQLInputValue[], what: string): SqlRow[] {
+    try {
+      return this.stmt(sql).all(...params) as SqlRow[];
+    } catch (err) {
+      throw mapError(err, what);
+    }
+  }
+
+  async writeRecords(records: StoredRecord[]): Promise<void> {
+    records.forEach((r, i) => checkRecord(r, i));
+    if (records.length === 0) return;
+    this.handle();
+    const dict = this.dict();
+    this.transaction('writeRecords', () => {
+      for (const r of records) {
+        this.stmt(
+          `INSERT INTO ${RECORD_TABLE[r.source]} (start_ms, center, end_ms, province, body) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (start_ms, center) DO UPDATE SET
+             end_ms = excluded.end_ms, province = excluded.province, body = excluded.body`,
+        ).run(r.startMs, r.center, r.endMs, r.province, encodeRecordBody(dict, r.metrics, r.histograms));
+      }
+    });
+  }
+
+  async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
+    const sources = q.source ? [q.source] : (['telemetry', 'declaration'] as const);
+    const where = ['start_ms >= ?', 'start_ms < ?'];
+    const params: SQLInputValue[] = [q.fromMs, q.toMs];
+    if (q.centers) {
+      where.push('center IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(q.centers));
+    }
+    if (q.provinces) {
+      where.push('province IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(q.provinces));
+    }
+    const dict = this.dict();
+    const out: StoredRecord[] = [];
+    for (const source of sources) {
+      const table = RECORD_TABLE[source];
+      // A long read runs in pages of rows in key order, with a turn of the event loop between them, so
+      // ingest and /healthz are answered while a close reads a day of minute records.
+      let after: [number, string] | undefined;
+      for (let page = 0; ; page++) {
+        if (page > 0) await new Promise((r) => setImmediate(r));
+        const rows = this.all(
+          `SELECT start_ms, center, end_ms, province, body FROM ${table} WHERE ${where.join(' AND ')}
+           ${after ? 'AND (start_ms, center) > (?, ?)' : ''} ORDER BY start_ms, center LIMIT ${READ_PAGE}`,
+          after ? [...params, ...after] : params,
+          'queryRecords',
+        );
+        for (const row of rows) {
+          const { metrics, histograms } = decodeRecordBody(dict, row.body as Uint8Array);
+          const rec: StoredRecord = {
+            center: row.center as string,
+            province: row.province as string,
+            startMs: Number(row.start_ms),
+            endMs: Number(row.end_ms),
+            source,
+            metrics,
+          };
+          if (histograms) rec.histograms = histograms;
+          out.push(rec);
+        }
+        if (rows.length < READ_PAGE) break;
+        const last = rows[rows.length - 1]!;
+        after = [Number(last.start_ms), last.center as string];
+      }
+    }
+    return out.sort(compareRecords);
+  }
+
+  async writeRollups(rollups: StoredRollup[]): Promise<void> {
+    rollups.forEach((r, i) => checkRollup(r, i));
+    if (rollups.length === 0) return;
+    this.handle();
+    const dict = this.dict();
+    this.transaction('writeRollups', () => {
+      for (const r of rollups) {
+        const f = r.rollup;
+        this.stmt(
+          `INSERT INTO ${rollupTable(r.kind)} (kind, start_ms, center, end_ms, province, records, covered_ms,
+             first_start_ms, last_end_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (kind, start_ms, center) DO UPDATE SET
+             end_ms = excluded.end_ms, province = excluded.province, records = excluded.records,
+             covered_ms = excluded.covered_ms, first_start_ms = excluded.first_start_ms,
+             last_end_ms = excluded.last_end_ms, body = excluded.body`,
+        ).run(
+          r.kind,
+          r.startMs,
+          r.center,
+          r.endMs,
+          r.province,
+          f.records,
+          f.coveredMs,
+          f.firstStartMs,
+          f.lastEndMs,
+          encodeRollupBody(dict, r.metrics, f.aux, r.histograms),
+        );
+      }
+    });
+  }
+
+  async queryRollups(q: RollupQuery): Promise<StoredRollup[]> {
+    const where = ['kind = ?', 'start_ms >= ?', 'start_ms < ?'];
+    const params: SQLInputValue[] = [q.kind, q.fromMs, q.toMs];
+    if (q.centers) {
+      where.push('center IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(q.centers));
+    }
+    if (q.provinces) {
+      where.push('province IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(q.provinces));
+    }
+    const dict = this.dict();
+    const rows = this.all(`SELECT * FROM ${rollupTable(q.kind)} WHERE ${where.join(' AND ')}`, params, 'queryRollups');
+    return rows.map((row) => {
+      const { metrics, aux, histograms } = decodeRollupBody(dict, row.body as Uint8Array);
+      const r: StoredRollup = {
+        kind: q.kind,
+        center: row.center as string,
+        province: row.province as string,
+        startMs: Number(row.start_ms),
+        endMs: Number(row.end_ms),
+        source: 'telemetry',
+        metrics,
+        rollup: {
+          aux,
+          records: Number(row.records),
+          coveredMs: Number(row.covered_ms),
+          firstStartMs: Number(row.first_start_ms),
+          lastEndMs: Number(row.last_end_ms),
+        },
+      };
+      if (histograms) r.histograms = histograms as Record<string, Histogram>;
+      return r;
+    });
+  }
+
+  async writeValues(values: StoredValue[]): Promise<void> {
+    values.forEach((v, i) => checkValue(v, i));
+    if (values.length === 0) return;
+    this.handle();
+    this.transaction('writeValues', () => this.putValues(values));
+  }
+
+  /** Merges values into their nodes' rows (inside the caller's transaction). */
+  private putValues(values: StoredValue[]): void {
+    const dict = this.dict();
+    // One row per node and period: group, then merge each group into the row already stored.
+    const nodes = new Map<string, StoredValue[]>();
+    for (const v of lastPerKey(values, valueKey)) {
+      const k = `${v.period_kind}\u0000${v.period}\u0000${v.level}\u0000${v.code}`;
+      const list = nodes.get(k);
+      if (list) list.push(v);
+      else nodes.set(k, [v]);
+    }
+    for (const group of nodes.values()) {
+      const { period_kind, period, level, code } = group[0]!;
+      const table = valueTable(period_kind);
+      const old = this.stmt(
+        `SELECT body FROM ${table} WHERE period_kind = ? AND period = ? AND level = ? AND code = ?`,
+      ).get(period_kind, period, level, code) as { body: Uint8Array } | undefined;
+      let merged = group;
+      if (old) {
+        const fresh = new Set(group.map((v) => v.indicator));
+        const kept = decodeNodeValues(dict, group[0]!, old.body).filter((v) => !fresh.has(v.indicator));
+        if (kept.length > 0) merged = [...group, ...kept];
+      }
+      merged.sort((a, b) => (a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : 0));
+      const first = group[0]!;
+      this.stmt(
+        `INSERT INTO ${table} (period_kind, period, level, code, from_ms, province, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (period_kind, period, level, code) DO UPDATE SET
+             from_ms = excluded.from_ms, province = excluded.province, body = excluded.body`,
+      ).run(period_kind, period, level, code, first.fromMs, first.province, encodeNodeValues(dict, first, merged));
+    }
+  }
+
+  async queryValues(q: ValueQuery): Promise<StoredValue[]> {
+    const where = ['period_kind = ?'];
+    const params: SQLInputValue[] = [q.period_kind];
+    if (q.period !== undefined) {
+      where.push('period = ?');
+      params.push(q.period);
+    }
+    if (q.fromMs !== undefined) {
+      where.push('from_ms >= ?');
+      params.push(q.fromMs);
+    }
+    if (q.toMs !== undefined) {
+      where.push('from_ms < ?');
+      params.push(q.toMs);
+    }
+    if (q.level) {
+      where.push('level = ?');
+      params.push(q.level);
+    }
+    if (q.codes) {
+      where.push('code IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(q.codes));
+    }
+    const dict = this.dict();
+    const rows = this.all(
+      `SELECT period_kind, period, level, code, body FROM ${valueTable(q.period_kind)} WHERE ${where.join(' AND ')}`,
+      params,
+      'queryValues',
+    );
+    const want = q.indicators ? new Set(q.indicators) : undefined;
+    const provinces = q.provinces ? new Set(q.provinces) : undefined;
+    const out: StoredValue[] = [];
+    for (const row of rows) {
+      for (const v of decodeNodeValues(dict, row as unknown as NodeRow, row.body as Uint8Array, want)) {
+        if (provinces && !provinces.has(v.province)) continue;
+        if (q.fromMs !== undefined && v.fromMs < q.fromMs) continue;
+        if (q.toMs !== undefined && v.fromMs >= q.toMs) continue;
+        out.push(v);
+      }
+    }
+    return out.sort(compareValues);
+  }
+
+  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+    const out = new Map<string, { startMs: number; endMs: number }>();
+    try {
+      // The index (center, start_ms) answers each center with one backward seek.
+      const stmt = this.stmt(
+        'SELECT start_ms, end_ms FROM telemetry WHERE center = ? AND start_ms >= ? ORDER BY start_ms DESC LIMIT 1',
+      );
+      for (const c of centers) {
+        const row = stmt.get(c, fromMs) as { start_ms: number; end_ms: number } | undefined;
+        if (row) out.set(c, { startMs: Number(row.start_ms), endMs: Number(row.end_ms) });
+      }
+    } catch (err) {
+      throw mapError(err, 'latestTelemetry');
+    }
+    return out;
+  }
+
+  async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
+    // Telemetry and declarations alike; the province is the one of the center's latest record in the window.
+    const by = new Map<string, CenterReportStats & { provinceEnd: number }>();
+    for (const table of ['telemetry', 'declaration']) {
+      const rows = this.all(
+        `SELECT center, COUNT(*) AS records, MIN(start_ms) AS first_start, MAX(end_ms) AS last_end,
+                (SELECT r2.province FROM ${table} r2
+                  WHERE r2.center = r.center AND r2.start_ms >= ? AND r2.start_ms < ?
+                  ORDER BY r2.end_ms DESC, r2.start_ms DESC LIMIT 1) AS province
+           FROM ${table} r WHERE start_ms >= ? AND start_ms < ? GROUP BY center`,
+        [fromMs, toMs, fromMs, toMs],
+        'reportStats',
+      );
+      for (const r of rows) {
+        const s = {
+          center: r.center as string,
+          province: r.province as string,
+          records: Number(r.records),
+          firstStartMs: Number(r.first_start),
+          lastEndMs: Number(r.last_end),
+          provinceEnd: Number(r.last_end),
+        };
+        const prev = by.get(s.center);
+        if (!prev) {
+          by.set(s.center, s);
+          continue;
+        }
+        prev.records += s.records;
+        prev.firstStartMs = Math.min(prev.firstStartMs, s.firstStartMs);
+        if (s.lastEndMs > prev.lastEndMs) {
+          prev.lastEndMs = s.lastEndMs;
+          prev.province = s.province;
+        }
+      }
+    }
+    return [...by.values()]
+      .map(({ provinceEnd: _, ...s }) => s)
+      .sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+  }
+
+  async enforceRetention(nowMs: number): Promise<{ deleted: number }> {
+    let deleted = 0;
+    for (const [tier, tables] of Object.entries(TIER_TABLES) as Array<[Tier, string[]]>) {
+      const keep = this.retention[tier];
+      if (!Number.isFinite(keep)) continue;
+      const before = nowMs - keep;
+      for (const table of tables) {
+        const { time, key } = RETENTION_COLUMNS[table]!;
+        const sql = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key.replace(/[()]/g, '')} FROM ${table} WHERE ${time} < ? LIMIT ${DELETE_BATCH})`;
+        // In batches, each its own transaction, with a turn of the event loop between them for ingest.
+        for (;;) {
+          let n = 0;
+          this.transaction('enforceRetention', () => {
+            n = Number(this.stmt(sql).run(before).changes);
+          });
+          deleted += n;
+          if (n < DELETE_BATCH) break;
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+    }
+    if (deleted > 0) await this.vacuum();
+    return { deleted };
+  }
+
+  /** Gives free pages back to the file system a few at a time. */
+  private async vacuum(): Promise<void> {
+    const db = this.handle();
+    for (;;) {
+      const free = Number((db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count);
+      if (free === 0) return;
+      try {
+        db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES})`);
+      } catch (err) {
+        throw mapError(err, 'vacuum');
+      }
+      if (free <= VACUUM_PAGES) return;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async sizeByTier(): Promise<TierBytes> {
+    const bytes = Object.fromEntries(
+      this.all('SELECT name, tbl_name FROM sqlite_schema WHERE type IN (?, ?)', ['table', 'index'], 'sizeByTier').map(
+        (r) => [r.name as string, r.tbl_name as string],
+      ),
+    );
+    const size = new Map<string, number>();
+    for (const r of this.all('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name', [], 'sizeByTier')) {
+      const table = bytes[r.name as string] ?? (r.name as string);
+      size.set(table, (size.get(table) ?? 0) + Number(r.bytes));
+    }
+    const out = { raw: 0, realtime: 0, recent: 0, long_term: 0 } as TierBytes;
+    for (const [tier, tables] of Object.entries(TIER_TABLES) as Array<[Tier, string[]]>)
+      for (const t of tables) out[tier] += size.get(t) ?? 0;
+    return out;
+  }
+
+  /** Moves rows of the first layout (JSON bodies, one row per value) into the tier tables, once. */
+  private migrateLegacy(): void {
+    const db = this.handle();
+    const present = new Set(
+      (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as Array<{ name: string }>).map(
+        (r) => r.name,
+      ),
+    );
+    if (!LEGACY_TABLES.some((t) => present.has(t))) return;
+    this.transaction('migrate', () => {
+      if (present.has('center_record')) {
+        const dict = this.dict();
+        for (const r of db.prepare('SELECT * FROM center_record').iterate() as Iterable<SqlRow>) {
+          const metrics = JSON.parse(r.metrics as string) as Record<string, number>;
+          const histograms =
+            typeof r.histograms === 'string' ? (JSON.parse(r.histograms) as Record<string, Histogram>) : undefined;
+          this.stmt(
+            `INSERT OR REPLACE INTO ${RECORD_TABLE[r.source as 'telemetry' | 'declaration']} (start_ms, center, end_ms, province, body)
+             VALUES (?, ?, ?, ?, ?)`,
+          ).run(
+            r.start_ms as number,
+            r.center as string,
+            r.end_ms as number,
+            r.province as string,
+            encodeRecordBody(dict, metrics, histograms),
+          );
+        }
+        db.exec('DROP TABLE center_record');
+      }
+    });
+    if (present.has('indicator_value')) {
+      const rows = db.prepare('SELECT * FROM indicator_value').all() as SqlRow[];
+      this.transaction('migrate', () => {
+        this.putValues(rows.map(legacyValue));
+        db.exec('DROP TABLE indicator_value');
+      });
+    }
+    // A file made before tiers had no incremental vacuum: set it once (VACUUM rewrites the file).
+    db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  }
+}
+
+function legacyValue(r: SqlRow): StoredValue {
   return {
     period_kind: r.period_kind as PeriodKind,
     period: r.period as string,
@@ -119,255 +644,4 @@ function rowToValue(r: SqlRow): StoredValue {
     coverage: { centers: r.coverage_centers as number | null, it_energy: r.coverage_it_energy as number | null },
     reason: r.reason as StoredValue['reason'],
   };
-}
-
-/** Histograms are stored only when there is at least one, so `{}` and absent read back alike (absent). */
-function histogramsText(h: StoredRecord['histograms']): string | null {
-  if (!h || Object.keys(h).length === 0) return null;
-  const sorted: Record<string, Histogram> = {};
-  for (const id of Object.keys(h).sort()) sorted[id] = { bounds: h[id]!.bounds, counts: h[id]!.counts };
-  return JSON.stringify(sorted);
-}
-
-export class SqliteStorage implements Storage {
-  readonly kind = 'sqlite' as const;
-  readonly path: string;
-  private readonly busyTimeoutMs: number;
-  private db: DatabaseSync | null = null;
-  private upsertRecord: StatementSync | null = null;
-  private upsertValue: StatementSync | null = null;
-
-  constructor(options: SqliteStorageOptions) {
-    this.path = options.path;
-    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  }
-
-  async open(): Promise<void> {
-    if (this.db) return;
-    try {
-      if (this.path !== ':memory:' && !this.path.startsWith('file:'))
-        mkdirSync(dirname(this.path), { recursive: true });
-      const db = new DatabaseSync(this.path);
-      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
-      db.exec('PRAGMA journal_mode = WAL');
-      // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
-      db.exec('PRAGMA synchronous = NORMAL');
-      db.exec(SCHEMA);
-      this.upsertRecord = db.prepare(`
-        INSERT INTO center_record (center, start_ms, source, end_ms, province, metrics, histograms)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (center, start_ms, source) DO UPDATE SET
-          end_ms = excluded.end_ms, province = excluded.province,
-          metrics = excluded.metrics, histograms = excluded.histograms`);
-      this.upsertValue = db.prepare(`
-        INSERT INTO indicator_value (period_kind, period, level, code, indicator, from_ms, to_ms, province, dimension,
-          value, unit, numerator, denominator, centers, coverage_centers, coverage_it_energy, reason, computed_at_ms)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (period_kind, period, level, code, indicator) DO UPDATE SET
-          from_ms = excluded.from_ms, to_ms = excluded.to_ms, province = excluded.province,
-          dimension = excluded.dimension, value = excluded.value, unit = excluded.unit,
-          numerator = excluded.numerator, denominator = excluded.denominator, centers = excluded.centers,
-          coverage_centers = excluded.coverage_centers, coverage_it_energy = excluded.coverage_it_energy,
-          reason = excluded.reason, computed_at_ms = excluded.computed_at_ms`);
-      this.db = db;
-    } catch (err) {
-      throw mapError(err, 'open');
-    }
-  }
-
-  async close(): Promise<void> {
-    this.upsertRecord = null;
-    this.upsertValue = null;
-    const db = this.db;
-    this.db = null;
-    if (db?.isOpen) db.close();
-  }
-
-  async ping(): Promise<boolean> {
-    try {
-      return this.db?.prepare('SELECT 1 AS ok').get()?.ok === 1;
-    } catch {
-      return false;
-    }
-  }
-
-  private handle(): DatabaseSync {
-    if (!this.db) throw new Error('sqlite storage is not open');
-    return this.db;
-  }
-
-  /** Runs `fn` in one IMMEDIATE transaction: the batch is stored whole or not at all. */
-  private transaction(what: string, fn: () => void): void {
-    const db = this.handle();
-    try {
-      db.exec('BEGIN IMMEDIATE');
-    } catch (err) {
-      throw mapError(err, what);
-    }
-    try {
-      fn();
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw mapError(err, what);
-    }
-  }
-
-  async writeRecords(records: StoredRecord[]): Promise<void> {
-    records.forEach((r, i) => checkRecord(r, i));
-    if (records.length === 0) return;
-    const stmt = this.upsertRecord!;
-    this.handle();
-    this.transaction('writeRecords', () => {
-      for (const r of records) {
-        const metrics: Record<string, number> = {};
-        for (const id of Object.keys(r.metrics).sort()) metrics[id] = r.metrics[id]!;
-        stmt.run(
-          r.center,
-          r.startMs,
-          r.source,
-          r.endMs,
-          r.province,
-          JSON.stringify(metrics),
-          histogramsText(r.histograms),
-        );
-      }
-    });
-  }
-
-  async writeValues(values: StoredValue[]): Promise<void> {
-    values.forEach((v, i) => checkValue(v, i));
-    if (values.length === 0) return;
-    this.handle();
-    const stmt = this.upsertValue!;
-    this.transaction('writeValues', () => {
-      for (const v of values) {
-        stmt.run(
-          v.period_kind,
-          v.period,
-          v.level,
-          v.code,
-          v.indicator,
-          v.fromMs,
-          v.toMs,
-          v.province,
-          v.dimension,
-          v.value,
-          v.unit,
-          v.numerator,
-          v.denominator,
-          v.centers,
-          v.coverage.centers,
-          v.coverage.it_energy,
-          v.reason,
-          v.computedAtMs,
-        );
-      }
-    });
-  }
-
-  private all(sql: string, params: (string | number | null)[], what: string): SqlRow[] {
-    try {
-      return this.handle()
-        .prepare(sql)
-        .all(...params) as SqlRow[];
-    } catch (err) {
-      throw mapError(err, what);
-    }
-  }
-
-  async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
-    const where = ['start_ms >= ?', 'start_ms < ?'];
-    const params: (string | number)[] = [q.fromMs, q.toMs];
-    if (q.source) {
-      where.push('source = ?');
-      params.push(q.source);
-    }
-    if (q.centers) {
-      where.push('center IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(q.centers));
-    }
-    if (q.provinces) {
-      where.push('province IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(q.provinces));
-    }
-    const rows = this.all(`SELECT * FROM center_record WHERE ${where.join(' AND ')}`, params, 'queryRecords');
-    return rows.map(rowToRecord).sort(compareRecords);
-  }
-
-  async queryValues(q: ValueQuery): Promise<StoredValue[]> {
-    const where = ['period_kind = ?'];
-    const params: (string | number)[] = [q.period_kind];
-    if (q.period !== undefined) {
-      where.push('period = ?');
-      params.push(q.period);
-    }
-    if (q.fromMs !== undefined) {
-      where.push('from_ms >= ?');
-      params.push(q.fromMs);
-    }
-    if (q.toMs !== undefined) {
-      where.push('from_ms < ?');
-      params.push(q.toMs);
-    }
-    if (q.level) {
-      where.push('level = ?');
-      params.push(q.level);
-    }
-    for (const [col, list] of [
-      ['code', q.codes],
-      ['indicator', q.indicators],
-      ['province', q.provinces],
-    ] as const) {
-      if (!list) continue;
-      where.push(`${col} IN (SELECT value FROM json_each(?))`);
-      params.push(JSON.stringify(list));
-    }
-    const rows = this.all(`SELECT * FROM indicator_value WHERE ${where.join(' AND ')}`, params, 'queryValues');
-    return rows.map(rowToValue).sort(compareValues);
-  }
-
-  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
-    const out = new Map<string, { startMs: number; endMs: number }>();
-    try {
-      // The primary key (center, start_ms, source) answers each center with one backward seek.
-      const stmt = this.handle().prepare(
-        "SELECT start_ms, end_ms FROM center_record WHERE center = ? AND start_ms >= ? AND source = 'telemetry' ORDER BY start_ms DESC LIMIT 1",
-      );
-      for (const c of centers) {
-        const row = stmt.get(c, fromMs) as { start_ms: number; end_ms: number } | undefined;
-        if (row) out.set(c, { startMs: Number(row.start_ms), endMs: Number(row.end_ms) });
-      }
-    } catch (err) {
-      throw mapError(err, 'latestTelemetry');
-    }
-    return out;
-  }
-
-  async reportStats(fromMs: number, toMs: number): Promise<CenterReportStats[]> {
-    // The province comes from the center's latest record in the window (a center may have moved).
-    const rows = this.all(
-      `SELECT center,
-              COUNT(*) AS records,
-              MIN(start_ms) AS first_start,
-              MAX(end_ms) AS last_end,
-              (SELECT r2.province FROM center_record r2
-                WHERE r2.center = r.center AND r2.start_ms >= ? AND r2.start_ms < ?
-                ORDER BY r2.end_ms DESC, r2.start_ms DESC LIMIT 1) AS province
-         FROM center_record r
-        WHERE start_ms >= ? AND start_ms < ?
-        GROUP BY center`,
-      [fromMs, toMs, fromMs, toMs],
-      'reportStats',
-    );
-    return rows
-      .map((r) => ({
-        center: r.center as string,
-        province: r.province as string,
-        records: Number(r.records),
-        firstStartMs: Number(r.first_start),
-        lastEndMs: Number(r.last_end),
-      }))
-      .sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
-  }
 }

@@ -1,5 +1,8 @@
 /// <reference lib="dom" />
-/** @module Report downloads: xlsx, csv or json for the nation or a province and a month, quarter or year (fetched with the token, saved as a file). */
+/**
+ * @module Report downloads: xlsx, pdf, csv or json for the nation or a province and a month, quarter or year
+ * (fetched with the token, saved as a file), and the delivery log of scheduled reports.
+ */
 import { ApiError, reportPath, request } from '../api.ts';
 import { h, section } from '../dom.ts';
 import { lang, t } from '../i18n.ts';
@@ -38,7 +41,7 @@ export function renderReports(state: AppState): Node[] {
   const format = h(
     'select',
     { id: 'report-format', 'aria-label': t('format') },
-    ['xlsx', 'csv', 'json'].map((f) => h('option', { value: f }, f)),
+    ['xlsx', 'pdf', 'csv', 'json'].map((f) => h('option', { value: f }, f)),
   );
   const status = h('p', { class: 'download-status', role: 'status' });
   const button = h('button', { type: 'submit', class: 'primary' }, t('download'));
@@ -56,10 +59,75 @@ export function renderReports(state: AppState): Node[] {
     h('label', {}, t('format'), format),
     button,
   );
+  const log = h('div', { class: 'delivery-log' }, t('loading'));
+  void deliveries(log);
   return [
     h('div', { class: 'page-head' }, h('h1', {}, t('reports'))),
     section(t('reports'), h('p', { class: 'hint' }, t('reportHint')), form, status),
+    section(t('deliveries'), h('p', { class: 'hint' }, t('deliveriesHint')), log),
   ];
+}
+
+interface Delivery {
+  at: string;
+  period: string;
+  scope: string;
+  channel: string;
+  target: string;
+  status: 'sent' | 'failed';
+  attempts: number;
+  error?: string;
+}
+
+/** The delivery log (GET /api/v1/reports/deliveries): a table, newest first; a hub without schedule says so. */
+async function deliveries(into: HTMLElement): Promise<void> {
+  try {
+    const res = await request('/api/v1/reports/deliveries');
+    const list = ((await res.json()) as { deliveries: Delivery[] }).deliveries;
+    if (list.length === 0) return void into.replaceChildren(h('p', { class: 'hint' }, t('deliveriesNone')));
+    const head = ['deliveredAt', 'period', 'scope', 'channel', 'recipient', 'status', 'attempts', 'reason'] as const;
+    into.replaceChildren(
+      h(
+        'table',
+        { class: 'deliveries' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            head.map((k) => h('th', {}, t(k))),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          list.map((d) =>
+            h(
+              'tr',
+              { class: d.status },
+              h('td', {}, new Date(d.at).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-GB')),
+              h('td', {}, d.period),
+              h('td', {}, d.scope),
+              h('td', {}, d.channel),
+              h('td', {}, d.target),
+              h('td', {}, t(d.status)),
+              h('td', {}, String(d.attempts)),
+              h('td', {}, d.error ?? ''),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (err) {
+    into.replaceChildren(
+      h(
+        'p',
+        { class: 'hint' },
+        err instanceof ApiError && err.status === 404 ? t('deliveriesOff') : `${t('error')}: ${String(err)}`,
+      ),
+    );
+  }
 }
 
 /** Fetches with the bearer token (a plain link could not send it) and hands the bytes to the browser as a download. */

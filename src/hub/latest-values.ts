@@ -1,0 +1,128 @@
+/**
+ * @module The newest values of each period kind, held in memory: the national overview, rankings and the
+ * console's nation and province pages read these, not storage. Written by every engine run that is the
+ * newest of its kind (a recompute of an older period leaves them be); a hub that just started loads a
+ * period from storage once, on its first read.
+ *
+ * The nation's and provinces' values are kept whole (60 indicators × 32 nodes); the centers' as one column
+ * of numbers per indicator (what a ranking reads), a few MB at 10,000 centers where the objects would take
+ * a hundred.
+ */
+import type { RegistryIndex } from '../registry/load.ts';
+import type { PeriodKind, Storage, StoredValue } from '../storage/types.ts';
+import type { IndicatorValue } from '../model/values.ts';
+
+interface Snapshot {
+  period: string;
+  /** Nation and province values, whole. */
+  regions: StoredValue[];
+  /** Per indicator, each center's value by registry position (NaN: null or absent). */
+  centers: Map<string, Float64Array>;
+  /** 1 for the centers the run has values for (those in service in the period). */
+  members: Uint8Array;
+}
+
+export class LatestValues {
+  private readonly registry: RegistryIndex;
+  private readonly storage: Storage;
+  private readonly position: Map<string, number>;
+  private readonly byKind = new Map<PeriodKind, Snapshot>();
+  private readonly loading = new Map<string, Promise<void>>();
+
+  constructor(registry: RegistryIndex, storage: Storage) {
+    this.registry = registry;
+    this.storage = storage;
+    this.position = new Map(registry.centers.map((c, i) => [c.id, i]));
+  }
+
+  /**
+   * Values a run of (kind, period) computed: kept when the period is the newest of its kind seen. `stored`
+   * gives a nation or province value its stored form (centers' values need only their number).
+   */
+  put<V extends IndicatorValue>(
+    kind: PeriodKind,
+    period: string,
+    values: V[],
+    stored: (v: V) => StoredValue = (v) => v as unknown as StoredValue,
+  ): void {
+    const held = this.byKind.get(kind);
+    if (held && held.period > period) return;
+    const regions: StoredValue[] = [];
+    const centers = new Map<string, Float64Array>();
+    const members = new Uint8Array(this.position.size);
+    for (const v of values) {
+      if (v.level !== 'center') {
+        regions.push(stored(v));
+        continue;
+      }
+      const i = this.position.get(v.code);
+      if (i === undefined) continue;
+      members[i] = 1;
+      let col = centers.get(v.indicator);
+      if (!col) centers.set(v.indicator, (col = new Float64Array(this.position.size).fill(NaN)));
+      col[i] = v.value ?? NaN;
+    }
+    this.byKind.set(kind, { period, regions, centers, members });
+  }
+
+  /** The held snapshot of (kind, period), loading it from storage first if it is newer than what is held. */
+  private async snapshot(kind: PeriodKind, period: string): Promise<Snapshot | undefined> {
+    const held = this.byKind.get(kind);
+    if (held?.period === period) return held;
+    if (held && held.period > period) return undefined;
+    const key = `${kind}/${period}`;
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.storage
+        .queryValues({ period_kind: kind, period })
+        .then((values) => {
+          if (values.length > 0) this.put(kind, period, values);
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    await p;
+    const now = this.byKind.get(kind);
+    return now?.period === period ? now : undefined;
+  }
+
+  /** Nation or province values of (kind, period), or undefined when that period is not the newest held. */
+  async regions(
+    kind: PeriodKind,
+    period: string,
+    level: 'nation' | 'province',
+    filter: { codes?: string[]; indicators?: string[]; provinces?: string[] } = {},
+  ): Promise<StoredValue[] | undefined> {
+    const s = await this.snapshot(kind, period);
+    if (!s) return undefined;
+    const codes = filter.codes ? new Set(filter.codes) : undefined;
+    const inds = filter.indicators ? new Set(filter.indicators) : undefined;
+    const provs = filter.provinces ? new Set(filter.provinces) : undefined;
+    return s.regions.filter(
+      (v) =>
+        v.level === level &&
+        (!codes || codes.has(v.code)) &&
+        (!inds || inds.has(v.indicator)) &&
+        (!provs || provs.has(v.province)),
+    );
+  }
+
+  /** Each center's value of one indicator for (kind, period), optionally one province's; undefined when not held. */
+  async centerValues(
+    kind: PeriodKind,
+    period: string,
+    indicator: string,
+    province?: string,
+  ): Promise<Array<{ code: string; value: number | null }> | undefined> {
+    const s = await this.snapshot(kind, period);
+    if (!s) return undefined;
+    const col = s.centers.get(indicator);
+    const out: Array<{ code: string; value: number | null }> = [];
+    this.registry.centers.forEach((c, i) => {
+      if (!s.members[i] || (province !== undefined && c.province !== province)) return;
+      const x = col ? col[i]! : NaN;
+      out.push({ code: c.id, value: Number.isNaN(x) ? null : x });
+    });
+    return out;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * @module The newest telemetry, held in memory by the hub that ingested it: the records of the rolling
+ * window (a real-time run reads no storage), and each open hour folded record by record as it arrives (the
+ * hour's close writes its roll-ups without reading the hour's raw records back).
+ *
+ * What the hub did not see is not here: records that arrived before it started (`since`), or that another
+ * process wrote to storage. An hour is complete only when the hub held it from before its start; a center
+ * whose record came twice in an hour (a replay or a correction replaces, it does not add) is read again
+ * from storage at the close.
+ */
+import type { Catalog } from '../catalog/types.ts';
+import type { ParsedRecord, RollupRecord } from '../model/records.ts';
+import { Accumulation } from '../records/merge.ts';
+import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
+
+export interface LiveTelemetryOptions {
+  catalog: Catalog;
+  tz: string;
+  /** Records are held while they end within this span of now (the rolling window plus the longest interval). */
+  spanMs: number;
+  /** The longest telemetry interval: a record may start this long before the hour it reaches into. */
+  maxIntervalMs: number;
+  now: () => number;
+}
+
+interface OpenHour {
+  acc: Accumulation;
+  /** Centers to read again from storage at the close (a record came twice). */
+  redo: Set<string>;
+}
+
+/** What an open hour's close gets: the roll-ups folded so far and the centers to read again. */
+export interface HourFold {
+  rollups: RollupRecord[];
+  redo: string[];
+}
+
+export class LiveTelemetry {
+  private readonly o: LiveTelemetryOptions;
+  /** From this instant on, every record this hub ingested is here. */
+  readonly since: number;
+  private readonly byCenter = new Map<string, Map<number, ParsedRecord>>();
+  private readonly hours = new Map<string, OpenHour>();
+  /** Hours whose fold was handed to their close: later records for them are late records. */
+  private readonly taken = new Set<string>();
+
+  constructor(o: LiveTelemetryOptions) {
+    this.o = o;
+    this.since = o.now();
+  }
+
+  /** Telemetry just stored by ingest (declarations are not held here). */
+  add(records: Iterable<ParsedRecord>): void {
+    const now = this.o.now();
+    const heldFrom = now - this.o.spanMs;
+    const openFrom = this.openFrom();
+    for (const r of records) {
+      if (r.source !== 'telemetry') continue;
+      let held = this.byCenter.get(r.center);
+      // A record seen before replaces the earlier copy; one older than what is held cannot be told apart.
+      const again = held?.has(r.startMs) === true || r.startMs < heldFrom;
+      if (r.endMs > heldFrom) {
+        if (!held) this.byCenter.set(r.center, (held = new Map()));
+        held.set(r.startMs, r);
+      }
+      if (r.endMs <= openFrom) continue;
+      // The common case: the record lies inside an hour already open (no time-zone arithmetic per record).
+      let inside: OpenHour | undefined;
+      for (const h of this.hours.values()) {
+        const w = h.acc.window;
+        if (r.startMs >= w.fromMs && r.endMs <= w.toMs) inside = h;
+      }
+      if (inside) {
+        if (again) inside.redo.add(r.center);
+        else inside.acc.add(r);
+        continue;
+      }
+      for (const hour of periodsTouching('hour', r.startMs, r.endMs, this.o.tz)) {
+        if (this.taken.has(hour)) continue;
+        let h = this.hours.get(hour);
+        if (!h) {
+          const w = periodWindow('hour', hour, this.o.tz);
+          if (w.fromMs < openFrom) continue;
+          this.hours.set(hour, (h = { acc: new Accumulation(this.o.catalog, w), redo: new Set() }));
+        }
+        if (again) h.redo.add(r.center);
+        else h.acc.add(r);
+      }
+    }
+  }
+
+  /** The start of the hour before the current one: records of earlier hours are late and not folded. */
+  private openFrom(): number {
+    return periodWindow('hour', periodName('hour', this.o.now() - 3_600_000, this.o.tz), this.o.tz).fromMs;
+  }
+
+  /** Telemetry overlapping [fromMs, toMs), if every such record ingested is held; undefined otherwise. */
+  records(fromMs: number, toMs: number): ParsedRecord[] | undefined {
+    if (fromMs - this.o.maxIntervalMs < this.since || fromMs - this.o.maxIntervalMs < this.o.now() - this.o.spanMs)
+      return undefined;
+    const out: ParsedRecord[] = [];
+    for (const held of this.byCenter.values())
+      for (const r of held.values()) if (r.endMs > fromMs && r.startMs < toMs) out.push(r);
+    return out;
+  }
+
+  /**
+   * Hands an hour's fold to its close, once: the roll-ups of every center and the centers to read again,
+   * or undefined when the hub did not hold the whole hour (it started later, the hour is long gone, or
+   * its fold was handed over before).
+   */
+  takeHour(hour: string): HourFold | undefined {
+    // A second build of an hour (late records touched it) reads storage: the fold was handed over once.
+    if (this.taken.has(hour)) return undefined;
+    const w = periodWindow('hour', hour, this.o.tz);
+    // Only the last two hours are folded: a record for an older hour is a late one and was not.
+    if (w.fromMs < this.openFrom()) return undefined;
+    const h = this.hours.get(hour);
+    this.hours.delete(hour);
+    this.taken.add(hour);
+    if (this.taken.size > 48) this.taken.delete(this.taken.values().next().value!);
+    if (w.fromMs - this.o.maxIntervalMs < this.since) return undefined;
+    if (!h) return { rollups: [], redo: [] };
+    for (const c of h.redo) h.acc.drop(c);
+    return { rollups: h.acc.rollups(), redo: [...h.redo] };
+  }
+
+  /** Drops records that ended before the held span, and hours long past that no close took. */
+  prune(): void {
+    const now = this.o.now();
+    const heldFrom = now - this.o.spanMs;
+    for (const [c, held] of this.byCenter) {
+      for (const [start, r] of held) if (r.endMs <= heldFrom) held.delete(start);
+      if (held.size === 0) this.byCenter.delete(c);
+    }
+    for (const [hour, h] of this.hours) if (h.acc.window.toMs < now - 6 * 3_600_000) this.hours.delete(hour);
+  }
+
+  /** Records held (for /metrics and tests). */
+  size(): number {
+    let n = 0;
+    for (const held of this.byCenter.values()) n += held.size;
+    return n;
+  }
+}

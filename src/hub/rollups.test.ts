@@ -1,0 +1,226 @@
+/**
+ * @module The hub's roll-ups through its real ingest and engine: closed hours, days and months read roll-ups
+ * and equal the raw records' values; a late record makes exactly one rebuild of its hour, day and month and
+ * changes their values; hours the hub held whole are rolled up from memory.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestHub, telemetry, type TestHub } from './test-support.ts';
+import { Scheduler } from './scheduler.ts';
+import { createToken } from './auth/tokens.ts';
+import { rollupToWire } from '../records/parse.ts';
+import { evaluate, memorySource } from '../engine/evaluate.ts';
+import { periodWindow, shiftPeriod } from '../engine/periods.ts';
+import type { IndicatorValue } from '../model/values.ts';
+import type { PeriodKindName } from '../engine/periods.ts';
+
+const TZ = 'Asia/Shanghai';
+const MIN = 60_000;
+const DAY = '2026-11-03';
+const MONTH = '2026-11';
+const CENTERS = ['gz-01', 'gz-02', 'gd-01'];
+
+/** Pushes each center's records with its own agent token, as its agent would. */
+async function push(hub: TestHub, records: Array<{ center: string }>): Promise<void> {
+  for (const c of new Set(records.map((r) => r.center))) {
+    const token = (tokens[c] ??= createToken(hub.ctx.state, `agent:${c}`).token);
+    const res = await hub.call('POST', '/api/v1/records', {
+      token,
+      json: { records: records.filter((r) => r.center === c) },
+    });
+    assert.equal(res.status, 200, res.text);
+  }
+}
+const tokens: Record<string, string> = {};
+
+async function rawValues(hub: TestHub, kind: PeriodKindName, period: string): Promise<IndicatorValue[]> {
+  const { catalog, registry, storage } = hub.ctx;
+  const records = await storage.queryRecords({ fromMs: 0, toMs: Date.parse('2100-01-01') });
+  return evaluate({ catalog, registry, window: periodWindow(kind, period, TZ), source: memorySource(records), tz: TZ });
+}
+
+async function storedValues(hub: TestHub, kind: PeriodKindName, period: string): Promise<IndicatorValue[]> {
+  return hub.ctx.storage.queryValues({ period_kind: kind, period });
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+function assertSameValues(stored: IndicatorValue[], raw: IndicatorValue[], label: string): void {
+  const want = new Map(raw.map((v) => [`${v.level}/${v.code}/${v.indicator}`, v]));
+  assert.equal(stored.length, want.size, `${label}: number of values`);
+  for (const g of stored) {
+    const w = want.get(`${g.level}/${g.code}/${g.indicator}`)!;
+    const at = `${label} ${g.level} ${g.code} ${g.indicator}`;
+    assert.ok(w, at);
+    assert.equal(g.reason, w.reason, `${at}: reason`);
+    for (const k of ['value', 'numerator', 'denominator'] as const) {
+      const a = g[k];
+      const b = w[k];
+      assert.ok(a === b || (a !== null && b !== null && close(a, b)), `${at}: ${k} ${a} stored, ${b} from raw`);
+    }
+  }
+}
+
+function pueOf(values: IndicatorValue[], code: string): number | null {
+  return values.find((v) => v.code === code && v.indicator === 'pue')!.value;
+}
+
+test('closes read roll-ups, equal raw records, and a late record rebuilds its hour, day and month exactly once', async () => {
+  const dayStart = periodWindow('day', DAY, TZ).fromMs;
+  let nowMs = dayStart;
+  const hub = await startTestHub({
+    now: () => nowMs,
+    // No real-time runs on ingest: they would build their own year-earlier roll-ups meanwhile.
+    config: { engine: { kinds: ['hour', 'day', 'month'], refresh_on_ingest_ms: 0 } },
+  });
+  try {
+    const keeper = hub.ctx.engine.rollups;
+    // Three hours of one-minute records, pushed as they happen, each hour closed two minutes after it ends;
+    // 01:30 of gz-01 is missing (it comes late).
+    for (let m = 0; m < 180; m += 10) {
+      const batch = [];
+      for (let k = m; k < m + 10; k++)
+        for (const c of CENTERS) if (!(c === 'gz-01' && k === 90)) batch.push(telemetry(c, dayStart + k * MIN, 1, 1));
+      nowMs = dayStart + (m + 10) * MIN + 5_000;
+      await push(hub, batch);
+      if ((m + 10) % 60 === 0) {
+        nowMs = dayStart + (m + 12) * MIN;
+        await hub.ctx.engine.runPeriod('hour', `${DAY}T0${(m + 10) / 60 - 1}`);
+      }
+    }
+    // The hub held hours 01 and 02 from before they began; hour 00 began with it and is read from storage.
+    assert.equal(keeper.stats.fromMemory, 2);
+    assert.deepEqual(
+      [
+        ...hub.ctx.state.freshRollups(
+          'hour',
+          ['00', '01', '02', '03'].map((h) => `${DAY}T${h}`),
+        ),
+      ],
+      [`${DAY}T00`, `${DAY}T01`, `${DAY}T02`],
+    );
+
+    nowMs = periodWindow('month', shiftPeriod('month', MONTH, 1, TZ), TZ).fromMs + 2 * MIN;
+    await hub.ctx.engine.runPeriod('day', DAY);
+    await hub.ctx.engine.runPeriod('month', MONTH);
+    assert.equal(hub.ctx.state.freshRollups('day', [DAY]).size, 1);
+    assert.equal(hub.ctx.state.freshRollups('month', [MONTH]).size, 1);
+    for (const [kind, period] of [
+      ['hour', `${DAY}T01`],
+      ['day', DAY],
+      ['month', MONTH],
+    ] as const)
+      assertSameValues(await storedValues(hub, kind, period), await rawValues(hub, kind, period), `${period}`);
+    const [hourRollups, dayRollups] = await Promise.all([
+      hub.ctx.storage.queryRollups({ kind: 'hour', ...periodWindow('hour', `${DAY}T01`, TZ), centers: ['gz-01'] }),
+      hub.ctx.storage.queryRollups({ kind: 'day', ...periodWindow('day', DAY, TZ) }),
+    ]);
+    assert.equal(hourRollups[0]!.rollup.records, 59);
+    assert.deepEqual(
+      dayRollups.map((r) => [r.center, r.rollup.records]),
+      [
+        ['gd-01', 180],
+        ['gz-01', 179],
+        ['gz-02', 180],
+      ],
+    );
+
+    // The engine has computed these periods; now the missing minute arrives, with twice the facility energy.
+    const state = hub.ctx.state;
+    state.setCheckpoint('hour', `${DAY}T02`, nowMs);
+    state.setCheckpoint('day', DAY, nowMs);
+    state.setCheckpoint('month', MONTH, nowMs);
+    const before = {
+      hour: pueOf(await storedValues(hub, 'hour', `${DAY}T01`), 'gz-01'),
+      day: pueOf(await storedValues(hub, 'day', DAY), 'gz-01'),
+      month: pueOf(await storedValues(hub, 'month', MONTH), 'gz-01'),
+    };
+    const built = structuredClone(keeper.stats.built);
+    const late = telemetry('gz-01', dayStart + 90 * MIN, 1, 1);
+    (late.metrics as Record<string, number>).e_total_kwh = 200;
+    await push(hub, [late]);
+    const recomputed = await new Scheduler(hub.ctx).recomputeDirty();
+    assert.deepEqual(recomputed.map((r) => `${r.kind} ${r.period}`).sort(), [
+      `day ${DAY}`,
+      `hour ${DAY}T01`,
+      `month ${MONTH}`,
+    ]);
+    assert.deepEqual(
+      {
+        hour: keeper.stats.built.hour - built.hour,
+        day: keeper.stats.built.day - built.day,
+        month: keeper.stats.built.month - built.month,
+      },
+      { hour: 1, day: 1, month: 1 },
+      'each roll-up the late record touched was rebuilt exactly once',
+    );
+    for (const [kind, period] of [
+      ['hour', `${DAY}T01`],
+      ['day', DAY],
+      ['month', MONTH],
+    ] as const) {
+      const stored = await storedValues(hub, kind, period);
+      assertSameValues(stored, await rawValues(hub, kind, period), `${period} after the late record`);
+      assert.ok(pueOf(stored, 'gz-01')! > before[kind]!, `${period}: PUE of gz-01 rose with the late energy`);
+    }
+    // Nothing is stale any more: another pass rebuilds nothing.
+    const again = structuredClone(keeper.stats.built);
+    await hub.ctx.engine.runPeriod('month', MONTH);
+    assert.deepEqual(keeper.stats.built, again);
+  } finally {
+    await hub.close();
+  }
+});
+
+test('roll-ups arrive only from a federating hub, with their bookkeeping checked field by field', async () => {
+  const hourStart = periodWindow('hour', `${DAY}T05`, TZ).fromMs;
+  let nowMs = hourStart + 3 * 3_600_000;
+  const hub = await startTestHub({ now: () => nowMs, config: { engine: { refresh_on_ingest_ms: 0 } } });
+  try {
+    const wire = (over: Record<string, unknown> = {}) => ({
+      ...rollupToWire({
+        center: 'gz-01',
+        startMs: hourStart,
+        endMs: hourStart + 3_600_000,
+        source: 'telemetry',
+        metrics: { e_total_kwh: 6000, e_it_kwh: 4800, inlet_temp_c_mean: 24.5 },
+        rollup: {
+          aux: { inlet_temp_c_mean: 3_600_000 },
+          records: 60,
+          coveredMs: 3_600_000,
+          firstStartMs: hourStart,
+          lastEndMs: hourStart + 3_600_000,
+        },
+      }),
+      ...over,
+    });
+    const agent = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [wire()] } });
+    assert.equal(agent.status, 400);
+    assert.match(agent.text, /roll-ups come only from a provincial hub/);
+    const bad = await hub.call('POST', '/api/v1/records', {
+      scope: 'federate:52',
+      json: {
+        records: [
+          wire({ rollup: { aux: { e_total_kwh: 5 }, records: 0, covered_ms: 3_600_000 } }),
+          wire({ end: new Date(hourStart + 60_000).toISOString() }),
+          wire({ rollup: { aux: {}, records: 2, covered_ms: 9_000_000 } }),
+        ],
+      },
+    });
+    assert.equal(bad.status, 400);
+    const paths = (bad.body.error.details.rejected as Array<{ errors: Array<{ path: string }> }>).map((r) =>
+      r.errors.map((e) => e.path).sort(),
+    );
+    assert.deepEqual(paths, [['/rollup/aux/e_total_kwh'], ['/end'], ['/rollup', '/rollup/covered_ms']]);
+    assert.deepEqual(await hub.ctx.storage.queryRollups({ kind: 'hour', fromMs: 0, toMs: nowMs }), []);
+    nowMs += 1;
+    const ok = await hub.call('POST', '/api/v1/records', { scope: 'federate:52', json: { records: [wire()] } });
+    assert.equal(ok.status, 200, ok.text);
+    const stored = await hub.ctx.storage.queryRollups({ kind: 'hour', fromMs: 0, toMs: nowMs });
+    assert.equal(stored.length, 1);
+    assert.deepEqual(stored[0]!.rollup.aux, { inlet_temp_c_mean: 3_600_000 });
+    assert.deepEqual(await hub.ctx.storage.queryRecords({ fromMs: 0, toMs: nowMs }), [], 'not stored as a record');
+  } finally {
+    await hub.close();
+  }
+});

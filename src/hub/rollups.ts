@@ -1,0 +1,258 @@
+/**
+ * @module The hub's roll-ups: each center's closed hours merged from raw records, days from hours, months
+ * from days (src/records/merge.ts), written to storage and rebuilt once when late records touch them. A
+ * close reads the coarsest roll-ups that tile its window, so its cost follows the period, not the history
+ * behind it: a month close reads a month of day roll-ups, never the month's minute records.
+ *
+ * Which roll-ups are built, and for which generation of late records, is kept in the state DB (a build
+ * registers itself before reading its inputs, so a late record that lands meanwhile makes it stale again).
+ * Tiers expire (storage Retention): an hour older than the raw records cannot be rebuilt, and an hour
+ * older than the hour roll-ups is read from its day, pro rata, as a record of that length would be.
+ */
+import type { Catalog } from '../catalog/types.ts';
+import type { RegistryIndex } from '../registry/load.ts';
+import type { ParsedRecord, RollupRecord } from '../model/records.ts';
+import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
+import type { StateDb } from './state-db.ts';
+import type { LiveTelemetry } from './live-telemetry.ts';
+import { rollUp } from '../records/merge.ts';
+import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
+import { tile } from '../engine/tiling.ts';
+
+export interface RollupKeeperOptions {
+  catalog: Catalog;
+  registry: RegistryIndex;
+  storage: Storage;
+  state: StateDb;
+  tz: string;
+  /** Telemetry records are at most this long: an hour reads records that started this long before it. */
+  maxIntervalMs: number;
+  live?: LiveTelemetry;
+  now: () => number;
+  /** Gives the event loop a turn between steps of long work (ingest and /healthz stay answered). */
+  yieldTurn?: () => Promise<void>;
+  /**
+   * Told of every hour roll-up written (a provincial hub forwarding roll-ups queues them). Such a hub also
+   * builds every day from its hours, so every hour with data is built, and told of, once.
+   */
+  onHours?: (rollups: StoredRollup[]) => void;
+}
+
+const CHILD: Record<Exclude<RollupKind, 'hour'>, RollupKind> = { day: 'hour', month: 'day' };
+/** Hours read from raw records in one query when many are built at once. */
+const HOURS_PER_READ = 24;
+
+export interface BuildStats {
+  built: Record<RollupKind, number>;
+  /** Roll-ups of hours the hub folded as their records arrived (no raw read). */
+  fromMemory: number;
+}
+
+export class RollupKeeper {
+  private readonly o: RollupKeeperOptions;
+  readonly stats: BuildStats = { built: { hour: 0, day: 0, month: 0 }, fromMemory: 0 };
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  constructor(o: RollupKeeperOptions) {
+    this.o = o;
+  }
+
+  private turn(): Promise<void> {
+    return this.o.yieldTurn ? this.o.yieldTurn() : Promise.resolve();
+  }
+
+  /** Raw records exist from this instant on; hour roll-ups from the second. */
+  horizons(): { raw: number; hour: number; long: number } {
+    const now = this.o.now();
+    const r = this.o.storage.retention;
+    return { raw: now - r.raw, hour: now - r.recent, long: now - r.long_term };
+  }
+
+  /** Makes the roll-ups of `kind` for `periods` fresh: builds those never built or touched by late records. */
+  async ensure(kind: RollupKind, periods: string[]): Promise<void> {
+    if (periods.length === 0) return;
+    const fresh = this.o.state.freshRollups(kind, periods);
+    const todo = periods.filter((p) => !fresh.has(p));
+    if (todo.length === 0) return;
+    // A build already under way for another caller (a close and a real-time comparison) is joined, not repeated.
+    const joined = todo.map((p) => this.inflight.get(`${kind}/${p}`)).filter((x) => x !== undefined);
+    const mine = todo.filter((p) => !this.inflight.has(`${kind}/${p}`));
+    const steps: Array<{ periods: string[]; run: () => Promise<void> }> =
+      kind === 'hour'
+        ? chunks(mine, HOURS_PER_READ).map((c) => ({ periods: c, run: () => this.buildHours(c) }))
+        : mine.map((p) => ({ periods: [p], run: () => this.buildFromChildren(kind, p) }));
+    // Every step is registered before the first runs, so a caller arriving meanwhile joins the later ones too.
+    const settled = steps.map(() => Promise.withResolvers<void>());
+    steps.forEach((step, i) => {
+      settled[i]!.promise.catch(() => undefined);
+      for (const p of step.periods) this.inflight.set(`${kind}/${p}`, settled[i]!.promise);
+    });
+    try {
+      for (let i = 0; i < steps.length; i++) {
+        await steps[i]!.run().then(settled[i]!.resolve, (err: unknown) => {
+          settled[i]!.reject(err);
+          throw err;
+        });
+        await this.turn();
+      }
+    } catch (err) {
+      for (const s of settled) s.reject(err);
+      throw err;
+    } finally {
+      for (const step of steps) for (const p of step.periods) this.inflight.delete(`${kind}/${p}`);
+    }
+    await Promise.all(joined);
+  }
+
+  /** Hours from raw records: the hub's own fold of an hour it held whole, else one storage read. */
+  private async buildHours(hours: string[]): Promise<void> {
+    const { state, storage, tz } = this.o;
+    const gens = state.beginRollups('hour', hours);
+    const out: StoredRollup[] = [];
+    const read: string[] = [];
+    for (const h of hours) {
+      const fold = this.o.live?.takeHour(h);
+      if (!fold) {
+        read.push(h);
+        continue;
+      }
+      out.push(...this.stored('hour', fold.rollups));
+      this.stats.fromMemory++;
+      if (fold.redo.length > 0) {
+        const w = periodWindow('hour', h, tz);
+        const records = await storage.queryRecords({
+          fromMs: w.fromMs - this.o.maxIntervalMs,
+          toMs: w.toMs,
+          source: 'telemetry',
+          centers: fold.redo,
+        });
+        out.push(...this.stored('hour', rollUp(this.o.catalog, w, records)));
+      }
+    }
+    if (read.length > 0) {
+      const windows = read.map((h) => periodWindow('hour', h, tz));
+      const fromMs = Math.min(...windows.map((w) => w.fromMs));
+      const toMs = Math.max(...windows.map((w) => w.toMs));
+      const records = await storage.queryRecords({ fromMs: fromMs - this.o.maxIntervalMs, toMs, source: 'telemetry' });
+      // Each record goes to the hours it overlaps (almost always one).
+      const byHour = new Map<number, ParsedRecord[]>(windows.map((w) => [w.fromMs, []]));
+      for (const r of records) {
+        for (const w of windows) if (r.endMs > w.fromMs && r.startMs < w.toMs) byHour.get(w.fromMs)!.push(r);
+      }
+      for (const w of windows) out.push(...this.stored('hour', rollUp(this.o.catalog, w, byHour.get(w.fromMs)!)));
+    }
+    await storage.writeRollups(out);
+    for (const h of hours) state.finishRollup('hour', h, gens.get(h)!);
+    if (out.length > 0) this.o.onHours?.(out);
+    this.stats.built.hour += hours.length;
+  }
+
+  /** A day from its hours, a month from its days. */
+  private async buildFromChildren(kind: Exclude<RollupKind, 'hour'>, period: string): Promise<void> {
+    const { state, storage, tz } = this.o;
+    const gen = state.beginRollups(kind, [period]).get(period)!;
+    const w = periodWindow(kind, period, tz);
+    const child = CHILD[kind];
+    const children = periodsTouching(child, w.fromMs, w.toMs, tz);
+    // A day none of whose hours was built or received (history pushed at once, a hub that was down) is one
+    // read of its raw records rather than one per hour; its hours are built when something needs them.
+    const fromRaw =
+      kind === 'day' &&
+      !this.o.onHours &&
+      !state.hasRollups(child, children[0]!, children[children.length - 1]!) &&
+      w.fromMs - this.o.maxIntervalMs >= this.horizons().raw;
+    let parts: ParsedRecord[];
+    if (fromRaw) {
+      parts = await storage.queryRecords({
+        fromMs: w.fromMs - this.o.maxIntervalMs,
+        toMs: w.toMs,
+        source: 'telemetry',
+      });
+    } else {
+      await this.ensure(child, children);
+      parts = await storage.queryRollups({ kind: child, fromMs: w.fromMs, toMs: w.toMs });
+    }
+    await storage.writeRollups(this.stored(kind, rollUp(this.o.catalog, w, parts)));
+    state.finishRollup(kind, period, gen);
+    this.stats.built[kind]++;
+  }
+
+  private stored(kind: RollupKind, rollups: RollupRecord[]): StoredRollup[] {
+    return rollups.map((r) => ({ ...r, kind, province: this.o.registry.byId.get(r.center)?.province ?? '' }));
+  }
+
+  /**
+   * Telemetry for a closed window [fromMs, toMs): roll-ups of the whole months, days and hours inside it
+   * (built first where needed), raw records for partial hours, and, where the finer data has expired, the
+   * coarser roll-up that holds it (counted pro rata by the engine, as a record of that length).
+   */
+  async telemetry(fromMs: number, toMs: number): Promise<ParsedRecord[]> {
+    const { tz, storage } = this.o;
+    const horizon = this.horizons();
+    const t = tile(fromMs, toMs, ['month', 'day', 'hour'], tz);
+    const want: Record<RollupKind, string[]> = { hour: [], day: [], month: [] };
+    // A day partly past the hour roll-ups' retention is read whole from its day roll-up (pro rata), so no
+    // part of it is counted twice.
+    const fallback = new Set<string>();
+    const dayGone = (ms: number) => {
+      const d = periodName('day', ms, tz);
+      if (periodWindow('day', d, tz).fromMs >= horizon.hour) return undefined;
+      fallback.add(d);
+      return d;
+    };
+    const raw: Array<{ fromMs: number; toMs: number }> = [];
+    const hours = new Set<string>();
+    for (const x of t.tiles) {
+      if (x.kind === 'hour' && dayGone(x.fromMs)) continue;
+      want[x.kind as RollupKind].push(x.period);
+    }
+    // Partial hours (a rolling window's year-earlier comparison): raw records while they are kept, else the
+    // hours that hold them, counted pro rata.
+    for (const r of t.rest) {
+      if (r.fromMs - this.o.maxIntervalMs >= horizon.raw) raw.push(r);
+      else
+        for (const h of periodsTouching('hour', r.fromMs, r.toMs, tz))
+          if (!dayGone(periodWindow('hour', h, tz).fromMs)) hours.add(h);
+    }
+    for (const h of hours) if (!want.hour.includes(h)) want.hour.push(h);
+    for (const d of fallback) if (!want.day.includes(d)) want.day.push(d);
+    const out: ParsedRecord[] = [];
+    for (const kind of ['month', 'day', 'hour'] as const) {
+      const periods = want[kind];
+      if (periods.length === 0) continue;
+      await this.ensure(kind, periods);
+      for (const span of spans(kind, periods, tz))
+        out.push(...(await storage.queryRollups({ kind, fromMs: span.fromMs, toMs: span.toMs })));
+    }
+    for (const r of raw) {
+      const held = this.o.live?.records(r.fromMs, r.toMs);
+      if (held) out.push(...held);
+      else
+        for (const rec of await storage.queryRecords({
+          fromMs: r.fromMs - this.o.maxIntervalMs,
+          toMs: r.toMs,
+          source: 'telemetry',
+        }))
+          if (rec.endMs > r.fromMs) out.push(rec);
+    }
+    return out;
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Contiguous runs of periods as [fromMs, toMs) spans, so each run is one storage read. */
+function spans(kind: RollupKind, periods: string[], tz: string): Array<{ fromMs: number; toMs: number }> {
+  const ws = periods.map((p) => periodWindow(kind, p, tz)).sort((a, b) => a.fromMs - b.fromMs);
+  const out: Array<{ fromMs: number; toMs: number }> = [];
+  for (const w of ws) {
+    const last = out[out.length - 1];
+    if (last && last.toMs === w.fromMs) last.toMs = w.toMs;
+    else out.push({ fromMs: w.fromMs, toMs: w.toMs });
+  }
+  return out;
+}
