@@ -14,7 +14,8 @@ import { compileSchema } from '../shared/json-schema.ts';
 import { buildCenterDevices } from '../simulate/devices.ts';
 import { generateFleet, localMidnightMs } from '../simulate/fleet.ts';
 import { truthFor } from '../simulate/ground-truth.ts';
-import { centerBackfill } from './backfill.ts';
+import { createServer } from 'node:http';
+import { centerBackfill, post } from './backfill.ts';
 
 const catalog = defaultCatalog();
 const schema = compileSchema<unknown>(centerRecordSchema(catalog));
@@ -80,4 +81,37 @@ test('a whole month in the span gets its filings; a partial one does not', () =>
   );
   const minutes = records.filter((r) => Date.parse(r.end) - Date.parse(r.start) === MIN);
   assert.equal(minutes.length, 17, 'the 17 minutes after 10:00 come as one-minute records');
+});
+
+test('a push survives connection resets and "not now" answers, retried after growing pauses', async () => {
+  // The hub resets the first two connections (as a loaded machine did: fetch failed, ECONNRESET), then answers 503
+  // once, then takes the batch.
+  const answers: Array<'reset' | 503 | 200> = ['reset', 'reset', 503, 200];
+  const seen: number[] = [];
+  const server = createServer((req, res) => {
+    seen.push(performance.now());
+    const a = answers.shift() ?? 200;
+    if (a === 'reset') return void req.socket.destroy();
+    res.writeHead(a, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  try {
+    const res = await post(url, { method: 'POST', body: '{}' }, { firstDelayMs: 20 });
+    assert.equal(res.status, 200);
+    assert.equal(seen.length, 4, 'three retries');
+    const gaps = seen.slice(1).map((t, i) => t - seen[i]!);
+    assert.ok(
+      gaps[2]! >= 2 * 20 * 2 - 5 && gaps[1]! >= 2 * 20 - 5,
+      `the pauses grow: ${gaps.map(Math.round).join(', ')} ms`,
+    );
+
+    answers.push('reset', 'reset', 'reset');
+    await assert.rejects(post(url, { method: 'POST', body: '{}' }, { retries: 2, firstDelayMs: 1 }), /fetch failed/);
+    answers.push(503, 503);
+    assert.equal((await post(url, { method: 'POST', body: '{}' }, { retries: 1, firstDelayMs: 1 })).status, 503);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
 });

@@ -152,17 +152,31 @@ export function centerBackfill(
   return [...telemetryBackfill(devices, span), ...filings(devices, entry, span.seed, span.fromMs, span.toMs)];
 }
 
+/** Answers that say "not now" rather than "no": the push is tried again after a pause. */
+const TRANSIENT = new Set([429, 502, 503, 504]);
+
 /**
- * POSTs a batch; a connection the hub closed as idle while the next batch was computed (a reset before any answer)
- * is tried again: a record's identity makes a repeated push change nothing.
+ * POSTs a batch. A connection reset or refused (the hub closed an idle connection while the next batch was computed,
+ * or a loaded machine dropped it) and a "not now" answer are tried again after a growing pause — 0.5 s, 1 s, 2 s …
+ * `retries` times — before the push fails: a record's identity makes a repeated push change nothing.
  */
-async function post(url: string, init: RequestInit): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
+export async function post(
+  url: string,
+  init: RequestInit,
+  opts: { retries?: number; firstDelayMs?: number } = {},
+): Promise<Response> {
+  const retries = opts.retries ?? 6;
+  let delay = opts.firstDelayMs ?? 500;
+  for (let attempt = 0; ; attempt++) {
     try {
-      return await fetch(url, init);
+      const res = await fetch(url, init);
+      if (!TRANSIENT.has(res.status) || attempt >= retries) return res;
+      await res.arrayBuffer();
     } catch (err) {
-      if (attempt >= 3) throw err;
+      if (attempt >= retries) throw err;
     }
+    await new Promise((r) => setTimeout(r, delay));
+    delay *= 2;
   }
 }
 
