@@ -130,21 +130,52 @@ export async function run(argv: string[]): Promise<number> {
   const options = demoOptions(values);
   const { startDemo } = await import('../../demo/run.ts');
   const out = reporter();
+  const stopped = untilStopped(out);
   const demo = await startDemo(options, out);
   out.log('dims is running.');
   console.log(banner(demo, options));
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      console.log('\nstopping: agents, hub, simulator …');
-      void demo.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped(demo);
   console.log('stopped.');
-  return 0;
+  // Everything is closed; a keep-alive socket or a timer left in a library must not hold the terminal.
+  process.exit(0);
+}
+
+/** How long the demo may take to close after Ctrl-C before the process exits regardless. */
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * Ctrl-C (or SIGTERM) handling from the first instant. Before the demo runs, the process exits at once (its 'exit'
+ * handlers kill Prometheus and Alertmanager; the rest runs in this process). Once it runs, the demo closes in
+ * order; a second Ctrl-C or a close slower than STOP_TIMEOUT_MS exits at once. Returns a function that resolves
+ * when the running demo has closed.
+ */
+function untilStopped(out: Reporter): (demo: RunningDemo) => Promise<void> {
+  let demo: RunningDemo | undefined;
+  let stopping = false;
+  let resolve: () => void;
+  const closed = new Promise<void>((r) => (resolve = r));
+  const onSignal = () => {
+    if (demo === undefined || stopping) {
+      out.log(stopping ? 'stopping at once.' : 'interrupted while starting; stopped.');
+      process.exit(130);
+    }
+    stopping = true;
+    console.log('\nstopping: agents, hub, Prometheus and Alertmanager, simulator … (Ctrl-C again to stop at once)');
+    const force = setTimeout(() => {
+      out.log(`not stopped within ${STOP_TIMEOUT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    void demo.close().then(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return (running) => {
+    demo = running;
+    return closed;
+  };
 }
 
 /** Progress to stdout: a live line on a terminal, plain timestamped lines in a log. */
