@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,7 +46,27 @@ interface Dims {
   dataDir: string;
   lines: string[];
   nation: string;
+  /** The child processes of the demo, as "pid command". */
+  children(): string[];
   stop(): Promise<void>;
+}
+
+/** The processes `pid` started (ps), as "pid command". */
+function childrenOf(pid: number): string[] {
+  const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return ps.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+function alive(child: string): boolean {
+  try {
+    process.kill(Number(child.split(' ')[0]), 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Starts `dims start` and resolves once it says it is running (the console URL printed). */
@@ -68,11 +88,15 @@ async function startDims(args: string[]): Promise<Dims> {
   proc.stdout.on('data', onData);
   proc.stderr.on('data', onData);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  // Ctrl-C stops everything: the demo exits 0 (not by its timeout, which exits 1) and leaves none of its child
+  // processes (Prometheus, Alertmanager) behind.
   const stop = async () => {
+    const children = childrenOf(proc.pid!);
     if (proc.exitCode === null) proc.kill('SIGINT');
     const code = await exited;
     rmSync(dataDir, { recursive: true, force: true });
     assert.equal(code, 0, `dims start exit code; output:\n${lines.join('\n')}`);
+    assert.deepEqual(children.filter(alive), [], 'child processes left after Ctrl-C');
   };
   const deadline = Date.now() + 6 * 60_000;
   let url: string | undefined;
@@ -87,7 +111,7 @@ async function startDims(args: string[]): Promise<Dims> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const tokens = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as { nation: string };
-  return { url, dataDir, lines, nation: tokens.nation, stop };
+  return { url, dataDir, lines, nation: tokens.nation, children: () => childrenOf(proc.pid!), stop };
 }
 
 async function api<T>(d: Dims, p: string): Promise<T> {
@@ -145,6 +169,15 @@ function takeoverOf(d: Dims): number {
   return Date.parse(`${m[1]}T${m[2]}+08:00`);
 }
 
+/** Where the hourly backfill ended, as the demo announces it (local time). */
+function hourlyUntilOf(d: Dims): number {
+  const m = d.lines
+    .map((l) => /backfill: .* … (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) in hourly records/.exec(l))
+    .find(Boolean);
+  assert.ok(m, `the hourly backfill is announced; output:\n${d.lines.join('\n')}`);
+  return Date.parse(`${m[1]}T${m[2]}+08:00`);
+}
+
 async function checkStart(d: Dims, nowMs: number): Promise<void> {
   // The same fleet as the demo's: its registry is what the demo wrote.
   const o = { ...defaults(), centers: CENTERS };
@@ -172,19 +205,37 @@ async function checkStart(d: Dims, nowMs: number): Promise<void> {
   assert.equal(byId(live.values, 'electricity_gwh').coverage.centers, 1);
   assertNoEmpty(live.values, true, 'live window');
 
-  // Today so far: every center's records start at local midnight (or the backfill's start).
+  // No gap where the agents take over: once every center's records reach a minute past the take-over, today's
+  // records of each tile the day from local midnight (or the backfill's start) to its newest record: whole hours up
+  // to the hourly backfill's end, then one record per interval — the backfill's up to the take-over, the agents'
+  // after it. A gap or an overlap changes the count.
   const today = periodName('day', nowMs);
-  const cov = await api<{ centers: Array<{ center: string; first_start: string | null }> }>(
-    d,
-    `/api/v1/coverage?kind=day&period=${today}`,
-  );
-  const dayStart = new Date(Math.max(periodWindow('day', today).fromMs, plan.backfillFrom)).toISOString();
-  for (const c of cov.centers) assert.equal(c.first_start, dayStart, `${c.center}: today's first record`);
+  const dayStart = Math.max(periodWindow('day', today).fromMs, plan.backfillFrom);
+  const hourlyUntil = Math.max(dayStart, hourlyUntilOf(d));
+  type Coverage = { centers: Array<{ center: string; records: number; first_start: string; last_end: string }> };
+  let cov: Coverage;
+  for (const deadline = Date.now() + 150_000; ;) {
+    cov = await api<Coverage>(d, `/api/v1/coverage?kind=day&period=${today}`);
+    if (cov.centers.every((c) => Date.parse(c.last_end) >= takeover + 2 * INTERVAL_S * 1000)) break;
+    assert.ok(
+      Date.now() < deadline,
+      `agents' records did not arrive: ${JSON.stringify(cov.centers.map((c) => c.last_end))}`,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  for (const c of cov.centers) {
+    assert.equal(c.first_start, new Date(dayStart).toISOString(), `${c.center}: today's first record`);
+    const tiled = (hourlyUntil - dayStart) / 3_600_000 + (Date.parse(c.last_end) - hourlyUntil) / (INTERVAL_S * 1000);
+    assert.equal(
+      c.records,
+      tiled,
+      `${c.center}: today's records up to ${c.last_end} tile the day (take-over ${new Date(takeover).toISOString()})`,
+    );
+  }
 
-  // No gap where the agents take over: once their records reach the end of a live window that holds the take-over,
-  // every center covers that window whole (the hub refreshes the window seconds after each push), and its energy is
-  // the model's, measured by the agents for the part after the take-over.
-  const deadline = Date.now() + 150_000;
+  // The agents measure the model's energy: a live window after the take-over that every center covers whole (the
+  // newest interval joins it seconds after each push) holds the simulator's energy.
+  const deadline = Date.now() + 300_000;
   for (;;) {
     const v = await api<{ period: string; values: Value[] }>(
       d,
@@ -192,7 +243,7 @@ async function checkStart(d: Dims, nowMs: number): Promise<void> {
     );
     const to = Date.parse(v.period);
     const whole = v.values.length === CENTERS && v.values.every((x) => x.coverage.it_energy === 1);
-    if (whole && to >= takeover + 2 * INTERVAL_S * 1000 && to - 15 * 60_000 < takeover) {
+    if (whole && to >= takeover + 2 * INTERVAL_S * 1000) {
       const t = truthOver(physics, to - 15 * 60_000, to);
       const sum = v.values.reduce((s, x) => s + x.numerator!, 0);
       const each = fleet.plans.map((p, i) => {
@@ -207,7 +258,7 @@ async function checkStart(d: Dims, nowMs: number): Promise<void> {
     }
     assert.ok(
       Date.now() < deadline,
-      `no live window holding the take-over at ${new Date(takeover).toISOString()} was covered whole; last: ${JSON.stringify(v.values.map((x) => x.coverage.it_energy))} ending ${v.period}`,
+      `no live window after the take-over at ${new Date(takeover).toISOString()} was covered whole; last: ${JSON.stringify(v.values.map((x) => x.coverage.it_energy))} ending ${v.period}`,
     );
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -326,6 +377,9 @@ test('npm start today: the national values match the simulator, and the fault sc
     await consoleShows(d, announced);
     await waitFor('resolved');
     assertCleanOutput(d);
+    const children = d.children().join(', ');
+    assert.match(children, /prometheus/, 'Prometheus runs as a child of the demo');
+    assert.match(children, /alertmanager/, 'Alertmanager runs as a child of the demo');
   } finally {
     await d.stop();
   }
