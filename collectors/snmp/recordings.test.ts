@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import {
   chmodSync,
   copyFileSync,
@@ -27,18 +26,10 @@ import { parse } from 'yaml';
 import { CollectError, type Sample } from '../types.ts';
 import { testContext } from '../test-support.ts';
 import { createSnmpCollector } from './snmp.ts';
+import { freeUdpPort } from '../../src/shared/udp-port.ts';
 
 const root = join(import.meta.dirname, 'testdata', 'recordings');
 const cases = readdirSync(root).sort();
-
-/** A free UDP port on loopback (bound and released; snmpsimd takes it a moment later). */
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** Starts snmpsimd over a data dir of `<community>.snmprec` files; resolves once it answers. */
 async function startSnmpsim(dataDir: string): Promise<{ port: number; child: ChildProcess }> {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,19 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { testContext } from '../test-support.ts';
 import { CollectError } from '../types.ts';
 import { createSnmpCollector } from './snmp.ts';
+import { freeUdpPort } from '../../src/shared/udp-port.ts';
 
 const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const AUTH = 'sha-auth-pass-7f3c';
 const PRIV = 'aes-priv-pass-19d2';
 const MD5_AUTH = 'md5-auth-pass-a41e';
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** Starts snmpd in the foreground on loopback with its own config and persistent dir; resolves once it answers. */
 async function startSnmpd(dir: string): Promise<{ port: number; child: ChildProcess }> {

@@ -46,6 +46,7 @@ export interface HubConfig {
   metrics: { auth: 'token' | 'none' };
   federation?: {
     upstream: string;
+    forward: 'records' | 'rollups';
     token?: string;
     token_env?: string;
     batch: number;
@@ -148,6 +149,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
       ? {
           federation: {
             upstream: (fed.upstream as string).replace(/\/+$/, ''),
+            forward: (fed.forward as 'records' | 'rollups' | undefined) ?? 'records',
             ...(typeof fed.token === 'string' ? { token: fed.token } : {}),
             ...(typeof fed.token_env === 'string' ? { token_env: fed.token_env } : {}),
             batch: (fed.batch as number) ?? 500,
@@ -181,6 +183,11 @@ export function parseConfig(data: unknown, file: string, baseDir = path.dirname(
     const d = data as Raw;
     if ((d.role as unknown) !== 'provincial' && d.federation)
       problems.push(`${file}: /federation is only for a provincial hub (set role: provincial and province)`);
+    const kinds = (d.engine?.kinds as string[] | undefined) ?? ['hour'];
+    if (d.federation?.forward === 'rollups' && (d.engine?.enabled === false || !kinds.includes('hour')))
+      problems.push(
+        `${file}: /federation/forward rollups forwards hour roll-ups as hours close: engine.enabled must be true and engine.kinds must include hour (got ${JSON.stringify(d.engine?.kinds ?? kinds)})`,
+      );
     if (d.federation && !d.federation.token && !d.federation.token_env)
       problems.push(`${file}: /federation needs token or token_env (got neither)`);
     if (typeof d.federation?.token_env === 'string' && !process.env[d.federation.token_env]) {

@@ -9,6 +9,7 @@ import { HubMetrics } from './metrics.ts';
 import { setupTracing, type Tracing } from './tracing.ts';
 import { EngineRunner } from './engine-runner.ts';
 import type { IngestDeps } from './ingest.ts';
+import { rollupToWire } from '../records/parse.ts';
 import { OverlapGuard } from './overlap-guard.ts';
 import { StorageHealth } from './storage-health.ts';
 import { storageInputs, type ReportInputs } from '../report/inputs.ts';
@@ -72,6 +73,10 @@ export function createContext(deps: HubDeps): HubContext {
       realtimeMinutes: config.engine.realtime_minutes,
       storeRealtime: config.engine.store_realtime,
       now,
+      // A provincial hub forwarding roll-ups queues each hour roll-up it writes for the national hub.
+      ...(config.federation?.forward === 'rollups'
+        ? { onHours: (rollups) => state.outbox.enqueue(rollups.map(rollupToWire), now()) }
+        : {}),
     });
   const closeKinds: PeriodKindName[] = config.engine.enabled ? config.engine.kinds : [];
   const reportCache = new ReportCache();
@@ -106,7 +111,7 @@ export function createContext(deps: HubDeps): HubContext {
       closeKinds,
       overlaps: new OverlapGuard(storage),
       maxDirtyPeriods: config.limits.dirty_periods_per_request,
-      federate: !!config.federation,
+      federate: config.federation?.forward === 'rollups' ? 'declarations' : !!config.federation,
       now,
       rawRetentionMs: storage.retention.raw,
       stored: (telemetry, declarations) => {

@@ -12,7 +12,7 @@ import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { IndicatorValue, Window } from '../model/values.ts';
 import type { ParsedRecord } from '../model/records.ts';
-import type { PeriodKind, Storage, StoredValue } from '../storage/types.ts';
+import type { PeriodKind, Storage, StoredRollup, StoredValue } from '../storage/types.ts';
 import { evaluate, evaluationWindows, type RecordSource } from '../engine/evaluate.ts';
 import { periodName, periodWindow, periodKindOf, type PeriodKindName } from '../engine/periods.ts';
 import type { HubMetrics } from './metrics.ts';
@@ -50,6 +50,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Gives the event loop a turn between steps of long runs (default: setImmediate). */
   yieldTurn?: () => Promise<void>;
+  /** Told of every hour roll-up written (federation forwarding roll-ups). */
+  onHours?: (rollups: StoredRollup[]) => void;
 }
 
 const setImmediateTurn = () => new Promise<void>((r) => setImmediate(r));
@@ -112,6 +114,7 @@ export class EngineRunner {
       live: this.live,
       now,
       yieldTurn: o.yieldTurn ?? setImmediateTurn,
+      ...(o.onHours ? { onHours: o.onHours } : {}),
     });
     this.declarations = new DeclarationsCache(o.storage);
     this.latest = new LatestValues(o.registry, o.storage);

@@ -11,9 +11,9 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import type { Storage, StoredRecord } from '../storage/types.ts';
+import type { Storage, StoredRecord, StoredRollup } from '../storage/types.ts';
 import { parseRecord, type RecordProblem } from '../records/parse.ts';
-import { recordKey, type CenterRecord, type ParsedRecord } from '../model/records.ts';
+import { recordKey, type CenterRecord, type ParsedRecord, type RollupRecord } from '../model/records.ts';
 import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import { HubError } from './errors.ts';
@@ -50,8 +50,11 @@ export interface IngestDeps {
   overlaps: OverlapGuard;
   /** Most closed periods one request's late records may mark for recomputation (beyond: 413, nothing written). */
   maxDirtyPeriods: number;
-  /** Queue accepted records for the upstream hub. */
-  federate: boolean;
+  /**
+   * Queue accepted records for the upstream hub: every record, or (forwarding hour roll-ups instead of
+   * telemetry) declarations only.
+   */
+  federate: boolean | 'declarations';
   now: () => number;
   /**
    * Telemetry that starts more than this long ago is refused: raw records are kept no longer (storage
@@ -125,6 +128,7 @@ export async function ingest(
  */
 function afterWrite(deps: IngestDeps, a: AfterWrite, nowMs: number): void {
   try {
+    if (a.received.length > 0) deps.state.noteReceivedRollups(a.received);
     if (a.stale.length > 0) deps.state.markRollupsStale(a.stale);
     if (a.dirty.length > 0) deps.state.markDirty(a.dirty);
     if (a.outbox) deps.state.outbox.enqueue(a.outbox, nowMs);
@@ -168,6 +172,8 @@ interface AfterWrite {
   dirty: Array<{ kind: string; period: string }>;
   /** Hours, days and months whose roll-ups the accepted telemetry changes (those built are rebuilt). */
   stale: Array<{ kind: string; period: string }>;
+  /** Hours whose roll-ups a provincial hub forwarded in this batch. */
+  received: string[];
   /** Accepted telemetry for the "newest record" gauges: the registry's center (already long-lived), end, inlet temperatures (NaN when absent). */
   telemetry: {
     centers: Array<{ id: string; province: string }>;
@@ -243,7 +249,11 @@ function validate(
       rejected.push({ index, ...keyOf(raw), errors: problems });
       return;
     }
-    if (record.source === 'telemetry' && record.startMs < oldestMs) {
+    if (isRollup(record) && scope.kind !== 'federate') {
+      rejected.push({ index, ...keyOf(raw), errors: [ROLLUP_FROM_HUBS] });
+      return;
+    }
+    if (record.source === 'telemetry' && record.startMs < oldestMs && !isRollup(record)) {
       rejected.push({ index, ...keyOf(raw), errors: [tooOld(raw, deps.rawRetentionMs!)] });
       return;
     }
@@ -289,7 +299,7 @@ async function claimIntervals(
 ): Promise<{ release: (ok: boolean) => void }> {
   const claims: Claim[] = [];
   for (const g of checked.good)
-    if (g.record.source === 'telemetry')
+    if (g.record.source === 'telemetry' && !isRollup(g.record))
       claims.push({ index: g.index, center: g.center.id, startMs: g.record.startMs, endMs: g.record.endMs });
   if (claims.length === 0) return { release: () => {} };
   let claimed: Awaited<ReturnType<OverlapGuard['claim']>>;
@@ -382,7 +392,17 @@ function write(
   const stored: StoredRecord[] = good.map((g) =>
     Object.assign(g.record, { center: g.center.id, province: g.center.province }),
   );
-  const written = deps.storage.writeRecords(stored);
+  // Forwarded hour roll-ups are stored as roll-ups: this hub has no raw records of those centers.
+  const rollups: StoredRollup[] = [];
+  const records: StoredRecord[] = [];
+  for (const r of stored) {
+    if (isRollup(r)) rollups.push({ ...r, kind: 'hour' });
+    else records.push(r);
+  }
+  const written =
+    rollups.length === 0
+      ? deps.storage.writeRecords(stored)
+      : Promise.all([deps.storage.writeRecords(records), deps.storage.writeRollups(rollups)]).then(() => undefined);
   // Only telemetry says a center's collection is alive; a filing may even end in the future.
   const telemetry: AfterWrite['telemetry'] = {
     centers: [],
@@ -395,7 +415,7 @@ function write(
     if (r.source !== 'telemetry') continue;
     const i = telemetry.centers.length;
     telemetry.centers.push(g.center);
-    telemetry.ends[i] = r.endMs;
+    telemetry.ends[i] = isRollup(r) && r.rollup.records > 0 ? r.rollup.lastEndMs : r.endMs;
     telemetry.inletMean[i] = r.metrics.inlet_temp_c_mean ?? NaN;
     telemetry.inletMax[i] = r.metrics.inlet_temp_c_max ?? NaN;
   }
@@ -408,13 +428,15 @@ function write(
       [...spans.values()].flatMap((m) => [...m.values()]).filter((s) => !s.declaration),
       nowMs,
     ),
+    received: [...new Set(rollups.map((r) => periodName('hour', r.startMs, deps.tz)))],
     telemetry,
     declarations: good.length - nTelemetry,
   };
   if (!opts.countOnly) after.keys = good.map((g) => g.key);
-  if (deps.federate) after.outbox = good.map((g) => g.raw as CenterRecord);
-  if (deps.stored)
-    after.stored = nTelemetry === stored.length ? stored : stored.filter((r) => r.source === 'telemetry');
+  if (deps.federate === true) after.outbox = good.filter((g) => !isRollup(g.record)).map((g) => g.raw as CenterRecord);
+  else if (deps.federate === 'declarations')
+    after.outbox = good.filter((g) => g.record.source === 'declaration').map((g) => g.raw as CenterRecord);
+  if (deps.stored) after.stored = records.filter((r) => r.source === 'telemetry');
   return { written, after };
 }
 
@@ -535,3 +557,12 @@ function tooOld(raw: unknown, retentionMs: number): RecordProblem {
     value: (raw as { start?: unknown } | null)?.start,
   };
 }
+
+function isRollup(r: ParsedRecord): r is RollupRecord {
+  return (r as Partial<RollupRecord>).rollup !== undefined;
+}
+
+const ROLLUP_FROM_HUBS: RecordProblem = {
+  path: '/rollup',
+  message: 'roll-ups come only from a provincial hub forwarding them (a federate token); an agent sends its records',
+};

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startTestHub, telemetry, type TestHub } from './test-support.ts';
 import { Scheduler } from './scheduler.ts';
 import { createToken } from './auth/tokens.ts';
+import { rollupToWire } from '../records/parse.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
 import { periodWindow, shiftPeriod } from '../engine/periods.ts';
 import type { IndicatorValue } from '../model/values.ts';
@@ -166,6 +167,59 @@ test('closes read roll-ups, equal raw records, and a late record rebuilds its ho
     const again = structuredClone(keeper.stats.built);
     await hub.ctx.engine.runPeriod('month', MONTH);
     assert.deepEqual(keeper.stats.built, again);
+  } finally {
+    await hub.close();
+  }
+});
+
+test('roll-ups arrive only from a federating hub, with their bookkeeping checked field by field', async () => {
+  const hourStart = periodWindow('hour', `${DAY}T05`, TZ).fromMs;
+  let nowMs = hourStart + 3 * 3_600_000;
+  const hub = await startTestHub({ now: () => nowMs, config: { engine: { refresh_on_ingest_ms: 0 } } });
+  try {
+    const wire = (over: Record<string, unknown> = {}) => ({
+      ...rollupToWire({
+        center: 'gz-01',
+        startMs: hourStart,
+        endMs: hourStart + 3_600_000,
+        source: 'telemetry',
+        metrics: { e_total_kwh: 6000, e_it_kwh: 4800, inlet_temp_c_mean: 24.5 },
+        rollup: {
+          aux: { inlet_temp_c_mean: 3_600_000 },
+          records: 60,
+          coveredMs: 3_600_000,
+          firstStartMs: hourStart,
+          lastEndMs: hourStart + 3_600_000,
+        },
+      }),
+      ...over,
+    });
+    const agent = await hub.call('POST', '/api/v1/records', { scope: 'agent:gz-01', json: { records: [wire()] } });
+    assert.equal(agent.status, 400);
+    assert.match(agent.text, /roll-ups come only from a provincial hub/);
+    const bad = await hub.call('POST', '/api/v1/records', {
+      scope: 'federate:52',
+      json: {
+        records: [
+          wire({ rollup: { aux: { e_total_kwh: 5 }, records: 0, covered_ms: 3_600_000 } }),
+          wire({ end: new Date(hourStart + 60_000).toISOString() }),
+          wire({ rollup: { aux: {}, records: 2, covered_ms: 9_000_000 } }),
+        ],
+      },
+    });
+    assert.equal(bad.status, 400);
+    const paths = (bad.body.error.details.rejected as Array<{ errors: Array<{ path: string }> }>).map((r) =>
+      r.errors.map((e) => e.path).sort(),
+    );
+    assert.deepEqual(paths, [['/rollup/aux/e_total_kwh'], ['/end'], ['/rollup', '/rollup/covered_ms']]);
+    assert.deepEqual(await hub.ctx.storage.queryRollups({ kind: 'hour', fromMs: 0, toMs: nowMs }), []);
+    nowMs += 1;
+    const ok = await hub.call('POST', '/api/v1/records', { scope: 'federate:52', json: { records: [wire()] } });
+    assert.equal(ok.status, 200, ok.text);
+    const stored = await hub.ctx.storage.queryRollups({ kind: 'hour', fromMs: 0, toMs: nowMs });
+    assert.equal(stored.length, 1);
+    assert.deepEqual(stored[0]!.rollup.aux, { inlet_temp_c_mean: 3_600_000 });
+    assert.deepEqual(await hub.ctx.storage.queryRecords({ fromMs: 0, toMs: nowMs }), [], 'not stored as a record');
   } finally {
     await hub.close();
   }

@@ -31,6 +31,11 @@ export interface RollupKeeperOptions {
   now: () => number;
   /** Gives the event loop a turn between steps of long work (ingest and /healthz stay answered). */
   yieldTurn?: () => Promise<void>;
+  /**
+   * Told of every hour roll-up written (a provincial hub forwarding roll-ups queues them). Such a hub also
+   * builds every day from its hours, so every hour with data is built, and told of, once.
+   */
+  onHours?: (rollups: StoredRollup[]) => void;
 }
 
 const CHILD: Record<Exclude<RollupKind, 'hour'>, RollupKind> = { day: 'hour', month: 'day' };
@@ -138,6 +143,7 @@ export class RollupKeeper {
     }
     await storage.writeRollups(out);
     for (const h of hours) state.finishRollup('hour', h, gens.get(h)!);
+    if (out.length > 0) this.o.onHours?.(out);
     this.stats.built.hour += hours.length;
   }
 
@@ -148,11 +154,15 @@ export class RollupKeeper {
     const w = periodWindow(kind, period, tz);
     const child = CHILD[kind];
     const children = periodsTouching(child, w.fromMs, w.toMs, tz);
-    // A day most of whose hours were never built (history pushed at once, a hub that was down) is one read
-    // of its raw records rather than one per hour; its hours are built when something needs them.
-    const built = kind === 'day' ? state.freshRollups(child, children).size : children.length;
+    // A day none of whose hours was built or received (history pushed at once, a hub that was down) is one
+    // read of its raw records rather than one per hour; its hours are built when something needs them.
+    const fromRaw =
+      kind === 'day' &&
+      !this.o.onHours &&
+      !state.hasRollups(child, children[0]!, children[children.length - 1]!) &&
+      w.fromMs - this.o.maxIntervalMs >= this.horizons().raw;
     let parts: ParsedRecord[];
-    if (built < children.length / 2 && w.fromMs - this.o.maxIntervalMs >= this.horizons().raw) {
+    if (fromRaw) {
       parts = await storage.queryRecords({
         fromMs: w.fromMs - this.o.maxIntervalMs,
         toMs: w.toMs,

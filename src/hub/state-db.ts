@@ -350,6 +350,20 @@ export class StateDb {
     });
   }
 
+  /**
+   * Hour roll-ups a provincial hub forwarded arrived for these hours: the hours count as having roll-ups
+   * (a day is then built from its hours, not from raw records this hub does not have) and are stale, so
+   * the roll-ups of this hub's own centers in them are built once more beside the forwarded ones.
+   */
+  noteReceivedRollups(hours: string[]): void {
+    const stmt = this.stmt(
+      "INSERT INTO rollups (kind, period, gen, built_gen) VALUES ('hour', ?, 1, 0) ON CONFLICT (kind, period) DO UPDATE SET gen = gen + 1",
+    );
+    this.transaction(() => {
+      for (const h of hours) stmt.run(h);
+    });
+  }
+
   /** Forgets roll-ups of periods before `beforePeriod` (their rows expired from storage). */
   forgetRollups(kind: string, beforePeriod: string): void {
     this.stmt('DELETE FROM rollups WHERE kind = ? AND period < ?').run(kind, beforePeriod);

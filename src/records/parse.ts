@@ -6,7 +6,14 @@
  */
 import type { Catalog, RawMetric } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import { recordKey, type ParsedRecord, type Histogram } from '../model/records.ts';
+import {
+  recordKey,
+  type CenterRecord,
+  type ParsedRecord,
+  type Histogram,
+  type RollupFacts,
+  type RollupRecord,
+} from '../model/records.ts';
 import { compileSchema, type Validator } from '../shared/json-schema.ts';
 import { centerRecordSchema } from './schema.ts';
 import { rfc3339Ms } from '../shared/strict.ts';
@@ -184,6 +191,13 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
     source?: 'telemetry' | 'declaration';
     metrics: Record<string, unknown>;
     histograms?: Record<string, unknown>;
+    rollup?: {
+      aux: Record<string, number>;
+      records: number;
+      covered_ms: number;
+      first_start?: string;
+      last_end?: string;
+    };
   };
   const source = r.source ?? 'telemetry';
   const now = ctx.nowMs ?? Date.now();
@@ -247,10 +261,90 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
       histograms[id] = { bounds: want, counts: hist.counts.slice() };
     }
   }
+  const rollup =
+    r.rollup === undefined ? undefined : rollupFacts(r.rollup, { source, startMs, endMs, metrics, catalog }, problems);
   if (problems.length > 0) return { problems };
   const record: ParsedRecord = { center: r.center, startMs, endMs, source, metrics };
   if (histograms && Object.keys(histograms).length > 0) record.histograms = histograms;
+  if (rollup) (record as RollupRecord).rollup = rollup;
   return { record, problems };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The bookkeeping of a forwarded hour roll-up (schema-checked already), or the problems with it. */
+function rollupFacts(
+  raw: { aux: Record<string, number>; records: number; covered_ms: number; first_start?: string; last_end?: string },
+  r: { source: string; startMs: number; endMs: number; metrics: Record<string, number>; catalog: Catalog },
+  problems: RecordProblem[],
+): RollupFacts | undefined {
+  const before = problems.length;
+  if (r.source !== 'telemetry')
+    problems.push({
+      path: '/rollup',
+      message: 'is telemetry merged over an hour; a declaration has none',
+      value: r.source,
+    });
+  if (r.endMs - r.startMs !== HOUR_MS)
+    problems.push({
+      path: '/end',
+      message: 'must be one hour after start: roll-ups travel by the hour',
+      value: r.endMs,
+    });
+  for (const id in raw.aux) {
+    const m = r.catalog.metricById.get(id);
+    const v = raw.aux[id]!;
+    if (!(id in r.metrics) || !m || (m.kind !== 'snapshot' && !(m.kind === 'gauge' && m.stat !== 'max')))
+      problems.push({
+        path: `/rollup/aux/${id}`,
+        message: 'belongs to a mean or snapshot metric the record carries',
+        value: v,
+      });
+    else if (!Number.isFinite(v) || v < 0 || (m.kind === 'gauge' && v > HOUR_MS))
+      problems.push({
+        path: `/rollup/aux/${id}`,
+        message: m.kind === 'gauge' ? 'must be the milliseconds of the hour behind the mean' : 'must be a time in ms',
+        value: v,
+      });
+  }
+  if (raw.covered_ms > HOUR_MS)
+    problems.push({
+      path: '/rollup/covered_ms',
+      message: 'must be at most the hour (3600000 ms)',
+      value: raw.covered_ms,
+    });
+  const first = raw.first_start === undefined ? null : parseTime(raw.first_start);
+  const last = raw.last_end === undefined ? null : parseTime(raw.last_end);
+  if (raw.records > 0 && (first === null || last === null))
+    problems.push({ path: '/rollup', message: 'needs first_start and last_end when records > 0', value: raw.records });
+  if (problems.length > before) return undefined;
+  return {
+    aux: { ...raw.aux },
+    records: raw.records,
+    coveredMs: raw.covered_ms,
+    firstStartMs: raw.records > 0 ? first! : 0,
+    lastEndMs: raw.records > 0 ? last! : 0,
+  };
+}
+
+/** A roll-up as a record on the wire: the record contract plus its `rollup` bookkeeping (what parseRecord reads). */
+export function rollupToWire(r: RollupRecord): CenterRecord & { rollup: object } {
+  const f = r.rollup;
+  return {
+    center: r.center,
+    start: new Date(r.startMs).toISOString(),
+    end: new Date(r.endMs).toISOString(),
+    metrics: r.metrics,
+    ...(r.histograms ? { histograms: r.histograms } : {}),
+    rollup: {
+      aux: f.aux,
+      records: f.records,
+      covered_ms: f.coveredMs,
+      ...(f.records > 0
+        ? { first_start: new Date(f.firstStartMs).toISOString(), last_end: new Date(f.lastEndMs).toISOString() }
+        : {}),
+    },
+  };
 }
 
 /** Validates a batch; valid records are returned, each invalid one is reported with its index and key. */

@@ -89,6 +89,28 @@ export function centerRecordSchema(catalog: Catalog): object {
           },
         },
       },
+      rollup: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['aux', 'records', 'covered_ms'],
+        description:
+          'Only from a provincial hub forwarding hour roll-ups (federation.forward: rollups): the record is one ' +
+          "center's telemetry of one hour merged as this contract says (deltas added, means time-weighted, maxima, " +
+          'the latest snapshot, buckets added), and this is what lets roll-ups merge exactly as their records would.',
+        properties: {
+          aux: {
+            type: 'object',
+            additionalProperties: { type: 'number' },
+            description:
+              'Per metric: for a time-weighted mean, the milliseconds of data behind it; for a snapshot, the end ' +
+              '(ms since 1970) of the record it came from.',
+          },
+          records: { type: 'integer', minimum: 0, description: 'Telemetry records that started in the hour.' },
+          covered_ms: { type: 'number', minimum: 0, description: 'Milliseconds of the hour covered by telemetry.' },
+          first_start: { type: 'string', format: 'date-time', description: 'Earliest start of those records.' },
+          last_end: { type: 'string', format: 'date-time', description: 'Latest end of those records.' },
+        },
+      },
       quality: {
         type: 'object',
         additionalProperties: false,

@@ -16,6 +16,10 @@ export interface Endpoints {
   snmp(id: string): { host: string; port: number; community: string };
   modbus(id: string): { host: string; port: number; unitId: number };
   prometheusUrl(id: string): string;
+  /** A server's BMC read through an ipmi_exporter. */
+  ipmiExporterUrl(id: string): string;
+  /** A chiller or CRAH as a BACnet/IP device. */
+  bacnet(id: string): { host: string; port: number; deviceInstance: number };
 }
 
 export interface AgentConfigOptions {
@@ -32,6 +36,8 @@ export interface AgentConfigOptions {
   bmcPassword?: string;
   /** Outbox file (default: the agent's default next to the config). */
   outboxPath?: string;
+  /** How chillers and CRAHs are read: Modbus TCP (default) or BACnet/IP, as through a building-management system. */
+  cooling?: 'modbus' | 'bacnet';
 }
 
 /** The environment variable the generated configs read the simulated BMC password from. */
@@ -71,9 +77,13 @@ export function agentConfigFor(
       config: modbus(m.id, 'sdm630'),
     });
   }
-  for (const c of plan.chillers)
-    targets.push({ id: c.id, protocol: 'modbus', roles: ['water'], config: modbus(c.id, 'chiller') });
-  for (const c of plan.crahs) targets.push({ id: c.id, protocol: 'modbus', roles: [], config: modbus(c.id, 'crah') });
+  const cooling = (id: string, profile: 'chiller' | 'crah') => {
+    if (options.cooling !== 'bacnet') return { protocol: 'modbus', config: modbus(id, profile) };
+    const b = at.bacnet(id);
+    return { protocol: 'bacnet', config: { host: b.host, port: b.port, device_instance: b.deviceInstance, profile } };
+  };
+  for (const c of plan.chillers) targets.push({ id: c.id, roles: ['water'], ...cooling(c.id, 'chiller') });
+  for (const c of plan.crahs) targets.push({ id: c.id, roles: [], ...cooling(c.id, 'crah') });
   // UPS-MIB has no energy counter: losses are the integral of input minus output power (estimated in the record).
   for (const u of plan.ups) {
     targets.push({

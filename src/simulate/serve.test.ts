@@ -9,10 +9,21 @@ import { redfishPlugin } from '../../collectors/redfish/index.ts';
 import { snmpPlugin } from '../../collectors/snmp/index.ts';
 import { modbusPlugin } from '../../collectors/modbus/index.ts';
 import { prometheusPlugin } from '../../collectors/prometheus/index.ts';
+import { bacnetPlugin } from '../../collectors/bacnet/index.ts';
+import { freeUdpPort } from '../shared/udp-port.ts';
 import { SimClock } from './clock.ts';
 import { generateFleet, localMidnightMs } from './fleet.ts';
 import { serveFleet } from './serve.ts';
-import type { MeterState, PduState, RouterState, SmokepingState, UpsState } from './device-state.ts';
+import type {
+  ChillerState,
+  CrahState,
+  MeterState,
+  PduState,
+  RouterState,
+  ServerState,
+  SmokepingState,
+  UpsState,
+} from './device-state.ts';
 import { compileSchema } from '../shared/json-schema.ts';
 import agentSchema from '../agent/config/config.schema.json' with { type: 'json' };
 
@@ -180,4 +191,52 @@ test('a fault config that matches no device is an error naming the rule', async 
     serveFleet({ fleet, faults: { faults: [{ match: 'nope-*', fault: { hang: true } }] } }),
     /faults\[0\]\.match matches no device/,
   );
+});
+
+test('with bacnet, chillers and CRAHs answer over BACnet/IP too; every BMC answers as an ipmi_exporter', async () => {
+  const fleet = generateFleet({ centers: 1, seed: 23, origin: '2026-03-01' });
+  const start = localMidnightMs('2026-03-10') + 14 * 3_600_000;
+  const clock = new SimClock({ startMs: start, factor: 1, wall: () => 0 });
+  const sim = await serveFleet({ fleet, clock, bacnet: true });
+  try {
+    const plan = fleet.plans[0]!;
+    const devices = sim.centers.get(plan.center)!.byId;
+    const cfg = sim.agentConfig(plan.center, { cooling: 'bacnet' });
+    assert.deepEqual(compileSchema(agentSchema).problems(cfg), []);
+    const targets = targetsOf(cfg);
+    const cooling = targets.filter(
+      (t) => plan.chillers.some((c) => c.id === t.id) || plan.crahs.some((c) => c.id === t.id),
+    );
+    assert.equal(cooling.length, plan.chillers.length + plan.crahs.length);
+    assert.ok(
+      cooling.every((t) => t.protocol === 'bacnet'),
+      JSON.stringify(cooling.map((t) => t.protocol)),
+    );
+    // One local port for the agent's reads, as a center's agent would share one socket.
+    const local_port = await freeUdpPort();
+    const chiller = cooling.find((t) => t.config['profile'] === 'chiller')!;
+    const got = await collect(bacnetPlugin, { ...chiller.config, local_port });
+    const c = devices.get(chiller.id)!.read(start) as ChillerState;
+    const power = got.find((x) => x.signal === 'power_watts')!;
+    assert.ok(Math.abs(power.value - c.powerKw * 1000) < 1, `chiller ${power.value} W vs ${c.powerKw} kW`);
+    const crah = cooling.find((t) => t.config['profile'] === 'crah')!;
+    const h = devices.get(crah.id)!.read(start) as CrahState;
+    const crahSamples = await collect(bacnetPlugin, { ...crah.config, local_port });
+    const supply = crahSamples.find((x) => x.signal === 'temperature_celsius' && x.labels?.['location'] === 'supply');
+    assert.ok(supply && Math.abs(supply.value - h.supplyAirCelsius) < 0.01, JSON.stringify(supply));
+
+    const server = plan.servers[0]!;
+    const ipmi = await collect(prometheusPlugin, {
+      url: sim.endpoints.ipmiExporterUrl(server.id),
+      profiles: ['ipmi_exporter'],
+    });
+    const s = devices.get(server.id)!.read(start) as ServerState;
+    const watts = ipmi.filter((x) => x.signal === 'power_watts');
+    assert.equal(watts.length, 1, JSON.stringify(ipmi));
+    assert.equal(watts[0]!.value, Math.round(s.powerWatts));
+    const inlet = ipmi.find((x) => x.signal === 'temperature_celsius' && x.labels?.['location'] === 'inlet');
+    assert.ok(inlet && Math.abs(inlet.value - s.inletCelsius) < 0.1, JSON.stringify(inlet));
+  } finally {
+    await sim.close();
+  }
 });

@@ -1,7 +1,9 @@
 /**
  * @module Serves a whole fleet on 127.0.0.1 over the real protocols, on few ports: one Redfish server (BMCs
- * and Redfish PDUs), one SNMP agent (UPSs, SNMP PDUs), one Prometheus exporter server (node, DCGM, npu), and
- * Modbus TCP servers holding up to 247 units each (whole centers per server). All read one shared SimClock.
+ * and Redfish PDUs), one SNMP agent (UPSs, SNMP PDUs), one Prometheus exporter server (node, DCGM, npu, and
+ * every server's BMC once more as an ipmi_exporter), Modbus TCP servers holding up to 247 units each (whole
+ * centers per server), and, when asked, each chiller and CRAH once more as a BACnet/IP device on a UDP port of
+ * its own (as behind a building-management system). All read one shared SimClock.
  *
  * Also applies the fault config (protocol faults, scheduled over simulated time, and counter events),
  * writes ground truth as simulated intervals elapse, and generates each center's agent config.
@@ -10,9 +12,20 @@ import { startModbusSimulator, type ModbusSimulator } from './modbus/simulator.t
 import { startPrometheusSimulator, type ExporterDevice, type PrometheusSimulator } from './prometheus/simulator.ts';
 import { startRedfishSimulator, type RedfishDevice, type RedfishSimulator } from './redfish/simulator.ts';
 import { startSnmpSimulator, type SnmpSimDevice, type SnmpSimulator } from './snmp/simulator.ts';
+import { chillerObjects, crahObjects, startBacnetDevice } from './bacnet/simulator.ts';
+import { freeUdpPort } from '../shared/udp-port.ts';
 import { agentConfigFor, type AgentConfigOptions, type Endpoints } from './agent-config.ts';
 import { SimClock } from './clock.ts';
-import type { FaultSpec, PduState, RouterState, SimDevice, UpsState } from './device-state.ts';
+import type {
+  ChillerState,
+  CrahState,
+  FaultSpec,
+  PduState,
+  RouterState,
+  ServerState,
+  SimDevice,
+  UpsState,
+} from './device-state.ts';
 import { buildCenterDevices, type CenterDevices } from './devices.ts';
 import { expandFaults, type FaultConfig, type ScheduledFault } from './faults.ts';
 import type { Fleet } from './fleet.ts';
@@ -30,6 +43,8 @@ export interface ServeOptions {
   ports?: { redfish?: number; snmp?: number; modbus?: number; prometheus?: number };
   /** BMC credentials (default admin / dims-sim). */
   credentials?: { username: string; password: string };
+  /** Also serve every chiller and CRAH over BACnet/IP (one UDP port each; default false). */
+  bacnet?: boolean;
   /** Append ground truth to this JSONL file every `intervalMs` of simulated time. */
   groundTruth?: { file: string; intervalMs: number };
 }
@@ -43,6 +58,8 @@ export interface Simulation {
   readonly snmp: SnmpSimulator;
   readonly prometheus: PrometheusSimulator;
   readonly modbus: ModbusSimulator[];
+  /** Chillers and CRAHs over BACnet/IP: one UDP port and device instance each. */
+  readonly bacnet: Map<string, BacnetEndpoint>;
   readonly endpoints: Endpoints;
   readonly credentials: { username: string; password: string };
   /** The agent config of one center (an object to write as YAML/JSON). */
@@ -53,6 +70,16 @@ export interface Simulation {
   setCoolingFailure(center: string, failed: boolean): void;
   close(): Promise<void>;
 }
+
+/** Where one BACnet/IP device answers. */
+export interface BacnetEndpoint {
+  host: string;
+  port: number;
+  deviceInstance: number;
+}
+
+/** The id under which a server's BMC is also served as an ipmi_exporter. */
+export const ipmiExporterId = (serverId: string): string => `${serverId}-ipmi`;
 
 /** Modbus unit ids are 1..247 per server. */
 const MODBUS_UNITS = 247;
@@ -69,6 +96,8 @@ type Where = Map<string, 'redfish' | 'snmp' | 'prometheus' | number>;
 /** The devices each protocol server serves, and where each device went. */
 interface Routing {
   redfish: RedfishDevice[];
+  /** Chillers and CRAHs, each also a BACnet/IP device. */
+  bacnet: Array<SimDevice<ChillerState> | SimDevice<CrahState>>;
   snmp: SnmpSimDevice[];
   exporters: ExporterDevice[];
   modbusGroups: SimDevice[][];
@@ -78,6 +107,7 @@ interface Routing {
 /** The running protocol servers. */
 interface Servers {
   redfish: RedfishSimulator;
+  bacnet: Map<string, BacnetEndpoint>;
   snmp: SnmpSimulator;
   prometheus: PrometheusSimulator;
   modbus: ModbusSimulator[];
@@ -94,7 +124,7 @@ export async function serveFleet(options: ServeOptions): Promise<Simulation> {
   const credentials = options.credentials ?? { username: 'admin', password: 'dims-sim' };
   const { centers, expanded } = buildCenters(fleet, clock, options.faults);
   const t = clock.now();
-  const routing = routeDevices(centers);
+  const routing = routeDevices(centers, options.bacnet === true);
   const activeAt = (ms: number) => activeFaults(expanded.faults, ms);
   const initial = activeAt(t);
   const started: Array<{ close(): Promise<void> }> = [];
@@ -167,8 +197,8 @@ function buildCenters(
 }
 
 /** Sends each device to its protocol server; whole centers share a Modbus server while its 247 units last. */
-function routeDevices(centers: Map<string, CenterDevices>): Routing {
-  const r: Routing = { redfish: [], snmp: [], exporters: [], modbusGroups: [[]], where: new Map() };
+function routeDevices(centers: Map<string, CenterDevices>, bacnet: boolean): Routing {
+  const r: Routing = { redfish: [], bacnet: [], snmp: [], exporters: [], modbusGroups: [[]], where: new Map() };
   for (const { plan, byId } of centers.values()) {
     for (const s of plan.servers) {
       const dev = byId.get(s.id) as RedfishDevice;
@@ -180,6 +210,12 @@ function routeDevices(centers: Map<string, CenterDevices>): Routing {
         style: { schema: s.schema, vendor: bmcVendor(s.id, s.cpuModel) },
       } as RedfishDevice);
       r.where.set(s.id, 'redfish');
+      // The same BMC read through an ipmi_exporter (servers without Redfish are read this way).
+      r.exporters.push({
+        id: ipmiExporterId(s.id),
+        kind: dev.kind,
+        read: (ms: number) => dev.read(ms),
+      } as SimDevice<ServerState>);
     }
     for (const p of plan.pdus) {
       const d = byId.get(p.id) as SimDevice<PduState>;
@@ -199,6 +235,9 @@ function routeDevices(centers: Map<string, CenterDevices>): Routing {
     r.where.set(plan.router.id, 'snmp');
     r.exporters.push(byId.get(plan.prober.id) as ExporterDevice);
     r.where.set(plan.prober.id, 'prometheus');
+    if (bacnet)
+      for (const d of [...plan.chillers, ...plan.crahs])
+        r.bacnet.push(byId.get(d.id) as SimDevice<ChillerState> | SimDevice<CrahState>);
     routeModbus(
       r,
       plan.center,
@@ -279,7 +318,19 @@ async function startServers(
     });
     modbus.push(track(m));
   }
-  return { redfish, snmp, prometheus, modbus };
+  const bacnet = new Map<string, BacnetEndpoint>();
+  for (const d of r.bacnet) {
+    const port = await freeUdpPort();
+    // Device instances are 22-bit; a stable one per device id.
+    const deviceInstance = 1 + (hash32(`bacnet|${d.id}`) % 4_194_302);
+    const read = () => d.read(now());
+    const objects =
+      d.kind === 'chiller' ? chillerObjects(read as () => ChillerState) : crahObjects(read as () => CrahState);
+    const dev = startBacnetDevice({ port, host, deviceInstance, objects });
+    track({ close: async () => dev.close() });
+    bacnet.set(d.id, { host, port, deviceInstance });
+  }
+  return { redfish, snmp, prometheus, modbus, bacnet };
 }
 
 /** Sets or clears a fault on whichever server serves the device. */
@@ -339,5 +390,11 @@ function endpointsOf(servers: Servers, where: Where): Endpoints {
       return { host: '127.0.0.1', port: m.port, unitId: m.unitId(id) };
     },
     prometheusUrl: (id) => servers.prometheus.url(id),
+    ipmiExporterUrl: (id) => servers.prometheus.url(ipmiExporterId(id)),
+    bacnet: (id) => {
+      const b = servers.bacnet.get(id);
+      if (!b) throw new Error(`no BACnet device ${JSON.stringify(id)} (serve the fleet with bacnet: true)`);
+      return b;
+    },
   };
 }

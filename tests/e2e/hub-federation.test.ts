@@ -1,6 +1,7 @@
 /**
- * @module Federation: two provincial hubs forward their centers' records to a national hub over loopback;
- * the national values equal those of one hub that received every record directly.
+ * @module Federation: two provincial hubs forward their centers' records, or their hour roll-ups, to a national
+ * hub over loopback; the national values equal those of one hub that received every record directly, before
+ * and after a late record.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { parseConfig } from '../../src/hub/config.ts';
 import { startHub, type RunningHub } from '../../src/hub/server.ts';
 import { createToken } from '../../src/hub/auth/tokens.ts';
+import { Scheduler } from '../../src/hub/scheduler.ts';
 import type { StoredValue } from '../../src/storage/types.ts';
 import { CENTERS, recordsFor, tempDir, writeRegistry, TestAgent } from './hub-support.ts';
 
@@ -36,90 +38,141 @@ const strip = (vs: StoredValue[]) =>
     .map(({ computedAtMs: _c, ...rest }) => rest)
     .sort((a, b) => `${a.level}/${a.code}/${a.indicator}`.localeCompare(`${b.level}/${b.code}/${b.indicator}`));
 
-test('three hubs: national values equal those of one hub that received everything directly', async () => {
-  const dir = tempDir('dims-fed-');
-  const hubs: RunningHub[] = [];
-  try {
-    const all = writeRegistry(dir, 'all.yaml', CENTERS);
-    const national = await startHub(cfg(dir, 'national', all), { log: quiet, scheduler: false });
-    hubs.push(national);
-    const direct = await startHub(cfg(dir, 'direct', all), { log: quiet, scheduler: false });
-    hubs.push(direct);
-    const provincial: Record<string, RunningHub> = {};
-    for (const p of ['52', '44']) {
-      const fedToken = createToken(national.ctx.state, `federate:${p}`).token;
-      const reg = writeRegistry(
-        dir,
-        `p${p}.yaml`,
-        CENTERS.filter((c) => c.province === p),
+for (const forward of ['records', 'rollups'] as const) {
+  test(`three hubs forwarding ${forward}: national values equal those of one hub that received everything directly, late records too`, async () => {
+    const dir = tempDir('dims-fed-');
+    const hubs: RunningHub[] = [];
+    // Every hub computes hours (the provincial ones forward roll-ups as they close them), on demand here.
+    const engine = { engine: { enabled: true, kinds: ['hour'] } };
+    try {
+      const all = writeRegistry(dir, 'all.yaml', CENTERS);
+      const national = await startHub(cfg(dir, 'national', all, engine), { log: quiet, scheduler: false });
+      hubs.push(national);
+      const direct = await startHub(cfg(dir, 'direct', all, engine), { log: quiet, scheduler: false });
+      hubs.push(direct);
+      const provincial: Record<string, RunningHub> = {};
+      for (const p of ['52', '44']) {
+        const fedToken = createToken(national.ctx.state, `federate:${p}`).token;
+        const reg = writeRegistry(
+          dir,
+          `p${p}.yaml`,
+          CENTERS.filter((c) => c.province === p),
+        );
+        const hub = await startHub(
+          cfg(dir, `p${p}`, reg, {
+            ...engine,
+            role: 'provincial',
+            province: p,
+            federation: { upstream: national.url, token: fedToken, batch: 37, interval_ms: 50, forward },
+          }),
+          { log: quiet, scheduler: false },
+        );
+        hubs.push(hub);
+        provincial[p] = hub;
+      }
+      const agents = new Map<string, { viaProvince: TestAgent; straight: TestAgent }>();
+      for (const c of CENTERS)
+        agents.set(c.id, {
+          viaProvince: new TestAgent(
+            provincial[c.province]!.url,
+            createToken(provincial[c.province]!.ctx.state, `agent:${c.id}`).token,
+          ),
+          straight: new TestAgent(direct.url, createToken(direct.ctx.state, `agent:${c.id}`).token),
+        });
+      const push = async (center: string, recs: ReturnType<typeof recordsFor>) => {
+        const a = agents.get(center)!;
+        a.viaProvince.queue(recs);
+        a.straight.queue(recs);
+        while (a.viaProvince.pending.length > 0) assert.equal(await a.viaProvince.pushOnce(25), 200);
+        while (a.straight.pending.length > 0) assert.equal(await a.straight.pushOnce(25), 200);
+      };
+      // One hour of records (gz-01 misses minute 30, which comes late): agents push to their provincial hub,
+      // and the same records straight to the direct hub.
+      for (const c of CENTERS)
+        await push(
+          c.id,
+          recordsFor([c.id], H, 60).filter(
+            (r) => !(c.id === 'gz-01' && r.start === new Date(H + 30 * 60_000).toISOString()),
+          ),
+        );
+      // Declarations filed at a provincial hub travel upward too.
+      const admin52 = createToken(provincial['52']!.ctx.state, 'admin').token;
+      const adminDirect = createToken(direct.ctx.state, 'admin').token;
+      const filing = {
+        declarations: [
+          { center: 'gz-01', period: '2026-10-05', metrics: { security_incidents: 1, mlps_l3_valid: true } },
+        ],
+      };
+      for (const [url, token] of [
+        [provincial['52']!.url, admin52],
+        [direct.url, adminDirect],
+      ] as const) {
+        const r = await fetch(`${url}/api/v1/declarations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(filing),
+        });
+        assert.equal(r.status, 200, await r.text());
+      }
+      // The hour closes everywhere: a provincial hub forwarding roll-ups queues them as it closes it.
+      const hour = '2026-10-05T10';
+      const closeAndForward = async () => {
+        for (const p of ['52', '44']) {
+          await provincial[p]!.ctx.engine.runPeriod('hour', hour);
+          const d = await provincial[p]!.forwarder.drain();
+          assert.equal(d.error, undefined, d.error);
+          assert.equal(provincial[p]!.ctx.state.outboxSize(), 0);
+        }
+      };
+      const compare = async (label: string) => {
+        await national.ctx.engine.runPeriod('hour', hour);
+        await direct.ctx.engine.runPeriod('hour', hour);
+        const nat = await national.ctx.storage.queryValues({ period_kind: 'hour', period: hour });
+        const dir2 = await direct.ctx.storage.queryValues({ period_kind: 'hour', period: hour });
+        assert.ok(nat.length > 60 * 5, `${label}: values: ${nat.length}`);
+        assert.deepEqual(strip(nat), strip(dir2), label);
+        return nat.find((v) => v.level === 'center' && v.code === 'gz-01' && v.indicator === 'pue')!.value!;
+      };
+      await closeAndForward();
+      const window = { fromMs: H - 86_400_000, toMs: H + 86_400_000 };
+      const records = (await national.ctx.storage.queryRecords(window)).length;
+      const rollups = (await national.ctx.storage.queryRollups({ kind: 'hour', ...window })).length;
+      // 239 records and a filing directly; through the provinces either the same, or one roll-up per center.
+      assert.equal((await direct.ctx.storage.queryRecords(window)).length, 4 * 60 - 1 + 1);
+      assert.deepEqual(
+        { records, rollups },
+        forward === 'records' ? { records: 4 * 60 - 1 + 1, rollups: 0 } : { records: 1, rollups: 4 },
       );
-      const hub = await startHub(
-        cfg(dir, `p${p}`, reg, {
-          role: 'provincial',
-          province: p,
-          federation: { upstream: national.url, token: fedToken, batch: 37, interval_ms: 50 },
-        }),
-        { log: quiet, scheduler: false },
-      );
-      hubs.push(hub);
-      provincial[p] = hub;
-    }
-    // One hour of records: agents push to their provincial hub, and the same records straight to the direct hub.
-    for (const c of CENTERS) {
-      const recs = recordsFor([c.id], H, 60);
-      const viaProvince = new TestAgent(
-        provincial[c.province]!.url,
-        createToken(provincial[c.province]!.ctx.state, `agent:${c.id}`).token,
-      );
-      const straight = new TestAgent(direct.url, createToken(direct.ctx.state, `agent:${c.id}`).token);
-      viaProvince.queue(recs);
-      straight.queue(recs);
-      while (viaProvince.pending.length > 0) assert.equal(await viaProvince.pushOnce(25), 200);
-      while (straight.pending.length > 0) assert.equal(await straight.pushOnce(25), 200);
-    }
-    // Declarations filed at a provincial hub travel upward too.
-    const admin52 = createToken(provincial['52']!.ctx.state, 'admin').token;
-    const adminDirect = createToken(direct.ctx.state, 'admin').token;
-    const filing = {
-      declarations: [
-        { center: 'gz-01', period: '2026-10-05', metrics: { security_incidents: 1, mlps_l3_valid: true } },
-      ],
-    };
-    for (const [url, token] of [
-      [provincial['52']!.url, admin52],
-      [direct.url, adminDirect],
-    ] as const) {
-      const r = await fetch(`${url}/api/v1/declarations`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(filing),
-      });
-      assert.equal(r.status, 200, await r.text());
-    }
-    // The forwarders deliver everything (background loops plus an explicit drain).
-    for (const p of ['52', '44']) {
-      const d = await provincial[p]!.forwarder.drain();
-      assert.equal(d.error, undefined, d.error);
-      assert.equal(provincial[p]!.ctx.state.outboxSize(), 0);
-    }
-    const count = async (h: RunningHub) =>
-      (await h.ctx.storage.queryRecords({ fromMs: H - 86_400_000, toMs: H + 86_400_000 })).length;
-    assert.equal(await count(national), 4 * 60 + 1);
-    assert.equal(await count(direct), 4 * 60 + 1);
+      const before = await compare('on-time records');
+      assert.ok(before > 1);
 
-    await national.ctx.engine.runPeriod('hour', '2026-10-05T10');
-    await direct.ctx.engine.runPeriod('hour', '2026-10-05T10');
-    const nat = await national.ctx.storage.queryValues({ period_kind: 'hour', period: '2026-10-05T10' });
-    const dir2 = await direct.ctx.storage.queryValues({ period_kind: 'hour', period: '2026-10-05T10' });
-    assert.ok(nat.length > 60 * 5, `values: ${nat.length}`);
-    assert.deepEqual(strip(nat), strip(dir2));
-    const pue = nat.find((v) => v.level === 'nation' && v.indicator === 'pue');
-    assert.ok(pue && pue.value !== null && pue.value > 1);
-  } finally {
-    for (const h of hubs.reverse()) await h.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      // The missing minute arrives after the hour was computed everywhere, with three times the facility energy.
+      for (const h of [national, direct, provincial['52']!, provincial['44']!])
+        h.ctx.state.setCheckpoint('hour', hour, Date.now());
+      const late = recordsFor(['gz-01'], H + 30 * 60_000, 1)[0]!;
+      late.metrics.e_total_kwh = (late.metrics.e_total_kwh as number) * 3;
+      await push('gz-01', [late]);
+      // The provincial hub recomputes the hour it changed (rebuilding and, forwarding roll-ups, sending it
+      // again); the national hub recomputes what arrived.
+      for (const p of ['52', '44']) await new Scheduler(provincial[p]!.ctx).recomputeDirty();
+      for (const p of ['52', '44']) {
+        const d = await provincial[p]!.forwarder.drain();
+        assert.equal(d.error, undefined, d.error);
+      }
+      const recomputed = await new Scheduler(national.ctx).recomputeDirty();
+      assert.deepEqual(
+        recomputed.map((r) => `${r.kind} ${r.period}`),
+        [`hour ${hour}`],
+      );
+      await new Scheduler(direct.ctx).recomputeDirty();
+      const after = await compare('after the late record');
+      assert.ok(after > before, `gz-01's PUE rose with the late energy (${before} → ${after})`);
+    } finally {
+      for (const h of hubs.reverse()) await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('federation keeps records in the outbox while the national hub is down, then delivers them once', async () => {
   const dir = tempDir('dims-fed2-');

@@ -7,7 +7,6 @@
  * generated center (with its physics), under its own id, so every target is a distinct endpoint to the
  * agent (own URL path, community or unit id) while the simulator stays cheap to build.
  */
-import { createSocket } from 'node:dgram';
 import { chillerObjects, startBacnetDevice } from '../../simulate/bacnet/simulator.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../../simulate/modbus/simulator.ts';
 import { startPrometheusSimulator, type ExporterDevice } from '../../simulate/prometheus/simulator.ts';
@@ -16,6 +15,7 @@ import { startSnmpSimulator } from '../../simulate/snmp/simulator.ts';
 import type { ChillerState, PduState, ServerState, SimDevice, UpsState } from '../../simulate/device-state.ts';
 import { buildCenterDevices } from '../../simulate/devices.ts';
 import { generateFleet } from '../../simulate/fleet.ts';
+import { freeUdpPort } from '../../shared/udp-port.ts';
 
 /** How many targets of each protocol the simulated center has. */
 export interface CenterSize {
@@ -126,15 +126,6 @@ function templates() {
   }));
   const chillers = plan.chillers.map((d) => byId.get(d.id) as SimDevice<ChillerState>);
   return { servers, snmp, modbus, exporters, chillers };
-}
-
-/** A UDP port free right now (the BACnet stack cannot bind port 0). */
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 /** A device under a new id that reports its template's state. */

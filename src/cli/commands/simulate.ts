@@ -14,7 +14,8 @@ import { compileSchema, formatProblem } from '../../shared/json-schema.ts';
 const HELP = `Usage: dims simulate [options]
 
 Serves every device of a simulated fleet on 127.0.0.1 over the real protocols (Redfish, SNMP, Modbus TCP,
-Prometheus exporters) until SIGINT/SIGTERM. Deterministic: the same seed and start give the same readings.
+Prometheus exporters, every BMC also as an ipmi_exporter, and with --cooling bacnet BACnet/IP) until
+SIGINT/SIGTERM. Deterministic: the same seed and start give the same readings.
 
 Options:
   --centers N            number of centers (default 31: one per province)
@@ -29,6 +30,8 @@ Options:
   --agent-configs DIR    write one agent config per center (<center>.yaml)
   --agent-interval D     record interval in the agent configs (default 5m)
   --agent-scrape D       scrape interval in the agent configs (default 1m)
+  --cooling P            modbus (default) or bacnet: also serve chillers and CRAHs over BACnet/IP (a UDP
+                         port each) and read them that way in the agent configs
   --ground-truth F       append each center's true values per interval (JSON Lines)
   --interval D           ground-truth interval: 60s, 5m, 1h (default 5m)
   --port-redfish P, --port-snmp P, --port-modbus P, --port-prometheus P
@@ -99,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       'agent-configs': { type: 'string' },
       'agent-interval': { type: 'string' },
       'agent-scrape': { type: 'string' },
+      cooling: { type: 'string' },
       'ground-truth': { type: 'string' },
       interval: { type: 'string' },
       'port-redfish': { type: 'string' },
@@ -149,6 +153,9 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError((err as Error).message);
     }
   }
+  const cooling = values.cooling ?? 'modbus';
+  if (cooling !== 'modbus' && cooling !== 'bacnet')
+    throw new CliError(`option --cooling: must be modbus or bacnet (got ${JSON.stringify(values.cooling)})`, 2);
   const intervalMs = values.interval ? durationMs(values.interval, 'interval') : 300_000;
   const clock = new SimClock({ startMs, factor });
   let sim;
@@ -164,6 +171,7 @@ export async function run(argv: string[]): Promise<number> {
         prometheus: intOption(values['port-prometheus'], 'port-prometheus', 1),
       },
       groundTruth: values['ground-truth'] ? { file: values['ground-truth'], intervalMs } : undefined,
+      bacnet: cooling === 'bacnet',
     });
   } catch (err) {
     throw new CliError((err as Error).message);
@@ -176,7 +184,11 @@ export async function run(argv: string[]): Promise<number> {
     for (const plan of fleet.plans) {
       writeData(
         path.join(dir, `${plan.center}.yaml`),
-        sim.agentConfig(plan.center, { interval: values['agent-interval'], scrapeInterval: values['agent-scrape'] }),
+        sim.agentConfig(plan.center, {
+          interval: values['agent-interval'],
+          scrapeInterval: values['agent-scrape'],
+          cooling,
+        }),
       );
     }
   }
@@ -194,6 +206,11 @@ export async function run(argv: string[]): Promise<number> {
     `  modbus      tcp 127.0.0.1:${sim.modbus.map((m) => m.port).join(', ')}  (unit id per device: see agent configs)`,
   );
   console.log(`  prometheus  http://127.0.0.1:${sim.prometheus.port}/exporter/<device>/metrics`);
+  console.log(`  ipmi        http://127.0.0.1:${sim.prometheus.port}/exporter/<server>-ipmi/metrics  (ipmi_exporter)`);
+  if (sim.bacnet.size > 0)
+    console.log(
+      `  bacnet      udp 127.0.0.1, ${sim.bacnet.size} chillers and CRAHs on a port each  (see agent configs)`,
+    );
   if (values['registry-out']) console.log(`  registry    ${values['registry-out']}`);
   if (values['agent-configs'])
     console.log(

@@ -1,21 +1,12 @@
 /** @module The BACnet/IP collector against the BACnet simulator over real UDP on 127.0.0.1. */
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { createBacnetCollector } from '../../../collectors/bacnet/bacnet.ts';
 import { testContext } from '../../../collectors/test-support.ts';
 import { CollectError, type Sample } from '../../../collectors/types.ts';
 import type { ChillerState } from '../device-state.ts';
 import { chillerObjects, startBacnetDevice, type BacnetSim } from './simulator.ts';
-
-/** A UDP port free right now (the BACnet stack cannot bind port 0). */
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { freeUdpPort as freePort } from '../../shared/udp-port.ts';
 
 const chiller: ChillerState = {
   kind: 'chiller',
@@ -60,6 +51,16 @@ describe('BACnet collector against the simulator (UDP loopback)', () => {
     timeout_ms: 1000,
     profile: 'chiller',
     ...extra,
+  });
+
+  it('answers an agent reading from the standard port 47808 (the stack alone would take it for its own echo)', async () => {
+    const c = createBacnetCollector({ ...target(sim, { device_instance: 260001 }), local_port: 47808 }, testContext());
+    try {
+      const samples = await c.collect(AbortSignal.timeout(3000));
+      assert.equal(byName(samples)['power_watts'], 312_500);
+    } finally {
+      await c.close();
+    }
   });
 
   it("reads the chiller profile and converts kW, °F and litres from each object's units property", async () => {

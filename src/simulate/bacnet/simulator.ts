@@ -3,9 +3,11 @@
  * ReadProperty and ReadPropertyMultiple for a set of objects on a loopback UDP port, with the errors a
  * real device gives (unknown object, unknown property) and optionally without ReadPropertyMultiple.
  */
+import { createSocket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type * as BacnetModule from '@bacnet-js/client';
-import type { ChillerState } from '../device-state.ts';
+import type { ChillerState, CrahState } from '../device-state.ts';
 
 const bacnet = createRequire(import.meta.url)('@bacnet-js/client') as typeof BacnetModule.default;
 const { ApplicationTag: Tag, PropertyIdentifier: Prop, ObjectType } = bacnet;
@@ -57,9 +59,35 @@ function propertyValue(o: BacnetSimOptions, type: number, instance: number, prop
   return ERROR(bacnet.ErrorClass.PROPERTY, bacnet.ErrorCode.UNKNOWN_PROPERTY);
 }
 
+const DEFAULT_BACNET_PORT = 47808;
+
+/**
+ * The device's UDP transport: the stack's own, except that a sender's address always carries its port. The
+ * stack writes a sender on port 47808 as a bare "127.0.0.1" and then ignores requests from that address as its
+ * own echo, so a simulated device on loopback would never answer an agent reading from the standard port.
+ */
+function loopbackTransport(port: number, host: string): EventEmitter {
+  const socket = createSocket({ type: 'udp4' });
+  const t = Object.assign(new EventEmitter(), {
+    open: () => socket.bind(port, host),
+    close: () => socket.close(),
+    getMaxPayload: () => 1482,
+    getBroadcastAddress: () => '255.255.255.255',
+    send(buffer: Buffer, offset: number, receiver: string) {
+      const [address, to] = receiver.split(':');
+      socket.send(buffer, 0, offset, Number(to) || DEFAULT_BACNET_PORT, address);
+    },
+  });
+  socket.on('message', (msg, rinfo) => t.emit('message', msg, `${rinfo.address}:${rinfo.port}`));
+  socket.on('listening', () => t.emit('listening', socket.address()));
+  socket.on('error', (err) => t.emit('error', err));
+  socket.on('close', () => t.emit('close'));
+  return t;
+}
+
 /** Starts a device on `options.port` (loopback by default). */
 export function startBacnetDevice(options: BacnetSimOptions): BacnetSim {
-  const server = new bacnet.default({ port: options.port, interface: options.host ?? '127.0.0.1' });
+  const server = new bacnet.default({ transport: loopbackTransport(options.port, options.host ?? '127.0.0.1') });
   const requests = { readProperty: 0, readPropertyMultiple: 0 };
   server.on('readProperty', (content) => {
     const { objectId, property } = content.payload;
@@ -106,6 +134,9 @@ const KILOWATTS = 48;
 const KILOWATT_HOURS = 19;
 const DEGREES_FAHRENHEIT = 64;
 const LITERS = 82;
+const PERCENT = 98;
+const PERCENT_RELATIVE_HUMIDITY = 29;
+const DEGREES_CELSIUS = 62;
 
 /**
  * A chiller on the objects of collectors/bacnet/profiles/chiller.yaml, in the units a US-built controller
@@ -125,5 +156,24 @@ export function chillerObjects(state: ChillerState | (() => ChillerState)): Map<
     [`${AI}:2`, { value: () => (live().supplyCelsius * 9) / 5 + 32, tag: 'real', units: DEGREES_FAHRENHEIT }],
     [`${AI}:3`, { value: () => (live().returnCelsius * 9) / 5 + 32, tag: 'real', units: DEGREES_FAHRENHEIT }],
     [`${ObjectType.ANALOG_VALUE}:1`, { value: () => live().waterM3 * 1000, tag: 'real', units: LITERS }],
+  ]);
+}
+
+/** A CRAH on the objects of collectors/bacnet/profiles/crah.yaml, in SI units (°C, %RH, %, kW, kWh). */
+export function crahObjects(state: CrahState | (() => CrahState)): Map<string, SimObject> {
+  const live = typeof state === 'function' ? state : () => state;
+  const AI = ObjectType.ANALOG_INPUT;
+  return new Map<string, SimObject>([
+    [`${ObjectType.BINARY_INPUT}:1`, { value: () => (live().running ? 1 : 0), tag: 'enumerated' }],
+    [`${ObjectType.BINARY_INPUT}:2`, { value: () => (live().alarms === 0 ? 0 : 1), tag: 'enumerated' }],
+    [`${AI}:1`, { value: () => live().supplyAirCelsius, tag: 'real', units: DEGREES_CELSIUS }],
+    [`${AI}:2`, { value: () => live().returnAirCelsius, tag: 'real', units: DEGREES_CELSIUS }],
+    [`${AI}:3`, { value: () => live().humidityPercent, tag: 'real', units: PERCENT_RELATIVE_HUMIDITY }],
+    [`${ObjectType.ANALOG_OUTPUT}:1`, { value: () => live().fanPercent, tag: 'real', units: PERCENT }],
+    [`${AI}:4`, { value: () => live().powerKw, tag: 'real', units: KILOWATTS }],
+    [
+      `${ObjectType.ACCUMULATOR}:1`,
+      { value: () => Math.round(live().energyKwh), tag: 'unsigned', units: KILOWATT_HOURS },
+    ],
   ]);
 }

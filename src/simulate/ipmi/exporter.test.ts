@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,14 +14,7 @@ import { prometheusPlugin } from '../../../collectors/prometheus/index.ts';
 import { testContext } from '../../../collectors/test-support.ts';
 import type { Sample } from '../../../collectors/types.ts';
 import { startSimulatedBmc, type SimulatedBmc } from './bmc.ts';
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { freeUdpPort } from '../../shared/udp-port.ts';
 
 async function freeTcpPort(): Promise<number> {
   const srv = createServer();
