@@ -230,6 +230,15 @@ export function openapiDocument(): Record<string, unknown> {
           responses: { 200: json({ type: 'object' }), ...common },
         },
       },
+      '/api/v1/whoami': {
+        get: {
+          summary:
+            "the caller's own token: its scope, the province or center it is bound to (by name), and the newest ended " +
+            "month, quarter and year by the hub's clock (any valid token; the console signs in with it)",
+          security: bearer,
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
       '/api/v1/values': {
         get: {
           summary: 'indicator values of one node (level+code) or every node of a level, for one period',

@@ -109,6 +109,7 @@ const rows: Row[] = [
     json: { declarations: [{ center: 'gz-01', period: '2026-09', metrics: { security_incidents: 0 } }] },
     allowed: ['admin', 'agent:gz-01', 'federate:52'],
   },
+  { name: 'whoami', method: 'GET', path: '/api/v1/whoami', allowed: [...SCOPES] },
   { name: 'catalog', method: 'GET', path: '/api/v1/catalog', allowed: READERS },
   { name: 'hierarchy', method: 'GET', path: '/api/v1/hierarchy', allowed: READERS },
   { name: 'hierarchy 52', method: 'GET', path: '/api/v1/hierarchy?province=52', allowed: [...NATIONAL, 'province:52'] },
@@ -162,6 +163,12 @@ const rows: Row[] = [
     method: 'GET',
     path: '/api/v1/reports/center/gz-01/2026-09.json',
     allowed: [...NATIONAL, 'province:52', 'center:gz-01'],
+  },
+  {
+    name: 'report of another center (gd-01)',
+    method: 'GET',
+    path: '/api/v1/reports/center/gd-01/2026-09.xlsx',
+    allowed: [...NATIONAL, 'province:44'],
   },
   {
     name: 'admin recompute',
@@ -251,4 +258,24 @@ test('a revoked token is refused', async () => {
   assert.equal((await hub.call('GET', '/api/v1/catalog', { token: t.token })).status, 200);
   hub.ctx.state.revokeToken(t.id, Date.now());
   assert.equal((await hub.call('GET', '/api/v1/catalog', { token: t.token })).status, 401);
+});
+
+test("a center:<id> token reads its own center's monthly report over the hub and nothing else", async () => {
+  const own = await hub.call('GET', '/api/v1/reports/center/gz-01/2026-09.json', { scope: 'center:gz-01' });
+  assert.equal(own.status, 200);
+  assert.deepEqual([own.body.level, own.body.scope.code, own.body.province.code], ['center', 'gz-01', '52']);
+  const xlsx = await hub.call('GET', '/api/v1/reports/center/gz-01/2026-09.xlsx', { scope: 'center:gz-01' });
+  assert.equal(xlsx.status, 200);
+  assert.equal(xlsx.headers.get('content-disposition'), 'attachment; filename="center-gz-01-2026-09.zh.xlsx"');
+  // Where the token is allowed at all, by the matrix above (which asked every row with it): its report and whoami.
+  const reach = rows.filter((r) => !r.open && r.allowed.includes('center:gz-01')).map((r) => r.name);
+  assert.deepEqual(reach, ['whoami', 'report of center gz-01']);
+  const me = await hub.call('GET', '/api/v1/whoami', { scope: 'center:gz-01' });
+  assert.deepEqual(me.body, {
+    scope: 'center:gz-01',
+    kind: 'center',
+    center: { id: 'gz-01', name: me.body.center.name, province: { code: '52', zh: '贵州省', en: 'Guizhou' } },
+    ended: { month: '2026-09', quarter: '2026-Q3', year: '2025' },
+  });
+  assert.equal(typeof me.body.center.name, 'string');
 });
