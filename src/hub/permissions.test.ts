@@ -4,14 +4,53 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startTestHub, telemetry, SCOPES, type TestHub } from './test-support.ts';
+import { linkSecret, signedLink } from '../report/delivery/links.ts';
 
 let hub: TestHub;
 const T0 = Date.parse('2026-10-05T02:00:00Z');
-before(async () => {
-  hub = await startTestHub({ now: () => T0 + 3_600_000 });
+
+// A reports folder as the schedule leaves it: one indexed file, its signing secret, a delivery log of two provinces.
+const reportsDir = mkdtempSync(path.join(tmpdir(), 'dims-permissions-reports-'));
+const reportFile = 'month/2026-09/52-2026-09.zh.csv';
+mkdirSync(path.join(reportsDir, 'month', '2026-09'), { recursive: true });
+writeFileSync(path.join(reportsDir, reportFile), 'a,b\r\n');
+const indexEntry = { kind: 'month', period: '2026-09', scope: '52', lang: 'zh', format: 'csv', file: reportFile };
+writeFileSync(
+  path.join(reportsDir, 'index.json'),
+  JSON.stringify({ reports: [{ ...indexEntry, status: 'ok', generated_at: '2026-10-01T00:00:00Z', attempts: 1 }] }),
+);
+const delivered = (scope: string) => ({
+  at: '2026-10-01T00:00:00Z',
+  kind: 'month',
+  period: '2026-09',
+  scope,
+  lang: 'zh',
+  channel: 'email',
+  target: 'bureau@example.org',
+  status: 'sent',
+  attempts: 1,
 });
-after(async () => hub.close());
+writeFileSync(
+  path.join(reportsDir, 'deliveries.json'),
+  JSON.stringify({ deliveries: [delivered('52'), delivered('44')] }),
+);
+const link = new URL(signedLink('http://hub', linkSecret(reportsDir), reportFile, T0 + 30 * 86_400_000));
+const linkPath = `${link.pathname}${link.search}`;
+
+before(async () => {
+  hub = await startTestHub({
+    now: () => T0 + 3_600_000,
+    config: { reports: { dir: reportsDir, monthly: '', quarterly: '' } },
+  });
+});
+after(async () => {
+  await hub.close();
+  rmSync(reportsDir, { recursive: true, force: true });
+});
 
 type Scope = (typeof SCOPES)[number] | 'none';
 const ALL: Scope[] = ['none', ...SCOPES];
@@ -132,6 +171,16 @@ const rows: Row[] = [
     allowed: ['admin'],
   },
   { name: 'admin status', method: 'GET', path: '/api/v1/admin/status', allowed: ['admin'] },
+  { name: 'report deliveries', method: 'GET', path: '/api/v1/reports/deliveries', allowed: READERS },
+  // A signed link opens its report without a token, for anyone holding it; a forged one for no one.
+  { name: 'signed report link', method: 'GET', path: linkPath, allowed: ALL, open: true },
+  {
+    name: 'forged report link',
+    method: 'GET',
+    path: linkPath.replace(/sig=[^&]+/, 'sig=forged'),
+    allowed: [],
+    open: true,
+  },
 ];
 
 for (const row of rows) {
@@ -163,7 +212,8 @@ test('every documented operation is covered by the matrix', async () => {
         `${r.method} ${r.path
           .split('?')[0]!
           .replace(/^\/api\/v1\/reports\/center\/.*$/, '/api/v1/reports/center/{center}/{period}.{format}')
-          .replace(/^\/api\/v1\/reports\/(?!center\/).*$/, '/api/v1/reports/{scope}/{period}.{format}')}`,
+          .replace(/^\/api\/v1\/reports\/(?!center\/|deliveries$).*$/, '/api/v1/reports/{scope}/{period}.{format}')
+          .replace(/^\/api\/v1\/report-files\/.*$/, '/api/v1/report-files/{file}')}`,
     ),
   );
   assert.deepEqual(
@@ -184,6 +234,15 @@ test('a province token sees only its own alerts and its own series in /metrics',
   assert.doesNotMatch(scoped.text, /province="44"/);
   assert.doesNotMatch(scoped.text, /dims_hub_/);
   assert.match(scoped.text, /dims_center_last_record_timestamp_seconds\{province="52",center="gz-01"\}/);
+});
+
+test("a province's readers see its deliveries only; nation-wide readers see every province's", async () => {
+  const scopes = async (scope: 'province:52' | 'nation') =>
+    ((await hub.call('GET', '/api/v1/reports/deliveries', { scope })).body.deliveries as Array<{ scope: string }>)
+      .map((d) => d.scope)
+      .sort();
+  assert.deepEqual(await scopes('province:52'), ['52']);
+  assert.deepEqual(await scopes('nation'), ['44', '52']);
 });
 
 test('a revoked token is refused', async () => {
