@@ -86,6 +86,8 @@ export class EngineRunner {
   readonly declarations: DeclarationsCache;
   /** The newest values of each period kind, for the overview, rankings and the console. */
   readonly latest: LatestValues;
+  /** Told each time a named period's values are stored (closed or recomputed): the report cache listens. */
+  readonly valuesStored: Array<(kind: PeriodKind, period: string) => void> = [];
   /** How long the last real-time run took (ms). */
   private lastRealtimeMs = 0;
   /** The newest real-time values (for /metrics and "current" reads). */
@@ -240,6 +242,7 @@ export class EngineRunner {
                 ? values.filter((v) => v.level !== 'center')
                 : values;
             await storage.writeValues(toStoredValues(kept, stored));
+            if (kind !== 'realtime') for (const f of this.valuesStored) f(kind, period);
           }
           this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
           if (kind === 'realtime') {
