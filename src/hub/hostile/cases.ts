@@ -1124,6 +1124,11 @@ function readCases(): HostileCase[] {
   const HZ = 'GET /healthz';
   const RZ = 'GET /readyz';
   const OA = 'GET /api/v1/openapi.json';
+  const WH = 'GET /api/v1/whoami';
+  const DL = 'GET /api/v1/reports/deliveries';
+  const RF = 'GET /api/v1/report-files/{file}';
+  const link = (file: string, query = `expires=${Math.floor(NOW / 1000) + 3600}&sig=${'0'.repeat(64)}`) =>
+    ({ method: 'GET', path: `/api/v1/report-files/${file}?${query}` }) as HostileRequest;
   const M = 'GET /metrics';
   const q = encodeURIComponent;
   const series = '/api/v1/series?indicator=pue&kind=hour';
@@ -1648,6 +1653,108 @@ function readCases(): HostileCase[] {
       name: 'hostile query and a malformed percent-encoding',
       request: { method: 'GET', path: `/api/v1/openapi.json?x=${q('../../etc/passwd')}&y=%E0%A4%A` },
       status: 200,
+    },
+    {
+      endpoint: WH,
+      class: 'auth',
+      name: 'no token',
+      request: { method: 'GET', path: '/api/v1/whoami' },
+      status: 401,
+      code: 'DIMS_ERR_UNAUTHENTICATED',
+    },
+    {
+      endpoint: WH,
+      class: 'auth',
+      name: 'a 4 KB unknown token',
+      request: { method: 'GET', path: '/api/v1/whoami', token: `dims_${'A'.repeat(4000)}` },
+      status: 401,
+      code: 'DIMS_ERR_UNAUTHENTICATED',
+    },
+    {
+      endpoint: WH,
+      class: 'injection',
+      name: 'hostile query (ignored) with an agent token',
+      request: get(`/api/v1/whoami?scope=admin&center=${q("' OR '1'='1")}&y=%E0%A4%A`, 'agent:gz-01'),
+      status: 200,
+    },
+    {
+      endpoint: DL,
+      class: 'auth',
+      name: 'no token',
+      request: { method: 'GET', path: '/api/v1/reports/deliveries' },
+      status: 401,
+      code: 'DIMS_ERR_UNAUTHENTICATED',
+    },
+    {
+      endpoint: DL,
+      class: 'auth',
+      name: 'an agent token',
+      request: get('/api/v1/reports/deliveries', 'agent:gz-01'),
+      status: 403,
+      code: 'DIMS_ERR_FORBIDDEN',
+    },
+    {
+      endpoint: DL,
+      class: 'nesting',
+      name: 'a 2,000-deep bracketed key and invalid UTF-8 (no parameters read)',
+      request: get(`/api/v1/reports/deliveries?a${'[b]'.repeat(2000)}=%FF%FE`, 'province:52'),
+      status: 200,
+    },
+    {
+      endpoint: RF,
+      class: 'injection',
+      name: 'path traversal to /etc/passwd',
+      request: link('..%2F..%2F..%2F..%2Fetc%2Fpasswd'),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'injection',
+      name: 'the link secret by name',
+      request: link('.link-secret'),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'auth',
+      name: 'no signature',
+      request: link('2026-09/52.xlsx', ''),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'time range',
+      name: 'expires in year 9999 and a forged signature',
+      request: link('2026-09/52.xlsx', `expires=253402300799&sig=${'f'.repeat(64)}`),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'numbers',
+      name: 'expires in hex',
+      request: link('2026-09/52.xlsx', `expires=0x7fffffff&sig=${'f'.repeat(64)}`),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'encoding',
+      name: 'a NUL and invalid UTF-8 in the file name',
+      request: link('52%00.xlsx%FF%FE'),
+      status: 400,
+      code: 'DIMS_ERR_BAD_REQUEST',
+    },
+    {
+      endpoint: RF,
+      class: 'size',
+      name: '8 KB file name',
+      request: link('x'.repeat(8000)),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
     },
     {
       endpoint: M,
