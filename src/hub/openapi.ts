@@ -10,9 +10,13 @@ const err = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 const common = {
-  401: err('no valid token (DIMS_ERR_UNAUTHENTICATED)'),
-  403: err('scope does not allow this (DIMS_ERR_FORBIDDEN, DIMS_ERR_PROVINCE_FORBIDDEN)'),
-  429: err('per-token rate limit (DIMS_ERR_RATE_LIMITED)'),
+  401: err('no valid token: none, unknown, revoked or expired (DIMS_ERR_UNAUTHENTICATED)'),
+  403: err(
+    'scope does not allow this (DIMS_ERR_FORBIDDEN, DIMS_ERR_PROVINCE_FORBIDDEN); with listen.tls.client_ca, an agent or federate token without a client certificate naming it (DIMS_ERR_CLIENT_CERT_REQUIRED, DIMS_ERR_CLIENT_CERT_MISMATCH)',
+  ),
+  429: err(
+    'per-token rate limit, or too many failed authentications from this address this minute (DIMS_ERR_RATE_LIMITED, Retry-After)',
+  ),
 };
 const json = (schema: object, description = 'ok') => ({ description, content: { 'application/json': { schema } } });
 const q = (name: string, description: string, schema: object = { type: 'string' }, required = false) => ({
@@ -101,8 +105,14 @@ export function openapiDocument(): Record<string, unknown> {
       '/healthz': { get: { summary: 'liveness', responses: { 200: json({ type: 'object' }) } } },
       '/readyz': {
         get: {
-          summary: 'readiness: storage answers a ping',
-          responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }, 'storage unavailable') },
+          summary: 'readiness: storage answers a ping and takes writes',
+          responses: {
+            200: json({ type: 'object' }),
+            503: json(
+              { type: 'object' },
+              'storage unavailable or full: {status, reason: disk_full | unavailable, message, since}; ready again once a write or a probe write succeeds',
+            ),
+          },
         },
       },
       '/metrics': {
@@ -147,8 +157,12 @@ export function openapiDocument(): Record<string, unknown> {
               { oneOf: [batch, minimalBatch] },
               'valid records stored; invalid ones listed (accepted keys, or accepted_count with Prefer: return=minimal)',
             ),
-            400: err('no valid record; nothing written (also carries accepted/rejected)'),
-            413: err('body or record count over the limit'),
+            400: err(
+              'no valid record; nothing written (also carries accepted/rejected). Telemetry intervals must divide an hour and start on a multiple of themselves; telemetry overlapping telemetry of its center is rejected',
+            ),
+            413: err(
+              'body or record count over the limit, or the late records would mark more than limits.dirty_periods_per_request closed periods; nothing written',
+            ),
             503: err('storage unavailable; nothing acknowledged, retry'),
             ...common,
           },
@@ -189,8 +203,8 @@ export function openapiDocument(): Record<string, unknown> {
           },
           responses: {
             200: json(batch),
-            400: err('invalid declarations; nothing written'),
-            413: err('upload over the limit'),
+            400: err('invalid declarations (numbers in decimal only); nothing written'),
+            413: err('upload over the limit, or an .xlsx expanding beyond limits.upload_expanded_bytes'),
             415: err('unsupported content type'),
             503: err('storage unavailable'),
             ...common,
