@@ -89,6 +89,8 @@ export class EngineRunner {
   readonly latest: LatestValues;
   /** Told of every finished run (the hub benchmark records their times). */
   onRun: ((r: RunResult) => void) | undefined;
+  /** Told each time a named period's values are stored (closed or recomputed): the report cache listens. */
+  readonly valuesStored: Array<(kind: PeriodKind, period: string) => void> = [];
   /** How long the last real-time run took (ms). */
   private lastRealtimeMs = 0;
   /** The newest real-time values (for /metrics and "current" reads). */
@@ -246,6 +248,7 @@ export class EngineRunner {
                 ? values.filter((v) => v.level !== 'center')
                 : values;
             await storage.writeValues(toStoredValues(kept, stored));
+            if (kind !== 'realtime') for (const f of this.valuesStored) f(kind, period);
           }
           this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
           if (kind === 'realtime') {

@@ -20,7 +20,6 @@ import { HubMetrics } from './metrics.ts';
 import { Scheduler } from './scheduler.ts';
 import { Forwarder } from './federation.ts';
 import { scheduleReports, type ReportScheduler } from '../report/schedule.ts';
-import { storageInputs } from '../report/inputs.ts';
 import { closePdfEngine } from '../report/pdf.ts';
 
 export interface RunningHub {
@@ -118,10 +117,12 @@ export async function startHub(
   // Scheduled reports read the same stored values the API and dashboards show.
   const reports = config.reports
     ? scheduleReports(
-        storageInputs(ctx.storage, { catalog, registry, tz: config.timezone }),
+        ctx.reports.inputs,
         { ...config.reports, tz: config.timezone },
         {
           onReport: (e) => ctx.metrics.reports.inc({ kind: e.kind, format: e.format, result: e.result }),
+          // Downloads of a scheduled report are sent from memory, not built again.
+          rendered: (key, file) => ctx.reports.cache.set(key, file),
           log: (level, message) => log(level, `reports: ${message}`),
         },
       )
