@@ -1,4 +1,7 @@
-/** @module Every option of each protocol's config schema appears in its sample.yaml (set or commented), so a user reading the sample sees them all. */
+/**
+ * @module Every option of each protocol's config schema appears in its sample.yaml (set or commented), so a user reading
+ * the sample sees them all.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';

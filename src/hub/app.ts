@@ -23,6 +23,7 @@ import * as health from './routes/health.ts';
 import * as openapi from './routes/openapi.ts';
 import * as reports from './routes/reports.ts';
 import * as runbooks from './routes/runbooks.ts';
+import * as whoami from './routes/whoami.ts';
 import { consoleRouter } from '../console/router.ts';
 import type { RouteKit } from './routes/kit.ts';
 
@@ -83,6 +84,7 @@ export function createApp(deps: HubDeps | HubContext): Express {
     declarations,
     catalog,
     hierarchy,
+    whoami,
     values,
     rankings,
     coverage,

@@ -24,10 +24,22 @@ function places(unit: string): number {
   return 2;
 }
 
+/** Number formats by language and places, made once (toLocaleString makes one per call: most of a table's time). */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 function num(v: number | null, unit: string, lang: Lang): string {
   if (v === null) return '';
   const p = places(unit);
-  return v.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { minimumFractionDigits: p, maximumFractionDigits: p });
+  const key = `${lang}/${p}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', {
+      minimumFractionDigits: p,
+      maximumFractionDigits: p,
+    });
+    numberFormats.set(key, f);
+  }
+  return f.format(v);
 }
 
 function pct(v: number | null): string {

@@ -1,4 +1,7 @@
-/** @module Tests of the fleet generator and the physics: determinism, registry validity, plausible PUE, cooling by season and latitude, exact sums. */
+/**
+ * @module Tests of the fleet generator and the physics: determinism, registry validity, plausible PUE, cooling by season
+ * and latitude, exact sums.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

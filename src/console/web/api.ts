@@ -202,6 +202,21 @@ export interface AlertsAnswer {
   alerts: AlertItem[];
 }
 
+/** GET /api/v1/whoami: what the signed-in token is (src/hub/routes/whoami.ts). */
+export interface WhoamiAnswer {
+  scope: string;
+  kind: 'nation' | 'admin' | 'province' | 'center' | 'agent' | 'federate' | 'alertmanager';
+  province?: { code: string; zh?: string; en?: string };
+  center?: { id: string; name: string | null; province: { code: string; zh?: string; en?: string } | null };
+  /** The newest ended period of each kind by the hub's clock. */
+  ended: { month: string; quarter: string; year: string };
+}
+
+/** A center's own report (src/report/route.ts CENTER_REPORT_PATH). */
+export function centerReportPath(center: string, period: string, format: string, lang: string): string {
+  return `/api/v1/reports/center/${encodeURIComponent(center)}/${encodeURIComponent(period)}.${format}?lang=${lang}`;
+}
+
 /** The report download URL (src/report/route.ts): scope is `nation` or a province code; the report speaks the console's language. */
 export function reportPath(scope: string, period: string, format: string, lang: string): string {
   return `/api/v1/reports/${encodeURIComponent(scope)}/${encodeURIComponent(period)}.${format}?lang=${lang}`;
