@@ -191,7 +191,7 @@ function reporter(): Reporter {
       live = false;
     },
     live(line) {
-      const width = (process.stdout.columns ?? 100) - 1;
+      const width = (process.stdout.columns || 100) - 1;
       process.stdout.write(`\r\x1b[2K${`${stamp()} ${line}`.slice(0, width)}`);
       live = true;
     },
