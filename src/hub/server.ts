@@ -60,7 +60,14 @@ async function openResilient(
 
 export async function startHub(
   config: HubConfig,
-  opts: { log?: Logger; scheduler?: boolean } = {},
+  opts: {
+    log?: Logger;
+    scheduler?: boolean;
+    /** The hub's clock (default Date.now); the hub benchmark runs the real schedule on a compressed one. */
+    now?: () => number;
+    /** How often (wall ms) the schedule looks at the clock (default 1000). */
+    tickMs?: number;
+  } = {},
 ): Promise<RunningHub> {
   const log: Logger =
     opts.log ??
@@ -82,7 +89,16 @@ export async function startHub(
   const metrics = new HubMetrics(catalog, registry, { defaultMetrics: true });
   // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
   const unexport = exportRegistry(metrics.registry);
-  const ctx = createContext({ config, catalog, registry, storage, state, metrics, log });
+  const ctx = createContext({
+    config,
+    catalog,
+    registry,
+    storage,
+    state,
+    metrics,
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   await seedLastRecordGauges(ctx);
   const app = createApp(ctx);
   const tlsConfig = config.listen.tls;
@@ -94,7 +110,7 @@ export async function startHub(
   const unwatchTls = tlsConfig ? watchTls(server as HttpsServer, tlsConfig, log) : ignoreHangup(log);
   const addr = server.address() as AddressInfo;
   const url = `${tlsConfig ? 'https' : 'http'}://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  const scheduler = new Scheduler(ctx);
+  const scheduler = new Scheduler(ctx, opts.tickMs !== undefined ? { tickMs: opts.tickMs } : {});
   if (config.engine.enabled && opts.scheduler !== false) scheduler.start();
   const forwarder = new Forwarder(ctx);
   forwarder.start();
