@@ -15,7 +15,10 @@ export type Signal =
   | 'power_watts'
   /** Cumulative active energy, kWh (counter). */
   | 'energy_kwh'
-  /** Temperature, °C (gauge); labels.location = inlet | exhaust | supply | return | ambient | internal | chilled_water_supply | chilled_water_return. */
+  /**
+   * Temperature, °C (gauge); labels.location = inlet | exhaust | supply | return | ambient | internal |
+   * chilled_water_supply | chilled_water_return.
+   */
   | 'temperature_celsius'
   /** Relative humidity, % (gauge). */
   | 'humidity_percent'
@@ -29,7 +32,10 @@ export type Signal =
   | 'accel_power_watts'
   /** Cumulative accelerator energy, J (counter), one sample per device. */
   | 'accel_energy_joules'
-  /** Installed hardware: value = count; labels.kind = cpu | accelerator | server, labels.vendor, labels.model, optional labels.pci_vendor_id, labels.cpu_implementer. */
+  /**
+   * Installed hardware: value = count; labels.kind = cpu | accelerator | server, labels.vendor, labels.model, optional
+   * labels.pci_vendor_id, labels.cpu_implementer.
+   */
   | 'inventory'
   /** Fan speed, % of maximum (gauge). */
   | 'fan_percent'

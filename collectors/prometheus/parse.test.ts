@@ -1,4 +1,7 @@
-/** @module Table-driven tests of the exposition parser: both formats, escapes, special values, timestamps, histograms, errors; its quick path against the full one. */
+/**
+ * @module Table-driven tests of the exposition parser: both formats, escapes, special values, timestamps, histograms,
+ * errors; its quick path against the full one.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -34,6 +34,14 @@ export const BENCHES: Record<string, BenchEntry> = {
       return (o) => m.benchApi({ log: o.log, ...(o.quick ? { requests: 150 } : {}) });
     },
   },
+  hub: {
+    summary:
+      'the whole hub: 1,000 and 10,000 centers pushing one-minute records over HTTP, real schedule on a compressed clock, both stores',
+    load: async () => {
+      const m = await import('./hub/hub.ts');
+      return (o) => m.benchHub({ log: o.log, ...(o.quick ? { quick: true } : {}) });
+    },
+  },
   reports: {
     summary: `all 31 provinces' monthly xlsx reports for a 900-center fleet (time, peak memory)`,
     load: async () => {

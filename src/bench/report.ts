@@ -68,7 +68,7 @@ export async function benchReports(opts: {
     records,
     inputs,
     period: '2026-10',
-    rounds: opts.quick ? 1 : 2,
+    langs: opts.quick ? ['zh'] : ['zh', 'en'],
     pdfs: opts.quick ? 5 : 10,
     log,
   });
@@ -76,7 +76,9 @@ export async function benchReports(opts: {
   const pdfP99 = percentile(hub.pdf, 0.99);
   log(
     `reports: hub xlsx p50 ${percentile(hub.xlsx, 0.5).toFixed(0)} ms p99 ${hubP99.toFixed(0)} ms (${hub.xlsx.length}), ` +
-      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length})`,
+      `again p50 ${percentile(hub.xlsxAgain, 0.5).toFixed(1)} ms, ` +
+      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length}), ` +
+      `again p50 ${percentile(hub.pdfAgain, 0.5).toFixed(1)} ms`,
   );
   log(
     `reports: 31 xlsx cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms, engine month ${evalMs.toFixed(0)} ` +
@@ -106,7 +108,7 @@ export async function benchReports(opts: {
       },
       { metric: 'one report, median (values at hand)', value: median(warm), unit: 'ms' },
       {
-        metric: `hub: province monthly xlsx over HTTP, p99 (${hub.xlsx.length} requests)`,
+        metric: `hub: province monthly xlsx over HTTP, first download, p99 (${hub.xlsx.length} requests)`,
         value: hubP99,
         unit: 'ms',
         baseline: evalMs,
@@ -115,10 +117,19 @@ export async function benchReports(opts: {
         goal: '≤ 300 ms',
         met: hubP99 <= 300,
       },
-      { metric: 'hub: province monthly xlsx over HTTP, p50', value: percentile(hub.xlsx, 0.5), unit: 'ms' },
+      {
+        metric: 'hub: province monthly xlsx over HTTP, first download, p50',
+        value: percentile(hub.xlsx, 0.5),
+        unit: 'ms',
+      },
+      {
+        metric: `hub: the same xlsx again (from the hub's report cache), p50 (${hub.xlsxAgain.length} requests)`,
+        value: percentile(hub.xlsxAgain, 0.5),
+        unit: 'ms',
+      },
       { metric: 'hub: first xlsx after start', value: hub.firstMs, unit: 'ms' },
       {
-        metric: `hub: province monthly pdf over HTTP, p99 (${hub.pdf.length} requests)`,
+        metric: `hub: province monthly pdf over HTTP, first download, p99 (${hub.pdf.length} requests)`,
         value: pdfP99,
         unit: 'ms',
         baseline: evalMs,
@@ -126,6 +137,11 @@ export async function benchReports(opts: {
         ratio: pdfP99 / evalMs,
         goal: '≤ 2,000 ms',
         met: pdfP99 <= 2000,
+      },
+      {
+        metric: `hub: the same pdf again (from the hub's report cache), p50 (${hub.pdfAgain.length} requests)`,
+        value: percentile(hub.pdfAgain, 0.5),
+        unit: 'ms',
       },
       { metric: 'one report, median (cold run)', value: median(perReport), unit: 'ms' },
       {
@@ -141,7 +157,9 @@ export async function benchReports(opts: {
       'Comparisons (previous month, a year earlier) and the 12-month trends are evaluated too; the synthetic ' +
         'fleet has no data for them, so they are empty.',
       'Hub: an embedded-store hub holding the fleet (daily records, filings, 13 months of stored values), one ' +
-        'client asking for each province in turn; the PDF browser is started by a request before the timed ones.',
+        'client asking for each province in turn (in zh, and in en for the full run: each a first download, built ' +
+        'from stored values), then each again (sent from the cache of rendered reports); the PDF browser is ' +
+        'started by a request before the timed ones, which are each a first download.',
     ],
   };
 }

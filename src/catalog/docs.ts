@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CATALOG_DIR } from './paths.ts';
+import { nameOf } from './names.ts';
 import type {
   Catalog,
   Comparison,
@@ -25,21 +26,6 @@ import type { Level } from '../model/values.ts';
 export type Lang = 'zh' | 'en';
 
 const LANGS: Lang[] = ['zh', 'en'];
-
-const DIRECTION_NAMES = {
-  higher: { zh: '↑ 越高越好', en: '↑ higher is better' },
-  lower: { zh: '↓ 越低越好', en: '↓ lower is better' },
-  monitor: { zh: '→ 仅监测', en: '→ monitor only' },
-} as const;
-
-const SCOPE_NAMES = {
-  center: { zh: '中心', en: 'center' },
-  province: { zh: '省', en: 'province' },
-  nation: { zh: '全国', en: 'nation' },
-  hub: { zh: '枢纽', en: 'hubs' },
-  new_large: { zh: '新建大型', en: 'new large centers' },
-  new_hub: { zh: '枢纽新建', en: 'new hub centers' },
-} as const;
 
 const SHIFT_NAMES = {
   P1Y: { zh: '上年同期', en: 'a year earlier' },
@@ -241,9 +227,9 @@ export function describeComputation(ind: Pick<Indicator, 'computation'>, lang: L
 
 // --- targets and thresholds -------------------------------------------------------------------------
 
-function targetShort(t: Target, lang: Lang): string {
+function targetShort(t: Target, catalog: Catalog, lang: Lang): string {
   const head = t.op !== undefined && t.value !== undefined ? `${sign(t.op)} ${num(t.value)}` : t.text[lang];
-  const when = [t.by, t.scope ? SCOPE_NAMES[t.scope][lang] : undefined].filter(Boolean).join(', ');
+  const when = [t.by, t.scope ? nameOf(catalog.targetScopes, t.scope, lang) : undefined].filter(Boolean).join(', ');
   return `${head}${when ? ` (${when})` : ''} [${t.source}]`;
 }
 
@@ -345,10 +331,10 @@ function renderPage(catalog: Catalog, lang: Lang): string {
         `\`${i.id}\``,
         i.name[lang],
         i.unit,
-        DIRECTION_NAMES[i.direction][lang],
+        nameOf(catalog.directions, i.direction, lang),
         `\`${describeComputation(i, lang)}\``,
         levelsText(i.levels, catalog.levelById, lang),
-        t ? targetShort(t, lang) : '—',
+        t ? targetShort(t, catalog, lang) : '—',
         thresholdsText(i.thresholds, catalog.levelById, lang),
       ];
       out.push(`| ${row.map(cell).join(' | ')} |`);
@@ -364,7 +350,7 @@ function renderPage(catalog: Catalog, lang: Lang): string {
       `- **${h.rawMetrics}**: ${i.raw_metrics.length ? i.raw_metrics.map((m) => `\`${m}\``).join(', ') : h.none}`,
     );
     out.push(
-      `- **${h.levels}**: ${levelsText(i.levels, catalog.levelById, lang)} · ${i.unit} · ${DIRECTION_NAMES[i.direction][lang]} ` +
+      `- **${h.levels}**: ${levelsText(i.levels, catalog.levelById, lang)} · ${i.unit} · ${nameOf(catalog.directions, i.direction, lang)} ` +
         `· ${h.stability}: ${i.stability}`,
     );
     out.push(`- **${h.thresholds}**: ${i.thresholds ? thresholdsText(i.thresholds, catalog.levelById, lang) : h.none}`);
@@ -380,7 +366,7 @@ function renderPage(catalog: Catalog, lang: Lang): string {
             : t.by
               ? `(${t.by}) `
               : '';
-        const scope = t.scope ? `${SCOPE_NAMES[t.scope][lang]} · ` : '';
+        const scope = t.scope ? `${nameOf(catalog.targetScopes, t.scope, lang)} · ` : '';
         out.push(`  - ${scope}${head}${t.text[lang]} [${tags}]`);
       }
     }

@@ -15,7 +15,10 @@ import { crossCheck } from './validate.ts';
 import type {
   Catalog,
   DimensionInfo,
+  Direction,
   LevelInfo,
+  Named,
+  TargetScope,
   Indicator,
   RawMetric,
   Unit,
@@ -106,6 +109,24 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
       ?.levels ?? [];
   if (levels.length > 0 && new Set(levels.map((l) => l.id)).size !== levels.length)
     problems.push({ file: path.join(refDir, 'levels.yaml'), path: '/levels', message: 'each level must appear once' });
+  const directions =
+    take(
+      loadYaml<{ directions: Named<Direction>[] }>(
+        path.join(refDir, 'directions.yaml'),
+        sub('directions'),
+        problems,
+        'directions',
+      ),
+    )?.directions ?? [];
+  const targetScopes =
+    take(
+      loadYaml<{ scopes: Named<TargetScope>[] }>(
+        path.join(refDir, 'target-scopes.yaml'),
+        sub('target-scopes'),
+        problems,
+        'target scopes',
+      ),
+    )?.scopes ?? [];
   const provinces =
     take(
       loadYaml<{ provinces: Province[] }>(path.join(refDir, 'provinces.yaml'), sub('provinces'), problems, 'provinces'),
@@ -143,6 +164,8 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     indicators,
     dimensions,
     levels,
+    directions,
+    targetScopes,
     metrics,
     units,
     provinces,

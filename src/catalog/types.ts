@@ -71,7 +71,7 @@ export interface Target {
   op?: '>' | '>=' | '<' | '<=' | '==';
   value?: number;
   by?: string;
-  scope?: 'center' | 'province' | 'nation' | 'hub' | 'new_large' | 'new_hub';
+  scope?: TargetScope;
   official?: boolean;
   text: Text;
   source: string;
@@ -168,6 +168,15 @@ export interface LevelInfo {
   en: string;
 }
 
+/** A name in both languages for one id of a fixed vocabulary (directions, target scopes). */
+export interface Named<Id extends string> {
+  id: Id;
+  zh: string;
+  en: string;
+}
+
+export type TargetScope = 'center' | 'province' | 'nation' | 'hub' | 'new_large' | 'new_hub';
+
 export interface DimensionInfo {
   id: Dimension;
   zh: string;
@@ -189,6 +198,10 @@ export interface Catalog {
   dimensions: DimensionInfo[];
   /** center, province, nation, with their names. */
   levels: LevelInfo[];
+  /** higher, lower, monitor, with their names (reference/directions.yaml). */
+  directions: Named<Direction>[];
+  /** What targets apply to, with their names (reference/target-scopes.yaml). */
+  targetScopes: Named<TargetScope>[];
   metrics: RawMetric[];
   units: Unit[];
   provinces: Province[];

@@ -12,6 +12,8 @@ import type { IngestDeps } from './ingest.ts';
 import { rollupToWire } from '../records/parse.ts';
 import { OverlapGuard } from './overlap-guard.ts';
 import { StorageHealth } from './storage-health.ts';
+import { storageInputs, type ReportInputs } from '../report/inputs.ts';
+import { ReportCache } from '../report/cache.ts';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -31,6 +33,8 @@ export interface HubDeps {
 export interface HubContext extends Required<Omit<HubDeps, 'now'>> {
   now: () => number;
   ingest: IngestDeps;
+  /** What reports read (stored values; filings from the engine's memory) and the rendered reports kept. */
+  reports: { inputs: ReportInputs; cache: ReportCache };
   /** Whether storage takes writes (the `storage` above is watched by it). */
   storageHealth: StorageHealth;
 }
@@ -75,6 +79,14 @@ export function createContext(deps: HubDeps): HubContext {
         : {}),
     });
   const closeKinds: PeriodKindName[] = config.engine.enabled ? config.engine.kinds : [];
+  const reportCache = new ReportCache();
+  engine.valuesStored.push((kind, period) => reportCache.periodStored(kind, period));
+  const reportInputs = storageInputs(storage, {
+    catalog,
+    registry,
+    tz: config.timezone,
+    filingsBefore: (ms) => engine.declarations.before(ms),
+  });
   return {
     config,
     catalog,
@@ -87,6 +99,7 @@ export function createContext(deps: HubDeps): HubContext {
     now,
     log,
     storageHealth,
+    reports: { inputs: reportInputs, cache: reportCache },
     ingest: {
       catalog,
       registry,
@@ -103,7 +116,10 @@ export function createContext(deps: HubDeps): HubContext {
       rawRetentionMs: storage.retention.raw,
       stored: (telemetry, declarations) => {
         engine.live.add(telemetry);
-        if (declarations > 0) engine.declarations.changed();
+        if (declarations > 0) {
+          engine.declarations.changed();
+          reportCache.clear();
+        }
       },
     },
   };

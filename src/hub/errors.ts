@@ -23,6 +23,9 @@ export const ERRORS = {
   DIMS_ERR_RATE_LIMITED: { status: 429, message: 'too many requests for this token; retry later' },
   DIMS_ERR_STORAGE_UNAVAILABLE: { status: 503, message: 'storage is unavailable; nothing was written, retry later' },
   DIMS_ERR_ENGINE_BUSY: { status: 503, message: 'the engine could not run the period now; retry later' },
+  DIMS_ERR_REPORT_ENGINE_MISSING: { status: 503, message: 'PDF reports need Chromium and a CJK font on the hub' },
+  DIMS_ERR_REPORT_BUSY: { status: 503, message: 'too many PDF reports are printing; retry after Retry-After seconds' },
+  DIMS_ERR_LINK_INVALID: { status: 403, message: 'the report link is not valid or has expired' },
   DIMS_ERR_INTERNAL: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

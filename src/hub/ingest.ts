@@ -347,6 +347,8 @@ async function claimIntervals(
   return claimed;
 }
 
+type Span = { startMs: number; endMs: number; declaration: boolean };
+
 /**
  * Bounds the recomputation the batch causes and starts the storage write, synchronously.
  * @throws HubError 413 when the late records would mark too many closed periods (nothing written).
@@ -358,25 +360,54 @@ function write(
   nowMs: number,
 ): { written: Promise<void>; after: AfterWrite } {
   const { good, rejected } = checked;
+  const { spans, nTelemetry } = distinctSpans(good);
+  const dirty = boundedDirty(deps, spans, good.length, opts, nowMs);
+  const { written, records, rollups } = startWrite(deps, good);
+  const after: AfterWrite = {
+    acceptedCount: good.length,
+    rejected,
+    dirty,
+    stale: staleRollups(
+      deps,
+      spans.filter((s) => !s.declaration),
+      nowMs,
+    ),
+    received: [...new Set(rollups.map((r) => periodName('hour', r.startMs, deps.tz)))],
+    telemetry: telemetrySeen(good, nTelemetry),
+    declarations: good.length - nTelemetry,
+  };
+  if (!opts.countOnly) after.keys = good.map((g) => g.key);
+  if (deps.federate === true) after.outbox = good.filter((g) => !isRollup(g.record)).map((g) => g.raw as CenterRecord);
+  else if (deps.federate === 'declarations')
+    after.outbox = good.filter((g) => g.record.source === 'declaration').map((g) => g.raw as CenterRecord);
+  if (deps.stored) after.stored = records.filter((r) => r.source === 'telemetry');
+  return { written, after };
+}
+
+/** The distinct intervals of a batch (a span is telemetry if any record over it is) and its telemetry count. */
+function distinctSpans(good: Good[]): { spans: Span[]; nTelemetry: number } {
   // Records of one batch usually share an interval: distinct spans are few.
-  const spans = new Map<number, Map<number, { startMs: number; endMs: number; declaration: boolean }>>();
+  const byStart = new Map<number, Map<number, Span>>();
   let nTelemetry = 0;
   for (const { record: r } of good) {
-    let byEnd = spans.get(r.startMs);
-    if (!byEnd) spans.set(r.startMs, (byEnd = new Map()));
+    let byEnd = byStart.get(r.startMs);
+    if (!byEnd) byStart.set(r.startMs, (byEnd = new Map()));
     const span = byEnd.get(r.endMs);
     if (!span) byEnd.set(r.endMs, { startMs: r.startMs, endMs: r.endMs, declaration: r.source === 'declaration' });
     else if (r.source === 'telemetry') span.declaration = false;
     if (r.source === 'telemetry') nTelemetry++;
   }
-  // The recomputation a request causes is bounded before anything is written.
-  const dirty = dirtyMarks(
-    deps,
-    [...spans.values()].flatMap((m) => [...m.values()]),
-    nowMs,
-  );
+  return { spans: [...byStart.values()].flatMap((m) => [...m.values()]), nTelemetry };
+}
+
+/**
+ * The closed periods the batch marks for recomputation, bounded before anything is written.
+ * @throws HubError 413 over limits.dirty_periods_per_request.
+ */
+function boundedDirty(deps: IngestDeps, spans: Span[], count: number, opts: IngestOptions, nowMs: number) {
+  const dirty = dirtyMarks(deps, spans, nowMs);
   if (dirty.length > deps.maxDirtyPeriods) {
-    deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, good.length);
+    deps.metrics.recordsRejected.inc({ source: opts.declaration ? 'declaration' : 'telemetry' }, count);
     throw new HubError(
       'DIMS_ERR_TOO_LARGE',
       `the late records of this request would mark ${dirty.length} closed periods for recomputation (at most ` +
@@ -385,7 +416,11 @@ function write(
       { periods: dirty.length, limit: deps.maxDirtyPeriods },
     );
   }
+  return dirty;
+}
 
+/** Starts writing the batch: records as records, forwarded hour roll-ups as roll-ups. */
+function startWrite(deps: IngestDeps, good: Good[]) {
   // The parsed record becomes the stored one (with its province) rather than being copied. The center
   // text is the registry's: the same characters, but long-lived, with its hash already computed for
   // the lookups storage makes per record.
@@ -403,6 +438,11 @@ function write(
     rollups.length === 0
       ? deps.storage.writeRecords(stored)
       : Promise.all([deps.storage.writeRecords(records), deps.storage.writeRollups(rollups)]).then(() => undefined);
+  return { written, records, rollups };
+}
+
+/** Which centers' collection the batch shows alive, to when, with their inlet temperatures. */
+function telemetrySeen(good: Good[], nTelemetry: number): AfterWrite['telemetry'] {
   // Only telemetry says a center's collection is alive; a filing may even end in the future.
   const telemetry: AfterWrite['telemetry'] = {
     centers: [],
@@ -419,25 +459,7 @@ function write(
     telemetry.inletMean[i] = r.metrics.inlet_temp_c_mean ?? NaN;
     telemetry.inletMax[i] = r.metrics.inlet_temp_c_max ?? NaN;
   }
-  const after: AfterWrite = {
-    acceptedCount: good.length,
-    rejected,
-    dirty,
-    stale: staleRollups(
-      deps,
-      [...spans.values()].flatMap((m) => [...m.values()]).filter((s) => !s.declaration),
-      nowMs,
-    ),
-    received: [...new Set(rollups.map((r) => periodName('hour', r.startMs, deps.tz)))],
-    telemetry,
-    declarations: good.length - nTelemetry,
-  };
-  if (!opts.countOnly) after.keys = good.map((g) => g.key);
-  if (deps.federate === true) after.outbox = good.filter((g) => !isRollup(g.record)).map((g) => g.raw as CenterRecord);
-  else if (deps.federate === 'declarations')
-    after.outbox = good.filter((g) => g.record.source === 'declaration').map((g) => g.raw as CenterRecord);
-  if (deps.stored) after.stored = records.filter((r) => r.source === 'telemetry');
-  return { written, after };
+  return telemetry;
 }
 
 /**

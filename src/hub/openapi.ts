@@ -26,10 +26,18 @@ const q = (name: string, description: string, schema: object = { type: 'string' 
   description,
   schema,
 });
-const kind = q('kind', 'period kind', { enum: ['realtime', 'hour', 'day', 'month', 'quarter', 'year'] });
+const kind = q(
+  'kind',
+  'period kind; default: the kind the period name can only be (2026-11 → month, 2026-Q3 → quarter …), else the route default. A kind that contradicts the period name is a 400 naming both.',
+  { enum: ['realtime', 'hour', 'day', 'month', 'quarter', 'year'] },
+);
 const period = q(
   'period',
   'period name (2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026) or the RFC 3339 end of a real-time window; default: the newest',
+);
+const pdfUnavailable = err(
+  'pdf asked and Chromium or a CJK font is not installed (DIMS_ERR_REPORT_ENGINE_MISSING), or more PDFs are ' +
+    'printing and waiting than the hub takes at once (DIMS_ERR_REPORT_BUSY, with Retry-After)',
 );
 const province = q('province', 'GB/T 2260 province code', { type: 'string', pattern: '^[1-6][0-9]$' });
 const batch = {
@@ -226,6 +234,15 @@ export function openapiDocument(): Record<string, unknown> {
           responses: { 200: json({ type: 'object' }), ...common },
         },
       },
+      '/api/v1/whoami': {
+        get: {
+          summary:
+            "the caller's own token: its scope, the province or center it is bound to (by name), and the newest ended " +
+            "month, quarter and year by the hub's clock (any valid token; the console signs in with it)",
+          security: bearer,
+          responses: { 200: json({ type: 'object' }), ...common },
+        },
+      },
       '/api/v1/values': {
         get: {
           summary: 'indicator values of one node (level+code) or every node of a level, for one period',
@@ -376,7 +393,7 @@ export function openapiDocument(): Record<string, unknown> {
           responses: {
             200: { description: 'the report file' },
             400: err('bad scope, period or format'),
-            503: err('pdf asked and Chromium or a CJK font is not installed (DIMS_ERR_REPORT_ENGINE_MISSING)'),
+            503: pdfUnavailable,
             ...common,
           },
         },
@@ -402,8 +419,70 @@ export function openapiDocument(): Record<string, unknown> {
           responses: {
             200: { description: 'the report file' },
             400: err('unknown center, bad period or format'),
-            503: err('pdf asked and Chromium or a CJK font is not installed (DIMS_ERR_REPORT_ENGINE_MISSING)'),
+            503: pdfUnavailable,
             ...common,
+          },
+        },
+      },
+      '/api/v1/reports/deliveries': {
+        get: {
+          summary:
+            "delivery log of scheduled reports (e-mail and group-chat robots), newest first, at most 500: a province's " +
+            'readers see their province, nation and admin every scope (only with reports configured)',
+          security: bearer,
+          responses: {
+            200: json({
+              type: 'object',
+              required: ['deliveries'],
+              properties: {
+                deliveries: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['at', 'kind', 'period', 'scope', 'lang', 'channel', 'target', 'status', 'attempts'],
+                    properties: {
+                      at: { type: 'string', format: 'date-time' },
+                      kind: { enum: ['month', 'quarter', 'year'] },
+                      period: { type: 'string' },
+                      scope: { type: 'string', description: 'province code or nation' },
+                      lang: { enum: ['zh', 'en'] },
+                      channel: { enum: ['email', 'wecom', 'dingtalk', 'feishu'] },
+                      target: {
+                        type: 'string',
+                        description: "the addresses, or the robot's host (never its keyed URL)",
+                      },
+                      status: { enum: ['sent', 'failed'] },
+                      attempts: { type: 'integer' },
+                      error: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            }),
+            ...common,
+          },
+        },
+      },
+      '/api/v1/report-files/{file}': {
+        get: {
+          summary:
+            'a scheduled report file opened by the signed link a delivery carried (no token: the link is the ' +
+            'credential, valid for one indexed file until it expires; only with reports configured)',
+          parameters: [
+            {
+              name: 'file',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'the file in the reports folder, e.g. month/2026-10/52-2026-10.zh.pdf (slashes as they are)',
+            },
+            q('expires', 'when the link expires (Unix seconds)', { type: 'string', pattern: '^[0-9]{1,12}$' }, true),
+            q('sig', 'HMAC-SHA256 of the file and expiry, base64url', { type: 'string' }, true),
+          ],
+          responses: {
+            200: { description: 'the report file' },
+            403: err('forged, altered or expired link (DIMS_ERR_LINK_INVALID)'),
+            404: err('the indexed file is gone (DIMS_ERR_NOT_FOUND)'),
           },
         },
       },

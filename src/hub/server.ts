@@ -20,7 +20,6 @@ import { HubMetrics } from './metrics.ts';
 import { Scheduler } from './scheduler.ts';
 import { Forwarder } from './federation.ts';
 import { scheduleReports, type ReportScheduler } from '../report/schedule.ts';
-import { storageInputs } from '../report/inputs.ts';
 import { closePdfEngine } from '../report/pdf.ts';
 
 export interface RunningHub {
@@ -61,7 +60,14 @@ async function openResilient(
 
 export async function startHub(
   config: HubConfig,
-  opts: { log?: Logger; scheduler?: boolean } = {},
+  opts: {
+    log?: Logger;
+    scheduler?: boolean;
+    /** The hub's clock (default Date.now); the hub benchmark runs the real schedule on a compressed one. */
+    now?: () => number;
+    /** How often (wall ms) the schedule looks at the clock (default 1000). */
+    tickMs?: number;
+  } = {},
 ): Promise<RunningHub> {
   const log: Logger =
     opts.log ??
@@ -83,7 +89,16 @@ export async function startHub(
   const metrics = new HubMetrics(catalog, registry, { defaultMetrics: true });
   // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
   const unexport = exportRegistry(metrics.registry);
-  const ctx = createContext({ config, catalog, registry, storage, state, metrics, log });
+  const ctx = createContext({
+    config,
+    catalog,
+    registry,
+    storage,
+    state,
+    metrics,
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   await seedLastRecordGauges(ctx);
   const app = createApp(ctx);
   const tlsConfig = config.listen.tls;
@@ -95,17 +110,19 @@ export async function startHub(
   const unwatchTls = tlsConfig ? watchTls(server as HttpsServer, tlsConfig, log) : ignoreHangup(log);
   const addr = server.address() as AddressInfo;
   const url = `${tlsConfig ? 'https' : 'http'}://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  const scheduler = new Scheduler(ctx);
+  const scheduler = new Scheduler(ctx, opts.tickMs !== undefined ? { tickMs: opts.tickMs } : {});
   if (config.engine.enabled && opts.scheduler !== false) scheduler.start();
   const forwarder = new Forwarder(ctx);
   forwarder.start();
   // Scheduled reports read the same stored values the API and dashboards show.
   const reports = config.reports
     ? scheduleReports(
-        storageInputs(ctx.storage, { catalog, registry, tz: config.timezone }),
+        ctx.reports.inputs,
         { ...config.reports, tz: config.timezone },
         {
           onReport: (e) => ctx.metrics.reports.inc({ kind: e.kind, format: e.format, result: e.result }),
+          // Downloads of a scheduled report are sent from memory, not built again.
+          rendered: (key, file) => ctx.reports.cache.set(key, file),
           log: (level, message) => log(level, `reports: ${message}`),
         },
       )

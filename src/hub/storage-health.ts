@@ -85,7 +85,7 @@ export class StorageHealth {
       queryRecords: (q) => inner.queryRecords(q),
       queryValues: (q) => inner.queryValues(q),
       reportStats: (from, to) => inner.reportStats(from, to),
-      latestTelemetry: (centers, from) => inner.latestTelemetry(centers, from),
+      latestTelemetry: (centers, from, to) => inner.latestTelemetry(centers, from, to),
       writeRollups: (rollups) => track(inner.writeRollups(rollups)),
       queryRollups: (q) => inner.queryRollups(q),
       get retention() {

@@ -186,7 +186,7 @@ export function faultyStorage(inner: Storage): Storage & { down: boolean } {
   wrap.writeValues = (v) => guard(() => inner.writeValues(v));
   wrap.queryValues = (q) => guard(() => inner.queryValues(q));
   wrap.reportStats = (a, b) => guard(() => inner.reportStats(a, b));
-  wrap.latestTelemetry = (c, f) => guard(() => inner.latestTelemetry(c, f));
+  wrap.latestTelemetry = (c, f, t) => guard(() => inner.latestTelemetry(c, f, t));
   wrap.writeRollups = (r) => guard(() => inner.writeRollups(r));
   wrap.queryRollups = (q) => guard(() => inner.queryRollups(q));
   Object.defineProperty(wrap, 'retention', { get: () => inner.retention });

@@ -200,9 +200,29 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
     };
   };
   const source = r.source ?? 'telemetry';
-  const now = ctx.nowMs ?? Date.now();
   if (!registry.byId.has(r.center))
     problems.push({ path: '/center', message: 'is not a center of the registry', value: r.center });
+  intervalProblems(r, { startMs, endMs, source }, ctx, problems);
+  const metrics = metricValues(r.metrics, source, catalog, problems);
+  const histograms = r.histograms ? histogramValues(r.histograms, catalog, problems) : undefined;
+  const rollup =
+    r.rollup === undefined ? undefined : rollupFacts(r.rollup, { source, startMs, endMs, metrics, catalog }, problems);
+  if (problems.length > 0) return { problems };
+  const record: ParsedRecord = { center: r.center, startMs, endMs, source, metrics };
+  if (histograms && Object.keys(histograms).length > 0) record.histograms = histograms;
+  if (rollup) (record as RollupRecord).rollup = rollup;
+  return { record, problems };
+}
+
+/** Checks a record's interval: order, the telemetry interval rules or a year at most, not too old, not in the future. */
+function intervalProblems(
+  r: { start: string; end: string },
+  t: { startMs: number; endMs: number; source: 'telemetry' | 'declaration' },
+  ctx: RecordContext,
+  problems: RecordProblem[],
+): void {
+  const { startMs, endMs, source } = t;
+  const now = ctx.nowMs ?? Date.now();
   if (!(endMs > startMs)) problems.push({ path: '/end', message: 'must be after start', value: r.end });
   if (source === 'telemetry' && !ctx.anyInterval) {
     const p = telemetryIntervalProblem(startMs, endMs, r);
@@ -212,62 +232,69 @@ export function parseRecord(raw: unknown, ctx: RecordContext): { record?: Parsed
   if (startMs < EARLIEST_MS) problems.push({ path: '/start', message: 'is before 2000-01-01', value: r.start });
   const future = source === 'declaration' ? DECLARATION_FUTURE_MS : TELEMETRY_FUTURE_MS;
   if (endMs > now + future) problems.push({ path: '/end', message: 'is in the future', value: r.end });
+}
 
+/** The record's metric values, each checked against the raw-metric dictionary. */
+function metricValues(
+  raw: Record<string, unknown>,
+  source: 'telemetry' | 'declaration',
+  catalog: RecordContext['catalog'],
+  problems: RecordProblem[],
+): Record<string, number> {
   const metricMap = catalog.metricById;
   const metrics: Record<string, number> = {};
-  for (const id in r.metrics) {
-    const value = r.metrics[id];
+  for (const id in raw) {
+    const value = raw[id];
     const n = metricValue(metricMap.get(id), value, source);
     if (typeof n === 'number') metrics[id] = n;
     else problems.push({ path: `/metrics/${id}`, message: n, value });
   }
+  return metrics;
+}
 
-  let histograms: Record<string, Histogram> | undefined;
-  if (r.histograms) {
-    histograms = {};
-    for (const [id, h] of Object.entries(r.histograms)) {
-      const path = `/histograms/${id}`;
-      const m = metricMap.get(id);
-      if (!m || m.kind !== 'histogram') {
-        problems.push({ path, message: 'is not a histogram metric of indicators/raw-metrics.yaml', value: id });
-        continue;
-      }
-      const hist = h as Partial<Histogram>;
-      if (!hist || !Array.isArray(hist.bounds) || !Array.isArray(hist.counts)) {
-        problems.push({ path, message: 'must be { bounds: [...], counts: [...] }', value: h });
-        continue;
-      }
-      const want = m.bounds!;
-      if (hist.bounds.length !== want.length || hist.bounds.some((b, i) => b !== want[i])) {
-        problems.push({
-          path: `${path}/bounds`,
-          message: `must equal the dictionary bounds ${JSON.stringify(want)}`,
-          value: hist.bounds,
-        });
-        continue;
-      }
-      if (hist.counts.length !== want.length + 1) {
-        problems.push({
-          path: `${path}/counts`,
-          message: `must have ${want.length + 1} counts (one per bound and +Inf)`,
-          value: hist.counts.length,
-        });
-        continue;
-      }
-      if (hist.counts.some((c) => typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > MAX_ABS)) {
-        problems.push({ path: `${path}/counts`, message: 'must be non-negative integers', value: hist.counts });
-        continue;
-      }
-      histograms[id] = { bounds: want, counts: hist.counts.slice() };
+/** The record's histograms, each on its metric's dictionary bounds with non-negative integer counts. */
+function histogramValues(
+  raw: Record<string, unknown>,
+  catalog: RecordContext['catalog'],
+  problems: RecordProblem[],
+): Record<string, Histogram> {
+  const histograms: Record<string, Histogram> = {};
+  for (const [id, h] of Object.entries(raw)) {
+    const path = `/histograms/${id}`;
+    const m = catalog.metricById.get(id);
+    if (!m || m.kind !== 'histogram') {
+      problems.push({ path, message: 'is not a histogram metric of indicators/raw-metrics.yaml', value: id });
+      continue;
     }
+    const hist = h as Partial<Histogram>;
+    if (!hist || !Array.isArray(hist.bounds) || !Array.isArray(hist.counts)) {
+      problems.push({ path, message: 'must be { bounds: [...], counts: [...] }', value: h });
+      continue;
+    }
+    const want = m.bounds!;
+    if (hist.bounds.length !== want.length || hist.bounds.some((b, i) => b !== want[i])) {
+      problems.push({
+        path: `${path}/bounds`,
+        message: `must equal the dictionary bounds ${JSON.stringify(want)}`,
+        value: hist.bounds,
+      });
+      continue;
+    }
+    if (hist.counts.length !== want.length + 1) {
+      problems.push({
+        path: `${path}/counts`,
+        message: `must have ${want.length + 1} counts (one per bound and +Inf)`,
+        value: hist.counts.length,
+      });
+      continue;
+    }
+    if (hist.counts.some((c) => typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > MAX_ABS)) {
+      problems.push({ path: `${path}/counts`, message: 'must be non-negative integers', value: hist.counts });
+      continue;
+    }
+    histograms[id] = { bounds: want, counts: hist.counts.slice() };
   }
-  const rollup =
-    r.rollup === undefined ? undefined : rollupFacts(r.rollup, { source, startMs, endMs, metrics, catalog }, problems);
-  if (problems.length > 0) return { problems };
-  const record: ParsedRecord = { center: r.center, startMs, endMs, source, metrics };
-  if (histograms && Object.keys(histograms).length > 0) record.histograms = histograms;
-  if (rollup) (record as RollupRecord).rollup = rollup;
-  return { record, problems };
+  return histograms;
 }
 
 const HOUR_MS = 3_600_000;

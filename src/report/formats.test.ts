@@ -18,7 +18,9 @@ import { t } from './text.ts';
 import { openStorage } from '../storage/open.ts';
 import { periodWindow } from '../engine/periods.ts';
 import type { IndicatorValue } from '../model/values.ts';
-import type { StoredValue } from '../storage/types.ts';
+import type { Storage, StoredValue } from '../storage/types.ts';
+import type { ReportInputs } from './inputs.ts';
+import { rollUp } from '../records/merge.ts';
 
 const AT = '2026-11-01T03:30:00+08:00';
 const syn = syntheticOctober();
@@ -166,37 +168,68 @@ test('the same request twice gives the same bytes in every format (generation ti
   }
 });
 
+/** Stores the known fleet as a hub holds it after closing October: raw records, October's roll-ups, values. */
+async function storeKnown(storage: Storage, known: ReturnType<typeof knownFleet>, engine: ReportInputs): Promise<void> {
+  const province = (center: string) => known.registry.byId.get(center)!.province;
+  await storage.writeRecords(known.records.map((r) => ({ ...r, province: province(r.center) })));
+  const october = periodWindow('month', '2026-10');
+  await storage.writeRollups(
+    rollUp(known.catalog, october, known.records).map((r) => ({ ...r, kind: 'month', province: province(r.center) })),
+  );
+  for (const period of ['2026-10', '2026-09', '2025-10']) {
+    const w = periodWindow('month', period);
+    const vals = await engine.values('month', period);
+    await storage.writeValues(
+      vals.map((v): StoredValue => ({
+        ...v,
+        period_kind: 'month',
+        period,
+        fromMs: w.fromMs,
+        toMs: w.toMs,
+        province: v.level === 'nation' ? '' : v.level === 'province' ? v.code : province(v.code),
+        dimension: known.catalog.indicatorById.get(v.indicator)!.dimension,
+        computedAtMs: 0,
+      })),
+    );
+  }
+}
+
 test('a report from stored values (what the hub serves) equals the report from the engine', async () => {
   const known = knownFleet();
   const engine = engineInputs(known);
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   try {
-    await storage.writeRecords(
-      known.records.map((r) => ({ ...r, province: known.registry.byId.get(r.center)!.province })),
-    );
-    for (const period of ['2026-10', '2026-09', '2025-10']) {
-      const w = periodWindow('month', period);
-      const vals = await engine.values('month', period);
-      await storage.writeValues(
-        vals.map((v): StoredValue => ({
-          ...v,
-          period_kind: 'month',
-          period,
-          fromMs: w.fromMs,
-          toMs: w.toMs,
-          province:
-            v.level === 'nation' ? '' : v.level === 'province' ? v.code : known.registry.byId.get(v.code)!.province,
-          dimension: known.catalog.indicatorById.get(v.indicator)!.dimension,
-          computedAtMs: 0,
-        })),
-      );
-    }
-    const stored = storageInputs(storage, known);
-    for (const scope of ['44', '52', 'nation']) {
-      const a = await buildReport(engine, { scope, period: '2026-10', generatedAt: AT, suppress: true });
-      const b = await buildReport(stored, { scope, period: '2026-10', generatedAt: AT, suppress: true });
-      assert.deepEqual(b, a, scope);
-    }
+    await storeKnown(storage, known, engine);
+    // Filings from the hub's memory or from storage: the same report.
+    const filings = known.records.filter((r) => r.source === 'declaration');
+    const fromMemory = storageInputs(storage, {
+      ...known,
+      filingsBefore: async (ms) => filings.filter((r) => r.startMs < ms),
+    });
+    for (const stored of [storageInputs(storage, known), fromMemory])
+      for (const scope of ['44', '52', 'nation']) {
+        const a = await buildReport(engine, { scope, period: '2026-10', generatedAt: AT, suppress: true });
+        const b = await buildReport(stored, { scope, period: '2026-10', generatedAt: AT, suppress: true });
+        assert.deepEqual(b, a, scope);
+      }
+  } finally {
+    await storage.close();
+  }
+});
+
+test('after raw telemetry has expired, a closed month still tells late centers and last data (from its roll-ups)', async () => {
+  const known = knownFleet();
+  const engine = engineInputs(known);
+  const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
+  try {
+    await storeKnown(storage, known, engine);
+    await storage.enforceRetention(Date.parse('2027-06-01T00:00:00Z'));
+    const october = periodWindow('month', '2026-10');
+    assert.equal((await storage.queryRecords({ ...october, source: 'telemetry' })).length, 0, 'raw records gone');
+    const a = await buildReport(engine, { scope: '44', period: '2026-10', generatedAt: AT });
+    const b = await buildReport(storageInputs(storage, known), { scope: '44', period: '2026-10', generatedAt: AT });
+    assert.ok(a.quality.centers.find((c) => c.center === 'g3')!.issues.includes('late'));
+    assert.deepEqual(b.quality, a.quality);
   } finally {
     await storage.close();
   }

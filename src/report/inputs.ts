@@ -54,9 +54,6 @@ export interface FiledDeclaration {
   metrics: string[];
 }
 
-/** How far back from a window's end the last telemetry is looked for, step by step (the last: the whole window). */
-const TAIL_STEPS_MS = [10 * 60_000, 86_400_000, Infinity];
-
 /** How far back a standing filing (a snapshot) is looked for. */
 export const DECLARATION_LOOKBACK_MS = 367 * 86_400_000;
 
@@ -93,11 +90,19 @@ function group(values: IndicatorValue[], registry: RegistryIndex): Grouped {
   return g;
 }
 
+export interface StorageInputsOptions {
+  catalog: Catalog;
+  registry: RegistryIndex;
+  tz?: string;
+  /**
+   * Filings that started before an instant, from somewhere faster than storage (the hub keeps them in memory,
+   * dropped when one arrives): without it each report reads a year of records to find the few filings.
+   */
+  filingsBefore?(beforeMs: number): Promise<ParsedRecord[]>;
+}
+
 /** Reads the stored values the hub serves (and its dashboards show). */
-export function storageInputs(
-  storage: Storage,
-  ctx: { catalog: Catalog; registry: RegistryIndex; tz?: string },
-): ReportInputs {
+export function storageInputs(storage: Storage, ctx: StorageInputsOptions): ReportInputs {
   return {
     catalog: ctx.catalog,
     registry: ctx.registry,
@@ -116,26 +121,22 @@ export function storageInputs(
       return (await Promise.all(reads)).flat();
     },
     async lastTelemetry(fromMs, toMs, centers) {
-      // Read backwards from the window's end (or now, for an open period): the last minutes answer almost
-      // every center; only the few quiet ones cost a wider read, and the whole window only those that
-      // sent nothing in its last day. No aggregate over the period's records.
-      const lastEnd = new Map<string, number>();
-      const end = Math.min(toMs, Date.now() + TAIL_STEPS_MS[0]!);
-      let pending = centers;
-      for (const span of TAIL_STEPS_MS) {
-        if (pending.length === 0) break;
-        const from = Math.max(fromMs, end - span);
-        for (const r of await storage.queryRecords({ fromMs: from, toMs, source: 'telemetry', centers: pending }))
-          if (r.endMs > (lastEnd.get(r.center) ?? -Infinity)) lastEnd.set(r.center, r.endMs);
-        pending = pending.filter((c) => !lastEnd.has(c));
-        if (from === fromMs) break;
-      }
-      return [...lastEnd].map(([center, lastEndMs]) => ({ center, lastEndMs }));
+      // One index seek per center into the raw records (the latest that started in the window), never a read
+      // of the period's records. Raw telemetry is kept for weeks (storage retention): centers it no longer
+      // answers for get the last end their month roll-ups (kept long term) remember.
+      const last = new Map<string, number>();
+      for (const [center, r] of await storage.latestTelemetry(centers, fromMs, toMs)) last.set(center, r.endMs);
+      const pending = centers.filter((c) => !last.has(c));
+      if (pending.length > 0)
+        for (const r of await storage.queryRollups({ kind: 'month', fromMs, toMs, centers: pending }))
+          if (r.rollup.records > 0 && r.rollup.lastEndMs > (last.get(r.center) ?? -Infinity))
+            last.set(r.center, r.rollup.lastEndMs);
+      return [...last].map(([center, lastEndMs]) => ({ center, lastEndMs }));
     },
     async declarations(fromMs, toMs) {
-      return filed(
-        await storage.queryRecords({ fromMs: fromMs - DECLARATION_LOOKBACK_MS, toMs, source: 'declaration' }),
-      );
+      const from = fromMs - DECLARATION_LOOKBACK_MS;
+      if (ctx.filingsBefore) return filed((await ctx.filingsBefore(toMs)).filter((r) => r.startMs >= from));
+      return filed(await storage.queryRecords({ fromMs: from, toMs, source: 'declaration' }));
     },
   };
 }

@@ -3,7 +3,7 @@
  * scope checks through the `authorize` function the hub passes, and bad parameters named in the error.
  */
 import { test, after } from 'node:test';
-import { closePdfEngine } from './pdf.ts';
+import { closePdfEngine, PDF_LIMITS } from './pdf.ts';
 import assert from 'node:assert/strict';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { AddressInfo } from 'node:net';
@@ -184,5 +184,31 @@ test('pdf over HTTP; without Chromium a 503 that names what to install, never a 
   } finally {
     if (saved === undefined) delete process.env.DIMS_CHROMIUM;
     else process.env.DIMS_CHROMIUM = saved;
+  }
+});
+
+test('more PDF prints at once than the limit and its queue: 503 DIMS_ERR_REPORT_BUSY with Retry-After', async () => {
+  const saved = { ...PDF_LIMITS };
+  Object.assign(PDF_LIMITS, { concurrent: 1, waiting: 1 });
+  try {
+    const answers = await Promise.all(['44', '52', '11'].map((p) => get(`/api/v1/reports/${p}/2026-10.pdf`, 'nation')));
+    const busy = answers.filter((r) => r.status === 503);
+    assert.deepEqual(
+      answers.map((r) => r.status).sort(),
+      [200, 200, 503],
+      'one prints, one waits its turn, one is refused',
+    );
+    assert.equal(busy[0]!.headers.get('retry-after'), '5');
+    const body = (await busy[0]!.json()) as { error: { code: string } };
+    assert.equal(body.error.code, 'DIMS_ERR_REPORT_BUSY');
+    for (const r of answers.filter((a) => a.status === 200))
+      assert.equal(
+        Buffer.from(await r.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+        '%PDF-',
+      );
+  } finally {
+    Object.assign(PDF_LIMITS, saved);
   }
 });

@@ -23,11 +23,20 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Lang } from '../catalog/docs.ts';
 import type { ReportInputs } from './inputs.ts';
-import { checkRequest, FORMATS, ReportRequestError, type FormConfig, type ReportFormat } from './model.ts';
+import {
+  checkRequest,
+  FORMATS,
+  ReportRequestError,
+  type FormConfig,
+  type ReportFormat,
+  type ReportRequest,
+} from './model.ts';
 import { checkPeriodAndLang } from './request.ts';
 import { resolveCenter } from './center.ts';
-import { generateReport, type RenderedReport } from './render.ts';
-import { PdfEngineMissing } from './pdf.ts';
+import { generateReport } from './render.ts';
+import { PdfBusy, PdfEngineMissing } from './pdf.ts';
+import type { ReportCache, ReportFile, ReportKey } from './cache.ts';
+import { periodKindOf, periodWindow } from '../engine/periods.ts';
 import { boundAnswer } from '../shared/echo.ts';
 
 export const REPORT_PATH = '/api/v1/reports/:scope/:period.:format';
@@ -58,7 +67,12 @@ export interface ReportRouteDeps {
   now?: () => number;
   /** Called after each request (metrics). */
   onReport?(e: ReportRouteEvent): void;
+  /** Rendered reports of closed periods, kept (the hub's; invalidated when values are stored again). */
+  cache?: ReportCache;
 }
+
+/** Seconds a caller refused for too many PDF prints at once is asked to wait. */
+const PDF_RETRY_AFTER_S = 5;
 
 function fail(res: Response, status: number, code: string, message: string, details?: unknown): void {
   res.status(status).json(boundAnswer({ error: { code, message, ...(details === undefined ? {} : { details }) } }));
@@ -67,12 +81,16 @@ function fail(res: Response, status: number, code: string, message: string, deta
 /** Maps a failed report to an answer: a missing PDF engine names what to install; the rest goes to the hub. */
 function failed(err: unknown, res: Response, next: NextFunction): void {
   if (err instanceof PdfEngineMissing) return fail(res, 503, 'DIMS_ERR_REPORT_ENGINE_MISSING', err.message);
+  if (err instanceof PdfBusy) {
+    res.set('Retry-After', String(PDF_RETRY_AFTER_S));
+    return fail(res, 503, 'DIMS_ERR_REPORT_BUSY', err.message);
+  }
   if (err instanceof ReportRequestError)
     return fail(res, 400, 'DIMS_ERR_BAD_PARAMETER', err.message, { field: err.field, value: err.value });
   next(err);
 }
 
-function send(res: Response, r: RenderedReport): void {
+function send(res: Response, r: ReportFile): void {
   res.status(200);
   res.set({
     'Content-Type': r.contentType,
@@ -91,12 +109,39 @@ function flag(v: unknown, name: string): boolean {
   throw new ReportRequestError(name, v, 'must be true or false');
 }
 
+/** Whether a period has ended (only then is its report kept in the cache). */
+function closed(inputs: ReportInputs, period: string, nowMs: number): boolean {
+  const kind = periodKindOf(period);
+  return kind !== undefined && periodWindow(kind, period, inputs.tz).toMs <= nowMs;
+}
+
+/** Builds (or takes from the cache) one report and answers with it; the event goes to `onReport` either way. */
+async function answer(
+  deps: ReportRouteDeps,
+  res: Response,
+  next: NextFunction,
+  req: ReportRequest & { center?: boolean },
+  key: ReportKey,
+): Promise<void> {
+  const t0 = performance.now();
+  const event = { scope: key.scope, period: key.period, format: key.format };
+  const make = () => generateReport(deps.inputs, req, key.format);
+  try {
+    const useCache = deps.cache && closed(deps.inputs, key.period, (deps.now ?? Date.now)());
+    const r = useCache ? await deps.cache!.get(key, make) : await make();
+    send(res, r);
+    deps.onReport?.({ ...event, result: 'ok', ms: performance.now() - t0, bytes: r.body.length });
+  } catch (err) {
+    deps.onReport?.({ ...event, result: 'error', ms: performance.now() - t0, bytes: 0 });
+    failed(err, res, next);
+  }
+}
+
 /** The router; see the module comment for how the hub mounts it. */
 export function reportRouter(deps: ReportRouteDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
   router.get(REPORT_PATH, ...(deps.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
-    const t0 = performance.now();
     const { scope, period, format } = req.params as { scope: string; period: string; format: string };
     let lang: Lang;
     let suppress: boolean;
@@ -108,78 +153,36 @@ export function reportRouter(deps: ReportRouteDeps): Router {
       suppress = flag(q.suppress, 'suppress');
       checkRequest(deps.inputs.catalog, { scope, period, lang });
     } catch (err) {
-      if (err instanceof ReportRequestError)
-        return fail(res, 400, 'DIMS_ERR_BAD_PARAMETER', err.message, { field: err.field, value: err.value });
-      return next(err);
+      return failed(err, res, next);
     }
     if (!deps.authorize(req, res, scope)) {
       return scope === 'nation'
         ? fail(res, 403, 'DIMS_ERR_FORBIDDEN', 'the national report needs a nation or admin token')
         : fail(res, 403, 'DIMS_ERR_PROVINCE_FORBIDDEN', 'the token may not read or write this province');
     }
-    try {
-      const r = await generateReport(
-        deps.inputs,
-        { scope, period, lang, suppress, generatedAt: new Date(now()), ...(deps.form ? { form: deps.form } : {}) },
-        format as ReportFormat,
-      );
-      send(res, r);
-      deps.onReport?.({
-        scope,
-        period,
-        format: format as ReportFormat,
-        result: 'ok',
-        ms: performance.now() - t0,
-        bytes: r.body.length,
-      });
-    } catch (err) {
-      deps.onReport?.({
-        scope,
-        period,
-        format: format as ReportFormat,
-        result: 'error',
-        ms: performance.now() - t0,
-        bytes: 0,
-      });
-      failed(err, res, next);
-    }
+    const generatedAt = new Date(now());
+    const form = deps.form ? { form: deps.form } : {};
+    const key = { scope, period, format: format as ReportFormat, lang, suppress };
+    await answer(deps, res, next, { scope, period, lang, suppress, generatedAt, ...form }, key);
   });
   router.get(CENTER_REPORT_PATH, ...(deps.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
-    const t0 = performance.now();
     const { center, period, format } = req.params as { center: string; period: string; format: string };
-    const q = req.query as Record<string, unknown>;
-    const lang = (q.lang ?? 'zh') as Lang;
+    const lang = ((req.query as Record<string, unknown>).lang ?? 'zh') as Lang;
+    const generatedAt = new Date(now());
     try {
       if (!(FORMATS as string[]).includes(format))
         throw new ReportRequestError('format', format, `must be one of ${FORMATS.join(', ')}`);
       checkPeriodAndLang({ period, lang });
-      resolveCenter(deps.inputs, { scope: center, period, lang, generatedAt: new Date(now()) });
+      resolveCenter(deps.inputs, { scope: center, period, lang, generatedAt });
     } catch (err) {
       return failed(err, res, next);
     }
     const province = deps.inputs.registry.byId.get(center)?.province;
     if (!deps.authorizeCenter?.(req, res, center, province))
       return fail(res, 403, 'DIMS_ERR_FORBIDDEN', "the token may not read this center's report");
-    const event = { scope: `center:${center}`, period, format: format as ReportFormat };
-    try {
-      const r = await generateReport(
-        deps.inputs,
-        {
-          scope: center,
-          period,
-          lang,
-          center: true,
-          generatedAt: new Date(now()),
-          ...(deps.form ? { form: deps.form } : {}),
-        },
-        format as ReportFormat,
-      );
-      send(res, r);
-      deps.onReport?.({ ...event, result: 'ok', ms: performance.now() - t0, bytes: r.body.length });
-    } catch (err) {
-      deps.onReport?.({ ...event, result: 'error', ms: performance.now() - t0, bytes: 0 });
-      failed(err, res, next);
-    }
+    const form = deps.form ? { form: deps.form } : {};
+    const key = { scope: `center:${center}`, period, format: format as ReportFormat, lang, suppress: false };
+    await answer(deps, res, next, { scope: center, period, lang, center: true, generatedAt, ...form }, key);
   });
   return router;
 }

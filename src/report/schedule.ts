@@ -16,7 +16,8 @@ import type { Lang } from '../catalog/docs.ts';
 import type { ReportInputs } from './inputs.ts';
 import { DEFAULT_TZ, periodName, previousPeriod } from '../engine/periods.ts';
 import { buildReport, reportFileName, type ReportFormat, type ReportPeriodKind } from './model.ts';
-import { renderModel } from './render.ts';
+import { CONTENT_TYPES, renderModel } from './render.ts';
+import type { ReportFile, ReportKey } from './cache.ts';
 import type { FormConfig } from './types.ts';
 import type { DeliveryConfig } from './delivery/config.ts';
 import { deliverBatch } from './delivery/deliver.ts';
@@ -69,6 +70,8 @@ export interface ScheduleHooks {
   /** One call per batch. */
   onBatch?(b: BatchResult): void;
   log?(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Each report rendered (the hub keeps them for downloads of the same report). */
+  rendered?(key: ReportKey, report: ReportFile): void;
   /** Waits between attempts (tests pass an instant one). */
   sleep?(ms: number): Promise<void>;
   now?(): number;
@@ -132,6 +135,83 @@ function updateIndex(dir: string, entries: IndexEntry[]): void {
   writeAtomic(path.join(dir, INDEX_FILE), `${JSON.stringify({ reports }, null, 2)}\n`);
 }
 
+type Written = Array<{ format: ReportFormat; file: string; body: Buffer }>;
+
+interface ScopeJob {
+  inputs: ReportInputs;
+  cfg: ScheduleConfig;
+  kind: ReportPeriodKind;
+  period: string;
+  generatedAt: string;
+  hooks: ScheduleHooks;
+}
+
+/** One scope and language: the model built once and rendered in each format, written; retried with doubling delays. */
+async function writeScope(
+  j: ScopeJob,
+  scope: string,
+  lang: Lang,
+): Promise<{ written?: Written; attempts: number; error?: unknown }> {
+  const { cfg, hooks } = j;
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retries = cfg.retries ?? 3;
+  const suppress = cfg.suppress ?? true;
+  let attempts = 0;
+  let error: unknown;
+  for (let delay = cfg.retryDelayMs ?? 60_000; attempts <= retries; delay *= 2) {
+    attempts++;
+    try {
+      const req = {
+        scope,
+        period: j.period,
+        lang,
+        generatedAt: j.generatedAt,
+        suppress,
+        ...(cfg.form ? { form: cfg.form } : {}),
+      };
+      const model = await buildReport(j.inputs, req);
+      const out: Written = [];
+      for (const format of cfg.formats ?? ['xlsx']) {
+        const fileName = reportFileName(scope, j.period, lang, format);
+        const body = await renderModel(model, format);
+        out.push({ format, file: path.join(j.kind, j.period, fileName), body });
+        hooks.rendered?.(
+          { scope, period: j.period, format, lang, suppress },
+          { body, contentType: CONTENT_TYPES[format], fileName },
+        );
+      }
+      for (const o of out) writeAtomic(path.join(cfg.dir, o.file), o.body);
+      return { written: out, attempts };
+    } catch (err) {
+      error = err;
+      hooks.log?.('warn', `report ${scope} ${j.period} ${lang}: attempt ${attempts} failed: ${(err as Error).message}`);
+      if (attempts <= retries) await sleep(delay);
+    }
+  }
+  return { attempts, error };
+}
+
+/** The index entry of one file of a scope's outcome. */
+function indexEntry(
+  j: ScopeJob,
+  o: { scope: string; lang: Lang; format: ReportFormat; attempts: number; written?: Written; error?: unknown },
+): IndexEntry {
+  const w = o.written?.find((x) => x.format === o.format);
+  const base = {
+    kind: j.kind,
+    period: j.period,
+    scope: o.scope,
+    lang: o.lang,
+    format: o.format,
+    file: path.join(j.kind, j.period, reportFileName(o.scope, j.period, o.lang, o.format)),
+    generated_at: j.generatedAt,
+    attempts: o.attempts,
+  };
+  return w
+    ? { ...base, status: 'ok', bytes: w.body.length, sha256: createHash('sha256').update(w.body).digest('hex') }
+    : { ...base, status: 'failed', error: String((o.error as Error)?.message ?? o.error) };
+}
+
 /**
  * Writes every report of one period (each scope × language; one model per scope and language, rendered
  * in each format) and updates the index. Never throws for a failed report: it is retried, then recorded.
@@ -143,99 +223,32 @@ export async function runReportBatch(
   period: string,
   hooks: ScheduleHooks = {},
 ): Promise<BatchResult> {
-  const now = hooks.now ?? Date.now;
-  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const generatedAt = new Date(now()).toISOString();
+  const generatedAt = new Date((hooks.now ?? Date.now)()).toISOString();
+  const job: ScopeJob = { inputs, cfg, kind, period, generatedAt, hooks };
   const scopes = [
     ...(cfg.provinces ?? inputs.catalog.provinces.map((p) => p.code).sort()),
     ...(cfg.nation === false ? [] : ['nation']),
   ];
-  const formats = cfg.formats ?? ['xlsx'];
-  const langs = cfg.langs ?? ['zh'];
-  const retries = cfg.retries ?? 3;
   const entries: IndexEntry[] = [];
   for (const scope of scopes) {
-    for (const lang of langs) {
+    for (const lang of cfg.langs ?? ['zh']) {
       const t0 = performance.now();
-      let attempts = 0;
-      let lastError: unknown;
-      let written: Array<{ format: ReportFormat; file: string; body: Buffer }> | undefined;
-      for (let delay = cfg.retryDelayMs ?? 60_000; attempts <= retries; delay *= 2) {
-        attempts++;
-        try {
-          const model = await buildReport(inputs, {
-            scope,
-            period,
-            lang,
-            generatedAt,
-            suppress: cfg.suppress ?? true,
-            ...(cfg.form ? { form: cfg.form } : {}),
-          });
-          const out: Array<{ format: ReportFormat; file: string; body: Buffer }> = [];
-          for (const format of formats)
-            out.push({
-              format,
-              file: path.join(kind, period, reportFileName(scope, period, lang, format)),
-              body: await renderModel(model, format),
-            });
-          for (const o of out) writeAtomic(path.join(cfg.dir, o.file), o.body);
-          written = out;
-          break;
-        } catch (err) {
-          lastError = err;
-          hooks.log?.(
-            'warn',
-            `report ${scope} ${period} ${lang}: attempt ${attempts} failed: ${(err as Error).message}`,
-          );
-          if (attempts <= retries) await sleep(delay);
-        }
-      }
+      const outcome = await writeScope(job, scope, lang);
       const ms = performance.now() - t0;
-      for (const format of formats) {
-        const w = written?.find((o) => o.format === format);
-        const file = path.join(kind, period, reportFileName(scope, period, lang, format));
-        const entry: IndexEntry = w
-          ? {
-              kind,
-              period,
-              scope,
-              lang,
-              format,
-              file,
-              status: 'ok',
-              generated_at: generatedAt,
-              bytes: w.body.length,
-              sha256: createHash('sha256').update(w.body).digest('hex'),
-              attempts,
-            }
-          : {
-              kind,
-              period,
-              scope,
-              lang,
-              format,
-              file,
-              status: 'failed',
-              generated_at: generatedAt,
-              attempts,
-              error: String((lastError as Error)?.message ?? lastError),
-            };
+      for (const format of cfg.formats ?? ['xlsx']) {
+        const entry = indexEntry(job, { scope, lang, format, ...outcome });
         entries.push(entry);
+        const ok = entry.status === 'ok';
+        const e = { kind, period, scope, format, lang, attempts: outcome.attempts, ms };
         hooks.onReport?.({
-          kind,
-          period,
-          scope,
-          format,
-          lang,
-          result: w ? 'ok' : 'error',
-          attempts,
-          ms,
-          ...(w ? { file } : { error: entry.error! }),
+          ...e,
+          result: ok ? 'ok' : 'error',
+          ...(ok ? { file: entry.file } : { error: entry.error! }),
         });
-        if (!w)
+        if (!ok)
           hooks.log?.(
             'error',
-            `report ${scope} ${period} ${lang} ${format} failed after ${attempts} attempts: ${entry.error}`,
+            `report ${scope} ${period} ${lang} ${format} failed after ${outcome.attempts} attempts: ${entry.error}`,
           );
       }
     }

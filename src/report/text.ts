@@ -14,11 +14,10 @@ export const DIMENSIONS = Object.fromEntries(
   defaultCatalog().dimensions.map((d) => [d.id, { zh: d.zh, en: d.en }]),
 ) as Record<Dimension, T>;
 
-export const DIRECTIONS: Record<Direction, T> = {
-  higher: { zh: '↑ 越高越好', en: '↑ higher is better' },
-  lower: { zh: '↓ 越低越好', en: '↓ lower is better' },
-  monitor: { zh: '→ 仅监测', en: '→ monitor only' },
-};
+/** Direction words come from the catalog (indicators/reference/directions.yaml). */
+export const DIRECTIONS = Object.fromEntries(
+  defaultCatalog().directions.map((d) => [d.id, { zh: d.zh, en: d.en }]),
+) as Record<Direction, T>;
 
 export const STATUS: Record<string, T> = {
   met: { zh: '达标', en: 'met' },
@@ -58,14 +57,10 @@ export const LEVELS: Record<string, T> = Object.fromEntries(
   defaultCatalog().levels.map((l) => [l.id, { zh: l.zh, en: l.en }]),
 );
 
-export const SCOPES: Record<string, T> = {
-  center: { zh: '中心', en: 'each center' },
-  province: { zh: '省', en: 'province' },
-  nation: { zh: '全国', en: 'nation' },
-  hub: { zh: '枢纽', en: 'hubs' },
-  new_large: { zh: '新建大型', en: 'new large centers' },
-  new_hub: { zh: '枢纽新建', en: 'new hub centers' },
-};
+/** Target scope words come from the catalog (indicators/reference/target-scopes.yaml). */
+export const SCOPES: Record<string, T> = Object.fromEntries(
+  defaultCatalog().targetScopes.map((s) => [s.id, { zh: s.zh, en: s.en }]),
+);
 
 export const SOURCES_OF_DATA: Record<string, T> = {
   telemetry: { zh: '遥测采集', en: 'telemetry' },

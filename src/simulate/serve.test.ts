@@ -1,4 +1,7 @@
-/** @module Serving a small fleet: every protocol answers with the devices' values through the project's own collector plugins, faults apply, agent configs validate. */
+/**
+ * @module Serving a small fleet: every protocol answers with the devices' values through the project's own collector
+ * plugins, faults apply, agent configs validate.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

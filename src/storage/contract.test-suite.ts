@@ -288,6 +288,12 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         );
         assert.equal((await s.latestTelemetry(['c1'], BASE_MS + 30 * MIN)).size, 0);
         assert.equal((await s.latestTelemetry(['c1'], Date.parse('0001-01-01T00:00:00Z'))).size, 1);
+        // An upper bound on start: the latest record that started before it (a closed period's last data).
+        assert.deepEqual([...(await s.latestTelemetry(['c1', 'c2'], BASE_MS, BASE_MS + 15 * MIN))].sort(), [
+          ['c1', { startMs: BASE_MS + 10 * MIN, endMs: BASE_MS + 15 * MIN }],
+          ['c2', { startMs: BASE_MS + 10 * MIN, endMs: BASE_MS + 15 * MIN }],
+        ]);
+        assert.equal((await s.latestTelemetry(['c1'], BASE_MS + 5 * MIN, BASE_MS + 5 * MIN)).size, 0);
       });
     });
 

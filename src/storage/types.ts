@@ -150,8 +150,13 @@ export interface Storage {
   /** Bytes held per tier (for sizing and the hub benchmark). */
   sizeByTier(): Promise<TierBytes>;
   /**
-   * Each center's telemetry record with the latest start at or after `fromMs` (centers without one are
-   * absent): where a center's stored telemetry ends, found with an index seek, not a scan.
+   * Each center's telemetry record with the latest start at or after `fromMs` (and before `toMs`, when
+   * given; centers without one are absent): where a center's stored telemetry ends, found with an index
+   * seek, not a scan.
    */
-  latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>>;
+  latestTelemetry(
+    centers: string[],
+    fromMs: number,
+    toMs?: number,
+  ): Promise<Map<string, { startMs: number; endMs: number }>>;
 }

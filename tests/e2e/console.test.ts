@@ -293,7 +293,8 @@ test('reports: a provincial xlsx and a national csv download from the page', asy
   const row = page.locator('table.deliveries tbody tr').first();
   await row.waitFor();
   const cells = await row.locator('td').allInnerTexts();
-  assert.deepEqual(cells.slice(1, 4), [stack.period, stack.province, 'dingtalk']);
+  const provinceZh = stack.catalog.provinceByCode.get(stack.province)!.zh;
+  assert.deepEqual(cells.slice(1, 4), [stack.period, provinceZh, 'dingtalk'], 'the province by its name');
   assert.match(cells[4]!, /^127\.0\.0\.1:\d+$/, 'the robot by its host, not its keyed URL');
   assert.deepEqual(cells.slice(5, 7), ['失败', '1']);
   assert.ok(cells[7]!.length > 0, 'the reason is shown');
@@ -306,6 +307,20 @@ test('reports: a provincial xlsx and a national csv download from the page', asy
       .toString(),
     '%PDF-',
   );
+
+  // A center's own report, picked under its province.
+  await page.locator('#report-scope').selectOption(stack.province);
+  const centerName = stack.registry.byId.get(stack.center)!.name;
+  assert.ok(
+    (await page.locator('#report-center option').allInnerTexts()).includes(`${centerName} (${stack.center})`),
+    'the province offers its centers',
+  );
+  await page.locator('#report-center').selectOption(stack.center);
+  await page.locator('#report-format').selectOption('json');
+  const [own] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载' }).click()]);
+  assert.equal(own.suggestedFilename(), `center-${stack.center}-${stack.period}.zh.json`);
+  const doc = JSON.parse(readFileSync(await own.path()).toString('utf8')) as { level: string; scope: { code: string } };
+  assert.deepEqual([doc.level, doc.scope.code], ['center', stack.center]);
 });
 
 test('a provincial token sees its province only', async () => {
@@ -341,6 +356,47 @@ test('a provincial token sees its province only', async () => {
   await page.getByRole('link', { name: prov.zh }).click();
   await h1().filter({ hasText: prov.zh }).waitFor();
   await shot('province-token');
+});
+
+test("a center's token signs in to its own center's reports and nothing else; an agent's token does not sign in", async () => {
+  const center = stack.registry.byId.get(stack.center)!;
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await signIn(`agent:${stack.center}`);
+  await page.getByText('此令牌用于数据上报或告警投递，不能登录控制台').waitFor();
+
+  await signIn(`center:${stack.center}`);
+  await page.locator('form.report-form').waitFor();
+  assert.equal(new URL(page.url()).hash, '#/reports');
+  assert.deepEqual(await page.locator('.main-nav a').allInnerTexts(), ['报表'], 'its reports only');
+  assert.match(await page.locator('.scope').innerText(), new RegExp(center.name));
+  assert.equal(await page.locator('#report-scope').count(), 0, 'no province or nation to choose');
+  assert.deepEqual(await page.locator('#report-center option').allInnerTexts(), [`${center.name} (${center.id})`]);
+  assert.equal(await page.locator('#report-period').inputValue(), stack.period, 'the newest ended month');
+  assert.equal(await page.locator('table.deliveries').count(), 0, 'the delivery log is for readers');
+  await page.locator('#report-format').selectOption('xlsx');
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载' }).click()]);
+  assert.equal(xlsx.suggestedFilename(), `center-${stack.center}-${stack.period}.zh.xlsx`);
+  assert.equal(
+    readFileSync(await xlsx.path())
+      .subarray(0, 2)
+      .toString('latin1'),
+    'PK',
+  );
+  await page.getByText(`已下载: ${xlsx.suggestedFilename()}`).waitFor();
+  await shot('center-token');
+
+  // Any other page leads back to its reports; the hub refuses the rest of the API to this token.
+  await page.goto(`${stack.url}/console/#/nation`);
+  await page.locator('#report-center').waitFor();
+  assert.equal(new URL(page.url()).hash, '#/reports');
+  const token = stack.tokens[`center:${stack.center}`]!;
+  for (const p of [
+    '/api/v1/catalog',
+    `/api/v1/values?level=center&code=${stack.center}&kind=month`,
+    '/api/v1/reports/deliveries',
+  ])
+    assert.equal((await fetch(`${stack.url}${p}`, { headers: { authorization: `Bearer ${token}` } })).status, 403, p);
 });
 
 test('the browser reached nothing beyond loopback and the pages raised no errors', () => {

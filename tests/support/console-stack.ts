@@ -37,10 +37,12 @@ export interface ConsoleStack {
   registry: RegistryIndex;
   /** The computed month. */
   period: string;
-  /** Tokens by scope: nation, admin, alertmanager, province:<code> for `province`. */
+  /** Tokens by scope: nation, admin, alertmanager, province:<code> for `province`, center:<id> and agent:<id> for `center`. */
   tokens: Record<string, string>;
   /** A province with centers, for the provincial token. */
   province: string;
+  /** A center of `province`, for the center's own token. */
+  center: string;
   close(): Promise<void>;
 }
 
@@ -136,7 +138,15 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
     { scopeName: (s) => s, now: () => NOW },
   );
   const tokens: Record<string, string> = {};
-  for (const scope of ['nation', 'admin', 'alertmanager', `province:${province}`])
+  const center = registry.centers[0]!.id;
+  for (const scope of [
+    'nation',
+    'admin',
+    'alertmanager',
+    `province:${province}`,
+    `center:${center}`,
+    `agent:${center}`,
+  ])
     tokens[scope] = createToken(state, scope).token;
 
   // The hub's own app, as production serves it: the console and the report download are mounted in createApp.
@@ -184,6 +194,7 @@ export async function startConsoleStack(o: ConsoleStackOptions = {}): Promise<Co
     period: MONTH,
     tokens,
     province,
+    center,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

@@ -43,6 +43,7 @@ interface RawTarget {
 interface RawConfig {
   center: string;
   center_type?: AgentConfig['centerType'];
+  model_scale?: number;
   interval?: Duration;
   scrape_interval?: Duration;
   spread?: number;
@@ -230,6 +231,7 @@ export async function parseAgentConfig(
     baseDir,
     center: c.center,
     centerType: c.center_type ?? 'general',
+    modelScale: c.model_scale ?? 1,
     intervalMs,
     scrapeIntervalMs,
     spread,

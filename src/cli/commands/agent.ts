@@ -4,6 +4,7 @@
  */
 import { parseOptions, required } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { loadAgentConfigForCli } from '../agent-config.ts';
 
 const HELP = `Usage: dims agent --config FILE [options]
 
@@ -47,16 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!(timeFactor > 0))
       throw new CliError(`--time-factor must be a positive number (got ${JSON.stringify(values['time-factor'])})`, 2);
   }
-  const { loadAgentConfig, ConfigError } = await import('../../agent/config/load.ts');
-  let loaded;
-  try {
-    loaded = await loadAgentConfig(file);
-  } catch (err) {
-    if (err instanceof ConfigError)
-      throw new CliError(`invalid configuration:\n${err.problems.map((p) => `  ${p}`).join('\n')}`, 2);
-    throw err;
-  }
-  const { config, plugins } = loaded;
+  const { config, plugins } = await loadAgentConfigForCli(file);
   if (values.check) {
     console.log(
       `${file}: ok (center ${config.center}, ${config.targets.length} targets, ${config.sinks.length} sinks)`,

@@ -7,6 +7,7 @@ import { parseOptions } from '../args.ts';
 import { CliError } from '../errors.ts';
 import type { PluginMap } from '../../agent/config/plugins.ts';
 import type { ProbeTarget } from '../../agent/probe/probe.ts';
+import { loadAgentConfigForCli } from '../agent-config.ts';
 
 const HELP = `Usage: dims probe <protocol> --target '<options>' [--timeout 10s] [--json]
        dims probe --config agent.yaml [--target ID] [--json]
@@ -99,16 +100,7 @@ async function fromOptions(protocol: string | undefined, text: string | undefine
 
 /** Every target of an agent config, or the one named. */
 async function fromAgentConfig(file: string, only: string | undefined): Promise<Plan> {
-  const { loadAgentConfig, ConfigError } = await import('../../agent/config/load.ts');
-  let loaded;
-  try {
-    loaded = await loadAgentConfig(file);
-  } catch (err) {
-    if (err instanceof ConfigError)
-      throw new CliError(`invalid configuration:\n${err.problems.map((p) => `  ${p}`).join('\n')}`, 2);
-    throw err;
-  }
-  const { config, plugins } = loaded;
+  const { config, plugins } = await loadAgentConfigForCli(file);
   const targets = config.targets
     .filter((t) => only === undefined || t.id === only)
     .map((t) => ({ id: t.id, protocol: t.protocol, config: t.config, timeoutMs: t.timeoutMs }));

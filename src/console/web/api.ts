@@ -129,6 +129,10 @@ export interface RankingAnswer {
 export interface HierarchyCenter {
   id: string;
   name: string;
+  /** English translation of the name. */
+  name_en: string | null;
+  operator: string | null;
+  operator_en: string | null;
   city: string | null;
   type: string;
   size_class: string;
@@ -137,6 +141,8 @@ export interface HierarchyCenter {
   commission_date: string;
   racks_installed: number;
   it_rated_kw: number;
+  /** A simulated center modelled 1:N by its devices. */
+  model_scale: number | null;
 }
 
 export interface HierarchyAnswer {
@@ -194,6 +200,21 @@ export interface AlertItem {
 
 export interface AlertsAnswer {
   alerts: AlertItem[];
+}
+
+/** GET /api/v1/whoami: what the signed-in token is (src/hub/routes/whoami.ts). */
+export interface WhoamiAnswer {
+  scope: string;
+  kind: 'nation' | 'admin' | 'province' | 'center' | 'agent' | 'federate' | 'alertmanager';
+  province?: { code: string; zh?: string; en?: string };
+  center?: { id: string; name: string | null; province: { code: string; zh?: string; en?: string } | null };
+  /** The newest ended period of each kind by the hub's clock. */
+  ended: { month: string; quarter: string; year: string };
+}
+
+/** A center's own report (src/report/route.ts CENTER_REPORT_PATH). */
+export function centerReportPath(center: string, period: string, format: string, lang: string): string {
+  return `/api/v1/reports/center/${encodeURIComponent(center)}/${encodeURIComponent(period)}.${format}?lang=${lang}`;
 }
 
 /** The report download URL (src/report/route.ts): scope is `nation` or a province code; the report speaks the console's language. */

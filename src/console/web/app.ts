@@ -9,6 +9,7 @@ import {
   type CatalogAnswer,
   type HierarchyAnswer,
   type ValuesAnswer,
+  type WhoamiAnswer,
 } from './api.ts';
 import { h, mount } from './dom.ts';
 import { lang, setLang, t, type Lang } from './i18n.ts';
@@ -19,13 +20,15 @@ import { renderProvince } from './pages/province.ts';
 import { renderCenter } from './pages/center.ts';
 import { renderAlerts, type AlertFilter } from './pages/alerts.ts';
 import { renderCollectors } from './pages/collectors.ts';
-import { renderReports } from './pages/reports.ts';
+import { renderCenterReports, renderReports } from './pages/reports.ts';
 
 const LANG_KEY = 'dims.lang';
 const KIND_KEY = 'dims.kind';
 const PERIOD_KEY = 'dims.period';
 
 let state: AppState | undefined;
+/** Set instead of `state` when a center's own token is signed in: it reads that center's reports and nothing else. */
+let centerToken: WhoamiAnswer | undefined;
 /** Increases with every render; an answer arriving for an older one is dropped. */
 let generation = 0;
 const alertFilter: AlertFilter = { status: '', province: '' };
@@ -44,6 +47,7 @@ function applyLang(l: Lang): void {
 
 function signInPage(message?: string): void {
   state = undefined;
+  centerToken = undefined;
   generation++;
   const input = h('input', {
     id: 'token',
@@ -72,10 +76,14 @@ function signInPage(message?: string): void {
   input.focus();
 }
 
+/** Scopes that may sign in: the readers and a center's own token (the others push data or deliver alerts). */
+const CONSOLE_SCOPES: ReadonlyArray<WhoamiAnswer['kind']> = ['nation', 'admin', 'province', 'center'];
+
 async function signIn(token: string): Promise<void> {
   if (!token) return signInPage(t('badToken'));
   try {
-    await get('/api/v1/catalog', {}, token);
+    const me = await get<WhoamiAnswer>('/api/v1/whoami', {}, token);
+    if (!CONSOLE_SCOPES.includes(me.kind)) return signInPage(t('notConsoleToken'));
   } catch (err) {
     return signInPage(
       err instanceof ApiError && err.status === 401 ? t('badToken') : `${t('error')}: ${(err as Error).message}`,
@@ -87,6 +95,14 @@ async function signIn(token: string): Promise<void> {
 
 /** Loads what every page needs, then shows the page the hash names. */
 async function boot(): Promise<void> {
+  const me = await get<WhoamiAnswer>('/api/v1/whoami');
+  if (me.kind === 'center') {
+    // A center's token reads no catalog, values or hierarchy: its console is its own reports page.
+    state = undefined;
+    centerToken = me;
+    return route();
+  }
+  centerToken = undefined;
   const [catalog, hierarchy] = await Promise.all([
     get<CatalogAnswer>('/api/v1/catalog'),
     get<HierarchyAnswer>('/api/v1/hierarchy'),
@@ -123,19 +139,22 @@ async function boot(): Promise<void> {
 
 function header(signedIn: boolean): HTMLElement {
   const s = state;
+  const me = centerToken;
   const nav =
-    signedIn && s
-      ? h(
-          'nav',
-          { class: 'main-nav' },
-          s.province === undefined
-            ? h('a', { href: '#/nation', 'data-nav': 'nation' }, levelName(s, 'nation', true))
-            : h('a', { href: `#/province/${s.province}`, 'data-nav': 'province' }, provinceName(s, s.province)),
-          h('a', { href: '#/alerts', 'data-nav': 'alerts' }, t('alerts')),
-          h('a', { href: '#/collectors', 'data-nav': 'collectors' }, t('collectors')),
-          h('a', { href: '#/reports', 'data-nav': 'reports' }, t('reports')),
-        )
-      : null;
+    signedIn && me
+      ? h('nav', { class: 'main-nav' }, h('a', { href: '#/reports', 'data-nav': 'reports' }, t('reports')))
+      : signedIn && s
+        ? h(
+            'nav',
+            { class: 'main-nav' },
+            s.province === undefined
+              ? h('a', { href: '#/nation', 'data-nav': 'nation' }, levelName(s, 'nation', true))
+              : h('a', { href: `#/province/${s.province}`, 'data-nav': 'province' }, provinceName(s, s.province)),
+            h('a', { href: '#/alerts', 'data-nav': 'alerts' }, t('alerts')),
+            h('a', { href: '#/collectors', 'data-nav': 'collectors' }, t('collectors')),
+            h('a', { href: '#/reports', 'data-nav': 'reports' }, t('reports')),
+          )
+        : null;
   const periodPicker = signedIn && s ? periodControls(s) : null;
   return h(
     'header',
@@ -151,6 +170,13 @@ function header(signedIn: boolean): HTMLElement {
       'div',
       { class: 'tools' },
       periodPicker,
+      signedIn && me
+        ? h(
+            'span',
+            { class: 'scope', title: t('signedInAs') },
+            `${t('scopeCenter')}: ${me.center?.name ?? me.center?.id}`,
+          )
+        : null,
       signedIn && s
         ? h(
             'span',
@@ -236,6 +262,7 @@ function remember(s: AppState): void {
 
 /** Renders the page named by location.hash. */
 async function route(): Promise<void> {
+  if (centerToken) return centerRoute(centerToken);
   const s = state;
   if (!s) return;
   const my = ++generation;
@@ -289,6 +316,15 @@ async function route(): Promise<void> {
     );
   }
   view.removeAttribute('aria-busy');
+}
+
+/** A center's token has one page: its own reports. */
+function centerRoute(me: WhoamiAnswer): void {
+  generation++;
+  if (location.hash !== '#/reports') history.replaceState(null, '', '#/reports');
+  const view = h('main', { id: 'view' }, ...renderCenterReports(me));
+  mount(root(), header(true), view);
+  root().querySelector<HTMLAnchorElement>('.main-nav a')?.classList.add('active');
 }
 
 function start(): void {

@@ -6,7 +6,6 @@ import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
 import type { RouteKit } from './kit.ts';
 import { reportRouter } from '../../report/route.ts';
-import { storageInputs } from '../../report/inputs.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadCenter, canReadProvince, readProvince, readsAll } from '../auth/scopes.ts';
 import { deliveryRouter } from '../../report/delivery/routes.ts';
@@ -27,7 +26,8 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     );
   app.use(
     reportRouter({
-      inputs: storageInputs(ctx.storage, { catalog: ctx.catalog, registry: ctx.registry, tz: ctx.config.timezone }),
+      inputs: ctx.reports.inputs,
+      cache: ctx.reports.cache,
       // Scope checks per route: a center:<id> token reads its own center's report and nothing else.
       before: kit.auth,
       authorize: (_req, res, scope) =>

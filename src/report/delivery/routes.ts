@@ -19,7 +19,12 @@ export interface DeliveryRouteDeps {
   now?: () => number;
 }
 
-function fail(res: Response, status: number, code: string, message: string): void {
+function fail(
+  res: Response,
+  status: number,
+  code: 'DIMS_ERR_LINK_INVALID' | 'DIMS_ERR_NOT_FOUND',
+  message: string,
+): void {
   res.status(status).json({ error: { code, message } });
 }
 

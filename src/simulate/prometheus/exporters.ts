@@ -1,4 +1,7 @@
-/** @module What the simulated node_exporter, DCGM exporter, npu-exporter and smokeping_prober expose for a device state, in their own metric names. */
+/**
+ * @module What the simulated node_exporter, DCGM exporter, npu-exporter and smokeping_prober expose for a device state,
+ * in their own metric names.
+ */
 import type { DcgmState, NodeState, NpuState, ServerState, SmokepingState } from '../device-state.ts';
 import type { WriteFamily } from '../../../collectors/prometheus/write.ts';
 

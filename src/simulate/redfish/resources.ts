@@ -6,7 +6,10 @@ import type { PduState, ServerState } from '../device-state.ts';
 
 /** How a simulated BMC speaks. */
 export interface BmcStyle {
-  /** modern: EnvironmentMetrics, PowerSubsystem, ThermalSubsystem, Sensors (legacy Power/Thermal still linked); legacy: only Power/Thermal, modern URLs answer an HTML 404. */
+  /**
+   * modern: EnvironmentMetrics, PowerSubsystem, ThermalSubsystem, Sensors (legacy Power/Thermal still linked); legacy:
+   * only Power/Thermal, modern URLs answer an HTML 404.
+   */
   schema: 'modern' | 'legacy';
   /**
    * Dialect: generic; dell (System.Embedded.1, a listed extra chassis answering 404); hpe (iLO 4 fan

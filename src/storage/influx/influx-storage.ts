@@ -493,16 +493,20 @@ export class InfluxStorage implements Storage {
     return out.sort(compareValues);
   }
 
-  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+  async latestTelemetry(
+    centers: string[],
+    fromMs: number,
+    toMs = LAST_MS,
+  ): Promise<Map<string, { startMs: number; endMs: number }>> {
     const out = new Map<string, { startMs: number; endMs: number }>();
-    const window = bounds(fromMs, LAST_MS);
+    const window = bounds(fromMs, toMs);
     if (!window) return out;
     for (const list of chunk(centers, MAX_FILTER_VALUES)) {
-      const params: Record<string, string> = { from: window.from, source: 'telemetry' };
+      const params: Record<string, string> = { from: window.from, to: window.to, source: 'telemetry' };
       // last() picks each center's point with the latest time (its start) across the center's series.
       const [result] = await this.select(
-        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND "source" ` +
-          `= $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
+        `SELECT last("end_ms") AS "end_ms" FROM "${RP_RAW}"."${MEASUREMENT_RECORD}" WHERE time >= $from AND time < $to AND ` +
+          `"source" = $source AND ${orEquals('center', 'c', list, params)} GROUP BY "center"`,
         params,
         'latestTelemetry',
       );

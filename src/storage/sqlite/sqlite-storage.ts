@@ -446,6 +446,12 @@ export class SqliteStorage implements Storage {
       where.push('code IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(q.codes));
     }
+    // Filtered on the row (a node's row carries the province of its latest write) before its body is decoded:
+    // a province's report decodes its few dozen centers, not every center.
+    if (q.provinces) {
+      where.push('province IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(q.provinces));
+    }
     const dict = this.dict();
     const rows = this.all(
       `SELECT period_kind, period, level, code, body FROM ${valueTable(q.period_kind)} WHERE ${where.join(' AND ')}`,
@@ -466,15 +472,19 @@ export class SqliteStorage implements Storage {
     return out.sort(compareValues);
   }
 
-  async latestTelemetry(centers: string[], fromMs: number): Promise<Map<string, { startMs: number; endMs: number }>> {
+  async latestTelemetry(
+    centers: string[],
+    fromMs: number,
+    toMs = Number.MAX_SAFE_INTEGER,
+  ): Promise<Map<string, { startMs: number; endMs: number }>> {
     const out = new Map<string, { startMs: number; endMs: number }>();
     try {
       // The index (center, start_ms) answers each center with one backward seek.
       const stmt = this.stmt(
-        'SELECT start_ms, end_ms FROM telemetry WHERE center = ? AND start_ms >= ? ORDER BY start_ms DESC LIMIT 1',
+        'SELECT start_ms, end_ms FROM telemetry WHERE center = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT 1',
       );
       for (const c of centers) {
-        const row = stmt.get(c, fromMs) as { start_ms: number; end_ms: number } | undefined;
+        const row = stmt.get(c, fromMs, toMs) as { start_ms: number; end_ms: number } | undefined;
         if (row) out.set(c, { startMs: Number(row.start_ms), endMs: Number(row.end_ms) });
       }
     } catch (err) {

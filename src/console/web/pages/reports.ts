@@ -1,38 +1,59 @@
 /// <reference lib="dom" />
 /**
- * @module Report downloads: xlsx, pdf, csv or json for the nation or a province and a month, quarter or year
- * (fetched with the token, saved as a file), and the delivery log of scheduled reports.
+ * @module Report downloads: xlsx, pdf, csv or json for the nation, a province or one center's own report, for a month,
+ * quarter or year (fetched with the token, saved as a file), and the delivery log of scheduled reports. A center's
+ * token gets its own center's report only.
  */
-import { ApiError, reportPath, request } from '../api.ts';
+import { ApiError, centerReportPath, reportPath, request, type WhoamiAnswer } from '../api.ts';
 import { h, section } from '../dom.ts';
 import { lang, t } from '../i18n.ts';
 import { containing, recent, type ReportKind } from '../periods.ts';
 import { levelName, provinceName, type AppState } from '../state.ts';
 
-export function renderReports(state: AppState): Node[] {
+/** What the form offers: scopes (none for a center's token) and, per scope, the centers whose own report may be asked. */
+interface FormChoices {
+  scopes: Array<{ value: string; label: string }>;
+  centersOf(scope: string): Array<{ value: string; label: string }>;
+  /** Whether a scope's own report is on offer beside its centers' (not for a center's token). */
+  wholeScope: boolean;
+  kind: ReportKind;
+  period: string;
+  latest: Partial<Record<ReportKind, string>>;
+}
+
+/** The download form: scope, center (a center's own report), period kind and period, format. */
+function reportForm(c: FormChoices): { form: HTMLElement; status: HTMLElement } {
   const scope = h(
     'select',
     { id: 'report-scope', 'aria-label': t('scope') },
-    state.province === undefined ? h('option', { value: 'nation' }, levelName(state, 'nation', true)) : null,
-    state.catalog.provinces
-      .filter((p) => state.province === undefined || p.code === state.province)
-      .map((p) => h('option', { value: p.code }, provinceName(state, p.code))),
+    c.scopes.map((o) => h('option', { value: o.value }, o.label)),
   );
+  const center = h('select', { id: 'report-center', 'aria-label': t('reportCenter') });
+  const fillCenters = () => {
+    const list = c.centersOf(scope.value);
+    center.replaceChildren(
+      ...(c.wholeScope ? [h('option', { value: '' }, t('wholeScope'))] : []),
+      ...list.map((o) => h('option', { value: o.value }, o.label)),
+    );
+    center.disabled = list.length === 0;
+  };
+  scope.addEventListener('change', fillCenters);
+  fillCenters();
   const kind = h(
     'select',
     { id: 'report-kind', 'aria-label': t('period') },
     (['month', 'quarter', 'year'] as const).map((k) =>
-      h('option', { value: k, selected: k === state.kind }, t(`kind_${k}`)),
+      h('option', { value: k, selected: k === c.kind }, t(`kind_${k}`)),
     ),
   );
   const period = h('select', { id: 'report-period', 'aria-label': t('period') });
   const fillPeriods = () => {
     const k = kind.value as ReportKind;
-    const month = state.latest.month ?? state.period;
-    const latest = state.latest[k] ?? containing(k, month);
+    const month = c.latest.month ?? c.period;
+    const latest = c.latest[k] ?? containing(k, month);
     period.replaceChildren(
       ...recent(latest, k === 'month' ? 12 : k === 'quarter' ? 8 : 5).map((p) =>
-        h('option', { value: p, selected: p === state.period }, p),
+        h('option', { value: p, selected: p === c.period }, p),
       ),
     );
   };
@@ -51,20 +72,62 @@ export function renderReports(state: AppState): Node[] {
       class: 'report-form',
       onsubmit: (e: Event) => {
         e.preventDefault();
-        void download(scope.value, period.value, format.value, status, button);
+        const path = center.value
+          ? centerReportPath(center.value, period.value, format.value, lang())
+          : reportPath(scope.value, period.value, format.value, lang());
+        void download(path, `${center.value || scope.value}-${period.value}.${format.value}`, status, button);
       },
     },
-    h('label', {}, t('scope'), scope),
+    c.scopes.length > 0 ? h('label', {}, t('scope'), scope) : null,
+    h('label', {}, t('reportCenter'), center),
     h('label', {}, t('period'), kind, period),
     h('label', {}, t('format'), format),
     button,
   );
+  return { form, status };
+}
+
+/** The reports page of a nation, admin or provincial token: its scopes, their centers, and the delivery log. */
+export function renderReports(state: AppState): Node[] {
+  const { form, status } = reportForm({
+    scopes: [
+      ...(state.province === undefined ? [{ value: 'nation', label: levelName(state, 'nation', true) }] : []),
+      ...state.catalog.provinces
+        .filter((p) => state.province === undefined || p.code === state.province)
+        .map((p) => ({ value: p.code, label: provinceName(state, p.code) })),
+    ],
+    centersOf: (scope) =>
+      (state.hierarchy.provinces.find((p) => p.code === scope)?.centers ?? [])
+        .map((c) => ({ value: c.id, label: `${c.name} (${c.id})` }))
+        .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+    wholeScope: true,
+    kind: state.kind,
+    period: state.period,
+    latest: state.latest,
+  });
   const log = h('div', { class: 'delivery-log' }, t('loading'));
-  void deliveries(log);
+  void deliveries(log, (scope) => (scope === 'nation' ? levelName(state, 'nation', true) : provinceName(state, scope)));
   return [
     h('div', { class: 'page-head' }, h('h1', {}, t('reports'))),
     section(t('reports'), h('p', { class: 'hint' }, t('reportHint')), form, status),
     section(t('deliveries'), h('p', { class: 'hint' }, t('deliveriesHint')), log),
+  ];
+}
+
+/** The reports page of a center's own token: that center's report only (the token reads nothing else). */
+export function renderCenterReports(me: WhoamiAnswer): Node[] {
+  const c = me.center!;
+  const { form, status } = reportForm({
+    scopes: [],
+    centersOf: () => [{ value: c.id, label: c.name ? `${c.name} (${c.id})` : c.id }],
+    wholeScope: false,
+    kind: 'month',
+    period: me.ended.month,
+    latest: me.ended,
+  });
+  return [
+    h('div', { class: 'page-head' }, h('h1', {}, t('reports'))),
+    section(t('reports'), h('p', { class: 'hint' }, t('centerReportHint')), form, status),
   ];
 }
 
@@ -80,7 +143,7 @@ interface Delivery {
 }
 
 /** The delivery log (GET /api/v1/reports/deliveries): a table, newest first; a hub without schedule says so. */
-async function deliveries(into: HTMLElement): Promise<void> {
+async function deliveries(into: HTMLElement, scopeName: (scope: string) => string): Promise<void> {
   try {
     const res = await request('/api/v1/reports/deliveries');
     const list = ((await res.json()) as { deliveries: Delivery[] }).deliveries;
@@ -108,7 +171,7 @@ async function deliveries(into: HTMLElement): Promise<void> {
               { class: d.status },
               h('td', {}, new Date(d.at).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-GB')),
               h('td', {}, d.period),
-              h('td', {}, d.scope),
+              h('td', { title: d.scope }, scopeName(d.scope)),
               h('td', {}, d.channel),
               h('td', {}, d.target),
               h('td', {}, t(d.status)),
@@ -132,9 +195,8 @@ async function deliveries(into: HTMLElement): Promise<void> {
 
 /** Fetches with the bearer token (a plain link could not send it) and hands the bytes to the browser as a download. */
 async function download(
-  scope: string,
-  period: string,
-  format: string,
+  path: string,
+  fallbackName: string,
   status: HTMLElement,
   button: HTMLButtonElement,
 ): Promise<void> {
@@ -142,9 +204,9 @@ async function download(
   status.className = 'download-status';
   status.textContent = t('loading');
   try {
-    const res = await request(reportPath(scope, period, format, lang()));
+    const res = await request(path);
     const blob = await res.blob();
-    const name = filenameOf(res.headers.get('content-disposition')) ?? `dims-${scope}-${period}.${format}`;
+    const name = filenameOf(res.headers.get('content-disposition')) ?? `dims-${fallbackName}`;
     const href = URL.createObjectURL(blob);
     const a = h('a', { href, download: name, hidden: true });
     document.body.append(a);
