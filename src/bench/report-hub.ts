@@ -25,6 +25,8 @@ export interface HubReportTimes {
   /** The same reports asked again (sent from the hub's cache of rendered reports). */
   xlsxAgain: number[];
   pdf: number[];
+  /** The same PDFs asked again (from the cache). */
+  pdfAgain: number[];
   /** The first request after the hub started (nothing warmed). */
   firstMs: number;
 }
@@ -115,7 +117,9 @@ export async function timeHubReports(o: {
     await get(`/api/v1/reports/${provinces[0]}/${o.period}.pdf`);
     const pdf: number[] = [];
     for (const p of provinces.slice(1, o.pdfs + 1)) pdf.push(await get(`/api/v1/reports/${p}/${o.period}.pdf`));
-    return { xlsx, xlsxAgain, pdf, firstMs };
+    const pdfAgain: number[] = [];
+    for (const p of provinces.slice(1, o.pdfs + 1)) pdfAgain.push(await get(`/api/v1/reports/${p}/${o.period}.pdf`));
+    return { xlsx, xlsxAgain, pdf, pdfAgain, firstMs };
   } finally {
     await hub.close();
     await closePdfEngine();

@@ -77,7 +77,8 @@ export async function benchReports(opts: {
   log(
     `reports: hub xlsx p50 ${percentile(hub.xlsx, 0.5).toFixed(0)} ms p99 ${hubP99.toFixed(0)} ms (${hub.xlsx.length}), ` +
       `again p50 ${percentile(hub.xlsxAgain, 0.5).toFixed(1)} ms, ` +
-      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length})`,
+      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length}), ` +
+      `again p50 ${percentile(hub.pdfAgain, 0.5).toFixed(1)} ms`,
   );
   log(
     `reports: 31 xlsx cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms, engine month ${evalMs.toFixed(0)} ` +
@@ -128,7 +129,7 @@ export async function benchReports(opts: {
       },
       { metric: 'hub: first xlsx after start', value: hub.firstMs, unit: 'ms' },
       {
-        metric: `hub: province monthly pdf over HTTP, p99 (${hub.pdf.length} requests)`,
+        metric: `hub: province monthly pdf over HTTP, first download, p99 (${hub.pdf.length} requests)`,
         value: pdfP99,
         unit: 'ms',
         baseline: evalMs,
@@ -136,6 +137,11 @@ export async function benchReports(opts: {
         ratio: pdfP99 / evalMs,
         goal: '≤ 2,000 ms',
         met: pdfP99 <= 2000,
+      },
+      {
+        metric: `hub: the same pdf again (from the hub's report cache), p50 (${hub.pdfAgain.length} requests)`,
+        value: percentile(hub.pdfAgain, 0.5),
+        unit: 'ms',
       },
       { metric: 'one report, median (cold run)', value: median(perReport), unit: 'ms' },
       {
