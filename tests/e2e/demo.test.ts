@@ -4,9 +4,11 @@
  * quarter, 1 January and 29 February of a leap year. For each start it waits for the console URL and reads over
  * HTTP the national values of the last closed month and of the live window, and checks them against the
  * simulator's ground truth; it fails on any rejected record, any error or warning line, and any indicator left
- * empty although the simulated fleet has its inputs. On today's date the fault scenario must reach the hub's alert
- * history through the real Prometheus and Alertmanager, firing and then resolved, and the console (in Chromium)
- * shows it with province, center, indicator and runbook.
+ * empty although the simulated fleet has its inputs, and on any gap or overlap where the agents take over from the
+ * backfill (every day's records of every center are counted). On today's date the fault scenario must reach the
+ * hub's alert history through the real Prometheus and Alertmanager, firing and then resolved, and the console (in
+ * Chromium) shows it firing with province, center, indicator and runbook, then resolved. Ctrl-C must end the demo
+ * with exit code 0 and leave no child process.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -205,17 +207,16 @@ async function checkStart(d: Dims, nowMs: number): Promise<void> {
   assert.equal(byId(live.values, 'electricity_gwh').coverage.centers, 1);
   assertNoEmpty(live.values, true, 'live window');
 
-  // No gap where the agents take over: once every center's records reach a minute past the take-over, today's
-  // records of each tile the day from local midnight (or the backfill's start) to its newest record: whole hours up
-  // to the hourly backfill's end, then one record per interval — the backfill's up to the take-over, the agents'
-  // after it. A gap or an overlap changes the count.
+  // No gap where the agents take over: once every center's records reach a minute past the take-over, the records
+  // of each tile every day from local midnight (or the backfill's start) to its newest record: whole hours up to the
+  // hourly backfill's end, then one record per interval — the backfill's up to the take-over, the agents' after it.
+  // A gap or an overlap changes the count. (A start just before midnight runs into the next day.)
   const today = periodName('day', nowMs);
-  const dayStart = Math.max(periodWindow('day', today).fromMs, plan.backfillFrom);
-  const hourlyUntil = Math.max(dayStart, hourlyUntilOf(d));
+  const hourlyUntil = hourlyUntilOf(d);
   type Coverage = { centers: Array<{ center: string; records: number; first_start: string; last_end: string }> };
-  let cov: Coverage;
+  const coverage = (day: string) => api<Coverage>(d, `/api/v1/coverage?kind=day&period=${day}`);
   for (const deadline = Date.now() + 150_000; ;) {
-    cov = await api<Coverage>(d, `/api/v1/coverage?kind=day&period=${today}`);
+    const cov = await coverage(today);
     if (cov.centers.every((c) => Date.parse(c.last_end) >= takeover + 2 * INTERVAL_S * 1000)) break;
     assert.ok(
       Date.now() < deadline,
@@ -223,14 +224,21 @@ async function checkStart(d: Dims, nowMs: number): Promise<void> {
     );
     await new Promise((r) => setTimeout(r, 1000));
   }
-  for (const c of cov.centers) {
-    assert.equal(c.first_start, new Date(dayStart).toISOString(), `${c.center}: today's first record`);
-    const tiled = (hourlyUntil - dayStart) / 3_600_000 + (Date.parse(c.last_end) - hourlyUntil) / (INTERVAL_S * 1000);
-    assert.equal(
-      c.records,
-      tiled,
-      `${c.center}: today's records up to ${c.last_end} tile the day (take-over ${new Date(takeover).toISOString()})`,
-    );
+  for (let day = today; periodWindow('day', day).fromMs < takeover + 2 * INTERVAL_S * 1000;) {
+    const w = periodWindow('day', day);
+    const from = Math.max(w.fromMs, plan.backfillFrom);
+    for (const c of (await coverage(day)).centers) {
+      const to = Math.min(w.toMs, Date.parse(c.last_end));
+      const hours = Math.max(0, Math.min(hourlyUntil, to) - from) / 3_600_000;
+      const intervals = Math.max(0, to - Math.max(from, hourlyUntil)) / (INTERVAL_S * 1000);
+      assert.equal(c.first_start, new Date(from).toISOString(), `${c.center}: the first record of ${day}`);
+      assert.equal(
+        c.records,
+        hours + intervals,
+        `${c.center}: the records of ${day} up to ${c.last_end} tile it (take-over ${new Date(takeover).toISOString()})`,
+      );
+    }
+    day = shiftPeriod('day', day, 1);
   }
 
   // The agents measure the model's energy: a live window after the take-over that every center covers whole (the
@@ -338,6 +346,37 @@ async function consoleShows(d: Dims, center: string): Promise<void> {
   }
 }
 
+/** Once cooling is back, the alerts page lists the same alert resolved, with the time it ended. */
+async function consoleShowsResolved(d: Dims, center: string): Promise<void> {
+  const registry = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
+    centers: Array<{ id: string; name: string }>;
+  };
+  const name = registry.centers.find((x) => x.id === center)!.name;
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`${d.url}/console/`);
+    await page.locator('#token').fill(d.nation);
+    await page.getByRole('button', { name: '进入' }).click();
+    await page.getByRole('link', { name: '告警' }).click();
+    const row = page
+      .locator('table.alerts tbody tr.resolved', { hasText: 'DimsInletTemperatureOutOfRange' })
+      .filter({ hasText: name })
+      .first();
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    assert.match(
+      cells.at(-1)!,
+      /\d{4}\/\d\d\/\d\d \d\d:\d\d/,
+      `the resolved row shows when it ended: ${cells.join(' | ')}`,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alerts-resolved.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}
+
 test('npm start today: the national values match the simulator, and the fault scenario pages and resolves', async () => {
   const d = await startDims([
     '--interval',
@@ -376,6 +415,7 @@ test('npm start today: the national values match the simulator, and the fault sc
     assert.match(await runbook.text(), /^# DimsInletTemperatureOutOfRange/);
     await consoleShows(d, announced);
     await waitFor('resolved');
+    await consoleShowsResolved(d, announced);
     assertCleanOutput(d);
     const children = d.children().join(', ');
     assert.match(children, /prometheus/, 'Prometheus runs as a child of the demo');
