@@ -8,7 +8,7 @@
  */
 import type { CenterRecord } from '../../model/records.ts';
 import type { Outbox } from '../../push/outbox.ts';
-import { exportRegistry } from '../../shared/prom-otlp.ts';
+import { exportRegistry } from '../../shared/prom-registries.ts';
 import { loadChipTable, type ChipClassifier } from '../chips/classify.ts';
 import { parseAgentConfig } from '../config/load.ts';
 import type { PluginMap } from '../config/plugins.ts';
@@ -86,7 +86,7 @@ export async function runAgentInProcess(
   const metrics = new AgentMetrics(config.center, () => outboxGauges(outbox, clock));
   // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
   const unexport = exportRegistry(metrics.registry);
-  const tracing = setupTracing(config.center, config.tracing);
+  const tracing = await setupTracing(config.center, config.tracing);
   const senders = createSenders(outbox, sinks, metrics, log, opts.sendRetry ?? { minMs: 500, maxMs: 60_000 });
 
   // Inputs on a schedule; records at every interval boundary.
