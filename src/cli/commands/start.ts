@@ -160,7 +160,8 @@ function untilStopped(out: Reporter): (demo: RunningDemo) => Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    console.log('\nstopping: agents, hub, Prometheus and Alertmanager, simulator … (Ctrl-C again to stop at once)');
+    const alerting = demo.alerting ? 'Prometheus and Alertmanager, ' : '';
+    console.log(`\nstopping: agents, hub, ${alerting}simulator … (Ctrl-C again to stop at once)`);
     const force = setTimeout(() => {
       out.log(`not stopped within ${STOP_TIMEOUT_MS / 1000} s; exiting.`);
       process.exit(1);
@@ -191,7 +192,7 @@ function reporter(): Reporter {
       live = false;
     },
     live(line) {
-      const width = (process.stdout.columns ?? 100) - 1;
+      const width = (process.stdout.columns || 100) - 1;
       process.stdout.write(`\r\x1b[2K${`${stamp()} ${line}`.slice(0, width)}`);
       live = true;
     },
