@@ -369,7 +369,14 @@ async function runOne(
       history,
     };
     // Each run's figures as they come, so a later run that fails does not lose them.
-    log(`hub bench: figures ${JSON.stringify({ ...figures, api: undefined, storageApi: undefined })}`);
+    const p = (xs: number[]) => ({ p50: pct(xs, 0.5), p99: pct(xs, 0.99) });
+    log(
+      `hub bench: figures ${JSON.stringify({
+        ...figures,
+        api: { overview: p(figures.api.overview), ranking: p(figures.api.ranking) },
+        storageApi: { overview: p(figures.storageApi.overview), ranking: p(figures.storageApi.ranking) },
+      })}`,
+    );
     return figures;
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
