@@ -76,7 +76,7 @@ interface RunFigures {
   api: { overview: number[]; ranking: number[] };
   storageApi: { overview: number[]; ranking: number[] };
   perCenterDay: { raw: number; whileRaw: number; longTerm: number };
-  agents: { sent: number; ok: number; failed: number; lateMs: number };
+  agents: { sent: number; requests: number; ok: number; failed: number; lateMs: number };
   history: HistoryCounts;
 }
 
@@ -311,6 +311,7 @@ async function runOne(
     const apiLat = await load(requests);
     const agents = (await Promise.all(agentDone)).reduce((a, b) => ({
       sent: a.sent + b.sent,
+      requests: a.requests + b.requests,
       ok: a.ok + b.ok,
       failed: a.failed + b.failed,
       lateMs: Math.max(a.lateMs, b.lateMs),
@@ -540,7 +541,7 @@ function report(runs: RunFigures[], sizes: number[], stores: string[], quick: bo
   }
   const notes = runs.map(
     (r) =>
-      `${r.store}, ${r.centers.toLocaleString('en-US')} centers: agents pushed ${r.agents.sent.toLocaleString('en-US')} records ` +
+      `${r.store}, ${r.centers.toLocaleString('en-US')} centers: agents pushed ${r.agents.sent.toLocaleString('en-US')} records in ${r.agents.requests.toLocaleString('en-US')} requests ` +
       `(${r.agents.ok.toLocaleString('en-US')} accepted, ${r.agents.failed} failed, at most ${(r.agents.lateMs / 1000).toFixed(1)} s behind the clock); ` +
       `history written straight: ${r.history.rollups.month.toLocaleString('en-US')} month, ${r.history.rollups.day.toLocaleString('en-US')} day, ` +
       `${r.history.rollups.hour.toLocaleString('en-US')} hour roll-ups, ${r.history.raw.toLocaleString('en-US')} raw records`,
