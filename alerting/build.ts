@@ -28,6 +28,8 @@ export interface RulesBuildOptions {
   interval?: string;
   /** Replaces every `for:` (tests and demos that cannot wait 15 minutes); never for production. */
   forOverride?: string;
+  /** With forOverride: only rules whose `kind` label is one of these (e.g. the demo's `environment`). */
+  forOverrideKinds?: readonly string[];
 }
 
 export interface RulesBuild {
@@ -41,7 +43,11 @@ export function writeRulesTree(catalog: Catalog, out: string, opts: RulesBuildOp
   const built =
     opts.forOverride === undefined
       ? specs
-      : specs.map((s) => ({ ...s, rule: { ...s.rule, ...(s.rule.for ? { for: opts.forOverride } : {}) } }));
+      : specs.map((s) =>
+          s.rule.for && (!opts.forOverrideKinds || opts.forOverrideKinds.includes(s.rule.labels.kind ?? ''))
+            ? { ...s, rule: { ...s.rule, for: opts.forOverride } }
+            : s,
+        );
   const files: Array<[string, string]> = [
     [
       'prometheus/dims-alerts.yml',

@@ -169,3 +169,25 @@ test('the routing file is validated: schema errors and unknown receivers are ref
   );
   assert.throws(() => parseRouting({ ...sample, hub_history: undefined }), /hub_history/);
 });
+
+test('forOverride shortens the for: of every rule, or with forOverrideKinds only those of the kinds named', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dims-rules-for-'));
+  try {
+    const all = writeRulesTree(catalog, dir, { routing: loadRouting(SAMPLE), forOverride: '20s' });
+    assert.ok(all.specs.every((s) => s.rule.for === undefined || s.rule.for === '20s'));
+    const some = writeRulesTree(catalog, dir, {
+      routing: loadRouting(SAMPLE),
+      forOverride: '20s',
+      forOverrideKinds: ['environment'],
+    });
+    const byKind = (kind: string) => some.specs.filter((s) => s.rule.labels.kind === kind && s.rule.for);
+    assert.ok(byKind('environment').length > 0 && byKind('environment').every((s) => s.rule.for === '20s'));
+    assert.ok(
+      byKind('indicator').every((s) => s.rule.for !== '20s'),
+      'indicator rules keep their catalog for:',
+    );
+    assert.ok(byKind('indicator').some((s) => s.rule.for === '15m'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -77,7 +77,8 @@ export async function benchReports(opts: {
   log(
     `reports: hub xlsx p50 ${percentile(hub.xlsx, 0.5).toFixed(0)} ms p99 ${hubP99.toFixed(0)} ms (${hub.xlsx.length}), ` +
       `again p50 ${percentile(hub.xlsxAgain, 0.5).toFixed(1)} ms, ` +
-      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length})`,
+      `pdf p50 ${percentile(hub.pdf, 0.5).toFixed(0)} ms p99 ${pdfP99.toFixed(0)} ms (${hub.pdf.length}), ` +
+      `again p50 ${percentile(hub.pdfAgain, 0.5).toFixed(1)} ms`,
   );
   log(
     `reports: 31 xlsx cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms, engine month ${evalMs.toFixed(0)} ` +
@@ -117,6 +118,16 @@ export async function benchReports(opts: {
         met: hubP99 <= 300,
       },
       {
+        metric: "hub: the hub process's CPU time per first-download xlsx, p50",
+        value: percentile(hub.xlsxCpu, 0.5),
+        unit: 'ms',
+      },
+      {
+        metric: "hub: the hub process's CPU time per first-download xlsx, p99",
+        value: percentile(hub.xlsxCpu, 0.99),
+        unit: 'ms',
+      },
+      {
         metric: 'hub: province monthly xlsx over HTTP, first download, p50',
         value: percentile(hub.xlsx, 0.5),
         unit: 'ms',
@@ -126,9 +137,13 @@ export async function benchReports(opts: {
         value: percentile(hub.xlsxAgain, 0.5),
         unit: 'ms',
       },
-      { metric: 'hub: first xlsx after start', value: hub.firstMs, unit: 'ms' },
       {
-        metric: `hub: province monthly pdf over HTTP, p99 (${hub.pdf.length} requests)`,
+        metric: 'hub: first request after its start (the national xlsx: fonts found and loaded, code not yet compiled)',
+        value: hub.firstMs,
+        unit: 'ms',
+      },
+      {
+        metric: `hub: province monthly pdf over HTTP, first download, p99 (${hub.pdf.length} requests)`,
         value: pdfP99,
         unit: 'ms',
         baseline: evalMs,
@@ -136,6 +151,11 @@ export async function benchReports(opts: {
         ratio: pdfP99 / evalMs,
         goal: '≤ 2,000 ms',
         met: pdfP99 <= 2000,
+      },
+      {
+        metric: `hub: the same pdf again (from the hub's report cache), p50 (${hub.pdfAgain.length} requests)`,
+        value: percentile(hub.pdfAgain, 0.5),
+        unit: 'ms',
       },
       { metric: 'one report, median (cold run)', value: median(perReport), unit: 'ms' },
       {
@@ -150,10 +170,12 @@ export async function benchReports(opts: {
     notes: [
       'Comparisons (previous month, a year earlier) and the 12-month trends are evaluated too; the synthetic ' +
         'fleet has no data for them, so they are empty.',
-      'Hub: an embedded-store hub holding the fleet (daily records, filings, 13 months of stored values), one ' +
-        'client asking for each province in turn (in zh, and in en for the full run: each a first download, built ' +
-        'from stored values), then each again (sent from the cache of rendered reports); the PDF browser is ' +
-        'started by a request before the timed ones, which are each a first download.',
+      'Hub: an embedded-store hub in its own process holding the fleet (daily records, filings, 13 months of ' +
+        'stored values), one client asking for each province in turn (in zh, and in en for the full run: each a ' +
+        'first download, built from stored values), then each again (sent from the cache of rendered reports); ' +
+        'the PDF browser is started by a request before the timed ones, which are each a first download. The ' +
+        "hub's CPU time per request (all its threads, from /proc, 10 ms steps) does not grow when other " +
+        'processes take the cores, as its wall time does: read it beside the load average.',
     ],
   };
 }

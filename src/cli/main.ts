@@ -4,6 +4,7 @@
  * Commands are loaded lazily so `dims catalog check` does not pay for the hub's dependencies.
  */
 import { CliError } from './errors.ts';
+import { otelRequested } from '../shared/otel-env.ts';
 
 interface Command {
   summary: string;
@@ -74,8 +75,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`dims: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  // Long-running commands send traces and metrics wherever the OTEL_* environment says (nothing if unset).
-  const otel = SERVICES.has(name) ? (await import('../shared/otel.ts')).startOpenTelemetry(`dims-${name}`) : undefined;
+  // Long-running commands send traces and metrics wherever the OTEL_* environment says; without it the SDK
+  // is not even loaded (it is most of an agent's code).
+  const otel =
+    SERVICES.has(name) && otelRequested()
+      ? (await import('../shared/otel.ts')).startOpenTelemetry(`dims-${name}`)
+      : undefined;
   try {
     const mod = await command.load();
     return await mod.run(rest);

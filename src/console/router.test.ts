@@ -4,6 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,4 +116,16 @@ test('answers revalidate (no-cache with an ETag) and a conditional request gets 
       .on('error', reject);
   });
   assert.equal(status, 304);
+});
+
+test('serving the console prints no experimental-feature warning to the hub terminal; other warnings still show', () => {
+  const script = [
+    "import { toBrowserModule } from './src/console/router.ts';",
+    "toBrowserModule('const a: number = 1; export { a };', 'x.ts', '/console');",
+    "process.emitWarning('a warning of its own');",
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /ExperimentalWarning|stripTypeScriptTypes/);
+  assert.match(r.stderr, /a warning of its own/);
 });

@@ -49,9 +49,27 @@ interface Served {
   type: string;
 }
 
+/**
+ * Node's type stripping, without the one "stripTypeScriptTypes is an experimental feature" warning Node prints to
+ * the hub's terminal at the first console page: serving stripped modules is this router's design, not something for
+ * whoever runs the hub to act on. Every other warning still goes out.
+ */
+function stripTypes(source: string): string {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('stripTypeScriptTypes')) return;
+    (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return stripTypeScriptTypes(source, { mode: 'strip' });
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
 /** Strips types and points imports of shared modules at the URLs they are served under. */
 export function toBrowserModule(source: string, file: string, base: string, webDir = WEB_DIR): string {
-  const js = stripTypeScriptTypes(source, { mode: 'strip' });
+  const js = stripTypes(source);
   return js.replace(
     /(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g,
     (whole, lead: string, q: string, spec: string) => {

@@ -9,7 +9,7 @@ import type { Level } from '../model/values.ts';
 import { statusAt } from '../catalog/targets.ts';
 import { STRINGS, formatValue, reasonText, setLang, unitText } from './web/i18n.ts';
 import { containing, kindOf, recent, shift, window } from './web/periods.ts';
-import { CHINA_TILES, colorFor, niceTicks, tileLayout } from './web/scale.ts';
+import { CHINA_TILES, colorFor, niceTicks, readableUnit, tickDecimals, tileLayout } from './web/scale.ts';
 import { officialOf, statusOf, targetLabel } from './web/state.ts';
 
 const catalog = defaultCatalog();
@@ -49,7 +49,14 @@ test('numbers carry their unit, in the locale of the language', () => {
   assert.equal(formatValue(1.3456, 'ratio'), '1.35');
   assert.equal(formatValue(14, 'count'), '14 个');
   assert.equal(formatValue(0, 'MW'), '0 MW');
-  assert.equal(formatValue(0.00002, 'EB'), '2.00e-5 EB', 'a tiny value is not rounded to 0');
+  assert.equal(formatValue(0.00002, 'ratio'), '2.00e-5', 'a tiny value is not rounded to 0');
+  // Small magnitudes step down their unit's ladder instead of printing 0.0001.
+  assert.equal(formatValue(0.00002, 'EB'), '20 TB');
+  assert.equal(formatValue(0.42, 'GWh'), '420 MWh');
+  assert.equal(formatValue(0.00042, 'GWh'), '420 kWh');
+  assert.equal(formatValue(0.0000031, 'GWh'), '3.1 kWh');
+  assert.equal(formatValue(0.4, 'MW'), '400 kW');
+  assert.equal(formatValue(1234.5, 'GWh'), '1,235 GWh', 'large values keep their unit');
   setLang('en');
   assert.equal(formatValue(1203, 'racks'), '1,203 racks');
   assert.equal(formatValue(14, 'count'), '14');
@@ -122,4 +129,20 @@ test('the console judges targets by the catalog rule the hub and reports use, at
   assert.equal(targetLabel(pue, 'nation').short, '≤ 1.5');
   const racks = catalog.indicatorById.get('racks_installed')!;
   assert.equal(statusOf(racks, 'center', 2477), 'no_target', 'a national total is no yardstick for one center');
+});
+
+test('charts of small magnitudes switch unit, and tick labels carry the digits their step needs', () => {
+  assert.deepEqual(readableUnit('GWh', 0.4), { unit: 'MWh', factor: 1000 });
+  assert.deepEqual(readableUnit('GWh', 0.0004), { unit: 'kWh', factor: 1_000_000 });
+  assert.deepEqual(readableUnit('GWh', 0.00000004), { unit: 'kWh', factor: 1_000_000 }, 'kWh is the smallest step');
+  assert.deepEqual(readableUnit('GWh', 3), { unit: 'GWh', factor: 1 });
+  assert.deepEqual(readableUnit('EFLOPS', 0.02), { unit: 'PFLOPS', factor: 1000 });
+  assert.deepEqual(readableUnit('ratio', 0.0001), { unit: 'ratio', factor: 1 });
+  assert.equal(tickDecimals(5), 0);
+  assert.equal(tickDecimals(0.25), 2);
+  assert.equal(tickDecimals(0.0005), 4);
+  // PUE 1.2901 … 1.2904: ticks 0.0001 apart read apart.
+  const ticks = niceTicks(1.2901, 1.2904, 4);
+  const d = tickDecimals(ticks[1]! - ticks[0]!);
+  assert.equal(new Set(ticks.map((t) => t.toFixed(d))).size, ticks.length);
 });

@@ -243,6 +243,36 @@ test('bad parameters name the parameter and the value', async () => {
   assert.match(p.body.error.message, /period/);
 });
 
+test('a period name selects its kind; a kind that contradicts it is a 400 naming both', async () => {
+  const byName = await hub.call('GET', '/api/v1/values?level=nation&period=2026-10-05T10&indicators=pue', {
+    scope: 'nation',
+  });
+  assert.equal(byName.status, 200, byName.text);
+  assert.equal(byName.body.kind, 'hour');
+  assert.equal(byName.body.period, '2026-10-05T10');
+  assert.equal(byName.body.values.length, 1, 'the hour closed above, not an empty real-time answer');
+  for (const [period, kind] of [
+    ['2026-11', 'month'],
+    ['2026-Q3', 'quarter'],
+    ['2026', 'year'],
+    ['2026-10-05', 'day'],
+  ]) {
+    const r = await hub.call('GET', `/api/v1/values?level=nation&period=${period}`, { scope: 'nation' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.kind, kind, period);
+    assert.equal(r.body.period, period);
+  }
+  const wrong = await hub.call('GET', '/api/v1/values?level=nation&kind=realtime&period=2026-11', { scope: 'nation' });
+  assert.equal(wrong.status, 400);
+  assert.equal(wrong.body.error.code, 'DIMS_ERR_BAD_PARAMETER');
+  assert.match(wrong.body.error.message, /kind "realtime" contradicts period "2026-11", which names a month/);
+  const rank = await hub.call('GET', '/api/v1/rankings?indicator=pue&level=province&kind=day&period=2026-Q3', {
+    scope: 'nation',
+  });
+  assert.equal(rank.status, 400);
+  assert.match(rank.body.error.message, /kind "day".*period "2026-Q3".*quarter/);
+});
+
 test('hierarchy and coverage are scoped to the caller', async () => {
   const h = await hub.call('GET', '/api/v1/hierarchy', { scope: 'province:52' });
   assert.equal(h.status, 200);

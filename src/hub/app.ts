@@ -22,6 +22,7 @@ import * as metrics from './routes/metrics.ts';
 import * as health from './routes/health.ts';
 import * as openapi from './routes/openapi.ts';
 import * as reports from './routes/reports.ts';
+import * as runbooks from './routes/runbooks.ts';
 import * as whoami from './routes/whoami.ts';
 import { consoleRouter } from '../console/router.ts';
 import type { RouteKit } from './routes/kit.ts';
@@ -90,6 +91,7 @@ export function createApp(deps: HubDeps | HubContext): Express {
     alerts,
     admin,
     reports,
+    runbooks,
   ]) {
     area.register(app, ctx, kit);
   }

@@ -22,6 +22,8 @@ export interface HubConfig {
   registry: string;
   catalog?: string;
   state_db: string;
+  /** Alert runbooks (`dims rules build` writes them) served at /runbooks/<Alert>.md. */
+  runbooks_dir?: string;
   storage: Record<string, unknown>;
   timezone: string;
   engine: {
@@ -123,6 +125,7 @@ export function resolveConfig(data: Record<string, unknown>, file: string, baseD
     registry: abs(d.registry as unknown as string),
     ...(typeof d.catalog === 'string' ? { catalog: abs(d.catalog) } : {}),
     state_db: abs((d.state_db as unknown as string) ?? 'hub-state.db'),
+    ...(typeof d.runbooks_dir === 'string' ? { runbooks_dir: abs(d.runbooks_dir) } : {}),
     storage,
     timezone: (d.timezone as unknown as string) ?? 'Asia/Shanghai',
     engine: {

@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 const T = Date.now() - 3 * 3_600_000 - (Date.now() % 3_600_000);
 
 for (const kind of ['sqlite', 'influxdb'] as const) {
-  test(`${kind}: a full disk is a 503 and a not-ready hub, not a crash; every record is stored once space returns`, async () => {
+  test(`${kind}: a full disk is a 503 and a not-ready hub, not a crash; every record is stored once space returns`, async (t) => {
     const small = mountSmallFs(kind === 'sqlite' ? 8 * MiB : 96 * MiB);
     const dir = tempDir('dims-full-');
     let influx: InfluxdHandle | undefined;
@@ -69,6 +69,7 @@ for (const kind of ['sqlite', 'influxdb'] as const) {
         logs.join('\n'),
       );
       if (kind === 'sqlite') assert.equal(await stored(), 60, 'nothing was stored meanwhile');
+      const during = { pending: agent.pending.length, stored: await stored() };
 
       // After: space returns; readiness comes back without a push, then every reading is stored.
       small.free();
@@ -93,6 +94,10 @@ for (const kind of ['sqlite', 'influxdb'] as const) {
       for (let i = 0; agent.pending.length > 0 && i < 20; i++) await agent.pushOnce(60);
       assert.equal(agent.pending.length, 0);
       assert.equal(await stored(), 180, 'before 60, during 0 acknowledged, after 180: none lost');
+      t.diagnostic(
+        `${kind}: readings stored before 60; during the full disk 0 acknowledged, ${during.pending} kept by the sender, ` +
+          `${during.stored} stored; after ${await stored()} stored, 0 lost`,
+      );
       assert.match(await hub.ctx.metrics.registry.metrics(), /^dims_hub_storage_writable 1$/m);
     } finally {
       await hub?.close();

@@ -26,7 +26,11 @@ const q = (name: string, description: string, schema: object = { type: 'string' 
   description,
   schema,
 });
-const kind = q('kind', 'period kind', { enum: ['realtime', 'hour', 'day', 'month', 'quarter', 'year'] });
+const kind = q(
+  'kind',
+  'period kind; default: the kind the period name can only be (2026-11 → month, 2026-Q3 → quarter …), else the route default. A kind that contradicts the period name is a 400 naming both.',
+  { enum: ['realtime', 'hour', 'day', 'month', 'quarter', 'year'] },
+);
 const period = q(
   'period',
   'period name (2026-10-05T13, 2026-10-05, 2026-10, 2026-Q3, 2026) or the RFC 3339 end of a real-time window; default: the newest',

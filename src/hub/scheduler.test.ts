@@ -120,3 +120,35 @@ test('catch-up after a long stop is bounded by max_catch_up', async () => {
     await hub.close();
   }
 });
+
+test('the schedule runs on the hub clock: a minute tick at its minute boundary, closes the close delay after its hour', async () => {
+  // A clock years from the wall clock, 2 s before 10:02 Asia/Shanghai (close delay 2 minutes).
+  const wall0 = Date.now();
+  const base = H10 + 2 * 60_000 - 2000;
+  const hub = await startTestHub({
+    now: () => base + (Date.now() - wall0),
+    config: { engine: { kinds: ['hour'], close_delay_minutes: 2 } },
+  });
+  const s = new Scheduler(hub.ctx);
+  try {
+    s.start();
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!ok()) {
+        assert.ok(Date.now() < deadline, what);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    // The catch-up at start: 10:01:58 minus the delay is in hour 09, so hour 08 is the newest closed.
+    await until('the catch-up at start', () => hub.ctx.state.checkpoint('hour') !== undefined);
+    if (hub.ctx.now() < H10 + 2 * 60_000) assert.equal(hub.ctx.state.checkpoint('hour'), '2026-10-05T08');
+    await until('hour 09 closed at 10:02 on the hub clock', () => hub.ctx.state.checkpoint('hour') === '2026-10-05T09');
+    await until(
+      'the real-time window at 10:02',
+      () => hub.ctx.engine.latestRealtime?.period === '2026-10-05T02:02:00.000Z',
+    );
+  } finally {
+    await s.stop();
+    await hub.close();
+  }
+});

@@ -128,7 +128,10 @@ export class Scheduler {
    * Computes every period closed since its kind's checkpoint (the latest only, on first start), advancing
    * the checkpoint after each, so a crash mid-way resumes with the next one.
    */
-  async closeDue(nowMs = this.ctx.now()): Promise<TickResult> {
+  async closeDue(
+    nowMs = this.ctx.now(),
+    onClosed?: (kind: PeriodKindName, period: string) => void,
+  ): Promise<TickResult> {
     const { state, config, engine } = this.ctx;
     const tz = config.timezone;
     const closed: TickResult['closed'] = [];
@@ -151,6 +154,7 @@ export class Scheduler {
         await engine.runPeriod(kind, p);
         state.setCheckpoint(kind, p, this.ctx.now());
         closed.push({ kind, period: p });
+        onClosed?.(kind, p);
       }
     }
     const recomputed = await this.recomputeDirty();

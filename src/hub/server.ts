@@ -2,7 +2,7 @@
  * @module Starts a hub from its config: catalog, registry, storage, state DB, the express app on
  * 127.0.0.1 (by default), the engine schedule and, on a provincial hub, federation upward.
  */
-import { exportRegistry } from '../shared/prom-otlp.ts';
+import { exportRegistry } from '../shared/prom-registries.ts';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';

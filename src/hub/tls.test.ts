@@ -2,7 +2,7 @@
  * @module The hub over HTTPS with certificates made at test time: clients verify it against its CA; with a
  * client CA, agent and federate tokens need a verified client certificate naming them (mTLS); a renewed
  * certificate is served without a restart, a broken one is refused and the running one kept; an agent
- * pushes over mTLS, and one that cannot verify the hub keeps its records.
+ * pushes over mTLS, and one that cannot verify the hub (no CA, or another CA configured) keeps its records.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,7 +194,7 @@ test('a renewed certificate is served without a restart; a broken one is refused
   }
 });
 
-test('an agent pushes over mTLS; an agent that cannot verify the hub keeps its records', async () => {
+test('an agent pushes over mTLS; agents that cannot verify the hub (no CA, another CA) keep their records', async () => {
   const hub = await hubWith({ cert: server.cert, key: server.key, client_ca: ca.cert });
   const meter = fakePlugin(
     new Map([['m1', { samples: (now: number) => [{ signal: 'energy_kwh', value: 1000 + (100 * now) / 3.6e6 }] }]]),
@@ -215,6 +215,7 @@ test('an agent pushes over mTLS; an agent that cannot verify the hub keeps its r
     );
   const good = await agentWith('gz-01', { ca_file: ca.cert, cert_file: gz01.cert, key_file: gz01.key });
   const blind = await agentWith('gz-01', { cert_file: gz01.cert, key_file: gz01.key });
+  const misled = await agentWith('gz-01', { ca_file: other.cert, cert_file: gz01.cert, key_file: gz01.key });
   try {
     await new Promise((r) => setTimeout(r, 3500));
     const stored = await hub.ctx.storage.queryRecords({ fromMs: Date.now() - 60_000, toMs: Date.now() + 60_000 });
@@ -224,9 +225,12 @@ test('an agent pushes over mTLS; an agent that cannot verify the hub keeps its r
     assert.equal(good.outbox.stats().depth, 0);
     assert.ok(blind.outbox.stats().depth >= 2, 'the agent that cannot verify the hub keeps its records');
     assert.equal(blind.outbox.stats().sent, 0);
+    assert.ok(misled.outbox.stats().depth >= 2, 'the agent trusting another CA keeps its records');
+    assert.equal(misled.outbox.stats().sent, 0);
   } finally {
     await good.stop();
     await blind.stop();
+    await misled.stop();
     await hub.close();
   }
 });

@@ -8,6 +8,8 @@ export type CenterStatus = 'operating' | 'construction' | 'decommissioned';
 export interface Center {
   id: string;
   name: string;
+  /** English translation of the name. */
+  name_en?: string;
   province: string;
   city?: string;
   type: CenterType;
@@ -28,8 +30,12 @@ export interface Center {
   storage_total_tb?: number;
   storage_flash_tb?: number;
   operator?: string;
+  /** English translation of the operator's name. */
+  operator_en?: string;
   lat?: number;
   lon?: number;
+  /** A simulated center whose devices are a 1:N model of it; its agent scales readings up by N. */
+  model_scale?: number;
 }
 
 export interface Registry {

@@ -109,6 +109,9 @@ td.missed { background: #ffc7ce; color: #9c0006; }
 .chart { break-inside: avoid; }
 .chart svg { display: block; }
 .legend { font-size: 8pt; color: #555; margin-top: 2mm; }
+/* Fixed columns: a source's long URL would otherwise take the page and stack 方向 one character a line. */
+table.defs { table-layout: fixed; }
+table.defs td { overflow-wrap: anywhere; }
 `;
 
 function coverSection(m: ReportModel): string {
@@ -278,7 +281,8 @@ function definitionsSection(m: ReportModel): string {
         `<tr><td>${d.code}</td><td>${esc(d.name)}</td><td>${esc(d.unit)}</td><td>${esc(d.direction)}</td><td class="note">${esc(d.formula)}</td><td>${esc(d.target)}</td><td class="note">${esc(d.target_source)}</td></tr>`,
     )
     .join('');
-  return `<section class="wide"><h2>${esc(t('sheet_definitions', L))}</h2><table><thead><tr>${heads.map((h) => `<th>${esc(t(h, L))}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
+  const cols = [12, 32, 24, 20, 80, 45, 64].map((mm) => `<col style="width:${mm}mm">`).join('');
+  return `<section class="wide"><h2>${esc(t('sheet_definitions', L))}</h2><table class="defs"><colgroup>${cols}</colgroup><thead><tr>${heads.map((h) => `<th>${esc(t(h, L))}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** The whole report as one HTML document. */

@@ -64,6 +64,13 @@ test(
     const all = pages.join('\n');
     for (const r of m.summary) assert.ok(all.includes(r.code), `summary row ${r.code}`);
     for (const r of m.breakdown.rows) assert.ok(all.includes(r.code), `center ${r.code}`);
+    // Definitions: each direction on one line (a source's long URL once squeezed that column to one character).
+    const defs = pages.filter((p) => p.includes('计算方法'));
+    assert.ok(defs.length > 0 && defs.length <= 4, `definitions on ${defs.length} pages`);
+    assert.ok(
+      defs.some((p) => p.includes('越高越好')),
+      'a direction reads on one line',
+    );
   },
 );
 

@@ -47,10 +47,14 @@ export function numberFormat(unit: string): string {
 const PCT_CHANGE = '+0.0"%";-0.0"%";0.0"%"';
 const SHARE = '0.0%';
 
+const ZIP_FAST = { zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } } as ExcelJS.XlsxWriteOptions;
+
 /** Renders the model as an xlsx file. */
 export async function renderXlsx(model: ReportModel): Promise<Buffer> {
   const wb = await workbook(model);
-  const buf = Buffer.from(await wb.xlsx.writeBuffer());
+  // Deflate level 1: exceljs deflates in JavaScript, and level 6 (its default) took 41 ms of a province workbook's
+  // zip where level 1 takes 30 ms, for a file 3 % larger (most of its bytes are chart PNGs, which do not compress).
+  const buf = Buffer.from(await wb.xlsx.writeBuffer(ZIP_FAST));
   return fixZipTimes(buf, Date.parse(model.generated_at), model.period.tz);
 }
 

@@ -15,15 +15,7 @@ import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporte
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { promRegistriesProducer } from './prom-otlp.ts';
-
-/** The variables that ask for telemetry to be exported. */
-const WANTED = [
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-  'OTEL_TRACES_EXPORTER',
-  'OTEL_METRICS_EXPORTER',
-];
+import { otelRequested } from './otel-env.ts';
 
 export interface OpenTelemetry {
   /** Flushes and stops the exporters (call once the process's work is done). */
@@ -38,8 +30,7 @@ export function startOpenTelemetry(
   serviceName: string,
   env: NodeJS.ProcessEnv = process.env,
 ): OpenTelemetry | undefined {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  if (!WANTED.some((k) => env[k]?.trim())) return undefined;
+  if (!otelRequested(env)) return undefined;
   const named = !!env.OTEL_SERVICE_NAME?.trim() || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const sdk = new NodeSDK({
     ...(named ? {} : { serviceName }),

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataPointType, type HistogramMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
-import { exportRegistry, promRegistriesProducer } from './prom-otlp.ts';
+import { promRegistriesProducer } from './prom-otlp.ts';
+import { exportRegistry } from './prom-registries.ts';
 
 test('a registered registry is exported with OTLP shapes; histogram buckets become per-bucket counts', async () => {
   const registry = new Registry();

@@ -5,7 +5,6 @@
  * Counters become monotonic cumulative sums, gauges gauges, histograms explicit-bucket histograms (the
  * cumulative `le` buckets turned into per-bucket counts). Summaries have no OTLP equivalent and are left out.
  */
-import type { Registry } from 'prom-client';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import { ValueType } from '@opentelemetry/api';
 import {
@@ -16,22 +15,16 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { exportedRegistries } from './prom-registries.ts';
 
-const registries = new Set<Registry>();
 const startTime = hrTime(Date.now());
-
-/** Adds a registry to what the producer exports; returns the function that removes it again. */
-export function exportRegistry(registry: Registry): () => void {
-  registries.add(registry);
-  return () => registries.delete(registry);
-}
 
 /** Reads every registered registry at each collection. */
 export const promRegistriesProducer: MetricProducer = {
   async collect(): Promise<CollectionResult> {
     const now = hrTime(Date.now());
     const metrics: MetricData[] = [];
-    for (const registry of registries)
+    for (const registry of exportedRegistries)
       for (const m of await registry.getMetricsAsJSON()) {
         const data = toMetricData(m as unknown as PromMetric, now);
         if (data) metrics.push(data);

@@ -140,6 +140,8 @@ export function agentConfigFor(
   return {
     center: plan.center,
     center_type: plan.type,
+    // The simulated devices are a 1:N model of the center (registry model_scale).
+    ...(plan.modelScale !== 1 ? { model_scale: plan.modelScale } : {}),
     interval: options.interval ?? '5m',
     scrape_interval: options.scrapeInterval ?? '1m',
     ...(options.timeout ? { defaults: { timeout: options.timeout } } : {}),

@@ -471,15 +471,21 @@ function routerDevice(ctx: Ctx): SimDevice<RouterState> {
   };
 }
 
-/** Latency prober, started when the center was commissioned (its origin). */
+/**
+ * Latency prober, started when the center was commissioned (its origin). A counter event is a restart of the prober
+ * process: every histogram counter starts again from zero there.
+ */
 function proberDevice(ctx: Ctx): SimDevice<SmokepingState> {
   const pr = ctx.plan.prober;
-  const fromS = simSeconds(ctx.plan.originMs);
+  const restarts = [...(ctx.events.get(pr.id) ?? [])].map((e) => e.atMs).sort((a, b) => a - b);
   return {
     id: pr.id,
     kind: 'smokeping',
     read(ms) {
       const nowS = simSeconds(ms);
+      let sinceMs = ctx.plan.originMs;
+      for (const r of restarts) if (r <= ms && r > sinceMs) sinceMs = r;
+      const fromS = simSeconds(sinceMs);
       return {
         kind: 'smokeping',
         bucketsS: SMOKEPING_BUCKETS_MS.map((b) => b / 1000),

@@ -217,11 +217,9 @@ test('ground truth: energy balance, device-hours within bounds, inventory from d
       g.accel_dev_h_busy! <= g.accel_dev_h_alloc! + 1e-9 && g.accel_dev_h_alloc! <= g.accel_dev_h_avail! + 1e-9,
     );
     assert.ok(g.cpu_core_h_busy! > 0 && g.cpu_core_h_busy! < g.cpu_core_h_avail!);
-    assert.equal(g.servers_total, plan.servers.length);
-    assert.equal(
-      g.accel_total,
-      plan.servers.reduce((s, x) => s + x.accelCount, 0),
-    );
+    // The devices are a 1:N model of the center; the truth is the whole center's.
+    assert.equal(g.servers_total, plan.servers.length * plan.modelScale);
+    assert.equal(g.accel_total, plan.servers.reduce((s, x) => s + x.accelCount, 0) * plan.modelScale);
     assert.ok(g.water_m3! >= 0);
   }
 });
@@ -237,4 +235,37 @@ test('Wave products and integrals are exact', () => {
   const h = 1;
   for (let t = 0; t < 7200; t += h) sum += ((p.at(t) + p.at(t + h)) / 2) * h;
   assert.ok(Math.abs(sum - p.integral(0, 7200)) < 1e-7 * Math.abs(sum));
+});
+
+test('a national picture: fictitious Chinese names, magnitudes of each MIIT class, a consistently scaled model', () => {
+  const f = generateFleet({ centers: 100, seed: 1, asOf: '2026-12-07' });
+  const brands =
+    /China Mobile|Telecom|Unicom|GDS|Alibaba|Tencent|Huawei|Chindata|Range|Baidu|Sugon|VNET|移动|电信|联通|阿里|腾讯|华为|百度|万国|世纪互联|曙光|秦淮|润泽/;
+  const names = new Set<string>();
+  for (const c of f.registry.centers) {
+    const plan = f.plans.find((p) => p.center === c.id)!;
+    assert.match(c.name, /^[\u4e00-\u9fff]+(数据中心|智算中心|超算中心)([二三四五六七八九十]期)?$/, c.name);
+    assert.match(c.operator!, /^[\u4e00-\u9fff]+有限公司$/);
+    assert.match(
+      c.name_en!,
+      /^[A-Z][A-Za-z' ]+ (Data Center|Intelligent Computing Center|Supercomputing Center)( Phase \d+)?$/,
+    );
+    assert.doesNotMatch(`${c.name} ${c.name_en} ${c.operator} ${c.operator_en}`, brands);
+    names.add(c.name);
+    // MIIT classes by installed standard racks (registry.schema.json).
+    const [lo, hi] = { small: [100, 500], medium: [500, 3000], large: [3000, 10_000], hyperscale: [10_000, 40_000] }[
+      c.size_class
+    ];
+    assert.ok(
+      c.racks_installed >= lo! && c.racks_installed < hi!,
+      `${c.id} ${c.size_class}: ${c.racks_installed} racks`,
+    );
+    // Scaled consistently: N times the simulated racks, and IT power a plausible 1–15 kW per rack (old halls ~2, AI halls 10+).
+    assert.equal(c.model_scale, plan.modelScale);
+    assert.equal(c.racks_installed % plan.modelScale, 0);
+    assert.ok(c.racks_installed / plan.modelScale >= plan.pdus.length, 'the model has a PDU per rack in use');
+    const kwPerRack = c.it_rated_kw / c.racks_installed;
+    assert.ok(kwPerRack > 1 && kwPerRack < 15, `${c.id}: ${kwPerRack.toFixed(2)} kW per rack`);
+  }
+  assert.equal(names.size, 100, 'every center has its own name');
 });

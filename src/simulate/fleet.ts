@@ -2,11 +2,12 @@
  * @module A national fleet generated from a seed: registry entries (matching registry.schema.json) and, per
  * center, the plan of its simulated devices. Pure and deterministic: same options, same fleet.
  *
- * The simulated center is small by default (a handful of BMCs, PDUs, a UPS, meters, chillers, CRAHs and
- * exporters) so a laptop can serve hundreds of them; `scale` multiplies the rack-level devices for benchmarks.
- * Registry capacities (racks, rated IT kW, grid kW) are derived from the simulated devices so that ratios
- * such as IT-load utilization and rack occupancy come out plausible; `size_class` is nominal (it decides how
- * many devices a center gets relative to the others, not the MIIT rack count).
+ * Centers carry fictitious Chinese names and operators (English as translation) and the magnitudes of a real center
+ * of their MIIT size class: a large center has thousands of racks and tens of MW. The simulated devices stay few (a
+ * handful of BMCs, PDUs, a UPS, meters, chillers, CRAHs and exporters) so a laptop can serve hundreds of centers:
+ * each center is a 1:N scaled model of itself, N = `modelScale` (the registry's model_scale). Its registry capacities
+ * are N times the model's, and its agent and ground truth multiply every extensive reading by N, so ratios such as
+ * IT-load utilization and rack occupancy are the model's. `scale` multiplies the rack-level devices for benchmarks.
  */
 import type { Center } from '../model/centers.ts';
 import type { DeviceState } from './device-state.ts';
@@ -149,6 +150,11 @@ export interface CenterPlan {
    * run in namespaces named `sched-*`); 0 for a center not connected to the platform.
    */
   schedShare: number;
+  /**
+   * The real center is N times this simulated model (registry model_scale): its registry entry gives the real
+   * center's racks and capacities, and its agent (and the ground truth) multiply extensive readings by N.
+   */
+  modelScale: number;
   counts: Record<DeviceKind, number>;
 }
 
@@ -184,20 +190,60 @@ function isoDate(ms: number): string {
 
 const DAY_MS = 86_400_000;
 
-const OPERATORS = [
-  'China Mobile',
-  'China Telecom',
-  'China Unicom',
-  'GDS',
-  'Alibaba Cloud',
-  'Tencent',
-  'Huawei Cloud',
-  'Chindata',
-  'Range Technology',
-  'Baidu',
-  'Sugon',
-  'VNET',
+/** Fictitious operators (no real company's brand on made-up numbers): Chinese name and English translation. */
+const OPERATORS: ReadonlyArray<readonly [zh: string, en: string]> = [
+  ['瀚云数据科技有限公司', 'Hanyun Data Technology Co., Ltd.'],
+  ['星算网络服务有限公司', 'Xingsuan Network Services Co., Ltd.'],
+  ['青峦云计算有限公司', 'Qingluan Cloud Computing Co., Ltd.'],
+  ['同川数据港有限公司', 'Tongchuan Data Harbor Co., Ltd.'],
+  ['长风云谷信息技术有限公司', 'Changfeng Cloud Valley Information Technology Co., Ltd.'],
+  ['澜汇算力科技有限公司', 'Lanhui Computing Technology Co., Ltd.'],
+  ['恒泽数据中心运营有限公司', 'Hengze Data Center Operations Co., Ltd.'],
+  ['栖云网络科技有限公司', 'Qiyun Network Technology Co., Ltd.'],
+  ['明川信息基础设施有限公司', 'Mingchuan Information Infrastructure Co., Ltd.'],
+  ['岚石云服务有限公司', 'Lanshi Cloud Services Co., Ltd.'],
+  ['拓远算力网络有限公司', 'Tuoyuan Computing Network Co., Ltd.'],
+  ['朔方智算科技有限公司', 'Shuofang Intelligent Computing Technology Co., Ltd.'],
 ];
+
+/** The middle of a center's name (贵阳云谷数据中心): Chinese and English. */
+const NAME_WORDS: ReadonlyArray<readonly [zh: string, en: string]> = [
+  ['云谷', 'Cloud Valley'],
+  ['星河', 'Galaxy'],
+  ['云港', 'Cloud Harbor'],
+  ['数港', 'Data Harbor'],
+  ['云湖', 'Cloud Lake'],
+  ['算谷', 'Compute Valley'],
+  ['云岭', 'Cloud Ridge'],
+  ['云湾', 'Cloud Bay'],
+  ['数谷', 'Data Valley'],
+  ['云麓', 'Cloud Foothills'],
+  ['智谷', 'Smart Valley'],
+  ['云峰', 'Cloud Peak'],
+];
+
+const TYPE_WORDS: Record<CenterType, readonly [zh: string, en: string]> = {
+  general: ['数据中心', 'Data Center'],
+  intelligent: ['智算中心', 'Intelligent Computing Center'],
+  supercomputing: ['超算中心', 'Supercomputing Center'],
+};
+
+/** Phases that tell apart two centers of one name in one city: 二期 (Phase II) … */
+const PHASES = ['二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/**
+ * Installed standard racks of a real center of each MIIT size class (registry.schema.json: small < 500, medium
+ * < 3,000, large ≥ 3,000, hyperscale ≥ 10,000), away from the class bounds.
+ */
+const CLASS_RACKS: Record<SizeClass, [number, number]> = {
+  small: [150, 450],
+  medium: [700, 2600],
+  large: [3200, 8000],
+  hyperscale: [11_000, 25_000],
+};
+
+/** WAN egress grows with the class: a multiple of the drawn link speed. */
+const CLASS_WAN: Record<SizeClass, number> = { small: 1, medium: 2, large: 4, hyperscale: 8 };
 
 const SIZE_SERVERS: Record<SizeClass, [number, number]> = {
   small: [4, 6],
@@ -278,14 +324,8 @@ export function serverMaxWatts(s: ServerPlan): number {
   return s.baseWatts + s.sockets * cpu.maxWatts + (acc ? s.accelCount * acc.maxWatts : 0);
 }
 
-function planCenter(
-  seed: number,
-  index: number,
-  scale: number,
-  asOfMs: number,
-  originMs: number,
-): { center: Center; plan: CenterPlan } {
-  const r = rng(seed, 'center', index);
+/** Where a center stands and what it is: the first draws of its stream, in this order. */
+function planSite(r: Rng, seed: number, index: number, asOfMs: number) {
   const code = provinceOf(seed, index);
   const prov = provinces().find((p) => p.code === code)!;
   const city = r.pick(citiesOf(code));
@@ -297,53 +337,60 @@ function planCenter(
     ['large', 0.25],
     ['hyperscale', 0.1],
   ]);
-
   // Commissioning: ~40% within the last four years ("new" centers), the rest 4–15 years old; none in the last 2 months.
   const ageDays = r.chance(0.4) ? r.int(60, 4 * 365) : r.int(4 * 365 + 1, 15 * 365);
   const commissionMs = asOfMs - ageDays * DAY_MS;
   const commissionYear = new Date(commissionMs + LOCAL_OFFSET_MS).getUTCFullYear();
   const isHub = city.cluster !== undefined;
-
   // Chip mix: the province's domestic share, pushed up for new and hub centers (procurement rules since 2022).
   const domestic = Math.min(0.95, domesticShare(code) + (commissionYear >= 2022 ? 0.1 : 0) + (isHub ? 0.05 : 0));
+  return { code, prov, city, id, type, size, commissionMs, commissionYear, isHub, domestic };
+}
+type Site = ReturnType<typeof planSite>;
 
-  const [lo, hi] = SIZE_SERVERS[size];
+/** How many devices of each kind the simulated center has. */
+function deviceCounts(r: Rng, site: Site, scale: number) {
+  const [lo, hi] = SIZE_SERVERS[site.size];
   const nServers = r.int(lo, hi) * scale;
   const accelShare =
-    type === 'intelligent'
+    site.type === 'intelligent'
       ? r.range(0.4, 0.6)
-      : type === 'supercomputing'
+      : site.type === 'supercomputing'
         ? r.range(0.15, 0.3)
         : r.chance(0.3)
           ? 0.01
           : 0;
   const nAccel = Math.min(Math.ceil(nServers * accelShare), 6 * scale);
   const nPdus = Math.max(2, Math.ceil(nServers / 3.5));
-  const nUps = nPdus > 6 ? Math.ceil(nPdus / 6) : size === 'small' ? 1 : r.int(1, 2);
+  const nUps = nPdus > 6 ? Math.ceil(nPdus / 6) : site.size === 'small' ? 1 : r.int(1, 2);
   const nChillersRunning = Math.min(3, 1 + Math.floor(nServers / (8 * scale))) + Math.floor(Math.log2(scale));
-  const standby = size === 'large' || size === 'hyperscale';
+  const standby = site.size === 'large' || site.size === 'hyperscale';
   const nCrahs = Math.min(6, Math.max(2, Math.ceil(nServers / 4))) * (scale > 1 ? Math.ceil(scale / 2) : 1);
   const nNode = r.int(2, 3) * scale;
+  return { nServers, nAccel, nPdus, nUps, nChillersRunning, standby, nCrahs, nNode };
+}
+type Counts = ReturnType<typeof deviceCounts>;
 
+/** The servers: CPU and accelerator models by the chip mix, load profiles around the center's. */
+function planServers(r: Rng, seed: number, site: Site, n: Counts): ServerPlan[] {
   const centerLoad = loadProfile(
     r,
-    type === 'general' ? r.range(0.2, 0.45) : r.range(0.35, 0.6),
-    type === 'general' ? 0.45 : 0.2,
+    site.type === 'general' ? r.range(0.2, 0.45) : r.range(0.35, 0.6),
+    site.type === 'general' ? 0.45 : 0.2,
   );
-  const accelBase = loadProfile(r, r.range(0.55, 0.85), type === 'intelligent' ? 0.12 : 0.06);
-
+  const accelBase = loadProfile(r, r.range(0.55, 0.85), site.type === 'intelligent' ? 0.12 : 0.06);
   const servers: ServerPlan[] = [];
-  for (let i = 0; i < nServers; i++) {
-    const sr = rng(seed, 'server', id, i);
-    const hasAccel = i < nAccel;
-    const cpuModel = sr.chance(domestic) ? sr.weighted(DOMESTIC_CPUS) : sr.weighted(FOREIGN_CPUS);
+  for (let i = 0; i < n.nServers; i++) {
+    const sr = rng(seed, 'server', site.id, i);
+    const hasAccel = i < n.nAccel;
+    const cpuModel = sr.chance(site.domestic) ? sr.weighted(DOMESTIC_CPUS) : sr.weighted(FOREIGN_CPUS);
     const accelModel = hasAccel
-      ? sr.chance(domestic)
+      ? sr.chance(site.domestic)
         ? sr.weighted(DOMESTIC_ACCELS)
         : sr.weighted(FOREIGN_ACCELS)
       : undefined;
     servers.push({
-      id: `${id}-bmc-${pad(i + 1, 3)}`,
+      id: `${site.id}-bmc-${pad(i + 1, 3)}`,
       kind: 'server',
       schema: sr.chance(0.6) ? 'modern' : 'legacy',
       cpuModel,
@@ -351,14 +398,18 @@ function planCenter(
       accelModel,
       accelCount: hasAccel ? 8 : 0,
       baseWatts: hasAccel ? sr.range(350, 600) : sr.range(120, 220),
-      pdu: Math.floor((i * nPdus) / nServers),
+      pdu: Math.floor((i * n.nPdus) / n.nServers),
       cpuLoad: hostProfile(sr, centerLoad),
       accelLoad: hasAccel ? hostProfile(sr, accelBase) : undefined,
       allocShare: hasAccel ? sr.range(0.6, 0.95) : 0,
       exporters: [],
     });
   }
+  return servers;
+}
 
+/** Exporters: the accelerators' on their hosts, node_exporter on the first CPU-only hosts (adds to `servers`). */
+function planExporters(id: string, servers: ServerPlan[], nNode: number): ExporterPlan[] {
   const exporters: ExporterPlan[] = [];
   servers.forEach((s, i) => {
     if (!s.accelModel) return;
@@ -376,28 +427,30 @@ function planCenter(
     exporters.push(e);
     servers[i]!.exporters.push(e.id);
   }
-  exporters.sort((a, b) => a.id.localeCompare(b.id));
+  return exporters.sort((a, b) => a.id.localeCompare(b.id));
+}
 
+/** PDUs (one per rack) and the UPSs feeding them, sized on the servers' maximum draw. */
+function planPower(seed: number, id: string, servers: ServerPlan[], n: Counts) {
   const pdus: PduPlan[] = [];
-  for (let p = 0; p < nPdus; p++) {
+  for (let p = 0; p < n.nPdus; p++) {
     const pr = rng(seed, 'pdu', id, p);
     pdus.push({
       id: `${id}-pdu-${pad(p + 1, 3)}`,
       kind: 'pdu',
       // Every center with two or more PDUs has Redfish PDUs next to SNMP ones.
       protocol: p % 3 === 1 ? 'redfish' : 'snmp',
-      ups: Math.floor((p * nUps) / nPdus),
+      ups: Math.floor((p * n.nUps) / n.nPdus),
       networkWatts: pr.range(150, 450),
       probe: pr.chance(0.6),
     });
   }
-
   const pduMaxW = pdus.map(
     (p, pi) => p.networkWatts + servers.filter((s) => s.pdu === pi).reduce((sum, s) => sum + serverMaxWatts(s), 0),
   );
   const itMaxKw = pduMaxW.reduce((a, b) => a + b, 0) / 1000;
   const ups: UpsPlan[] = [];
-  for (let u = 0; u < nUps; u++) {
+  for (let u = 0; u < n.nUps; u++) {
     const ur = rng(seed, 'ups', id, u);
     const loadKw = pduMaxW.filter((_, pi) => pdus[pi]!.ups === u).reduce((a, b) => a + b, 0) / 1000;
     const ratingKw = Math.ceil((loadKw * ur.range(1.3, 1.8)) / 10) * 10;
@@ -409,7 +462,12 @@ function planCenter(
       noLoadKw: ratingKw * ur.range(0.003, 0.008),
     });
   }
+  return { pdus, ups, itMaxKw };
+}
 
+/** Meters (with rooftop PV in sunny provinces), chillers (air-cooled in the dry northwest) and CRAHs. */
+function planPlant(r: Rng, seed: number, site: Site, itMaxKw: number, n: Counts) {
+  const { code, id } = site;
   const sunny = ['15', '62', '63', '64', '65', '54', '13', '14', '61'].includes(code);
   const pvPeakKw = r.chance(sunny ? 0.6 : 0.2) ? Math.round(itMaxKw * r.range(0.05, 0.15) * 10) / 10 : 0;
   const meters: MeterPlan[] = (
@@ -419,49 +477,135 @@ function planCenter(
     kind: 'meter',
     role,
   }));
-
   // Dry northwest (Ningxia, Gansu, Xinjiang, Qinghai, Inner Mongolia) favours air-cooled chillers: little make-up water.
   const dry = ['62', '63', '64', '65', '15', '54'].includes(code);
   const chillers: ChillerPlan[] = [];
-  for (let c = 0; c < nChillersRunning + (standby ? 1 : 0); c++) {
+  for (let c = 0; c < n.nChillersRunning + (n.standby ? 1 : 0); c++) {
     const cr = rng(seed, 'chiller', id, c);
     chillers.push({
       id: `${id}-chiller-${pad(c + 1, 2)}`,
       kind: 'chiller',
-      running: c < nChillersRunning,
+      running: c < n.nChillersRunning,
       waterM3PerKwh: dry ? cr.range(0.0005, 0.0015) : cr.range(0.006, 0.01),
     });
   }
   const crahs: CrahPlan[] = [];
-  for (let c = 0; c < nCrahs; c++) crahs.push({ id: `${id}-crah-${pad(c + 1, 2)}`, kind: 'crah' });
+  for (let c = 0; c < n.nCrahs; c++) crahs.push({ id: `${id}-crah-${pad(c + 1, 2)}`, kind: 'crah' });
+  return { pvPeakKw, meters, chillers, crahs };
+}
 
-  const liquid = type === 'intelligent' && commissionYear >= 2021 && r.chance(0.6);
+/** Cooling design factor by age (new liquid-cooled and hub centers lower) and rated capacities. */
+function planDesign(r: Rng, site: Site, itMaxKw: number, nPdus: number) {
+  const liquid = site.type === 'intelligent' && site.commissionYear >= 2021 && r.chance(0.6);
   let design =
-    commissionYear >= 2022 ? r.range(0.55, 0.8) : commissionYear >= 2015 ? r.range(0.75, 1.0) : r.range(0.95, 1.15);
+    site.commissionYear >= 2022
+      ? r.range(0.55, 0.8)
+      : site.commissionYear >= 2015
+        ? r.range(0.75, 1.0)
+        : r.range(0.95, 1.15);
   if (liquid) design -= 0.08;
-  if (isHub) design -= 0.04;
+  if (site.isHub) design -= 0.04;
   design = Math.max(0.5, design);
-
-  const climate = climateAt(prov.lat + (city.dLat ?? 0), city.altitudeKm);
   const itRatedKw = Math.round(itMaxKw * r.range(1.1, 1.3) * 10) / 10;
   const racksInstalled = Math.ceil(nPdus / r.range(0.6, 0.95));
   const racksDesign = Math.ceil(racksInstalled * r.range(1, 1.5));
   const miscKw = Math.round(itRatedKw * r.range(0.005, 0.015) * 100) / 100;
+  return { liquid, design, itRatedKw, racksInstalled, racksDesign, miscKw };
+}
+type Design = ReturnType<typeof planDesign>;
 
-  // Network and scheduling need the registry entry (position, WAN link, platform connection): added below.
-  const plan: Omit<CenterPlan, 'router' | 'prober' | 'schedShare' | 'counts'> & {
-    counts: Omit<CenterPlan['counts'], 'router' | 'smokeping'>;
-  } = {
+/**
+ * How many times the real center is its simulated model: the real center has the installed racks of its MIIT class,
+ * the simulation a handful; N is a whole number so counts stay whole (own stream: the devices stay as they were).
+ */
+function modelScaleOf(seed: number, site: Site, modelRacks: number): number {
+  const [lo, hi] = CLASS_RACKS[site.size];
+  const racks = rng(seed, 'magnitude', site.id).range(lo, hi);
+  return Math.max(1, Math.round(racks / modelRacks));
+}
+
+/** The center's registry entry (registry.schema.json), at the real center's magnitudes: the last draws of its stream. */
+function registryEntry(r: Rng, seed: number, site: Site, d: Design, nServers: number): Center {
+  const { prov, city, type } = site;
+  const [operator, operatorEn] = r.pick(OPERATORS);
+  const [word, wordEn] = rng(seed, 'name', site.id).pick(NAME_WORDS);
+  const n = modelScaleOf(seed, site, d.racksInstalled);
+  const itRatedKw = Math.round(d.itRatedKw * n);
+  const center: Center = {
+    id: site.id,
+    name: `${city.zh}${word}${TYPE_WORDS[type][0]}`,
+    name_en: `${city.name} ${wordEn} ${TYPE_WORDS[type][1]}`,
+    province: site.code,
+    city: city.name,
+    type,
+    hub_cluster: city.cluster ?? null,
+    commission_date: isoDate(site.commissionMs),
+    size_class: site.size,
+    status: 'operating',
+    racks_design: d.racksDesign * n,
+    racks_installed: d.racksInstalled * n,
+    it_rated_kw: itRatedKw,
+    grid_capacity_kw: Math.round(itRatedKw * r.range(1.6, 2.2)),
+    it_pipeline_kw: r.chance(0.3) ? Math.round(itRatedKw * r.range(0.2, 1)) : 0,
+    liquid_cooled_it_kw: d.liquid ? Math.round(itRatedKw * r.range(0.3, 0.8)) : 0,
+    dr_capacity_kw: r.chance(0.4) ? Math.round(itRatedKw * r.range(0.05, 0.15)) : 0,
+    wan_bandwidth_gbps: r.pick([10, 20, 40, 100, 200, 400]) * CLASS_WAN[site.size],
+    platform_connected: r.chance(site.isHub ? 0.9 : 0.6),
+    storage_total_tb: Math.round(nServers * r.range(20, 120) * n),
+    storage_flash_tb: 0,
+    operator,
+    operator_en: operatorEn,
+    lat: Math.round((prov.lat + (city.dLat ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
+    lon: Math.round((prov.lon + (city.dLon ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
+    model_scale: n,
+  };
+  center.storage_flash_tb = Math.round(center.storage_total_tb! * r.range(0.1, 0.6));
+  return center;
+}
+
+function planCenter(
+  seed: number,
+  index: number,
+  scale: number,
+  asOfMs: number,
+  originMs: number,
+): { center: Center; plan: CenterPlan } {
+  const r = rng(seed, 'center', index);
+  const site = planSite(r, seed, index, asOfMs);
+  const id = site.id;
+  const n = deviceCounts(r, site, scale);
+  const servers = planServers(r, seed, site, n);
+  const exporters = planExporters(id, servers, n.nNode);
+  const { pdus, ups, itMaxKw } = planPower(seed, id, servers, n);
+  const { pvPeakKw, meters, chillers, crahs } = planPlant(r, seed, site, itMaxKw, n);
+  const d = planDesign(r, site, itMaxKw, n.nPdus);
+  const climate = climateAt(site.prov.lat + (site.city.dLat ?? 0), site.city.altitudeKm);
+  const chillerShare = r.range(0.6, 0.75);
+  const distLossShare = r.range(0.01, 0.025);
+  const center = registryEntry(r, seed, site, d, n.nServers);
+  // Network and scheduling need the registry entry (position, WAN link, platform connection).
+  const { router, prober } = planNetwork(
+    seed,
+    id,
+    site.code,
+    center.lat!,
+    center.lon!,
+    center.wan_bandwidth_gbps!,
+    center.it_rated_kw,
+  );
+  // Own stream, so adding the network left every other device of the center as it was.
+  const schedShare = center.platform_connected && n.nAccel > 0 ? rng(seed, 'scheduling', id).range(0.15, 0.45) : 0;
+  const plan: CenterPlan = {
     center: id,
     seed,
-    province: code,
-    type,
-    originMs: Math.max(originMs, localMidnightMs(isoDate(commissionMs))),
+    province: site.code,
+    type: site.type,
+    originMs: Math.max(originMs, localMidnightMs(isoDate(site.commissionMs))),
     climate,
-    coolingDesign: design,
-    chillerShare: r.range(0.6, 0.75),
-    distLossShare: r.range(0.01, 0.025),
-    miscKw,
+    coolingDesign: d.design,
+    chillerShare,
+    distLossShare,
+    miscKw: d.miscKw,
     pvPeakKw,
     servers,
     pdus,
@@ -470,6 +614,10 @@ function planCenter(
     chillers,
     crahs,
     exporters,
+    router,
+    prober,
+    schedShare,
+    modelScale: center.model_scale!,
     counts: {
       server: servers.length,
       pdu: pdus.length,
@@ -480,54 +628,11 @@ function planCenter(
       node: exporters.filter((e) => e.kind === 'node').length,
       dcgm: exporters.filter((e) => e.kind === 'dcgm').length,
       npu: exporters.filter((e) => e.kind === 'npu').length,
+      router: 1,
+      smokeping: 1,
     },
   };
-
-  const operator = r.pick(OPERATORS);
-  const typeWord =
-    type === 'general'
-      ? 'Data Center'
-      : type === 'intelligent'
-        ? 'Intelligent Computing Center'
-        : 'Supercomputing Center';
-  const center: Center = {
-    id,
-    name: `${operator} ${city.name} ${typeWord} ${index + 1}`,
-    province: code,
-    city: city.name,
-    type,
-    hub_cluster: city.cluster ?? null,
-    commission_date: isoDate(commissionMs),
-    size_class: size,
-    status: 'operating',
-    racks_design: racksDesign,
-    racks_installed: racksInstalled,
-    it_rated_kw: itRatedKw,
-    grid_capacity_kw: Math.round(itRatedKw * r.range(1.6, 2.2)),
-    it_pipeline_kw: r.chance(0.3) ? Math.round(itRatedKw * r.range(0.2, 1)) : 0,
-    liquid_cooled_it_kw: liquid ? Math.round(itRatedKw * r.range(0.3, 0.8) * 10) / 10 : 0,
-    dr_capacity_kw: r.chance(0.4) ? Math.round(itRatedKw * r.range(0.05, 0.15) * 10) / 10 : 0,
-    wan_bandwidth_gbps: r.pick([10, 20, 40, 100, 200, 400]),
-    platform_connected: r.chance(isHub ? 0.9 : 0.6),
-    storage_total_tb: Math.round(nServers * r.range(20, 120)),
-    storage_flash_tb: 0,
-    operator,
-    lat: Math.round((prov.lat + (city.dLat ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
-    lon: Math.round((prov.lon + (city.dLon ?? 0) + r.range(-0.05, 0.05)) * 1000) / 1000,
-  };
-  center.storage_flash_tb = Math.round(center.storage_total_tb! * r.range(0.1, 0.6));
-  const { router, prober } = planNetwork(
-    seed,
-    id,
-    code,
-    center.lat!,
-    center.lon!,
-    center.wan_bandwidth_gbps!,
-    itRatedKw,
-  );
-  // Own stream, so adding the network left every other device of the center as it was.
-  const schedShare = center.platform_connected && nAccel > 0 ? rng(seed, 'scheduling', id).range(0.15, 0.45) : 0;
-  return { center, plan: { ...plan, router, prober, schedShare, counts: { ...plan.counts, router: 1, smokeping: 1 } } };
+  return { center, plan };
 }
 
 /**
@@ -546,8 +651,16 @@ export function generateFleet(options: FleetOptions): Fleet {
   const originMs = options.origin !== undefined ? localMidnightMs(options.origin) : asOfMs - 400 * DAY_MS;
   const registry: { centers: Center[] } = { centers: [] };
   const plans: CenterPlan[] = [];
+  const names = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const { center, plan } = planCenter(seed, i, scale, asOfMs, originMs);
+    // A second center of one name in one city is its next phase: 贵阳云谷数据中心二期.
+    const seen = names.get(center.name) ?? 0;
+    names.set(center.name, seen + 1);
+    if (seen > 0) {
+      center.name += `${PHASES[Math.min(seen, PHASES.length) - 1]}期`;
+      center.name_en += ` Phase ${seen + 1}`;
+    }
     registry.centers.push(center);
     plans.push(plan);
   }

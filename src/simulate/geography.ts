@@ -24,7 +24,9 @@ export interface ClusterRef {
 
 /** A city a center may stand in; `cluster` when the city hosts a 东数西算 cluster. */
 export interface City {
+  /** English name (as it is romanised) and Chinese name. */
   name: string;
+  zh: string;
   altitudeKm: number;
   cluster?: string;
   /** Offset from the province's capital point, degrees (for maps). */
@@ -41,91 +43,91 @@ export interface Climate {
 
 // Capital first. Altitudes matter for the highland provinces (Yunnan, Guizhou, Tibet, Qinghai, Gansu).
 const CITIES: Record<string, City[]> = {
-  '11': [{ name: 'Beijing', altitudeKm: 0.05 }],
-  '12': [{ name: 'Tianjin', altitudeKm: 0.01 }],
+  '11': [{ name: 'Beijing', zh: '北京', altitudeKm: 0.05 }],
+  '12': [{ name: 'Tianjin', zh: '天津', altitudeKm: 0.01 }],
   '13': [
-    { name: 'Shijiazhuang', altitudeKm: 0.08 },
-    { name: 'Zhangjiakou', altitudeKm: 0.72, cluster: 'zhangjiakou', dLat: 2.8, dLon: 0.4 },
-    { name: 'Langfang', altitudeKm: 0.02, dLat: 1.5, dLon: 2.2 },
+    { name: 'Shijiazhuang', zh: '石家庄', altitudeKm: 0.08 },
+    { name: 'Zhangjiakou', zh: '张家口', altitudeKm: 0.72, cluster: 'zhangjiakou', dLat: 2.8, dLon: 0.4 },
+    { name: 'Langfang', zh: '廊坊', altitudeKm: 0.02, dLat: 1.5, dLon: 2.2 },
   ],
   '14': [
-    { name: 'Taiyuan', altitudeKm: 0.8 },
-    { name: 'Datong', altitudeKm: 1.05, dLat: 2.2, dLon: 0.8 },
+    { name: 'Taiyuan', zh: '太原', altitudeKm: 0.8 },
+    { name: 'Datong', zh: '大同', altitudeKm: 1.05, dLat: 2.2, dLon: 0.8 },
   ],
   '15': [
-    { name: 'Hohhot', altitudeKm: 1.05 },
-    { name: 'Horinger', altitudeKm: 1.1, cluster: 'helingeer', dLat: -0.4, dLon: 0.1 },
-    { name: 'Ulanqab', altitudeKm: 1.4, dLat: 0.2, dLon: 1.4 },
+    { name: 'Hohhot', zh: '呼和浩特', altitudeKm: 1.05 },
+    { name: 'Horinger', zh: '和林格尔', altitudeKm: 1.1, cluster: 'helingeer', dLat: -0.4, dLon: 0.1 },
+    { name: 'Ulanqab', zh: '乌兰察布', altitudeKm: 1.4, dLat: 0.2, dLon: 1.4 },
   ],
   '21': [
-    { name: 'Shenyang', altitudeKm: 0.05 },
-    { name: 'Dalian', altitudeKm: 0.03, dLat: -2.9, dLon: -1.8 },
+    { name: 'Shenyang', zh: '沈阳', altitudeKm: 0.05 },
+    { name: 'Dalian', zh: '大连', altitudeKm: 0.03, dLat: -2.9, dLon: -1.8 },
   ],
-  '22': [{ name: 'Changchun', altitudeKm: 0.2 }],
+  '22': [{ name: 'Changchun', zh: '长春', altitudeKm: 0.2 }],
   '23': [
-    { name: 'Harbin', altitudeKm: 0.15 },
-    { name: 'Daqing', altitudeKm: 0.15, dLat: 0.8, dLon: -1.5 },
+    { name: 'Harbin', zh: '哈尔滨', altitudeKm: 0.15 },
+    { name: 'Daqing', zh: '大庆', altitudeKm: 0.15, dLat: 0.8, dLon: -1.5 },
   ],
   '31': [
-    { name: 'Shanghai', altitudeKm: 0.01 },
-    { name: 'Qingpu', altitudeKm: 0.01, cluster: 'changsanjiao_demo', dLat: -0.08, dLon: -0.35 },
+    { name: 'Shanghai', zh: '上海', altitudeKm: 0.01 },
+    { name: 'Qingpu', zh: '青浦', altitudeKm: 0.01, cluster: 'changsanjiao_demo', dLat: -0.08, dLon: -0.35 },
   ],
   '32': [
-    { name: 'Nanjing', altitudeKm: 0.02 },
-    { name: 'Suzhou', altitudeKm: 0.01, dLat: -0.8, dLon: 1.9 },
-    { name: 'Wuxi', altitudeKm: 0.01, dLat: -0.5, dLon: 1.5 },
+    { name: 'Nanjing', zh: '南京', altitudeKm: 0.02 },
+    { name: 'Suzhou', zh: '苏州', altitudeKm: 0.01, dLat: -0.8, dLon: 1.9 },
+    { name: 'Wuxi', zh: '无锡', altitudeKm: 0.01, dLat: -0.5, dLon: 1.5 },
   ],
   '33': [
-    { name: 'Hangzhou', altitudeKm: 0.02 },
-    { name: 'Ningbo', altitudeKm: 0.01, dLat: -0.4, dLon: 1.4 },
+    { name: 'Hangzhou', zh: '杭州', altitudeKm: 0.02 },
+    { name: 'Ningbo', zh: '宁波', altitudeKm: 0.01, dLat: -0.4, dLon: 1.4 },
   ],
   '34': [
-    { name: 'Hefei', altitudeKm: 0.03 },
-    { name: 'Wuhu', altitudeKm: 0.02, cluster: 'wuhu', dLat: -0.5, dLon: 1.2 },
+    { name: 'Hefei', zh: '合肥', altitudeKm: 0.03 },
+    { name: 'Wuhu', zh: '芜湖', altitudeKm: 0.02, cluster: 'wuhu', dLat: -0.5, dLon: 1.2 },
   ],
   '35': [
-    { name: 'Fuzhou', altitudeKm: 0.01 },
-    { name: 'Xiamen', altitudeKm: 0.01, dLat: -1.6, dLon: -1.2 },
+    { name: 'Fuzhou', zh: '福州', altitudeKm: 0.01 },
+    { name: 'Xiamen', zh: '厦门', altitudeKm: 0.01, dLat: -1.6, dLon: -1.2 },
   ],
-  '36': [{ name: 'Nanchang', altitudeKm: 0.03 }],
+  '36': [{ name: 'Nanchang', zh: '南昌', altitudeKm: 0.03 }],
   '37': [
-    { name: 'Jinan', altitudeKm: 0.05 },
-    { name: 'Qingdao', altitudeKm: 0.02, dLat: -0.6, dLon: 3.3 },
+    { name: 'Jinan', zh: '济南', altitudeKm: 0.05 },
+    { name: 'Qingdao', zh: '青岛', altitudeKm: 0.02, dLat: -0.6, dLon: 3.3 },
   ],
-  '41': [{ name: 'Zhengzhou', altitudeKm: 0.1 }],
-  '42': [{ name: 'Wuhan', altitudeKm: 0.03 }],
-  '43': [{ name: 'Changsha', altitudeKm: 0.05 }],
+  '41': [{ name: 'Zhengzhou', zh: '郑州', altitudeKm: 0.1 }],
+  '42': [{ name: 'Wuhan', zh: '武汉', altitudeKm: 0.03 }],
+  '43': [{ name: 'Changsha', zh: '长沙', altitudeKm: 0.05 }],
   '44': [
-    { name: 'Guangzhou', altitudeKm: 0.01 },
-    { name: 'Shenzhen', altitudeKm: 0.01, dLat: -0.6, dLon: 0.8 },
-    { name: 'Shaoguan', altitudeKm: 0.07, cluster: 'shaoguan', dLat: 1.7, dLon: 0.3 },
+    { name: 'Guangzhou', zh: '广州', altitudeKm: 0.01 },
+    { name: 'Shenzhen', zh: '深圳', altitudeKm: 0.01, dLat: -0.6, dLon: 0.8 },
+    { name: 'Shaoguan', zh: '韶关', altitudeKm: 0.07, cluster: 'shaoguan', dLat: 1.7, dLon: 0.3 },
   ],
-  '45': [{ name: 'Nanning', altitudeKm: 0.08 }],
-  '46': [{ name: 'Haikou', altitudeKm: 0.01 }],
-  '50': [{ name: 'Chongqing', altitudeKm: 0.25, cluster: 'chongqing' }],
+  '45': [{ name: 'Nanning', zh: '南宁', altitudeKm: 0.08 }],
+  '46': [{ name: 'Haikou', zh: '海口', altitudeKm: 0.01 }],
+  '50': [{ name: 'Chongqing', zh: '重庆', altitudeKm: 0.25, cluster: 'chongqing' }],
   '51': [
-    { name: 'Chengdu', altitudeKm: 0.5 },
-    { name: 'Tianfu', altitudeKm: 0.45, cluster: 'tianfu', dLat: -0.3, dLon: 0.2 },
+    { name: 'Chengdu', zh: '成都', altitudeKm: 0.5 },
+    { name: 'Tianfu', zh: '天府', altitudeKm: 0.45, cluster: 'tianfu', dLat: -0.3, dLon: 0.2 },
   ],
   '52': [
-    { name: 'Guiyang', altitudeKm: 1.1 },
-    { name: "Gui'an", altitudeKm: 1.2, cluster: 'guian', dLat: -0.1, dLon: -0.3 },
+    { name: 'Guiyang', zh: '贵阳', altitudeKm: 1.1 },
+    { name: "Gui'an", zh: '贵安', altitudeKm: 1.2, cluster: 'guian', dLat: -0.1, dLon: -0.3 },
   ],
-  '53': [{ name: 'Kunming', altitudeKm: 1.9 }],
-  '54': [{ name: 'Lhasa', altitudeKm: 3.65 }],
-  '61': [{ name: "Xi'an", altitudeKm: 0.4 }],
+  '53': [{ name: 'Kunming', zh: '昆明', altitudeKm: 1.9 }],
+  '54': [{ name: 'Lhasa', zh: '拉萨', altitudeKm: 3.65 }],
+  '61': [{ name: "Xi'an", zh: '西安', altitudeKm: 0.4 }],
   '62': [
-    { name: 'Lanzhou', altitudeKm: 1.5 },
-    { name: 'Qingyang', altitudeKm: 1.2, cluster: 'qingyang', dLat: -0.3, dLon: 3.8 },
+    { name: 'Lanzhou', zh: '兰州', altitudeKm: 1.5 },
+    { name: 'Qingyang', zh: '庆阳', altitudeKm: 1.2, cluster: 'qingyang', dLat: -0.3, dLon: 3.8 },
   ],
-  '63': [{ name: 'Xining', altitudeKm: 2.26 }],
+  '63': [{ name: 'Xining', zh: '西宁', altitudeKm: 2.26 }],
   '64': [
-    { name: 'Yinchuan', altitudeKm: 1.1 },
-    { name: 'Zhongwei', altitudeKm: 1.2, cluster: 'zhongwei', dLat: -1.0, dLon: -1.0 },
+    { name: 'Yinchuan', zh: '银川', altitudeKm: 1.1 },
+    { name: 'Zhongwei', zh: '中卫', altitudeKm: 1.2, cluster: 'zhongwei', dLat: -1.0, dLon: -1.0 },
   ],
   '65': [
-    { name: 'Urumqi', altitudeKm: 0.8 },
-    { name: 'Karamay', altitudeKm: 0.3, dLat: 1.8, dLon: -2.7 },
+    { name: 'Urumqi', zh: '乌鲁木齐', altitudeKm: 0.8 },
+    { name: 'Karamay', zh: '克拉玛依', altitudeKm: 0.3, dLat: 1.8, dLon: -2.7 },
   ],
 };
 
@@ -204,7 +206,8 @@ export function clusters(): ClusterRef[] {
 }
 
 export function citiesOf(code: string): City[] {
-  return CITIES[code] ?? [{ name: provinces().find((p) => p.code === code)?.en ?? code, altitudeKm: 0.1 }];
+  const p = provinces().find((x) => x.code === code);
+  return CITIES[code] ?? [{ name: p?.en ?? code, zh: p?.zh ?? code, altitudeKm: 0.1 }];
 }
 
 export function domesticShare(code: string): number {

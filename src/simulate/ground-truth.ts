@@ -8,6 +8,8 @@
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { defaultCatalog } from '../catalog/load.ts';
+import { scaleMetrics } from '../records/scale.ts';
 import { ACCEL_MODELS, CPU_MODELS } from './chips.ts';
 import type { CenterPlan } from './fleet.ts';
 import { probeCounts, SMOKEPING_BUCKETS_MS } from './network.ts';
@@ -63,7 +65,7 @@ function chipPeaks(): Map<string, Peak> | null {
   return peaks;
 }
 
-/** Inventory counts and peak PFLOPS: snapshots, the same for every interval. */
+/** Inventory counts and peak PFLOPS of the simulated devices (the model, not yet scaled): snapshots. */
 export function inventory(plan: CenterPlan): Record<string, number> {
   const out: Record<string, number> = {
     servers_total: plan.servers.length,
@@ -162,7 +164,8 @@ export function truthFor(physics: CenterPhysics, fromMs: number, toMs: number): 
     center: plan.center,
     start: new Date(fromMs).toISOString(),
     end: new Date(toMs).toISOString(),
-    metrics: { ...m, ...inventory(plan) },
+    // The model's readings scaled up to the whole center (its agent does the same).
+    metrics: scaleMetrics(defaultCatalog(), { ...m, ...inventory(plan) }, plan.modelScale),
     histograms: latencyTruth(plan, fromMs, toMs),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * @module A simulated center's network: the border router whose WAN uplinks carry its data traffic (read over
- * SNMP IF-MIB) and the smokeping_prober that measures round-trip times to city, regional and hub targets.
+ * SNMP IF-MIB) and the smokeping_prober that measures round-trip times to city, regional and hub targets (the metro
+ * exchange and a neighbour; two core nodes of its region; the three nearest other hub nodes).
  *
  * Traffic follows the IT load (bytes per kWh of IT energy), so the ground truth is exact: the uplink octet
  * counters are the IT energy integral times a constant. Round-trip times come from fibre distance between the
@@ -112,17 +113,14 @@ export function planNetwork(
     class: 'city',
     rttMs: Math.round(r.range(0.3, 0.8) * 1000) / 1000,
   });
-  // Region: the two nearest other provincial capitals.
-  const others = all
-    .filter((p) => p.code !== code)
-    .map((p) => ({ p, d: km(lat, lon, p.lat, p.lon) }))
-    .sort((a, b) => a.d - b.d);
-  for (const { p, d } of others.slice(0, 2)) {
+  // Region: two core nodes of the center's regional computing network, 60–250 km of great circle away (the
+  // catalog's 5 ms regional circle is about 350 km of fibre).
+  for (const n of [1, 2]) {
     targets.push({
-      host: `core.${p.abbr.toLowerCase()}.region.probe`,
-      ip: `10.${octet(Number(p.code))}.1.1`,
+      host: `core${n}.${own.abbr.toLowerCase()}.region.probe`,
+      ip: `10.${octet(Number(code))}.1.${n}`,
       class: 'region',
-      rttMs: rttForKm(d),
+      rttMs: rttForKm(r.range(60, 250)),
     });
   }
   // Hub: the three nearest national hub nodes other than the center's own province.

@@ -276,9 +276,12 @@ export class CenterPhysics {
     );
   }
 
-  /** ∫ of a channel over [fromMs, toMs). */
+  /**
+   * ∫ of a channel over [fromMs, toMs). Every channel is a non-negative rate; the difference of two large cumulative
+   * values can still come out at −1e-14 (PV at night), which is rounding, not a negative energy.
+   */
   between(channel: string, fromMs: number, toMs: number): number {
-    return this.cumulative(channel, toMs) - this.cumulative(channel, fromMs);
+    return Math.max(0, this.cumulative(channel, toMs) - this.cumulative(channel, fromMs));
   }
 
   /** Energy of a power channel over [fromMs, toMs), kWh. */

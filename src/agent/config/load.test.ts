@@ -123,6 +123,20 @@ test('broken YAML is reported with the file name', async () => {
   );
 });
 
+test('a key given twice is refused with its line, and a date-like scalar stays a string (YAML 1.2 core schema)', async () => {
+  const dup = write(GOOD.replace('center: gz-0001', 'center: gz-0001\ncenter: gz-0002'));
+  await assert.rejects(
+    loadAgentConfig(dup, { plugins }),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      err.problems.length === 1 &&
+      /^.*: duplicated mapping key \(\d+:\d+\)$/.test(err.problems[0]!),
+  );
+  const dated = write(GOOD.replace('center: gz-0001', 'center: 2026-12-07'));
+  const { config } = await loadAgentConfig(dated, { plugins });
+  assert.equal(config.center, '2026-12-07');
+});
+
 test('the documented sample config is valid', async () => {
   process.env.DIMS_HUB_TOKEN = 'x';
   const { config } = await loadAgentConfig(new URL('../sample.yaml', import.meta.url).pathname, { skipSecrets: true });

@@ -61,6 +61,8 @@ export interface AgentConfig {
   baseDir: string;
   center: string;
   centerType: 'general' | 'intelligent' | 'supercomputing';
+  /** The center is simulated as a 1:N model of itself: extensive readings are multiplied by N (1 for a real center). */
+  modelScale: number;
   intervalMs: number;
   scrapeIntervalMs: number;
   spread: number;

@@ -4,18 +4,25 @@
  * Node SDK (src/shared/otel.ts; a no-op when unset). With it, the agent gets a provider of its own.
  */
 import { trace, type Tracer } from '@opentelemetry/api';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 
 export interface AgentTracing {
   tracer: Tracer;
   shutdown(): Promise<void>;
 }
 
-export function setupTracing(center: string, cfg?: { endpoint: string; serviceName: string }): AgentTracing {
+/** The global tracer, or with `cfg` a provider of the agent's own (its SDK modules loaded only then). */
+export async function setupTracing(
+  center: string,
+  cfg?: { endpoint: string; serviceName: string },
+): Promise<AgentTracing> {
   if (!cfg) return { tracer: trace.getTracer('dims-agent'), shutdown: async () => {} };
+  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+    ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': cfg.serviceName, 'dims.center': center }),
     spanProcessors: [

@@ -8,7 +8,7 @@
  */
 import type { CenterRecord } from '../../model/records.ts';
 import type { Outbox } from '../../push/outbox.ts';
-import { exportRegistry } from '../../shared/prom-otlp.ts';
+import { exportRegistry } from '../../shared/prom-registries.ts';
 import { loadChipTable, type ChipClassifier } from '../chips/classify.ts';
 import { parseAgentConfig } from '../config/load.ts';
 import type { PluginMap } from '../config/plugins.ts';
@@ -41,6 +41,12 @@ export interface AgentOptions {
   sendRetry?: { minMs: number; maxMs: number };
   /** Overrides the config's metrics port (e.g. 0 for any free port; null for none). */
   metricsPort?: number | null;
+  /**
+   * Where records begin when the outbox holds none: 'current' (default), the interval holding the start, observed
+   * only from the start on; 'whole', the first interval the agent observes from its beginning, for when the time
+   * before is covered otherwise (the demo's backfill).
+   */
+  firstRecord?: 'current' | 'whole';
 }
 
 export interface RunningAgent {
@@ -48,6 +54,8 @@ export interface RunningAgent {
   readonly metrics: AgentMetrics;
   readonly outbox: Outbox;
   readonly clock: Clock;
+  /** Start of the first record this run builds. */
+  readonly firstRecordStart: number;
   /** Port of the /metrics server, when one runs. */
   readonly metricsPort: number | undefined;
   /** Records built so far by this run (newest last; the last 100 are kept). */
@@ -78,7 +86,7 @@ export async function runAgentInProcess(
   const metrics = new AgentMetrics(config.center, () => outboxGauges(outbox, clock));
   // The same metrics also go out over OTLP when the OTEL_* environment asks for it.
   const unexport = exportRegistry(metrics.registry);
-  const tracing = setupTracing(config.center, config.tracing);
+  const tracing = await setupTracing(config.center, config.tracing);
   const senders = createSenders(outbox, sinks, metrics, log, opts.sendRetry ?? { minMs: 500, maxMs: 60_000 });
 
   // Inputs on a schedule; records at every interval boundary.
@@ -93,8 +101,10 @@ export async function runAgentInProcess(
     tracer: tracing.tracer,
     clock,
     log,
+    firstRecord: opts.firstRecord ?? 'current',
   });
   records.resume();
+  const firstRecordStart = records.nextRecordStart;
 
   const metricsPort = opts.metricsPort === null ? undefined : (opts.metricsPort ?? config.metricsPort);
   const server =
@@ -116,6 +126,7 @@ export async function runAgentInProcess(
     metrics,
     outbox,
     clock,
+    firstRecordStart,
     metricsPort: server?.port,
     recent: records.recent,
     onRecord(fn) {

@@ -11,6 +11,8 @@ import type { Sender } from '../../push/sender.ts';
 import type { ChipClassifier } from '../chips/classify.ts';
 import type { AgentConfig } from '../config/types.ts';
 import { buildRecord } from '../normalize/record.ts';
+import { scaleMetrics } from '../../records/scale.ts';
+import { defaultCatalog } from '../../catalog/load.ts';
 import type { TargetReadings } from '../normalize/store.ts';
 import type { UnclassifiedChip } from '../normalize/families/interval.ts';
 import type { AgentMetrics } from '../observe/metrics.ts';
@@ -27,6 +29,8 @@ export interface RecordDeps {
   tracer: Tracer;
   clock: Clock;
   log: Logger;
+  /** 'current': the first record is the interval holding the start; 'whole': the first one observed whole. */
+  firstRecord?: 'current' | 'whole';
 }
 
 export class Records {
@@ -52,7 +56,16 @@ export class Records {
       maxTimeout +
       Math.min(1000, Math.floor(config.scrapeIntervalMs * 0.05));
     this.inventoryTtlMs = Math.max(24 * 3_600_000, 3 * config.intervalMs);
-    this.nextStart = Math.floor(d.clock.now() / config.intervalMs) * config.intervalMs;
+    const now = d.clock.now();
+    const I = config.intervalMs;
+    // A whole interval needs a reading before its start: the first scrape round (spread over one scrape interval).
+    this.nextStart =
+      d.firstRecord === 'whole' ? Math.ceil((now + config.scrapeIntervalMs) / I) * I : Math.floor(now / I) * I;
+  }
+
+  /** Where the next record starts (after resume(): the first record of this run). */
+  get nextRecordStart(): number {
+    return this.nextStart;
   }
 
   /** Continues where the outbox's last record ended; the intervals missed while down become explicit gaps. */
@@ -122,6 +135,8 @@ export class Records {
       start,
       end,
     );
+    // A simulated center read as a 1:N model of itself reports the whole center.
+    if (config.modelScale !== 1) scaleMetrics(defaultCatalog(), record.metrics, config.modelScale);
     const missing = record.quality?.targets_missing?.length ?? 0;
     metrics.targetsMissing.set(missing);
     this.reportChips(unclassified);

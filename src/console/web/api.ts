@@ -129,6 +129,10 @@ export interface RankingAnswer {
 export interface HierarchyCenter {
   id: string;
   name: string;
+  /** English translation of the name. */
+  name_en: string | null;
+  operator: string | null;
+  operator_en: string | null;
   city: string | null;
   type: string;
   size_class: string;
@@ -137,6 +141,8 @@ export interface HierarchyCenter {
   commission_date: string;
   racks_installed: number;
   it_rated_kw: number;
+  /** A simulated center modelled 1:N by its devices. */
+  model_scale: number | null;
 }
 
 export interface HierarchyAnswer {

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /** @module Hand-written SVG charts: a line chart of one indicator over time and the province tile map coloured by an indicator. */
 import { s } from './dom.ts';
-import { formatNumber, formatValue, lang, reasonText, t, unitText } from './i18n.ts';
-import { colorFor, niceTicks, type Tile } from './scale.ts';
+import { formatNumber, formatTick, formatValue, lang, reasonText, t, unitText } from './i18n.ts';
+import { colorFor, niceTicks, readableUnit, tickDecimals, type Tile } from './scale.ts';
 
 export interface ChartPoint {
   /** Short x label (e.g. 10-05). */
@@ -31,7 +31,15 @@ export function lineChart(o: LineChartOptions): SVGElement {
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': o.title });
-  const unit = unitText(o.unit);
+  // Small magnitudes read in a smaller unit (GWh → MWh → kWh), so the axis is not 0.0001 on every tick.
+  const raw = o.points.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  const shown = readableUnit(
+    o.unit,
+    Math.max(0, ...raw.map(Math.abs), ...(o.target ? [Math.abs(o.target.value)] : [])),
+  );
+  const k = shown.factor;
+  const target = o.target ? { op: o.target.op, value: o.target.value * k } : undefined;
+  const unit = unitText(shown.unit);
   svg.append(
     s(
       'text',
@@ -39,14 +47,15 @@ export function lineChart(o: LineChartOptions): SVGElement {
       unit ? (lang() === 'zh' ? `${o.title}（${unit}）` : `${o.title} (${unit})`) : o.title,
     ),
   );
-  const vals = o.points.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  const vals = raw.map((v) => v * k);
   if (vals.length === 0) {
     svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'chart-empty' }, t('noPoints')));
     return svg;
   }
-  const lo = Math.min(...vals, ...(o.target ? [o.target.value] : []));
-  const hi = Math.max(...vals, ...(o.target ? [o.target.value] : []));
+  const lo = Math.min(...vals, ...(target ? [target.value] : []));
+  const hi = Math.max(...vals, ...(target ? [target.value] : []));
   const ticks = niceTicks(lo, hi, 4);
+  const decimals = tickDecimals(ticks.length > 1 ? ticks[1]! - ticks[0]! : 1);
   const y0 = ticks[0]!;
   const y1 = ticks[ticks.length - 1]!;
   const n = o.points.length;
@@ -55,7 +64,7 @@ export function lineChart(o: LineChartOptions): SVGElement {
 
   for (const tv of ticks) {
     svg.append(s('line', { x1: m.l, x2: m.l + pw, y1: y(tv), y2: y(tv), class: 'grid' }));
-    svg.append(s('text', { x: m.l - 6, y: y(tv) + 4, 'text-anchor': 'end', class: 'tick' }, formatNumber(tv)));
+    svg.append(s('text', { x: m.l - 6, y: y(tv) + 4, 'text-anchor': 'end', class: 'tick' }, formatTick(tv, decimals)));
   }
   const every = Math.max(1, Math.ceil(n / 8));
   o.points.forEach((p, i) => {
@@ -63,14 +72,14 @@ export function lineChart(o: LineChartOptions): SVGElement {
     if (i % every === 0 || (i === n - 1 && (n - 1) % every >= every / 2))
       svg.append(s('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', class: 'tick' }, p.label));
   });
-  if (o.target) {
-    const ty = y(o.target.value);
+  if (target) {
+    const ty = y(target.value);
     svg.append(s('line', { x1: m.l, x2: m.l + pw, y1: ty, y2: ty, class: 'target-line' }));
     svg.append(
       s(
         'text',
         { x: m.l + pw, y: ty - 4, 'text-anchor': 'end', class: 'target-label' },
-        `${t('target')} ${opText(o.target.op)} ${formatNumber(o.target.value)}`,
+        `${t('target')} ${opText(target.op)} ${formatNumber(target.value)}`,
       ),
     );
   }
@@ -82,7 +91,7 @@ export function lineChart(o: LineChartOptions): SVGElement {
       pen = false;
       return;
     }
-    d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`;
+    d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value * k).toFixed(1)}`;
     pen = true;
   });
   svg.append(s('path', { d, class: 'line' }));
@@ -91,7 +100,7 @@ export function lineChart(o: LineChartOptions): SVGElement {
       p.value === null ? `${p.full}: — (${reasonText(p.reason)})` : `${p.full}: ${formatValue(p.value, o.unit)}`;
     if (p.value === null)
       svg.append(s('circle', { cx: x(i), cy: m.t + ph, r: 2.5, class: 'point null' }, s('title', {}, hover)));
-    else svg.append(s('circle', { cx: x(i), cy: y(p.value), r: 3, class: 'point' }, s('title', {}, hover)));
+    else svg.append(s('circle', { cx: x(i), cy: y(p.value * k), r: 3, class: 'point' }, s('title', {}, hover)));
   });
   return svg;
 }

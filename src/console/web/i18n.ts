@@ -1,4 +1,5 @@
 /** @module Console strings in Chinese (default) and English, number and unit formatting, null reasons. */
+import { readableUnit } from './scale.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -67,6 +68,8 @@ const zh = {
   type: '类型',
   size: '规模',
   racksInstalled: '已建机架',
+  operator: '运营单位',
+  modelScale: '仿真比例（设备模型 : 实际中心）',
   itRated: 'IT额定负荷',
   hubCluster: '枢纽集群',
   commissioned: '投运日期',
@@ -80,6 +83,11 @@ const zh = {
   onlyLate: '只看迟报',
   alertTime: '开始时间',
   alertName: '告警',
+  alertSubject: '指标',
+  runbook: '处置手册',
+  kindEnvironment: '进风温度',
+  kindCollector: '设备采集',
+  kindStaleness: '数据上报',
   severity: '级别',
   summary: '说明',
   firing: '告警中',
@@ -203,6 +211,8 @@ const en: Record<Key, string> = {
   type: 'Type',
   size: 'Size',
   racksInstalled: 'Installed racks',
+  operator: 'Operator',
+  modelScale: 'Simulated as a scaled model (devices : center)',
   itRated: 'Rated IT load',
   hubCluster: 'Hub cluster',
   commissioned: 'Commissioned',
@@ -216,6 +226,11 @@ const en: Record<Key, string> = {
   onlyLate: 'Late only',
   alertTime: 'Started',
   alertName: 'Alert',
+  alertSubject: 'Indicator',
+  runbook: 'Runbook',
+  kindEnvironment: 'Inlet temperature',
+  kindCollector: 'Device collection',
+  kindStaleness: 'Record delivery',
   severity: 'Severity',
   summary: 'Summary',
   firing: 'Firing',
@@ -326,11 +341,24 @@ export function formatNumber(v: number): string {
   return a > 0 && a < 0.0001 ? v.toExponential(2) : s;
 }
 
-/** Value and unit together, e.g. "1.32", "65.4%", "1,203 架". */
+/** A tick label: `decimals` fixed digits (so neighbouring ticks differ), in the locale of the current language. */
+export function formatTick(v: number, decimals: number): string {
+  return new Intl.NumberFormat(current === 'zh' ? 'zh-CN' : 'en-US', {
+    maximumFractionDigits: decimals,
+    minimumFractionDigits: decimals,
+  }).format(v);
+}
+
+/**
+ * Value and unit together, e.g. "1.32", "65.4%", "1,203 架"; a value below 1 of a unit that steps by a thousand
+ * reads in a smaller step ("0.00042 GWh" → "420 kWh").
+ */
 export function formatValue(v: number, unit: string): string {
-  const u = unitText(unit);
-  if (!u) return formatNumber(v);
-  return unit === '%' ? `${formatNumber(v)}%` : `${formatNumber(v)} ${u}`;
+  const r = readableUnit(unit, Math.abs(v));
+  const u = unitText(r.unit);
+  const n = formatNumber(v * r.factor);
+  if (!u) return n;
+  return unit === '%' ? `${n}%` : `${n} ${u}`;
 }
 
 /** A timestamp in the hub's zone (Asia/Shanghai), short. */

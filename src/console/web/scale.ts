@@ -132,3 +132,61 @@ export function colorFor(direction: string, min: number, max: number): (v: numbe
   if (direction === 'higher') return (v) => goodBad(norm(v));
   return (v) => sequential(norm(v));
 }
+
+/** Units that step by a thousand (kWh → MWh → GWh …): each with its size in the smallest one. */
+const LADDERS: ReadonlyArray<ReadonlyArray<readonly [unit: string, size: number]>> = [
+  [
+    ['kWh', 1],
+    ['MWh', 1e3],
+    ['GWh', 1e6],
+    ['TWh', 1e9],
+  ],
+  [
+    ['kW', 1],
+    ['MW', 1e3],
+    ['GW', 1e6],
+  ],
+  [
+    ['TFLOPS', 1],
+    ['PFLOPS', 1e3],
+    ['EFLOPS', 1e6],
+  ],
+  [
+    ['TFLOPS·h', 1],
+    ['PFLOPS·h', 1e3],
+    ['EFLOPS·h', 1e6],
+  ],
+  [
+    ['TB', 1],
+    ['PB', 1e3],
+    ['EB', 1e6],
+  ],
+  [
+    ['kg', 1],
+    ['t', 1e3],
+  ],
+];
+
+/**
+ * The unit to show values up to `maxAbs` (given in `unit`) in: a smaller step of the unit's ladder when they are
+ * below 1 (0.0004 GWh reads 400 MWh … down to kWh), the unit itself otherwise. `factor` converts a value into it.
+ */
+export function readableUnit(unit: string, maxAbs: number): { unit: string; factor: number } {
+  const ladder = LADDERS.find((l) => l.some(([u]) => u === unit));
+  if (!ladder || !(maxAbs > 0) || maxAbs >= 1) return { unit, factor: 1 };
+  const size = ladder.find(([u]) => u === unit)![1];
+  const smaller = ladder.filter(([, s]) => s < size).sort((a, b) => b[1] - a[1]);
+  let best: { unit: string; factor: number } = { unit, factor: 1 };
+  for (const [u, s] of smaller) {
+    best = { unit: u, factor: size / s };
+    if (maxAbs * best.factor >= 1) break;
+  }
+  return best;
+}
+
+/** Decimals a tick label needs so that ticks `step` apart read differently (0.25 → 2, 5 → 0, 0.0005 → 4). */
+export function tickDecimals(step: number): number {
+  if (!(step > 0)) return 0;
+  for (let d = 0; d < 12; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-9 * 10 ** d) return d;
+  return 12;
+}

@@ -59,3 +59,8 @@ export function provinceName(state: AppState, code: string): string {
   const p = state.catalog.provinces.find((x) => x.code === code);
   return p ? (lang() === 'zh' ? p.zh : p.en) : code;
 }
+
+/** A center's name in the console's language (the English translation when there is one). */
+export function centerName(c: { name: string; name_en?: string | null }): string {
+  return lang() === 'en' && c.name_en ? c.name_en : c.name;
+}

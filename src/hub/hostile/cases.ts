@@ -1008,7 +1008,106 @@ export const CASES: HostileCase[] = [
 
   // --- reads ----------------------------------------------------------------------------------------
   ...readCases(),
+  ...queryEncodingCases(),
+  ...bodyEncodingCases(),
 ];
+
+/**
+ * Every read endpoint's query string made hostile the same ways: a parameter given twice, its value as
+ * invalid UTF-8, with a NUL, or malformed percent-encoding (400 naming the parameter), and a 2,000-deep
+ * bracketed key (not a parameter any endpoint reads: ignored, never parsed into a nested object).
+ */
+function queryEncodingCases(): HostileCase[] {
+  const reads: Array<[string, string, string]> = [
+    ['/api/v1/values', 'level', 'level=nation&code=CN&kind=hour&period=2026-10-05T08'],
+    ['/api/v1/overview', 'kind', 'kind=hour&period=2026-10-05T08'],
+    ['/api/v1/series', 'indicator', 'indicator=pue&kind=hour'],
+    ['/api/v1/rankings', 'indicator', 'indicator=pue&kind=hour&period=2026-10-05T08'],
+    ['/api/v1/coverage', 'kind', 'kind=hour&period=2026-10-05T08'],
+    ['/api/v1/alerts', 'status', 'status=firing'],
+    ['/api/v1/hierarchy', 'province', 'province=52'],
+  ];
+  const out: HostileCase[] = [];
+  for (const [path, param, base] of reads) {
+    const [first, ...rest] = base.split('&');
+    const value = first!.split('=')[1]!;
+    const withFirst = (v: string) => [`${param}=${v}`, ...rest].join('&');
+    const bad = (name: string, qs: string, cls = 'encoding'): HostileCase => ({
+      endpoint: `GET ${path}`,
+      class: cls,
+      name,
+      request: get(`${path}?${qs}`),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: param,
+    });
+    out.push(
+      bad(`${param} given twice`, `${base}&${param}=${value}`, 'shape'),
+      bad(`${param} as invalid UTF-8`, withFirst('%FF%FE')),
+      bad(`a NUL after ${param}`, withFirst(`${value}%00`)),
+      bad(`${param} again with a malformed percent-encoding`, `${base}&${param}=%E0%A4%A`),
+      {
+        endpoint: `GET ${path}`,
+        class: 'nesting',
+        name: 'a 2,000-deep bracketed key',
+        request: get(`${path}?${base}&a${'[b]'.repeat(2000)}=1`),
+        status: 200,
+      },
+    );
+  }
+  for (const [endpoint, path, scope] of [
+    ['GET /api/v1/catalog', '/api/v1/catalog', 'nation'],
+    ['GET /api/v1/admin/status', '/api/v1/admin/status', 'admin'],
+    ['GET /api/v1/reports/{scope}/{period}.{format}', '/api/v1/reports/52/2026-09.json', 'nation'],
+  ] as const)
+    out.push({
+      endpoint,
+      class: 'nesting',
+      name: 'a 2,000-deep bracketed key and invalid UTF-8 (no parameters read)',
+      request: get(`${path}?a${'[b]'.repeat(2000)}=%FF%FE&x=%E0%A4%A`, scope),
+      status: 200,
+    });
+  return out;
+}
+
+/** The JSON write endpoints not attacked above with compression bombs and unknown charsets. */
+function bodyEncodingCases(): HostileCase[] {
+  const bomb = gzipSync(Buffer.from(`{"x":"${'a'.repeat(64 * 1024 * 1024)}"}`));
+  return [
+    [A, '/api/v1/alerts', 'alertmanager'],
+    [RC, '/api/v1/admin/recompute', 'admin'],
+    [D, '/api/v1/declarations', 'admin'],
+  ].flatMap(([endpoint, path, scope]): HostileCase[] => [
+    {
+      endpoint: endpoint!,
+      class: 'encoding',
+      name: 'gzip bomb (64 MB inflated)',
+      request: {
+        method: 'POST',
+        path: path!,
+        scope: scope!,
+        body: bomb,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      },
+      status: 413,
+      code: 'DIMS_ERR_TOO_LARGE',
+    },
+    {
+      endpoint: endpoint!,
+      class: 'encoding',
+      name: 'unknown charset',
+      request: {
+        method: 'POST',
+        path: path!,
+        scope: scope!,
+        body: '{}',
+        headers: { 'content-type': 'application/json; charset=x-hostile' },
+      },
+      status: 415,
+      code: 'DIMS_ERR_UNSUPPORTED_MEDIA',
+    },
+  ]);
+}
 
 function readCases(): HostileCase[] {
   const V = 'GET /api/v1/values';
@@ -1020,7 +1119,16 @@ function readCases(): HostileCase[] {
   const H = 'GET /api/v1/hierarchy';
   const CA = 'GET /api/v1/catalog';
   const ST = 'GET /api/v1/admin/status';
-  const RP = 'GET /api/v1/reports';
+  const RP = 'GET /api/v1/reports/{scope}/{period}.{format}';
+  const RC = 'GET /api/v1/reports/center/{center}/{period}.{format}';
+  const HZ = 'GET /healthz';
+  const RZ = 'GET /readyz';
+  const OA = 'GET /api/v1/openapi.json';
+  const WH = 'GET /api/v1/whoami';
+  const DL = 'GET /api/v1/reports/deliveries';
+  const RF = 'GET /api/v1/report-files/{file}';
+  const link = (file: string, query = `expires=${Math.floor(NOW / 1000) + 3600}&sig=${'0'.repeat(64)}`) =>
+    ({ method: 'GET', path: `/api/v1/report-files/${file}?${query}` }) as HostileRequest;
   const M = 'GET /metrics';
   const q = encodeURIComponent;
   const series = '/api/v1/series?indicator=pue&kind=hour';
@@ -1424,6 +1532,229 @@ function readCases(): HostileCase[] {
       request: get('/api/v1/reports/44/2026-09.json', 'province:52'),
       status: 403,
       code: 'DIMS_ERR_PROVINCE_FORBIDDEN',
+    },
+    {
+      endpoint: RC,
+      class: 'time range',
+      name: 'month 13',
+      request: get('/api/v1/reports/center/gz-01/2026-13.json'),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'period',
+    },
+    {
+      endpoint: RC,
+      class: 'time range',
+      name: 'year 1',
+      request: get('/api/v1/reports/center/gz-01/0001-01.json'),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'period',
+    },
+    {
+      endpoint: RC,
+      class: 'time range',
+      name: 'a period in words',
+      request: get(`/api/v1/reports/center/gz-01/${q('Tue 1 Jan 2030')}.json`),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'period',
+    },
+    {
+      endpoint: RC,
+      class: 'injection',
+      name: 'path traversal in center',
+      request: get('/api/v1/reports/center/..%2F..%2Fetc%2Fpasswd/2026-09.json'),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'center',
+    },
+    {
+      endpoint: RC,
+      class: 'injection',
+      name: 'SQL in center',
+      request: get(`/api/v1/reports/center/${q("gz-01' OR '1'='1")}/2026-09.json`),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'center',
+    },
+    {
+      endpoint: RC,
+      class: 'size',
+      name: '8 KB center',
+      request: get(`/api/v1/reports/center/${'c'.repeat(8000)}/2026-09.json`),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'center',
+    },
+    {
+      endpoint: RC,
+      class: 'encoding',
+      name: 'a format that is not served',
+      request: get('/api/v1/reports/center/gz-01/2026-09.exe'),
+      status: 400,
+      code: 'DIMS_ERR_BAD_PARAMETER',
+      names: 'format',
+    },
+    {
+      endpoint: RC,
+      class: 'auth',
+      name: 'a center of another province',
+      request: get('/api/v1/reports/center/gd-01/2026-09.json', 'province:52'),
+      status: 403,
+      code: 'DIMS_ERR_FORBIDDEN',
+    },
+    {
+      endpoint: RC,
+      class: 'auth',
+      name: "another center's token",
+      request: get('/api/v1/reports/center/gz-02/2026-09.json', 'center:gz-01'),
+      status: 403,
+    },
+    {
+      endpoint: RC,
+      class: 'auth',
+      name: 'an agent token',
+      request: get('/api/v1/reports/center/gz-01/2026-09.json', 'agent:gz-01'),
+      status: 403,
+      code: 'DIMS_ERR_FORBIDDEN',
+    },
+    {
+      endpoint: HZ,
+      class: 'injection',
+      name: 'hostile query and a malformed percent-encoding',
+      request: { method: 'GET', path: `/healthz?x=${q("' OR '1'='1")}&y=%E0%A4%A&z=${'9'.repeat(4000)}` },
+      status: 200,
+    },
+    {
+      endpoint: HZ,
+      class: 'auth',
+      name: 'an unknown token is not needed',
+      request: { method: 'GET', path: '/healthz', token: 'dims_nope' },
+      status: 200,
+    },
+    {
+      endpoint: RZ,
+      class: 'injection',
+      name: 'hostile query and a malformed percent-encoding',
+      request: { method: 'GET', path: `/readyz?since=${q('Tue 1 Jan 2030')}&y=%E0%A4%A&z=${'9'.repeat(4000)}` },
+      status: 200,
+    },
+    {
+      endpoint: RZ,
+      class: 'auth',
+      name: 'a 4 KB Authorization header',
+      request: { method: 'GET', path: '/readyz', headers: { authorization: `Bearer ${'x'.repeat(4000)}` } },
+      status: 200,
+    },
+    {
+      endpoint: OA,
+      class: 'injection',
+      name: 'hostile query and a malformed percent-encoding',
+      request: { method: 'GET', path: `/api/v1/openapi.json?x=${q('../../etc/passwd')}&y=%E0%A4%A` },
+      status: 200,
+    },
+    {
+      endpoint: WH,
+      class: 'auth',
+      name: 'no token',
+      request: { method: 'GET', path: '/api/v1/whoami' },
+      status: 401,
+      code: 'DIMS_ERR_UNAUTHENTICATED',
+    },
+    {
+      endpoint: WH,
+      class: 'auth',
+      name: 'a 4 KB unknown token',
+      request: { method: 'GET', path: '/api/v1/whoami', token: `dims_${'A'.repeat(4000)}` },
+      status: 401,
+      code: 'DIMS_ERR_UNAUTHENTICATED',
+    },
+    {
+      endpoint: WH,
+      class: 'injection',
+      name: 'hostile query (ignored) with an agent token',
+      request: get(`/api/v1/whoami?scope=admin&center=${q("' OR '1'='1")}&y=%E0%A4%A`, 'agent:gz-01'),
+      status: 200,
+    },
+    {
+      endpoint: DL,
+      class: 'auth',
+      name: 'no token',
+      request: { method: 'GET', path: '/api/v1/reports/deliveries' },
+      status: 401,
+      code: 'DIMS_ERR_UNAUTHENTICATED',
+    },
+    {
+      endpoint: DL,
+      class: 'auth',
+      name: 'an agent token',
+      request: get('/api/v1/reports/deliveries', 'agent:gz-01'),
+      status: 403,
+      code: 'DIMS_ERR_FORBIDDEN',
+    },
+    {
+      endpoint: DL,
+      class: 'nesting',
+      name: 'a 2,000-deep bracketed key and invalid UTF-8 (no parameters read)',
+      request: get(`/api/v1/reports/deliveries?a${'[b]'.repeat(2000)}=%FF%FE`, 'province:52'),
+      status: 200,
+    },
+    {
+      endpoint: RF,
+      class: 'injection',
+      name: 'path traversal to /etc/passwd',
+      request: link('..%2F..%2F..%2F..%2Fetc%2Fpasswd'),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'injection',
+      name: 'the link secret by name',
+      request: link('.link-secret'),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'auth',
+      name: 'no signature',
+      request: link('2026-09/52.xlsx', ''),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'time range',
+      name: 'expires in year 9999 and a forged signature',
+      request: link('2026-09/52.xlsx', `expires=253402300799&sig=${'f'.repeat(64)}`),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'numbers',
+      name: 'expires in hex',
+      request: link('2026-09/52.xlsx', `expires=0x7fffffff&sig=${'f'.repeat(64)}`),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
+    },
+    {
+      endpoint: RF,
+      class: 'encoding',
+      name: 'a NUL and invalid UTF-8 in the file name',
+      request: link('52%00.xlsx%FF%FE'),
+      status: 400,
+      code: 'DIMS_ERR_BAD_REQUEST',
+    },
+    {
+      endpoint: RF,
+      class: 'size',
+      name: '8 KB file name',
+      request: link('x'.repeat(8000)),
+      status: 403,
+      code: 'DIMS_ERR_LINK_INVALID',
     },
     {
       endpoint: M,

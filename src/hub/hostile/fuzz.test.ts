@@ -57,6 +57,8 @@ const READS = [
   '/api/v1/hierarchy',
   '/api/v1/catalog',
   '/api/v1/admin/status',
+  '/api/v1/whoami',
+  '/api/v1/reports/deliveries',
   '/metrics',
 ];
 const PARAMS = [

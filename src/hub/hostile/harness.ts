@@ -4,6 +4,9 @@
  * JSON error shape, bounded echo, no stack, security headers).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { InfluxStorage } from '../../storage/influx/influx-storage.ts';
 import type { Storage, PeriodKind } from '../../storage/types.ts';
 import { openStorage } from '../../storage/open.ts';
@@ -59,6 +62,7 @@ export async function startHostileHub(store: StoreKind, influxUrl?: string): Pro
     });
     await storage.open();
   } else storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
+  const reportsDir = mkdtempSync(path.join(tmpdir(), 'dims-hostile-reports-'));
   const hub = await startTestHub({
     storage,
     now: () => NOW,
@@ -66,8 +70,15 @@ export async function startHostileHub(store: StoreKind, influxUrl?: string): Pro
       engine: { refresh_on_ingest_ms: 0 },
       // The suite itself sends many bad tokens from one address: keep the failed-authentication limit out of its way.
       limits: { auth_failures_per_minute: 100_000 },
+      // A reports directory mounts the delivery log and the signed report-file links (no schedule runs).
+      reports: { dir: reportsDir, monthly: '', quarterly: '' },
     },
   });
+  const close = hub.close.bind(hub);
+  hub.close = async () => {
+    await close();
+    rmSync(reportsDir, { recursive: true, force: true });
+  };
   await seed(hub);
   return hub;
 }
@@ -113,7 +124,7 @@ async function seed(hub: TestHub): Promise<void> {
 
 const KINDS: PeriodKind[] = ['realtime', 'hour', 'day', 'month', 'quarter', 'year'];
 
-/** Everything the hub stores, as one comparable text: records, values of every kind, alerts, engine marks, outbox, tokens. */
+/** Everything the hub stores, as one comparable text: records, values of every kind, alerts, engine marks, outbox, tokens, report files. */
 export async function snapshot(hub: TestHub): Promise<string> {
   const s = hub.ctx.storage;
   const records = await s.queryRecords({ fromMs: Date.UTC(2000, 0, 1), toMs: Date.UTC(2100, 0, 1) });
@@ -127,6 +138,7 @@ export async function snapshot(hub: TestHub): Promise<string> {
     checkpoints: st.checkpoints(),
     outbox: st.outboxSize(),
     tokens: st.listTokens().map((t) => ({ ...t, last_used_at: null })),
+    reportFiles: hub.ctx.config.reports ? readdirSync(hub.ctx.config.reports.dir, { recursive: true }).sort() : [],
   });
 }
 

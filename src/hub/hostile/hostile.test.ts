@@ -2,13 +2,14 @@
  * @module The standing hostile suite: every case of cases.ts against a hub on the embedded store and on a
  * real InfluxDB. Each case must get its status, a JSON error with a bounded echo and no stack, the
  * security headers, and leave storage exactly as it was. Prints the table of cases tried and handled
- * per endpoint and store.
+ * per endpoint and store, and checks that every operation of the OpenAPI document is attacked.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInfluxd, type InfluxdHandle } from '../../../tests/support/influxd.ts';
 import type { TestHub } from '../test-support.ts';
 import { CASES } from './cases.ts';
+import { openapiDocument } from '../openapi.ts';
 import { judge, send, snapshot, startHostileHub, type StoreKind } from './harness.ts';
 
 let influxd: InfluxdHandle;
@@ -66,5 +67,13 @@ test('the table of cases tried and handled', (t) => {
       `| ${endpoint} | ${r.sqlite.tried} | ${r.sqlite.handled} | ${r.influxdb.tried} | ${r.influxdb.handled} |`,
     );
   for (const l of lines) t.diagnostic(l);
-  assert.ok(tally.size > 10, 'every endpoint was attacked');
+  // Every operation the OpenAPI document lists is attacked on both stores.
+  const doc = openapiDocument() as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.keys(ops)
+      .filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m))
+      .map((m) => `${m.toUpperCase()} ${p}`),
+  );
+  const missed = operations.filter((op) => !(tally.get(op)?.sqlite.tried && tally.get(op)?.influxdb.tried));
+  assert.deepEqual(missed, [], `operations no case attacks: ${missed.join(', ')}`);
 });

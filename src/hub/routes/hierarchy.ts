@@ -26,6 +26,9 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
           .map((c) => ({
             id: c.id,
             name: c.name,
+            name_en: c.name_en ?? null,
+            operator: c.operator ?? null,
+            operator_en: c.operator_en ?? null,
             city: c.city ?? null,
             type: c.type,
             size_class: c.size_class,
@@ -34,6 +37,7 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
             commission_date: c.commission_date,
             racks_installed: c.racks_installed,
             it_rated_kw: c.it_rated_kw,
+            model_scale: c.model_scale ?? null,
           })),
       }));
     res.json({ nation: { code: 'CN', ...(only === undefined ? {} : { scoped_to: only }) }, provinces });

@@ -33,10 +33,22 @@ export function str(req: Request, name: string): string | undefined {
   return v;
 }
 
+/**
+ * The period kind: the `kind` parameter, else the kind the `period` parameter's name can only be (2026-11 is a month,
+ * 2026-Q3 a quarter …), else `fallback`. A kind that contradicts the period's name is an error naming both.
+ */
 export function kindParam(req: Request, fallback: PeriodKind = 'realtime'): PeriodKind {
   const v = str(req, 'kind');
-  if (v === undefined) return fallback;
+  const period = str(req, 'period');
+  const named = period === undefined ? undefined : periodKindOf(period);
+  if (v === undefined) return named ?? fallback;
   if (!KINDS.includes(v as PeriodKind)) throw bad('kind', v, `must be one of ${KINDS.join(', ')}`);
+  if (named !== undefined && named !== v)
+    throw new HubError(
+      'DIMS_ERR_BAD_PARAMETER',
+      `query parameter kind ${JSON.stringify(v)} contradicts period ${JSON.stringify(period)}, which names a ${named}`,
+      { parameter: 'kind', value: v, period, period_kind: named },
+    );
   return v as PeriodKind;
 }
 

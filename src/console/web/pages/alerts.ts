@@ -2,8 +2,8 @@
 /** @module Alert history from the hub (what Alertmanager delivered), filtered by status and province; a provincial token sees its own. */
 import { get, type AlertsAnswer } from '../api.ts';
 import { h, link, section } from '../dom.ts';
-import { formatTime, t } from '../i18n.ts';
-import { provinceName, type AppState } from '../state.ts';
+import { formatTime, lang, t, type Key } from '../i18n.ts';
+import { centerName, provinceName, type AppState } from '../state.ts';
 
 export interface AlertFilter {
   status: '' | 'firing' | 'resolved';
@@ -48,9 +48,13 @@ export async function renderAlerts(state: AppState, filter: AlertFilter, rerende
           ),
         )
       : null;
-  const rows = answer.alerts.map((a) => {
+  // The Watchdog always fires by design (a dead-man's switch for the alerting path): it is not an alert to act on.
+  const alerts = answer.alerts.filter((a) => a.labels.kind !== 'watchdog');
+  const rows = alerts.map((a) => {
     const center = a.labels.center;
     const known = center ? state.centerById.get(center) : undefined;
+    const summary = (lang() === 'en' ? a.annotations.summary_en : undefined) ?? a.annotations.summary;
+    const runbook = a.annotations.runbook_url;
     return h(
       'tr',
       { class: `alert ${a.status}` },
@@ -67,8 +71,16 @@ export async function renderAlerts(state: AppState, filter: AlertFilter, rerende
             : provinceName(state, a.province)
           : '—',
       ),
-      h('td', {}, known ? link(`#/center/${encodeURIComponent(known.id)}`, known.name) : (center ?? '—')),
-      h('td', {}, a.annotations.summary ?? a.annotations.description ?? ''),
+      h('td', {}, known ? link(`#/center/${encodeURIComponent(known.id)}`, centerName(known)) : (center ?? '—')),
+      h('td', { class: 'alert-subject' }, subject(state, a.labels)),
+      h('td', {}, summary ?? a.annotations.description ?? ''),
+      h(
+        'td',
+        {},
+        runbook && /^https?:\/\//.test(runbook)
+          ? h('a', { href: runbook, target: '_blank', rel: 'noopener', class: 'runbook' }, t('runbook'))
+          : '—',
+      ),
       h('td', {}, a.endsAt ? formatTime(a.endsAt) : ''),
     );
   });
@@ -89,7 +101,9 @@ export async function renderAlerts(state: AppState, filter: AlertFilter, rerende
               t('alertName'),
               t('province'),
               t('center'),
+              t('alertSubject'),
               t('summary'),
+              t('runbook'),
               t('resolved'),
             ].map((x) => h('th', {}, x)),
           ),
@@ -99,10 +113,20 @@ export async function renderAlerts(state: AppState, filter: AlertFilter, rerende
     : h('p', { class: 'empty' }, t('noAlerts'));
   return [
     h('div', { class: 'page-head' }, h('h1', {}, t('alerts'))),
-    section(
-      `${t('alerts')} (${answer.alerts.length})`,
-      h('div', { class: 'filters' }, statusSelect, provinceSelect),
-      body,
-    ),
+    section(`${t('alerts')} (${alerts.length})`, h('div', { class: 'filters' }, statusSelect, provinceSelect), body),
   ];
+}
+
+const KIND_KEYS: Record<string, Key> = {
+  environment: 'kindEnvironment',
+  collector: 'kindCollector',
+  staleness: 'kindStaleness',
+};
+
+/** What an alert is about: the catalog indicator (code and name) it watches, or its kind of operational check. */
+function subject(state: AppState, labels: Record<string, string>): string {
+  const ind = labels.indicator ? state.indicatorById.get(labels.indicator) : undefined;
+  if (ind) return `${ind.code} ${lang() === 'en' ? ind.name.en : ind.name.zh}`;
+  const key = labels.kind ? KIND_KEYS[labels.kind] : undefined;
+  return key ? t(key) : (labels.indicator ?? '—');
 }

@@ -2,8 +2,8 @@
 /** @module A center page: facts from the registry, last data received, trends and its indicators by dimension. */
 import { get, type CoverageAnswer, type ValuesAnswer } from '../api.ts';
 import { h, section } from '../dom.ts';
-import { formatNumber, formatTime, t, type Key } from '../i18n.ts';
-import type { AppState } from '../state.ts';
+import { formatNumber, formatTime, lang, t, type Key } from '../i18n.ts';
+import { centerName, type AppState } from '../state.ts';
 import { breadcrumb, indicatorSections, stat, trendCharts } from './common.ts';
 
 export async function renderCenter(state: AppState, id: string): Promise<Node[]> {
@@ -31,6 +31,7 @@ export async function renderCenter(state: AppState, id: string): Promise<Node[]>
     h(
       'dl',
       { class: 'facts' },
+      fact(t('operator'), (lang() === 'en' ? c.operator_en : undefined) ?? c.operator ?? '—'),
       fact(t('type'), word(c.type)),
       fact(t('size'), c.size_class in SIZE_KEYS ? t(SIZE_KEYS[c.size_class]!) : c.size_class),
       fact(t('racksInstalled'), formatNumber(c.racks_installed)),
@@ -38,13 +39,15 @@ export async function renderCenter(state: AppState, id: string): Promise<Node[]>
       fact(t('hubCluster'), c.hub_cluster ?? t('none')),
       fact(t('commissioned'), c.commission_date),
       fact(t('status'), c.status in STATUS_KEYS ? t(STATUS_KEYS[c.status]!) : c.status),
+      // A simulated center says it is a scaled model of the center it stands for.
+      ...(c.model_scale && c.model_scale > 1 ? [fact(t('modelScale'), `1 : ${formatNumber(c.model_scale)}`)] : []),
     ),
   );
   const head = h(
     'div',
     { class: 'page-head' },
-    breadcrumb(state, c.province, { id, name: c.name }),
-    h('h1', {}, `${c.name} · ${state.period}`),
+    breadcrumb(state, c.province, { id, name: centerName(c) }),
+    h('h1', {}, `${centerName(c)} · ${state.period}`),
     h(
       'div',
       { class: 'stats' },

@@ -3,7 +3,7 @@
 import { get, request, type CoverageAnswer } from '../api.ts';
 import { h, link, section, table } from '../dom.ts';
 import { formatTime, t } from '../i18n.ts';
-import { provinceName, type AppState } from '../state.ts';
+import { provinceName, type AppState, centerName } from '../state.ts';
 import { percent, stat } from './common.ts';
 
 export async function renderCollectors(
@@ -91,7 +91,11 @@ export async function renderCollectors(
           h(
             'tr',
             { 'data-center': c.center },
-            h('td', {}, link(`#/center/${encodeURIComponent(c.center)}`, c.name)),
+            h(
+              'td',
+              {},
+              link(`#/center/${encodeURIComponent(c.center)}`, centerName(state.centerById.get(c.center) ?? c)),
+            ),
             h('td', {}, provinceName(state, c.province)),
             h('td', {}, c.last_end ? formatTime(c.last_end) : t('never')),
             h(

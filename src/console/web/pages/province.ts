@@ -3,7 +3,7 @@
 import { get, type CoverageAnswer, type PresentedValue, type RankingAnswer, type ValuesAnswer } from '../api.ts';
 import { h, link, section, statusBadge, valueCell } from '../dom.ts';
 import { t, tx } from '../i18n.ts';
-import { provinceName, statusOf, type AppState } from '../state.ts';
+import { provinceName, statusOf, type AppState, centerName } from '../state.ts';
 import { breadcrumb, indicatorSections, percent, stat, trendCharts } from './common.ts';
 
 /** Columns of the centers table: the indicators a provincial bureau watches first. */
@@ -68,7 +68,7 @@ function centersCard(state: AppState, province: string, values: PresentedValue[]
     h(
       'tr',
       { 'data-center': c.id },
-      h('td', {}, link(`#/center/${encodeURIComponent(c.id)}`, c.name)),
+      h('td', {}, link(`#/center/${encodeURIComponent(c.id)}`, centerName(c))),
       inds.map((ind) => {
         const v = byCenter.get(c.id)?.get(ind.id);
         const value = v?.value ?? null;
