@@ -43,12 +43,15 @@ export function createPrometheusCollector(
     ),
   );
   const isHttps = config.url.startsWith('https:');
-  // One connection per target, kept alive between scrapes (as Prometheus does).
+  // One connection per target, kept alive between scrapes as Prometheus keeps it (idle up to 5 minutes):
+  // undici's own default closes a socket after 4 s idle, so every scrape at a longer interval reconnected.
+  // An exporter that announces a shorter Keep-Alive timeout still has it respected.
+  const keepAlive = { keepAliveTimeout: 300_000, keepAliveMaxTimeout: 300_000 };
   let client: Client | undefined;
   const getClient = (): Client => {
     if (client !== undefined) return client;
     const origin = new URL(config.url).origin;
-    if (!isHttps) return (client = new Client(origin, { pipelining: 1 }));
+    if (!isHttps) return (client = new Client(origin, { pipelining: 1, ...keepAlive }));
     let ca: Buffer | undefined;
     if (config.ca_file !== undefined) {
       try {
@@ -59,6 +62,7 @@ export function createPrometheusCollector(
     }
     return (client = new Client(origin, {
       pipelining: 1,
+      ...keepAlive,
       connect: { rejectUnauthorized: config.insecure_skip_verify !== true, ...(ca !== undefined ? { ca } : {}) },
     }));
   };

@@ -11,7 +11,7 @@ import type { Center } from '../model/centers.ts';
 import { rankValues } from '../catalog/targets.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Completeness, ReportModel, ReportRequest } from './types.ts';
-import { checkPeriodAndLang, ReportRequestError, resolvePeriod, type Resolved } from './request.ts';
+import { checkPeriodAndLang, periodHeader, ReportRequestError, resolvePeriod, type Resolved } from './request.ts';
 import { indexValues, key, type ReportValues } from './values.ts';
 import { summaryRows, type ProvinceRanks } from './summary.ts';
 import { centerQuality, filedMetrics } from './quality.ts';
@@ -131,16 +131,7 @@ export async function buildCenterReport(inputs: ReportInputs, req: CenterReportR
     level: 'center',
     scope: { code: center.id, name: center.name },
     province: { code: center.province, name: province ? province[r.lang] : center.province },
-    period: {
-      name: req.period,
-      kind: r.kind,
-      from: new Date(r.window.fromMs).toISOString(),
-      to: new Date(r.window.toMs).toISOString(),
-      tz: r.tz,
-      previous: r.previous,
-      year_ago: r.yearAgo,
-      closed: r.closed,
-    },
+    period: periodHeader(req.period, r),
     generated_at: new Date(r.generatedMs).toISOString(),
     catalog_version: catalog.version,
     coverage: {

@@ -15,7 +15,7 @@ import { applicableTarget } from '../catalog/targets.ts';
 import type { PeriodKindName } from '../engine/periods.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Breakdown, ChartData, ReportFormat, ReportModel, ReportRequest } from './types.ts';
-import { resolveRequest, type Resolved } from './request.ts';
+import { periodHeader, resolveRequest, type Resolved } from './request.ts';
 import { readValues, key, type ReportValues } from './values.ts';
 import { provinceRanks, summaryRows } from './summary.ts';
 import { centerBreakdown, centersInScope, provinceBreakdown } from './breakdown.ts';
@@ -119,16 +119,7 @@ function assemble(
     level: r.isNation ? 'nation' : 'province',
     scope: { code: r.code, name: scopeName },
     province: null,
-    period: {
-      name: req.period,
-      kind: r.kind,
-      from: new Date(r.window.fromMs).toISOString(),
-      to: new Date(r.window.toMs).toISOString(),
-      tz: r.tz,
-      previous: r.previous,
-      year_ago: r.yearAgo,
-      closed: r.closed,
-    },
+    period: periodHeader(req.period, r),
     generated_at: new Date(r.generatedMs).toISOString(),
     catalog_version: catalog.version,
     coverage: {

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/types.ts';
 import type { Level } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
 import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod } from '../engine/periods.ts';
-import type { ReportPeriodKind, ReportRequest } from './types.ts';
+import type { ReportModel, ReportPeriodKind, ReportRequest } from './types.ts';
 import { echoText } from '../shared/echo.ts';
 
 /** A request that cannot be served: names the field and the value. */
@@ -112,5 +112,19 @@ export function resolveRequest(catalog: Catalog, req: ReportRequest, tz: string 
     isNation,
     level: isNation ? 'nation' : 'province',
     code: isNation ? NATION : req.scope,
+  };
+}
+
+/** The period block of a report's model: the name asked for and the window it resolved to. */
+export function periodHeader(name: string, r: Resolved): ReportModel['period'] {
+  return {
+    name,
+    kind: r.kind,
+    from: new Date(r.window.fromMs).toISOString(),
+    to: new Date(r.window.toMs).toISOString(),
+    tz: r.tz,
+    previous: r.previous,
+    year_ago: r.yearAgo,
+    closed: r.closed,
   };
 }

@@ -12,13 +12,20 @@ export interface SimServer {
 /** Starts `handler` on 127.0.0.1 (port 0 = a free one), over TLS when a key and certificate are given. */
 export async function startSimServer(
   handler: http.RequestListener,
-  opts: { host?: string; port?: number; tls?: { key: Buffer | string; cert: Buffer | string } },
+  opts: {
+    host?: string;
+    port?: number;
+    tls?: { key: Buffer | string; cert: Buffer | string };
+    /** Idle keep-alive timeout (Node's default 5 s; 0 = none, as a Go net/http server without IdleTimeout). */
+    keepAliveTimeoutMs?: number;
+  },
 ): Promise<SimServer> {
   const sockets = new Set<Socket>();
   const server =
     opts.tls === undefined
       ? http.createServer(handler)
       : https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler);
+  if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -111,7 +111,9 @@ export async function startPrometheusSimulator(opts: PrometheusSimulatorOptions)
     }
   };
 
-  const server = await startSimServer(handler, opts);
+  // Exporters are Go net/http servers without an idle timeout: a scraper's connection stays open between
+  // scrapes (Node's default would close it after 5 s idle, so every scrape at 10 s or more reconnected).
+  const server = await startSimServer(handler, { ...opts, keepAliveTimeoutMs: 0 });
   const port = server.port;
 
   return {
