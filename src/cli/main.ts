@@ -15,7 +15,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   agent: { summary: 'run a center collector agent (--config F)', load: () => import('./commands/agent.ts') },
   bench: {
-    summary: 'run benchmarks: engine | agent | ingest | api | reports | all',
+    summary: 'run benchmarks: engine | agent | ingest | api | hub | reports | freshness | all',
     load: () => import('./commands/bench.ts'),
   },
   catalog: { summary: 'check, list or document the 60-indicator catalog', load: () => import('./commands/catalog.ts') },

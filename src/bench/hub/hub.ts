@@ -76,7 +76,7 @@ interface RunFigures {
   api: { overview: number[]; ranking: number[] };
   storageApi: { overview: number[]; ranking: number[] };
   perCenterDay: { raw: number; whileRaw: number; longTerm: number };
-  agents: { sent: number; ok: number; failed: number; lateMs: number };
+  agents: { sent: number; requests: number; ok: number; failed: number; lateMs: number };
   history: HistoryCounts;
 }
 
@@ -311,6 +311,7 @@ async function runOne(
     const apiLat = await load(requests);
     const agents = (await Promise.all(agentDone)).reduce((a, b) => ({
       sent: a.sent + b.sent,
+      requests: a.requests + b.requests,
       ok: a.ok + b.ok,
       failed: a.failed + b.failed,
       lateMs: Math.max(a.lateMs, b.lateMs),
@@ -369,7 +370,14 @@ async function runOne(
       history,
     };
     // Each run's figures as they come, so a later run that fails does not lose them.
-    log(`hub bench: figures ${JSON.stringify({ ...figures, api: undefined, storageApi: undefined })}`);
+    const p = (xs: number[]) => ({ p50: pct(xs, 0.5), p99: pct(xs, 0.99) });
+    log(
+      `hub bench: figures ${JSON.stringify({
+        ...figures,
+        api: { overview: p(figures.api.overview), ranking: p(figures.api.ranking) },
+        storageApi: { overview: p(figures.storageApi.overview), ranking: p(figures.storageApi.ranking) },
+      })}`,
+    );
     return figures;
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -533,7 +541,7 @@ function report(runs: RunFigures[], sizes: number[], stores: string[], quick: bo
   }
   const notes = runs.map(
     (r) =>
-      `${r.store}, ${r.centers.toLocaleString('en-US')} centers: agents pushed ${r.agents.sent.toLocaleString('en-US')} records ` +
+      `${r.store}, ${r.centers.toLocaleString('en-US')} centers: agents pushed ${r.agents.sent.toLocaleString('en-US')} records in ${r.agents.requests.toLocaleString('en-US')} requests ` +
       `(${r.agents.ok.toLocaleString('en-US')} accepted, ${r.agents.failed} failed, at most ${(r.agents.lateMs / 1000).toFixed(1)} s behind the clock); ` +
       `history written straight: ${r.history.rollups.month.toLocaleString('en-US')} month, ${r.history.rollups.day.toLocaleString('en-US')} day, ` +
       `${r.history.rollups.hour.toLocaleString('en-US')} hour roll-ups, ${r.history.raw.toLocaleString('en-US')} raw records`,
