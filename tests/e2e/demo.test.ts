@@ -10,7 +10,7 @@
  * Chromium) shows it firing with province, center, indicator and runbook, then resolved. Ctrl-C must end the demo
  * with exit code 0 and leave no child process.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -438,34 +438,37 @@ async function quarterCloses(d: Dims): Promise<void> {
   assert.ok(day.period >= '2027-03-31', `the last day of the quarter is closed (${day.period})`);
 }
 
-for (const [name, now, extra] of [
-  ['the first hour of a month', '2027-03-01T00:00:30+08:00', undefined],
-  ['the last hour of a quarter', '2027-03-31T23:59:00+08:00', quarterCloses],
-  ['1 January', '2027-01-01T09:00:00+08:00', undefined],
-  ['29 February of a leap year', '2028-02-29T15:00:00+08:00', undefined],
-] as const) {
-  test(`npm start with its clock on ${name} (${now})`, async () => {
-    const d = await startDims([
-      '--now',
-      now,
-      '--interval',
-      `${INTERVAL_S}s`,
-      '--scrape-interval',
-      '15s',
-      '--fault-after',
-      '0s',
-      '--no-alerts',
-    ]);
-    try {
-      assert.ok(
-        d.lines.some((l) => l.includes('clock: the demo runs from')),
-        'the clock is announced',
-      );
-      await checkStart(d, demoInstant(now));
-      await extra?.(d);
-      assertCleanOutput(d);
-    } finally {
-      await d.stop();
-    }
-  });
-}
+// Two dated starts at a time: each spends most of its time waiting for its clock's periods to close, not computing.
+describe('npm start on the calendar boundaries', { concurrency: 2 }, () => {
+  for (const [name, now, extra] of [
+    ['the first hour of a month', '2027-03-01T00:00:30+08:00', undefined],
+    ['the last hour of a quarter', '2027-03-31T23:59:00+08:00', quarterCloses],
+    ['1 January', '2027-01-01T09:00:00+08:00', undefined],
+    ['29 February of a leap year', '2028-02-29T15:00:00+08:00', undefined],
+  ] as const) {
+    test(`npm start with its clock on ${name} (${now})`, async () => {
+      const d = await startDims([
+        '--now',
+        now,
+        '--interval',
+        `${INTERVAL_S}s`,
+        '--scrape-interval',
+        '15s',
+        '--fault-after',
+        '0s',
+        '--no-alerts',
+      ]);
+      try {
+        assert.ok(
+          d.lines.some((l) => l.includes('clock: the demo runs from')),
+          'the clock is announced',
+        );
+        await checkStart(d, demoInstant(now));
+        await extra?.(d);
+        assertCleanOutput(d);
+      } finally {
+        await d.stop();
+      }
+    });
+  }
+});
