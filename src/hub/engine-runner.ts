@@ -107,7 +107,8 @@ export class EngineRunner {
     this.live = new LiveTelemetry({
       catalog: o.catalog,
       tz: o.tz,
-      spanMs: (o.realtimeMinutes + 1) * 60_000 + this.maxIntervalMs,
+      // A record that ended before the rolling window began is of no use to it: held while it ends within it.
+      spanMs: (o.realtimeMinutes + 1) * 60_000,
       maxIntervalMs: this.maxIntervalMs,
       now,
     });
