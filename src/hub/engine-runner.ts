@@ -56,6 +56,8 @@ export interface EngineOptions {
 }
 
 const setImmediateTurn = () => new Promise<void>((r) => setImmediate(r));
+/** Nodes whose values are written per storage call (a node's values stay together). */
+const WRITE_NODES = 1_000;
 
 /** Turns engine output into stored values with their period identity. */
 export function toStoredValues(
@@ -170,6 +172,10 @@ export class EngineRunner {
     return this.o.tz;
   }
 
+  private turn(): Promise<void> {
+    return (this.o.yieldTurn ?? setImmediateTurn)();
+  }
+
   private now(): number {
     return (this.o.now ?? Date.now)();
   }
@@ -267,7 +273,12 @@ export class EngineRunner {
               kind === 'realtime' && this.o.storeRealtime === 'regions'
                 ? values.filter((v) => v.level !== 'center')
                 : values;
-            await storage.writeValues(toStoredValues(kept, stored));
+            // In slices of nodes: the stored form of 600,000 values (10,000 centers) is never held at once.
+            const step = WRITE_NODES * Math.max(1, catalog.indicators.length);
+            for (let i = 0; i < kept.length; i += step) {
+              await storage.writeValues(toStoredValues(kept.slice(i, i + step), stored));
+              if (i + step < kept.length) await this.turn();
+            }
             if (kind !== 'realtime') for (const f of this.valuesStored) f(kind, period);
           }
           this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);

@@ -5,7 +5,9 @@
  *
  * What the hub did not see is not here: records that arrived before it started (`since`), or that another
  * process wrote to storage. The rolling window's share from before the start is loaded from storage once
- * (`load`), so a restarted hub's real-time runs read memory from the first one on, not storage every minute. An hour is complete only when the hub held it from before its start; a center
+ * (`load`), so a restarted hub's real-time runs read memory from the first one on, not storage every minute.
+ * An hour is folded only when the hub held it from before its start (a record that started before `since`
+ * and reaches into the hour is found in storage at the close, and its center read again); a center
  * whose record came twice in an hour (a replay or a correction replaces, it does not add) is read again
  * from storage at the close.
  */
@@ -34,6 +36,11 @@ interface OpenHour {
 export interface HourFold {
   rollups: RollupRecord[];
   redo: string[];
+  /**
+   * Records that started in this span were not seen (the hub started less than the longest interval before
+   * the hour): a center with one of them reaching into the hour is read again from storage.
+   */
+  unseen?: { fromMs: number; toMs: number };
 }
 
 export class LiveTelemetry {
@@ -148,10 +155,14 @@ export class LiveTelemetry {
     this.hours.delete(hour);
     this.taken.add(hour);
     if (this.taken.size > 48) this.taken.delete(this.taken.values().next().value!);
-    if (w.fromMs - this.o.maxIntervalMs < this.since) return undefined;
-    if (!h) return { rollups: [], redo: [] };
+    if (w.fromMs < this.since) return undefined;
+    const unseen =
+      w.fromMs - this.o.maxIntervalMs < this.since
+        ? { unseen: { fromMs: w.fromMs - this.o.maxIntervalMs, toMs: this.since } }
+        : {};
+    if (!h) return { rollups: [], redo: [], ...unseen };
     for (const c of h.redo) h.acc.drop(c);
-    return { rollups: h.acc.rollups(), redo: [...h.redo] };
+    return { rollups: h.acc.rollups(), redo: [...h.redo], ...unseen };
   }
 
   /**
