@@ -2,7 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { CollectError } from '../types.ts';
-import { httpRequest, timeoutError } from './http.ts';
+import { httpRequest, PLAIN_PATH, timeoutError } from './http.ts';
 import type { HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
 
@@ -43,15 +43,20 @@ export class RedfishClient {
   /** The open (or opening) session; a promise so parallel requests share one login. */
   #session: Promise<{ token: string; location: string }> | undefined;
   #sessionsUrl: string | undefined;
+  readonly #origin: string;
+  #basic: { user: string; pass: string; header: Record<string, string> } | undefined;
 
   constructor(opts: ClientOptions) {
     this.#opts = opts;
     this.#limiter = new Limiter(opts.maxConcurrency);
     this.serviceRoot = new URL('redfish/v1/', opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`).href;
+    this.#origin = new URL(this.serviceRoot).origin;
   }
 
   /** Resolves an `@odata.id` (absolute path) against the BMC's origin. */
   resolve(link: string): string {
+    // Most links are plain absolute paths: joined to the origin without building a URL for every request.
+    if (PLAIN_PATH.test(link) && !link.startsWith('//')) return `${this.#origin}${link}`;
     return new URL(link, this.serviceRoot).href;
   }
 
@@ -115,7 +120,14 @@ export class RedfishClient {
     if (this.#opts.auth === 'none') return {};
     if (this.#opts.auth === 'basic') {
       const c = this.#opts.credentials();
-      return { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` };
+      // Encoded again only when the (late-resolved, rotatable) credentials change, not for every request.
+      if (this.#basic?.user !== c.username || this.#basic.pass !== c.password)
+        this.#basic = {
+          user: c.username,
+          pass: c.password,
+          header: { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` },
+        };
+      return this.#basic.header;
     }
     if (this.#session === undefined) {
       const p = this.#login(signal);

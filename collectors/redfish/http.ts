@@ -1,6 +1,7 @@
 /** @module One HTTP(S) request bounded by an AbortSignal and a size limit, mapping failures to CollectError kinds. */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { CollectError } from '../types.ts';
 
 /** A finished response. */
@@ -23,6 +24,31 @@ export interface HttpRequest {
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME/;
 
+/** Each BMC origin's request options (host, port, protocol, auth), parsed once rather than for every GET. */
+const origins = new Map<string, http.RequestOptions>();
+
+/**
+ * A path node:http takes as it is: no characters URL parsing would encode, no dot segments it would remove.
+ * Redfish links are such paths; anything else goes through the URL parser as before.
+ */
+export const PLAIN_PATH = /^\/(?!.*\/\.\.?(?:\/|$|\?))[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*$/;
+
+/** Request options for `url` as node:http would derive them from it, its origin's parsed once. */
+function requestTarget(url: string): http.RequestOptions {
+  const slash = url.indexOf('/', url.indexOf('://') + 3);
+  const origin = slash < 0 ? url : url.slice(0, slash);
+  const path = slash < 0 ? '/' : url.slice(slash);
+  let o = origins.get(origin);
+  if (o === undefined) {
+    const opts = urlToHttpOptions(new URL(origin)) as Record<string, unknown>;
+    for (const k of ['path', 'pathname', 'search', 'hash', 'href']) delete opts[k];
+    origins.set(origin, (o = opts as http.RequestOptions));
+  }
+  if (PLAIN_PATH.test(path)) return { ...o, path };
+  const u = new URL(url);
+  return { ...o, path: `${u.pathname}${u.search}` };
+}
+
 /** Sends a request; aborting `signal` (the target's one deadline) ends it, body included. */
 export async function httpRequest(r: HttpRequest): Promise<HttpResponse> {
   const started = performance.now();
@@ -31,8 +57,7 @@ export async function httpRequest(r: HttpRequest): Promise<HttpResponse> {
   const mod = r.url.startsWith('https:') ? https : http;
   return new Promise<HttpResponse>((resolve, reject) => {
     const req = mod.request(
-      r.url,
-      { method: r.method, headers: r.headers, agent: r.agent, signal: r.signal },
+      { ...requestTarget(r.url), method: r.method, headers: r.headers, agent: r.agent, signal: r.signal },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
