@@ -68,6 +68,7 @@ export function createRedfishCollector(
   });
 
   let last: CollectReport | undefined;
+  let lastProblems = '';
   let inventoryRead: { read: InventoryRead; profile: string; at: number } | undefined;
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
@@ -100,7 +101,11 @@ export function createRedfishCollector(
         ...(inventory?.samples ?? []),
         ...(pdu?.samples ?? []),
       ];
-      for (const p of walk.problems) ctx.log('warn', `redfish ${client.serviceRoot}: skipped ${p.message}`);
+      // Logged when they change, not every scrape: a Dell's extra chassis answers 404 every time.
+      const problems = walk.problems.map((p) => p.message).join('\n');
+      if (problems !== lastProblems)
+        for (const p of walk.problems) ctx.log('warn', `redfish ${client.serviceRoot}: skipped ${p.message}`);
+      lastProblems = problems;
       if (samples.length === 0) {
         throw (
           walk.problems[0] ??
