@@ -42,6 +42,7 @@ import {
   valueKey,
 } from '../common.ts';
 import {
+  IncompleteRowError,
   MEASUREMENT_RECORD,
   MEASUREMENT_ROLLUP,
   MEASUREMENT_VALUE,
@@ -53,6 +54,7 @@ import {
   rowToRecord,
   rowToRollup,
   rowToValue,
+  type Row,
 } from './schema.ts';
 
 export interface InfluxStorageOptions {
@@ -74,6 +76,12 @@ export interface InfluxStorageOptions {
 export const MAX_POINTS_PER_REQUEST = 5000;
 /** Points a write request needs to go while another is in flight (see write-queue.ts). */
 const MIN_EXTRA_POINTS = 2000;
+/**
+ * Waits before each new read of a query whose answer held a point still being written (IncompleteRowError):
+ * InfluxDB makes a point's fields visible one by one while its write runs, which takes milliseconds. A point
+ * still incomplete after these (about 1.3 s in all) was written without the field, and the read fails.
+ */
+const INCOMPLETE_RETRY_MS = [5, 20, 50, 100, 200, 400, 500];
 /** Filter values per query: long OR lists are split so a query stays well inside URL/body limits. */
 const MAX_FILTER_VALUES = 200;
 
@@ -376,12 +384,13 @@ export class InfluxStorage implements Storage {
       let where = 'time >= $from AND time < $to AND "kind" = $kind';
       if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
       if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
-      const [result] = await this.select(
-        `SELECT * FROM "${rp}"."${MEASUREMENT_ROLLUP}" WHERE ${where}`,
+      for (const item of await this.selectRows(
+        `SELECT * FROM "${rp}"."${MEASUREMENT_ROLLUP}" WHERE ${where} GROUP BY *`,
         params,
         'queryRollups',
-      );
-      for (const row of rowsOf(result)) out.push(rowToRollup(row));
+        rowToRollup,
+      ))
+        out.push(item);
     }
     return out.sort((a, b) => a.startMs - b.startMs || (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
   }
@@ -431,6 +440,34 @@ export class InfluxStorage implements Storage {
     }
   }
 
+  /**
+   * Runs one SELECT and converts each row. Reads of whole points say `GROUP BY *`: InfluxDB then answers series
+   * by series instead of merging every series into one time order, 10–40% faster for a window of 1,000 centers'
+   * records (the tags come with each series, and the rows are sorted here anyway).
+   *
+   * An answer holding a point InfluxDB has not made wholly visible yet
+   * (see IncompleteRowError) is read again, so a read racing a write sees the point whole or not at all.
+   */
+  private async selectRows<T>(
+    q: string,
+    params: Record<string, string>,
+    what: string,
+    convert: (row: Row) => T,
+  ): Promise<T[]> {
+    for (let attempt = 0; ; attempt++) {
+      const [result] = await this.select(q, params, what);
+      try {
+        return rowsOf(result).map(convert);
+      } catch (err) {
+        if (!(err instanceof IncompleteRowError)) throw err;
+        const wait = INCOMPLETE_RETRY_MS[attempt];
+        if (wait === undefined)
+          throw new Error(`${err.message}, still after ${attempt + 1} reads (${what}): written without it?`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
   async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
     const window = bounds(q.fromMs, q.toMs);
     if (!window || q.centers?.length === 0 || q.provinces?.length === 0) return [];
@@ -444,12 +481,13 @@ export class InfluxStorage implements Storage {
         let where = 'time >= $from AND time < $to AND "source" = $source';
         if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
         if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
-        const [result] = await this.select(
-          `SELECT * FROM "${rp}"."${MEASUREMENT_RECORD}" WHERE ${where}`,
+        for (const item of await this.selectRows(
+          `SELECT * FROM "${rp}"."${MEASUREMENT_RECORD}" WHERE ${where} GROUP BY *`,
           params,
           'queryRecords',
-        );
-        for (const row of rowsOf(result)) out.push(rowToRecord(row));
+          (row) => rowToRecord(row),
+        ))
+          out.push(item);
       }
     }
     return out.sort(compareRecords);
@@ -483,12 +521,13 @@ export class InfluxStorage implements Storage {
       if (codes) where += ` AND ${orEquals('code', 'c', codes, params)}`;
       if (q.indicators) where += ` AND ${orEquals('indicator', 'i', q.indicators, params)}`;
       if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
-      const [result] = await this.select(
-        `SELECT * FROM "${rp}"."${MEASUREMENT_VALUE}" WHERE ${where}`,
+      for (const item of await this.selectRows(
+        `SELECT * FROM "${rp}"."${MEASUREMENT_VALUE}" WHERE ${where} GROUP BY *`,
         params,
         'queryValues',
-      );
-      for (const row of rowsOf(result)) out.push(rowToValue(row));
+        rowToValue,
+      ))
+        out.push(item);
     }
     return out.sort(compareValues);
   }
