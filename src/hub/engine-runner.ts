@@ -286,7 +286,7 @@ export class EngineRunner {
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);
-            this.live.prune();
+            this.live.prune(window.fromMs);
           }
           span.setAttribute('dims.values', values.length);
           return values.length;
