@@ -24,7 +24,8 @@ import { defaults, demoInstant } from '../../src/demo/options.ts';
 import { generateFleet } from '../../src/simulate/fleet.ts';
 import { buildCenterDevices } from '../../src/simulate/devices.ts';
 import { truthFor } from '../../src/simulate/ground-truth.ts';
-import { launchBrowser } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 
 const MAIN = path.resolve('src/cli/main.ts');
 const CENTERS = 12;
@@ -299,6 +300,27 @@ interface Alert {
   annotations: Record<string, string>;
 }
 
+/** A center as the demo's registry file lists it. */
+function registryCenter(d: Dims, id: string): { id: string; name: string; province: string } {
+  const registry = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
+    centers: Array<{ id: string; name: string; province: string }>;
+  };
+  const c = registry.centers.find((x) => x.id === id);
+  assert.ok(c, `center ${id} is in the demo's registry`);
+  return c;
+}
+
+/** The console's alerts page, signed in with the national token. */
+async function alertsPage(browser: TestBrowser, d: Dims): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(`${d.url}/console/`);
+  await page.locator('#token').fill(d.nation);
+  await page.getByRole('button', { name: '进入' }).click();
+  await page.getByRole('link', { name: '告警' }).click();
+  return page;
+}
+
 /**
  * What a person sees in a real browser: the alerts page lists the fault's alert firing with province, center,
  * what it watches and a runbook link; the center's page reads its energy chart in a unit with readable ticks.
@@ -306,18 +328,10 @@ interface Alert {
  */
 async function consoleShows(d: Dims, center: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const registry = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
-    centers: Array<{ id: string; name: string; province: string }>;
-  };
-  const c = registry.centers.find((x) => x.id === center)!;
+  const c = registryCenter(d, center);
   const browser = await launchBrowser();
   try {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(`${d.url}/console/`);
-    await page.locator('#token').fill(d.nation);
-    await page.getByRole('button', { name: '进入' }).click();
-    await page.getByRole('link', { name: '告警' }).click();
+    const page = await alertsPage(browser, d);
     const row = page.locator('table.alerts tbody tr.firing', { hasText: 'DimsInletTemperatureOutOfRange' }).first();
     await row.waitFor();
     const text = await row.innerText();
@@ -348,18 +362,10 @@ async function consoleShows(d: Dims, center: string): Promise<void> {
 
 /** Once cooling is back, the alerts page lists the same alert resolved, with the time it ended. */
 async function consoleShowsResolved(d: Dims, center: string): Promise<void> {
-  const registry = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
-    centers: Array<{ id: string; name: string }>;
-  };
-  const name = registry.centers.find((x) => x.id === center)!.name;
+  const { name } = registryCenter(d, center);
   const browser = await launchBrowser();
   try {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(`${d.url}/console/`);
-    await page.locator('#token').fill(d.nation);
-    await page.getByRole('button', { name: '进入' }).click();
-    await page.getByRole('link', { name: '告警' }).click();
+    const page = await alertsPage(browser, d);
     const row = page
       .locator('table.alerts tbody tr.resolved', { hasText: 'DimsInletTemperatureOutOfRange' })
       .filter({ hasText: name })
@@ -406,10 +412,7 @@ test('npm start today: the national values match the simulator, and the fault sc
       }
     };
     const firing = await waitFor('firing');
-    const center = parseYaml(readFileSync(path.join(d.dataDir, 'registry.yaml'), 'utf8')) as {
-      centers: Array<{ id: string; province: string }>;
-    };
-    assert.equal(firing.province, center.centers.find((c) => c.id === announced)!.province);
+    assert.equal(firing.province, registryCenter(d, announced).province);
     const runbook = await fetch(firing.annotations.runbook_url!);
     assert.equal(runbook.status, 200, `runbook ${firing.annotations.runbook_url}`);
     assert.match(await runbook.text(), /^# DimsInletTemperatureOutOfRange/);
