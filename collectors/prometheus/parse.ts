@@ -135,6 +135,7 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
   let runFam: MetricFamily | undefined;
   // Label names of the last sample line, reused when the next line has the same ones (see quickSample).
   const labelNames: string[] = [];
+  const labelValues: string[] = [];
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -187,7 +188,7 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
       skipped.add(fam);
       continue;
     }
-    const sample = quickSample(line, runName, labelNames, om, lineNo) ?? parseSampleLine(line, om, lineNo);
+    const sample = quickSample(line, runName, labelNames, om, lineNo, labelValues) ?? parseSampleLine(line, om, lineNo);
     const fam = familyOfSample(sample.name, lineNo);
     checkSample(sample, fam, om);
     fam.samples.push(sample);
@@ -289,6 +290,8 @@ interface Cursor {
  *
  * `labelNames` holds the label names of the previous line: a name found again at the same position is
  * compared in place and its string reused, instead of being sliced and looked up as a new property key.
+ * `labelValues` does the same for values (`cpu="0"` over eight modes, `instance` on every line): a value
+ * equal to the previous line's is not sliced again, which made most of a scrape's garbage.
  */
 export function quickSample(
   line: string,
@@ -296,6 +299,7 @@ export function quickSample(
   labelNames: string[],
   om: boolean,
   lineNo: number,
+  labelValues: string[] = [],
 ): ParsedSample | undefined {
   if (name === '' || isDigit(name.charCodeAt(0)) || line.includes('\\')) return undefined;
   const n = line.length;
@@ -320,7 +324,11 @@ export function quickSample(
       if (line.charCodeAt(i + 1) !== 34 /* " */) return undefined;
       const close = line.indexOf('"', i + 2);
       if (close === -1 || Object.hasOwn(labels, label)) return undefined;
-      labels[label] = line.slice(i + 2, close);
+      const prev = labelValues[k];
+      labels[label] =
+        prev !== undefined && prev.length === close - i - 2 && line.startsWith(prev, i + 2)
+          ? prev
+          : (labelValues[k] = line.slice(i + 2, close));
       i = close + 1;
       if (line.charCodeAt(i) === 44 /* , */) i++;
       else if (line.charCodeAt(i) !== 125) return undefined;

@@ -1,8 +1,7 @@
 /** @module A Redfish client for one BMC: JSON GETs with content-type checks, Basic or Session auth, bounded concurrency. */
-import http from 'node:http';
-import https from 'node:https';
+import { Pool } from 'undici';
 import { CollectError } from '../types.ts';
-import { httpRequest, timeoutError } from './http.ts';
+import { httpRequest, PLAIN_PATH, timeoutError } from './http.ts';
 import type { HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
 
@@ -39,19 +38,24 @@ export class RedfishClient {
   readonly serviceRoot: string;
   readonly #opts: ClientOptions;
   readonly #limiter: Limiter;
-  #agent: http.Agent | https.Agent | undefined;
+  #pool: Pool | undefined;
   /** The open (or opening) session; a promise so parallel requests share one login. */
   #session: Promise<{ token: string; location: string }> | undefined;
   #sessionsUrl: string | undefined;
+  readonly #origin: string;
+  #basic: { user: string; pass: string; header: Record<string, string> } | undefined;
 
   constructor(opts: ClientOptions) {
     this.#opts = opts;
     this.#limiter = new Limiter(opts.maxConcurrency);
     this.serviceRoot = new URL('redfish/v1/', opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`).href;
+    this.#origin = new URL(this.serviceRoot).origin;
   }
 
   /** Resolves an `@odata.id` (absolute path) against the BMC's origin. */
   resolve(link: string): string {
+    // Most links are plain absolute paths: joined to the origin without building a URL for every request.
+    if (PLAIN_PATH.test(link) && !link.startsWith('//')) return `${this.#origin}${link}`;
     return new URL(link, this.serviceRoot).href;
   }
 
@@ -98,7 +102,7 @@ export class RedfishClient {
             url,
             headers,
             body,
-            agent: this.#getAgent(),
+            dispatcher: this.#getPool(),
             signal,
             maxBytes: this.#opts.maxBodyBytes,
           }),
@@ -115,7 +119,14 @@ export class RedfishClient {
     if (this.#opts.auth === 'none') return {};
     if (this.#opts.auth === 'basic') {
       const c = this.#opts.credentials();
-      return { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` };
+      // Encoded again only when the (late-resolved, rotatable) credentials change, not for every request.
+      if (this.#basic?.user !== c.username || this.#basic.pass !== c.password)
+        this.#basic = {
+          user: c.username,
+          pass: c.password,
+          header: { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` },
+        };
+      return this.#basic.header;
     }
     if (this.#session === undefined) {
       const p = this.#login(signal);
@@ -175,13 +186,28 @@ export class RedfishClient {
     return data as Json;
   }
 
-  #getAgent(): http.Agent | https.Agent {
-    if (this.#agent !== undefined) return this.#agent;
-    const common = { keepAlive: true, maxSockets: this.#opts.maxConcurrency };
-    this.#agent = this.serviceRoot.startsWith('https:')
-      ? new https.Agent({ ...common, rejectUnauthorized: !this.#opts.insecureSkipVerify, ca: this.#opts.ca })
-      : new http.Agent(common);
-    return this.#agent;
+  /**
+   * The target's connections: at most `maxConcurrency`, kept alive between scrapes (idle up to 5 minutes, as the
+   * Prometheus collector keeps its own; a BMC announcing a shorter Keep-Alive timeout still has it respected).
+   */
+  #getPool(): Pool {
+    if (this.#pool !== undefined) return this.#pool;
+    const https = this.serviceRoot.startsWith('https:');
+    this.#pool = new Pool(this.#origin, {
+      connections: this.#opts.maxConcurrency,
+      pipelining: 1,
+      keepAliveTimeout: 300_000,
+      keepAliveMaxTimeout: 300_000,
+      ...(https
+        ? {
+            connect: {
+              rejectUnauthorized: !this.#opts.insecureSkipVerify,
+              ...(this.#opts.ca !== undefined ? { ca: this.#opts.ca } : {}),
+            },
+          }
+        : {}),
+    });
+    return this.#pool;
   }
 
   /** Whether a session is open (for tests and logs). */
@@ -202,7 +228,7 @@ export class RedfishClient {
               method: 'DELETE',
               url: s.location,
               headers: { 'X-Auth-Token': s.token, 'OData-Version': '4.0' },
-              agent: this.#getAgent(),
+              dispatcher: this.#getPool(),
               signal,
               maxBytes: 65536,
             }),
@@ -212,8 +238,9 @@ export class RedfishClient {
           throw new HttpStatusError(res.status, `DELETE ${s.location}: HTTP ${res.status}`);
       }
     } finally {
-      this.#agent?.destroy();
-      this.#agent = undefined;
+      const pool = this.#pool;
+      this.#pool = undefined;
+      await pool?.destroy();
     }
   }
 }

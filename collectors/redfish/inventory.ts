@@ -12,11 +12,20 @@ interface Chip {
   pciVendorId?: string;
 }
 
+/** Each profile's vendor patterns, compiled once rather than for every processor of every BMC in every round. */
+const vendorPatterns = new WeakMap<Profile, Array<{ re: RegExp; vendor: string }>>();
+
 /** Vendor name from the profile's patterns over the given strings; the first string as written otherwise. */
 export function vendorOf(profile: Profile, ...candidates: Array<string | undefined>): string {
+  let patterns = vendorPatterns.get(profile);
+  if (patterns === undefined)
+    vendorPatterns.set(
+      profile,
+      (patterns = profile.inventory.vendors.map((v) => ({ re: new RegExp(v.pattern, 'i'), vendor: v.vendor }))),
+    );
   for (const c of candidates) {
     if (c === undefined) continue;
-    const hit = profile.inventory.vendors.find((v) => new RegExp(v.pattern, 'i').test(c));
+    const hit = patterns.find((v) => v.re.test(c));
     if (hit !== undefined) return hit.vendor;
   }
   return candidates.find((c) => c !== undefined) ?? 'unknown';

@@ -5,7 +5,7 @@ import type { CollectReport, CollectorContext, Sample, TargetCollector } from '.
 import { missingReadings } from './expect.ts';
 import { RedfishClient } from './client.ts';
 import { link } from './extract.ts';
-import { inventorySignals } from './inventory.ts';
+import { inventorySignals, type InventoryRead } from './inventory.ts';
 import { pduSignals } from './pdu.ts';
 import { detectProfileWithReason } from './profile.ts';
 import type { Profile } from './profile.ts';
@@ -29,6 +29,13 @@ export interface RedfishConfig {
 
 /** close() gets its own short deadline: it has no caller signal and must not hang shutdown. */
 const CLOSE_TIMEOUT_MS = 5000;
+
+/**
+ * How long an inventory read (Systems, Processors, PCIe devices: half of a GPU server's GETs) is reused.
+ * Hardware changes when someone installs it, not between scrapes; rereading it every minute made most of the
+ * agent's Redfish requests and the garbage they leave. A target whose profile changes is reread at once.
+ */
+export const INVENTORY_REFRESH_MS = 15 * 60_000;
 
 /** Builds the collector for a validated config and loaded profiles; no I/O until the first collect. */
 export function createRedfishCollector(
@@ -61,6 +68,8 @@ export function createRedfishCollector(
   });
 
   let last: CollectReport | undefined;
+  let lastProblems = '';
+  let inventoryRead: { read: InventoryRead; profile: string; at: number } | undefined;
   return {
     async collect(signal: AbortSignal): Promise<Sample[]> {
       // The service root is readable without credentials (DSP0266) and names the vendor and session URI.
@@ -75,17 +84,28 @@ export function createRedfishCollector(
       const isServer = link(root, 'Systems') !== undefined;
       const chassis = wantServer || include.has('inventory') ? await walk.chassis(root) : [];
       const serverChassis = walk.serverChassis(chassis);
+      const reuse =
+        inventoryRead !== undefined &&
+        inventoryRead.profile === profile.name &&
+        Date.now() - inventoryRead.at < INVENTORY_REFRESH_MS;
       const [server, inventory, pdu] = await Promise.all([
         wantServer ? serverSignals(walk, serverChassis) : undefined,
-        include.has('inventory') ? inventorySignals(walk, root, chassis) : undefined,
+        !include.has('inventory') ? undefined : reuse ? inventoryRead!.read : inventorySignals(walk, root, chassis),
         include.has('pdu') ? pduSignals(walk, root) : undefined,
       ]);
+      // Only a complete pass is reused: after a failed resource the next collection tries again.
+      if (inventory !== undefined && !reuse && inventory.samples.length > 0 && walk.problems.length === 0)
+        inventoryRead = { read: inventory, profile: profile.name, at: Date.now() };
       const samples = [
         ...(server?.samples.filter((x) => wanted(x, include)) ?? []),
         ...(inventory?.samples ?? []),
         ...(pdu?.samples ?? []),
       ];
-      for (const p of walk.problems) ctx.log('warn', `redfish ${client.serviceRoot}: skipped ${p.message}`);
+      // Logged when they change, not every scrape: a Dell's extra chassis answers 404 every time.
+      const problems = walk.problems.map((p) => p.message).join('\n');
+      if (problems !== lastProblems)
+        for (const p of walk.problems) ctx.log('warn', `redfish ${client.serviceRoot}: skipped ${p.message}`);
+      lastProblems = problems;
       if (samples.length === 0) {
         throw (
           walk.problems[0] ??

@@ -4,8 +4,16 @@
  */
 import type { BenchResult } from './table.ts';
 
-/** Runs one benchmark; `quick` trades precision for a shorter run. */
-export type BenchFn = (opts: { log: (s: string) => void; quick?: boolean }) => Promise<BenchResult>;
+/** What `dims bench` passes on: `quick` trades precision for a shorter run; `stores`/`sizes` narrow `hub`. */
+export interface BenchOpts {
+  log: (s: string) => void;
+  quick?: boolean;
+  stores?: Array<'sqlite' | 'influxdb'>;
+  sizes?: number[];
+}
+
+/** Runs one benchmark. */
+export type BenchFn = (opts: BenchOpts) => Promise<BenchResult>;
 
 export interface BenchEntry {
   summary: string;
@@ -39,7 +47,13 @@ export const BENCHES: Record<string, BenchEntry> = {
       'the whole hub: 1,000 and 10,000 centers pushing one-minute records over HTTP, real schedule on a compressed clock, both stores',
     load: async () => {
       const m = await import('./hub/hub.ts');
-      return (o) => m.benchHub({ log: o.log, ...(o.quick ? { quick: true } : {}) });
+      return (o) =>
+        m.benchHub({
+          log: o.log,
+          ...(o.quick ? { quick: true } : {}),
+          ...(o.stores ? { stores: o.stores } : {}),
+          ...(o.sizes ? { sizes: o.sizes } : {}),
+        });
     },
   },
   reports: {

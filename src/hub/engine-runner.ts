@@ -56,6 +56,8 @@ export interface EngineOptions {
 }
 
 const setImmediateTurn = () => new Promise<void>((r) => setImmediate(r));
+/** Nodes whose values are written per storage call (a node's values stay together). */
+const WRITE_NODES = 1_000;
 
 /** Turns engine output into stored values with their period identity. */
 export function toStoredValues(
@@ -80,6 +82,8 @@ export class EngineRunner {
   private readonly source: RecordSource;
   private queue: Promise<unknown> = Promise.resolve();
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The read of the rolling window's records from before the start, while it runs. */
+  private loading: Promise<void> | undefined;
   private readonly maxIntervalMs: number;
   /** The newest telemetry, fed by ingest. */
   readonly live: LiveTelemetry;
@@ -140,14 +144,36 @@ export class EngineRunner {
   private async telemetry(fromMs: number, toMs: number): Promise<ParsedRecord[]> {
     const openHour = periodWindow('hour', periodName('hour', this.now(), this.o.tz), this.o.tz).fromMs;
     if (toMs <= openHour) return this.rollups.telemetry(fromMs, toMs);
-    const held = this.live.records(fromMs, toMs);
+    const held = this.live.records(fromMs, toMs) ?? (await this.loadLive(fromMs, toMs));
     if (held) return held;
     const raw = await this.o.storage.queryRecords({ fromMs: fromMs - this.maxIntervalMs, toMs, source: 'telemetry' });
     return raw.filter((r) => r.endMs > fromMs);
   }
 
+  /**
+   * The rolling window's records from before the hub started, read from storage once and held with the
+   * live ones: until then each real-time run would read its whole window (and the longest interval before
+   * it) from storage, tens of thousands of records a minute. Undefined when the window cannot be held.
+   */
+  private async loadLive(fromMs: number, toMs: number): Promise<ParsedRecord[] | undefined> {
+    if (!this.live.holdable(fromMs)) return undefined;
+    const from = fromMs - this.maxIntervalMs;
+    this.loading ??= this.o.storage
+      .queryRecords({ fromMs: from, toMs: this.live.since, source: 'telemetry' })
+      .then((records) => this.live.load(records, from))
+      .finally(() => {
+        this.loading = undefined;
+      });
+    await this.loading;
+    return this.live.records(fromMs, toMs);
+  }
+
   get tz(): string {
     return this.o.tz;
+  }
+
+  private turn(): Promise<void> {
+    return (this.o.yieldTurn ?? setImmediateTurn)();
   }
 
   private now(): number {
@@ -247,14 +273,19 @@ export class EngineRunner {
               kind === 'realtime' && this.o.storeRealtime === 'regions'
                 ? values.filter((v) => v.level !== 'center')
                 : values;
-            await storage.writeValues(toStoredValues(kept, stored));
+            // In slices of nodes: the stored form of 600,000 values (10,000 centers) is never held at once.
+            const step = WRITE_NODES * Math.max(1, catalog.indicators.length);
+            for (let i = 0; i < kept.length; i += step) {
+              await storage.writeValues(toStoredValues(kept.slice(i, i + step), stored));
+              if (i + step < kept.length) await this.turn();
+            }
             if (kind !== 'realtime') for (const f of this.valuesStored) f(kind, period);
           }
           this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);
-            this.live.prune();
+            this.live.prune(window.fromMs - this.maxIntervalMs);
           }
           span.setAttribute('dims.values', values.length);
           return values.length;

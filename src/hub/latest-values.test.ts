@@ -88,3 +88,49 @@ test('a hub that just started loads the newest period from storage on its first 
   assert.equal(await latest.regions('month', '2026-12', 'nation'), undefined, 'a period storage does not have');
   await storage.close();
 });
+
+test('an answer is built once per held period, shared by concurrent asks, and rebuilt after the period is replaced', async () => {
+  const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
+  const latest = new LatestValues(testRegistry(), storage);
+  latest.put('month', '2026-10', month('2026-10', 1.3));
+  let builds = 0;
+  const build = async () => {
+    builds++;
+    const nation = await latest.regions('month', '2026-10', 'nation');
+    return { pue: nation![0]!.value };
+  };
+  const [a, b] = await Promise.all([
+    latest.answer('month', '2026-10', 'k', build),
+    latest.answer('month', '2026-10', 'k', build),
+  ]);
+  assert.equal(builds, 1);
+  assert.equal(a, b);
+  assert.equal(a!.body.toString(), '{"pue":1.3}');
+  assert.equal((await latest.answer('month', '2026-10', 'k', build))!.etag, a!.etag);
+  assert.equal(builds, 1);
+
+  // A run of the same period replaces it (and its answers); an older period has none.
+  latest.put('month', '2026-10', month('2026-10', 1.25));
+  const c = await latest.answer('month', '2026-10', 'k', build);
+  assert.equal(builds, 2);
+  assert.equal(c!.body.toString(), '{"pue":1.25}');
+  assert.notEqual(c!.etag, a!.etag);
+  latest.put('month', '2026-11', month('2026-11', 1.2));
+  assert.equal(await latest.answer('month', '2026-10', 'k', build), undefined);
+  assert.equal(builds, 2);
+  await storage.close();
+});
+
+test('a failed build is not kept: the next ask builds again', async () => {
+  const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
+  const latest = new LatestValues(testRegistry(), storage);
+  latest.put('month', '2026-10', month('2026-10', 1.3));
+  await assert.rejects(
+    latest.answer('month', '2026-10', 'k', () => {
+      throw new Error('storage down');
+    }),
+    /storage down/,
+  );
+  assert.equal((await latest.answer('month', '2026-10', 'k', () => [1]))!.body.toString(), '[1]');
+  await storage.close();
+});

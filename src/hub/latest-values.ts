@@ -7,7 +7,12 @@
  * The nation's and provinces' values are kept whole (60 indicators × 32 nodes); the centers' as one column
  * of numbers per indicator (what a ranking reads), a few MB at 10,000 centers where the objects would take
  * a hundred.
+ *
+ * Answers built from a held period (the overview, a ranking, a node's values) are kept with it as bytes and
+ * an ETag, built once on first ask and dropped with the period when a run replaces it: a request in between
+ * costs sending the bytes, not rebuilding JSON over every node and indicator.
  */
+import { createHash } from 'node:crypto';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { PeriodKind, Storage, StoredValue } from '../storage/types.ts';
 import type { IndicatorValue } from '../model/values.ts';
@@ -20,6 +25,23 @@ interface Snapshot {
   centers: Map<string, Float64Array>;
   /** 1 for the centers the run has values for (those in service in the period). */
   members: Uint8Array;
+  /** Answers built from this snapshot, by the route's key (in flight while being built). */
+  answers: Map<string, Promise<Answer>>;
+}
+
+/** A JSON answer serialized once: its bytes and a strong ETag of them. */
+export interface Answer {
+  body: Buffer;
+  etag: string;
+}
+
+/** Answers kept per held period: enough for every ranking a console asks of one kind, bounded against odd queries. */
+const MAX_ANSWERS = 512;
+
+/** Serializes a JSON answer as `res.json` would and tags it with a hash of its bytes. */
+export function toAnswer(json: unknown): Answer {
+  const body = Buffer.from(JSON.stringify(json));
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
 
 export class LatestValues {
@@ -62,7 +84,31 @@ export class LatestValues {
       if (!col) centers.set(v.indicator, (col = new Float64Array(this.position.size).fill(NaN)));
       col[i] = v.value ?? NaN;
     }
-    this.byKind.set(kind, { period, regions, centers, members });
+    this.byKind.set(kind, { period, regions, centers, members, answers: new Map() });
+  }
+
+  /**
+   * The answer `key` of (kind, period), built by `build` the first time it is asked while that period is the
+   * newest held, and kept until a run replaces it; undefined when the period is not held (the caller answers
+   * from storage). Concurrent first asks share one build.
+   */
+  async answer(
+    kind: PeriodKind,
+    period: string,
+    key: string,
+    build: () => unknown | Promise<unknown>,
+  ): Promise<Answer | undefined> {
+    const s = await this.snapshot(kind, period);
+    if (!s) return undefined;
+    let a = s.answers.get(key);
+    if (!a) {
+      if (s.answers.size >= MAX_ANSWERS) s.answers.delete(s.answers.keys().next().value!);
+      a = Promise.resolve().then(build).then(toAnswer);
+      s.answers.set(key, a);
+      const built = a;
+      built.catch(() => s.answers.get(key) === built && s.answers.delete(key));
+    }
+    return a;
   }
 
   /** The held snapshot of (kind, period), loading it from storage first if it is newer than what is held. */

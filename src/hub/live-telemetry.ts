@@ -4,7 +4,10 @@
  * hour's close writes its roll-ups without reading the hour's raw records back).
  *
  * What the hub did not see is not here: records that arrived before it started (`since`), or that another
- * process wrote to storage. An hour is complete only when the hub held it from before its start; a center
+ * process wrote to storage. The rolling window's share from before the start is loaded from storage once
+ * (`load`), so a restarted hub's real-time runs read memory from the first one on, not storage every minute.
+ * An hour is folded only when the hub held it from before its start (a record that started before `since`
+ * and reaches into the hour is found in storage at the close, and its center read again); a center
  * whose record came twice in an hour (a replay or a correction replaces, it does not add) is read again
  * from storage at the close.
  */
@@ -33,12 +36,24 @@ interface OpenHour {
 export interface HourFold {
   rollups: RollupRecord[];
   redo: string[];
+  /**
+   * Records that started in this span were not seen (the hub started less than the longest interval before
+   * the hour): a center with one of them reaching into the hour is read again from storage.
+   */
+  unseen?: { fromMs: number; toMs: number };
 }
 
 export class LiveTelemetry {
   private readonly o: LiveTelemetryOptions;
   /** From this instant on, every record this hub ingested is here. */
   readonly since: number;
+  /** Every telemetry record starting from this instant on is held (ingested, or loaded from storage). */
+  private heldSince: number;
+  /**
+   * Every record ending after this instant is held: it moves on as real-time runs finish (`prune`), never past
+   * the window of the last run, so a run that waited behind a long close still finds its window in memory.
+   */
+  private keptFrom: number;
   private readonly byCenter = new Map<string, Map<number, ParsedRecord>>();
   private readonly hours = new Map<string, OpenHour>();
   /** Hours whose fold was handed to their close: later records for them are late records. */
@@ -47,12 +62,34 @@ export class LiveTelemetry {
   constructor(o: LiveTelemetryOptions) {
     this.o = o;
     this.since = o.now();
+    this.heldSince = this.since;
+    this.keptFrom = this.since - o.spanMs;
+  }
+
+  /**
+   * Holds stored telemetry that started in [fromMs, since), read from storage after the hub started: from then
+   * on `records` answers windows reaching back to `fromMs`. A record this hub ingested meanwhile (a late one, a
+   * correction) is newer than the stored copy read and is kept. Loaded records are never folded into an hour.
+   */
+  load(records: Iterable<ParsedRecord>, fromMs: number): void {
+    for (const r of records) {
+      if (r.source !== 'telemetry' || r.startMs < fromMs || r.startMs >= this.since || r.endMs <= this.keptFrom)
+        continue;
+      let held = this.byCenter.get(r.center);
+      if (!held) this.byCenter.set(r.center, (held = new Map()));
+      if (!held.has(r.startMs)) held.set(r.startMs, r);
+    }
+    this.heldSince = Math.min(this.heldSince, fromMs);
+  }
+
+  /** Whether `records` can answer a window starting at `fromMs` once the share before the start is loaded. */
+  holdable(fromMs: number): boolean {
+    return fromMs - this.o.maxIntervalMs >= this.keptFrom;
   }
 
   /** Telemetry just stored by ingest (declarations are not held here). */
   add(records: Iterable<ParsedRecord>): void {
-    const now = this.o.now();
-    const heldFrom = now - this.o.spanMs;
+    const heldFrom = this.keptFrom;
     const openFrom = this.openFrom();
     for (const r of records) {
       if (r.source !== 'telemetry') continue;
@@ -96,8 +133,7 @@ export class LiveTelemetry {
 
   /** Telemetry overlapping [fromMs, toMs), if every such record ingested is held; undefined otherwise. */
   records(fromMs: number, toMs: number): ParsedRecord[] | undefined {
-    if (fromMs - this.o.maxIntervalMs < this.since || fromMs - this.o.maxIntervalMs < this.o.now() - this.o.spanMs)
-      return undefined;
+    if (fromMs - this.o.maxIntervalMs < this.heldSince || !this.holdable(fromMs)) return undefined;
     const out: ParsedRecord[] = [];
     for (const held of this.byCenter.values())
       for (const r of held.values()) if (r.endMs > fromMs && r.startMs < toMs) out.push(r);
@@ -119,16 +155,23 @@ export class LiveTelemetry {
     this.hours.delete(hour);
     this.taken.add(hour);
     if (this.taken.size > 48) this.taken.delete(this.taken.values().next().value!);
-    if (w.fromMs - this.o.maxIntervalMs < this.since) return undefined;
-    if (!h) return { rollups: [], redo: [] };
+    if (w.fromMs < this.since) return undefined;
+    const unseen =
+      w.fromMs - this.o.maxIntervalMs < this.since
+        ? { unseen: { fromMs: w.fromMs - this.o.maxIntervalMs, toMs: this.since } }
+        : {};
+    if (!h) return { rollups: [], redo: [], ...unseen };
     for (const c of h.redo) h.acc.drop(c);
-    return { rollups: h.acc.rollups(), redo: [...h.redo] };
+    return { rollups: h.acc.rollups(), redo: [...h.redo], ...unseen };
   }
 
-  /** Drops records that ended before the held span, and hours long past that no close took. */
-  prune(): void {
+  /**
+   * Drops records that ended before the held span and before `neededFrom` (what the last real-time run's window
+   * needed: a later run's window starts no earlier), and hours long past that no close took.
+   */
+  prune(neededFrom = Infinity): void {
     const now = this.o.now();
-    const heldFrom = now - this.o.spanMs;
+    const heldFrom = (this.keptFrom = Math.max(this.keptFrom, Math.min(neededFrom, now - this.o.spanMs)));
     for (const [c, held] of this.byCenter) {
       for (const [start, r] of held) if (r.endMs <= heldFrom) held.delete(start);
       if (held.size === 0) this.byCenter.delete(c);

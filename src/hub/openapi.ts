@@ -18,6 +18,12 @@ const common = {
     'per-token rate limit, or too many failed authentications from this address this minute (DIMS_ERR_RATE_LIMITED, Retry-After)',
   ),
 };
+/** Answers of the newest period carry a strong ETag (kept until that period's next run). */
+const notModified = {
+  304: {
+    description: 'not modified: If-None-Match names the ETag of this answer, kept until the next run of the period',
+  },
+};
 const json = (schema: object, description = 'ok') => ({ description, content: { 'application/json': { schema } } });
 const q = (name: string, description: string, schema: object = { type: 'string' }, required = false) => ({
   name,
@@ -261,6 +267,7 @@ export function openapiDocument(): Record<string, unknown> {
               type: 'object',
               properties: { values: { type: 'array', items: { $ref: '#/components/schemas/Value' } } },
             }),
+            ...notModified,
             400: err('bad parameter'),
             404: err('unknown center'),
             ...common,
@@ -272,7 +279,7 @@ export function openapiDocument(): Record<string, unknown> {
           summary: 'national overview: nation values and every province (nation/admin)',
           security: bearer,
           parameters: [kind, period, q('indicators', 'comma-separated'), q('dimension', 'A | B | C | D')],
-          responses: { 200: json({ type: 'object' }), ...common },
+          responses: { 200: json({ type: 'object' }), ...notModified, ...common },
         },
       },
       '/api/v1/series': {
@@ -302,7 +309,7 @@ export function openapiDocument(): Record<string, unknown> {
             kind,
             period,
           ],
-          responses: { 200: json({ type: 'object' }), 400: err('bad parameter'), ...common },
+          responses: { 200: json({ type: 'object' }), ...notModified, 400: err('bad parameter'), ...common },
         },
       },
       '/api/v1/coverage': {

@@ -9,6 +9,7 @@ import { startTestHub, telemetry, type TestHub } from './test-support.ts';
 import { Scheduler } from './scheduler.ts';
 import { createToken } from './auth/tokens.ts';
 import { rollupToWire } from '../records/parse.ts';
+import { openStorage } from '../storage/open.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
 import { periodWindow, shiftPeriod } from '../engine/periods.ts';
 import type { IndicatorValue } from '../model/values.ts';
@@ -88,8 +89,9 @@ test('closes read roll-ups, equal raw records, and a late record rebuilds its ho
         await hub.ctx.engine.runPeriod('hour', `${DAY}T0${(m + 10) / 60 - 1}`);
       }
     }
-    // The hub held hours 01 and 02 from before they began; hour 00 began with it and is read from storage.
-    assert.equal(keeper.stats.fromMemory, 2);
+    // The hub held every hour from its start (hour 00 began with it: storage is asked only for records that
+    // started before the hub did and reach into it).
+    assert.equal(keeper.stats.fromMemory, 3);
     assert.deepEqual(
       [
         ...hub.ctx.state.freshRollups(
@@ -167,6 +169,64 @@ test('closes read roll-ups, equal raw records, and a late record rebuilds its ho
     const again = structuredClone(keeper.stats.built);
     await hub.ctx.engine.runPeriod('month', MONTH);
     assert.deepEqual(keeper.stats.built, again);
+  } finally {
+    await hub.close();
+  }
+});
+
+test('an hour the hub held from just before it began is folded, and a record from before the hub started is not lost', async () => {
+  const hourStart = periodWindow('hour', `${DAY}T05`, TZ).fromMs;
+  const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
+  // Stored before this hub started (written straight, as an older hub or an import would): a 15-minute record
+  // of gz-01 reaching 10 minutes into the hour.
+  const early = telemetry('gz-01', hourStart - 5 * MIN, 3, 15);
+  await storage.writeRecords([
+    {
+      center: 'gz-01',
+      province: '52',
+      startMs: hourStart - 5 * MIN,
+      endMs: hourStart + 10 * MIN,
+      source: 'telemetry',
+      metrics: early.metrics as Record<string, number>,
+    },
+  ]);
+  let nowMs = hourStart - 4 * MIN;
+  const hub = await startTestHub({ now: () => nowMs, storage, config: { engine: { refresh_on_ingest_ms: 0 } } });
+  try {
+    // Pushed as they happen, ten minutes at a time.
+    const tokens = Object.fromEntries(
+      ['gz-01', 'gz-02'].map((c) => [c, createToken(hub.ctx.state, `agent:${c}`).token]),
+    );
+    for (let m = 0; m < 60; m += 10) {
+      nowMs = hourStart + (m + 10) * MIN + 5_000;
+      for (const c of ['gz-01', 'gz-02']) {
+        const records = [];
+        for (let k = m; k < m + 10; k++)
+          if (c === 'gz-02' || k >= 10) records.push(telemetry(c, hourStart + k * MIN, 1, 1));
+        if (records.length === 0) continue;
+        const res = await hub.call('POST', '/api/v1/records', { token: tokens[c]!, json: { records } });
+        assert.equal(res.status, 200, res.text);
+      }
+    }
+    nowMs = hourStart + 62 * MIN;
+    await hub.ctx.engine.runPeriod('hour', `${DAY}T05`);
+    assert.equal(hub.ctx.engine.rollups.stats.fromMemory, 1, 'the hour came from the fold');
+    const [gz01] = await storage.queryRollups({
+      kind: 'hour',
+      ...periodWindow('hour', `${DAY}T05`, TZ),
+      centers: ['gz-01'],
+    });
+    // 10 minutes of the early record (pro rata) and 50 one-minute records.
+    assert.equal(gz01!.rollup.coveredMs, 60 * MIN);
+    assert.ok(
+      close(gz01!.metrics.e_total_kwh!, 6000 * (10 / 60) * 3 + 6000 * (50 / 60)),
+      `${gz01!.metrics.e_total_kwh}`,
+    );
+    assertSameValues(
+      await storedValues(hub, 'hour', `${DAY}T05`),
+      await rawValues(hub, 'hour', `${DAY}T05`),
+      'hour 05',
+    );
   } finally {
     await hub.close();
   }

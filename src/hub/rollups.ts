@@ -12,10 +12,11 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { ParsedRecord, RollupRecord } from '../model/records.ts';
+import type { Window } from '../model/values.ts';
 import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
 import type { StateDb } from './state-db.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { rollUp } from '../records/merge.ts';
+import { Accumulation, rollUp } from '../records/merge.ts';
 import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
 import { tile } from '../engine/tiling.ts';
 
@@ -39,8 +40,10 @@ export interface RollupKeeperOptions {
 }
 
 const CHILD: Record<Exclude<RollupKind, 'hour'>, RollupKind> = { day: 'hour', month: 'day' };
-/** Hours read from raw records in one query when many are built at once. */
+/** Hours built from raw records in one pass when many are built at once. */
 const HOURS_PER_READ = 24;
+/** Raw records are read this many ms of starts at a time (50,000 records for 10,000 centers). */
+const RAW_STEP_MS = 5 * 60_000;
 
 export interface BuildStats {
   built: Record<RollupKind, number>;
@@ -52,6 +55,13 @@ export class RollupKeeper {
   private readonly o: RollupKeeperOptions;
   readonly stats: BuildStats = { built: { hour: 0, day: 0, month: 0 }, fromMemory: 0 };
   private readonly inflight = new Map<string, Promise<void>>();
+  /**
+   * The newest day and month roll-ups built, held until the next build of that kind: the close that built them
+   * evaluates from them, and the next coarser close (the day's at the end of a month is the month's last)
+   * folds them, without reading back what was just written. Hours are not held: a national hub also stores
+   * the hour roll-ups provincial hubs forward, beside those it builds.
+   */
+  private readonly built = new Map<RollupKind, { period: string; rollups: StoredRollup[] }>();
 
   constructor(o: RollupKeeperOptions) {
     this.o = o;
@@ -108,7 +118,7 @@ export class RollupKeeper {
   private async buildHours(hours: string[]): Promise<void> {
     const { state, storage, tz } = this.o;
     const gens = state.beginRollups('hour', hours);
-    const out: StoredRollup[] = [];
+    const byHour = new Map<string, StoredRollup[]>();
     const read: string[] = [];
     for (const h of hours) {
       const fold = this.o.live?.takeHour(h);
@@ -116,31 +126,31 @@ export class RollupKeeper {
         read.push(h);
         continue;
       }
-      out.push(...this.stored('hour', fold.rollups));
       this.stats.fromMemory++;
-      if (fold.redo.length > 0) {
-        const w = periodWindow('hour', h, tz);
+      const w = periodWindow('hour', h, tz);
+      const redo = new Set(fold.redo);
+      // Records that started before the hub did and reach into the hour (rare): their centers are read again.
+      if (fold.unseen)
+        for (const r of await storage.queryRecords({ ...fold.unseen, source: 'telemetry' }))
+          if (r.endMs > w.fromMs) redo.add(r.center);
+      const out = this.stored('hour', redo.size === 0 ? fold.rollups : fold.rollups.filter((r) => !redo.has(r.center)));
+      if (redo.size > 0) {
         const records = await storage.queryRecords({
           fromMs: w.fromMs - this.o.maxIntervalMs,
           toMs: w.toMs,
           source: 'telemetry',
-          centers: fold.redo,
+          centers: [...redo],
         });
         out.push(...this.stored('hour', rollUp(this.o.catalog, w, records)));
       }
+      byHour.set(h, out);
     }
     if (read.length > 0) {
-      const windows = read.map((h) => periodWindow('hour', h, tz));
-      const fromMs = Math.min(...windows.map((w) => w.fromMs));
-      const toMs = Math.max(...windows.map((w) => w.toMs));
-      const records = await storage.queryRecords({ fromMs: fromMs - this.o.maxIntervalMs, toMs, source: 'telemetry' });
-      // Each record goes to the hours it overlaps (almost always one).
-      const byHour = new Map<number, ParsedRecord[]>(windows.map((w) => [w.fromMs, []]));
-      for (const r of records) {
-        for (const w of windows) if (r.endMs > w.fromMs && r.startMs < w.toMs) byHour.get(w.fromMs)!.push(r);
-      }
-      for (const w of windows) out.push(...this.stored('hour', rollUp(this.o.catalog, w, byHour.get(w.fromMs)!)));
+      const accs = read.map((h) => new Accumulation(this.o.catalog, periodWindow('hour', h, tz)));
+      await this.foldRaw(accs);
+      read.forEach((h, i) => byHour.set(h, this.stored('hour', accs[i]!.rollups())));
     }
+    const out = [...byHour.values()].flat();
     await storage.writeRollups(out);
     for (const h of hours) state.finishRollup('hour', h, gens.get(h)!);
     if (out.length > 0) this.o.onHours?.(out);
@@ -161,19 +171,17 @@ export class RollupKeeper {
       !this.o.onHours &&
       !state.hasRollups(child, children[0]!, children[children.length - 1]!) &&
       w.fromMs - this.o.maxIntervalMs >= this.horizons().raw;
-    let parts: ParsedRecord[];
+    const acc = new Accumulation(this.o.catalog, w);
     if (fromRaw) {
-      parts = await storage.queryRecords({
-        fromMs: w.fromMs - this.o.maxIntervalMs,
-        toMs: w.toMs,
-        source: 'telemetry',
-      });
+      await this.foldRaw([acc]);
     } else {
       await this.ensure(child, children);
-      parts = await storage.queryRollups({ kind: child, fromMs: w.fromMs, toMs: w.toMs });
+      await this.fold(acc, child, children);
     }
-    await storage.writeRollups(this.stored(kind, rollUp(this.o.catalog, w, parts)));
+    const rollups = this.stored(kind, acc.rollups());
+    await storage.writeRollups(rollups);
     state.finishRollup(kind, period, gen);
+    this.built.set(kind, { period, rollups });
     this.stats.built[kind]++;
   }
 
@@ -182,12 +190,48 @@ export class RollupKeeper {
   }
 
   /**
-   * Telemetry for a closed window [fromMs, toMs): roll-ups of the whole months, days and hours inside it
-   * (built first where needed), raw records for partial hours, and, where the finer data has expired, the
-   * coarser roll-up that holds it (counted pro rata by the engine, as a record of that length).
+   * Folds the raw telemetry records overlapping the accumulations' windows into them (each record into every
+   * window it overlaps), reading a few minutes of records at a time: an hour of 10,000 centers is 600,000
+   * records, never held at once.
+   */
+  private async foldRaw(accs: Accumulation[]): Promise<void> {
+    const fromMs = Math.min(...accs.map((a) => a.window.fromMs)) - this.o.maxIntervalMs;
+    const toMs = Math.max(...accs.map((a) => a.window.toMs));
+    for (let t = fromMs; t < toMs; t += RAW_STEP_MS) {
+      const q = { fromMs: t, toMs: Math.min(t + RAW_STEP_MS, toMs), source: 'telemetry' as const };
+      for (const r of await this.o.storage.queryRecords(q)) for (const a of accs) a.add(r);
+      await this.turn();
+    }
+  }
+
+  /**
+   * Folds the roll-ups of `kind` for `periods` (fresh already) into `acc`: the newest built from memory, the
+   * others from storage a page at a time.
+   */
+  private async fold(acc: Accumulation, kind: RollupKind, periods: string[]): Promise<void> {
+    const held = this.built.get(kind);
+    const rest = held ? periods.filter((p) => p !== held.period) : periods;
+    if (held && rest.length < periods.length) for (const r of held.rollups) acc.add(r);
+    const { storage, tz } = this.o;
+    for (const span of spans(kind, rest, tz)) {
+      const q = { kind, fromMs: span.fromMs, toMs: span.toMs };
+      if (storage.rollupPages) {
+        for await (const page of storage.rollupPages(q)) for (const r of page) acc.add(r);
+      } else for (const r of await storage.queryRollups(q)) acc.add(r);
+      await this.turn();
+    }
+  }
+
+  /**
+   * Telemetry for a closed window [fromMs, toMs), as one roll-up per center for the whole window: merged from
+   * the roll-ups of the whole months, days and hours inside it (built first where needed), raw records for
+   * partial hours, and, where the finer data has expired, the coarser roll-up that holds it (counted pro
+   * rata, as a record of that length). Evaluating the merged roll-ups equals evaluating their parts (the
+   * merge is the record contract's own), and a close holds one roll-up per center, not one per tile.
    */
   async telemetry(fromMs: number, toMs: number): Promise<ParsedRecord[]> {
     const { tz, storage } = this.o;
+    const window: Window = { fromMs, toMs };
     const horizon = this.horizons();
     const t = tile(fromMs, toMs, ['month', 'day', 'hour'], tz);
     const want: Record<RollupKind, string[]> = { hour: [], day: [], month: [] };
@@ -216,26 +260,25 @@ export class RollupKeeper {
     }
     for (const h of hours) if (!want.hour.includes(h)) want.hour.push(h);
     for (const d of fallback) if (!want.day.includes(d)) want.day.push(d);
-    const out: ParsedRecord[] = [];
+    const acc = new Accumulation(this.o.catalog, window);
     for (const kind of ['month', 'day', 'hour'] as const) {
       const periods = want[kind];
       if (periods.length === 0) continue;
       await this.ensure(kind, periods);
-      for (const span of spans(kind, periods, tz))
-        out.push(...(await storage.queryRollups({ kind, fromMs: span.fromMs, toMs: span.toMs })));
+      await this.fold(acc, kind, periods);
     }
     for (const r of raw) {
       const held = this.o.live?.records(r.fromMs, r.toMs);
-      if (held) out.push(...held);
+      if (held) for (const rec of held) acc.add(rec);
       else
         for (const rec of await storage.queryRecords({
           fromMs: r.fromMs - this.o.maxIntervalMs,
           toMs: r.toMs,
           source: 'telemetry',
         }))
-          if (rec.endMs > r.fromMs) out.push(rec);
+          if (rec.endMs > r.fromMs && rec.startMs < r.toMs) acc.add(rec);
     }
-    return out;
+    return acc.rollups();
   }
 }
 

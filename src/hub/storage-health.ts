@@ -88,6 +88,7 @@ export class StorageHealth {
       latestTelemetry: (centers, from, to) => inner.latestTelemetry(centers, from, to),
       writeRollups: (rollups) => track(inner.writeRollups(rollups)),
       queryRollups: (q) => inner.queryRollups(q),
+      ...(inner.rollupPages ? { rollupPages: (q) => inner.rollupPages!(q) } : {}),
       get retention() {
         return inner.retention;
       },

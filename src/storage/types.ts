@@ -140,6 +140,11 @@ export interface Storage {
   /** Stores roll-ups; same identity replaces. */
   writeRollups(rollups: StoredRollup[]): Promise<void>;
   queryRollups(q: RollupQuery): Promise<StoredRollup[]>;
+  /**
+   * The roll-ups `queryRollups` returns, a page at a time (optional): a close folds a day's hours or a
+   * month's days of 10,000 centers without holding them all at once.
+   */
+  rollupPages?(q: RollupQuery): AsyncIterable<StoredRollup[]>;
   /** How long each tier is kept. */
   readonly retention: Retention;
   /**

@@ -98,11 +98,11 @@ export class TargetReadings {
     s: Sample,
     make: () => E extends CounterEntry ? CounterSeries : GaugeSeries,
   ): E {
-    const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(s.labels ?? {})) if (!VOLATILE.has(k)) labels[k] = v;
-    const key = `${s.signal}\u0000${s.device ?? ''}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
+    const key = seriesKey(s);
     let e = map.get(key);
     if (e === undefined) {
+      const labels: Record<string, string> = {};
+      for (const [k, v] of Object.entries(s.labels ?? {})) if (!VOLATILE.has(k)) labels[k] = v;
       e = { signal: s.signal, device: s.device ?? '', labels, series: make() } as unknown as E;
       map.set(key, e);
     }
@@ -133,4 +133,18 @@ export class TargetReadings {
       e.sched?.prune(t);
     }
   }
+}
+
+/**
+ * A series' identity: signal, device and the stable labels in name order. Built for every sample of every
+ * collection, so as one string with no intermediate arrays or JSON (the labels object is copied only for a new series).
+ */
+function seriesKey(s: Sample): string {
+  let key = `${s.signal}\u0000${s.device ?? ''}`;
+  const labels = s.labels;
+  if (labels === undefined) return key;
+  const names = Object.keys(labels);
+  if (names.length > 1) names.sort();
+  for (const k of names) if (!VOLATILE.has(k)) key += `\u0000${k}\u0001${labels[k]}`;
+  return key;
 }

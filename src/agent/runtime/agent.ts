@@ -19,6 +19,7 @@ import type { Sink } from '../sinks/types.ts';
 import { acceleratedClock, realClock, type Clock } from './clock.ts';
 import { createInputs, resultHandler, scheduleInputs } from './inputs.ts';
 import { agentLog, type Logger } from './logging.ts';
+import { logHeapLimit, watchHeap } from './heap.ts';
 import { createSenders, createSinks, openOutbox } from './outputs.ts';
 import { Records } from './records.ts';
 import type { CollectResult } from './scheduler.ts';
@@ -47,6 +48,11 @@ export interface AgentOptions {
    * before is covered otherwise (the demo's backfill).
    */
   firstRecord?: 'current' | 'whole';
+  /**
+   * This agent has the process to itself (`dims agent`, the benchmark): log the heap limit at start and an error
+   * when the live heap nears it.
+   */
+  watchHeap?: boolean;
 }
 
 export interface RunningAgent {
@@ -112,6 +118,8 @@ export async function runAgentInProcess(
       ? undefined
       : await serveMetrics(metrics.registry, metricsPort, () => records.readiness());
   for (const s of senders) s.start();
+  if (opts.watchHeap) logHeapLimit(collectors.length, log);
+  const unwatchHeap = opts.watchHeap ? watchHeap(collectors.length, log) : undefined;
   scheduler.start();
   records.closeDue();
   log(
@@ -140,6 +148,7 @@ export async function runAgentInProcess(
       if (stopped) return;
       stopped = true;
       records.stop();
+      unwatchHeap?.();
       await scheduler.stop();
       await Promise.all(senders.map((s) => s.stop()));
       await Promise.allSettled(collectors.map((c) => c.collector.close()));

@@ -127,7 +127,7 @@ export class Scheduler {
     this.cancelRound = this.opts.clock.setTimer(() => this.round(next), next - now);
   }
 
-  /** Runs one round at boundary `b` (also callable directly by tests). */
+  /** Runs one round at boundary `b` (also callable directly by tests); its results carry no samples. */
   round(b: number): Promise<CollectResult[]> {
     this.lastRound = b;
     this.scheduleNext();
@@ -140,8 +140,11 @@ export class Scheduler {
 
   private async runTarget(s: TargetState, b: number): Promise<CollectResult> {
     const base = { id: s.t.id, protocol: s.t.protocol, round: b };
+    // The readings go to onResult; the round's result (held until its slowest target is done) keeps no samples,
+    // so a round does not pin every target's readings in memory long enough for them to reach the old generation.
     const emit = (r: CollectResult) => {
       this.opts.onResult(r);
+      delete r.samples;
       return r;
     };
     if (s.inflight) {

@@ -105,7 +105,11 @@ process.on('message', (raw) => {
       if (m.type === 'start') {
         Object.assign(process.env, m.env);
         const heapFile = process.env.DIMS_BENCH_HEAP_PROFILE;
-        if (heapFile) writeHeapProfile = await startHeapProfile(`${heapFile}.${targetsOf(m)}`);
+        if (heapFile)
+          writeHeapProfile = await startHeapProfile(
+            `${heapFile}.${targetsOf(m)}`,
+            process.env.DIMS_BENCH_HEAP_PROFILE_ALLOCATED === '1',
+          );
         const targets = m.config.targets as Array<{ protocol: string }>;
         const { plugins, unavailable } = await loadPlugins(targets.map((t) => t.protocol));
         if (unavailable.size > 0)
@@ -114,7 +118,7 @@ process.on('message', (raw) => {
           );
         const wrapped: PluginMap = Object.fromEntries(Object.entries(plugins).map(([p, plugin]) => [p, timed(plugin)]));
         // The agent's own logger (JSON lines on stderr) stays on: writing its warnings is part of its cost.
-        agent = await runAgentInProcess(m.config, { plugins: wrapped, metricsPort: null });
+        agent = await runAgentInProcess(m.config, { plugins: wrapped, metricsPort: null, watchHeap: true });
         intervalMs = agent.config.scrapeIntervalMs;
         send({ type: 'started', targets: targets.length });
       } else if (m.type === 'report') {

@@ -2,6 +2,8 @@
  * @module Where the agent's memory goes: V8's sampling heap profiler over a benchmark run, summarised by
  * allocation site and by source file, beside process.memoryUsage() and V8's heap spaces. Enabled in the
  * agent child by DIMS_BENCH_HEAP_PROFILE=<file>; the summary is written there when the run reports.
+ * DIMS_BENCH_HEAP_PROFILE_ALLOCATED=1 counts every allocation since the start, garbage included (what makes
+ * the old generation grow between compactions), rather than what is still live.
  */
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -13,11 +15,18 @@ interface ProfileNode {
   children: ProfileNode[];
 }
 
-/** Starts sampling (one sample per 32 KiB allocated); the returned function writes the summary to `file`. */
-export async function startHeapProfile(file: string): Promise<() => Promise<void>> {
+/**
+ * Starts sampling (one sample per 32 KiB allocated); the returned function writes the summary to `file`.
+ * With `allocated`, objects the GC has since collected stay in the profile.
+ */
+export async function startHeapProfile(file: string, allocated = false): Promise<() => Promise<void>> {
   const session = new Session();
   session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 32 * 1024 });
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32 * 1024,
+    includeObjectsCollectedByMajorGC: allocated,
+    includeObjectsCollectedByMinorGC: allocated,
+  });
   return async () => {
     const { profile } = (await session.post('HeapProfiler.getSamplingProfile')) as { profile: { head: ProfileNode } };
     const bySite = new Map<string, number>();
@@ -58,7 +67,7 @@ export async function startHeapProfile(file: string): Promise<() => Promise<void
         `V8 heap spaces (used / size): ${getHeapSpaceStatistics()
           .map((s) => `${s.space_name} ${mib(s.space_used_size)} / ${mib(s.space_size)}`)
           .join(', ')}`,
-        `live sampled allocations: ${mib(total)}`,
+        `${allocated ? 'allocated since the start (garbage included)' : 'live sampled allocations'}: ${mib(total)}`,
         'by source file:',
         ...top(byFile, 25),
         'by allocation site (innermost project frame):',

@@ -32,6 +32,7 @@ import { cpuSeconds, machineBusySeconds, peakRssMiB } from '../proc.ts';
 import type { FromSimHost, ToSimHost } from './sim-host.ts';
 import { prometheusScrapes, startPrometheus, startSnmpExporter } from './tools.ts';
 import { WalkDriver } from './walk-driver.ts';
+import { agentHeapFlags } from '../../agent/runtime/heap.ts';
 
 export interface AgentBenchOptions {
   log?: (s: string) => void;
@@ -111,9 +112,16 @@ interface Child<In, Out extends { type: string }> {
   kill(): Promise<void>;
 }
 
-function forkChild<In, Out extends { type: string; message?: string }>(file: string, logFile: string): Child<In, Out> {
+function forkChild<In, Out extends { type: string; message?: string }>(
+  file: string,
+  logFile: string,
+  execArgv: string[] = [],
+): Child<In, Out> {
   const fd = openSync(logFile, 'a');
-  const proc = fork(path.join(import.meta.dirname, file), [], { stdio: ['ignore', fd, fd, 'ipc'] });
+  const proc = fork(path.join(import.meta.dirname, file), [], {
+    stdio: ['ignore', fd, fd, 'ipc'],
+    execArgv: [...process.execArgv, ...execArgv],
+  });
   closeSync(fd);
   let exited = false;
   const exit = new Promise<void>((resolve) => proc.once('exit', () => ((exited = true), resolve())));
@@ -182,7 +190,12 @@ async function startAgent(
   intervalMs: number,
   rounds: number,
 ): Promise<AgentChild> {
-  const child = forkChild<ToChild, FromChild>('agent-child.ts', path.join(dir, `${name}-agent.log`));
+  // The V8 limits `dims agent` gives itself for this many targets: the agent is measured as it runs at a center.
+  const child = forkChild<ToChild, FromChild>(
+    'agent-child.ts',
+    path.join(dir, `${name}-agent.log`),
+    agentHeapFlags(targets.length),
+  );
   try {
     await child.ask(
       {
@@ -566,6 +579,10 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
       });
     }
     if (!p.goal) notes.push('--quick: the center is scaled ×0.25 and the 5,000-target configuration is skipped.');
+    notes.push(
+      `Each agent runs with the V8 limits dims agent gives itself for its target count (src/agent/runtime/heap.ts): ` +
+        `${agentHeapFlags(totalTargets(largest)).join(' ')} at ${totalTargets(largest).toLocaleString('en-US')} targets.`,
+    );
     notes.push(
       `CPU is utime+stime from /proc/<pid>/stat of each process over the same window of whole rounds (after ` +
         `warm-up rounds until one reads every target: 3 to 5 side by side, so Prometheus has created its series, ` +

@@ -55,11 +55,18 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  // V8 limits sized from the target count (src/agent/README.md, "Memory"): the process restarts itself once under them.
+  const { relaunchWithHeapLimits } = await import('../../agent/runtime/heap.ts');
+  relaunchWithHeapLimits(config.targets.length);
   const { runAgentInProcess } = await import('../../agent/runtime/agent.ts');
   const { ChipTableError } = await import('../../agent/chips/classify.ts');
   let agent;
   try {
-    agent = await runAgentInProcess(config, { plugins, ...(timeFactor !== undefined ? { timeFactor } : {}) });
+    agent = await runAgentInProcess(config, {
+      plugins,
+      watchHeap: true,
+      ...(timeFactor !== undefined ? { timeFactor } : {}),
+    });
   } catch (err) {
     if (err instanceof ChipTableError) throw new CliError(`invalid chip table:\n${err.message}`, 2);
     throw err;

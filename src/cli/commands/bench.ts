@@ -6,15 +6,44 @@ import path from 'node:path';
 import { parseOptions } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { benchTable, type BenchResult } from '../../bench/table.ts';
-import { BENCHES } from '../../bench/registry.ts';
+import { BENCHES, type BenchOpts } from '../../bench/registry.ts';
+
+const STORES = ['sqlite', 'influxdb'] as const;
+
+/** `--stores sqlite,influxdb` → the stores, each checked. */
+function parseStores(text: string): NonNullable<BenchOpts['stores']> {
+  return text.split(',').map((s) => {
+    const store = STORES.find((x) => x === s.trim());
+    if (!store) throw new CliError(`--stores: ${JSON.stringify(s)} is not one of ${STORES.join(', ')}`, 2);
+    return store;
+  });
+}
+
+/** `--sizes 1000,10000` → fleet sizes, each a positive integer. */
+function parseSizes(text: string): number[] {
+  return text.split(',').map((s) => {
+    const n = Number(s.trim().replaceAll('_', ''));
+    if (!Number.isInteger(n) || n < 1)
+      throw new CliError(`--sizes: ${JSON.stringify(s)} is not a number of centers`, 2);
+    return n;
+  });
+}
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(argv, { out: { type: 'string' }, quick: { type: 'boolean' } });
-  const help = `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick]\n\n${Object.entries(
-    BENCHES,
-  )
-    .map(([k, v]) => `  ${k.padEnd(9)} ${v.summary}`)
-    .join('\n')}\n  all       every benchmark, one table (markdown + JSON with --out)`;
+  const { values, positionals } = parseOptions(argv, {
+    out: { type: 'string' },
+    quick: { type: 'boolean' },
+    stores: { type: 'string' },
+    sizes: { type: 'string' },
+  });
+  const help =
+    `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick] [--stores sqlite,influxdb] [--sizes N,N]\n\n${Object.entries(
+      BENCHES,
+    )
+      .map(([k, v]) => `  ${k.padEnd(9)} ${v.summary}`)
+      .join('\n')}\n  all       every benchmark, one table (markdown + JSON with --out)\n\n` +
+    `  --stores, --sizes  hub only: which stores and fleet sizes to run (default both stores; 1,000 and 10,000\n` +
+    `                     centers, with --quick 200 and 2,000)`;
   const [name] = positionals;
   if (values.help || !name) {
     console.log(help);
@@ -22,10 +51,21 @@ export async function run(argv: string[]): Promise<number> {
   }
   const names = name === 'all' ? Object.keys(BENCHES) : [name];
   for (const n of names) if (!BENCHES[n]) throw new CliError(`unknown benchmark ${JSON.stringify(n)}\n\n${help}`, 2);
+  if ((values.stores !== undefined || values.sizes !== undefined) && name !== 'hub')
+    throw new CliError('--stores and --sizes apply to the hub benchmark only (dims bench hub)', 2);
+  const stores = values.stores !== undefined ? parseStores(values.stores) : undefined;
+  const sizes = values.sizes !== undefined ? parseSizes(values.sizes) : undefined;
   const results: BenchResult[] = [];
   for (const n of names) {
     const fn = await BENCHES[n]!.load();
-    results.push(await fn({ log: (s) => console.error(s), quick: values.quick ?? false }));
+    results.push(
+      await fn({
+        log: (s) => console.error(s),
+        quick: values.quick ?? false,
+        ...(stores ? { stores } : {}),
+        ...(sizes ? { sizes } : {}),
+      }),
+    );
   }
   const table = benchTable(results);
   console.log(table);

@@ -14,6 +14,7 @@ import { HubError } from '../errors.ts';
 import { bad, indicatorParam, kindParam, periodParam, provinceParam, str } from './params.ts';
 import { readValues } from './values.ts';
 import { rankValues } from '../../catalog/targets.ts';
+import { sendAnswer } from './answer.ts';
 
 export interface Ranked {
   code: string;
@@ -45,50 +46,65 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     const period = periodParam(ctx, req, kind);
     const head = { indicator, level, kind, period: period ?? null, direction: ind.direction, unit: ind.unit };
     if (period === undefined) return res.json({ ...head, count: 0, ranking: [] });
-    if (level === 'province') {
-      const values = await readValues(ctx, { period_kind: kind, period, level: 'province', indicators: [indicator] });
+    const provinces = async (own: string | undefined) => {
+      const values = await readValues(ctx, {
+        period_kind: kind,
+        period,
+        level: 'province',
+        indicators: [indicator],
+      });
       const ranked = rank(
         values.map((v) => ({ code: v.code, value: v.value })),
         ind.direction,
       );
-      const own = readProvince(scope);
       // Provincial callers learn where they stand, not the other provinces' values.
       const visible = own === undefined ? ranked : ranked.filter((r) => r.code === own);
-      return res.json({
+      return {
         ...head,
         count: ranked.length,
         ranking: visible.map((r) => ({ ...r, name: ctx.catalog.provinceByCode.get(r.code)?.zh })),
+      };
+    };
+    const centers = async (province: string | undefined) => {
+      // The newest period's center values come from memory (one column per indicator), older ones from storage.
+      const values =
+        (await ctx.engine.latest.centerValues(kind, period, indicator, province)) ??
+        (await readValues(ctx, {
+          period_kind: kind,
+          period,
+          level: 'center',
+          indicators: [indicator],
+          ...(province ? { provinces: [province] } : {}),
+        }));
+      // Storage filters by province already; the registry check keeps a stale value of a moved center out.
+      const scoped = values.filter((v) => {
+        const p = ctx.registry.byId.get(v.code)?.province;
+        return p !== undefined && (province === undefined || p === province) && canReadProvince(scope, p);
       });
-    }
-    const province = asked ?? readProvince(scope);
-    // The newest period's center values come from memory (one column per indicator), older ones from storage.
-    const values =
-      (await ctx.engine.latest.centerValues(kind, period, indicator, province)) ??
-      (await readValues(ctx, {
-        period_kind: kind,
-        period,
-        level: 'center',
-        indicators: [indicator],
-        ...(province ? { provinces: [province] } : {}),
-      }));
-    // Storage filters by province already; the registry check keeps a stale value of a moved center out.
-    const scoped = values.filter((v) => {
-      const p = ctx.registry.byId.get(v.code)?.province;
-      return p !== undefined && (province === undefined || p === province) && canReadProvince(scope, p);
-    });
-    const ranked = rank(
-      scoped.map((v) => ({ code: v.code, value: v.value })),
-      ind.direction,
-    );
-    res.json({
-      ...head,
-      ...(province ? { province } : {}),
-      count: ranked.length,
-      ranking: ranked.map((r) => ({
-        ...r,
-        name: ctx.registry.byId.get(r.code)?.name,
-        province: ctx.registry.byId.get(r.code)?.province,
-      })),
-    });
+      const ranked = rank(
+        scoped.map((v) => ({ code: v.code, value: v.value })),
+        ind.direction,
+      );
+      return {
+        ...head,
+        ...(province ? { province } : {}),
+        count: ranked.length,
+        ranking: ranked.map((r) => ({
+          ...r,
+          name: ctx.registry.byId.get(r.code)?.name,
+          province: ctx.registry.byId.get(r.code)?.province,
+        })),
+      };
+    };
+    // What the answer depends on besides (kind, period): a provincial caller sees its own row among provinces
+    // and its own centers only.
+    const own = readProvince(scope);
+    const province = asked ?? own;
+    const build = () => (level === 'province' ? provinces(own) : centers(province));
+    const key = `rankings ${level} ${indicator} ${(level === 'province' ? own : province) ?? '*'}`;
+    // The newest period's ranking is built once and kept until a run replaces that period.
+    const kept = await ctx.engine.latest.answer(kind, period, key, build);
+    if (kept) return sendAnswer(res, kept);
+    res.json(await build());
   });
 }

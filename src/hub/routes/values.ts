@@ -14,6 +14,7 @@ import { HubError } from '../errors.ts';
 import { echoText } from '../../shared/echo.ts';
 import { bad, indicatorParam, kindParam, levelParam, periodParam, provinceParam, str, timeParam } from './params.ts';
 import { applicableTarget, statusAt, targetText } from '../../catalog/targets.ts';
+import { sendAnswer } from './answer.ts';
 
 const DEFAULT_SPAN_MS: Record<PeriodKind, number> = {
   realtime: 6 * 3_600_000,
@@ -166,8 +167,14 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     }
     const period = periodParam(ctx, req, kind);
     if (period === undefined) return res.json({ level, kind, period: null, values: [] });
-    const values = await readValues(ctx, { ...q, period });
-    res.json({ level, ...(code ? { code } : {}), kind, period, values: values.map((v) => present(ctx, v)) });
+    const build = async () => {
+      const values = await readValues(ctx, { ...q, period });
+      return { level, ...(code ? { code } : {}), kind, period, values: values.map((v) => present(ctx, v)) };
+    };
+    // The newest period's answer is kept until a run replaces it; q names all the answer depends on.
+    const kept = await ctx.engine.latest.answer(kind, period, `values ${JSON.stringify(q)}`, build);
+    if (kept) return sendAnswer(res, kept);
+    res.json(await build());
   });
 
   app.get('/api/v1/overview', ...kit.auth, allow(canRead), async (req, res) => {
@@ -181,13 +188,19 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
     const indicators = dimensionFilter(ctx, str(req, 'dimension'), indicatorParam(ctx, req, false));
     const period = periodParam(ctx, req, kind);
     if (period === undefined) return res.json({ kind, period: null, nation: [], provinces: {} });
-    const [nation, provinces] = await Promise.all([
-      readValues(ctx, { period_kind: kind, period, level: 'nation', ...(indicators ? { indicators } : {}) }),
-      readValues(ctx, { period_kind: kind, period, level: 'province', ...(indicators ? { indicators } : {}) }),
-    ]);
-    const byProvince: Record<string, Array<{ indicator: string; value: number | null }>> = {};
-    for (const v of provinces) (byProvince[v.code] ??= []).push({ indicator: v.indicator, value: v.value });
-    res.json({ kind, period, nation: nation.map((v) => present(ctx, v)), provinces: byProvince });
+    const build = async () => {
+      const [nation, provinces] = await Promise.all([
+        readValues(ctx, { period_kind: kind, period, level: 'nation', ...(indicators ? { indicators } : {}) }),
+        readValues(ctx, { period_kind: kind, period, level: 'province', ...(indicators ? { indicators } : {}) }),
+      ]);
+      const byProvince: Record<string, Array<{ indicator: string; value: number | null }>> = {};
+      for (const v of provinces) (byProvince[v.code] ??= []).push({ indicator: v.indicator, value: v.value });
+      return { kind, period, nation: nation.map((v) => present(ctx, v)), provinces: byProvince };
+    };
+    // The newest period's overview is built once and kept until a run replaces that period.
+    const kept = await ctx.engine.latest.answer(kind, period, `overview ${JSON.stringify(indicators ?? null)}`, build);
+    if (kept) return sendAnswer(res, kept);
+    res.json(await build());
   });
 
   app.get('/api/v1/series', ...kit.auth, allow(canRead), async (req, res) => {

@@ -152,35 +152,76 @@ export function rowsOf(result: unknown): Row[] {
   return rows;
 }
 
+/**
+ * A row whose point InfluxDB has not made wholly visible: it stores each field of a point as a series of its own
+ * and applies a write field by field, so a query running while a point is written can see some of its fields and
+ * not others (influxdata/influxdb#8546, closed as won't fix). The point is complete once its write returns; the
+ * adapter reads such a row again rather than take the missing field for a null or a missing metric.
+ */
+export class IncompleteRowError extends Error {
+  readonly field: string;
+  constructor(measurement: string, row: Row, field: string) {
+    const id = ['center', 'source', 'kind', 'period_kind', 'level', 'code', 'indicator']
+      .filter((k) => typeof row[k] === 'string' && row[k] !== '')
+      .map((k) => `${k}=${String(row[k])}`)
+      .join(',');
+    const at = typeof row.time === 'number' ? new Date(row.time).toISOString() : String(row.time);
+    super(`influxdb: ${measurement} point ${id} at ${at} has no field "${field}"`);
+    this.name = 'IncompleteRowError';
+    this.field = field;
+  }
+}
+
+/** Reads the fields of one row; a field the point must carry but the row lacks throws IncompleteRowError. */
+class RowReader {
+  readonly row: Row;
+  private readonly measurement: string;
+  constructor(measurement: string, row: Row) {
+    this.measurement = measurement;
+    this.row = row;
+  }
+  /** A numeric field the point carries (a metric its `metric_ids` lists, a bookkeeping number). */
+  num(name: string): number {
+    const x = this.row[name];
+    if (typeof x === 'number') return x;
+    if (x === null || x === undefined) throw new IncompleteRowError(this.measurement, this.row, name);
+    throw new Error(`influxdb: ${this.measurement} field "${name}" holds ${JSON.stringify(x)}, not a number`);
+  }
+  /** A string field every copy of the point is written with (bookkeeping: '' when empty). */
+  str(name: string): string {
+    const x = this.row[name];
+    if (typeof x === 'string') return x;
+    if (x === null || x === undefined) throw new IncompleteRowError(this.measurement, this.row, name);
+    throw new Error(`influxdb: ${this.measurement} field "${name}" holds ${JSON.stringify(x)}, not a string`);
+  }
+}
+
+/** A tag: absent (empty tag values are not written) reads as ''. */
 function str(x: unknown): string {
   return typeof x === 'string' ? x : '';
 }
 
-function num(x: unknown): number {
-  if (typeof x !== 'number') throw new Error(`influxdb: expected a number, got ${JSON.stringify(x)}`);
-  return x;
-}
-
-export function rowToRecord(row: Row): StoredRecord {
+export function rowToRecord(row: Row, measurement = MEASUREMENT_RECORD): StoredRecord {
+  const f = new RowReader(measurement, row);
   const metrics: Record<string, number> = {};
-  const ids = str(row.metric_ids);
-  for (const id of ids === '' ? [] : ids.split(',')) metrics[id] = num(row[id]);
+  const ids = f.str('metric_ids');
+  const layoutText = f.str('histograms');
+  for (const id of ids === '' ? [] : ids.split(',')) metrics[id] = f.num(id);
   const rec: StoredRecord = {
     center: str(row.center),
     province: str(row.province),
-    startMs: num(row.time),
-    endMs: num(row.end_ms),
+    startMs: f.num('time'),
+    endMs: f.num('end_ms'),
     source: row.source === 'declaration' ? 'declaration' : 'telemetry',
     metrics,
   };
-  const layoutText = str(row.histograms);
   if (layoutText !== '') {
     const layout = JSON.parse(layoutText) as Record<string, number[]>;
     const histograms: Record<string, Histogram> = {};
     for (const [id, bounds] of Object.entries(layout)) {
       histograms[id] = {
         bounds,
-        counts: [...bounds.map((b) => num(row[bucketField(id, b)])), num(row[bucketField(id, null)])],
+        counts: [...bounds.map((b) => f.num(bucketField(id, b))), f.num(bucketField(id, null))],
       };
     }
     rec.histograms = histograms;
@@ -189,25 +230,26 @@ export function rowToRecord(row: Row): StoredRecord {
 }
 
 export function rowToValue(row: Row): StoredValue {
-  const nulls = new Set(str(row.null_fields).split(','));
-  const nullable = (name: string): number | null => (nulls.has(name) ? null : num(row[name]));
-  const reason = str(row.reason);
+  const f = new RowReader(MEASUREMENT_VALUE, row);
+  const nulls = new Set(f.str('null_fields').split(','));
+  const nullable = (name: string): number | null => (nulls.has(name) ? null : f.num(name));
+  const reason = f.str('reason');
   return {
     period_kind: str(row.period_kind) as PeriodKind,
-    period: str(row.period),
+    period: f.str('period'),
     level: str(row.level) as StoredValue['level'],
     code: str(row.code),
     indicator: str(row.indicator),
     province: str(row.province),
     dimension: str(row.dimension),
-    fromMs: num(row.time),
-    toMs: num(row.to_ms),
-    computedAtMs: num(row.computed_at_ms),
+    fromMs: f.num('time'),
+    toMs: f.num('to_ms'),
+    computedAtMs: f.num('computed_at_ms'),
     value: nullable('value'),
-    unit: str(row.unit),
+    unit: f.str('unit'),
     numerator: nullable('numerator'),
     denominator: nullable('denominator'),
-    centers: num(row.centers),
+    centers: f.num('centers'),
     coverage: { centers: nullable('coverage_centers'), it_energy: nullable('coverage_it_energy') },
     reason: reason === '' ? null : (reason as StoredValue['reason']),
   };
@@ -240,20 +282,21 @@ export function rollupToPoint(r: StoredRollup): InfluxPoint {
 }
 
 export function rowToRollup(row: Row): StoredRollup {
-  const rec = rowToRecord(row);
+  const rec = rowToRecord(row, MEASUREMENT_ROLLUP);
+  const f = new RowReader(MEASUREMENT_ROLLUP, row);
   const aux: Record<string, number> = {};
-  const ids = str(row._aux_ids);
-  for (const id of ids === '' ? [] : ids.split(',')) aux[id] = num(row[`${AUX_PREFIX}${id}`]);
+  const ids = f.str('_aux_ids');
+  for (const id of ids === '' ? [] : ids.split(',')) aux[id] = f.num(`${AUX_PREFIX}${id}`);
   const out: StoredRollup = {
     ...rec,
     source: 'telemetry',
     kind: str(row.kind) as StoredRollup['kind'],
     rollup: {
       aux,
-      records: num(row._records),
-      coveredMs: num(row._covered_ms),
-      firstStartMs: num(row._first_start_ms),
-      lastEndMs: num(row._last_end_ms),
+      records: f.num('_records'),
+      coveredMs: f.num('_covered_ms'),
+      firstStartMs: f.num('_first_start_ms'),
+      lastEndMs: f.num('_last_end_ms'),
     },
   };
   return out;

@@ -171,12 +171,22 @@ export function readHistograms(r: Reader, dict: Dictionary): Record<string, Hist
   if (n === 0) return undefined;
   const out: Record<string, Histogram> = {};
   for (let i = 0; i < n; i++) {
-    const layout = dict.name(r.uint());
-    const cut = layout.indexOf('\u0000');
-    const bounds = JSON.parse(layout.slice(cut + 1)) as number[];
+    const [id, bounds] = layoutOf(dict.name(r.uint()));
     const counts: number[] = [];
     for (let j = 0; j <= bounds.length; j++) counts.push(r.num());
-    out[layout.slice(0, cut)] = { bounds, counts };
+    out[id] = { bounds, counts };
   }
   return out;
+}
+
+/** Histogram layouts parsed once (a few per catalog): a close reads millions of histograms. Bounds are shared, never written. */
+const layouts = new Map<string, [string, number[]]>();
+
+function layoutOf(layout: string): [string, number[]] {
+  let l = layouts.get(layout);
+  if (!l) {
+    const cut = layout.indexOf('\u0000');
+    layouts.set(layout, (l = [layout.slice(0, cut), JSON.parse(layout.slice(cut + 1)) as number[]]));
+  }
+  return l;
 }

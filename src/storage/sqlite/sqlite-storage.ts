@@ -30,15 +30,7 @@ import {
 } from '../types.ts';
 import type { Histogram } from '../../model/records.ts';
 import { StorageInputError, StorageUnavailableError } from '../errors.ts';
-import {
-  checkRecord,
-  checkRollup,
-  checkValue,
-  compareRecords,
-  compareValues,
-  lastPerKey,
-  valueKey,
-} from '../common.ts';
+import { checkRecord, checkRollup, checkValue, compareRecords, compareValues } from '../common.ts';
 import { InternTable } from './codec.ts';
 import {
   decodeNodeValues,
@@ -68,6 +60,8 @@ const TRANSIENT = new Set([5, 6, 10, 13, 14]);
 const DELETE_BATCH = 20_000;
 /** Records are read in pages of this many rows. */
 const READ_PAGE = 20_000;
+/** Roll-ups are read in pages of this many rows. */
+const ROLLUP_PAGE = 5_000;
 /** Pages given back per incremental vacuum step. */
 const VACUUM_PAGES = 2_000;
 
@@ -348,6 +342,16 @@ export class SqliteStorage implements Storage {
   }
 
   async queryRollups(q: RollupQuery): Promise<StoredRollup[]> {
+    const out: StoredRollup[] = [];
+    for await (const page of this.rollupPages(q)) for (const r of page) out.push(r);
+    return out;
+  }
+
+  /**
+   * Roll-ups in pages of rows in key order, with a turn of the event loop between them: a day close reads
+   * 24 hour roll-ups of every center without holding them all, and ingest is answered meanwhile.
+   */
+  async *rollupPages(q: RollupQuery): AsyncIterable<StoredRollup[]> {
     const where = ['kind = ?', 'start_ms >= ?', 'start_ms < ?'];
     const params: SQLInputValue[] = [q.kind, q.fromMs, q.toMs];
     if (q.centers) {
@@ -359,28 +363,42 @@ export class SqliteStorage implements Storage {
       params.push(JSON.stringify(q.provinces));
     }
     const dict = this.dict();
-    const rows = this.all(`SELECT * FROM ${rollupTable(q.kind)} WHERE ${where.join(' AND ')}`, params, 'queryRollups');
-    return rows.map((row) => {
-      const { metrics, aux, histograms } = decodeRollupBody(dict, row.body as Uint8Array);
-      const r: StoredRollup = {
-        kind: q.kind,
-        center: row.center as string,
-        province: row.province as string,
-        startMs: Number(row.start_ms),
-        endMs: Number(row.end_ms),
-        source: 'telemetry',
-        metrics,
-        rollup: {
-          aux,
-          records: Number(row.records),
-          coveredMs: Number(row.covered_ms),
-          firstStartMs: Number(row.first_start_ms),
-          lastEndMs: Number(row.last_end_ms),
-        },
-      };
-      if (histograms) r.histograms = histograms as Record<string, Histogram>;
-      return r;
-    });
+    let after: [number, string] | undefined;
+    for (let page = 0; ; page++) {
+      if (page > 0) await new Promise((r) => setImmediate(r));
+      const rows = this.all(
+        `SELECT * FROM ${rollupTable(q.kind)} WHERE ${where.join(' AND ')}
+         ${after ? 'AND (start_ms, center) > (?, ?)' : ''} ORDER BY start_ms, center LIMIT ${ROLLUP_PAGE}`,
+        after ? [...params, ...after] : params,
+        'queryRollups',
+      );
+      yield rows.map((row) => this.rollupOf(dict, q.kind, row));
+      if (rows.length < ROLLUP_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = [Number(last.start_ms), last.center as string];
+    }
+  }
+
+  private rollupOf(dict: InternTable, kind: StoredRollup['kind'], row: SqlRow): StoredRollup {
+    const { metrics, aux, histograms } = decodeRollupBody(dict, row.body as Uint8Array);
+    const r: StoredRollup = {
+      kind,
+      center: row.center as string,
+      province: row.province as string,
+      startMs: Number(row.start_ms),
+      endMs: Number(row.end_ms),
+      source: 'telemetry',
+      metrics,
+      rollup: {
+        aux,
+        records: Number(row.records),
+        coveredMs: Number(row.covered_ms),
+        firstStartMs: Number(row.first_start_ms),
+        lastEndMs: Number(row.last_end_ms),
+      },
+    };
+    if (histograms) r.histograms = histograms as Record<string, Histogram>;
+    return r;
   }
 
   async writeValues(values: StoredValue[]): Promise<void> {
@@ -393,15 +411,28 @@ export class SqliteStorage implements Storage {
   /** Merges values into their nodes' rows (inside the caller's transaction). */
   private putValues(values: StoredValue[]): void {
     const dict = this.dict();
-    // One row per node and period: group, then merge each group into the row already stored.
-    const nodes = new Map<string, StoredValue[]>();
-    for (const v of lastPerKey(values, valueKey)) {
-      const k = `${v.period_kind}\u0000${v.period}\u0000${v.level}\u0000${v.code}`;
-      const list = nodes.get(k);
-      if (list) list.push(v);
-      else nodes.set(k, [v]);
+    // One row per node and period: group (the last copy of a repeated value wins), then merge each group into
+    // the row already stored. An engine run lists each node's values together: the node's key is made once.
+    const nodes = new Map<string, Map<string, StoredValue>>();
+    let prev: StoredValue | undefined;
+    let node: Map<string, StoredValue> | undefined;
+    for (const v of values) {
+      if (
+        !prev ||
+        v.code !== prev.code ||
+        v.level !== prev.level ||
+        v.period !== prev.period ||
+        v.period_kind !== prev.period_kind
+      ) {
+        const k = `${v.period_kind}\u0000${v.period}\u0000${v.level}\u0000${v.code}`;
+        node = nodes.get(k);
+        if (!node) nodes.set(k, (node = new Map()));
+      }
+      node!.set(v.indicator, v);
+      prev = v;
     }
-    for (const group of nodes.values()) {
+    for (const byIndicator of nodes.values()) {
+      const group = [...byIndicator.values()];
       const { period_kind, period, level, code } = group[0]!;
       const table = valueTable(period_kind);
       const old = this.stmt(

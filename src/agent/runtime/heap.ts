@@ -1,0 +1,106 @@
+/**
+ * @module The agent process's V8 heap: limits sized from the number of targets, and a clear log line when the
+ * live heap comes near its limit instead of a silent out-of-memory crash.
+ *
+ * Why limits at all: with V8's defaults on a machine with many GiB, the old generation may grow to 4 GiB and the
+ * young generation to 3 × 64 MiB before V8 bothers to compact; an agent whose live heap is tens of MiB then sits
+ * at several hundred MiB of mostly garbage. Sized limits make V8 collect sooner, as a production Node service is
+ * run (README "Memory").
+ */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+
+/** Old generation for an agent with no targets: the code, the chip table, the outbox, metrics, buffers (MiB). */
+export const HEAP_BASE_MIB = 64;
+/** Old generation per target: its reading store, collector state and its share of a round's garbage (KiB). */
+export const HEAP_PER_TARGET_KIB = 12;
+/**
+ * Young generation semi-space (MiB). V8's default grows to 64 MiB on a large machine (the young generation is
+ * about three of them), which alone made a third of the agent's resident memory; 8 MiB cost no measurable CPU.
+ */
+export const SEMI_SPACE_MIB = 8;
+/** Share of the limit the live heap (after a full collection) may reach before the agent says so. */
+const WARN_SHARE = 0.85;
+
+/** The old-generation limit for `targets` targets (MiB). */
+export function oldSpaceMiB(targets: number): number {
+  return HEAP_BASE_MIB + Math.ceil((targets * HEAP_PER_TARGET_KIB) / 1024);
+}
+
+/** The V8 flags `dims agent` runs with for `targets` targets (the benchmark starts its agent with the same). */
+export function agentHeapFlags(targets: number): string[] {
+  return [`--max-old-space-size=${oldSpaceMiB(targets)}`, `--max-semi-space-size=${SEMI_SPACE_MIB}`];
+}
+
+/** The old-space limit (MiB) the process was started with in its flags or NODE_OPTIONS, if any. */
+export function configuredOldSpaceMiB(execArgv: readonly string[], nodeOptions = ''): number | undefined {
+  let found: number | undefined;
+  for (const a of [...nodeOptions.split(/\s+/), ...execArgv]) {
+    const m = /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(a);
+    if (m) found = Number(m[1]);
+  }
+  return found;
+}
+
+export type HeapLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * After every full garbage collection, compares the live heap with the process's heap limit and logs once
+ * (again only after it has dropped back) when it passes 85 %: the agent is about to run out of memory, and the
+ * line says which flag to raise. Returns a function that stops watching.
+ */
+export function watchHeap(targets: number, log: HeapLog): () => void {
+  let warned = false;
+  const mib = (b: number) => Math.round(b / 1048576);
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+      const over = used > WARN_SHARE * limit;
+      if (over && !warned)
+        log(
+          'error',
+          `the heap holds ${mib(used)} MiB after a full collection, ${Math.round((100 * used) / limit)} % of its ` +
+            `${mib(limit)} MiB limit, with ${targets} targets: the agent will run out of memory. Start it with a ` +
+            `larger --max-old-space-size (dims agent sizes it as ${HEAP_BASE_MIB} MiB + ${HEAP_PER_TARGET_KIB} KiB ` +
+            `per target unless NODE_OPTIONS or the node command line sets it; src/agent/README.md, "Memory")`,
+          { heap_used_mib: mib(used), heap_limit_mib: mib(limit), targets },
+        );
+      if (!over && warned) log('info', `the heap is back to ${mib(used)} MiB of its ${mib(limit)} MiB limit`);
+      warned = over;
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return () => obs.disconnect();
+}
+
+/**
+ * Replaces this process (same pid, same arguments and environment: systemd and container runtimes see no
+ * change) with one started under `agentHeapFlags(targets)`, unless the heap limit is already set on the node
+ * command line or in NODE_OPTIONS (an operator's own choice is kept), or the platform cannot execve.
+ */
+export function relaunchWithHeapLimits(targets: number): void {
+  if (configuredOldSpaceMiB(process.execArgv, process.env.NODE_OPTIONS) !== undefined) return;
+  if (typeof process.execve !== 'function' || process.platform === 'win32') return;
+  process.execve(
+    process.execPath,
+    [process.execPath, ...process.execArgv, ...agentHeapFlags(targets), ...process.argv.slice(1)],
+    process.env,
+  );
+}
+
+/** Logs the heap limit at start, and warns when it is below what `targets` targets are sized for. */
+export function logHeapLimit(targets: number, log: HeapLog): void {
+  const limit = Math.round(getHeapStatistics().heap_size_limit / 1048576);
+  const set = configuredOldSpaceMiB(process.execArgv, process.env.NODE_OPTIONS);
+  const sized = oldSpaceMiB(targets);
+  if (set !== undefined && set < sized)
+    log(
+      'warn',
+      `--max-old-space-size=${set} is below the ${sized} MiB dims sizes for ${targets} targets: expect frequent ` +
+        `garbage collection, and an out-of-memory exit if the live heap outgrows it (src/agent/README.md, "Memory")`,
+      { heap_limit_mib: limit, targets },
+    );
+  else log('info', `heap limit ${limit} MiB for ${targets} targets`, { heap_limit_mib: limit, targets });
+}
