@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { agentHeapFlags, configuredOldSpaceMiB, oldSpaceMiB, SEMI_SPACE_MIB } from './heap.ts';
+import { agentHeapFlags, configuredOldSpaceMiB, configuredSemiSpaceMiB, oldSpaceMiB, SEMI_SPACE_MIB } from './heap.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -22,6 +22,7 @@ test('an operator-set limit is found in the node flags or NODE_OPTIONS, the last
   assert.equal(configuredOldSpaceMiB([]), undefined);
   assert.equal(configuredOldSpaceMiB(['--max-semi-space-size=8'], '--enable-source-maps'), undefined);
   assert.equal(configuredOldSpaceMiB([], '--max-old-space-size=300'), 300);
+  assert.equal(configuredSemiSpaceMiB(['--max-semi-space-size=16'], '--max-old-space-size=300'), 16);
   assert.equal(configuredOldSpaceMiB(['--max_old_space_size=512'], '--max-old-space-size=300'), 512);
 });
 

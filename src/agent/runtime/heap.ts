@@ -12,13 +12,19 @@ import { getHeapStatistics } from 'node:v8';
 
 /** Old generation for an agent with no targets: the code, the chip table, the outbox, metrics, buffers (MiB). */
 export const HEAP_BASE_MIB = 64;
-/** Old generation per target: its reading store, collector state and its share of a round's garbage (KiB). */
-export const HEAP_PER_TARGET_KIB = 12;
+/**
+ * Old generation per target: its reading store, collector state and its share of a round's garbage (KiB).
+ * 12 KiB was measured too tight: at 5,000 targets on a loaded machine (slow rounds, many requests in flight)
+ * the live heap reached 117 MiB of 123 and the agent ran out of memory.
+ */
+export const HEAP_PER_TARGET_KIB = 20;
 /**
  * Young generation semi-space (MiB). V8's default grows to 64 MiB on a large machine (the young generation is
- * about three of them), which alone made a third of the agent's resident memory; 8 MiB cost no measurable CPU.
+ * about three of them), which alone made a third of the agent's resident memory. 8 MiB made exporter scrapes,
+ * which come in bursts (every target within the spread), cost about a third more CPU: more of each burst's
+ * requests were still in flight at a young collection and were promoted.
  */
-export const SEMI_SPACE_MIB = 8;
+export const SEMI_SPACE_MIB = 16;
 /** Share of the limit the live heap (after a full collection) may reach before the agent says so. */
 const WARN_SHARE = 0.85;
 
@@ -34,9 +40,19 @@ export function agentHeapFlags(targets: number): string[] {
 
 /** The old-space limit (MiB) the process was started with in its flags or NODE_OPTIONS, if any. */
 export function configuredOldSpaceMiB(execArgv: readonly string[], nodeOptions = ''): number | undefined {
+  return flagMiB('old', execArgv, nodeOptions);
+}
+
+/** The semi-space size (MiB) the process was started with, if any. */
+export function configuredSemiSpaceMiB(execArgv: readonly string[], nodeOptions = ''): number | undefined {
+  return flagMiB('semi', execArgv, nodeOptions);
+}
+
+function flagMiB(space: 'old' | 'semi', execArgv: readonly string[], nodeOptions: string): number | undefined {
+  const re = new RegExp(`^--max[-_]${space}[-_]space[-_]size=(\\d+)$`);
   let found: number | undefined;
   for (const a of [...nodeOptions.split(/\s+/), ...execArgv]) {
-    const m = /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(a);
+    const m = re.exec(a);
     if (m) found = Number(m[1]);
   }
   return found;
@@ -51,12 +67,15 @@ export type HeapLog = (level: 'info' | 'warn' | 'error', message: string, fields
  */
 export function watchHeap(targets: number, log: HeapLog): () => void {
   let warned = false;
+  const semiMiB = configuredSemiSpaceMiB(process.execArgv, process.env.NODE_OPTIONS) ?? 0;
   const mib = (b: number) => Math.round(b / 1048576);
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
       if (kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
-      const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+      const { used_heap_size: used, heap_size_limit: total } = getHeapStatistics();
+      // The old generation is what runs out: V8's limit counts the young generation (three semi-spaces) too.
+      const limit = total - 3 * semiMiB * 1048576;
       const over = used > WARN_SHARE * limit;
       if (over && !warned)
         log(
