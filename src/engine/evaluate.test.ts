@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { defaultCatalog } from '../catalog/load.ts';
 import { indexRegistry } from '../registry/load.ts';
 import { evaluate, memorySource } from './evaluate.ts';
+import { syntheticFleet } from './synthetic.ts';
 import type { Center } from '../model/centers.ts';
 import type { IndicatorValue } from '../model/values.ts';
 import type { ParsedRecord } from '../model/records.ts';
@@ -143,4 +144,22 @@ test('centers commissioned after the window are not counted; construction sites 
   assert.equal(pick(values, 'dc_count', 'nation', 'CN').value, 1);
   assert.equal(pick(values, 'it_pipeline_mw', 'nation', 'CN').value, 5);
   assert.equal(pick(values, 'pue', 'nation', 'CN').coverage.centers, 0);
+});
+
+test('a long evaluation gives the event loop turns: what was queued when it began runs before it ends', async () => {
+  const catalog = defaultCatalog();
+  const fromMs = Date.parse('2026-10-01T00:00:00+08:00');
+  // 1,000 centers × 15 one-minute records: far more work than one slice.
+  const { registry, records } = syntheticFleet(catalog, { centers: 1000, days: 15, seed: 7, fromMs, stepMs: 60_000 });
+  const events: string[] = [];
+  setImmediate(() => events.push('queued'));
+  const values = await evaluate({
+    catalog,
+    registry,
+    window: { fromMs, toMs: fromMs + 15 * 60_000 },
+    source: memorySource(records),
+  });
+  events.push('evaluated');
+  assert.deepEqual(events, ['queued', 'evaluated']);
+  assert.equal(values.length, (1 + catalog.provinces.length + 1000) * catalog.indicators.length);
 });

@@ -6,7 +6,9 @@
  * denominators and divide last (never a mean of ratios), filtered subsets are chosen before summing,
  * counts test each center's own value, percentiles merge histograms, derived values are computed at
  * each level after roll-up. A value that cannot be computed is null with a reason, never 0.
- * I/O is injected (`RecordSource`), so the engine is pure and testable without a database.
+ * I/O is injected (`RecordSource`), so the engine is pure and testable without a database. Folding records
+ * and evaluating give the event loop a turn every few milliseconds (turns.ts), so a hub keeps answering while
+ * it evaluates a large fleet.
  */
 import type { Catalog, Indicator, Operand } from '../catalog/types.ts';
 import type { Level, IndicatorValue, NullReason, Window } from '../model/values.ts';
@@ -17,6 +19,7 @@ import { compileCondition, compileFilter } from './filter.ts';
 import { mergedQuantile } from './histogram.ts';
 import { shiftWindowBack, DEFAULT_TZ } from './periods.ts';
 import { computationRefs } from '../catalog/validate.ts';
+import { Turns } from './turns.ts';
 
 /** Where the engine gets records: everything overlapping a window, and earlier declarations. */
 export interface RecordSource {
@@ -63,18 +66,19 @@ const NATION = 'CN';
 export async function evaluate(input: EvaluateInput): Promise<IndicatorValue[]> {
   const { catalog, registry, window } = input;
   const tz = input.tz ?? DEFAULT_TZ;
+  const turns = new Turns();
   const load = async (w: Window) => {
     const [records, before] = await Promise.all([
       input.source.records(w.fromMs, w.toMs),
       input.source.declarationsBefore?.(w.fromMs) ?? Promise.resolve([]),
     ]);
-    return new WindowState(catalog, registry, w, records, before);
+    return WindowState.fold(catalog, registry, w, records, before, turns);
   };
   const main = await load(window);
   const shifted = new Map<string, WindowState>();
   for (const shift of neededShifts(catalog))
     shifted.set(shift, await load(shiftWindowBack(window, shift as Operand['shift'] & string, tz)));
-  return new Evaluator(catalog, main, shifted).run(input.levels ?? ['nation', 'province', 'center']);
+  return new Evaluator(catalog, main, shifted).run(input.levels ?? ['nation', 'province', 'center'], turns);
 }
 
 /** The windows an evaluation of `window` reads: the window itself, then each year- or month-earlier comparison. */
@@ -107,7 +111,8 @@ export class Evaluator {
     this.shifted = shifted;
   }
 
-  run(levels: Level[]): IndicatorValue[] {
+  /** Every indicator at every node of `levels`, taking a turn of the event loop whenever `turns` says one is due. */
+  async run(levels: Level[], turns: Turns = new Turns()): Promise<IndicatorValue[]> {
     const out: IndicatorValue[] = [];
     const ws = this.main;
     const nodes: Array<[Level, string]> = [];
@@ -120,6 +125,8 @@ export class Evaluator {
       const group = ws.group(level, code);
       const coverage = this.coverage(ws, level, code, group);
       for (const ind of this.catalog.indicators) {
+        // The nation's first indicators compute every center's partials: a turn may be due within one node.
+        if (turns.due()) await turns.take();
         const core: Core = ind.levels.includes(level)
           ? this.evalAt(ind, ws, level, group)
           : { value: null, numerator: null, denominator: null, centers: 0, reason: 'not_applicable' };

@@ -7,7 +7,8 @@ import type { Level, Window } from '../model/values.ts';
 import type { Center } from '../model/centers.ts';
 import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import { accumulate, layoutFor, slotValue, type CenterAccumulator, type Layout } from '../records/merge.ts';
+import { Accumulation, layoutFor, slotValue, type CenterAccumulator, type Layout } from '../records/merge.ts';
+import type { Turns } from './turns.ts';
 import { centerAttributes, compileFilter, type Attributes } from './filter.ts';
 import { compileQuantity, type CompiledQuantity, type QuantityInputs } from './quantity.ts';
 
@@ -57,18 +58,30 @@ export class WindowState {
   private readonly partials = new Map<string, Partials>();
   private readonly params: Map<string, number>;
 
-  constructor(
+  /** The window state of `records`, folded in slices that give the event loop a turn when `turns` says one is due. */
+  static async fold(
     catalog: Catalog,
     registry: RegistryIndex,
     window: Window,
     records: Iterable<ParsedRecord>,
     snapshotsBefore: Iterable<ParsedRecord>,
-  ) {
+    turns: Turns,
+  ): Promise<WindowState> {
+    const acc = new Accumulation(catalog, window);
+    for (const r of snapshotsBefore) acc.addStanding(r);
+    let n = 0;
+    for (const r of records) {
+      acc.add(r);
+      if ((++n & 255) === 0 && turns.due()) await turns.take();
+    }
+    return new WindowState(catalog, registry, window, acc.centers);
+  }
+
+  constructor(catalog: Catalog, registry: RegistryIndex, window: Window, accs: Map<string, CenterAccumulator>) {
     this.window = window;
     this.catalog = catalog;
     this.layout = layoutFor(catalog);
     this.hours = (window.toMs - window.fromMs) / 3_600_000;
-    const accs = accumulate(catalog, window, records, snapshotsBefore);
     this.params = new Map();
     for (const p of catalog.parameters) if (typeof p.value === 'number') this.params.set(p.id, p.value);
     this.params.set('period_hours', this.hours);

@@ -285,7 +285,7 @@ export class EngineRunner {
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);
-            this.live.prune();
+            this.live.prune(window.fromMs - this.maxIntervalMs);
           }
           span.setAttribute('dims.values', values.length);
           return values.length;

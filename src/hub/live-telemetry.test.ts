@@ -1,6 +1,7 @@
 /**
  * @module A restarted hub's rolling window: the records from before its start are read from storage once and held
- * with those it ingests, so its real-time runs read memory from the first one on, and equal the raw records.
+ * with those it ingests, so its real-time runs read memory from the first one on (a run that waited its turn too),
+ * and equal the raw records.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,6 +102,19 @@ test('a restarted hub reads the window from before its start once, then from mem
     await hub.ctx.engine.runRealtime();
     assert.equal(reads.length, 1, 'later runs read memory');
     await assertRaw('a later run');
+
+    // Every center pushes twenty more minutes; a run that waited its turn behind a long close asks for a window
+    // that ended minutes ago, older than the span the hub keeps behind now: it still reads memory.
+    for (const c of registry.centers) {
+      const records = Array.from({ length: 20 }, (_, i) => telemetry(c.id, start - 30_000 + (i + 2) * MIN, 2));
+      const token = createToken(hub.ctx.state, `agent:${c.id}`).token;
+      const r = await hub.call('POST', '/api/v1/records', { token, json: { records } });
+      assert.equal(r.status, 200, r.text);
+    }
+    nowMs = start + 27 * MIN;
+    await hub.ctx.engine.runRealtime(start + 22 * MIN);
+    assert.equal(reads.length, 1, 'a run that waited reads memory');
+    await assertRaw('a run that waited');
   } finally {
     await hub.close();
   }

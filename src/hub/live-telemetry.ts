@@ -49,6 +49,11 @@ export class LiveTelemetry {
   readonly since: number;
   /** Every telemetry record starting from this instant on is held (ingested, or loaded from storage). */
   private heldSince: number;
+  /**
+   * Every record ending after this instant is held: it moves on as real-time runs finish (`prune`), never past
+   * the window of the last run, so a run that waited behind a long close still finds its window in memory.
+   */
+  private keptFrom: number;
   private readonly byCenter = new Map<string, Map<number, ParsedRecord>>();
   private readonly hours = new Map<string, OpenHour>();
   /** Hours whose fold was handed to their close: later records for them are late records. */
@@ -58,6 +63,7 @@ export class LiveTelemetry {
     this.o = o;
     this.since = o.now();
     this.heldSince = this.since;
+    this.keptFrom = this.since - o.spanMs;
   }
 
   /**
@@ -66,9 +72,9 @@ export class LiveTelemetry {
    * correction) is newer than the stored copy read and is kept. Loaded records are never folded into an hour.
    */
   load(records: Iterable<ParsedRecord>, fromMs: number): void {
-    const heldFrom = this.o.now() - this.o.spanMs;
     for (const r of records) {
-      if (r.source !== 'telemetry' || r.startMs < fromMs || r.startMs >= this.since || r.endMs <= heldFrom) continue;
+      if (r.source !== 'telemetry' || r.startMs < fromMs || r.startMs >= this.since || r.endMs <= this.keptFrom)
+        continue;
       let held = this.byCenter.get(r.center);
       if (!held) this.byCenter.set(r.center, (held = new Map()));
       if (!held.has(r.startMs)) held.set(r.startMs, r);
@@ -78,13 +84,12 @@ export class LiveTelemetry {
 
   /** Whether `records` can answer a window starting at `fromMs` once the share before the start is loaded. */
   holdable(fromMs: number): boolean {
-    return fromMs - this.o.maxIntervalMs >= this.o.now() - this.o.spanMs;
+    return fromMs - this.o.maxIntervalMs >= this.keptFrom;
   }
 
   /** Telemetry just stored by ingest (declarations are not held here). */
   add(records: Iterable<ParsedRecord>): void {
-    const now = this.o.now();
-    const heldFrom = now - this.o.spanMs;
+    const heldFrom = this.keptFrom;
     const openFrom = this.openFrom();
     for (const r of records) {
       if (r.source !== 'telemetry') continue;
@@ -160,10 +165,13 @@ export class LiveTelemetry {
     return { rollups: h.acc.rollups(), redo: [...h.redo], ...unseen };
   }
 
-  /** Drops records that ended before the held span, and hours long past that no close took. */
-  prune(): void {
+  /**
+   * Drops records that ended before the held span and before `neededFrom` (what the last real-time run's window
+   * needed: a later run's window starts no earlier), and hours long past that no close took.
+   */
+  prune(neededFrom = Infinity): void {
     const now = this.o.now();
-    const heldFrom = now - this.o.spanMs;
+    const heldFrom = (this.keptFrom = Math.max(this.keptFrom, Math.min(neededFrom, now - this.o.spanMs)));
     for (const [c, held] of this.byCenter) {
       for (const [start, r] of held) if (r.endMs <= heldFrom) held.delete(start);
       if (held.size === 0) this.byCenter.delete(c);

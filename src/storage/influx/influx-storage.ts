@@ -71,6 +71,8 @@ export interface InfluxStorageOptions {
   batchSize?: number;
   /** Write requests in flight at a time; writes arriving meanwhile are joined (see write-queue.ts). Default 2. */
   writeConcurrency?: number;
+  /** Centers per page of `rollupPages` (default 200). */
+  rollupPageCenters?: number;
 }
 
 export const MAX_POINTS_PER_REQUEST = 5000;
@@ -200,6 +202,11 @@ function orEquals(key: string, prefix: string, values: readonly string[], params
   return `(${terms.join(' OR ')})`;
 }
 
+/** Roll-ups by start, then center (the order both stores return). */
+function compareRollups(a: StoredRollup, b: StoredRollup): number {
+  return a.startMs - b.startMs || (a.center < b.center ? -1 : a.center > b.center ? 1 : 0);
+}
+
 export class InfluxStorage implements Storage {
   readonly kind = 'influxdb' as const;
   readonly database: string;
@@ -210,6 +217,7 @@ export class InfluxStorage implements Storage {
   private readonly writeHeaders: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly writeConcurrency: number;
+  private readonly rollupPageCenters: number;
   /** One queue per retention policy (a request writes into one). */
   private readonly queues = new Map<string, WriteQueue>();
 
@@ -234,6 +242,7 @@ export class InfluxStorage implements Storage {
     if (url.pathname && url.pathname !== '/') host.path = url.pathname.replace(/\/$/, '');
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.writeConcurrency = Math.max(1, options.writeConcurrency ?? 2);
+    this.rollupPageCenters = Math.max(1, Math.min(options.rollupPageCenters ?? MAX_FILTER_VALUES, MAX_FILTER_VALUES));
     this.writeUrl = `${url.origin}${host.path ?? ''}/write?db=${encodeURIComponent(options.database)}&precision=ms&rp=`;
     this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
     if (options.username !== undefined) {
@@ -375,24 +384,59 @@ export class InfluxStorage implements Storage {
 
   async queryRollups(q: RollupQuery): Promise<StoredRollup[]> {
     if (q.centers?.length === 0 || q.provinces?.length === 0) return [];
-    const window = bounds(q.fromMs, q.toMs);
-    if (!window) return [];
-    const rp = RP_OF_TIER[tierOf({ kind: q.kind })];
     const out: StoredRollup[] = [];
-    for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined]) {
-      const params: Record<string, string> = { ...window, kind: q.kind };
-      let where = 'time >= $from AND time < $to AND "kind" = $kind';
-      if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
-      if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
-      for (const item of await this.selectRows(
-        `SELECT * FROM "${rp}"."${MEASUREMENT_ROLLUP}" WHERE ${where} GROUP BY *`,
+    for (const centers of q.centers ? chunk(q.centers, MAX_FILTER_VALUES) : [undefined])
+      for (const item of await this.rollupsOf(q, centers)) out.push(item);
+    return out.sort(compareRollups);
+  }
+
+  /** One read of roll-ups: the query's window, kind and provinces, for `centers` (all when undefined). */
+  private rollupsOf(q: RollupQuery, centers: readonly string[] | undefined): Promise<StoredRollup[]> {
+    const window = bounds(q.fromMs, q.toMs);
+    if (!window) return Promise.resolve([]);
+    const rp = RP_OF_TIER[tierOf({ kind: q.kind })];
+    const params: Record<string, string> = { ...window, kind: q.kind };
+    let where = 'time >= $from AND time < $to AND "kind" = $kind';
+    if (centers) where += ` AND ${orEquals('center', 'c', centers, params)}`;
+    if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
+    return this.selectRows(
+      `SELECT * FROM "${rp}"."${MEASUREMENT_ROLLUP}" WHERE ${where} GROUP BY *`,
+      params,
+      'queryRollups',
+      rowToRollup,
+    );
+  }
+
+  /**
+   * The roll-ups `queryRollups` returns, a page of centers at a time (the centers come from the tag index, not
+   * from the points): a day close of 10,000 centers folds 24 hour roll-ups of 200 centers at once instead of
+   * holding 240,000. The next page is read while the caller folds this one.
+   */
+  async *rollupPages(q: RollupQuery): AsyncIterable<StoredRollup[]> {
+    if (q.centers?.length === 0 || q.provinces?.length === 0 || !bounds(q.fromMs, q.toMs)) return;
+    let centers = q.centers;
+    if (!centers) {
+      const rp = RP_OF_TIER[tierOf({ kind: q.kind })];
+      const params: Record<string, string> = { kind: q.kind };
+      const where = q.provinces ? ` AND ${orEquals('province', 'p', q.provinces, params)}` : '';
+      const [result] = await this.select(
+        `SHOW TAG VALUES FROM "${rp}"."${MEASUREMENT_ROLLUP}" WITH KEY = "center" WHERE "kind" = $kind${where}`,
         params,
-        'queryRollups',
-        rowToRollup,
-      ))
-        out.push(item);
+        'rollupPages',
+      );
+      centers = rowsOf(result)
+        .map((row) => String(row.value))
+        .sort();
     }
-    return out.sort((a, b) => a.startMs - b.startMs || (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+    const pages = chunk(centers, this.rollupPageCenters);
+    let next = pages.length > 0 ? this.rollupsOf(q, pages[0]) : undefined;
+    for (let i = 0; next; i++) {
+      const page = await next;
+      next = i + 1 < pages.length ? this.rollupsOf(q, pages[i + 1]) : undefined;
+      // A failed read ahead surfaces when its turn comes, not as an unhandled rejection meanwhile.
+      next?.catch(() => undefined);
+      if (page.length > 0) yield page.sort(compareRollups);
+    }
   }
 
   async enforceRetention(): Promise<{ deleted: number }> {

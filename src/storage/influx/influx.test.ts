@@ -7,13 +7,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { startInfluxd, type InfluxdHandle } from '../../../tests/support/influxd.ts';
-import { runStorageContract, makeRecord, makeValue, BASE_MS } from '../contract.test-suite.ts';
+import { runStorageContract, makeRecord, makeRollup, makeValue, BASE_MS } from '../contract.test-suite.ts';
 import { InfluxStorage } from './influx-storage.ts';
 import { openStorage } from '../open.ts';
 import { StorageInputError, StorageUnavailableError } from '../errors.ts';
 import { encodePoint, encodeRecords, encodeValues } from '../line-protocol.ts';
 import { recordToPoint, valueToPoint, type InfluxPoint } from './schema.ts';
-import type { StoredRecord, StoredValue } from '../types.ts';
+import type { RollupQuery, StoredRecord, StoredRollup, StoredValue } from '../types.ts';
 
 const MIN = 60_000;
 const ALL = { fromMs: BASE_MS - 40 * 86_400_000, toMs: BASE_MS + 40 * 86_400_000 };
@@ -311,6 +311,56 @@ describe('influxdb adapter', () => {
         .map((r) => r.metrics.e_total_kwh)
         .sort((a, b) => a! - b!),
     );
+    await s.close();
+  });
+});
+
+describe('influxdb adapter: roll-ups a page of centers at a time', () => {
+  it('rollupPages returns what queryRollups does, in pages of centers read ahead, narrowed the same way', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_pages', rollupPageCenters: 3 });
+    await s.open();
+    const rollups: StoredRollup[] = [];
+    for (let c = 0; c < 8; c++)
+      for (let h = 0; h < 3; h++)
+        rollups.push(
+          makeRollup({
+            center: `pg-${c}`,
+            province: c % 2 === 0 ? 'GD' : 'BJ',
+            startMs: BASE_MS + h * 3_600_000,
+            endMs: BASE_MS + (h + 1) * 3_600_000,
+          }),
+        );
+    // A day roll-up and an hour outside the window: neither is in an hour query's pages.
+    rollups.push(makeRollup({ center: 'pg-0', kind: 'day', endMs: BASE_MS + 86_400_000, histograms: undefined }));
+    rollups.push(makeRollup({ center: 'pg-9', startMs: BASE_MS - 3_600_000, endMs: BASE_MS }));
+    await s.writeRollups(rollups);
+    const paged = async (q: RollupQuery) => {
+      const pages: StoredRollup[][] = [];
+      for await (const page of s.rollupPages(q)) pages.push(page);
+      return pages;
+    };
+    const byKey = (a: StoredRollup, b: StoredRollup) =>
+      a.startMs - b.startMs || (a.center < b.center ? -1 : a.center > b.center ? 1 : 0);
+    for (const q of [
+      { kind: 'hour', fromMs: BASE_MS, toMs: BASE_MS + 3 * 3_600_000 },
+      { kind: 'hour', fromMs: BASE_MS, toMs: BASE_MS + 2 * 3_600_000, provinces: ['BJ'] },
+      {
+        kind: 'hour',
+        fromMs: BASE_MS,
+        toMs: BASE_MS + 3 * 3_600_000,
+        centers: ['pg-1', 'pg-2', 'pg-3', 'pg-4', 'nope'],
+      },
+      { kind: 'day', fromMs: BASE_MS, toMs: BASE_MS + 86_400_000 },
+    ] as RollupQuery[]) {
+      const whole = await s.queryRollups(q);
+      assert.ok(whole.length > 0, JSON.stringify(q));
+      const pages = await paged(q);
+      assert.deepEqual(pages.flat().sort(byKey), whole, JSON.stringify(q));
+      // Each page holds at most three centers.
+      for (const page of pages) assert.ok(new Set(page.map((r) => r.center)).size <= 3, JSON.stringify(q));
+    }
+    assert.equal((await paged({ kind: 'hour', fromMs: BASE_MS, toMs: BASE_MS + 3 * 3_600_000 })).length, 3);
+    assert.deepEqual(await paged({ kind: 'hour', fromMs: BASE_MS, toMs: BASE_MS + 3_600_000, centers: [] }), []);
     await s.close();
   });
 });
