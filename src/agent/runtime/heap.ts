@@ -19,12 +19,19 @@ export const HEAP_BASE_MIB = 64;
  */
 export const HEAP_PER_TARGET_KIB = 20;
 /**
- * Young generation semi-space (MiB). V8's default grows to 64 MiB on a large machine (the young generation is
- * about three of them), which alone made a third of the agent's resident memory. 8 MiB made exporter scrapes,
- * which come in bursts (every target within the spread), cost about a third more CPU: more of each burst's
- * requests were still in flight at a young collection and were promoted.
+ * The heap's budget (MiB): the old generation gets what its targets need, the young generation the rest. A
+ * center's agent should fit where Telegraf fits (256 MiB resident, with about 50 MiB of code and native memory).
  */
-export const SEMI_SPACE_MIB = 16;
+export const HEAP_BUDGET_MIB = 208;
+/**
+ * Semi-space bounds (MiB; the young generation is about three of them). V8's default grows to 64 MiB on a large
+ * machine, which alone made a third of the agent's resident memory; but the young generation must hold a burst
+ * of scrapes in flight (every target starts within the spread): with 8 or 16 MiB semi-spaces, 500 exporters
+ * every 10 s cost a third more CPU per scrape, their requests promoted to the old generation half done.
+ */
+export const SEMI_SPACE_MIN_MIB = 8;
+export const SEMI_SPACE_MAX_MIB = 32;
+
 /** Share of the limit the live heap (after a full collection) may reach before the agent says so. */
 const WARN_SHARE = 0.85;
 
@@ -33,9 +40,18 @@ export function oldSpaceMiB(targets: number): number {
   return HEAP_BASE_MIB + Math.ceil((targets * HEAP_PER_TARGET_KIB) / 1024);
 }
 
+/**
+ * The semi-space for `targets` targets (MiB): a third of the budget the old generation leaves, rounded down to a
+ * power of two (V8 rounds a semi-space up to one), within bounds.
+ */
+export function semiSpaceMiB(targets: number): number {
+  const left = Math.max(1, Math.floor((HEAP_BUDGET_MIB - oldSpaceMiB(targets)) / 3));
+  return Math.min(SEMI_SPACE_MAX_MIB, Math.max(SEMI_SPACE_MIN_MIB, 2 ** Math.floor(Math.log2(left))));
+}
+
 /** The V8 flags `dims agent` runs with for `targets` targets (the benchmark starts its agent with the same). */
 export function agentHeapFlags(targets: number): string[] {
-  return [`--max-old-space-size=${oldSpaceMiB(targets)}`, `--max-semi-space-size=${SEMI_SPACE_MIB}`];
+  return [`--max-old-space-size=${oldSpaceMiB(targets)}`, `--max-semi-space-size=${semiSpaceMiB(targets)}`];
 }
 
 /** The old-space limit (MiB) the process was started with in its flags or NODE_OPTIONS, if any. */
