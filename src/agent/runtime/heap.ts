@@ -10,27 +10,24 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
-/** Old generation for an agent with no targets: the code, the chip table, the outbox, metrics, buffers (MiB). */
-export const HEAP_BASE_MIB = 64;
 /**
- * Old generation per target: its reading store, collector state and its share of a round's garbage (KiB).
- * 12 KiB was measured too tight: at 5,000 targets on a loaded machine (slow rounds, many requests in flight)
- * the live heap reached 117 MiB of 123 and the agent ran out of memory.
+ * Old generation for an agent with no targets (MiB). Beyond the live heap (code, chip table, outbox, metrics:
+ * about 35 MiB) it must leave room for a whole young generation's promotion: when it cannot, V8 runs a full
+ * collection before every young one ("scavenge might not succeed"), which cost 500 exporters every 10 s two to
+ * three times the CPU per scrape with a 74 MiB old space and 32 MiB semi-spaces.
  */
-export const HEAP_PER_TARGET_KIB = 20;
+export const HEAP_BASE_MIB = 128;
 /**
- * The heap's budget (MiB): the old generation gets what its targets need, the young generation the rest. A
- * center's agent should fit where Telegraf fits (256 MiB resident, with about 50 MiB of code and native memory).
+ * Old generation per target: its reading store, collector state and requests in flight (KiB). At 5,000 targets
+ * on a loaded machine (slow rounds keep more requests in flight) 117 MiB were live.
  */
-export const HEAP_BUDGET_MIB = 208;
+export const HEAP_PER_TARGET_KIB = 8;
 /**
- * Semi-space bounds (MiB; the young generation is about three of them). V8's default grows to 64 MiB on a large
- * machine, which alone made a third of the agent's resident memory; but the young generation must hold a burst
- * of scrapes in flight (every target starts within the spread): with 8 or 16 MiB semi-spaces, 500 exporters
- * every 10 s cost a third more CPU per scrape, their requests promoted to the old generation half done.
+ * Young generation semi-space (MiB; the young generation is about three). V8's default grows to 64 MiB on a
+ * large machine, which alone made a third of the agent's resident memory at 5,000 targets. A smaller one costs
+ * bursty exporter scrapes CPU (about 30 % more per scrape than V8's default at 16 MiB, measured side by side).
  */
-export const SEMI_SPACE_MIN_MIB = 8;
-export const SEMI_SPACE_MAX_MIB = 32;
+export const SEMI_SPACE_MIB = 16;
 
 /** Share of the limit the live heap (after a full collection) may reach before the agent says so. */
 const WARN_SHARE = 0.85;
@@ -40,18 +37,9 @@ export function oldSpaceMiB(targets: number): number {
   return HEAP_BASE_MIB + Math.ceil((targets * HEAP_PER_TARGET_KIB) / 1024);
 }
 
-/**
- * The semi-space for `targets` targets (MiB): a third of the budget the old generation leaves, rounded down to a
- * power of two (V8 rounds a semi-space up to one), within bounds.
- */
-export function semiSpaceMiB(targets: number): number {
-  const left = Math.max(1, Math.floor((HEAP_BUDGET_MIB - oldSpaceMiB(targets)) / 3));
-  return Math.min(SEMI_SPACE_MAX_MIB, Math.max(SEMI_SPACE_MIN_MIB, 2 ** Math.floor(Math.log2(left))));
-}
-
 /** The V8 flags `dims agent` runs with for `targets` targets (the benchmark starts its agent with the same). */
 export function agentHeapFlags(targets: number): string[] {
-  return [`--max-old-space-size=${oldSpaceMiB(targets)}`, `--max-semi-space-size=${semiSpaceMiB(targets)}`];
+  return [`--max-old-space-size=${oldSpaceMiB(targets)}`, `--max-semi-space-size=${SEMI_SPACE_MIB}`];
 }
 
 /** The old-space limit (MiB) the process was started with in its flags or NODE_OPTIONS, if any. */
