@@ -107,7 +107,8 @@ export class EngineRunner {
     this.live = new LiveTelemetry({
       catalog: o.catalog,
       tz: o.tz,
-      spanMs: (o.realtimeMinutes + 1) * 60_000 + this.maxIntervalMs,
+      // A record that ended before the rolling window began is of no use to it: held while it ends within it.
+      spanMs: (o.realtimeMinutes + 1) * 60_000,
       maxIntervalMs: this.maxIntervalMs,
       now,
     });
@@ -285,7 +286,7 @@ export class EngineRunner {
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);
-            this.live.prune(window.fromMs - this.maxIntervalMs);
+            this.live.prune(window.fromMs);
           }
           span.setAttribute('dims.values', values.length);
           return values.length;

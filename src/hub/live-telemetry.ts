@@ -19,7 +19,7 @@ import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts'
 export interface LiveTelemetryOptions {
   catalog: Catalog;
   tz: string;
-  /** Records are held while they end within this span of now (the rolling window plus the longest interval). */
+  /** Records are held while they end within this span of now (the rolling window and a minute). */
   spanMs: number;
   /** The longest telemetry interval: a record may start this long before the hour it reaches into. */
   maxIntervalMs: number;
@@ -84,7 +84,8 @@ export class LiveTelemetry {
 
   /** Whether `records` can answer a window starting at `fromMs` once the share before the start is loaded. */
   holdable(fromMs: number): boolean {
-    return fromMs - this.o.maxIntervalMs >= this.keptFrom;
+    // Every record overlapping the window ends after its start, so none of them was let go.
+    return fromMs >= this.keptFrom;
   }
 
   /** Telemetry just stored by ingest (declarations are not held here). */
@@ -94,8 +95,9 @@ export class LiveTelemetry {
     for (const r of records) {
       if (r.source !== 'telemetry') continue;
       let held = this.byCenter.get(r.center);
-      // A record seen before replaces the earlier copy; one older than what is held cannot be told apart.
-      const again = held?.has(r.startMs) === true || r.startMs < heldFrom;
+      // A record seen before replaces the earlier copy; one that ended before what is held cannot be told apart
+      // (a copy of it would have been let go).
+      const again = held?.has(r.startMs) === true || r.endMs <= heldFrom;
       if (r.endMs > heldFrom) {
         if (!held) this.byCenter.set(r.center, (held = new Map()));
         held.set(r.startMs, r);

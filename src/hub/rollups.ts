@@ -16,7 +16,7 @@ import type { Window } from '../model/values.ts';
 import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
 import type { StateDb } from './state-db.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { Accumulation, rollUp } from '../records/merge.ts';
+import { Accumulation } from '../records/merge.ts';
 import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
 import { tile } from '../engine/tiling.ts';
 
@@ -135,13 +135,9 @@ export class RollupKeeper {
           if (r.endMs > w.fromMs) redo.add(r.center);
       const out = this.stored('hour', redo.size === 0 ? fold.rollups : fold.rollups.filter((r) => !redo.has(r.center)));
       if (redo.size > 0) {
-        const records = await storage.queryRecords({
-          fromMs: w.fromMs - this.o.maxIntervalMs,
-          toMs: w.toMs,
-          source: 'telemetry',
-          centers: [...redo],
-        });
-        out.push(...this.stored('hour', rollUp(this.o.catalog, w, records)));
+        const acc = new Accumulation(this.o.catalog, w);
+        await this.foldRaw([acc], [...redo]);
+        out.push(...this.stored('hour', acc.rollups()));
       }
       byHour.set(h, out);
     }
@@ -190,15 +186,20 @@ export class RollupKeeper {
   }
 
   /**
-   * Folds the raw telemetry records overlapping the accumulations' windows into them (each record into every
-   * window it overlaps), reading a few minutes of records at a time: an hour of 10,000 centers is 600,000
+   * Folds the raw telemetry records (of `centers`, or all) overlapping the accumulations' windows into them
+   * (each record into every window it overlaps), reading a few minutes of records at a time: an hour of 10,000 centers is 600,000
    * records, never held at once.
    */
-  private async foldRaw(accs: Accumulation[]): Promise<void> {
+  private async foldRaw(accs: Accumulation[], centers?: string[]): Promise<void> {
     const fromMs = Math.min(...accs.map((a) => a.window.fromMs)) - this.o.maxIntervalMs;
     const toMs = Math.max(...accs.map((a) => a.window.toMs));
     for (let t = fromMs; t < toMs; t += RAW_STEP_MS) {
-      const q = { fromMs: t, toMs: Math.min(t + RAW_STEP_MS, toMs), source: 'telemetry' as const };
+      const q = {
+        fromMs: t,
+        toMs: Math.min(t + RAW_STEP_MS, toMs),
+        source: 'telemetry' as const,
+        ...(centers ? { centers } : {}),
+      };
       for (const r of await this.o.storage.queryRecords(q)) for (const a of accs) a.add(r);
       await this.turn();
     }

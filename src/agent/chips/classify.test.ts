@@ -120,10 +120,10 @@ const CASES: Case[] = [
     fp16: 128,
   },
   {
-    q: { kind: 'accelerator', vendor: 'Kunlunxin', model: 'P800' },
+    q: { kind: 'accelerator', vendor: 'Kunlunxin', model: 'P800 OAM' },
     vendor: 'Kunlunxin',
     domestic: true,
-    model: 'Kunlun (other)',
+    model: 'P800',
     fp16: null,
   },
   // Enflame.

@@ -19,6 +19,8 @@ const domestic = new Map([
   ['metax_gpu', true],
   ['iluvatar_gpu', true],
   ['enflame_gcu', true],
+  ['kunlunxin_xpu', true],
+  ['mthreads_gpu', true],
   ['dcgm_exporter', false],
 ]);
 

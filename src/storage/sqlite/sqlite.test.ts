@@ -146,6 +146,41 @@ describe('sqlite adapter', () => {
     db.close();
   });
 
+  it('reads records and roll-ups a page at a time in key order, every row once, pages ending inside a start', async () => {
+    const s = new SqliteStorage({ path: join(dir, 'pages.db') });
+    await s.open();
+    const HOUR_MS = 3_600_000;
+    // 2 starts × 13,000 centers: the 20,000-record and 5,000-roll-up pages end in the middle of a start.
+    const centers = Array.from({ length: 13_000 }, (_, i) => `c-${String(i).padStart(5, '0')}`);
+    const starts = [BASE_MS, BASE_MS + HOUR_MS];
+    await s.writeRecords(
+      starts.flatMap((t) => centers.map((center) => makeRecord({ center, startMs: t, endMs: t + 60_000 }))),
+    );
+    await s.writeRollups(
+      starts.flatMap((t) => centers.map((center) => makeRollup({ center, startMs: t, endMs: t + HOUR_MS }))),
+    );
+    const want = starts.flatMap((t) => centers.map((c) => `${t}/${c}`));
+    const records = await s.queryRecords({ fromMs: BASE_MS, toMs: BASE_MS + 2 * HOUR_MS });
+    assert.deepEqual(
+      records.map((r) => `${r.startMs}/${r.center}`),
+      want,
+    );
+    const pages: number[] = [];
+    const rollups: string[] = [];
+    for await (const page of s.rollupPages({ kind: 'hour', fromMs: BASE_MS, toMs: BASE_MS + 2 * HOUR_MS })) {
+      pages.push(page.length);
+      for (const r of page) rollups.push(`${r.startMs}/${r.center}`);
+    }
+    assert.deepEqual(rollups, want);
+    assert.deepEqual(pages, [5000, 5000, 5000, 5000, 5000, 1000]);
+    // A later window starts at its own first row.
+    assert.equal(
+      (await s.queryRollups({ kind: 'hour', fromMs: BASE_MS + 1, toMs: BASE_MS + 2 * HOUR_MS })).length,
+      13_000,
+    );
+    await s.close();
+  });
+
   it('moves the rows of the first layout (JSON bodies, one row per value) into the tiers on open', async () => {
     const path = join(dir, 'legacy.db');
     const db = new DatabaseSync(path);
