@@ -1,5 +1,6 @@
 /** @module A Redfish client for one BMC: JSON GETs with content-type checks, Basic or Session auth, bounded concurrency. */
-import { Pool } from 'undici';
+import http from 'node:http';
+import https from 'node:https';
 import { CollectError } from '../types.ts';
 import { httpRequest, PLAIN_PATH, timeoutError } from './http.ts';
 import type { HttpResponse } from './http.ts';
@@ -38,7 +39,7 @@ export class RedfishClient {
   readonly serviceRoot: string;
   readonly #opts: ClientOptions;
   readonly #limiter: Limiter;
-  #pool: Pool | undefined;
+  #agent: http.Agent | https.Agent | undefined;
   /** The open (or opening) session; a promise so parallel requests share one login. */
   #session: Promise<{ token: string; location: string }> | undefined;
   #sessionsUrl: string | undefined;
@@ -102,7 +103,7 @@ export class RedfishClient {
             url,
             headers,
             body,
-            dispatcher: this.#getPool(),
+            agent: this.#getAgent(),
             signal,
             maxBytes: this.#opts.maxBodyBytes,
           }),
@@ -186,28 +187,13 @@ export class RedfishClient {
     return data as Json;
   }
 
-  /**
-   * The target's connections: at most `maxConcurrency`, kept alive between scrapes (idle up to 5 minutes, as the
-   * Prometheus collector keeps its own; a BMC announcing a shorter Keep-Alive timeout still has it respected).
-   */
-  #getPool(): Pool {
-    if (this.#pool !== undefined) return this.#pool;
-    const https = this.serviceRoot.startsWith('https:');
-    this.#pool = new Pool(this.#origin, {
-      connections: this.#opts.maxConcurrency,
-      pipelining: 1,
-      keepAliveTimeout: 300_000,
-      keepAliveMaxTimeout: 300_000,
-      ...(https
-        ? {
-            connect: {
-              rejectUnauthorized: !this.#opts.insecureSkipVerify,
-              ...(this.#opts.ca !== undefined ? { ca: this.#opts.ca } : {}),
-            },
-          }
-        : {}),
-    });
-    return this.#pool;
+  #getAgent(): http.Agent | https.Agent {
+    if (this.#agent !== undefined) return this.#agent;
+    const common = { keepAlive: true, maxSockets: this.#opts.maxConcurrency };
+    this.#agent = this.serviceRoot.startsWith('https:')
+      ? new https.Agent({ ...common, rejectUnauthorized: !this.#opts.insecureSkipVerify, ca: this.#opts.ca })
+      : new http.Agent(common);
+    return this.#agent;
   }
 
   /** Whether a session is open (for tests and logs). */
@@ -228,7 +214,7 @@ export class RedfishClient {
               method: 'DELETE',
               url: s.location,
               headers: { 'X-Auth-Token': s.token, 'OData-Version': '4.0' },
-              dispatcher: this.#getPool(),
+              agent: this.#getAgent(),
               signal,
               maxBytes: 65536,
             }),
@@ -238,9 +224,8 @@ export class RedfishClient {
           throw new HttpStatusError(res.status, `DELETE ${s.location}: HTTP ${res.status}`);
       }
     } finally {
-      const pool = this.#pool;
-      this.#pool = undefined;
-      await pool?.destroy();
+      this.#agent?.destroy();
+      this.#agent = undefined;
     }
   }
 }

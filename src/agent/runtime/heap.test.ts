@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { agentHeapFlags, configuredOldSpaceMiB, oldSpaceMiB, SEMI_SPACE_MIB } from './heap.ts';
+import { agentHeapFlags, configuredOldSpaceMiB, configuredSemiSpaceMiB, oldSpaceMiB, SEMI_SPACE_MIB } from './heap.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
 test('the old-space limit grows with the target count', () => {
   assert.ok(oldSpaceMiB(5000) > oldSpaceMiB(500));
-  assert.ok(oldSpaceMiB(50_000) - oldSpaceMiB(5000) >= 500, '45,000 more targets get at least 500 MiB more');
+  assert.ok(oldSpaceMiB(50_000) - oldSpaceMiB(5000) >= 350, '45,000 more targets get at least 350 MiB more');
+  assert.ok(oldSpaceMiB(0) - 35 >= 3 * SEMI_SPACE_MIB, 'room for a whole young generation beyond the live base');
   assert.deepEqual(agentHeapFlags(5000), [
     `--max-old-space-size=${oldSpaceMiB(5000)}`,
     `--max-semi-space-size=${SEMI_SPACE_MIB}`,
@@ -22,6 +23,7 @@ test('an operator-set limit is found in the node flags or NODE_OPTIONS, the last
   assert.equal(configuredOldSpaceMiB([]), undefined);
   assert.equal(configuredOldSpaceMiB(['--max-semi-space-size=8'], '--enable-source-maps'), undefined);
   assert.equal(configuredOldSpaceMiB([], '--max-old-space-size=300'), 300);
+  assert.equal(configuredSemiSpaceMiB(['--max-semi-space-size=16'], '--max-old-space-size=300'), 16);
   assert.equal(configuredOldSpaceMiB(['--max_old_space_size=512'], '--max-old-space-size=300'), 512);
 });
 
