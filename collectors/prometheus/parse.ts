@@ -87,22 +87,28 @@ export function formatFromContentType(contentType: string | undefined): Expositi
 
 /**
  * A sample line's shape, checked without building anything: lines of metrics nobody asked for are
- * validated with this one native match instead of being parsed into objects.
+ * validated with one native match instead of being parsed into objects. No class crosses a newline, so
+ * the sticky form checks a line in place in the body, from its start to its newline.
  */
-const SAMPLE_SHAPE =
-  /^[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?[ \t]+[^ \t]+(?:[ \t]+[^ \t#]+)?(?:[ \t]*# .*)?$/;
+const SAMPLE_SHAPE = String.raw`[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?[ \t]+[^ \t\n]+(?:[ \t]+[^ \t#\n]+)?(?:[ \t]*# .*)?`;
+const SAMPLE_SHAPE_AT = new RegExp(`${SAMPLE_SHAPE}(?=\\n|$)`, 'y');
+const SAMPLE_SHAPE_LINE = new RegExp(`^${SAMPLE_SHAPE}$`);
+
+/** Recent values remembered per label position (see {@link quickSample}); a cycle of modes or units fits. */
+const VALUES_REMEMBERED = 8;
 
 /**
  * Parses an exposition body. With `wanted`, only samples of those metric names are parsed into objects;
  * the other lines are checked for shape and family order but not kept (a scrape maps a few metrics of
  * the hundreds an exporter serves).
+ *
+ * The body is walked line by line in place: a line becomes a string of its own only when it is a
+ * comment, or unusual enough to need the precise parser. Splitting a body into line strings made a
+ * quarter of a scrape's garbage.
  * @example parseExposition('# TYPE up gauge\nup 1\n', 'prometheus').families[0].samples[0].value === 1
  */
 export function parseExposition(text: string, format: ExpositionFormat, wanted?: ReadonlySet<string>): Exposition {
   const om = format === 'openmetrics';
-  const lines = text.split('\n');
-  // A trailing newline leaves one empty element that is not a line.
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const families: MetricFamily[] = [];
   const byName = new Map<string, MetricFamily>();
   let current: MetricFamily | undefined;
@@ -133,19 +139,31 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
   let runName = '';
   let runWanted = false;
   let runFam: MetricFamily | undefined;
-  // Label names of the last sample line, reused when the next line has the same ones (see quickSample).
-  const labelNames: string[] = [];
-  const labelValues: string[] = [];
+  // Label names and recent values of the last sample lines, reused in place (see quickSample).
+  const labels: LabelMemory = { names: [], values: [] };
+  // Where the next backslash is (label escapes are rare): lines before it take the quick path.
+  let backslash = text.indexOf('\\');
 
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const line = lines[i]!.endsWith('\r') && !om ? lines[i]!.slice(0, -1) : lines[i]!;
+  let lineNo = 0;
+  for (let start = 0; start < text.length;) {
+    lineNo++;
+    let next = text.indexOf('\n', start);
+    if (next === -1) next = text.length;
+    // 0.0.4 tolerates CRLF line ends; OpenMetrics does not (the \r stays and the line is refused).
+    const end = !om && next > start && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    const lineStart = start;
+    start = next + 1;
     if (sawEof) throw new ExpositionError(lineNo, 'content after "# EOF"');
-    if (line.trim() === '') {
-      if (om) throw new ExpositionError(lineNo, 'empty line is not allowed in OpenMetrics');
-      continue;
+    const first = text.charCodeAt(lineStart);
+    if (end === lineStart || (first !== 35 && !isMetricChar(first))) {
+      const line = text.slice(lineStart, end);
+      if (line.trim() === '') {
+        if (om) throw new ExpositionError(lineNo, 'empty line is not allowed in OpenMetrics');
+        continue;
+      }
     }
-    if (line.startsWith('#')) {
+    if (first === 35 /* # */) {
+      const line = text.slice(lineStart, end);
       if (om && line === '# EOF') {
         sawEof = true;
         continue;
@@ -173,28 +191,40 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
     }
     // A sample line. Lines of one metric come in runs: its name, whether it is wanted and its family are
     // worked out on the first line of a run and, on the next lines, the name is compared in place.
-    if (runName === '' || !line.startsWith(runName) || isMetricChar(line.charCodeAt(runName.length))) {
-      let end = 0;
-      while (end < line.length && isMetricChar(line.charCodeAt(end))) end++;
-      runName = line.slice(0, end);
+    if (
+      runName === '' ||
+      !text.startsWith(runName, lineStart) ||
+      lineStart + runName.length > end ||
+      isMetricChar(text.charCodeAt(lineStart + runName.length))
+    ) {
+      let e = lineStart;
+      while (e < end && isMetricChar(text.charCodeAt(e))) e++;
+      runName = text.slice(lineStart, e);
       runWanted = wanted === undefined || wanted.has(runName);
       runFam = undefined;
     }
+    if (backslash !== -1 && backslash < lineStart) backslash = text.indexOf('\\', lineStart);
     if (!runWanted) {
-      if (!SAMPLE_SHAPE.test(line)) parseSampleLine(line, om, lineNo); // throws the precise error
+      SAMPLE_SHAPE_AT.lastIndex = lineStart;
+      // The in-place shape ends at the newline; a 0.0.4 line ending in \r (end < next) is checked without it.
+      const shaped = end === next ? SAMPLE_SHAPE_AT.test(text) : SAMPLE_SHAPE_LINE.test(text.slice(lineStart, end));
+      if (!shaped) parseSampleLine(text.slice(lineStart, end), om, lineNo); // throws the precise error
       const fam = familyOfSample(runName, lineNo);
       // The family counts as seen (`skipped`), so an interleaved family is still refused.
       current = runFam = fam;
       skipped.add(fam);
       continue;
     }
-    const sample = quickSample(line, runName, labelNames, om, lineNo, labelValues) ?? parseSampleLine(line, om, lineNo);
+    const sample =
+      (backslash === -1 || backslash >= end
+        ? quickSampleAt(text, lineStart, end, runName, labels, om, lineNo)
+        : undefined) ?? parseSampleLine(text.slice(lineStart, end), om, lineNo);
     const fam = familyOfSample(sample.name, lineNo);
     checkSample(sample, fam, om);
     fam.samples.push(sample);
     current = runFam = fam;
   }
-  if (om && !sawEof) throw new ExpositionError(lines.length + 1, 'missing "# EOF" (truncated OpenMetrics body?)');
+  if (om && !sawEof) throw new ExpositionError(lineNo + 1, 'missing "# EOF" (truncated OpenMetrics body?)');
   return { format, families };
 }
 
@@ -282,71 +312,103 @@ interface Cursor {
   line: number;
 }
 
+/** Label names of the previous sample line and recent values per label position, kept across a body's lines. */
+export interface LabelMemory {
+  names: string[];
+  /** Up to {@link VALUES_REMEMBERED} recent values per position, newest last. */
+  values: string[][];
+}
+
 /**
  * The common sample line, `name{a="b",...} value [timestamp]` with no escapes, tabs, runs of blanks,
  * NaN or exemplar, read in one pass without a cursor or regular expressions. `name` is the line's
  * metric name as the caller already read it. Anything else, including every malformed line, returns
  * undefined and goes to {@link parseSampleLine}, which also names the error.
  *
- * `labelNames` holds the label names of the previous line: a name found again at the same position is
- * compared in place and its string reused, instead of being sliced and looked up as a new property key.
- * `labelValues` does the same for values (`cpu="0"` over eight modes, `instance` on every line): a value
- * equal to the previous line's is not sliced again, which made most of a scrape's garbage.
+ * The line is the test's own string; the parser reads {@link quickSampleAt} in place in the body.
  */
 export function quickSample(
   line: string,
   name: string,
-  labelNames: string[],
+  memory: LabelMemory,
   om: boolean,
   lineNo: number,
-  labelValues: string[] = [],
 ): ParsedSample | undefined {
-  if (name === '' || isDigit(name.charCodeAt(0)) || line.includes('\\')) return undefined;
-  const n = line.length;
-  let i = name.length;
+  if (line.includes('\\') || line.includes('\n')) return undefined;
+  return quickSampleAt(line, 0, line.length, name, memory, om, lineNo);
+}
+
+/**
+ * {@link quickSample} on `text` from `start` to `n` (the line's end, before its newline), which holds no
+ * backslash (the caller knows where the next one is).
+ *
+ * `memory.names` holds the label names of the previous line: a name found again at the same position is
+ * compared in place and its string reused, instead of being sliced and looked up as a new property key.
+ * `memory.values` does the same for values at each position (`cpu="0"` over eight modes, the eight modes
+ * over every CPU, `instance` on every line): a value seen lately is not sliced again, which made most of
+ * a scrape's garbage.
+ */
+function quickSampleAt(
+  text: string,
+  start: number,
+  n: number,
+  name: string,
+  memory: LabelMemory,
+  om: boolean,
+  lineNo: number,
+): ParsedSample | undefined {
+  if (name === '' || isDigit(name.charCodeAt(0))) return undefined;
+  const labelNames = memory.names;
+  let i = start + name.length;
   const labels: Record<string, string> = {};
-  if (line.charCodeAt(i) === 123 /* { */) {
+  if (text.charCodeAt(i) === 123 /* { */) {
     i++;
-    for (let k = 0; line.charCodeAt(i) !== 125 /* } */; k++) {
-      const start = i;
+    for (let k = 0; text.charCodeAt(i) !== 125 /* } */; k++) {
+      if (i >= n) return undefined;
+      const from = i;
       let label = labelNames[k];
-      if (
-        label !== undefined &&
-        line.startsWith(label, start) &&
-        line.charCodeAt(start + label.length) === 61 /* = */
-      ) {
+      if (label !== undefined && text.startsWith(label, from) && text.charCodeAt(from + label.length) === 61 /* = */) {
         i += label.length;
       } else {
-        while (i < n && isLabelChar(line.charCodeAt(i))) i++;
-        if (i === start || isDigit(line.charCodeAt(start)) || line.charCodeAt(i) !== 61) return undefined;
-        label = labelNames[k] = line.slice(start, i);
+        while (i < n && isLabelChar(text.charCodeAt(i))) i++;
+        if (i === from || isDigit(text.charCodeAt(from)) || text.charCodeAt(i) !== 61) return undefined;
+        label = labelNames[k] = text.slice(from, i);
       }
-      if (line.charCodeAt(i + 1) !== 34 /* " */) return undefined;
-      const close = line.indexOf('"', i + 2);
-      if (close === -1 || Object.hasOwn(labels, label)) return undefined;
-      const prev = labelValues[k];
-      labels[label] =
-        prev !== undefined && prev.length === close - i - 2 && line.startsWith(prev, i + 2)
-          ? prev
-          : (labelValues[k] = line.slice(i + 2, close));
+      if (text.charCodeAt(i + 1) !== 34 /* " */) return undefined;
+      const close = text.indexOf('"', i + 2);
+      if (close === -1 || close >= n || Object.hasOwn(labels, label)) return undefined;
+      labels[label] = rememberedValue(text, i + 2, close, (memory.values[k] ??= []));
       i = close + 1;
-      if (line.charCodeAt(i) === 44 /* , */) i++;
-      else if (line.charCodeAt(i) !== 125) return undefined;
+      if (text.charCodeAt(i) === 44 /* , */) i++;
+      else if (text.charCodeAt(i) !== 125) return undefined;
     }
     i++;
   }
-  if (line.charCodeAt(i) !== 32) return undefined;
+  if (i >= n || text.charCodeAt(i) !== 32) return undefined;
   const valueStart = ++i;
-  while (i < n && line.charCodeAt(i) !== 32) i++;
-  const value = parseNumber(line.slice(valueStart, i));
+  while (i < n && text.charCodeAt(i) !== 32) i++;
+  const value = parseNumber(text.slice(valueStart, i));
   if (Number.isNaN(value)) return undefined;
   const sample: ParsedSample = { name, labels, value, line: lineNo };
   if (i < n) {
-    const ts = timestampOf(line.slice(i + 1), om);
+    const ts = timestampOf(text.slice(i + 1, n), om);
     if (ts === undefined) return undefined;
     sample.timestampMs = ts;
   }
   return sample;
+}
+
+/** `text[from, to)` as a string from `recent` when one of them is equal, else sliced and remembered. */
+function rememberedValue(text: string, from: number, to: number, recent: string[]): string {
+  const len = to - from;
+  for (let j = recent.length - 1; j >= 0; j--) {
+    const v = recent[j]!;
+    if (v.length === len && text.startsWith(v, from)) return v;
+  }
+  const v = text.slice(from, to);
+  if (recent.length >= VALUES_REMEMBERED) recent.shift();
+  recent.push(v);
+  return v;
 }
 
 /** Any sample line, with every error named; exported for the test that holds {@link quickSample} to it. */

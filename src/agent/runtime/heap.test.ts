@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { agentHeapFlags, configuredOldSpaceMiB, configuredSemiSpaceMiB, oldSpaceMiB, SEMI_SPACE_MIB } from './heap.ts';
+import {
+  agentHeapFlags,
+  configuredOldSpaceMiB,
+  configuredSemiSpaceMiB,
+  HEAP_GROWING_PERCENT,
+  oldSpaceMiB,
+  SEMI_SPACE_MIB,
+} from './heap.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -16,6 +23,7 @@ test('the old-space limit grows with the target count', () => {
   assert.deepEqual(agentHeapFlags(5000), [
     `--max-old-space-size=${oldSpaceMiB(5000)}`,
     `--max-semi-space-size=${SEMI_SPACE_MIB}`,
+    `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
   ]);
 });
 
