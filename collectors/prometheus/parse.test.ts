@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseExposition, formatFromContentType, ExpositionError, parseSampleLine, quickSample } from './parse.ts';
+import {
+  parseExposition,
+  formatFromContentType,
+  ExpositionError,
+  parseNumber,
+  parseSampleLine,
+  quickSample,
+} from './parse.ts';
 import type { ExpositionFormat, MetricFamily, ParsedSample } from './parse.ts';
 
 interface GoodCase {
@@ -458,5 +465,16 @@ test('a body read in place gives every sample line what the line parser gives, w
       },
     ),
     { numRuns: 5_000 },
+  );
+});
+
+test('sample values are read as Go reads decimals, whatever the characters', () => {
+  const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom(...'0123456789+-.eE x'), maxLength: 10 }), (text) => {
+      const want = decimal.test(text) ? Number(text) : NaN;
+      assert.ok(Object.is(parseNumber(text), want), JSON.stringify(text));
+    }),
+    { numRuns: 20_000 },
   );
 });

@@ -237,21 +237,26 @@ function belongsTo(sampleName: string, fam: MetricFamily): boolean {
 
 /** Type-specific rules: buckets need `le`, quantiles need `quantile`, OpenMetrics counters end in _total. */
 function checkSample(sample: ParsedSample, fam: MetricFamily, om: boolean): void {
-  const suffix = sample.name.slice(fam.name.length);
-  if ((fam.type === 'histogram' || fam.type === 'gaugehistogram') && suffix === '_bucket') {
+  // The suffix is compared in place: slicing it for every sample of a counter family made garbage.
+  const bare = sample.name.length === fam.name.length;
+  if (
+    (fam.type === 'histogram' || fam.type === 'gaugehistogram') &&
+    sample.name.length === fam.name.length + 7 &&
+    sample.name.endsWith('_bucket')
+  ) {
     const le = sample.labels['le'];
     if (le === undefined) throw new ExpositionError(sample.line, `histogram bucket "${sample.name}" has no "le" label`);
     if (Number.isNaN(parseNumber(le)))
       throw new ExpositionError(sample.line, `histogram bucket "le" value "${le}" is not a number`);
   }
-  if (fam.type === 'summary' && suffix === '') {
+  if (fam.type === 'summary' && bare) {
     const q = sample.labels['quantile'];
     if (q === undefined)
       throw new ExpositionError(sample.line, `summary sample "${sample.name}" has no "quantile" label`);
     if (Number.isNaN(parseNumber(q)))
       throw new ExpositionError(sample.line, `summary "quantile" value "${q}" is not a number`);
   }
-  if (om && fam.type === 'counter' && suffix === '') {
+  if (om && fam.type === 'counter' && bare) {
     throw new ExpositionError(sample.line, `OpenMetrics counter sample "${sample.name}" must end in _total`);
   }
   if (sample.exemplar !== undefined && !om)
@@ -376,7 +381,9 @@ function quickSampleAt(
       }
       if (text.charCodeAt(i + 1) !== 34 /* " */) return undefined;
       const close = text.indexOf('"', i + 2);
-      if (close === -1 || close >= n || Object.hasOwn(labels, label)) return undefined;
+      if (close === -1 || close >= n) return undefined;
+      // A label name twice on one line: the line parser names the error.
+      for (let j = 0; j < k; j++) if (labelNames[j] === label) return undefined;
       labels[label] = rememberedValue(text, i + 2, close, (memory.values[k] ??= []));
       i = close + 1;
       if (text.charCodeAt(i) === 44 /* , */) i++;
@@ -507,11 +514,32 @@ function readLabels(c: Cursor): Record<string, string> {
 /** Parses a sample value as Go's ParseFloat would: decimals, exponents, NaN, ±Inf. Returns NaN if invalid. */
 export function parseNumber(text: string): number {
   // Plain decimals first: almost every value is one.
-  if (DECIMAL.test(text)) return Number(text);
+  if (isDecimal(text)) return Number(text);
   if (/^[+-]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   return NaN;
 }
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** `text` is `[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`, checked by code point (a regular expression per value cost more). */
+function isDecimal(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  if (c === 43 || c === 45) c = text.charCodeAt(++i);
+  let digits = 0;
+  for (; isDigit(c); digits++) c = text.charCodeAt(++i);
+  if (c === 46 /* . */) {
+    c = text.charCodeAt(++i);
+    for (; isDigit(c); digits++) c = text.charCodeAt(++i);
+  }
+  if (digits === 0) return false;
+  if (c === 101 || c === 69 /* e E */) {
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    if (!isDigit(c)) return false;
+    while (isDigit(c)) c = text.charCodeAt(++i);
+  }
+  return i === n;
+}
 
 /** 0.0.4 timestamps are integer milliseconds; OpenMetrics ones are (possibly fractional) seconds. */
 function parseTimestamp(text: string, om: boolean, lineNo: number): number {
