@@ -257,7 +257,7 @@ export class RollupKeeper {
   }
 
   /**
-   * Reads the closed, fresh children of the day and the month open at `nowMs` into their running folds, once
+   * Reads the built, fresh children of the day and the month open at `nowMs` into their running folds, once
    * (a hub started mid-day): their closes then read nothing back. A read that a child build overlapped is not
    * kept (the close reads storage instead).
    */
@@ -268,11 +268,11 @@ export class RollupKeeper {
       if (this.running.get(kind)?.period === period) continue;
       const w = periodWindow(kind, period, tz);
       const child = CHILD[kind] as Exclude<RollupKind, 'month'>;
-      const closed = periodsTouching(child, w.fromMs, w.toMs, tz).filter(
-        (c) => periodWindow(child, c, tz).toMs <= nowMs,
-      );
-      const gens = state.builtGenerations(child, closed);
-      const fresh = closed.filter((c) => gens.has(c));
+      // Every child built and fresh (a closed one; or one written by an import ahead of the clock): each is
+      // held at the generation it was read at, so one built again later is not taken from the fold.
+      const children = periodsTouching(child, w.fromMs, w.toMs, tz);
+      const gens = state.builtGenerations(child, children);
+      const fresh = children.filter((c) => gens.has(c));
       const builds = this.childBuilds[child];
       const r: Running = { period, acc: new Accumulation(this.o.catalog, w), folded: new Map() };
       await this.fold(r.acc, child, fresh);
