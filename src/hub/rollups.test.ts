@@ -1,7 +1,8 @@
 /**
  * @module The hub's roll-ups through its real ingest and engine: closed hours, days and months read roll-ups
  * and equal the raw records' values; a late record makes exactly one rebuild of its hour, day and month and
- * changes their values; hours the hub held whole are rolled up from memory.
+ * changes their values; hours the hub held whole are rolled up from memory; a day and a month folded as their
+ * hours and days are built (primed after a restart) equal those read back from storage.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +11,13 @@ import { Scheduler } from './scheduler.ts';
 import { createToken } from './auth/tokens.ts';
 import { rollupToWire } from '../records/parse.ts';
 import { openStorage } from '../storage/open.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rollUp } from '../records/merge.ts';
+import type { Storage } from '../storage/types.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
-import { periodWindow, shiftPeriod } from '../engine/periods.ts';
+import { periodWindow, periodsTouching, shiftPeriod } from '../engine/periods.ts';
 import type { IndicatorValue } from '../model/values.ts';
 import type { PeriodKindName } from '../engine/periods.ts';
 
@@ -280,6 +286,176 @@ test('roll-ups arrive only from a federating hub, with their bookkeeping checked
     assert.equal(stored.length, 1);
     assert.deepEqual(stored[0]!.rollup.aux, { inlet_temp_c_mean: 3_600_000 });
     assert.deepEqual(await hub.ctx.storage.queryRecords({ fromMs: 0, toMs: nowMs }), [], 'not stored as a record');
+  } finally {
+    await hub.close();
+  }
+});
+
+/** Records each roll-up read of a store (kind and window) as `reads` strings. */
+function spyReads(storage: Storage, reads: string[]): Storage {
+  const pages = storage.rollupPages!.bind(storage);
+  const query = storage.queryRollups.bind(storage);
+  storage.rollupPages = (q) => (reads.push(`${q.kind} ${q.fromMs}-${q.toMs}`), pages(q));
+  storage.queryRollups = (q) => (reads.push(`${q.kind} ${q.fromMs}-${q.toMs}`), query(q));
+  return storage;
+}
+
+/** Whether `reads` holds a read of `kind` roll-ups overlapping `w`. */
+const readBack = (reads: string[], kind: string, w: { fromMs: number; toMs: number }) =>
+  reads.some((r) => {
+    const [k, span] = r.split(' ');
+    const [from, to] = span!.split('-').map(Number);
+    return k === kind && from! < w.toMs && to! > w.fromMs;
+  });
+
+/** Pushes 15-minute records of every center for [fromMs, toMs) as they happen, closing each hour as the schedule would. */
+async function liveHours(hub: TestHub, at: { nowMs: number }, fromMs: number, toMs: number): Promise<void> {
+  const token = Object.fromEntries(CENTERS.map((c) => [c, createToken(hub.ctx.state, `agent:${c}`).token]));
+  for (let t = fromMs; t < toMs; t += 15 * MIN) {
+    at.nowMs = t + 15 * MIN + 5_000;
+    for (const c of CENTERS) {
+      const res = await hub.call('POST', '/api/v1/records', {
+        token: token[c]!,
+        json: { records: [telemetry(c, t, c === 'gd-01' ? 2 : 1, 15)] },
+      });
+      assert.equal(res.status, 200, res.text);
+    }
+    if ((t + 15 * MIN - fromMs) % 3_600_000 === 0) {
+      at.nowMs = t + 17 * MIN;
+      await hub.ctx.engine.runPeriod('hour', periodsTouching('hour', t, t + 1, TZ)[0]!);
+    }
+  }
+}
+
+test('a day and a month folded as their hours and days are built, primed after a restart, equal storage read back', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dims-running-'));
+  const files = { storage: path.join(dir, 'data.db'), state: path.join(dir, 'state.db') };
+  const month = '2026-11';
+  const day = '2026-11-01';
+  const dayStart = periodWindow('day', day, TZ).fromMs;
+  const at = { nowMs: dayStart };
+  const reads: string[] = [];
+  const open = async () =>
+    startTestHub({
+      now: () => at.nowMs,
+      storage: spyReads(await openStorage({ kind: 'sqlite', path: files.storage }), reads),
+      stateFile: files.state,
+      config: { engine: { kinds: ['hour', 'day', 'month'], refresh_on_ingest_ms: 0 } },
+    });
+  try {
+    // Two hours on one hub, then a restart mid-day: the new hub reads the day's closed hours once.
+    const first = await open();
+    try {
+      await liveHours(first, at, dayStart, dayStart + 2 * 3_600_000);
+    } finally {
+      await first.close();
+    }
+    at.nowMs = dayStart + 2 * 3_600_000 + 20 * MIN;
+    const hub = await open();
+    try {
+      const keeper = hub.ctx.engine.rollups;
+      await keeper.prime(['day', 'month']);
+      assert.ok(readBack(reads, 'hour', periodWindow('day', day, TZ)), 'the restarted hub read the closed hours once');
+      await liveHours(hub, at, dayStart + 2 * 3_600_000 + 30 * MIN, dayStart + 4 * 3_600_000);
+      at.nowMs = periodWindow('month', shiftPeriod('month', month, 1, TZ), TZ).fromMs + 2 * MIN;
+      reads.length = 0;
+      await hub.ctx.engine.runPeriod('day', day);
+      await hub.ctx.engine.runPeriod('month', month);
+      assert.equal(readBack(reads, 'hour', periodWindow('day', day, TZ)), false, 'the day close read no hour back');
+      assert.equal(readBack(reads, 'day', periodWindow('month', month, TZ)), false, 'the month close read no day back');
+      assert.equal(keeper.stats.fromRunning.month, 1);
+
+      // The same roll-ups as folding the stored children, and the same values as the raw records.
+      const { catalog, storage } = hub.ctx;
+      for (const [kind, period, child] of [
+        ['day', day, 'hour'],
+        ['month', month, 'day'],
+      ] as const) {
+        const w = periodWindow(kind, period, TZ);
+        const children = await storage.queryRollups({ kind: child, ...w });
+        const want = new Map(rollUp(catalog, w, children).map((r) => [r.center, r]));
+        const got = await storage.queryRollups({ kind, ...w });
+        assert.deepEqual(got.map((r) => r.center).sort(), [...want.keys()].sort(), `${period}: centers`);
+        for (const g of got) {
+          const x = want.get(g.center)!;
+          assert.deepEqual(Object.keys(g.metrics).sort(), Object.keys(x.metrics).sort(), `${period} ${g.center}`);
+          for (const k in x.metrics) assert.ok(close(g.metrics[k]!, x.metrics[k]!), `${period} ${g.center} ${k}`);
+          assert.deepEqual(
+            { ...g.rollup, aux: undefined },
+            { ...x.rollup, aux: undefined },
+            `${period} ${g.center}: bookkeeping`,
+          );
+        }
+        assertSameValues(await storedValues(hub, kind, period), await rawValues(hub, kind, period), period);
+      }
+      assert.equal(
+        (await storage.queryRollups({ kind: 'day', ...periodWindow('day', day, TZ), centers: ['gz-01'] }))[0]!.rollup
+          .records,
+        14,
+        'gz-01: 8 + 6 fifteen-minute records',
+      );
+
+      // A late record for an hour already folded: its hour, day and month are rebuilt once, from storage.
+      const state = hub.ctx.state;
+      state.setCheckpoint('hour', `${day}T23`, at.nowMs);
+      state.setCheckpoint('day', day, at.nowMs);
+      state.setCheckpoint('month', month, at.nowMs);
+      const built = structuredClone(keeper.stats.built);
+      const running = structuredClone(keeper.stats.fromRunning);
+      const late = telemetry('gz-01', dayStart + 2 * 3_600_000 + 15 * MIN, 3, 15);
+      const res = await hub.call('POST', '/api/v1/records', {
+        token: createToken(state, 'agent:gz-01').token,
+        json: { records: [late] },
+      });
+      assert.equal(res.status, 200, res.text);
+      await new Scheduler(hub.ctx).recomputeDirty();
+      assert.deepEqual(
+        {
+          hour: keeper.stats.built.hour - built.hour,
+          day: keeper.stats.built.day - built.day,
+          month: keeper.stats.built.month - built.month,
+        },
+        { hour: 1, day: 1, month: 1 },
+      );
+      assert.deepEqual(keeper.stats.fromRunning, running, 'the rebuilds read storage');
+      for (const [kind, period] of [
+        ['day', day],
+        ['month', month],
+      ] as const)
+        assertSameValues(await storedValues(hub, kind, period), await rawValues(hub, kind, period), `${period} late`);
+    } finally {
+      await hub.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a late record for an hour the running day holds makes the day close read its hours from storage', async () => {
+  const day = '2026-11-01';
+  const dayStart = periodWindow('day', day, TZ).fromMs;
+  const at = { nowMs: dayStart };
+  const reads: string[] = [];
+  const hub = await startTestHub({
+    now: () => at.nowMs,
+    storage: spyReads(await openStorage({ kind: 'sqlite', path: ':memory:' }), reads),
+    config: { engine: { kinds: ['hour', 'day'], refresh_on_ingest_ms: 0 } },
+  });
+  try {
+    await liveHours(hub, at, dayStart, dayStart + 2 * 3_600_000);
+    const late = telemetry('gd-01', dayStart + 30 * MIN, 5, 15);
+    const res = await hub.call('POST', '/api/v1/records', {
+      token: createToken(hub.ctx.state, 'agent:gd-01').token,
+      json: { records: [late] },
+    });
+    assert.equal(res.status, 200, res.text);
+    at.nowMs = dayStart + 86_400_000 + 2 * MIN;
+    reads.length = 0;
+    await hub.ctx.engine.runPeriod('day', day);
+    assert.ok(readBack(reads, 'hour', periodWindow('day', day, TZ)), 'the day close read its hours back');
+    // Every hour of the day and of the day a year before once, and the late one again.
+    assert.equal(hub.ctx.engine.rollups.stats.built.hour, 24 + 24 + 1);
+    assertSameValues(await storedValues(hub, 'day', day), await rawValues(hub, 'day', day), day);
   } finally {
     await hub.close();
   }

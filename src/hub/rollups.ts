@@ -4,6 +4,13 @@
  * close reads the coarsest roll-ups that tile its window, so its cost follows the period, not the history
  * behind it: a month close reads a month of day roll-ups, never the month's minute records.
  *
+ * The open day and month are also folded as they go: each hour built is added to a running day, each day to a
+ * running month, so the day's close writes its roll-ups without reading its 24 hours back (nor the month's its
+ * days). A running period is used only when it holds every child at the generation the state DB says is fresh,
+ * each folded from its first build: a child built again (a late record, roll-ups a provincial hub forwarded)
+ * drops it, and the close reads storage as before. A hub started mid-day or mid-month reads the closed children
+ * of the open day and month once (`prime`), off the closes' path.
+ *
  * Which roll-ups are built, and for which generation of late records, is kept in the state DB (a build
  * registers itself before reading its inputs, so a late record that lands meanwhile makes it stale again).
  * Tiers expire (storage Retention): an hour older than the raw records cannot be rebuilt, and an hour
@@ -40,6 +47,7 @@ export interface RollupKeeperOptions {
 }
 
 const CHILD: Record<Exclude<RollupKind, 'hour'>, RollupKind> = { day: 'hour', month: 'day' };
+const PARENT: Record<Exclude<RollupKind, 'month'>, Exclude<RollupKind, 'hour'>> = { hour: 'day', day: 'month' };
 /** Hours built from raw records in one pass when many are built at once. */
 const HOURS_PER_READ = 24;
 /** Raw records are read this many ms of starts at a time (50,000 records for 10,000 centers). */
@@ -49,11 +57,25 @@ export interface BuildStats {
   built: Record<RollupKind, number>;
   /** Roll-ups of hours the hub folded as their records arrived (no raw read). */
   fromMemory: number;
+  /** Days and months built from their running fold (no read of their hours or days). */
+  fromRunning: Record<'day' | 'month', number>;
+}
+
+/** A day (month) folded as its hours (days) are built. */
+interface Running {
+  period: string;
+  acc: Accumulation;
+  /** The children folded, each with the generation it was built at. */
+  folded: Map<string, number>;
 }
 
 export class RollupKeeper {
   private readonly o: RollupKeeperOptions;
-  readonly stats: BuildStats = { built: { hour: 0, day: 0, month: 0 }, fromMemory: 0 };
+  readonly stats: BuildStats = {
+    built: { hour: 0, day: 0, month: 0 },
+    fromMemory: 0,
+    fromRunning: { day: 0, month: 0 },
+  };
   private readonly inflight = new Map<string, Promise<void>>();
   /**
    * The newest day and month roll-ups built, held until the next build of that kind: the close that built them
@@ -62,6 +84,10 @@ export class RollupKeeper {
    * the hour roll-ups provincial hubs forward, beside those it builds.
    */
   private readonly built = new Map<RollupKind, { period: string; rollups: StoredRollup[] }>();
+  /** The open day and month, folded as their children are built. */
+  private readonly running = new Map<Exclude<RollupKind, 'hour'>, Running>();
+  /** Builds of each child kind so far: a priming read that overlapped one is not kept. */
+  private readonly childBuilds: Record<Exclude<RollupKind, 'month'>, number> = { hour: 0, day: 0 };
 
   constructor(o: RollupKeeperOptions) {
     this.o = o;
@@ -149,6 +175,7 @@ export class RollupKeeper {
     const out = [...byHour.values()].flat();
     await storage.writeRollups(out);
     for (const h of hours) state.finishRollup('hour', h, gens.get(h)!);
+    for (const h of hours) this.foldRunning('hour', h, gens.get(h)!, byHour.get(h)!);
     if (out.length > 0) this.o.onHours?.(out);
     this.stats.built.hour += hours.length;
   }
@@ -167,18 +194,92 @@ export class RollupKeeper {
       !this.o.onHours &&
       !state.hasRollups(child, children[0]!, children[children.length - 1]!) &&
       w.fromMs - this.o.maxIntervalMs >= this.horizons().raw;
-    const acc = new Accumulation(this.o.catalog, w);
+    let acc = new Accumulation(this.o.catalog, w);
     if (fromRaw) {
       await this.foldRaw([acc]);
     } else {
       await this.ensure(child, children);
-      await this.fold(acc, child, children);
+      const running = this.whole(kind, period, children);
+      if (running) {
+        acc = running;
+        this.stats.fromRunning[kind]++;
+      } else await this.fold(acc, child, children);
     }
     const rollups = this.stored(kind, acc.rollups());
     await storage.writeRollups(rollups);
     state.finishRollup(kind, period, gen);
     this.built.set(kind, { period, rollups });
+    if (kind === 'day') this.foldRunning('day', period, gen, rollups);
     this.stats.built[kind]++;
+  }
+
+  /**
+   * The running fold of `period`, if it holds every one of `children` (fresh now) at the generation it is fresh
+   * at: the period's roll-ups are then its fold, exactly what reading the children back would give. It is let
+   * go either way (the period is built; a later build of it reads storage).
+   */
+  private whole(kind: Exclude<RollupKind, 'hour'>, period: string, children: string[]): Accumulation | undefined {
+    const r = this.running.get(kind);
+    if (r?.period !== period) return undefined;
+    this.running.delete(kind);
+    if (r.folded.size !== children.length) return undefined;
+    const gens = this.o.state.builtGenerations(CHILD[kind], children);
+    return children.every((c) => r.folded.get(c) === gens.get(c)) ? r.acc : undefined;
+  }
+
+  /**
+   * A child just built (an hour, a day) is added to its parent's running fold. The fold begins with the
+   * parent's first child (or a priming read); a child built a second time, or first built at a later
+   * generation (a late record or forwarded roll-ups came before it: storage may hold roll-ups this build did not
+   * write), ends it: the parent's close then reads storage.
+   */
+  private foldRunning(kind: Exclude<RollupKind, 'month'>, period: string, gen: number, rollups: StoredRollup[]): void {
+    this.childBuilds[kind]++;
+    const { tz } = this.o;
+    const parentKind = PARENT[kind];
+    const at = periodWindow(kind, period, tz).fromMs;
+    const parent = periodName(parentKind, at, tz);
+    let r = this.running.get(parentKind);
+    if (r?.period !== parent) {
+      // Only a newer period's first child begins a fold: building an older one (a year-earlier comparison)
+      // leaves the open period's fold alone.
+      const pw = periodWindow(parentKind, parent, tz);
+      if (pw.fromMs !== at || (r && parent < r.period)) return;
+      r = { period: parent, acc: new Accumulation(this.o.catalog, pw), folded: new Map() };
+      this.running.set(parentKind, r);
+    }
+    if (gen !== 0 || r.folded.has(period)) {
+      this.running.delete(parentKind);
+      return;
+    }
+    for (const x of rollups) r.acc.add(x);
+    r.folded.set(period, gen);
+  }
+
+  /**
+   * Reads the built, fresh children of the day and the month open at `nowMs` into their running folds, once
+   * (a hub started mid-day): their closes then read nothing back. A read that a child build overlapped is not
+   * kept (the close reads storage instead).
+   */
+  async prime(kinds: readonly string[] = ['day', 'month'], nowMs = this.o.now()): Promise<void> {
+    const { tz, state } = this.o;
+    for (const kind of (['day', 'month'] as const).filter((k) => kinds.includes(k))) {
+      const period = periodName(kind, nowMs, tz);
+      if (this.running.get(kind)?.period === period) continue;
+      const w = periodWindow(kind, period, tz);
+      const child = CHILD[kind] as Exclude<RollupKind, 'month'>;
+      // Every child built and fresh (a closed one; or one written by an import ahead of the clock): each is
+      // held at the generation it was read at, so one built again later is not taken from the fold.
+      const children = periodsTouching(child, w.fromMs, w.toMs, tz);
+      const gens = state.builtGenerations(child, children);
+      const fresh = children.filter((c) => gens.has(c));
+      const builds = this.childBuilds[child];
+      const r: Running = { period, acc: new Accumulation(this.o.catalog, w), folded: new Map() };
+      await this.fold(r.acc, child, fresh);
+      if (this.childBuilds[child] !== builds || this.running.get(kind)?.period === period) continue;
+      for (const c of fresh) r.folded.set(c, gens.get(c)!);
+      this.running.set(kind, r);
+    }
   }
 
   private stored(kind: RollupKind, rollups: RollupRecord[]): StoredRollup[] {

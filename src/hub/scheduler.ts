@@ -76,6 +76,8 @@ export class Scheduler {
   private kickWork(name: string): void {
     if (this.work) return; // the next minute's tick picks up whatever is left
     this.work = this.closeDue()
+      // Once started and caught up, the open day and month are read into their running folds (rollups.ts).
+      .then(() => (name === 'catch-up' ? this.ctx.engine.rollups.prime(this.ctx.config.engine.kinds) : undefined))
       .then(() => this.retention())
       .catch((err) => this.report(name, err))
       .finally(() => {

@@ -306,6 +306,15 @@ export class StateDb {
     return new Set(rows.map((r) => r.period));
   }
 
+  /** The generation each of `periods` that is fresh was built at (a period built again has a newer one). */
+  builtGenerations(kind: string, periods: string[]): Map<string, number> {
+    if (periods.length === 0) return new Map();
+    const rows = this.stmt(
+      'SELECT period, built_gen FROM rollups WHERE kind = ? AND gen = built_gen AND period IN (SELECT value FROM json_each(?))',
+    ).all(kind, JSON.stringify(periods)) as Array<{ period: string; built_gen: number }>;
+    return new Map(rows.map((r) => [r.period, Number(r.built_gen)]));
+  }
+
   /**
    * Registers a build of these roll-ups before its inputs are read, and returns the generation each build
    * answers for: a late record marked meanwhile bumps the row, so the build does not count as fresh.
