@@ -180,6 +180,9 @@ async function runOne(
     const dec = `${YEAR}-12`;
     const lastDay = periodsTouching('day', MIDNIGHT - DAY, MIDNIGHT, TZ)[0]!;
     const liveHour = periodsTouching('hour', MIDNIGHT - HOUR, MIDNIGHT, TZ)[0]!;
+    // The hour the agents start pushing in is the hub's to build, as every hour after it: a hub never builds an
+    // hour before it ends, and one written here as built would take the agents' first records as late ones.
+    const firstOpenHour = periodsTouching('hour', size.simStart, size.simStart + 1, TZ)[0]!;
     const t0 = performance.now();
     const history = await writeHistory(
       catalog,
@@ -189,7 +192,8 @@ async function runOne(
       {
         tz: TZ,
         rollups: {
-          // Every month of last year and this one but December; December's days but the last; its hours but the last.
+          // Every month of last year and this one but December; December's days but the last; its hours before the
+          // one the agents start pushing in.
           month: [
             ...periodsTouching(
               'month',
@@ -203,7 +207,7 @@ async function runOne(
             // The day a year before the last one: its comparison.
             shiftPeriod('day', lastDay, -365, TZ),
           ],
-          hour: periodsTouching('hour', MIDNIGHT - DAY, MIDNIGHT - HOUR, TZ),
+          hour: periodsTouching('hour', MIDNIGHT - DAY, periodWindow('hour', firstOpenHour, TZ).fromMs, TZ),
         },
         filingMonth: dec,
         ...(size.rawFrom ? { raw: { fromMs: size.rawFrom, toMs: size.simStart } } : {}),
@@ -212,7 +216,7 @@ async function runOne(
     );
     log(`hub bench: history written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // The engine has closed everything before the live hours.
-    state.setCheckpoint('hour', shiftPeriod('hour', liveHour, -1, TZ), Date.now());
+    state.setCheckpoint('hour', shiftPeriod('hour', firstOpenHour, -1, TZ), Date.now());
     state.setCheckpoint('day', shiftPeriod('day', lastDay, -1, TZ), Date.now());
     state.setCheckpoint('month', shiftPeriod('month', dec, -1, TZ), Date.now());
     state.setCheckpoint('quarter', `${YEAR}-Q3`, Date.now());
