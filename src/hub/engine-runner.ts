@@ -56,6 +56,8 @@ export interface EngineOptions {
 }
 
 const setImmediateTurn = () => new Promise<void>((r) => setImmediate(r));
+/** The rolling window's records from before a start are read this many ms of starts at a time. */
+const LOAD_STEP_MS = 5 * 60_000;
 /** Nodes whose values are written per storage call (a node's values stay together). */
 const WRITE_NODES = 1_000;
 
@@ -159,12 +161,21 @@ export class EngineRunner {
   private async loadLive(fromMs: number, toMs: number): Promise<ParsedRecord[] | undefined> {
     if (!this.live.holdable(fromMs)) return undefined;
     const from = fromMs - this.maxIntervalMs;
-    this.loading ??= this.o.storage
-      .queryRecords({ fromMs: from, toMs: this.live.since, source: 'telemetry' })
-      .then((records) => this.live.load(records, from))
-      .finally(() => {
-        this.loading = undefined;
-      });
+    const since = this.live.since;
+    // A few minutes at a time, each packed as it is read: half an hour of 10,000 centers' records is 300,000
+    // parsed records, a gigabyte held at once.
+    this.loading ??= (async () => {
+      for (let t = from; t < since; t += LOAD_STEP_MS) {
+        const to = Math.min(t + LOAD_STEP_MS, since);
+        this.live.load(
+          await this.o.storage.queryRecords({ fromMs: t, toMs: to, source: 'telemetry' }),
+          from,
+          to >= since,
+        );
+      }
+    })().finally(() => {
+      this.loading = undefined;
+    });
     await this.loading;
     return this.live.records(fromMs, toMs);
   }

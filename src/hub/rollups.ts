@@ -370,9 +370,7 @@ export class RollupKeeper {
       await this.fold(acc, kind, periods);
     }
     for (const r of raw) {
-      const held = this.o.live?.records(r.fromMs, r.toMs);
-      if (held) for (const rec of held) acc.add(rec);
-      else
+      if (!this.o.live?.fold(acc, r.fromMs, r.toMs))
         for (const rec of await storage.queryRecords({
           fromMs: r.fromMs - this.o.maxIntervalMs,
           toMs: r.toMs,
