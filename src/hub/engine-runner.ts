@@ -149,8 +149,12 @@ export class EngineRunner {
     if (toMs <= openHour) return this.rollups.telemetry(fromMs, toMs);
     const held = this.live.records(fromMs, toMs) ?? (await this.loadLive(fromMs, toMs));
     if (held) return held;
-    const raw = await this.o.storage.queryRecords({ fromMs: fromMs - this.maxIntervalMs, toMs, source: 'telemetry' });
-    return raw.filter((r) => r.endMs > fromMs);
+    return this.o.storage.queryRecords({
+      fromMs: fromMs - this.maxIntervalMs,
+      toMs,
+      endAfterMs: fromMs,
+      source: 'telemetry',
+    });
   }
 
   /**
@@ -167,11 +171,8 @@ export class EngineRunner {
     this.loading ??= (async () => {
       for (let t = from; t < since; t += LOAD_STEP_MS) {
         const to = Math.min(t + LOAD_STEP_MS, since);
-        this.live.load(
-          await this.o.storage.queryRecords({ fromMs: t, toMs: to, source: 'telemetry' }),
-          from,
-          to >= since,
-        );
+        const q = { fromMs: t, toMs: to, endAfterMs: this.live.heldFrom, source: 'telemetry' as const };
+        this.live.load(await this.o.storage.queryRecords(q), from, to >= since);
       }
     })().finally(() => {
       this.loading = undefined;

@@ -86,6 +86,11 @@ export class LiveTelemetry {
     if (complete) this.heldSince = Math.min(this.heldSince, fromMs);
   }
 
+  /** Every held record ends after this instant (a record ending by it is let go, or not taken by `load`). */
+  get heldFrom(): number {
+    return this.keptFrom;
+  }
+
   /** Whether `records` can answer a window starting at `fromMs` once the share before the start is loaded. */
   holdable(fromMs: number): boolean {
     // Every record overlapping the window ends after its start, so none of them was let go.

@@ -157,8 +157,8 @@ export class RollupKeeper {
       const redo = new Set(fold.redo);
       // Records that started before the hub did and reach into the hour (rare): their centers are read again.
       if (fold.unseen)
-        for (const r of await storage.queryRecords({ ...fold.unseen, source: 'telemetry' }))
-          if (r.endMs > w.fromMs) redo.add(r.center);
+        for (const r of await storage.queryRecords({ ...fold.unseen, endAfterMs: w.fromMs, source: 'telemetry' }))
+          redo.add(r.center);
       const out = this.stored('hour', redo.size === 0 ? fold.rollups : fold.rollups.filter((r) => !redo.has(r.center)));
       if (redo.size > 0) {
         const acc = new Accumulation(this.o.catalog, w);
@@ -294,10 +294,14 @@ export class RollupKeeper {
   private async foldRaw(accs: Accumulation[], centers?: string[]): Promise<void> {
     const fromMs = Math.min(...accs.map((a) => a.window.fromMs)) - this.o.maxIntervalMs;
     const toMs = Math.max(...accs.map((a) => a.window.toMs));
+    // A record that started before the windows and ended by their start (most of those read for the longest
+    // interval before them) is left out by storage, its body never decoded.
+    const endAfterMs = fromMs + this.o.maxIntervalMs;
     for (let t = fromMs; t < toMs; t += RAW_STEP_MS) {
       const q = {
         fromMs: t,
         toMs: Math.min(t + RAW_STEP_MS, toMs),
+        endAfterMs,
         source: 'telemetry' as const,
         ...(centers ? { centers } : {}),
       };
@@ -374,9 +378,10 @@ export class RollupKeeper {
         for (const rec of await storage.queryRecords({
           fromMs: r.fromMs - this.o.maxIntervalMs,
           toMs: r.toMs,
+          endAfterMs: r.fromMs,
           source: 'telemetry',
         }))
-          if (rec.endMs > r.fromMs && rec.startMs < r.toMs) acc.add(rec);
+          acc.add(rec);
     }
     return acc.rollups();
   }

@@ -20,8 +20,11 @@ export interface StoredRecord extends ParsedRecord {
 
 /** Which records to read: half-open [fromMs, toMs) on record start, optionally narrowed. */
 export interface RecordQuery {
+  /** Records starting in [fromMs, toMs). */
   fromMs: number;
   toMs: number;
+  /** Only records ending after this instant (a window's start: what starts before it and ends by it is of no use). */
+  endAfterMs?: number;
   centers?: string[];
   provinces?: string[];
   source?: 'telemetry' | 'declaration';

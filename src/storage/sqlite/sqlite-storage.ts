@@ -274,6 +274,11 @@ export class SqliteStorage implements Storage {
       where.push('province IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(q.provinces));
     }
+    // Tested on the row, so the bodies of records that ended before a window are never decoded.
+    if (q.endAfterMs !== undefined) {
+      where.push('end_ms > ?');
+      params.push(q.endAfterMs);
+    }
     const dict = this.dict();
     const out: StoredRecord[] = [];
     for (const source of sources) {
