@@ -23,7 +23,7 @@ import type { Window } from '../model/values.ts';
 import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
 import type { StateDb } from './state-db.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { Accumulation } from '../records/merge.ts';
+import { Accumulation, layoutFor, type Layout } from '../records/merge.ts';
 import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
 import { tile } from '../engine/tiling.ts';
 
@@ -89,8 +89,11 @@ export class RollupKeeper {
   /** Builds of each child kind so far: a priming read that overlapped one is not kept. */
   private readonly childBuilds: Record<Exclude<RollupKind, 'month'>, number> = { hour: 0, day: 0 };
 
+  private readonly layout: Layout;
+
   constructor(o: RollupKeeperOptions) {
     this.o = o;
+    this.layout = layoutFor(o.catalog);
   }
 
   private turn(): Promise<void> {
@@ -305,7 +308,12 @@ export class RollupKeeper {
         source: 'telemetry' as const,
         ...(centers ? { centers } : {}),
       };
-      for (const r of await this.o.storage.queryRecords(q)) for (const a of accs) a.add(r);
+      const { storage } = this.o;
+      // Decoded straight into packed records where the store can (no parsed record built per row).
+      if (storage.packedRecordPages) {
+        for await (const page of storage.packedRecordPages(q, this.layout))
+          for (const r of page) for (const a of accs) a.addPacked(r);
+      } else for (const r of await storage.queryRecords(q)) for (const a of accs) a.add(r);
       await this.turn();
     }
   }
