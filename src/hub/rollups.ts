@@ -23,7 +23,7 @@ import type { Window } from '../model/values.ts';
 import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
 import type { StateDb } from './state-db.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { Accumulation } from '../records/merge.ts';
+import { Accumulation, layoutFor, type Layout } from '../records/merge.ts';
 import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
 import { tile } from '../engine/tiling.ts';
 
@@ -89,8 +89,11 @@ export class RollupKeeper {
   /** Builds of each child kind so far: a priming read that overlapped one is not kept. */
   private readonly childBuilds: Record<Exclude<RollupKind, 'month'>, number> = { hour: 0, day: 0 };
 
+  private readonly layout: Layout;
+
   constructor(o: RollupKeeperOptions) {
     this.o = o;
+    this.layout = layoutFor(o.catalog);
   }
 
   private turn(): Promise<void> {
@@ -157,8 +160,8 @@ export class RollupKeeper {
       const redo = new Set(fold.redo);
       // Records that started before the hub did and reach into the hour (rare): their centers are read again.
       if (fold.unseen)
-        for (const r of await storage.queryRecords({ ...fold.unseen, source: 'telemetry' }))
-          if (r.endMs > w.fromMs) redo.add(r.center);
+        for (const r of await storage.queryRecords({ ...fold.unseen, endAfterMs: w.fromMs, source: 'telemetry' }))
+          redo.add(r.center);
       const out = this.stored('hour', redo.size === 0 ? fold.rollups : fold.rollups.filter((r) => !redo.has(r.center)));
       if (redo.size > 0) {
         const acc = new Accumulation(this.o.catalog, w);
@@ -294,14 +297,23 @@ export class RollupKeeper {
   private async foldRaw(accs: Accumulation[], centers?: string[]): Promise<void> {
     const fromMs = Math.min(...accs.map((a) => a.window.fromMs)) - this.o.maxIntervalMs;
     const toMs = Math.max(...accs.map((a) => a.window.toMs));
+    // A record that started before the windows and ended by their start (most of those read for the longest
+    // interval before them) is left out by storage, its body never decoded.
+    const endAfterMs = fromMs + this.o.maxIntervalMs;
     for (let t = fromMs; t < toMs; t += RAW_STEP_MS) {
       const q = {
         fromMs: t,
         toMs: Math.min(t + RAW_STEP_MS, toMs),
+        endAfterMs,
         source: 'telemetry' as const,
         ...(centers ? { centers } : {}),
       };
-      for (const r of await this.o.storage.queryRecords(q)) for (const a of accs) a.add(r);
+      const { storage } = this.o;
+      // Decoded straight into packed records where the store can (no parsed record built per row).
+      if (storage.packedRecordPages) {
+        for await (const page of storage.packedRecordPages(q, this.layout))
+          for (const r of page) for (const a of accs) a.addPacked(r);
+      } else for (const r of await storage.queryRecords(q)) for (const a of accs) a.add(r);
       await this.turn();
     }
   }
@@ -370,15 +382,14 @@ export class RollupKeeper {
       await this.fold(acc, kind, periods);
     }
     for (const r of raw) {
-      const held = this.o.live?.records(r.fromMs, r.toMs);
-      if (held) for (const rec of held) acc.add(rec);
-      else
+      if (!this.o.live?.fold(acc, r.fromMs, r.toMs))
         for (const rec of await storage.queryRecords({
           fromMs: r.fromMs - this.o.maxIntervalMs,
           toMs: r.toMs,
+          endAfterMs: r.fromMs,
           source: 'telemetry',
         }))
-          if (rec.endMs > r.fromMs && rec.startMs < r.toMs) acc.add(rec);
+          acc.add(rec);
     }
     return acc.rollups();
   }
