@@ -48,6 +48,8 @@ export interface RollupKeeperOptions {
 
 const CHILD: Record<Exclude<RollupKind, 'hour'>, RollupKind> = { day: 'hour', month: 'day' };
 const PARENT: Record<Exclude<RollupKind, 'month'>, Exclude<RollupKind, 'hour'>> = { hour: 'day', day: 'month' };
+/** Tiles kept for year-earlier comparisons: a window's one or two, and the next day's. */
+const COMPARISON_TILES = 3;
 /** Hours built from raw records in one pass when many are built at once. */
 const HOURS_PER_READ = 24;
 /** Raw records are read this many ms of starts at a time (50,000 records for 10,000 centers). */
@@ -86,6 +88,8 @@ export class RollupKeeper {
   private readonly built = new Map<RollupKind, { period: string; rollups: StoredRollup[] }>();
   /** The open day and month, folded as their children are built. */
   private readonly running = new Map<Exclude<RollupKind, 'hour'>, Running>();
+  /** Tiles read pro rata for year-earlier comparisons (`comparison`), by kind/period, at most COMPARISON_TILES. */
+  private readonly comparisons = new Map<string, { gen: number; rollups: StoredRollup[] }>();
   /** Builds of each child kind so far: a priming read that overlapped one is not kept. */
   private readonly childBuilds: Record<Exclude<RollupKind, 'month'>, number> = { hour: 0, day: 0 };
 
@@ -178,6 +182,7 @@ export class RollupKeeper {
     const out = [...byHour.values()].flat();
     await storage.writeRollups(out);
     for (const h of hours) state.finishRollup('hour', h, gens.get(h)!);
+    for (const h of hours) this.comparisons.delete(`hour/${h}`);
     for (const h of hours) this.foldRunning('hour', h, gens.get(h)!, byHour.get(h)!);
     if (out.length > 0) this.o.onHours?.(out);
     this.stats.built.hour += hours.length;
@@ -211,6 +216,7 @@ export class RollupKeeper {
     const rollups = this.stored(kind, acc.rollups());
     await storage.writeRollups(rollups);
     state.finishRollup(kind, period, gen);
+    this.comparisons.delete(`${kind}/${period}`);
     this.built.set(kind, { period, rollups });
     if (kind === 'day') this.foldRunning('day', period, gen, rollups);
     this.stats.built[kind]++;
@@ -337,6 +343,28 @@ export class RollupKeeper {
   }
 
   /**
+   * The roll-ups of a day or hour read pro rata (the tile holding a rolling window's year-earlier comparison): read
+   * from storage once and kept while the state DB says they are as built then, so the real-time runs of a day read
+   * them once, not every minute. A build of the tile since (forwarded roll-ups, a late record) reads them again.
+   */
+  private async comparison(kind: RollupKind, period: string): Promise<StoredRollup[]> {
+    const key = `${kind}/${period}`;
+    const built = () => this.o.state.builtGenerations(kind, [period]).get(period);
+    const gen = built();
+    const hit = this.comparisons.get(key);
+    if (hit && gen !== undefined && hit.gen === gen) return hit.rollups;
+    this.comparisons.delete(key);
+    const w = periodWindow(kind, period, this.o.tz);
+    const rollups = await this.o.storage.queryRollups({ kind, fromMs: w.fromMs, toMs: w.toMs });
+    // Kept only when no build of the tile began or ended while it was read.
+    if (gen !== undefined && built() === gen && !this.inflight.has(key)) {
+      this.comparisons.set(key, { gen, rollups });
+      for (const k of this.comparisons.keys()) if (this.comparisons.size > COMPARISON_TILES) this.comparisons.delete(k);
+    }
+    return rollups;
+  }
+
+  /**
    * Telemetry for a closed window [fromMs, toMs), as one roll-up per center for the whole window: merged from
    * the roll-ups of the whole months, days and hours inside it (built first where needed), raw records for
    * partial hours, and, where the finer data has expired, the coarser roll-up that holds it (counted pro
@@ -379,7 +407,15 @@ export class RollupKeeper {
       const periods = want[kind];
       if (periods.length === 0) continue;
       await this.ensure(kind, periods);
-      await this.fold(acc, kind, periods);
+      // The days and hours read pro rata hold a rolling window's year-earlier comparison: the same tile for every
+      // run of a day (or an hour), kept in memory.
+      const partial: ReadonlySet<string> = kind === 'day' ? fallback : kind === 'hour' ? hours : new Set();
+      await this.fold(
+        acc,
+        kind,
+        periods.filter((p) => !partial.has(p)),
+      );
+      for (const p of periods) if (partial.has(p)) for (const r of await this.comparison(kind, p)) acc.add(r);
     }
     for (const r of raw) {
       if (!this.o.live?.fold(acc, r.fromMs, r.toMs))
