@@ -56,6 +56,8 @@ export interface EngineOptions {
 }
 
 const setImmediateTurn = () => new Promise<void>((r) => setImmediate(r));
+/** The rolling window's records from before a start are read this many ms of starts at a time. */
+const LOAD_STEP_MS = 5 * 60_000;
 /** Nodes whose values are written per storage call (a node's values stay together). */
 const WRITE_NODES = 1_000;
 
@@ -147,8 +149,12 @@ export class EngineRunner {
     if (toMs <= openHour) return this.rollups.telemetry(fromMs, toMs);
     const held = this.live.records(fromMs, toMs) ?? (await this.loadLive(fromMs, toMs));
     if (held) return held;
-    const raw = await this.o.storage.queryRecords({ fromMs: fromMs - this.maxIntervalMs, toMs, source: 'telemetry' });
-    return raw.filter((r) => r.endMs > fromMs);
+    return this.o.storage.queryRecords({
+      fromMs: fromMs - this.maxIntervalMs,
+      toMs,
+      endAfterMs: fromMs,
+      source: 'telemetry',
+    });
   }
 
   /**
@@ -159,12 +165,18 @@ export class EngineRunner {
   private async loadLive(fromMs: number, toMs: number): Promise<ParsedRecord[] | undefined> {
     if (!this.live.holdable(fromMs)) return undefined;
     const from = fromMs - this.maxIntervalMs;
-    this.loading ??= this.o.storage
-      .queryRecords({ fromMs: from, toMs: this.live.since, source: 'telemetry' })
-      .then((records) => this.live.load(records, from))
-      .finally(() => {
-        this.loading = undefined;
-      });
+    const since = this.live.since;
+    // A few minutes at a time, each packed as it is read: half an hour of 10,000 centers' records is 300,000
+    // parsed records, a gigabyte held at once.
+    this.loading ??= (async () => {
+      for (let t = from; t < since; t += LOAD_STEP_MS) {
+        const to = Math.min(t + LOAD_STEP_MS, since);
+        const q = { fromMs: t, toMs: to, endAfterMs: this.live.heldFrom, source: 'telemetry' as const };
+        this.live.load(await this.o.storage.queryRecords(q), from, to >= since);
+      }
+    })().finally(() => {
+      this.loading = undefined;
+    });
     await this.loading;
     return this.live.records(fromMs, toMs);
   }

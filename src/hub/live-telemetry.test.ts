@@ -85,8 +85,11 @@ test('a restarted hub reads the window from before its start once, then from mem
     };
 
     await hub.ctx.engine.runRealtime();
-    assert.equal(reads.length, 1, 'the first run reads the window from before the start, once');
-    assert.equal(reads[0]!.toMs, start, 'up to the start: later records are ingested');
+    // Once, a few minutes at a time, each read following the last, up to the start: later records are ingested.
+    const loadReads = reads.length;
+    assert.ok(loadReads >= 1, 'the first run reads the window from before the start');
+    reads.slice(1).forEach((q, i) => assert.equal(q.fromMs, reads[i]!.toMs, 'each read follows the last'));
+    assert.equal(reads.at(-1)!.toMs, start, 'up to the start: later records are ingested');
     await assertRaw('first run');
 
     // A record pushed after the start, and the clock on: later runs read no telemetry from storage.
@@ -100,7 +103,7 @@ test('a restarted hub reads the window from before its start once, then from mem
     await hub.ctx.engine.runRealtime();
     nowMs += 5 * MIN;
     await hub.ctx.engine.runRealtime();
-    assert.equal(reads.length, 1, 'later runs read memory');
+    assert.equal(reads.length, loadReads, 'later runs read memory');
     await assertRaw('a later run');
 
     // Every center pushes twenty more minutes; a run that waited its turn behind a long close asks for a window
@@ -113,7 +116,7 @@ test('a restarted hub reads the window from before its start once, then from mem
     }
     nowMs = start + 27 * MIN;
     await hub.ctx.engine.runRealtime(start + 22 * MIN);
-    assert.equal(reads.length, 1, 'a run that waited reads memory');
+    assert.equal(reads.length, loadReads, 'a run that waited reads memory');
     await assertRaw('a run that waited');
   } finally {
     await hub.close();

@@ -23,7 +23,7 @@ import type { Window } from '../model/values.ts';
 import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
 import type { StateDb } from './state-db.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { Accumulation } from '../records/merge.ts';
+import { Accumulation, layoutFor, type Layout } from '../records/merge.ts';
 import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
 import { tile } from '../engine/tiling.ts';
 
@@ -48,6 +48,8 @@ export interface RollupKeeperOptions {
 
 const CHILD: Record<Exclude<RollupKind, 'hour'>, RollupKind> = { day: 'hour', month: 'day' };
 const PARENT: Record<Exclude<RollupKind, 'month'>, Exclude<RollupKind, 'hour'>> = { hour: 'day', day: 'month' };
+/** Tiles kept for year-earlier comparisons: a window's one or two, and the next day's. */
+const COMPARISON_TILES = 3;
 /** Hours built from raw records in one pass when many are built at once. */
 const HOURS_PER_READ = 24;
 /** Raw records are read this many ms of starts at a time (50,000 records for 10,000 centers). */
@@ -86,11 +88,16 @@ export class RollupKeeper {
   private readonly built = new Map<RollupKind, { period: string; rollups: StoredRollup[] }>();
   /** The open day and month, folded as their children are built. */
   private readonly running = new Map<Exclude<RollupKind, 'hour'>, Running>();
+  /** Tiles read pro rata for year-earlier comparisons (`comparison`), by kind/period, at most COMPARISON_TILES. */
+  private readonly comparisons = new Map<string, { gen: number; rollups: StoredRollup[] }>();
   /** Builds of each child kind so far: a priming read that overlapped one is not kept. */
   private readonly childBuilds: Record<Exclude<RollupKind, 'month'>, number> = { hour: 0, day: 0 };
 
+  private readonly layout: Layout;
+
   constructor(o: RollupKeeperOptions) {
     this.o = o;
+    this.layout = layoutFor(o.catalog);
   }
 
   private turn(): Promise<void> {
@@ -157,8 +164,8 @@ export class RollupKeeper {
       const redo = new Set(fold.redo);
       // Records that started before the hub did and reach into the hour (rare): their centers are read again.
       if (fold.unseen)
-        for (const r of await storage.queryRecords({ ...fold.unseen, source: 'telemetry' }))
-          if (r.endMs > w.fromMs) redo.add(r.center);
+        for (const r of await storage.queryRecords({ ...fold.unseen, endAfterMs: w.fromMs, source: 'telemetry' }))
+          redo.add(r.center);
       const out = this.stored('hour', redo.size === 0 ? fold.rollups : fold.rollups.filter((r) => !redo.has(r.center)));
       if (redo.size > 0) {
         const acc = new Accumulation(this.o.catalog, w);
@@ -175,6 +182,7 @@ export class RollupKeeper {
     const out = [...byHour.values()].flat();
     await storage.writeRollups(out);
     for (const h of hours) state.finishRollup('hour', h, gens.get(h)!);
+    for (const h of hours) this.comparisons.delete(`hour/${h}`);
     for (const h of hours) this.foldRunning('hour', h, gens.get(h)!, byHour.get(h)!);
     if (out.length > 0) this.o.onHours?.(out);
     this.stats.built.hour += hours.length;
@@ -208,6 +216,7 @@ export class RollupKeeper {
     const rollups = this.stored(kind, acc.rollups());
     await storage.writeRollups(rollups);
     state.finishRollup(kind, period, gen);
+    this.comparisons.delete(`${kind}/${period}`);
     this.built.set(kind, { period, rollups });
     if (kind === 'day') this.foldRunning('day', period, gen, rollups);
     this.stats.built[kind]++;
@@ -294,14 +303,23 @@ export class RollupKeeper {
   private async foldRaw(accs: Accumulation[], centers?: string[]): Promise<void> {
     const fromMs = Math.min(...accs.map((a) => a.window.fromMs)) - this.o.maxIntervalMs;
     const toMs = Math.max(...accs.map((a) => a.window.toMs));
+    // A record that started before the windows and ended by their start (most of those read for the longest
+    // interval before them) is left out by storage, its body never decoded.
+    const endAfterMs = fromMs + this.o.maxIntervalMs;
     for (let t = fromMs; t < toMs; t += RAW_STEP_MS) {
       const q = {
         fromMs: t,
         toMs: Math.min(t + RAW_STEP_MS, toMs),
+        endAfterMs,
         source: 'telemetry' as const,
         ...(centers ? { centers } : {}),
       };
-      for (const r of await this.o.storage.queryRecords(q)) for (const a of accs) a.add(r);
+      const { storage } = this.o;
+      // Decoded straight into packed records where the store can (no parsed record built per row).
+      if (storage.packedRecordPages) {
+        for await (const page of storage.packedRecordPages(q, this.layout))
+          for (const r of page) for (const a of accs) a.addPacked(r);
+      } else for (const r of await storage.queryRecords(q)) for (const a of accs) a.add(r);
       await this.turn();
     }
   }
@@ -322,6 +340,28 @@ export class RollupKeeper {
       } else for (const r of await storage.queryRollups(q)) acc.add(r);
       await this.turn();
     }
+  }
+
+  /**
+   * The roll-ups of a day or hour read pro rata (the tile holding a rolling window's year-earlier comparison): read
+   * from storage once and kept while the state DB says they are as built then, so the real-time runs of a day read
+   * them once, not every minute. A build of the tile since (forwarded roll-ups, a late record) reads them again.
+   */
+  private async comparison(kind: RollupKind, period: string): Promise<StoredRollup[]> {
+    const key = `${kind}/${period}`;
+    const built = () => this.o.state.builtGenerations(kind, [period]).get(period);
+    const gen = built();
+    const hit = this.comparisons.get(key);
+    if (hit && gen !== undefined && hit.gen === gen) return hit.rollups;
+    this.comparisons.delete(key);
+    const w = periodWindow(kind, period, this.o.tz);
+    const rollups = await this.o.storage.queryRollups({ kind, fromMs: w.fromMs, toMs: w.toMs });
+    // Kept only when no build of the tile began or ended while it was read.
+    if (gen !== undefined && built() === gen && !this.inflight.has(key)) {
+      this.comparisons.set(key, { gen, rollups });
+      for (const k of this.comparisons.keys()) if (this.comparisons.size > COMPARISON_TILES) this.comparisons.delete(k);
+    }
+    return rollups;
   }
 
   /**
@@ -367,18 +407,25 @@ export class RollupKeeper {
       const periods = want[kind];
       if (periods.length === 0) continue;
       await this.ensure(kind, periods);
-      await this.fold(acc, kind, periods);
+      // The days and hours read pro rata hold a rolling window's year-earlier comparison: the same tile for every
+      // run of a day (or an hour), kept in memory.
+      const partial: ReadonlySet<string> = kind === 'day' ? fallback : kind === 'hour' ? hours : new Set();
+      await this.fold(
+        acc,
+        kind,
+        periods.filter((p) => !partial.has(p)),
+      );
+      for (const p of periods) if (partial.has(p)) for (const r of await this.comparison(kind, p)) acc.add(r);
     }
     for (const r of raw) {
-      const held = this.o.live?.records(r.fromMs, r.toMs);
-      if (held) for (const rec of held) acc.add(rec);
-      else
+      if (!this.o.live?.fold(acc, r.fromMs, r.toMs))
         for (const rec of await storage.queryRecords({
           fromMs: r.fromMs - this.o.maxIntervalMs,
           toMs: r.toMs,
+          endAfterMs: r.fromMs,
           source: 'telemetry',
         }))
-          if (rec.endMs > r.fromMs && rec.startMs < r.toMs) acc.add(rec);
+          acc.add(rec);
     }
     return acc.rollups();
   }

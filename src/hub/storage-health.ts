@@ -89,6 +89,7 @@ export class StorageHealth {
       writeRollups: (rollups) => track(inner.writeRollups(rollups)),
       queryRollups: (q) => inner.queryRollups(q),
       ...(inner.rollupPages ? { rollupPages: (q) => inner.rollupPages!(q) } : {}),
+      ...(inner.packedRecordPages ? { packedRecordPages: (q, layout) => inner.packedRecordPages!(q, layout) } : {}),
       get retention() {
         return inner.retention;
       },

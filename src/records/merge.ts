@@ -70,13 +70,28 @@ export interface CenterAccumulator {
   lastEndMs: number;
 }
 
-function newAccumulator(center: string, layout: Layout): CenterAccumulator {
+/**
+ * The typed arrays of up to this many centers share one allocation: 41-slot arrays of their own are each a native
+ * allocation, and an evaluation of 10,000 centers makes tens of thousands of them every minute.
+ */
+const SLAB_CENTERS = 256;
+
+/** Arrays for the accumulators of an Accumulation's centers, cut from slabs that grow up to SLAB_CENTERS centers. */
+interface Slab {
+  f64: Float64Array;
+  u8: Uint8Array;
+  centers: number;
+  used: number;
+}
+
+function newAccumulator(center: string, layout: Layout, slab: Slab): CenterAccumulator {
   const n = layout.slots.length;
+  const i = slab.used++;
   return {
     center,
-    acc: new Float64Array(n),
-    aux: new Float64Array(n),
-    has: new Uint8Array(n),
+    acc: slab.f64.subarray(2 * n * i, 2 * n * i + n),
+    aux: slab.f64.subarray(2 * n * i + n, 2 * n * (i + 1)),
+    has: slab.u8.subarray(n * i, n * (i + 1)),
     hist: new Array(layout.histograms.length).fill(undefined),
     telemetryRecords: 0,
     coveredMs: 0,
@@ -115,10 +130,21 @@ export class Accumulation {
     this.layout = layoutFor(catalog);
   }
 
+  private slab: Slab | undefined;
+
   private get(center: string): CenterAccumulator {
     let a = this.centers.get(center);
-    if (!a) this.centers.set(center, (a = newAccumulator(center, this.layout)));
+    if (!a) this.centers.set(center, (a = newAccumulator(center, this.layout, this.room())));
     return a;
+  }
+
+  /** A slab with room for one more center: a new one twice the last, up to SLAB_CENTERS, when it is full. */
+  private room(): Slab {
+    const s = this.slab;
+    if (s && s.used < s.centers) return s;
+    const n = this.layout.slots.length;
+    const centers = Math.min(SLAB_CENTERS, s ? 2 * s.centers : 4);
+    return (this.slab = { f64: new Float64Array(2 * n * centers), u8: new Uint8Array(n * centers), centers, used: 0 });
   }
 
   /** Folds a record or roll-up; one outside the window is ignored. */
@@ -127,6 +153,12 @@ export class Accumulation {
     const ru = (r as Partial<RollupRecord>).rollup;
     if (ru) foldRollup(this.get(r.center), r, ru, this.window, this.layout);
     else foldRecord(this.get(r.center), r, this.window, this.layout);
+  }
+
+  /** Folds a packed telemetry record, exactly as `add` folds the record it was packed from. */
+  addPacked(r: PackedRecord): void {
+    if (r.endMs <= this.window.fromMs || r.startMs >= this.window.toMs) return;
+    foldPacked(this.get(r.center), r, this.window, this.layout);
   }
 
   /** A declaration that started before the window: its snapshots stand until replaced. */
@@ -146,6 +178,90 @@ export class Accumulation {
     for (const a of this.centers.values()) if (a.telemetryRecords > 0) out.push(toRollup(a, this.layout, this.window));
     return out.sort((x, y) => (x.center < y.center ? -1 : x.center > y.center ? 1 : 0));
   }
+}
+
+/**
+ * A telemetry record reduced to what folding it needs: its values by slot of the catalog's layout (NaN where it
+ * has none; a validated record's values are finite) and its histograms' counts by histogram. A tenth of the
+ * memory of the parsed record, whose 30-odd metrics are boxed numbers under string keys and whose histograms
+ * each carry their own copy of the bounds: the hub holds its rolling window's records in this form.
+ */
+export interface PackedRecord {
+  readonly center: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly values: readonly number[];
+  /** Counts by histogram index, or undefined when the record has none. */
+  readonly hist: Array<readonly number[] | undefined> | undefined;
+}
+
+/** A telemetry record packed for holding (`Accumulation.addPacked` folds it as `add` folds the record). */
+export function packRecord(catalog: Catalog, r: ParsedRecord): PackedRecord {
+  const { index, slots, histIndex, histograms } = layoutFor(catalog);
+  const values: number[] = new Array<number>(slots.length).fill(NaN);
+  const m = r.metrics;
+  for (const id in m) {
+    const s = index[id];
+    if (s !== undefined) values[s] = m[id]!;
+  }
+  let hist: PackedRecord['hist'];
+  if (r.histograms)
+    for (const id in r.histograms) {
+      const h = histIndex[id];
+      if (h === undefined) continue;
+      hist ??= new Array<number[] | undefined>(histograms.length).fill(undefined);
+      hist[h] = r.histograms[id]!.counts;
+    }
+  return { center: r.center, startMs: r.startMs, endMs: r.endMs, values, hist };
+}
+
+/** A packed telemetry record overlapping the window: `foldRecord` slot by slot. */
+function foldPacked(a: CenterAccumulator, r: PackedRecord, window: Window, layout: Layout): void {
+  const { kinds } = layout;
+  const start = r.startMs;
+  const end = r.endMs;
+  const lo = start < window.fromMs ? window.fromMs : start;
+  const hi = end > window.toMs ? window.toMs : end;
+  const f = lo === start && hi === end ? 1 : (hi - lo) / (end - start);
+  const dt = hi - lo;
+  a.telemetryRecords++;
+  a.coveredMs += dt;
+  if (start >= window.fromMs) noteStarted(a, 1, start, end);
+  const values = r.values;
+  const acc = a.acc;
+  const aux = a.aux;
+  const has = a.has;
+  for (let s = 0; s < values.length; s++) {
+    const v = values[s]!;
+    if (v !== v) continue; // NaN: the record has no value in this slot
+    switch (kinds[s]) {
+      case FOLD.delta:
+        acc[s] += v * f;
+        break;
+      case FOLD.mean:
+        acc[s] += v * dt;
+        aux[s] += dt;
+        break;
+      case FOLD.max:
+        if (!has[s] || v > acc[s]!) acc[s] = v;
+        break;
+      default:
+        if (!has[s] || end > aux[s]!) {
+          acc[s] = v;
+          aux[s] = end;
+        }
+    }
+    has[s] = 1;
+  }
+  const hist = r.hist;
+  if (hist && start >= window.fromMs)
+    for (let h = 0; h < hist.length; h++) {
+      const counts = hist[h];
+      if (!counts) continue;
+      const cur = a.hist[h];
+      if (!cur) a.hist[h] = counts.slice();
+      else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
+    }
 }
 
 /** A declaration from before the window: only its snapshots count (they stand until replaced). */

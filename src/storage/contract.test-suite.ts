@@ -223,6 +223,23 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         await s.writeRecords(recs);
       });
 
+      it('leaves out records ending at or before endAfterMs', async () => {
+        const got = await s.queryRecords({
+          fromMs: BASE_MS,
+          toMs: BASE_MS + 15 * MIN,
+          endAfterMs: BASE_MS + 10 * MIN,
+          source: 'telemetry',
+        });
+        assert.deepEqual(
+          got.map((r) => [r.startMs - BASE_MS, r.center]),
+          [
+            [10 * MIN, 'c1'],
+            [10 * MIN, 'c2'],
+            [10 * MIN, 'c3'],
+          ],
+        );
+      });
+
       it('reads the half-open window [fromMs, toMs) on record start, ordered by start, center, source', async () => {
         const got = await s.queryRecords({ fromMs: BASE_MS + 5 * MIN, toMs: BASE_MS + 15 * MIN });
         assert.deepEqual(

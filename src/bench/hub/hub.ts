@@ -235,7 +235,9 @@ async function runOne(
     const clockFile = path.join(dir, 'clock.json');
     writeFileSync(clockFile, JSON.stringify(clock));
     const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-    const hub = spawn(process.execPath, [here('./hub-child.ts'), hubConfig, clockFile], {
+    // DIMS_BENCH_HUB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are given to the hub's node alone.
+    const nodeArgs = process.env.DIMS_BENCH_HUB_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    const hub = spawn(process.execPath, [...nodeArgs, here('./hub-child.ts'), hubConfig, clockFile], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(hub);

@@ -531,7 +531,7 @@ export class InfluxStorage implements Storage {
           'queryRecords',
           (row) => rowToRecord(row),
         ))
-          out.push(item);
+          if (q.endAfterMs === undefined || item.endMs > q.endAfterMs) out.push(item);
       }
     }
     return out.sort(compareRecords);

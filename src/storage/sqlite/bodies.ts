@@ -5,9 +5,11 @@
  */
 import type { Histogram, RollupFacts } from '../../model/records.ts';
 import type { StoredValue } from '../types.ts';
+import type { Layout, PackedRecord } from '../../records/merge.ts';
 import {
   Reader,
   Writer,
+  layoutOf,
   readHistograms,
   readNumbers,
   writeHistograms,
@@ -34,6 +36,45 @@ export function decodeRecordBody(
   const metrics = readNumbers(r, dict);
   const histograms = readHistograms(r, dict);
   return histograms ? { metrics, histograms } : { metrics };
+}
+
+/** Where a record body's names go in packed records of one layout: each dictionary id's slot (-1: none). */
+export interface PackTarget {
+  layout: Layout;
+  slotOf: number[];
+}
+
+/**
+ * A record body decoded straight into its packed form (merge.ts `packRecord` of what `decodeRecordBody` gives):
+ * no object of metric names, no histogram objects.
+ */
+export function decodePackedRecordBody(
+  dict: Dictionary,
+  body: Uint8Array,
+  target: PackTarget,
+): { values: number[]; hist: PackedRecord['hist'] } {
+  const { layout, slotOf } = target;
+  const r = new Reader(body);
+  const values: number[] = new Array<number>(layout.slots.length).fill(NaN);
+  for (let n = r.uint(); n > 0; n--) {
+    const tag = r.keyTag();
+    const x = r.keyedValue(tag);
+    const id = Math.floor(tag / 2);
+    let s = slotOf[id];
+    if (s === undefined) s = slotOf[id] = layout.index[dict.name(id)] ?? -1;
+    if (s >= 0) values[s] = x;
+  }
+  let hist: Array<number[] | undefined> | undefined;
+  for (let n = r.uint(); n > 0; n--) {
+    const [id, bounds] = layoutOf(dict.name(r.uint()));
+    const counts: number[] = [];
+    for (let j = 0; j <= bounds.length; j++) counts.push(r.keyedValue(r.keyTag()));
+    const h = layout.histIndex[id];
+    if (h === undefined) continue;
+    hist ??= new Array<number[] | undefined>(layout.histograms.length).fill(undefined);
+    hist[h] = counts;
+  }
+  return { values, hist };
 }
 
 /** A roll-up's body: metrics, the per-metric bookkeeping (`aux`), histograms. Counts and times are columns. */

@@ -137,6 +137,18 @@ export class Reader {
   num(): number {
     return this.keyed()[1];
   }
+
+  /** The tag `Writer.keyed` wrote first (the key is `Math.floor(tag / 2)`); `keyedValue(tag)` reads its number. */
+  keyTag(): number {
+    return this.uint();
+  }
+
+  /** The number after a tag read by `keyTag`, as `keyed` reads it, without building a pair. */
+  keyedValue(tag: number): number {
+    if (tag & 1) return this.f64();
+    const z = this.uint();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
 }
 
 /** Writes `{ id: number }` as count, then key + number for each entry. */
@@ -182,7 +194,7 @@ export function readHistograms(r: Reader, dict: Dictionary): Record<string, Hist
 /** Histogram layouts parsed once (a few per catalog): a close reads millions of histograms. Bounds are shared, never written. */
 const layouts = new Map<string, [string, number[]]>();
 
-function layoutOf(layout: string): [string, number[]] {
+export function layoutOf(layout: string): [string, number[]] {
   let l = layouts.get(layout);
   if (!l) {
     const cut = layout.indexOf('\u0000');
