@@ -189,7 +189,7 @@ export class RedfishClient {
 
   #getAgent(): http.Agent | https.Agent {
     if (this.#agent !== undefined) return this.#agent;
-    const common = { keepAlive: true, maxSockets: this.#opts.maxConcurrency };
+    const common = { keepAlive: true, maxSockets: this.#opts.maxConcurrency, timeout: IDLE_SOCKET_MS };
     this.#agent = this.serviceRoot.startsWith('https:')
       ? new https.Agent({ ...common, rejectUnauthorized: !this.#opts.insecureSkipVerify, ca: this.#opts.ca })
       : new http.Agent(common);
@@ -229,6 +229,15 @@ export class RedfishClient {
     }
   }
 }
+
+/**
+ * How long a BMC connection is kept open with no request on it (ms). A read's requests follow one another
+ * within milliseconds and share the connection; between reads (a scrape interval apart) a kept connection is
+ * mostly one the BMC's web server has already closed (Apache's and lighttpd's idle default is 5 s), and held
+ * idle it costs the agent memory: 3,125 BMCs' idle connections were about 15 MiB of its resident set. Node
+ * closes a free socket when this timeout fires; a request in progress is bounded by the read's deadline.
+ */
+export const IDLE_SOCKET_MS = 4000;
 
 function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name];

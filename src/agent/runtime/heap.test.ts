@@ -1,7 +1,7 @@
 /** Tests of the agent's heap sizing: the flags, `dims agent` restarting itself under them, and the near-limit log line. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -84,6 +84,20 @@ test('dims agent restarts itself under limits sized for its targets', async () =
   // V8's heap limit is the old space plus three semi-spaces.
   assert.equal(line.heap_limit_mib, oldSpaceMiB(3) + 3 * SEMI_SPACE_MIB);
   assert.equal(line.level, 'info');
+});
+
+test('dims agent fills Node’s compile cache, and starts again from it', async () => {
+  const cacheRoot = mkdtempSync(path.join(tmpdir(), 'dims-cache-'));
+  try {
+    // TMPDIR moves Node's default cache directory, so this test sees only what this agent wrote.
+    const first = await heapLine(3, { TMPDIR: cacheRoot });
+    const cached = readdirSync(path.join(cacheRoot, 'node-compile-cache'), { recursive: true });
+    assert.ok(cached.length > 0, 'the agent wrote its compiled modules to the cache');
+    const second = await heapLine(3, { TMPDIR: cacheRoot });
+    assert.equal(second.heap_limit_mib, first.heap_limit_mib);
+  } finally {
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
 });
 
 test('dims agent keeps an operator-set limit and warns when it is below the sizing', async () => {

@@ -9,25 +9,29 @@
  */
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { withCompileCache } from './compile-cache.ts';
 
 /**
  * Old generation for an agent with no targets (MiB). Beyond the live heap (code, chip table, outbox, metrics:
- * about 35 MiB) it must leave room for a whole young generation's promotion: when it cannot, V8 runs a full
+ * about 30 MiB) it must leave room for a whole young generation's promotion: when it cannot, V8 runs a full
  * collection before every young one ("scavenge might not succeed"), which cost 500 exporters every 10 s two to
- * three times the CPU per scrape with a 74 MiB old space and 32 MiB semi-spaces.
+ * three times the CPU per scrape with a 74 MiB old space and 32 MiB semi-spaces. The agent's peak resident set
+ * is this limit plus what lives outside the heap (the node binary's pages, sockets, SQLite): V8 lets the old
+ * generation fill to it during a round before it compacts.
  */
-export const HEAP_BASE_MIB = 128;
+export const HEAP_BASE_MIB = 96;
 /**
  * Old generation per target: its reading store, collector state and requests in flight (KiB). At 5,000 targets
- * on a loaded machine (slow rounds keep more requests in flight) 117 MiB were live.
+ * about 65 MiB were live after a full collection between rounds.
  */
 export const HEAP_PER_TARGET_KIB = 8;
 /**
  * Young generation semi-space (MiB; the young generation is about three). V8's default grows to 64 MiB on a
- * large machine, which alone made a third of the agent's resident memory at 5,000 targets. A smaller one costs
- * bursty exporter scrapes CPU (about 30 % more per scrape than V8's default at 16 MiB, measured side by side).
+ * large machine, which alone made a third of the agent's resident memory at 5,000 targets. Smaller ones cost
+ * bursty exporter scrapes CPU against V8's default (about 30 % more per scrape at 16 MiB); 8 and 16 MiB cost
+ * the same within noise (500 exporters every 10 s, side by side), and 8 MiB leaves the old generation's room.
  */
-export const SEMI_SPACE_MIB = 16;
+export const SEMI_SPACE_MIB = 8;
 
 /**
  * How far the old generation may grow past the live heap before V8 starts a full collection (percent). V8 picks
@@ -112,7 +116,7 @@ export function watchHeap(targets: number, log: HeapLog): () => void {
 
 /**
  * Replaces this process (same pid, same arguments and environment: systemd and container runtimes see no
- * change) with one started under `agentHeapFlags(targets)`, unless the heap limit is already set on the node
+ * change) with one started under `agentHeapFlags(targets)` and Node's compile cache (`compile-cache.ts`), unless the heap limit is already set on the node
  * command line or in NODE_OPTIONS (an operator's own choice is kept), or the platform cannot execve.
  */
 export function relaunchWithHeapLimits(targets: number): void {
@@ -121,7 +125,7 @@ export function relaunchWithHeapLimits(targets: number): void {
   process.execve(
     process.execPath,
     [process.execPath, ...process.execArgv, ...agentHeapFlags(targets), ...process.argv.slice(1)],
-    process.env,
+    withCompileCache(process.env),
   );
 }
 

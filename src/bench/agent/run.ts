@@ -33,6 +33,7 @@ import type { FromSimHost, ToSimHost } from './sim-host.ts';
 import { prometheusScrapes, startPrometheus, startSnmpExporter } from './tools.ts';
 import { WalkDriver } from './walk-driver.ts';
 import { agentHeapFlags } from '../../agent/runtime/heap.ts';
+import { withCompileCache } from '../../agent/runtime/compile-cache.ts';
 
 export interface AgentBenchOptions {
   log?: (s: string) => void;
@@ -122,6 +123,8 @@ function forkChild<In, Out extends { type: string; message?: string }>(
   const proc = fork(path.join(import.meta.dirname, file), [], {
     stdio: ['ignore', fd, fd, 'ipc'],
     execArgv: [...process.execArgv, ...execArgv],
+    // Agents run as `dims agent` runs them: with Node's compile cache, which its first phase fills.
+    env: withCompileCache(process.env),
   });
   closeSync(fd);
   let exited = false;
