@@ -3,7 +3,8 @@ import type { CollectorPlugin } from '../../../collectors/types.ts';
 
 export type PluginMap = Record<string, CollectorPlugin>;
 
-const KNOWN = ['prometheus', 'redfish', 'snmp', 'modbus', 'bacnet'] as const;
+/** Every protocol a bundled collector reads. */
+export const COLLECTOR_PROTOCOLS = ['prometheus', 'redfish', 'snmp', 'modbus', 'bacnet'] as const;
 
 /**
  * Loads the plugins for `protocols`. Injected plugins (tests, the demo) win over the bundled ones.
@@ -20,8 +21,8 @@ export async function loadPlugins(
       plugins[p] = injected[p];
       continue;
     }
-    if (!(KNOWN as readonly string[]).includes(p)) {
-      unavailable.set(p, `unknown protocol; one of ${KNOWN.join(', ')}`);
+    if (!(COLLECTOR_PROTOCOLS as readonly string[]).includes(p)) {
+      unavailable.set(p, `unknown protocol; one of ${COLLECTOR_PROTOCOLS.join(', ')}`);
       continue;
     }
     try {

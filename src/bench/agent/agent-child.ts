@@ -6,17 +6,19 @@
  * and ended and whether it failed (two timestamps per call), from which the parent computes scrapes per
  * round and how long each round took to complete. Talks to the parent over the fork IPC channel.
  */
+import { flushCompileCache } from 'node:module';
 import { startHeapProfile } from './heap-profile.ts';
 import type { CollectorPlugin, TargetCollector } from '../../../collectors/types.ts';
 import { CollectError } from '../../../collectors/types.ts';
-import { loadPlugins, type PluginMap } from '../../agent/config/plugins.ts';
+import { COLLECTOR_PROTOCOLS, loadPlugins, type PluginMap } from '../../agent/config/plugins.ts';
 import { runAgentInProcess, type RunningAgent } from '../../agent/runtime/agent.ts';
 
 /** Messages from the parent. */
 export type ToChild =
   | { type: 'start'; config: Record<string, unknown>; env: Record<string, string> }
   | { type: 'report' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | { type: 'warm' };
 
 /** One scrape round as the child saw it. */
 export interface RoundStats {
@@ -39,6 +41,7 @@ export type FromChild =
   | { type: 'started'; targets: number }
   | { type: 'report'; rounds: RoundStats[] }
   | { type: 'stopped' }
+  | { type: 'warmed' }
   | { type: 'error'; message: string };
 
 /** [start, end, error kind or '', protocol] of every collection, kept until reported. */
@@ -125,8 +128,16 @@ process.on('message', (raw) => {
         await writeHeapProfile?.();
         writeHeapProfile = undefined;
         send({ type: 'report', rounds: roundsOf(events, intervalMs) });
+      } else if (m.type === 'warm') {
+        // Every collector loaded once and written to Node's compile cache, as an agent's first start after an
+        // install leaves them: the measured agents start as every later start does (src/agent/README.md, "Memory").
+        await loadPlugins(COLLECTOR_PROTOCOLS);
+        flushCompileCache();
+        send({ type: 'warmed' });
       } else if (m.type === 'stop') {
         await agent?.stop();
+        // The parent ends this process with a signal, which would leave Node's compile cache unwritten.
+        flushCompileCache();
         send({ type: 'stopped' });
         process.disconnect?.();
       }

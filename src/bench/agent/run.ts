@@ -387,6 +387,13 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<BenchRes
       await sim.kill();
     });
     const { center } = await sim.ask({ type: 'start', size: largest }, 'ready');
+    // Agents are measured as they run after their first start: with every module in Node's compile cache.
+    const warm = forkChild<ToChild, FromChild>(
+      'agent-child.ts',
+      path.join(dir, 'warm-agent.log'),
+      agentHeapFlags(totalTargets(largest)),
+    );
+    await warm.ask({ type: 'warm' }, 'warmed').finally(() => warm.kill());
 
     const vs = (metric: string, v: number, base: number | undefined, label: string, max = 1.0): BenchFigure =>
       base === undefined
