@@ -215,6 +215,33 @@ export function packRecord(catalog: Catalog, r: ParsedRecord): PackedRecord {
   return { center: r.center, startMs: r.startMs, endMs: r.endMs, values, hist };
 }
 
+/**
+ * One record's (or roll-up's) value `v` in slot `s` of the accumulator, by the slot's fold: a delta prorated by
+ * `f` (the share of the record inside the window), a mean weighted by `dt` (its time inside the window), a
+ * maximum, or a snapshot taken at `end` that stands until a later one replaces it.
+ */
+function foldValue(a: CenterAccumulator, s: number, kind: number, v: number, f: number, dt: number, end: number): void {
+  const { acc, aux, has } = a;
+  switch (kind) {
+    case FOLD.delta:
+      acc[s] += v * f;
+      break;
+    case FOLD.mean:
+      acc[s] += v * dt;
+      aux[s] += dt;
+      break;
+    case FOLD.max:
+      if (!has[s] || v > acc[s]!) acc[s] = v;
+      break;
+    default:
+      if (!has[s] || end > aux[s]!) {
+        acc[s] = v;
+        aux[s] = end;
+      }
+  }
+  has[s] = 1;
+}
+
 /** A packed telemetry record overlapping the window: `foldRecord` slot by slot. */
 function foldPacked(a: CenterAccumulator, r: PackedRecord, window: Window, layout: Layout): void {
   const { kinds } = layout;
@@ -228,30 +255,10 @@ function foldPacked(a: CenterAccumulator, r: PackedRecord, window: Window, layou
   a.coveredMs += dt;
   if (start >= window.fromMs) noteStarted(a, 1, start, end);
   const values = r.values;
-  const acc = a.acc;
-  const aux = a.aux;
-  const has = a.has;
   for (let s = 0; s < values.length; s++) {
     const v = values[s]!;
     if (v !== v) continue; // NaN: the record has no value in this slot
-    switch (kinds[s]) {
-      case FOLD.delta:
-        acc[s] += v * f;
-        break;
-      case FOLD.mean:
-        acc[s] += v * dt;
-        aux[s] += dt;
-        break;
-      case FOLD.max:
-        if (!has[s] || v > acc[s]!) acc[s] = v;
-        break;
-      default:
-        if (!has[s] || end > aux[s]!) {
-          acc[s] = v;
-          aux[s] = end;
-        }
-    }
-    has[s] = 1;
+    foldValue(a, s, kinds[s]!, v, f, dt, end);
   }
   const hist = r.hist;
   if (hist && start >= window.fromMs)
@@ -296,31 +303,9 @@ function foldRecord(a: CenterAccumulator, r: ParsedRecord, window: Window, layou
     a.declarationRecords++;
   }
   const m = r.metrics;
-  const acc = a.acc;
-  const aux = a.aux;
-  const has = a.has;
   for (const id in m) {
     const s = index[id];
-    if (s === undefined) continue;
-    const v = m[id]!;
-    switch (kinds[s]) {
-      case FOLD.delta:
-        acc[s] += v * f;
-        break;
-      case FOLD.mean:
-        acc[s] += v * dt;
-        aux[s] += dt;
-        break;
-      case FOLD.max:
-        if (!has[s] || v > acc[s]!) acc[s] = v;
-        break;
-      default:
-        if (!has[s] || end > aux[s]!) {
-          acc[s] = v;
-          aux[s] = end;
-        }
-    }
-    has[s] = 1;
+    if (s !== undefined) foldValue(a, s, kinds[s]!, m[id]!, f, dt, end);
   }
   // Histogram counts are not prorated: a sample belongs to the window its record starts in.
   if (r.histograms && start >= window.fromMs) addHistograms(a, r.histograms, layout);
@@ -342,35 +327,12 @@ function foldRollup(a: CenterAccumulator, r: ParsedRecord, ru: RollupFacts, wind
   a.coveredMs += ru.coveredMs * f;
   if (start >= window.fromMs && ru.records > 0) noteStarted(a, ru.records, ru.firstStartMs, ru.lastEndMs);
   const m = r.metrics;
-  const acc = a.acc;
-  const aux = a.aux;
-  const has = a.has;
   for (const id in m) {
     const s = index[id];
     if (s === undefined) continue;
-    const v = m[id]!;
-    switch (kinds[s]) {
-      case FOLD.delta:
-        acc[s] += v * f;
-        break;
-      case FOLD.mean: {
-        const w = (ru.aux[id] ?? 0) * f;
-        acc[s] += v * w;
-        aux[s] += w;
-        break;
-      }
-      case FOLD.max:
-        if (!has[s] || v > acc[s]!) acc[s] = v;
-        break;
-      default: {
-        const at = ru.aux[id] ?? end;
-        if (!has[s] || at > aux[s]!) {
-          acc[s] = v;
-          aux[s] = at;
-        }
-      }
-    }
-    has[s] = 1;
+    // A mean's weight is the time its records covered (prorated), a snapshot's time that of its newest record.
+    const x = ru.aux[id];
+    foldValue(a, s, kinds[s]!, m[id]!, f, (x ?? 0) * f, x ?? end);
   }
   if (r.histograms && start >= window.fromMs) addHistograms(a, r.histograms, layout);
 }
