@@ -290,6 +290,8 @@ function parseMetaLine(line: string, om: boolean, lineNo: number): MetaLine | un
 
 /** Undoes `\\`, `\n` (and `\"`); 0.0.4 HELP keeps other backslashes literally, as Prometheus does. */
 function unescape(s: string, allowed: string[], lineNo: number, lenient: boolean): string {
+  // Most HELP texts have no backslash: no string built character by character.
+  if (!s.includes('\\')) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
