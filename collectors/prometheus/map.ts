@@ -58,6 +58,24 @@ function anchored(source: string): RegExp {
   return re;
 }
 
+/**
+ * Results of a profile's regular expressions by input value, per spec: the same few values (a vendor code,
+ * a device name) come back on every series of every scrape, and running the expression each time was a
+ * tenth of a node_exporter page's mapping and most of its garbage. Bounded, as label values are not.
+ */
+const regexResults = new WeakMap<object, Map<string, string | boolean | undefined>>();
+const REGEX_RESULTS_MAX = 1024;
+
+function remembered<T extends string | boolean | undefined>(spec: object, input: string, compute: () => T): T {
+  let results = regexResults.get(spec);
+  if (results === undefined) regexResults.set(spec, (results = new Map()));
+  else if (results.has(input)) return results.get(input) as T;
+  const result = compute();
+  if (results.size >= REGEX_RESULTS_MAX) results.clear();
+  results.set(input, result);
+  return result;
+}
+
 function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOptions): Sample[] {
   const series =
     typeof rule.metric === 'string' ? (byName.get(rule.metric) ?? []) : rule.metric.flatMap((n) => byName.get(n) ?? []);
@@ -160,6 +178,8 @@ function indexBy(samples: ParsedSample[], on: string[]): Map<string, ParsedSampl
 }
 
 function keyOf(labels: Record<string, string>, names: string[]): string {
+  // One name (the usual `distinct`): its value is the key, without building a string per series.
+  if (names.length === 1) return labels[names[0]!] ?? '';
   let k = '';
   for (const n of names) k += `${labels[n] ?? ''}\u0000`;
   return k;
@@ -170,7 +190,7 @@ function matches(labels: Record<string, string>, where: Array<[string, LabelMatc
     const v = labels[name] ?? '';
     if (m.in !== undefined && !m.in.includes(v)) return false;
     if (m.not_in !== undefined && m.not_in.includes(v)) return false;
-    if (m.regex !== undefined && !anchored(m.regex).test(v)) return false;
+    if (m.regex !== undefined && !remembered(m, v, () => anchored(m.regex!).test(v))) return false;
   }
   return true;
 }
@@ -188,13 +208,16 @@ export function evalLabel(spec: LabelSpec, labels: Record<string, string>): stri
     return v === '' ? undefined : v;
   }
   let v: string | undefined = raw === '' ? undefined : raw;
-  if (v !== undefined && spec.regex !== undefined) {
-    const m = anchored(spec.regex).exec(v);
-    if (m === null) v = spec.unmatched === 'keep' ? v : undefined;
-    else if (spec.replacement !== undefined)
-      v = spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
-  }
+  if (v !== undefined && spec.regex !== undefined) v = remembered(spec, v, () => rewrite(spec, raw));
   if (v !== undefined && spec.map !== undefined) v = spec.map[v] ?? v;
   if (v === undefined || v === '') return spec.default;
   return v;
+}
+
+/** A non-empty raw value through the spec's regex: rewritten, kept or dropped (undefined). */
+function rewrite(spec: LabelSpec, raw: string): string | undefined {
+  const m = anchored(spec.regex!).exec(raw);
+  if (m === null) return spec.unmatched === 'keep' ? raw : undefined;
+  if (spec.replacement === undefined) return raw;
+  return spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
 }
