@@ -431,6 +431,26 @@ test('the quick path for common sample lines agrees with the full line parser on
   );
 });
 
+test('label values repeated, cycling and new over many lines each come back as written', () => {
+  // Cycles longer and shorter than the values remembered per position, and values that are prefixes of others.
+  const lines = Array.from({ length: 60 }, (_, i) => ({
+    cpu: String(Math.floor(i / 8)),
+    mode: `m${i % 8}`,
+    x: 'v'.repeat(1 + (i % 11)),
+    y: String(i % 3),
+  }));
+  const body = lines.map((l, i) => `c{cpu="${l.cpu}",mode="${l.mode}",x="${l.x}",y="${l.y}"} ${i}\n`).join('');
+  const samples = parseExposition(body, 'prometheus').families[0]!.samples;
+  assert.deepEqual(
+    samples.map((s) => s.labels),
+    lines,
+  );
+  assert.deepEqual(
+    samples.map((s) => s.value),
+    lines.map((_, i) => i),
+  );
+});
+
 test('sample values read in place are the numbers Number() reads, to the last bit', () => {
   const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 20 });
   const decimal = fc

@@ -323,8 +323,8 @@ interface Cursor {
 export interface LabelMemory {
   /** The previous line's label names, in order; never two equal ones (see {@link quickSampleAt}). */
   names: string[];
-  /** Up to {@link VALUES_REMEMBERED} recent values per position, newest last. */
-  values: string[][];
+  /** Recent values per position. */
+  values: RecentValues[];
   /** The values of the line at hand, by position. */
   line: string[];
   /** How many of `names` {@link LabelMemory.make} was built for; -1 when `names` changed since. */
@@ -435,7 +435,7 @@ function quickSampleAt(
       if (text.charCodeAt(i + 1) !== 34 /* " */) return undefined;
       const close = text.indexOf('"', i + 2);
       if (close === -1 || close >= n) return undefined;
-      values[k] = rememberedValue(text, i + 2, close, (memory.values[k] ??= []));
+      values[k] = rememberedValue(text, i + 2, close, (memory.values[k] ??= { values: [], last: 0, oldest: 0 }));
       count = k + 1;
       i = close + 1;
       if (text.charCodeAt(i) === 44 /* , */) i++;
@@ -463,16 +463,41 @@ function quickSampleAt(
   return sample;
 }
 
-/** `text[from, to)` as a string from `recent` when one of them is equal, else sliced and remembered. */
-function rememberedValue(text: string, from: number, to: number, recent: string[]): string {
+/** Recent values at one label position: a ring of up to {@link VALUES_REMEMBERED}. */
+export interface RecentValues {
+  values: string[];
+  /** Where the last value found or added is. */
+  last: number;
+  /** Where the next new value goes once the ring is full (the oldest). */
+  oldest: number;
+}
+
+/**
+ * `text[from, to)` as a string from `recent` when one of them is equal, else sliced and remembered. The
+ * search starts at the last value found and goes on with the one after it: a value repeated over lines
+ * (`cpu="3"` over its modes) is found at once, and so is the next of a cycle (the modes over every CPU).
+ */
+function rememberedValue(text: string, from: number, to: number, recent: RecentValues): string {
   const len = to - from;
-  for (let j = recent.length - 1; j >= 0; j--) {
-    const v = recent[j]!;
-    if (v.length === len && text.startsWith(v, from)) return v;
+  const values = recent.values;
+  const n = values.length;
+  let j = recent.last;
+  for (let tried = 0; tried < n; tried++) {
+    const v = values[j]!;
+    if (v.length === len && text.startsWith(v, from)) {
+      recent.last = j;
+      return v;
+    }
+    j = j + 1 === n ? 0 : j + 1;
   }
   const v = text.slice(from, to);
-  if (recent.length >= VALUES_REMEMBERED) recent.shift();
-  recent.push(v);
+  if (n < VALUES_REMEMBERED) {
+    recent.last = values.push(v) - 1;
+  } else {
+    values[recent.oldest] = v;
+    recent.last = recent.oldest;
+    recent.oldest = recent.oldest + 1 === n ? 0 : recent.oldest + 1;
+  }
   return v;
 }
 
