@@ -1,6 +1,7 @@
 /** @module One HTTP(S) GET bounded by an AbortSignal and a size limit, with gzip, mapping failures to CollectError kinds. */
 import { gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { CollectError } from '../types.ts';
 
@@ -49,27 +50,15 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
     t.authorization !== undefined && opts.headers.Authorization === undefined
       ? { ...opts.headers, Authorization: t.authorization }
       : opts.headers;
-  let status: number;
-  let contentType: string | undefined;
-  let encoding: string | undefined;
-  const chunks: Buffer[] = [];
+  let res: RawResponse;
   try {
-    const res = await opts.client.request({ path: t.path, method: 'GET', headers, signal });
-    status = res.statusCode;
-    contentType = first(res.headers['content-type']);
-    encoding = first(res.headers['content-encoding']);
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > opts.maxBytes) {
-        res.body.destroy();
-        throw new CollectError('protocol', `GET ${url}: body larger than ${opts.maxBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
+    res = await dispatchGet(opts.client, t.path, headers, signal, opts.maxBytes, url);
   } catch (err) {
     throw mapError(url, err, started, signal);
   }
+  const { status, chunks } = res;
+  const contentType = first(res.headers['content-type']);
+  const encoding = first(res.headers['content-encoding']);
   let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   if (encoding !== undefined && /gzip/i.test(encoding)) {
     try {
@@ -82,6 +71,76 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
     }
   }
   return { status, contentType, body };
+}
+
+/** Status, headers and body chunks of a finished response. */
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  chunks: Buffer[];
+}
+
+/**
+ * One GET through undici's dispatch interface, the body gathered into chunks. `request()` wraps every
+ * response in a Readable stream read through an async iterator, with a promise and a tick per chunk:
+ * a tenth of an exporter scrape's CPU for a body that is only collected whole.
+ */
+function dispatchGet(
+  client: Dispatcher,
+  path: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  maxBytes: number,
+  url: string,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    const res: RawResponse = { status: 0, headers: {}, chunks: [] };
+    let size = 0;
+    const settle = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err === undefined) resolve(res);
+      else reject(err);
+    };
+    // The deadline ends the request wherever it is; one still waiting for its socket is ended when it gets it.
+    const onAbort = (): void => {
+      controller?.abort(signal.reason as Error);
+      settle(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort);
+    client.dispatch(
+      { path, method: 'GET', headers },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (signal.aborted) c.abort(signal.reason as Error);
+        },
+        onResponseStart(_c, statusCode, responseHeaders) {
+          res.status = statusCode;
+          res.headers = responseHeaders;
+        },
+        onResponseData(c, chunk) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            const err = new CollectError('protocol', `GET ${url}: body larger than ${maxBytes} bytes`);
+            c.abort(err);
+            settle(err);
+            return;
+          }
+          res.chunks.push(chunk);
+        },
+        onResponseEnd() {
+          settle(undefined);
+        },
+        onResponseError(_c, err) {
+          settle(err);
+        },
+      },
+    );
+  });
 }
 
 function first(v: string | string[] | undefined): string | undefined {

@@ -20,14 +20,7 @@ export function mapExposition(
   opts: MapOptions,
   produced?: Array<{ profile: string; samples: number }>,
 ): Sample[] {
-  const byName = new Map<string, ParsedSample[]>();
-  for (const fam of exp.families) {
-    for (const s of fam.samples) {
-      let list = byName.get(s.name);
-      if (list === undefined) byName.set(s.name, (list = []));
-      list.push(s);
-    }
-  }
+  const byName = samplesByName(exp);
   const out: Sample[] = [];
   for (const profile of profiles) {
     const before = out.length;
@@ -39,6 +32,39 @@ export function mapExposition(
       produced.push({ profile: profile.name, samples: out.length - before });
   }
   return out;
+}
+
+/**
+ * Every sample by its name. A family whose samples all have one name (a gauge, a counter: most of them)
+ * lends its own array, read only here, instead of having it copied sample by sample.
+ */
+function samplesByName(exp: Exposition): Map<string, ParsedSample[]> {
+  const byName = new Map<string, ParsedSample[]>();
+  // Lists built here, which may grow; lent ones are copied before they would.
+  const own = new Set<ParsedSample[]>();
+  for (const fam of exp.families) {
+    const samples = fam.samples;
+    if (samples.length === 0) continue;
+    const name = samples[0]!.name;
+    let oneName = true;
+    for (let i = 1; i < samples.length && oneName; i++) oneName = samples[i]!.name === name;
+    if (oneName && !byName.has(name)) {
+      byName.set(name, samples);
+      continue;
+    }
+    for (const s of samples) {
+      let list = byName.get(s.name);
+      if (list === undefined) {
+        byName.set(s.name, (list = []));
+        own.add(list);
+      } else if (!own.has(list)) {
+        byName.set(s.name, (list = [...list]));
+        own.add(list);
+      }
+      list.push(s);
+    }
+  }
+  return byName;
 }
 
 interface Group {
@@ -56,6 +82,47 @@ function anchored(source: string): RegExp {
   let re = regexCache.get(source);
   if (re === undefined) regexCache.set(source, (re = new RegExp(`^(?:${source})$`)));
   return re;
+}
+
+/**
+ * Results of a profile's regular expressions by input value, per spec: the same few values (a vendor code,
+ * a device name) come back on every series of every scrape, and running the expression each time was a
+ * tenth of a node_exporter page's mapping and most of its garbage. Bounded, as label values are not.
+ */
+const regexResults = new WeakMap<object, Map<string, string | boolean | undefined>>();
+const REGEX_RESULTS_MAX = 1024;
+
+/** The remembered results for `spec` (no closure per call: this runs for every series). */
+function resultsOf(spec: object): Map<string, string | boolean | undefined> {
+  let results = regexResults.get(spec);
+  if (results === undefined) regexResults.set(spec, (results = new Map()));
+  else if (results.size >= REGEX_RESULTS_MAX) results.clear();
+  return results;
+}
+
+/** Whether `v` matches the `where` condition's regex. */
+function matchesRegex(m: LabelMatch, v: string): boolean {
+  const results = resultsOf(m);
+  let ok = results.get(v) as boolean | undefined;
+  if (ok === undefined) results.set(v, (ok = anchored(m.regex!).test(v)));
+  return ok;
+}
+
+/** A non-empty raw value through the spec's regex: rewritten, kept or dropped (undefined). */
+function rewrite(spec: LabelSpec, raw: string): string | undefined {
+  const results = resultsOf(spec);
+  if (results.has(raw)) return results.get(raw) as string | undefined;
+  const m = anchored(spec.regex!).exec(raw);
+  const v =
+    m === null
+      ? spec.unmatched === 'keep'
+        ? raw
+        : undefined
+      : spec.replacement === undefined
+        ? raw
+        : spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
+  results.set(raw, v);
+  return v;
 }
 
 function applyRule(rule: Rule, byName: Map<string, ParsedSample[]>, opts: MapOptions): Sample[] {
@@ -160,6 +227,8 @@ function indexBy(samples: ParsedSample[], on: string[]): Map<string, ParsedSampl
 }
 
 function keyOf(labels: Record<string, string>, names: string[]): string {
+  // One name (the usual `distinct`): its value is the key, without building a string per series.
+  if (names.length === 1) return labels[names[0]!] ?? '';
   let k = '';
   for (const n of names) k += `${labels[n] ?? ''}\u0000`;
   return k;
@@ -170,7 +239,7 @@ function matches(labels: Record<string, string>, where: Array<[string, LabelMatc
     const v = labels[name] ?? '';
     if (m.in !== undefined && !m.in.includes(v)) return false;
     if (m.not_in !== undefined && m.not_in.includes(v)) return false;
-    if (m.regex !== undefined && !anchored(m.regex).test(v)) return false;
+    if (m.regex !== undefined && !matchesRegex(m, v)) return false;
   }
   return true;
 }
@@ -188,12 +257,7 @@ export function evalLabel(spec: LabelSpec, labels: Record<string, string>): stri
     return v === '' ? undefined : v;
   }
   let v: string | undefined = raw === '' ? undefined : raw;
-  if (v !== undefined && spec.regex !== undefined) {
-    const m = anchored(spec.regex).exec(v);
-    if (m === null) v = spec.unmatched === 'keep' ? v : undefined;
-    else if (spec.replacement !== undefined)
-      v = spec.replacement.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
-  }
+  if (v !== undefined && spec.regex !== undefined) v = rewrite(spec, v);
   if (v !== undefined && spec.map !== undefined) v = spec.map[v] ?? v;
   if (v === undefined || v === '') return spec.default;
   return v;

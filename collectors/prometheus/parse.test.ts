@@ -9,6 +9,7 @@ import {
   parseExposition,
   formatFromContentType,
   ExpositionError,
+  labelMemory,
   parseNumber,
   parseSampleLine,
   quickSample,
@@ -365,6 +366,15 @@ const randomLine = fc.oneof(
           '0x10',
           '1_0',
           '12abc',
+          '-0',
+          '+5',
+          '-.25',
+          '0.1',
+          '123456789012345',
+          '1234567890123456',
+          '9007199254740993',
+          '1.2.3',
+          '.',
         ),
         pick(
           '',
@@ -393,7 +403,7 @@ test('the quick path for common sample lines agrees with the full line parser on
   fc.assert(
     fc.property(fc.array(randomLine, { minLength: 1, maxLength: 8 }), fc.boolean(), (lines, om) => {
       // One label memory across the lines, as within a body.
-      const memory = { names: [] as string[], values: [] as string[][] };
+      const memory = labelMemory();
       for (const l of lines) {
         let full: ParsedSample | undefined;
         try {
@@ -411,8 +421,49 @@ test('the quick path for common sample lines agrees with the full line parser on
       examples: [
         [['m{l="x"} 1', 'm{le"x"} 1'], false],
         [['m{l="x"} 1', 'm{le="x"} 1', 'm{l"x"} 1', 'm{l="x",l="y"} 1'], true],
+        // Names remembered after a new one at an earlier position must not let a duplicate through.
+        [['m{a="1",l="2",le="3"} 1', 'm{le="1"} 1', 'm{le="1",l="2",le="3"} 1'], false],
+        // Names changed on a line refused later: the next line with those names gets their labels.
+        [['m{a="1"} 1', 'm{l="1"} x', 'm{l="2"} 1'], false],
+        [['m{a="1"} 1', 'm{l="1"} 1 x', 'm{l="2"} 1'], true],
       ],
     },
+  );
+});
+
+test('label values repeated, cycling and new over many lines each come back as written', () => {
+  // Cycles longer and shorter than the values remembered per position, and values that are prefixes of others.
+  const lines = Array.from({ length: 60 }, (_, i) => ({
+    cpu: String(Math.floor(i / 8)),
+    mode: `m${i % 8}`,
+    x: 'v'.repeat(1 + (i % 11)),
+    y: String(i % 3),
+  }));
+  const body = lines.map((l, i) => `c{cpu="${l.cpu}",mode="${l.mode}",x="${l.x}",y="${l.y}"} ${i}\n`).join('');
+  const samples = parseExposition(body, 'prometheus').families[0]!.samples;
+  assert.deepEqual(
+    samples.map((s) => s.labels),
+    lines,
+  );
+  assert.deepEqual(
+    samples.map((s) => s.value),
+    lines.map((_, i) => i),
+  );
+});
+
+test('sample values read in place are the numbers Number() reads, to the last bit', () => {
+  const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 20 });
+  const decimal = fc
+    .tuple(fc.constantFrom('', '-', '+'), digits, fc.option(digits), fc.constantFrom('', '', 'e5', 'E-3'))
+    .map(([sign, int, frac, exp]) => `${sign}${int}${frac === null ? '' : `.${frac}`}${exp}`);
+  fc.assert(
+    fc.property(fc.oneof(decimal, fc.double().map(String)), (text) => {
+      const quick = quickSample(`m ${text}`, 'm', labelMemory(), false, 1);
+      const expected = parseNumber(text);
+      if (Number.isNaN(expected)) assert.equal(quick, undefined, text);
+      else assert.ok(Object.is(quick?.value, expected), `${text}: ${quick?.value} is not ${expected}`);
+    }),
+    { numRuns: 20_000, examples: [['0.1'], ['-0'], ['999999999999999.9'], ['0.000000000000000000001'], ['1.']] },
   );
 });
 

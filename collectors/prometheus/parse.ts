@@ -140,7 +140,7 @@ export function parseExposition(text: string, format: ExpositionFormat, wanted?:
   let runWanted = false;
   let runFam: MetricFamily | undefined;
   // Label names and recent values of the last sample lines, reused in place (see quickSample).
-  const labels: LabelMemory = { names: [], values: [] };
+  const labels = labelMemory();
   // Where the next backslash is (label escapes are rare): lines before it take the quick path.
   let backslash = text.indexOf('\\');
 
@@ -290,6 +290,8 @@ function parseMetaLine(line: string, om: boolean, lineNo: number): MetaLine | un
 
 /** Undoes `\\`, `\n` (and `\"`); 0.0.4 HELP keeps other backslashes literally, as Prometheus does. */
 function unescape(s: string, allowed: string[], lineNo: number, lenient: boolean): string {
+  // Most HELP texts have no backslash: no string built character by character.
+  if (!s.includes('\\')) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -319,9 +321,51 @@ interface Cursor {
 
 /** Label names of the previous sample line and recent values per label position, kept across a body's lines. */
 export interface LabelMemory {
+  /** The previous line's label names, in order; never two equal ones (see {@link quickSampleAt}). */
   names: string[];
-  /** Up to {@link VALUES_REMEMBERED} recent values per position, newest last. */
-  values: string[][];
+  /** Recent values per position. */
+  values: RecentValues[];
+  /** The values of the line at hand, by position. */
+  line: string[];
+  /** How many of `names` {@link LabelMemory.make} was built for; -1 when `names` changed since. */
+  count: number;
+  make?: LabelMaker;
+}
+
+/** An empty {@link LabelMemory}, for one body. */
+export function labelMemory(): LabelMemory {
+  return { names: [], values: [], line: [], count: -1 };
+}
+
+/** Builds the labels object of a line from its values, for one sequence of label names. */
+type LabelMaker = (values: readonly string[]) => Record<string, string>;
+
+/** Makers by label-name sequence, shared by every body: exporters repeat a few sequences on every scrape. */
+const makers = new Map<string, LabelMaker>();
+/** Distinct name sequences compiled at most; past it (a runaway exporter), objects are built key by key. */
+const MAKERS_MAX = 1000;
+
+/**
+ * The maker for `names[0, count)`: a compiled object literal, so each line's labels object is allocated
+ * with its final shape in one step. Adding the properties one by one, as keys only known at run time,
+ * cost a fifth of the parse of a node_exporter page. Label names are checked identifiers (never
+ * `__proto__`, which the quick path leaves to the line parser) and are quoted as JSON all the same.
+ */
+function labelMaker(names: readonly string[], count: number): LabelMaker {
+  const own = names.slice(0, count);
+  const key = own.join(',');
+  let make = makers.get(key);
+  if (make !== undefined) return make;
+  if (makers.size >= MAKERS_MAX)
+    return (values) => {
+      const labels: Record<string, string> = {};
+      for (let i = 0; i < own.length; i++) labels[own[i]!] = values[i]!;
+      return labels;
+    };
+  const fields = own.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ');
+  make = new Function('v', `return { ${fields} };`) as LabelMaker;
+  makers.set(key, make);
+  return make;
 }
 
 /**
@@ -364,8 +408,9 @@ function quickSampleAt(
 ): ParsedSample | undefined {
   if (name === '' || isDigit(name.charCodeAt(0))) return undefined;
   const labelNames = memory.names;
+  const values = memory.line;
   let i = start + name.length;
-  const labels: Record<string, string> = {};
+  let count = 0;
   if (text.charCodeAt(i) === 123 /* { */) {
     i++;
     for (let k = 0; text.charCodeAt(i) !== 125 /* } */; k++) {
@@ -377,25 +422,38 @@ function quickSampleAt(
       } else {
         while (i < n && isLabelChar(text.charCodeAt(i))) i++;
         if (i === from || isDigit(text.charCodeAt(from)) || text.charCodeAt(i) !== 61) return undefined;
-        label = labelNames[k] = text.slice(from, i);
+        label = text.slice(from, i);
+        // A label name twice on one line: the line parser names the error. Names found again at their
+        // position need no such check: the remembered ones are distinct, as the names after a new one are
+        // forgotten.
+        for (let j = 0; j < k; j++) if (labelNames[j] === label) return undefined;
+        if (label === '__proto__') return undefined;
+        labelNames[k] = label;
+        labelNames.length = k + 1;
+        memory.count = -1;
       }
       if (text.charCodeAt(i + 1) !== 34 /* " */) return undefined;
       const close = text.indexOf('"', i + 2);
       if (close === -1 || close >= n) return undefined;
-      // A label name twice on one line: the line parser names the error.
-      for (let j = 0; j < k; j++) if (labelNames[j] === label) return undefined;
-      labels[label] = rememberedValue(text, i + 2, close, (memory.values[k] ??= []));
+      values[k] = rememberedValue(text, i + 2, close, (memory.values[k] ??= { values: [], last: 0, oldest: 0 }));
+      count = k + 1;
       i = close + 1;
       if (text.charCodeAt(i) === 44 /* , */) i++;
       else if (text.charCodeAt(i) !== 125) return undefined;
+    }
+    if (count !== memory.count) {
+      memory.count = count;
+      memory.make = labelMaker(labelNames, count);
     }
     i++;
   }
   if (i >= n || text.charCodeAt(i) !== 32) return undefined;
   const valueStart = ++i;
   while (i < n && text.charCodeAt(i) !== 32) i++;
-  const value = parseNumber(text.slice(valueStart, i));
+  let value = shortDecimalAt(text, valueStart, i);
+  if (Number.isNaN(value)) value = parseNumber(text.slice(valueStart, i));
   if (Number.isNaN(value)) return undefined;
+  const labels = count === 0 ? {} : memory.make!(values);
   const sample: ParsedSample = { name, labels, value, line: lineNo };
   if (i < n) {
     const ts = timestampOf(text.slice(i + 1, n), om);
@@ -405,16 +463,41 @@ function quickSampleAt(
   return sample;
 }
 
-/** `text[from, to)` as a string from `recent` when one of them is equal, else sliced and remembered. */
-function rememberedValue(text: string, from: number, to: number, recent: string[]): string {
+/** Recent values at one label position: a ring of up to {@link VALUES_REMEMBERED}. */
+export interface RecentValues {
+  values: string[];
+  /** Where the last value found or added is. */
+  last: number;
+  /** Where the next new value goes once the ring is full (the oldest). */
+  oldest: number;
+}
+
+/**
+ * `text[from, to)` as a string from `recent` when one of them is equal, else sliced and remembered. The
+ * search starts at the last value found and goes on with the one after it: a value repeated over lines
+ * (`cpu="3"` over its modes) is found at once, and so is the next of a cycle (the modes over every CPU).
+ */
+function rememberedValue(text: string, from: number, to: number, recent: RecentValues): string {
   const len = to - from;
-  for (let j = recent.length - 1; j >= 0; j--) {
-    const v = recent[j]!;
-    if (v.length === len && text.startsWith(v, from)) return v;
+  const values = recent.values;
+  const n = values.length;
+  let j = recent.last;
+  for (let tried = 0; tried < n; tried++) {
+    const v = values[j]!;
+    if (v.length === len && text.startsWith(v, from)) {
+      recent.last = j;
+      return v;
+    }
+    j = j + 1 === n ? 0 : j + 1;
   }
   const v = text.slice(from, to);
-  if (recent.length >= VALUES_REMEMBERED) recent.shift();
-  recent.push(v);
+  if (n < VALUES_REMEMBERED) {
+    recent.last = values.push(v) - 1;
+  } else {
+    values[recent.oldest] = v;
+    recent.last = recent.oldest;
+    recent.oldest = recent.oldest + 1 === n ? 0 : recent.oldest + 1;
+  }
   return v;
 }
 
@@ -517,6 +600,35 @@ export function parseNumber(text: string): number {
   if (isDecimal(text)) return Number(text);
   if (/^[+-]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   return NaN;
+}
+
+/** Exact powers of ten: every one up to 1e22 is a double (and 1e23 is not). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `text[from, to)` as a number when it is a decimal of at most 15 digits without exponent, else NaN (the
+ * caller then asks {@link parseNumber}); read in place, without the string a slice would make for every
+ * sample. Exact: the digits make an integer below 2^53 and the point a power of ten up to 1e22, both
+ * doubles, so their one correctly rounded division is the double nearest the decimal, as `Number()` gives.
+ */
+function shortDecimalAt(text: string, from: number, to: number): number {
+  let i = from;
+  let c = text.charCodeAt(i);
+  const negative = c === 45; /* - */
+  if (negative || c === 43 /* + */) c = text.charCodeAt(++i);
+  let m = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < to; c = text.charCodeAt(++i)) {
+    if (isDigit(c)) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 /* . */ && point === -1) point = digits;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = point === -1 ? m : m / POWERS_OF_TEN[digits - point]!;
+  return negative ? -v : v;
 }
 
 /** `text` is `[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`, checked by code point (a regular expression per value cost more). */

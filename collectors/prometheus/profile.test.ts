@@ -98,3 +98,13 @@ const labelCases: Array<{
 for (const c of labelCases) {
   test(`label spec: ${c.name}`, () => assert.equal(evalLabel(c.spec, c.labels), c.want));
 }
+
+test('a regex spec evaluated again and again gives each value its own result, past the remembered results too', () => {
+  const spec = { from: ['n'], regex: '([A-Za-z]+)-([0-9A-Z]+)(-.*)?', replacement: '$1 $2', default: 'unknown' };
+  const want = (i: number) => (i % 3 === 0 ? 'unknown' : `Chip ${i}`);
+  const value = (i: number) => (i % 3 === 0 ? `chip_${i}` : `Chip-${i}-V1`);
+  // Far more values than are remembered, then the first ones again: every answer is the value's own.
+  for (const i of [1, 2, 3, 1, 3, 2]) assert.equal(evalLabel(spec, { n: value(i) }), want(i));
+  for (let i = 0; i < 3000; i++) assert.equal(evalLabel(spec, { n: value(i) }), want(i), value(i));
+  for (let i = 0; i < 10; i++) assert.equal(evalLabel(spec, { n: value(i) }), want(i), value(i));
+});

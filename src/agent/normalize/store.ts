@@ -144,7 +144,14 @@ function seriesKey(s: Sample): string {
   const labels = s.labels;
   if (labels === undefined) return key;
   const names = Object.keys(labels);
-  if (names.length > 1) names.sort();
+  // Sorted in place by insertion: a sample has a handful of labels, and Array.prototype.sort allocated
+  // a work array for every sample of every collection.
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!;
+    let j = i - 1;
+    for (; j >= 0 && names[j]! > name; j--) names[j + 1] = names[j]!;
+    names[j + 1] = name;
+  }
   for (const k of names) if (!VOLATILE.has(k)) key += `\u0000${k}\u0001${labels[k]}`;
   return key;
 }

@@ -1,7 +1,7 @@
 /** Tests of the agent's heap sizing: the flags, `dims agent` restarting itself under them, and the near-limit log line. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -13,6 +13,7 @@ import {
   oldSpaceMiB,
   SEMI_SPACE_MIB,
 } from './heap.ts';
+import { MALLOC_ARENAS } from './malloc-arenas.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -35,8 +36,14 @@ test('an operator-set limit is found in the node flags or NODE_OPTIONS, the last
   assert.equal(configuredOldSpaceMiB(['--max_old_space_size=512'], '--max-old-space-size=300'), 512);
 });
 
-/** Runs `dims agent` on `targets` unreachable exporters until it logs its heap limit; returns that line. */
-async function heapLine(targets: number, env: Record<string, string> = {}): Promise<Record<string, unknown>> {
+/**
+ * Runs `dims agent` on `targets` unreachable exporters until it logs its heap limit; returns that line and the
+ * environment of the process that logged it (the relaunched agent keeps the pid).
+ */
+async function heapLine(
+  targets: number,
+  env: Record<string, string> = {},
+): Promise<Record<string, unknown> & { environ: Map<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-heap-'));
   try {
     const lines = Array.from(
@@ -61,12 +68,22 @@ async function heapLine(targets: number, env: Record<string, string> = {}): Prom
       { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let err = '';
+    let done = false;
     try {
       return await new Promise((resolve, reject) => {
         child.stderr.on('data', (d: Buffer) => {
           err += d.toString();
           const line = err.split('\n').find((l) => l.includes('heap limit') || l.includes('max-old-space-size'));
-          if (line) resolve(JSON.parse(line) as Record<string, unknown>);
+          // Read once: the agent is stopped after this, and later output must not read /proc again.
+          if (!line || done) return;
+          done = true;
+          const environ = new Map(
+            readFileSync(`/proc/${child.pid}/environ`, 'latin1')
+              .split('\0')
+              .filter(Boolean)
+              .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
+          );
+          resolve({ ...(JSON.parse(line) as Record<string, unknown>), environ });
         });
         child.on('exit', (code) => reject(new Error(`dims agent exited (${code}) before logging its heap:\n${err}`)));
       });
@@ -84,6 +101,12 @@ test('dims agent restarts itself under limits sized for its targets', async () =
   // V8's heap limit is the old space plus three semi-spaces.
   assert.equal(line.heap_limit_mib, oldSpaceMiB(3) + 3 * SEMI_SPACE_MIB);
   assert.equal(line.level, 'info');
+  assert.equal(line.environ.get('MALLOC_ARENA_MAX'), String(MALLOC_ARENAS));
+});
+
+test('dims agent keeps an operator-set number of malloc arenas', async () => {
+  const line = await heapLine(3, { MALLOC_ARENA_MAX: '3' });
+  assert.equal(line.environ.get('MALLOC_ARENA_MAX'), '3');
 });
 
 test('dims agent fills Node’s compile cache, and starts again from it', async () => {

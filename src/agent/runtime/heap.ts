@@ -10,6 +10,7 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { withCompileCache } from './compile-cache.ts';
+import { withMallocArenas } from './malloc-arenas.ts';
 
 /**
  * Old generation for an agent with no targets (MiB). Beyond the live heap (code, chip table, outbox, metrics:
@@ -115,9 +116,18 @@ export function watchHeap(targets: number, log: HeapLog): () => void {
 }
 
 /**
+ * The environment an agent process runs in: `env` with Node's compile cache (`compile-cache.ts`) and two malloc
+ * arenas (`malloc-arenas.ts`), each unless the operator set it. The benchmark starts its agents with it too.
+ */
+export function agentProcessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return withMallocArenas(withCompileCache(env));
+}
+
+/**
  * Replaces this process (same pid, same arguments and environment: systemd and container runtimes see no
- * change) with one started under `agentHeapFlags(targets)` and Node's compile cache (`compile-cache.ts`), unless the heap limit is already set on the node
- * command line or in NODE_OPTIONS (an operator's own choice is kept), or the platform cannot execve.
+ * change) with one started under `agentHeapFlags(targets)` and `agentProcessEnv`, unless the heap limit is
+ * already set on the node command line or in NODE_OPTIONS (an operator's own choice is kept), or the platform
+ * cannot execve.
  */
 export function relaunchWithHeapLimits(targets: number): void {
   if (configuredOldSpaceMiB(process.execArgv, process.env.NODE_OPTIONS) !== undefined) return;
@@ -125,7 +135,7 @@ export function relaunchWithHeapLimits(targets: number): void {
   process.execve(
     process.execPath,
     [process.execPath, ...process.execArgv, ...agentHeapFlags(targets), ...process.argv.slice(1)],
-    withCompileCache(process.env),
+    agentProcessEnv(process.env),
   );
 }
 

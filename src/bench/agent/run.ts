@@ -32,8 +32,7 @@ import { cpuSeconds, machineBusySeconds, peakRssMiB } from '../proc.ts';
 import type { FromSimHost, ToSimHost } from './sim-host.ts';
 import { prometheusScrapes, startPrometheus, startSnmpExporter } from './tools.ts';
 import { WalkDriver } from './walk-driver.ts';
-import { agentHeapFlags } from '../../agent/runtime/heap.ts';
-import { withCompileCache } from '../../agent/runtime/compile-cache.ts';
+import { agentHeapFlags, agentProcessEnv } from '../../agent/runtime/heap.ts';
 
 export interface AgentBenchOptions {
   log?: (s: string) => void;
@@ -123,8 +122,9 @@ function forkChild<In, Out extends { type: string; message?: string }>(
   const proc = fork(path.join(import.meta.dirname, file), [], {
     stdio: ['ignore', fd, fd, 'ipc'],
     execArgv: [...process.execArgv, ...execArgv],
-    // Agents run as `dims agent` runs them: with Node's compile cache, which its first phase fills.
-    env: withCompileCache(process.env),
+    // Agents run as `dims agent` runs them: with Node's compile cache (which its first phase fills) and two
+    // malloc arenas.
+    env: agentProcessEnv(process.env),
   });
   closeSync(fd);
   let exited = false;
