@@ -58,10 +58,10 @@ test('the rolling window compares with day roll-ups read once, and read again af
   const reads: RollupQuery[] = [];
   const storage = new Proxy(inner, {
     get(target, name) {
-      if (name === 'queryRollups' || name === 'rollupPages')
-        return (q: RollupQuery) => {
+      if (name === 'queryRollups' || name === 'rollupPages' || name === 'packedRollupPages')
+        return (q: RollupQuery, ...rest: unknown[]) => {
           reads.push(q);
-          return (target[name] as (q: RollupQuery) => unknown).call(target, q);
+          return (target[name] as (...a: unknown[]) => unknown).call(target, q, ...rest);
         };
       const v = Reflect.get(target, name) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;

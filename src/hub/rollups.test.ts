@@ -294,8 +294,10 @@ test('roll-ups arrive only from a federating hub, with their bookkeeping checked
 /** Records each roll-up read of a store (kind and window) as `reads` strings. */
 function spyReads(storage: Storage, reads: string[]): Storage {
   const pages = storage.rollupPages!.bind(storage);
+  const packed = storage.packedRollupPages!.bind(storage);
   const query = storage.queryRollups.bind(storage);
   storage.rollupPages = (q) => (reads.push(`${q.kind} ${q.fromMs}-${q.toMs}`), pages(q));
+  storage.packedRollupPages = (q, layout) => (reads.push(`${q.kind} ${q.fromMs}-${q.toMs}`), packed(q, layout));
   storage.queryRollups = (q) => (reads.push(`${q.kind} ${q.fromMs}-${q.toMs}`), query(q));
   return storage;
 }

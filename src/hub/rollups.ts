@@ -335,7 +335,11 @@ export class RollupKeeper {
     const { storage, tz } = this.o;
     for (const span of spans(kind, rest, tz)) {
       const q = { kind, fromMs: span.fromMs, toMs: span.toMs };
-      if (storage.rollupPages) {
+      // Decoded straight into packed roll-ups where the store can (no object of metric names per roll-up).
+      if (storage.packedRollupPages) {
+        for await (const page of storage.packedRollupPages(q, this.layout))
+          for (const r of page) acc.addPackedRollup(r);
+      } else if (storage.rollupPages) {
         for await (const page of storage.rollupPages(q)) for (const r of page) acc.add(r);
       } else for (const r of await storage.queryRollups(q)) acc.add(r);
       await this.turn();

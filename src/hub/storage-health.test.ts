@@ -27,13 +27,16 @@ test("the hub's watched storage offers the store's paged and packed reads, and t
   try {
     const s = hub.ctx.storage;
     assert.notEqual(s, storage, 'the hub watches its storage');
-    for (const name of ['rollupPages', 'packedRecordPages'] as const) {
+    for (const name of ['rollupPages', 'packedRecordPages', 'packedRollupPages'] as const) {
       assert.equal(typeof s[name], 'function', `${name} is offered`);
       calls.length = 0;
+      const layout = layoutFor(hub.ctx.catalog);
       const pages =
         name === 'rollupPages'
           ? s.rollupPages!({ kind: 'hour', fromMs: 0, toMs: 1 })
-          : s.packedRecordPages!({ fromMs: 0, toMs: 1 }, layoutFor(hub.ctx.catalog));
+          : name === 'packedRecordPages'
+            ? s.packedRecordPages!({ fromMs: 0, toMs: 1 }, layout)
+            : s.packedRollupPages!({ kind: 'hour', fromMs: 0, toMs: 1 }, layout);
       for await (const page of pages) assert.deepEqual(page, []);
       assert.deepEqual(calls, [name], `${name} reads the store's own`);
     }

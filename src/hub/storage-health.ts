@@ -90,6 +90,7 @@ export class StorageHealth {
       queryRollups: (q) => inner.queryRollups(q),
       ...(inner.rollupPages ? { rollupPages: (q) => inner.rollupPages!(q) } : {}),
       ...(inner.packedRecordPages ? { packedRecordPages: (q, layout) => inner.packedRecordPages!(q, layout) } : {}),
+      ...(inner.packedRollupPages ? { packedRollupPages: (q, layout) => inner.packedRollupPages!(q, layout) } : {}),
       get retention() {
         return inner.retention;
       },

@@ -161,6 +161,12 @@ export class Accumulation {
     foldPacked(this.get(r.center), r, this.window, this.layout);
   }
 
+  /** Folds a packed roll-up, exactly as `add` folds the roll-up it was packed from. */
+  addPackedRollup(r: PackedRollup): void {
+    if (r.endMs <= this.window.fromMs || r.startMs >= this.window.toMs) return;
+    foldPackedRollup(this.get(r.center), r, this.window, this.layout);
+  }
+
   /** A declaration that started before the window: its snapshots stand until replaced. */
   addStanding(r: ParsedRecord): void {
     if (r.source !== 'declaration' || r.startMs >= this.window.toMs) return;
@@ -216,6 +222,40 @@ export function packRecord(catalog: Catalog, r: ParsedRecord): PackedRecord {
 }
 
 /**
+ * A roll-up reduced to what folding it needs, as `PackedRecord` is for a record: its values and bookkeeping by slot
+ * (NaN where it has none; stored ones are finite), histogram counts by histogram, and its record counts and times.
+ * A close of a year reads hundreds of thousands of roll-ups: decoded into this form, none builds an object keyed
+ * by metric name.
+ */
+export interface PackedRollup {
+  readonly center: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly values: readonly number[];
+  /** `RollupFacts.aux` by slot: a mean's milliseconds of data, a snapshot's end (NaN: none). */
+  readonly aux: readonly number[];
+  readonly hist: Array<readonly number[] | undefined> | undefined;
+  readonly records: number;
+  readonly coveredMs: number;
+  readonly firstStartMs: number;
+  readonly lastEndMs: number;
+}
+
+/** A roll-up packed for folding (`Accumulation.addPackedRollup` folds it as `add` folds the roll-up). */
+export function packRollup(catalog: Catalog, r: RollupRecord): PackedRollup {
+  const { center, startMs, endMs, values, hist } = packRecord(catalog, r);
+  const { index, slots } = layoutFor(catalog);
+  const aux: number[] = new Array<number>(slots.length).fill(NaN);
+  const x = r.rollup.aux;
+  for (const id in x) {
+    const s = index[id];
+    if (s !== undefined) aux[s] = x[id]!;
+  }
+  const { records, coveredMs, firstStartMs, lastEndMs } = r.rollup;
+  return { center, startMs, endMs, values, aux, hist, records, coveredMs, firstStartMs, lastEndMs };
+}
+
+/**
  * One record's (or roll-up's) value `v` in slot `s` of the accumulator, by the slot's fold: a delta prorated by
  * `f` (the share of the record inside the window), a mean weighted by `dt` (its time inside the window), a
  * maximum, or a snapshot taken at `end` that stands until a later one replaces it.
@@ -260,15 +300,7 @@ function foldPacked(a: CenterAccumulator, r: PackedRecord, window: Window, layou
     if (v !== v) continue; // NaN: the record has no value in this slot
     foldValue(a, s, kinds[s]!, v, f, dt, end);
   }
-  const hist = r.hist;
-  if (hist && start >= window.fromMs)
-    for (let h = 0; h < hist.length; h++) {
-      const counts = hist[h];
-      if (!counts) continue;
-      const cur = a.hist[h];
-      if (!cur) a.hist[h] = counts.slice();
-      else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
-    }
+  if (r.hist && start >= window.fromMs) addPackedHistograms(a, r.hist);
 }
 
 /** A declaration from before the window: only its snapshots count (they stand until replaced). */
@@ -318,23 +350,60 @@ function foldRecord(a: CenterAccumulator, r: ParsedRecord, window: Window, layou
  */
 function foldRollup(a: CenterAccumulator, r: ParsedRecord, ru: RollupFacts, window: Window, layout: Layout): void {
   const { index, kinds } = layout;
-  const start = r.startMs;
-  const end = r.endMs;
+  const f = foldRollupFacts(a, r.startMs, r.endMs, ru, window);
+  const m = r.metrics;
+  for (const id in m) {
+    const s = index[id];
+    if (s !== undefined) foldRollupValue(a, s, kinds[s]!, m[id]!, ru.aux[id], f, r.endMs);
+  }
+  if (r.histograms && r.startMs >= window.fromMs) addHistograms(a, r.histograms, layout);
+}
+
+/** A packed roll-up overlapping the window: `foldRollup` slot by slot. */
+function foldPackedRollup(a: CenterAccumulator, r: PackedRollup, window: Window, layout: Layout): void {
+  const { kinds } = layout;
+  const f = foldRollupFacts(a, r.startMs, r.endMs, r, window);
+  const { values, aux } = r;
+  for (let s = 0; s < values.length; s++) {
+    const v = values[s]!;
+    if (v !== v) continue; // NaN: the roll-up has no value in this slot
+    const x = aux[s]!;
+    foldRollupValue(a, s, kinds[s]!, v, x === x ? x : undefined, f, r.endMs);
+  }
+  if (r.hist && r.startMs >= window.fromMs) addPackedHistograms(a, r.hist);
+}
+
+/** A roll-up's counts and times (`RollupFacts` or a packed roll-up's); returns the share of it inside the window. */
+function foldRollupFacts(
+  a: CenterAccumulator,
+  start: number,
+  end: number,
+  ru: Pick<RollupFacts, 'records' | 'coveredMs' | 'firstStartMs' | 'lastEndMs'>,
+  window: Window,
+): number {
   const lo = start < window.fromMs ? window.fromMs : start;
   const hi = end > window.toMs ? window.toMs : end;
   const f = lo === start && hi === end ? 1 : (hi - lo) / (end - start);
   a.telemetryRecords++;
   a.coveredMs += ru.coveredMs * f;
   if (start >= window.fromMs && ru.records > 0) noteStarted(a, ru.records, ru.firstStartMs, ru.lastEndMs);
-  const m = r.metrics;
-  for (const id in m) {
-    const s = index[id];
-    if (s === undefined) continue;
-    // A mean's weight is the time its records covered (prorated), a snapshot's time that of its newest record.
-    const x = ru.aux[id];
-    foldValue(a, s, kinds[s]!, m[id]!, f, (x ?? 0) * f, x ?? end);
-  }
-  if (r.histograms && start >= window.fromMs) addHistograms(a, r.histograms, layout);
+  return f;
+}
+
+/**
+ * A roll-up's value `v` in slot `s`, with its bookkeeping `x`: a mean's weight is the time its records covered
+ * (prorated), a snapshot's time that of its newest record (the roll-up's end when it has none).
+ */
+function foldRollupValue(
+  a: CenterAccumulator,
+  s: number,
+  kind: number,
+  v: number,
+  x: number | undefined,
+  f: number,
+  end: number,
+): void {
+  foldValue(a, s, kind, v, f, (x ?? 0) * f, x ?? end);
 }
 
 function noteStarted(a: CenterAccumulator, n: number, firstStartMs: number, lastEndMs: number): void {
@@ -347,11 +416,22 @@ function addHistograms(a: CenterAccumulator, histograms: Record<string, Histogra
   for (const id in histograms) {
     const h = layout.histIndex[id];
     if (h === undefined) continue;
-    const counts = histograms[id]!.counts;
-    const cur = a.hist[h];
-    if (!cur) a.hist[h] = counts.slice();
-    else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
+    addCounts(a, h, histograms[id]!.counts);
   }
+}
+
+function addPackedHistograms(a: CenterAccumulator, hist: NonNullable<PackedRecord['hist']>): void {
+  for (let h = 0; h < hist.length; h++) {
+    const counts = hist[h];
+    if (counts) addCounts(a, h, counts);
+  }
+}
+
+/** Histogram `h`'s counts added bucket by bucket (copied, when the first). */
+function addCounts(a: CenterAccumulator, h: number, counts: readonly number[]): void {
+  const cur = a.hist[h];
+  if (!cur) a.hist[h] = counts.slice();
+  else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
 }
 
 /** The window value of a slot for a center, or undefined when the center has none. */

@@ -10,7 +10,7 @@
  * roll-ups and hour values for months, real-time values for hours, and everything else (declarations,
  * day and month roll-ups, day to year values) for as long as the deployment wants.
  */
-import type { Layout, PackedRecord } from '../records/merge.ts';
+import type { Layout, PackedRecord, PackedRollup } from '../records/merge.ts';
 import type { ParsedRecord, RollupRecord } from '../model/records.ts';
 import type { IndicatorValue } from '../model/values.ts';
 
@@ -149,6 +149,11 @@ export interface Storage {
    * month's days of 10,000 centers without holding them all at once.
    */
   rollupPages?(q: RollupQuery): AsyncIterable<StoredRollup[]>;
+  /**
+   * The roll-ups `rollupPages` returns, packed for folding with `layout` (optional): a year close folds 240,000
+   * month roll-ups of 10,000 centers without building an object of metric names for each.
+   */
+  packedRollupPages?(q: RollupQuery, layout: Layout): AsyncIterable<PackedRollup[]>;
   /**
    * The telemetry records `queryRecords` returns (its `source` aside), packed for folding with `layout` and a page
    * at a time (optional): a close folds an hour of 10,000 centers' minute records without building 600,000 parsed

@@ -5,7 +5,7 @@
  */
 import type { Histogram, RollupFacts } from '../../model/records.ts';
 import type { StoredValue } from '../types.ts';
-import type { Layout, PackedRecord } from '../../records/merge.ts';
+import type { Layout, PackedRecord, PackedRollup } from '../../records/merge.ts';
 import {
   Reader,
   Writer,
@@ -38,7 +38,7 @@ export function decodeRecordBody(
   return histograms ? { metrics, histograms } : { metrics };
 }
 
-/** Where a record body's names go in packed records of one layout: each dictionary id's slot (-1: none). */
+/** Where a body's names go in packed records and roll-ups of one layout: each dictionary id's slot (-1: none). */
 export interface PackTarget {
   layout: Layout;
   slotOf: number[];
@@ -53,8 +53,14 @@ export function decodePackedRecordBody(
   body: Uint8Array,
   target: PackTarget,
 ): { values: number[]; hist: PackedRecord['hist'] } {
-  const { layout, slotOf } = target;
   const r = new Reader(body);
+  const values = readSlots(r, dict, target);
+  return { values, hist: readPackedHistograms(r, dict, target.layout) };
+}
+
+/** A `writeNumbers` section read into an array by slot (NaN where it has nothing). */
+function readSlots(r: Reader, dict: Dictionary, target: PackTarget): number[] {
+  const { layout, slotOf } = target;
   const values: number[] = new Array<number>(layout.slots.length).fill(NaN);
   for (let n = r.uint(); n > 0; n--) {
     const tag = r.keyTag();
@@ -64,6 +70,11 @@ export function decodePackedRecordBody(
     if (s === undefined) s = slotOf[id] = layout.index[dict.name(id)] ?? -1;
     if (s >= 0) values[s] = x;
   }
+  return values;
+}
+
+/** A `writeHistograms` section read into counts by histogram index (undefined when it has none of the layout's). */
+function readPackedHistograms(r: Reader, dict: Dictionary, layout: Layout): PackedRecord['hist'] {
   let hist: Array<number[] | undefined> | undefined;
   for (let n = r.uint(); n > 0; n--) {
     const [id, bounds] = layoutOf(dict.name(r.uint()));
@@ -74,7 +85,7 @@ export function decodePackedRecordBody(
     hist ??= new Array<number[] | undefined>(layout.histograms.length).fill(undefined);
     hist[h] = counts;
   }
-  return { values, hist };
+  return hist;
 }
 
 /** A roll-up's body: metrics, the per-metric bookkeeping (`aux`), histograms. Counts and times are columns. */
@@ -100,6 +111,21 @@ export function decodeRollupBody(
   const aux = readNumbers(r, dict);
   const histograms = readHistograms(r, dict);
   return histograms ? { metrics, aux, histograms } : { metrics, aux };
+}
+
+/**
+ * A roll-up body decoded straight into its packed form (merge.ts `packRollup` of what `decodeRollupBody` gives):
+ * values and bookkeeping by slot, histogram counts by index, no object keyed by metric name.
+ */
+export function decodePackedRollupBody(
+  dict: Dictionary,
+  body: Uint8Array,
+  target: PackTarget,
+): Pick<PackedRollup, 'values' | 'aux' | 'hist'> {
+  const r = new Reader(body);
+  const values = readSlots(r, dict, target);
+  const aux = readSlots(r, dict, target);
+  return { values, aux, hist: readPackedHistograms(r, dict, target.layout) };
 }
 
 /** Which optional parts an entry carries. */

@@ -32,10 +32,11 @@ import type { Histogram } from '../../model/records.ts';
 import { StorageInputError, StorageUnavailableError } from '../errors.ts';
 import { checkRecord, checkRollup, checkValue, compareRecords, compareValues } from '../common.ts';
 import { InternTable } from './codec.ts';
-import type { Layout, PackedRecord } from '../../records/merge.ts';
+import type { Layout, PackedRecord, PackedRollup } from '../../records/merge.ts';
 import {
   decodeNodeValues,
   decodePackedRecordBody,
+  decodePackedRollupBody,
   type PackTarget,
   decodeRecordBody,
   decodeRollupBody,
@@ -267,8 +268,8 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  /** The row filters of a record query. */
-  private recordFilter(q: Omit<RecordQuery, 'source'>): { where: string[]; params: SQLInputValue[] } {
+  /** The row filters of a record or roll-up query (roll-ups have no `endAfterMs`). */
+  private rowFilter(q: Omit<RecordQuery, 'source'>): { where: string[]; params: SQLInputValue[] } {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     if (q.centers) {
@@ -288,53 +289,44 @@ export class SqliteStorage implements Storage {
   }
 
   async *packedRecordPages(q: Omit<RecordQuery, 'source'>, layout: Layout): AsyncIterable<PackedRecord[]> {
-    const filter = this.recordFilter(q);
     const dict = this.dict();
-    let target = this.packTargets.get(layout);
-    if (!target) this.packTargets.set(layout, (target = { layout, slotOf: [] }));
-    let after: [number, string] | undefined;
-    for (let page = 0; ; page++) {
-      if (page > 0) await new Promise((r) => setImmediate(r));
-      const rows = this.page(
-        `SELECT start_ms, center, end_ms, body FROM ${RECORD_TABLE.telemetry}`,
-        { where: [], params: [] },
-        { fromMs: q.fromMs, toMs: q.toMs },
-        filter,
-        after,
-        READ_PAGE,
-        'queryRecords',
-      );
+    const target = this.packTarget(layout);
+    for await (const rows of this.pages(
+      `SELECT start_ms, center, end_ms, body FROM ${RECORD_TABLE.telemetry}`,
+      { where: [], params: [] },
+      q,
+      this.rowFilter(q),
+      READ_PAGE,
+      'queryRecords',
+    ))
       yield rows.map((row) => {
         const { values, hist } = decodePackedRecordBody(dict, row.body as Uint8Array, target);
         return { center: row.center as string, startMs: Number(row.start_ms), endMs: Number(row.end_ms), values, hist };
       });
-      if (rows.length < READ_PAGE) return;
-      const last = rows[rows.length - 1]!;
-      after = [Number(last.start_ms), last.center as string];
-    }
+  }
+
+  /** Where body names go in packed records and roll-ups of `layout` (built as names are first met). */
+  private packTarget(layout: Layout): PackTarget {
+    let target = this.packTargets.get(layout);
+    if (!target) this.packTargets.set(layout, (target = { layout, slotOf: [] }));
+    return target;
   }
 
   async queryRecords(q: RecordQuery): Promise<StoredRecord[]> {
     const sources = q.source ? [q.source] : (['telemetry', 'declaration'] as const);
-    const { where, params } = this.recordFilter(q);
+    const { where, params } = this.rowFilter(q);
     const dict = this.dict();
     const out: StoredRecord[] = [];
     for (const source of sources) {
       const table = RECORD_TABLE[source];
-      // A long read runs in pages of rows in key order, with a turn of the event loop between them, so
-      // ingest and /healthz are answered while a close reads a day of minute records.
-      let after: [number, string] | undefined;
-      for (let page = 0; ; page++) {
-        if (page > 0) await new Promise((r) => setImmediate(r));
-        const rows = this.page(
-          `SELECT start_ms, center, end_ms, province, body FROM ${table}`,
-          { where: [], params: [] },
-          { fromMs: q.fromMs, toMs: q.toMs },
-          { where, params },
-          after,
-          READ_PAGE,
-          'queryRecords',
-        );
+      for await (const rows of this.pages(
+        `SELECT start_ms, center, end_ms, province, body FROM ${table}`,
+        { where: [], params: [] },
+        q,
+        { where, params },
+        READ_PAGE,
+        'queryRecords',
+      )) {
         for (const row of rows) {
           const { metrics, histograms } = decodeRecordBody(dict, row.body as Uint8Array);
           const rec: StoredRecord = {
@@ -348,12 +340,32 @@ export class SqliteStorage implements Storage {
           if (histograms) rec.histograms = histograms;
           out.push(rec);
         }
-        if (rows.length < READ_PAGE) break;
-        const last = rows[rows.length - 1]!;
-        after = [Number(last.start_ms), last.center as string];
       }
     }
     return out.sort(compareRecords);
+  }
+
+  /**
+   * Rows in key order a page at a time (`page`), with a turn of the event loop between pages: ingest and /healthz
+   * are answered while a close reads a day of minute records or a year of month roll-ups.
+   */
+  private async *pages(
+    select: string,
+    head: { where: string[]; params: SQLInputValue[] },
+    span: { fromMs: number; toMs: number },
+    filter: { where: string[]; params: SQLInputValue[] },
+    limit: number,
+    what: string,
+  ): AsyncIterable<SqlRow[]> {
+    let after: [number, string] | undefined;
+    for (let page = 0; ; page++) {
+      if (page > 0) await new Promise((r) => setImmediate(r));
+      const rows = this.page(select, head, span, filter, after, limit, what);
+      yield rows;
+      if (rows.length < limit) return;
+      const last = rows[rows.length - 1]!;
+      after = [Number(last.start_ms), last.center as string];
+    }
   }
 
   /**
@@ -432,34 +444,48 @@ export class SqliteStorage implements Storage {
    * 24 hour roll-ups of every center without holding them all, and ingest is answered meanwhile.
    */
   async *rollupPages(q: RollupQuery): AsyncIterable<StoredRollup[]> {
-    const where: string[] = [];
-    const params: SQLInputValue[] = [];
-    if (q.centers) {
-      where.push('center IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(q.centers));
-    }
-    if (q.provinces) {
-      where.push('province IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(q.provinces));
-    }
     const dict = this.dict();
-    let after: [number, string] | undefined;
-    for (let page = 0; ; page++) {
-      if (page > 0) await new Promise((r) => setImmediate(r));
-      const rows = this.page(
-        `SELECT * FROM ${rollupTable(q.kind)}`,
-        { where: ['kind = ?'], params: [q.kind] },
-        { fromMs: q.fromMs, toMs: q.toMs },
-        { where, params },
-        after,
-        ROLLUP_PAGE,
-        'queryRollups',
-      );
-      yield rows.map((row) => this.rollupOf(dict, q.kind, row));
-      if (rows.length < ROLLUP_PAGE) return;
-      const last = rows[rows.length - 1]!;
-      after = [Number(last.start_ms), last.center as string];
-    }
+    for await (const rows of this.rollupRows('*', q)) yield rows.map((row) => this.rollupOf(dict, q.kind, row));
+  }
+
+  /**
+   * The roll-ups `rollupPages` returns, decoded straight into packed roll-ups (no object keyed by metric name): a
+   * year close folds 240,000 month roll-ups of 10,000 centers.
+   */
+  async *packedRollupPages(q: RollupQuery, layout: Layout): AsyncIterable<PackedRollup[]> {
+    const dict = this.dict();
+    const target = this.packTarget(layout);
+    for await (const rows of this.rollupRows(
+      'start_ms, center, end_ms, records, covered_ms, first_start_ms, last_end_ms, body',
+      q,
+    ))
+      yield rows.map((row) => {
+        const { values, aux, hist } = decodePackedRollupBody(dict, row.body as Uint8Array, target);
+        return {
+          center: row.center as string,
+          startMs: Number(row.start_ms),
+          endMs: Number(row.end_ms),
+          values,
+          aux,
+          hist,
+          records: Number(row.records),
+          coveredMs: Number(row.covered_ms),
+          firstStartMs: Number(row.first_start_ms),
+          lastEndMs: Number(row.last_end_ms),
+        };
+      });
+  }
+
+  /** The rows (`columns`) of the roll-ups a query asks for, a page at a time. */
+  private rollupRows(columns: string, q: RollupQuery): AsyncIterable<SqlRow[]> {
+    return this.pages(
+      `SELECT ${columns} FROM ${rollupTable(q.kind)}`,
+      { where: ['kind = ?'], params: [q.kind] },
+      q,
+      this.rowFilter(q),
+      ROLLUP_PAGE,
+      'queryRollups',
+    );
   }
 
   private rollupOf(dict: InternTable, kind: StoredRollup['kind'], row: SqlRow): StoredRollup {
