@@ -56,7 +56,10 @@ export interface CenterAccumulator {
   center: string;
   /** delta: sum; mean: Σ value·ms; max: max; snapshot: value. */
   acc: Float64Array;
-  /** mean: Σ ms weight; snapshot: end ms of the value kept. */
+  /**
+   * delta and mean: ms of the window covered by the records that carry the slot (a mean's weight; a delta's
+   * coverage, e.g. the share of the window whose IT energy was reported); snapshot: end ms of the value kept.
+   */
   aux: Float64Array;
   has: Uint8Array;
   hist: Array<number[] | undefined>;
@@ -225,6 +228,7 @@ function foldValue(a: CenterAccumulator, s: number, kind: number, v: number, f: 
   switch (kind) {
     case FOLD.delta:
       acc[s] += v * f;
+      aux[s] += dt;
       break;
     case FOLD.mean:
       acc[s] += v * dt;
@@ -330,9 +334,11 @@ function foldRollup(a: CenterAccumulator, r: ParsedRecord, ru: RollupFacts, wind
   for (const id in m) {
     const s = index[id];
     if (s === undefined) continue;
-    // A mean's weight is the time its records covered (prorated), a snapshot's time that of its newest record.
+    // A mean's weight is the time its records covered (prorated), a snapshot's time that of its newest record,
+    // a delta's coverage the time its records covered (kept only where it is not the roll-up's own covered time).
     const x = ru.aux[id];
-    foldValue(a, s, kinds[s]!, m[id]!, f, (x ?? 0) * f, x ?? end);
+    const k = kinds[s]!;
+    foldValue(a, s, k, m[id]!, f, (x ?? (k === FOLD.delta ? ru.coveredMs : 0)) * f, x ?? end);
   }
   if (r.histograms && start >= window.fromMs) addHistograms(a, r.histograms, layout);
 }
@@ -352,6 +358,12 @@ function addHistograms(a: CenterAccumulator, histograms: Record<string, Histogra
     if (!cur) a.hist[h] = counts.slice();
     else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
   }
+}
+
+/** Fraction of the window covered by the telemetry that carries a delta or mean slot (0 when none does). */
+export function slotCoverage(a: CenterAccumulator, window: Window, slot: number): number {
+  if (!a.has[slot]) return 0;
+  return Math.min(1, a.aux[slot]! / (window.toMs - window.fromMs));
 }
 
 /** The window value of a slot for a center, or undefined when the center has none. */
@@ -391,6 +403,11 @@ export function toRollup(a: CenterAccumulator, layout: Layout, window: Window): 
       case FOLD.snapshot:
         metrics[id] = a.acc[s]!;
         aux[id] = a.aux[s]!;
+        break;
+      case FOLD.delta:
+        metrics[id] = a.acc[s]!;
+        // Only when some of the roll-up's records lacked the metric: folding reads the covered time otherwise.
+        if (a.aux[s] !== a.coveredMs) aux[id] = a.aux[s]!;
         break;
       default:
         metrics[id] = a.acc[s]!;
