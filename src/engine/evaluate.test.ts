@@ -132,6 +132,16 @@ test('coverage counts reporting centers and estimates the IT energy of silent on
   assert.deepEqual(pick(values, 'pue', 'center', 'c2').coverage, { centers: 0, it_energy: 0 });
 });
 
+test('IT-energy coverage counts the time of the records that carry IT energy, not of every record', async () => {
+  // c1 reports all day, but its afternoon records carry no IT energy: half the day's IT energy is reported.
+  const values = await run(
+    [center('c1')],
+    [rec('c1', 0, 12, { e_total_kwh: 300, e_it_kwh: 240 }), rec('c1', 12, 24, { e_total_kwh: 300 })],
+  );
+  assert.deepEqual(pick(values, 'pue', 'center', 'c1').coverage, { centers: 1, it_energy: 0.5 });
+  assert.equal(pick(values, 'pue', 'province', '44').coverage.it_energy, 0.5);
+});
+
 test('centers commissioned after the window are not counted; construction sites are not expected to report', async () => {
   const values = await run(
     [

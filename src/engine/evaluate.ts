@@ -345,7 +345,7 @@ export class Evaluator {
       result =
         !m || !m.expected
           ? { centers: null, it_energy: null }
-          : { centers: ws.reported(m) ? 1 : 0, it_energy: ws.reported(m) ? round(ws.timeCoverage(m)) : 0 };
+          : { centers: ws.reported(m) ? 1 : 0, it_energy: ws.reported(m) ? round(ws.timeCoverage(m, 'e_it_kwh')) : 0 };
     } else {
       const expected = group.filter((m) => m.expected);
       let reporters = 0;
@@ -360,7 +360,7 @@ export class Evaluator {
         }
         reporters++;
         const e = m.inputs.metric('e_it_kwh');
-        const frac = ws.timeCoverage(m);
+        const frac = ws.timeCoverage(m, 'e_it_kwh');
         if (e === undefined || frac <= 0) continue;
         reportedE += e;
         expectedE += e / frac;

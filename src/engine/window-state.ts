@@ -7,7 +7,14 @@ import type { Level, Window } from '../model/values.ts';
 import type { Center } from '../model/centers.ts';
 import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-import { Accumulation, layoutFor, slotValue, type CenterAccumulator, type Layout } from '../records/merge.ts';
+import {
+  Accumulation,
+  layoutFor,
+  slotCoverage,
+  slotValue,
+  type CenterAccumulator,
+  type Layout,
+} from '../records/merge.ts';
 import type { Turns } from './turns.ts';
 import { centerAttributes, compileFilter, type Attributes } from './filter.ts';
 import { compileQuantity, type CompiledQuantity, type QuantityInputs } from './quantity.ts';
@@ -200,9 +207,12 @@ export class WindowState {
     return (m.acc?.telemetryRecords ?? 0) > 0;
   }
 
-  /** Fraction of the window a member's telemetry covers. */
-  timeCoverage(m: Member): number {
-    const w = this.window.toMs - this.window.fromMs;
-    return m.acc ? Math.min(1, m.acc.coveredMs / w) : 0;
+  /**
+   * Fraction of the window covered by a member's telemetry that carries `metric` (a delta or mean): a center whose
+   * records reported IT energy for half the window covers half, however many other records it sent.
+   */
+  timeCoverage(m: Member, metric: string): number {
+    const s = this.layout.index[metric];
+    return m.acc && s !== undefined ? slotCoverage(m.acc, this.window, s) : 0;
   }
 }

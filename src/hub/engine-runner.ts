@@ -99,6 +99,10 @@ export class EngineRunner {
   readonly valuesStored: Array<(kind: PeriodKind, period: string) => void> = [];
   /** How long the last real-time run took (ms). */
   private lastRealtimeMs = 0;
+  /** Named-period runs under way (from their first read to their stored values). */
+  private periodRuns = 0;
+  /** A refresh asked for while a period ran: it runs when the last of them ends. */
+  private refreshAfterPeriods: number | undefined;
   /** The newest real-time values (for /metrics and "current" reads). */
   latestRealtime: { period: string; window: Window; values: IndicatorValue[] } | undefined;
 
@@ -206,11 +210,19 @@ export class EngineRunner {
       throw new RangeError(`period ${JSON.stringify(name)} is not a ${kind} (e.g. ${EXAMPLES[kind]})`);
     const window = periodWindow(kind, name, this.o.tz);
     const t0 = performance.now();
-    return this.prefetch({ ...window, period: name }).then((source) => {
-      const prefetchMs = performance.now() - t0;
-      // The run's time is its own work (reading inputs, evaluating, storing), not its wait for its turn.
-      return this.serialize(() => this.run(kind, name, window, true, source, performance.now() - prefetchMs));
-    });
+    this.periodRuns++;
+    return this.prefetch({ ...window, period: name })
+      .then((source) => {
+        const prefetchMs = performance.now() - t0;
+        // The run's time is its own work (reading inputs, evaluating, storing), not its wait for its turn.
+        return this.serialize(() => this.run(kind, name, window, true, source, performance.now() - prefetchMs));
+      })
+      .finally(() => {
+        if (--this.periodRuns > 0 || this.refreshAfterPeriods === undefined) return;
+        const delayMs = this.refreshAfterPeriods;
+        this.refreshAfterPeriods = undefined;
+        this.requestRealtime(delayMs);
+      });
   }
 
   /**
@@ -242,14 +254,17 @@ export class EngineRunner {
    * Asks for a real-time run `delayMs` from now, coalescing requests: records that just arrived show in
    * the rolling window without waiting for the next minute tick. With thousands of agents pushing all
    * minute long, requests never stop: the delay is at least four times the last run's length, so these
-   * runs take at most a fifth of a core.
+   * runs take at most a fifth of a core. While a named period runs (a close, a recompute) the refresh waits
+   * for it to end: at 10,000 centers a refresh is over a second of the event loop, every few seconds, and
+   * the closes at midnight would share their time with it. The minute's own run is not held back.
    */
   requestRealtime(delayMs: number): void {
     if (this.refreshTimer || delayMs <= 0) return;
     this.refreshTimer = setTimeout(
       () => {
         this.refreshTimer = undefined;
-        this.runRealtime().catch(() => undefined);
+        if (this.periodRuns > 0) this.refreshAfterPeriods = delayMs;
+        else this.runRealtime().catch(() => undefined);
       },
       Math.max(delayMs, 4 * this.lastRealtimeMs),
     );
@@ -322,6 +337,7 @@ export class EngineRunner {
   async idle(): Promise<void> {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
+    this.refreshAfterPeriods = undefined;
     await this.queue;
   }
 }

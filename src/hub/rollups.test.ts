@@ -251,7 +251,8 @@ test('roll-ups arrive only from a federating hub, with their bookkeeping checked
         source: 'telemetry',
         metrics: { e_total_kwh: 6000, e_it_kwh: 4800, inlet_temp_c_mean: 24.5 },
         rollup: {
-          aux: { inlet_temp_c_mean: 3_600_000 },
+          // IT energy from half the hour's records: a delta's aux is the time its records covered.
+          aux: { inlet_temp_c_mean: 3_600_000, e_it_kwh: 1_800_000 },
           records: 60,
           coveredMs: 3_600_000,
           firstStartMs: hourStart,
@@ -267,7 +268,7 @@ test('roll-ups arrive only from a federating hub, with their bookkeeping checked
       scope: 'federate:52',
       json: {
         records: [
-          wire({ rollup: { aux: { e_total_kwh: 5 }, records: 0, covered_ms: 3_600_000 } }),
+          wire({ rollup: { aux: { e_total_kwh: 4_000_000 }, records: 0, covered_ms: 3_600_000 } }),
           wire({ end: new Date(hourStart + 60_000).toISOString() }),
           wire({ rollup: { aux: {}, records: 2, covered_ms: 9_000_000 } }),
         ],
@@ -284,7 +285,7 @@ test('roll-ups arrive only from a federating hub, with their bookkeeping checked
     assert.equal(ok.status, 200, ok.text);
     const stored = await hub.ctx.storage.queryRollups({ kind: 'hour', fromMs: 0, toMs: nowMs });
     assert.equal(stored.length, 1);
-    assert.deepEqual(stored[0]!.rollup.aux, { inlet_temp_c_mean: 3_600_000 });
+    assert.deepEqual(stored[0]!.rollup.aux, { inlet_temp_c_mean: 3_600_000, e_it_kwh: 1_800_000 });
     assert.deepEqual(await hub.ctx.storage.queryRecords({ fromMs: 0, toMs: nowMs }), [], 'not stored as a record');
   } finally {
     await hub.close();

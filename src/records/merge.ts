@@ -56,7 +56,10 @@ export interface CenterAccumulator {
   center: string;
   /** delta: sum; mean: Σ value·ms; max: max; snapshot: value. */
   acc: Float64Array;
-  /** mean: Σ ms weight; snapshot: end ms of the value kept. */
+  /**
+   * delta and mean: ms of the window covered by the records that carry the slot (a mean's weight; a delta's
+   * coverage, e.g. the share of the window whose IT energy was reported); snapshot: end ms of the value kept.
+   */
   aux: Float64Array;
   has: Uint8Array;
   hist: Array<number[] | undefined>;
@@ -265,6 +268,7 @@ function foldValue(a: CenterAccumulator, s: number, kind: number, v: number, f: 
   switch (kind) {
     case FOLD.delta:
       acc[s] += v * f;
+      aux[s] += dt;
       break;
     case FOLD.mean:
       acc[s] += v * dt;
@@ -354,7 +358,7 @@ function foldRollup(a: CenterAccumulator, r: ParsedRecord, ru: RollupFacts, wind
   const m = r.metrics;
   for (const id in m) {
     const s = index[id];
-    if (s !== undefined) foldRollupValue(a, s, kinds[s]!, m[id]!, ru.aux[id], f, r.endMs);
+    if (s !== undefined) foldRollupValue(a, s, kinds[s]!, m[id]!, ru.aux[id], f, r.endMs, ru.coveredMs);
   }
   if (r.histograms && r.startMs >= window.fromMs) addHistograms(a, r.histograms, layout);
 }
@@ -368,7 +372,7 @@ function foldPackedRollup(a: CenterAccumulator, r: PackedRollup, window: Window,
     const v = values[s]!;
     if (v !== v) continue; // NaN: the roll-up has no value in this slot
     const x = aux[s]!;
-    foldRollupValue(a, s, kinds[s]!, v, x === x ? x : undefined, f, r.endMs);
+    foldRollupValue(a, s, kinds[s]!, v, x === x ? x : undefined, f, r.endMs, r.coveredMs);
   }
   if (r.hist && r.startMs >= window.fromMs) addPackedHistograms(a, r.hist);
 }
@@ -392,7 +396,8 @@ function foldRollupFacts(
 
 /**
  * A roll-up's value `v` in slot `s`, with its bookkeeping `x`: a mean's weight is the time its records covered
- * (prorated), a snapshot's time that of its newest record (the roll-up's end when it has none).
+ * (prorated), a snapshot's time that of its newest record (the roll-up's end when it has none), a delta's coverage
+ * the time its records covered (kept only where it is not the roll-up's own `coveredMs`).
  */
 function foldRollupValue(
   a: CenterAccumulator,
@@ -402,8 +407,9 @@ function foldRollupValue(
   x: number | undefined,
   f: number,
   end: number,
+  coveredMs: number,
 ): void {
-  foldValue(a, s, kind, v, f, (x ?? 0) * f, x ?? end);
+  foldValue(a, s, kind, v, f, (x ?? (kind === FOLD.delta ? coveredMs : 0)) * f, x ?? end);
 }
 
 function noteStarted(a: CenterAccumulator, n: number, firstStartMs: number, lastEndMs: number): void {
@@ -432,6 +438,12 @@ function addCounts(a: CenterAccumulator, h: number, counts: readonly number[]): 
   const cur = a.hist[h];
   if (!cur) a.hist[h] = counts.slice();
   else for (let i = 0; i < counts.length; i++) cur[i]! += counts[i]!;
+}
+
+/** Fraction of the window covered by the telemetry that carries a delta or mean slot (0 when none does). */
+export function slotCoverage(a: CenterAccumulator, window: Window, slot: number): number {
+  if (!a.has[slot]) return 0;
+  return Math.min(1, a.aux[slot]! / (window.toMs - window.fromMs));
 }
 
 /** The window value of a slot for a center, or undefined when the center has none. */
@@ -471,6 +483,11 @@ export function toRollup(a: CenterAccumulator, layout: Layout, window: Window): 
       case FOLD.snapshot:
         metrics[id] = a.acc[s]!;
         aux[id] = a.aux[s]!;
+        break;
+      case FOLD.delta:
+        metrics[id] = a.acc[s]!;
+        // Only when some of the roll-up's records lacked the metric: folding reads the covered time otherwise.
+        if (a.aux[s] !== a.coveredMs) aux[id] = a.aux[s]!;
         break;
       default:
         metrics[id] = a.acc[s]!;

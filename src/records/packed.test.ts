@@ -122,8 +122,8 @@ function toRollup(r: typeof rollupArb extends fc.Arbitrary<infer T> ? T : never)
     if (!has) return;
     const m = SCALARS[i]!;
     metrics[m.id] = m.kind === 'snapshot' ? Math.round(v) : v;
-    // A snapshot's aux is the end of the record it came from; a mean's the time behind it. Deltas and maxima carry
-    // none, but one that does is ignored either way.
+    // A snapshot's aux is the end of the record it came from; a mean's the time behind it, a delta's the time its
+    // records covered (only where that is not the roll-up's covered time). Maxima carry none: one that does is ignored.
     if (x !== null) aux[m.id] = m.kind === 'snapshot' ? startMs + (x % (r.lengthMin * MIN)) : x;
   });
   const rec: RollupRecord = {

@@ -321,16 +321,22 @@ function rollupFacts(
   for (const id in raw.aux) {
     const m = r.catalog.metricById.get(id);
     const v = raw.aux[id]!;
-    if (!(id in r.metrics) || !m || (m.kind !== 'snapshot' && !(m.kind === 'gauge' && m.stat !== 'max')))
+    const timed = m?.kind === 'delta' || (m?.kind === 'gauge' && m.stat !== 'max');
+    if (!(id in r.metrics) || !m || (m.kind !== 'snapshot' && !timed))
       problems.push({
         path: `/rollup/aux/${id}`,
-        message: 'belongs to a mean or snapshot metric the record carries',
+        message: 'belongs to a delta, mean or snapshot metric the record carries',
         value: v,
       });
-    else if (!Number.isFinite(v) || v < 0 || (m.kind === 'gauge' && v > HOUR_MS))
+    else if (!Number.isFinite(v) || v < 0 || (timed && v > HOUR_MS))
       problems.push({
         path: `/rollup/aux/${id}`,
-        message: m.kind === 'gauge' ? 'must be the milliseconds of the hour behind the mean' : 'must be a time in ms',
+        message:
+          m.kind === 'gauge'
+            ? 'must be the milliseconds of the hour behind the mean'
+            : m.kind === 'delta'
+              ? 'must be the milliseconds of the hour its records covered'
+              : 'must be a time in ms',
         value: v,
       });
   }

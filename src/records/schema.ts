@@ -103,7 +103,8 @@ export function centerRecordSchema(catalog: Catalog): object {
             additionalProperties: { type: 'number' },
             description:
               'Per metric: for a time-weighted mean, the milliseconds of data behind it; for a snapshot, the end ' +
-              '(ms since 1970) of the record it came from.',
+              '(ms since 1970) of the record it came from; for a delta, the milliseconds its records covered, given ' +
+              "only when some of the hour's records lacked it (else covered_ms).",
           },
           records: { type: 'integer', minimum: 0, description: 'Telemetry records that started in the hour.' },
           covered_ms: { type: 'number', minimum: 0, description: 'Milliseconds of the hour covered by telemetry.' },
