@@ -12,11 +12,14 @@ import type { RecordQuery } from '../storage/types.ts';
 const TZ = 'Asia/Shanghai';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('an ingest refresh asked for during a close runs after it, not during it', async (t) => {
+/**
+ * A hub whose close of yesterday waits at its read of the day's raw records until `release()`; `reached` resolves
+ * once the close is there.
+ */
+async function hubWithGatedClose() {
   const nowMs = Date.UTC(2026, 5, 10, 6, 30);
   const day = previousPeriod('day', periodName('day', nowMs, TZ), TZ);
   const dw = periodWindow('day', day, TZ);
-  // The close's read of the day's raw records waits on a gate; nothing else does.
   const storage = faultyStorage(await openStorage({ kind: 'sqlite', path: ':memory:' }));
   const gate = Promise.withResolvers<void>();
   const reached = Promise.withResolvers<void>();
@@ -29,6 +32,11 @@ test('an ingest refresh asked for during a close runs after it, not during it', 
     return query(q);
   };
   const hub = await startTestHub({ storage, now: () => nowMs, config: { timezone: TZ } });
+  return { hub, nowMs, day, reached: reached.promise, release: () => gate.resolve() };
+}
+
+test('an ingest refresh asked for during a close runs after it, not during it', async (t) => {
+  const { hub, day, reached, release } = await hubWithGatedClose();
   t.after(() => hub.close());
   const engine = hub.ctx.engine;
   let refreshes = 0;
@@ -39,12 +47,12 @@ test('an ingest refresh asked for during a close runs after it, not during it', 
   };
 
   const close = engine.runPeriod('day', day);
-  await reached.promise;
+  await reached;
   engine.requestRealtime(20);
   await sleep(300);
   assert.equal(refreshes, 0, 'no refresh runs while the day closes');
 
-  gate.resolve();
+  release();
   const r = await close;
   assert.equal(r.period, day);
   await sleep(300);
@@ -57,26 +65,12 @@ test('an ingest refresh asked for during a close runs after it, not during it', 
 });
 
 test("the minute's real-time run goes through while a period closes", async (t) => {
-  const nowMs = Date.UTC(2026, 5, 10, 6, 30);
-  const day = previousPeriod('day', periodName('day', nowMs, TZ), TZ);
-  const dw = periodWindow('day', day, TZ);
-  const storage = faultyStorage(await openStorage({ kind: 'sqlite', path: ':memory:' }));
-  const gate = Promise.withResolvers<void>();
-  const reached = Promise.withResolvers<void>();
-  const query = storage.queryRecords;
-  storage.queryRecords = async (q: RecordQuery) => {
-    if (q.source === 'telemetry' && q.fromMs < dw.toMs && q.toMs > dw.fromMs) {
-      reached.resolve();
-      await gate.promise;
-    }
-    return query(q);
-  };
-  const hub = await startTestHub({ storage, now: () => nowMs, config: { timezone: TZ } });
+  const { hub, nowMs, day, reached, release } = await hubWithGatedClose();
   t.after(() => hub.close());
   const close = hub.ctx.engine.runPeriod('day', day);
-  await reached.promise;
+  await reached;
   const rt = await hub.ctx.engine.runRealtime(nowMs);
   assert.equal(rt.kind, 'realtime');
-  gate.resolve();
+  release();
   await close;
 });
