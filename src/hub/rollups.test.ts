@@ -463,3 +463,41 @@ test('a late record for an hour the running day holds makes the day close read i
     await hub.close();
   }
 });
+
+test('an hour past the raw records is built without reading them: the year-earlier day of a close reads no raw record', async () => {
+  const hour = `${DAY}T05`;
+  const w = periodWindow('hour', hour, TZ);
+  const nowMs = w.toMs + 2 * MIN;
+  const storage = await openStorage({ kind: 'sqlite', path: ':memory:', retention: { raw: '35d', recent: '92d' } });
+  const rawReads: Array<{ fromMs: number; toMs: number }> = [];
+  const packed = storage.packedRecordPages!.bind(storage);
+  const query = storage.queryRecords.bind(storage);
+  storage.packedRecordPages = (q, layout) => (rawReads.push(q), packed(q, layout));
+  storage.queryRecords = (q) => (q.source === 'telemetry' && rawReads.push(q), query(q));
+  const hub = await startTestHub({ now: () => nowMs, storage, config: { engine: { refresh_on_ingest_ms: 0 } } });
+  try {
+    const res = await hub.call('POST', '/api/v1/records', {
+      token: createToken(hub.ctx.state, 'agent:gz-01').token,
+      json: { records: [telemetry('gz-01', w.fromMs, 1, 15)] },
+    });
+    assert.equal(res.status, 200, res.text);
+    await hub.ctx.engine.runPeriod('hour', hour);
+    const horizon = nowMs - 35 * 86_400_000;
+    // The comparison a year back is read from that day's roll-up (hours are kept 92 days), built from its hours.
+    const yearBack = periodWindow('day', shiftPeriod('day', DAY, -365), TZ);
+    assert.ok(
+      hub.ctx.state.freshRollups('day', [shiftPeriod('day', DAY, -365)]).size === 1,
+      'the day a year back is built',
+    );
+    assert.deepEqual(
+      rawReads
+        .filter((q) => q.toMs <= horizon)
+        .map((q) => `${new Date(q.fromMs).toISOString()}/${new Date(q.toMs).toISOString()}`),
+      [],
+      `no read of raw records before ${new Date(horizon).toISOString()} (the day a year back starts ${new Date(yearBack.fromMs).toISOString()})`,
+    );
+    assert.ok(rawReads.length > 0, 'the spy sees raw reads');
+  } finally {
+    await hub.close();
+  }
+});

@@ -174,10 +174,16 @@ export class RollupKeeper {
       }
       byHour.set(h, out);
     }
-    if (read.length > 0) {
-      const accs = read.map((h) => new Accumulation(this.o.catalog, periodWindow('hour', h, tz)));
+    // An hour that ended before the raw records' horizon has none left to read (storage drops them, ingest refuses
+    // them): it is built empty without a read. A year-earlier comparison's day whose hours were never built (history
+    // from before the hub) would otherwise read a day of expired minutes in 288 queries, each a round trip to InfluxDB.
+    const rawFrom = this.horizons().raw;
+    const readable = read.filter((h) => periodWindow('hour', h, tz).toMs > rawFrom);
+    for (const h of read) if (!readable.includes(h)) byHour.set(h, []);
+    if (readable.length > 0) {
+      const accs = readable.map((h) => new Accumulation(this.o.catalog, periodWindow('hour', h, tz)));
       await this.foldRaw(accs);
-      read.forEach((h, i) => byHour.set(h, this.stored('hour', accs[i]!.rollups())));
+      readable.forEach((h, i) => byHour.set(h, this.stored('hour', accs[i]!.rollups())));
     }
     const out = [...byHour.values()].flat();
     await storage.writeRollups(out);
