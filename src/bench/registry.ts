@@ -10,6 +10,8 @@ export interface BenchOpts {
   quick?: boolean;
   stores?: Array<'sqlite' | 'influxdb'>;
   sizes?: number[];
+  /** Hub only: measure the in-memory baselines (default true). */
+  floors?: boolean;
 }
 
 /** Runs one benchmark. */

@@ -53,6 +53,11 @@ export interface HubBenchOptions {
   /** Fleet sizes (default 1,000 and 10,000; quick 200 and 2,000). */
   sizes?: number[];
   stores?: Array<'sqlite' | 'influxdb'>;
+  /**
+   * Measure the in-memory baselines (default). Reading their inputs back (610,000 raw records for the hour alone at
+   * 10,000 centers) takes InfluxDB longer than the rest of the run; without them the closes print no baseline.
+   */
+  floors?: boolean;
 }
 
 interface Size {
@@ -76,7 +81,8 @@ interface RunFigures {
   peakRssMiB: number;
   realtimeMs: number;
   closes: Record<(typeof KINDS)[number], number>;
-  floors: Record<string, { ms: number; records: number }>;
+  /** By window name; none when the run left the baselines out. */
+  floors: Partial<Record<string, { ms: number; records: number }>>;
   api: { overview: number[]; ranking: number[] };
   storageApi: { overview: number[]; ranking: number[] };
   perCenterDay: { raw: number; whileRaw: number; longTerm: number };
@@ -127,7 +133,7 @@ export async function benchHub(o: HubBenchOptions = {}): Promise<BenchResult> {
   const runs: RunFigures[] = [];
   try {
     for (const store of stores)
-      for (const n of sizes) runs.push(await runOne(store, sizePlan(n, quick), influx, quick, log));
+      for (const n of sizes) runs.push(await runOne(store, sizePlan(n, quick), influx, quick, o.floors ?? true, log));
   } finally {
     await influx?.dispose();
   }
@@ -139,6 +145,7 @@ async function runOne(
   size: Size,
   influx: InfluxdHandle | undefined,
   quick: boolean,
+  withFloors: boolean,
   log: (s: string) => void,
 ): Promise<RunFigures> {
   const catalog = defaultCatalog();
@@ -364,14 +371,16 @@ async function runOne(
     const floorsSpec: FloorsSpec = {
       hubConfig,
       tz: TZ,
-      windows: [
-        { name: 'realtime', window: { fromMs: rtEnd - 15 * MIN, toMs: rtEnd }, inputs: 'raw' },
-        { name: 'hour', window: { ...periodWindow('hour', liveHour, TZ) }, inputs: 'raw' },
-        { name: 'day', window: { ...periodWindow('day', lastDay, TZ) }, inputs: 'hour' },
-        { name: 'month', window: { ...periodWindow('month', dec, TZ) }, inputs: 'day' },
-        { name: 'quarter', window: { ...periodWindow('quarter', `${YEAR}-Q4`, TZ) }, inputs: 'month' },
-        { name: 'year', window: { ...periodWindow('year', YEAR, TZ) }, inputs: 'month' },
-      ],
+      windows: !withFloors
+        ? []
+        : [
+            { name: 'realtime', window: { fromMs: rtEnd - 15 * MIN, toMs: rtEnd }, inputs: 'raw' },
+            { name: 'hour', window: { ...periodWindow('hour', liveHour, TZ) }, inputs: 'raw' },
+            { name: 'day', window: { ...periodWindow('day', lastDay, TZ) }, inputs: 'hour' },
+            { name: 'month', window: { ...periodWindow('month', dec, TZ) }, inputs: 'day' },
+            { name: 'quarter', window: { ...periodWindow('quarter', `${YEAR}-Q4`, TZ) }, inputs: 'month' },
+            { name: 'year', window: { ...periodWindow('year', YEAR, TZ) }, inputs: 'month' },
+          ],
       runs: n > 2000 ? 3 : 5,
       api: { period: dec, concurrency: conc, requests, province: '52' },
       ...(store === 'influxdb' ? { influx: { url: influx!.url, database } } : {}),
@@ -502,35 +511,41 @@ function report(
       const versus = (
         name: string,
         ms: number,
-        floor: { ms: number; records: number },
-        goal?: { text: string; ok: boolean },
+        floor: { ms: number; records: number } | undefined,
+        goal?: { text: string; ok: boolean | undefined },
       ) =>
         figures.push({
           metric: `${tag}: ${name}`,
           value: ms,
           unit: 'ms',
-          baseline: floor.ms,
-          baselineLabel: `engine on ${fmtN(floor.records)} ${name.startsWith('real') || name.startsWith('hour') ? 'records' : 'roll-ups'} in memory`,
-          ratio: ms / floor.ms,
-          ...(big && goal ? { goal: goal.text, met: goal.ok } : {}),
+          ...(floor
+            ? {
+                baseline: floor.ms,
+                baselineLabel: `engine on ${fmtN(floor.records)} ${name.startsWith('real') || name.startsWith('hour') ? 'records' : 'roll-ups'} in memory`,
+                ratio: ms / floor.ms,
+              }
+            : {}),
+          ...(big && goal ? { goal: goal.text, ...(goal.ok === undefined ? {} : { met: goal.ok }) } : {}),
         });
-      versus('real-time run', r.realtimeMs, r.floors.realtime!, {
-        text: '≤ 3× floor and ≤ 5 s',
-        ok: r.realtimeMs <= 3 * r.floors.realtime!.ms && r.realtimeMs <= 5000,
+      // A goal against a floor that was not measured is left open (no "met"), save its absolute part.
+      const f = r.floors;
+      versus('real-time run', r.realtimeMs, f.realtime, {
+        text: f.realtime ? '≤ 3× floor and ≤ 5 s' : '≤ 3× floor (not measured) and ≤ 5 s',
+        ok: r.realtimeMs > 5000 ? false : f.realtime ? r.realtimeMs <= 3 * f.realtime.ms : undefined,
       });
       // A hub started inside the hour (the quick plan) closes it from raw records read back from storage, as after
       // a restart; a hub up before the hour closes it from its fold. The two are different figures.
-      versus(hourCloseName(plan(n)), r.closes.hour, r.floors.hour!, {
+      versus(hourCloseName(plan(n)), r.closes.hour, f.hour, {
         text: '≤ 3× floor',
-        ok: r.closes.hour <= 3 * r.floors.hour!.ms,
+        ok: f.hour ? r.closes.hour <= 3 * f.hour.ms : undefined,
       });
-      versus('day close', r.closes.day, r.floors.day!, {
+      versus('day close', r.closes.day, f.day, {
         text: '≤ 3× floor',
-        ok: r.closes.day <= 3 * r.floors.day!.ms,
+        ok: f.day ? r.closes.day <= 3 * f.day.ms : undefined,
       });
-      versus('month close', r.closes.month, r.floors.month!, { text: '≤ 30 s', ok: r.closes.month <= 30_000 });
-      versus('quarter close', r.closes.quarter, r.floors.quarter!);
-      versus('year close', r.closes.year, r.floors.year!, { text: '≤ 60 s', ok: r.closes.year <= 60_000 });
+      versus('month close', r.closes.month, f.month, { text: '≤ 30 s', ok: r.closes.month <= 30_000 });
+      versus('quarter close', r.closes.quarter, f.quarter);
+      versus('year close', r.closes.year, f.year, { text: '≤ 60 s', ok: r.closes.year <= 60_000 });
       figures.push({
         metric: `${tag}: storage per center-day while raw records are kept`,
         value: r.perCenterDay.whileRaw / 1024,
@@ -605,6 +620,10 @@ function report(
     `Steady state: the hub process over ${quick ? 'one minute' : 'three minutes'} at real speed with every agent pushing each minute (one request per center) and the real schedule running (real-time run every minute, refreshes after pushes). ${quick ? "The clock runs fast until three minutes past midnight, so the closes run beside the compressed clock's ingest. " : "The clock is back at real speed from 23:58, so the closes at 00:02 run beside the agents' real rate of pushes. "}Closes as the hub timed them, from the request to the stored values, roll-ups built and read included; floors evaluate the same windows from the same inputs held in memory. Storage per center-day is projected from the bytes per stored item of this run.`,
   );
   if (quick) notes.push('--quick: smaller fleets, a shorter steady state and API load.');
+  if (runs.some((r) => Object.keys(r.floors).length === 0))
+    notes.push(
+      '--skip-floors: the in-memory baselines were not measured, so the closes have no baseline and the goals against a floor are left open.',
+    );
   for (const n of sizes) {
     const p = plan(n);
     notes.push(

@@ -22,4 +22,8 @@ test('--stores and --sizes name the bad value, and apply to the hub benchmark on
     run(['engine', '--stores', 'sqlite']),
     (e: Error) => e instanceof CliError && /apply to the hub benchmark only/.test(e.message),
   );
+  await assert.rejects(
+    run(['agent', '--skip-floors']),
+    (e: Error) => e instanceof CliError && /apply to the hub benchmark only/.test(e.message),
+  );
 });

@@ -35,15 +35,18 @@ export async function run(argv: string[]): Promise<number> {
     quick: { type: 'boolean' },
     stores: { type: 'string' },
     sizes: { type: 'string' },
+    'skip-floors': { type: 'boolean' },
   });
   const help =
-    `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick] [--stores sqlite,influxdb] [--sizes N,N]\n\n${Object.entries(
+    `Usage: dims bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--out DIR] [--quick] [--stores sqlite,influxdb] [--sizes N,N] [--skip-floors]\n\n${Object.entries(
       BENCHES,
     )
       .map(([k, v]) => `  ${k.padEnd(9)} ${v.summary}`)
       .join('\n')}\n  all       every benchmark, one table (markdown + JSON with --out)\n\n` +
     `  --stores, --sizes  hub only: which stores and fleet sizes to run (default both stores; 1,000 and 10,000\n` +
-    `                     centers, with --quick 200 and 2,000)`;
+    `                     centers, with --quick 200 and 2,000)\n` +
+    `  --skip-floors      hub only: leave out the in-memory baselines (reading their inputs back from InfluxDB at\n` +
+    `                     10,000 centers takes longer than the rest of the run); the closes print no baseline`;
   const [name] = positionals;
   if (values.help || !name) {
     console.log(help);
@@ -51,8 +54,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const names = name === 'all' ? Object.keys(BENCHES) : [name];
   for (const n of names) if (!BENCHES[n]) throw new CliError(`unknown benchmark ${JSON.stringify(n)}\n\n${help}`, 2);
-  if ((values.stores !== undefined || values.sizes !== undefined) && name !== 'hub')
-    throw new CliError('--stores and --sizes apply to the hub benchmark only (dims bench hub)', 2);
+  if ((values.stores !== undefined || values.sizes !== undefined || values['skip-floors']) && name !== 'hub')
+    throw new CliError('--stores, --sizes and --skip-floors apply to the hub benchmark only (dims bench hub)', 2);
   const stores = values.stores !== undefined ? parseStores(values.stores) : undefined;
   const sizes = values.sizes !== undefined ? parseSizes(values.sizes) : undefined;
   const results: BenchResult[] = [];
@@ -64,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
         quick: values.quick ?? false,
         ...(stores ? { stores } : {}),
         ...(sizes ? { sizes } : {}),
+        ...(values['skip-floors'] ? { floors: false } : {}),
       }),
     );
   }
