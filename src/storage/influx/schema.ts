@@ -6,9 +6,10 @@
  * overwrites the fields it carries. So each item's identity maps onto tags + time:
  *   center_record:   (center, source) tags + time = record start
  *   indicator_value: (period_kind, level, code, indicator) tags + time = period start
+ *   center_rollup:   (center, kind) tags + time = period start
  * Fields a replacement does not carry would survive an overwrite; the bookkeeping fields
  * `metric_ids` and `null_fields` say which fields belong to the current copy, so reads never
- * resurrect a stale field.
+ * resurrect a stale field. A roll-up carries its metrics in one field, `_body`, which a rewrite always replaces.
  */
 import {
   tierOf,
