@@ -12,7 +12,8 @@ import { InfluxStorage } from './influx-storage.ts';
 import { openStorage } from '../open.ts';
 import { StorageInputError, StorageUnavailableError } from '../errors.ts';
 import { encodePoint, encodeRecords, encodeValues } from '../line-protocol.ts';
-import { recordToPoint, valueToPoint, type InfluxPoint } from './schema.ts';
+import { recordToPoint, rollupToPoint, valueToPoint, type InfluxPoint } from './schema.ts';
+import { loadCatalog } from '../../catalog/load.ts';
 import type { RollupQuery, StoredRecord, StoredRollup, StoredValue } from '../types.ts';
 
 const MIN = 60_000;
@@ -365,6 +366,246 @@ describe('influxdb adapter: roll-ups a page of centers at a time', () => {
   });
 });
 
+/** The roll-up point earlier versions wrote, one field per metric, aux and bucket: a store upgraded in place holds these. */
+function perFieldRollupPoint(r: StoredRollup): InfluxPoint {
+  const p = recordToPoint(r);
+  const aux = r.rollup.aux;
+  for (const id of Object.keys(aux)) p.fields[`_aux_${id}`] = aux[id]!;
+  p.fields._aux_ids = Object.keys(aux).join(',');
+  p.fields._records = r.rollup.records;
+  p.fields._covered_ms = r.rollup.coveredMs;
+  p.fields._first_start_ms = r.rollup.firstStartMs;
+  p.fields._last_end_ms = r.rollup.lastEndMs;
+  const tags: Record<string, string> = { center: r.center, kind: r.kind };
+  if (r.province !== '') tags.province = r.province;
+  return { measurement: 'center_rollup', tags, fields: p.fields, timestamp: r.startMs };
+}
+
+/** Posts line protocol straight to /write. */
+async function writeLines(db: string, rp: string, lines: string[]): Promise<void> {
+  const res = await fetch(`${influxd.url}/write?db=${db}&rp=${rp}&precision=ms`, {
+    method: 'POST',
+    body: lines.join('\n'),
+  });
+  assert.equal(res.status, 204, await res.text());
+}
+
+/** Forwards every request to influxd and keeps the InfluxQL text of each query. */
+async function recordingProxy(): Promise<{ url: string; queries: string[]; close(): Promise<void> }> {
+  const queries: string[] = [];
+  const server = await listen((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const text = Buffer.concat(body).toString();
+        if (req.url?.startsWith('/query')) {
+          const q = new URL(req.url, 'http://x').searchParams.get('q') ?? new URLSearchParams(text).get('q');
+          if (q) queries.push(q);
+        }
+        const r = await fetch(`${influxd.url}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' },
+          ...(req.method === 'GET' ? {} : { body: text }),
+        });
+        res.statusCode = r.status;
+        res.setHeader('content-type', r.headers.get('content-type') ?? 'application/json');
+        res.end(Buffer.from(await r.arrayBuffer()));
+      })();
+    });
+  });
+  return { ...server, queries };
+}
+
+describe('influxdb adapter: roll-ups as compact points', () => {
+  const catalog = loadCatalog();
+  const metricIds = catalog.metrics.filter((m) => m.kind !== 'histogram').map((m) => m.id);
+  const hists = catalog.metrics.filter((m) => m.kind === 'histogram');
+  // Values JSON and line protocol must carry exactly: sums that are not short decimals, extremes, big integers.
+  const SPECIAL = [
+    0,
+    0.1 + 0.2,
+    1e-300,
+    5e-324,
+    2 ** 53 - 1,
+    2 ** 53 + 2,
+    1e21,
+    -1234.5678,
+    1 / 3,
+    1.7976931348623157e308,
+  ];
+  /** A deterministic generator (mulberry32), so a failure can be replayed. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const randomRollup = (
+    rnd: () => number,
+    center: string,
+    kind: StoredRollup['kind'],
+    startMs: number,
+  ): StoredRollup => {
+    const value = () =>
+      rnd() < 0.4 ? SPECIAL[Math.floor(rnd() * SPECIAL.length)]! : (rnd() - 0.3) * 10 ** (rnd() * 12);
+    const metrics: Record<string, number> = {};
+    const aux: Record<string, number> = {};
+    for (const id of metricIds) {
+      if (rnd() < 0.4) continue;
+      metrics[id] = value();
+      // Any metric may carry aux (means, snapshots, and deltas' covered time).
+      if (rnd() < 0.5) aux[id] = Math.abs(value());
+    }
+    const r: StoredRollup = {
+      kind,
+      center,
+      province: rnd() < 0.2 ? '' : 'GD',
+      startMs,
+      endMs: startMs + 3_600_000,
+      source: 'telemetry',
+      metrics,
+      rollup: {
+        aux,
+        records: Math.floor(rnd() * 1000),
+        coveredMs: 3_540_000 + rnd(),
+        firstStartMs: startMs,
+        lastEndMs: startMs + 3_600_000,
+      },
+    };
+    const chosen = hists.filter(() => rnd() < 0.5);
+    if (chosen.length > 0)
+      r.histograms = Object.fromEntries(
+        chosen.map((h) => [h.id, { bounds: h.bounds!, counts: [...h.bounds!, 0].map(() => Math.floor(rnd() * 1e6)) }]),
+      );
+    return r;
+  };
+  const rollupsOf = async (s: InfluxStorage, q: RollupQuery) => {
+    const out: StoredRollup[] = [];
+    for await (const page of s.rollupPages(q)) out.push(...page);
+    return out;
+  };
+  const sorted = (rs: StoredRollup[]) =>
+    [...rs].sort((a, b) => a.startMs - b.startMs || (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
+
+  it('a roll-up reads back exactly: random metric subsets, aux, histograms, values like 0.1+0.2, 1e-300, 2^53+2', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_compact_exact' });
+    await s.open();
+    const rnd = random(15);
+    const written: StoredRollup[] = [];
+    for (let i = 0; i < 60; i++)
+      written.push(
+        randomRollup(rnd, `ex-${String(i % 20).padStart(2, '0')}`, 'hour', BASE_MS + Math.floor(i / 20) * 3_600_000),
+      );
+    written.push({
+      ...randomRollup(rnd, 'ex-empty', 'hour', BASE_MS),
+      metrics: {},
+      rollup: { ...written[0]!.rollup, aux: {} },
+    });
+    await s.writeRollups(written);
+    const q: RollupQuery = { kind: 'hour', ...ALL };
+    assert.deepEqual(await s.queryRollups(q), sorted(written));
+    assert.deepEqual(await rollupsOf(s, q), sorted(written));
+    // One string field holds metrics, aux and histograms: no field per metric, aux or bucket.
+    const keys = await influxql('SHOW FIELD KEYS FROM "recent"."center_rollup"', 'dims_compact_exact');
+    assert.deepEqual(keys.series![0]!.values.map((v) => v[0]).sort(), [
+      '_body',
+      '_covered_ms',
+      '_first_start_ms',
+      '_last_end_ms',
+      '_records',
+      'end_ms',
+    ]);
+  });
+
+  it('roll-ups written one field per metric by an earlier version read back, alone and in one page with compact ones', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_compact_old' });
+    await s.open();
+    const rnd = random(7);
+    const old: StoredRollup[] = [];
+    const compact: StoredRollup[] = [];
+    for (let i = 0; i < 8; i++) old.push(randomRollup(rnd, `old-${i}`, 'day', BASE_MS));
+    old.push(makeRollup({ center: 'old-make', kind: 'day' }));
+    for (let i = 0; i < 8; i++) compact.push(randomRollup(rnd, `new-${i}`, 'day', BASE_MS));
+    await writeLines(
+      'dims_compact_old',
+      'long_term',
+      old.map((r) => encodePoint(perFieldRollupPoint(r))),
+    );
+    const q: RollupQuery = { kind: 'day', ...ALL };
+    assert.deepEqual(await s.queryRollups(q), sorted(old));
+    assert.deepEqual(await rollupsOf(s, q), sorted(old));
+    await s.writeRollups(compact);
+    const all = sorted([...old, ...compact]);
+    assert.deepEqual(await s.queryRollups(q), all);
+    const pages: StoredRollup[][] = [];
+    for await (const page of s.rollupPages(q)) pages.push(page);
+    assert.equal(pages.length, 1, 'old and compact roll-ups share a page');
+    assert.deepEqual(pages[0], all);
+  });
+
+  it('an old point rewritten in the compact layout reads as the new roll-up, though InfluxDB keeps its old fields', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_compact_rewrite' });
+    await s.open();
+    const before = makeRollup({ center: 'rw-1', kind: 'month' });
+    await writeLines('dims_compact_rewrite', 'long_term', [encodePoint(perFieldRollupPoint(before))]);
+    // The rebuilt roll-up has fewer metrics, other aux, no histograms: nothing of the old copy may show through.
+    const after: StoredRollup = {
+      ...before,
+      metrics: { e_total_kwh: 0.1 + 0.2 },
+      rollup: { ...before.rollup, aux: { e_total_kwh: 1e-300 }, records: 3 },
+    };
+    delete after.histograms;
+    await s.writeRollups([after]);
+    const raw = await influxql('SELECT * FROM "long_term"."center_rollup"', 'dims_compact_rewrite');
+    const cols = raw.series![0]!.columns;
+    const row = raw.series![0]!.values[0]!;
+    assert.ok(typeof row[cols.indexOf('_body')] === 'string', 'the point has a body');
+    assert.equal(row[cols.indexOf('inlet_temp_c_mean')], before.metrics.inlet_temp_c_mean, 'old fields remain');
+    const q: RollupQuery = { kind: 'month', ...ALL };
+    assert.deepEqual(await s.queryRollups(q), [after]);
+    assert.deepEqual(await rollupsOf(s, q), [after]);
+    // Beside a point still in the old layout, the page is read with SELECT *, and the body still wins.
+    const untouched = makeRollup({ center: 'rw-0', kind: 'month' });
+    await writeLines('dims_compact_rewrite', 'long_term', [encodePoint(perFieldRollupPoint(untouched))]);
+    assert.deepEqual(await s.queryRollups(q), [untouched, after]);
+    assert.deepEqual(await rollupsOf(s, q), [untouched, after]);
+  });
+
+  it('reads of roll-ups name their fields; only a page holding old points is read again with SELECT *', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_compact_query' });
+    await s.open();
+    const rnd = random(3);
+    await s.writeRollups([0, 1, 2, 3].map((i) => randomRollup(rnd, `q-${i}`, 'hour', BASE_MS)));
+    const via = await recordingProxy();
+    try {
+      const reader = new InfluxStorage({ url: via.url, database: 'dims_compact_query', rollupPageCenters: 2 });
+      const q: RollupQuery = { kind: 'hour', ...ALL };
+      assert.equal((await reader.queryRollups(q)).length, 4);
+      assert.equal((await rollupsOf(reader, q)).length, 4);
+      const selects = () => via.queries.filter((x) => /center_rollup/.test(x) && /^SELECT/.test(x));
+      assert.equal(selects().length, 3, via.queries.join('\n'));
+      for (const text of selects())
+        assert.match(
+          text,
+          /^SELECT "_body", "end_ms", "_records", "_covered_ms", "_first_start_ms", "_last_end_ms" FROM /,
+        );
+      // An old point in the second page: that page alone is read again whole.
+      await writeLines('dims_compact_query', 'recent', [
+        encodePoint(perFieldRollupPoint(randomRollup(rnd, 'q-3', 'hour', BASE_MS + 3_600_000))),
+      ]);
+      via.queries.length = 0;
+      assert.equal((await rollupsOf(reader, q)).length, 5);
+      assert.deepEqual(
+        selects().map((x) => x.slice(0, 15)),
+        ['SELECT "_body",', 'SELECT "_body",', 'SELECT * FROM "'],
+      );
+    } finally {
+      await via.close();
+    }
+  });
+});
+
 describe('influxdb adapter: reads racing writes', () => {
   // InfluxDB applies a point's fields one by one, and a query running meanwhile sees some fields and not others
   // (influxdata/influxdb#8546): real-time runs reading the newest raw records while agents pushed failed with
@@ -413,6 +654,24 @@ describe('influxdb adapter: reads racing writes', () => {
       try {
         const reader = new InfluxStorage({ url: via.url, database: db });
         assert.deepEqual(await reader.queryRecords({ ...ALL, source: 'telemetry' }), [rec]);
+      } finally {
+        await via.close();
+        await s.close();
+      }
+    });
+  }
+
+  for (const later of [['_records'], ['_body'], ['_body', 'end_ms']]) {
+    it(`a roll-up whose ${later.join(' and ')} is not visible yet is read again and returned whole`, async () => {
+      const db = `dims_race_rollup${later.join('')}`;
+      const s = await openStorage({ kind: 'influxdb', url: influxd.url, database: db });
+      const r = makeRollup({ center: 'race-r' });
+      const [first, second] = split(rollupToPoint(r), later);
+      await write(db, 'recent', first);
+      const via = await proxy(() => write(db, 'recent', second));
+      try {
+        const reader = new InfluxStorage({ url: via.url, database: db });
+        assert.deepEqual(await reader.queryRollups({ kind: 'hour', ...ALL }), [r]);
       } finally {
         await via.close();
         await s.close();

@@ -6,9 +6,10 @@
  * overwrites the fields it carries. So each item's identity maps onto tags + time:
  *   center_record:   (center, source) tags + time = record start
  *   indicator_value: (period_kind, level, code, indicator) tags + time = period start
+ *   center_rollup:   (center, kind) tags + time = period start
  * Fields a replacement does not carry would survive an overwrite; the bookkeeping fields
  * `metric_ids` and `null_fields` say which fields belong to the current copy, so reads never
- * resurrect a stale field.
+ * resurrect a stale field. A roll-up carries its metrics in one field, `_body`, which a rewrite always replaces.
  */
 import {
   tierOf,
@@ -262,26 +263,95 @@ export function rowToValue(row: Row): StoredValue {
 const AUX_PREFIX = '_aux_';
 
 /**
- * A roll-up point (measurement `center_rollup`): tags center, kind, province; time = start; the record's
- * fields (metrics, end_ms, metric_ids, histograms and buckets) plus `_records`, `_covered_ms`,
- * `_first_start_ms`, `_last_end_ms`, `_aux_<metric>` and `_aux_ids`.
+ * The fields of a roll-up point, read by name: InfluxDB 1.x pays per field per point on reads, and a roll-up
+ * written one field per metric (40-odd, plus aux and buckets) cost about 16 times as much to read as one field.
+ * `_body` holds the metrics, aux and histograms as JSON; the rest are numbers a query can use without decoding.
  */
-export function rollupToPoint(r: StoredRollup): InfluxPoint {
-  const p = recordToPoint(r);
-  const f = r.rollup;
-  const auxIds = Object.keys(f.aux);
-  for (const id of auxIds) p.fields[`${AUX_PREFIX}${id}`] = f.aux[id]!;
-  p.fields._aux_ids = auxIds.join(',');
-  p.fields._records = f.records;
-  p.fields._covered_ms = f.coveredMs;
-  p.fields._first_start_ms = f.firstStartMs;
-  p.fields._last_end_ms = f.lastEndMs;
-  const tags: Record<string, string> = { center: r.center, kind: r.kind };
-  if (r.province !== '') tags.province = r.province;
-  return { measurement: MEASUREMENT_ROLLUP, tags, fields: p.fields, timestamp: r.startMs };
+export const ROLLUP_FIELDS = ['_body', 'end_ms', '_records', '_covered_ms', '_first_start_ms', '_last_end_ms'] as const;
+
+/** `_body` of a roll-up point: metrics, aux (left out when empty) and histograms (left out when none), by id. */
+interface RollupBody {
+  m: Record<string, number>;
+  a?: Record<string, number>;
+  h?: Record<string, Histogram>;
 }
 
+/**
+ * A roll-up point (measurement `center_rollup`): tags center, kind, province; time = start; fields `_body`
+ * (JSON: JavaScript's shortest round-trip form of each number, so values read back exactly), `end_ms`,
+ * `_records`, `_covered_ms`, `_first_start_ms`, `_last_end_ms`.
+ */
+export function rollupToPoint(r: StoredRollup): InfluxPoint {
+  const f = r.rollup;
+  const body: RollupBody = { m: r.metrics };
+  if (Object.keys(f.aux).length > 0) body.a = f.aux;
+  const histIds = Object.keys(r.histograms ?? {});
+  if (histIds.length > 0) {
+    body.h = {};
+    for (const id of histIds) body.h[id] = { bounds: r.histograms![id]!.bounds, counts: r.histograms![id]!.counts };
+  }
+  const tags: Record<string, string> = { center: r.center, kind: r.kind };
+  if (r.province !== '') tags.province = r.province;
+  return {
+    measurement: MEASUREMENT_ROLLUP,
+    tags,
+    fields: {
+      _body: JSON.stringify(body),
+      end_ms: r.endMs,
+      _records: f.records,
+      _covered_ms: f.coveredMs,
+      _first_start_ms: f.firstStartMs,
+      _last_end_ms: f.lastEndMs,
+    },
+    timestamp: r.startMs,
+  };
+}
+
+/**
+ * A roll-up from a row: from `_body` and the numeric fields when the row has a `_body` (a point without one of
+ * those is still being written: IncompleteRowError); otherwise from the per-field layout earlier versions wrote
+ * (one field per metric, `_aux_<metric>`, buckets, `metric_ids`, `histograms`, `_aux_ids`), which needs the
+ * row of `SELECT *`. A point of the old layout rewritten in the compact one keeps its old fields (InfluxDB
+ * merges the fields of points with the same series and time): the body wins.
+ */
 export function rowToRollup(row: Row): StoredRollup {
+  return typeof row._body === 'string' ? compactRowToRollup(row, row._body) : perFieldRowToRollup(row);
+}
+
+function compactRowToRollup(row: Row, text: string): StoredRollup {
+  const f = new RowReader(MEASUREMENT_ROLLUP, row);
+  let body: RollupBody;
+  try {
+    body = JSON.parse(text) as RollupBody;
+  } catch (err) {
+    throw new Error(
+      `influxdb: ${MEASUREMENT_ROLLUP} point center=${str(row.center)} at ${String(row.time)}: _body is not JSON (${(err as Error).message})`,
+    );
+  }
+  if (body === null || typeof body !== 'object' || body.m === null || typeof body.m !== 'object')
+    throw new Error(`influxdb: ${MEASUREMENT_ROLLUP} point center=${str(row.center)}: _body has no metrics ("m")`);
+  const out: StoredRollup = {
+    center: str(row.center),
+    province: str(row.province),
+    startMs: f.num('time'),
+    endMs: f.num('end_ms'),
+    source: 'telemetry',
+    metrics: body.m,
+    kind: str(row.kind) as StoredRollup['kind'],
+    rollup: {
+      aux: body.a ?? {},
+      records: f.num('_records'),
+      coveredMs: f.num('_covered_ms'),
+      firstStartMs: f.num('_first_start_ms'),
+      lastEndMs: f.num('_last_end_ms'),
+    },
+  };
+  if (body.h !== undefined) out.histograms = body.h;
+  return out;
+}
+
+/** A roll-up from a `SELECT *` row of a point written one field per metric (before the compact layout). */
+function perFieldRowToRollup(row: Row): StoredRollup {
   const rec = rowToRecord(row, MEASUREMENT_ROLLUP);
   const f = new RowReader(MEASUREMENT_ROLLUP, row);
   const aux: Record<string, number> = {};
