@@ -151,7 +151,7 @@ export class EngineRunner {
   private async telemetry(fromMs: number, toMs: number): Promise<ParsedRecord[]> {
     const openHour = periodWindow('hour', periodName('hour', this.now(), this.o.tz), this.o.tz).fromMs;
     if (toMs <= openHour) return this.rollups.telemetry(fromMs, toMs);
-    const held = this.live.records(fromMs, toMs) ?? (await this.loadLive(fromMs, toMs));
+    const held = (await this.live.records(fromMs, toMs)) ?? (await this.loadLive(fromMs, toMs));
     if (held) return held;
     return this.o.storage.queryRecords({
       fromMs: fromMs - this.maxIntervalMs,
@@ -182,7 +182,7 @@ export class EngineRunner {
       this.loading = undefined;
     });
     await this.loading;
-    return this.live.records(fromMs, toMs);
+    return await this.live.records(fromMs, toMs);
   }
 
   get tz(): string {

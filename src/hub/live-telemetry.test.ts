@@ -11,6 +11,11 @@ import { openStorage } from '../storage/open.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
 import type { RecordQuery, Storage, StoredRecord } from '../storage/types.ts';
 import type { IndicatorValue } from '../model/values.ts';
+import type { ParsedRecord } from '../model/records.ts';
+import { LiveTelemetry } from './live-telemetry.ts';
+import { Turns } from '../engine/turns.ts';
+import { Accumulation } from '../records/merge.ts';
+import { defaultCatalog } from '../catalog/load.ts';
 
 const MIN = 60_000;
 const TZ = 'Asia/Shanghai';
@@ -121,4 +126,44 @@ test('a restarted hub reads the window from before its start once, then from mem
   } finally {
     await hub.close();
   }
+});
+
+test('the rolling window is folded in slices: the event loop runs between them, and the fold is the same', async () => {
+  const catalog = defaultCatalog();
+  const t0 = Date.UTC(2026, 5, 10, 6, 0);
+  const later = t0 + 10 * 60_000;
+  const live = new LiveTelemetry({
+    catalog,
+    tz: 'Asia/Shanghai',
+    spanMs: 16 * 60_000,
+    maxIntervalMs: 15 * 60_000,
+    now: () => later,
+  });
+  const records: ParsedRecord[] = testRegistry().centers.flatMap((c, i) =>
+    Array.from({ length: 10 }, (_, m) => ({
+      center: c.id,
+      startMs: t0 + m * 60_000,
+      endMs: t0 + (m + 1) * 60_000,
+      source: 'telemetry' as const,
+      metrics: { e_total_kwh: 100 + i + m, e_it_kwh: 80 + i, inlet_temp_c_mean: 20 + m / 10 },
+    })),
+  );
+  live.load(records, t0 - 15 * 60_000);
+  const w = { fromMs: t0, toMs: later };
+  // A slice is due after every center: the fold must let an immediate queued before it run before it ends.
+  class EveryCenter extends Turns {
+    override due(): boolean {
+      return true;
+    }
+  }
+  let ran = false;
+  setImmediate(() => (ran = true));
+  const sliced = new Accumulation(catalog, w);
+  const folding = live.fold(sliced, w.fromMs, w.toMs, new EveryCenter());
+  assert.equal(ran, false);
+  assert.equal(await folding, true);
+  assert.equal(ran, true, 'the event loop ran during the fold');
+  const whole = new Accumulation(catalog, w);
+  for (const r of records) whole.add(r);
+  assert.deepEqual(sliced.rollups(), whole.rollups());
 });

@@ -428,7 +428,7 @@ export class RollupKeeper {
       for (const p of periods) if (partial.has(p)) for (const r of await this.comparison(kind, p)) acc.add(r);
     }
     for (const r of raw) {
-      if (!this.o.live?.fold(acc, r.fromMs, r.toMs))
+      if (!(await this.o.live?.fold(acc, r.fromMs, r.toMs)))
         for (const rec of await storage.queryRecords({
           fromMs: r.fromMs - this.o.maxIntervalMs,
           toMs: r.toMs,
