@@ -119,10 +119,13 @@ const ranking = () =>
     indicators: ['pue'],
     provinces: [spec.api.province],
   });
-await timed(20, overview);
+// InfluxDB answers these queries in a second or more each under a 10,000-center store (one point per value), so
+// its baseline takes at most 40 of each: their p99 is then their slowest.
+const requests = spec.influx ? Math.min(40, spec.api.requests) : spec.api.requests;
+await timed(spec.influx ? 8 : 20, overview);
 const storageApi = {
-  overview: await timed(spec.api.requests, overview),
-  ranking: await timed(spec.api.requests, ranking),
+  overview: await timed(requests, overview),
+  ranking: await timed(requests, ranking),
 };
 
 const tiers = await storage.sizeByTier();
