@@ -33,6 +33,12 @@ export interface StartInfluxdOptions {
   startTimeoutMs?: number;
   /** Where the temp dir (config, data, meta, wal, log) is made (default: the OS temp dir), e.g. a small file system. */
   parentDir?: string;
+  /**
+   * Configured as a national hub's InfluxDB must be (src/storage/influx/README.md, "Cardinality"): the disk-based
+   * series index and no series limit. 10,000 centers' indicator values are about 600,000 series per period kind,
+   * past the default limit of 1,000,000 by the second kind.
+   */
+  nationalScale?: boolean;
 }
 
 export interface InfluxdHandle {
@@ -76,7 +82,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function configText(dir: string, httpPort: number, rpcPort: number): string {
+function configText(dir: string, httpPort: number, rpcPort: number, nationalScale = false): string {
   return `# Written by tests/support/influxd.ts: loopback only, everything under ${dir}
 reporting-enabled = false
 bind-address = "127.0.0.1:${rpcPort}"
@@ -89,7 +95,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   dir = "${join(dir, 'data')}"
   wal-dir = "${join(dir, 'wal')}"
   query-log-enabled = false
-  trace-logging-enabled = false
+  trace-logging-enabled = false${nationalScale ? '\n  index-version = "tsi1"\n  max-series-per-database = 0' : ''}
 
 [coordinator]
   log-queries-after = "0s"
@@ -206,7 +212,7 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
   for (let attempt = 0; attempt < 3; attempt++) {
     if (attempt > 0 || httpPort === 0) httpPort = options.port && options.port > 0 ? options.port : await freePort();
     rpcPort = await freePort();
-    writeFileSync(configPath, configText(dir, httpPort, rpcPort));
+    writeFileSync(configPath, configText(dir, httpPort, rpcPort, options.nationalScale));
     try {
       await spawnServer();
       lastError = undefined;

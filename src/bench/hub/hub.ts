@@ -129,7 +129,9 @@ export async function benchHub(o: HubBenchOptions = {}): Promise<BenchResult> {
   const quick = o.quick ?? false;
   const sizes = o.sizes ?? (quick ? [200, 2000] : [1000, 10000]);
   const stores = o.stores ?? ['sqlite', 'influxdb'];
-  const influx = stores.includes('influxdb') ? await startInfluxd({ database: 'dims_hub_bench' }) : undefined;
+  const influx = stores.includes('influxdb')
+    ? await startInfluxd({ database: 'dims_hub_bench', nationalScale: true })
+    : undefined;
   const runs: RunFigures[] = [];
   try {
     for (const store of stores)
