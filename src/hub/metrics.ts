@@ -1,31 +1,32 @@
 /**
- * @module The hub's Prometheus metrics (prom-client, one registry per hub so several hubs can share a process).
+ * @module The hub's Prometheus metrics: its own in prom-client (one registry per hub so several hubs can share
+ * a process), the per-center series written by hand (exposition.ts).
  *
- * Indicator gauges carry bounded labels only: level, province, center (from the registry), indicator
+ * Indicator series carry bounded labels only: level, province, center (from the registry), indicator
  * and dimension (from the catalog). center="" at province and nation level, province="" at nation level.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Catalog } from '../catalog/types.ts';
 import type { IndicatorValue } from '../model/values.ts';
 import type { RegistryIndex } from '../registry/load.ts';
-
-/** The newest telemetry record's end and inlet temperatures of one center in one province. */
-interface NewestRecord {
-  province: string;
-  center: string;
-  endMs: number;
-  inletMean?: number;
-  inletMax?: number;
-}
+import {
+  COVERAGE_RATIO,
+  INDICATOR_VALUE,
+  INLET,
+  LAST_RECORD,
+  familyHead,
+  indicatorText,
+  newestText,
+  type IndicatorText,
+  type LinesByProvince,
+  type NewestRecord,
+} from './exposition.ts';
 
 export class HubMetrics {
   readonly registry = new Registry();
-  readonly indicatorValue: Gauge<'level' | 'province' | 'center' | 'indicator' | 'dimension'>;
-  readonly coverageRatio: Gauge<'level' | 'province' | 'center' | 'indicator'>;
   private currentValues: IndicatorValue[] = [];
-  private collected: IndicatorValue[] | undefined;
-  readonly lastRecord: Gauge<'province' | 'center'>;
-  readonly inlet: Gauge<'province' | 'center' | 'stat'>;
+  /** The indicator text of `currentValues`, built at the first scrape after they changed. */
+  private indicatorText: { of: IndicatorValue[]; text: Promise<IndicatorText> } | undefined;
   readonly reports: Counter<'kind' | 'format' | 'result'>;
   /** Center → its newest record's end (an object, so updating it allocates nothing). */
   private readonly newestEnd = new Map<string, { endMs: number }>();
@@ -51,49 +52,11 @@ export class HubMetrics {
     this.catalog = catalog;
     this.centers = registry;
     const r = [this.registry];
-    // Filled in at scrape time from the newest real-time values: at 10,000 centers a run has 600,000 of them,
-    // and setting each through prom-client's label hashing every minute cost more than the run itself.
-    this.indicatorValue = new Gauge({
-      name: 'dims_indicator_value',
-      help: 'Current value of an indicator over the rolling real-time window, per level, province and center',
-      labelNames: ['level', 'province', 'center', 'indicator', 'dimension'],
-      registers: r,
-      collect: () => this.collectIndicators(),
-    });
-    this.coverageRatio = new Gauge({
-      name: 'dims_indicator_coverage_ratio',
-      help: 'Share (0..1) of expected centers whose data contributed to the current indicator value',
-      labelNames: ['level', 'province', 'center', 'indicator'],
-      registers: r,
-      collect: () => this.collectIndicators(),
-    });
-    // The per-center gauges are filled in at scrape time from newestByCenter (see noteRecordEnd).
-    this.lastRecord = new Gauge({
-      name: 'dims_center_last_record_timestamp_seconds',
-      help: 'End of the newest record received from a center (unix seconds)',
-      labelNames: ['province', 'center'],
-      registers: r,
-      collect: () =>
-        this.eachNewest((n) => this.lastRecord.set({ province: n.province, center: n.center }, n.endMs / 1000)),
-    });
     this.reports = new Counter({
       name: 'dims_hub_reports_total',
       help: 'Scheduled reports written (result ok) or given up after their retries (result error)',
       labelNames: ['kind', 'format', 'result'],
       registers: r,
-    });
-    this.inlet = new Gauge({
-      name: 'dims_center_inlet_temperature_celsius',
-      help: 'Server inlet temperature of a center in its newest record: stat mean (time-weighted) or max (hottest inlet)',
-      labelNames: ['province', 'center', 'stat'],
-      registers: r,
-      collect: () =>
-        this.eachNewest((n) => {
-          if (n.inletMean !== undefined)
-            this.inlet.set({ province: n.province, center: n.center, stat: 'mean' }, n.inletMean);
-          if (n.inletMax !== undefined)
-            this.inlet.set({ province: n.province, center: n.center, stat: 'max' }, n.inletMax);
-        }),
     });
     this.storageWriteFailures = new Counter({
       name: 'dims_hub_storage_write_failures_total',
@@ -180,31 +143,14 @@ export class HubMetrics {
   /** The newest real-time values; the indicator gauges show them from the next scrape on (null values have no series). */
   setIndicatorValues(values: IndicatorValue[]): void {
     this.currentValues = values;
-    this.collected = undefined;
   }
 
-  /** Sets the indicator gauges from the newest values, once per set of values however often it is scraped. */
-  private collectIndicators(): void {
+  /** The indicator text of the newest values, built once per set of values however often it is scraped. */
+  private indicators(): Promise<IndicatorText> {
     const values = this.currentValues;
-    if (this.collected === values) return;
-    this.collected = values;
-    this.indicatorValue.reset();
-    this.coverageRatio.reset();
-    for (const v of values) {
-      const ind = this.catalog.indicatorById.get(v.indicator);
-      const province =
-        v.level === 'nation' ? '' : v.level === 'province' ? v.code : (this.centers.byId.get(v.code)?.province ?? '');
-      const center = v.level === 'center' ? v.code : '';
-      if (v.value !== null && Number.isFinite(v.value)) {
-        this.indicatorValue.set(
-          { level: v.level, province, center, indicator: v.indicator, dimension: ind?.dimension ?? '' },
-          v.value,
-        );
-      }
-      if (v.level !== 'center' && v.coverage.centers !== null) {
-        this.coverageRatio.set({ level: v.level, province, center, indicator: v.indicator }, v.coverage.centers);
-      }
-    }
+    if (this.indicatorText?.of !== values)
+      this.indicatorText = { of: values, text: indicatorText(this.catalog, this.centers, values) };
+    return this.indicatorText.text;
   }
 
   /**
@@ -228,31 +174,29 @@ export class HubMetrics {
     if (inlet?.max !== undefined) n.inletMax = inlet.max;
   }
 
-  private eachNewest(fn: (n: NewestRecord) => void): void {
-    for (const centers of this.newestByCenter.values()) for (const n of centers.values()) fn(n);
-  }
-
-  /** The exposition text; a province scope keeps only series of that province (and drops the hub's own). */
-  async render(province?: string): Promise<string> {
-    const text = await this.registry.metrics();
-    if (province === undefined) return text;
-    const keep = `province="${province}"`;
-    const scoped = new Set([
-      'dims_indicator_value',
-      'dims_indicator_coverage_ratio',
-      'dims_center_last_record_timestamp_seconds',
-      'dims_center_inlet_temperature_celsius',
-    ]);
-    const out: string[] = [];
-    for (const line of text.split('\n')) {
-      if (line.startsWith('#')) {
-        const name = line.split(' ')[2] ?? '';
-        if (scoped.has(name)) out.push(line);
-        continue;
-      }
-      const name = line.slice(0, line.search(/[{ ]/));
-      if (scoped.has(name) && line.includes(keep)) out.push(line);
-    }
-    return `${out.join('\n')}\n`;
+  /**
+   * The exposition, in chunks to send one after the other. A province scope keeps only the per-center families'
+   * series of that province (and drops the hub's own metrics).
+   */
+  async render(province?: string): Promise<Array<string | Buffer>> {
+    const own = province === undefined ? await this.registry.metrics() : '';
+    const indicators = await this.indicators();
+    const newest =
+      province === undefined
+        ? newestText([...this.newestByCenter.values()].flatMap((m) => [...m.values()]))
+        : newestText(this.newestByCenter.get(province)?.values() ?? []);
+    const lines = (by: LinesByProvince): Buffer[] =>
+      province === undefined ? [...by.values()].flat() : (by.get(province) ?? []);
+    return [
+      own,
+      familyHead(INDICATOR_VALUE),
+      ...lines(indicators.values),
+      familyHead(COVERAGE_RATIO),
+      ...lines(indicators.coverage),
+      familyHead(LAST_RECORD),
+      newest.last,
+      familyHead(INLET),
+      newest.inlet,
+    ];
   }
 }

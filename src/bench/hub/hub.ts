@@ -36,6 +36,7 @@ import { benchFleet } from './fleet.ts';
 import { writeHistory, type HistoryCounts } from './history.ts';
 import { untilSim, type ClockSpec } from './clock.ts';
 import type { FloorsSpec } from './floors-child.ts';
+import { startScraper, type Scrapes } from './scrape.ts';
 
 const TZ = 'Asia/Shanghai';
 const MIN = 60_000;
@@ -90,6 +91,7 @@ interface RunFigures {
   /** CPU (cores) of the hub and of the agent processes together while the clock ran fast, up to midnight. */
   fast: { hubCores: number; agentCores: number };
   history: HistoryCounts;
+  scrapes: Scrapes;
 }
 
 function sizePlan(centers: number, quick: boolean): Size {
@@ -266,6 +268,8 @@ async function runOne(
       hub.on('exit', (code) => reject(new Error(`the hub exited (${code}) before listening`)));
     });
 
+    const scraper = startScraper(url);
+
     // Agents: two processes share the fleet; pushes run until the minute ending 00:04.
     const ids = Object.keys(tokens).sort();
     const shards = [ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1)];
@@ -363,6 +367,7 @@ async function runOne(
       failed: a.failed + b.failed,
       lateMs: Math.max(a.lateMs, b.lateMs),
     }));
+    const scrapes = await scraper.stop();
     const peak = peakRssMiB(hub.pid!);
     hub.kill('SIGTERM');
     await new Promise((r) => hub.once('exit', r));
@@ -418,6 +423,7 @@ async function runOne(
       agents,
       fast,
       history,
+      scrapes,
     };
     // Each run's figures as they come, so a later run that fails does not lose them.
     const p = (xs: number[]) => ({ p50: pct(xs, 0.5), p99: pct(xs, 0.99) });
@@ -616,10 +622,11 @@ function report(
       `(${r.agents.ok.toLocaleString('en-US')} accepted, ${r.agents.failed} failed, at most ${(r.agents.lateMs / 1000).toFixed(1)} s behind the clock); ` +
       `history written straight: ${r.history.rollups.month.toLocaleString('en-US')} month, ${r.history.rollups.day.toLocaleString('en-US')} day, ` +
       `${r.history.rollups.hour.toLocaleString('en-US')} hour roll-ups, ${r.history.raw.toLocaleString('en-US')} raw records; ` +
-      `while the clock ran ${plan(r.centers).factor}× fast (to ${hhmm(Math.min(MIDNIGHT, plan(r.centers).slowFrom))}; ${Math.round((r.centers * plan(r.centers).factor) / 60).toLocaleString('en-US')} records/s), the hub used ${r.fast.hubCores.toFixed(2)} cores and the agents ${r.fast.agentCores.toFixed(2)}`,
+      `while the clock ran ${plan(r.centers).factor}× fast (to ${hhmm(Math.min(MIDNIGHT, plan(r.centers).slowFrom))}; ${Math.round((r.centers * plan(r.centers).factor) / 60).toLocaleString('en-US')} records/s), the hub used ${r.fast.hubCores.toFixed(2)} cores and the agents ${r.fast.agentCores.toFixed(2)}; ` +
+      `/metrics scraped ${r.scrapes.count} times (${r.scrapes.failed} failed), ${(r.scrapes.bytes / 1e6).toFixed(1)} MB, ${median(r.scrapes.ms).toFixed(0)} ms median, ${Math.max(0, ...r.scrapes.ms).toFixed(0)} ms longest`,
   );
   notes.push(
-    `Steady state: the hub process over ${quick ? 'one minute' : 'three minutes'} at real speed with every agent pushing each minute (one request per center) and the real schedule running (real-time run every minute, refreshes after pushes). ${quick ? "The clock runs fast until three minutes past midnight, so the closes run beside the compressed clock's ingest. " : "The clock is back at real speed from 23:58, so the closes at 00:02 run beside the agents' real rate of pushes. "}Closes as the hub timed them, from the request to the stored values, roll-ups built and read included; floors evaluate the same windows from the same inputs held in memory. Storage per center-day is projected from the bytes per stored item of this run.`,
+    `Steady state: the hub process over ${quick ? 'one minute' : 'three minutes'} at real speed with every agent pushing each minute (one request per center) and the real schedule running (real-time run every minute, refreshes after pushes), /metrics scraped every 15 s as a Prometheus does. ${quick ? "The clock runs fast until three minutes past midnight, so the closes run beside the compressed clock's ingest. " : "The clock is back at real speed from 23:58, so the closes at 00:02 run beside the agents' real rate of pushes. "}Closes as the hub timed them, from the request to the stored values, roll-ups built and read included; floors evaluate the same windows from the same inputs held in memory. Storage per center-day is projected from the bytes per stored item of this run.`,
   );
   if (quick) notes.push('--quick: smaller fleets, a shorter steady state and API load.');
   if (runs.some((r) => Object.keys(r.floors).length === 0))

@@ -13,7 +13,13 @@ export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
   const send = async (province: string | undefined, res: Response) => {
     ctx.metrics.dirtyPeriods.set(ctx.state.dirtyPeriods().length);
     ctx.metrics.outboxRecords.set(ctx.state.outboxSize());
-    res.set('Content-Type', ctx.metrics.registry.contentType).send(await ctx.metrics.render(province));
+    const chunks = await ctx.metrics.render(province);
+    // Written chunk by chunk: at 10,000 centers the text is tens of megabytes, too big to join (or to hash
+    // for an ETag) on every scrape.
+    res.set('Content-Type', ctx.metrics.registry.contentType);
+    res.set('Content-Length', String(chunks.reduce((n, c) => n + Buffer.byteLength(c), 0)));
+    for (const c of chunks) if (c.length > 0) res.write(c);
+    res.end();
   };
   if (ctx.config.metrics.auth === 'none') {
     app.get('/metrics', async (_req, res) => send(undefined, res));
