@@ -253,8 +253,9 @@ export class EngineRunner {
   /**
    * Asks for a real-time run `delayMs` from now, coalescing requests: records that just arrived show in
    * the rolling window without waiting for the next minute tick. With thousands of agents pushing all
-   * minute long, requests never stop: the delay is at least four times the last run's length, so these
-   * runs take at most a fifth of a core. While a named period runs (a close, a recompute) the refresh waits
+   * minute long, requests never stop: the delay is at least nine times the last run's length, so these
+   * runs take at most a tenth of a core (at 10,000 centers a refresh every 13 s or so, well within the minute
+   * a record covers; a fifth of a core was two-fifths of the hub's whole steady load). While a named period runs (a close, a recompute) the refresh waits
    * for it to end: at 10,000 centers a refresh is over a second of the event loop, every few seconds, and
    * the closes at midnight would share their time with it. The minute's own run is not held back.
    */
@@ -266,7 +267,7 @@ export class EngineRunner {
         if (this.periodRuns > 0) this.refreshAfterPeriods = delayMs;
         else this.runRealtime().catch(() => undefined);
       },
-      Math.max(delayMs, 4 * this.lastRealtimeMs),
+      Math.max(delayMs, 9 * this.lastRealtimeMs),
     );
     this.refreshTimer.unref();
   }
