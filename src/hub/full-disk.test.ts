@@ -15,7 +15,9 @@ import { startHub, type RunningHub } from './server.ts';
 import { createToken } from './auth/tokens.ts';
 
 const MiB = 1024 * 1024;
-const T = Date.now() - 3 * 3_600_000 - (Date.now() % 3_600_000);
+// Two days back: the readings' shard is never the one InfluxDB opens for the current second (a probe there
+// would find space while their writes still fail).
+const T = Date.now() - 48 * 3_600_000 - (Date.now() % 3_600_000);
 
 for (const kind of ['sqlite', 'influxdb'] as const) {
   test(`${kind}: a full disk is a 503 and a not-ready hub, not a crash; every record is stored once space returns`, async (t) => {
@@ -74,13 +76,16 @@ for (const kind of ['sqlite', 'influxdb'] as const) {
       // After: space returns; readiness comes back without a push, then every reading is stored.
       small.free();
       if (kind === 'influxdb') {
-        // InfluxDB 1.x does not write again after a full disk until restarted (influxdata/influxdb#9923):
-        // the probe finds its writes still failing, and the hub stays not ready until influxd restarts.
+        // InfluxDB 1.x often does not write again after a full disk until restarted (influxdata/influxdb#9923),
+        // and sometimes does: while its writes still fail the hub stays not ready, for the same reason, until
+        // influxd is restarted.
         await new Promise((r) => setTimeout(r, 5500));
         const still = await get('/readyz');
-        assert.equal(still.status, 503, 'InfluxDB still refuses writes after space returned');
-        assert.equal(((await still.json()) as { reason: string }).reason, 'disk_full');
-        await influx!.restart();
+        if (still.status !== 200) {
+          assert.equal(still.status, 503);
+          assert.equal(((await still.json()) as { reason: string }).reason, 'disk_full');
+          await influx!.restart();
+        }
       }
       const deadline = Date.now() + 20_000;
       while ((await get('/readyz')).status !== 200) {

@@ -30,7 +30,7 @@ import {
   type ValueQuery,
 } from '../types.ts';
 import { durationText, resolveRetention, type RetentionConfig } from '../retention.ts';
-import { StorageInputError, StorageUnavailableError } from '../errors.ts';
+import { StorageInputError, StorageUnavailableError, isStorageUnavailable } from '../errors.ts';
 import {
   checkRecord,
   checkRollup,
@@ -218,6 +218,8 @@ export class InfluxStorage implements Storage {
   private readonly batchSize: number;
   private readonly writeUrl: string;
   private readonly writeHeaders: Record<string, string>;
+  /** Where the newest write InfluxDB refused (full disk, unavailable) went: the readiness probe writes there. */
+  private refused: { retentionPolicy: string; timeMs: number } | undefined;
   private readonly timeoutMs: number;
   private readonly writeConcurrency: number;
   private readonly rollupPageCenters: number;
@@ -343,15 +345,29 @@ export class InfluxStorage implements Storage {
     }
     if (res.status === 204) return;
     const text = res.text.slice(0, 500);
-    if (res.status >= 500)
-      throw new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`);
-    throw mapError(new Error(text), what, res.status);
+    const err =
+      res.status >= 500
+        ? new StorageUnavailableError(`influxdb unavailable during ${what}: HTTP ${res.status} ${text}`)
+        : mapError(new Error(text), what, res.status);
+    if (isStorageUnavailable(err)) {
+      const timeMs = firstPointTime(body);
+      if (timeMs !== undefined) this.refused = { retentionPolicy, timeMs };
+    }
+    throw err;
   }
 
-  /** One point of measurement dims_probe (never read) at the current second, straight to /write. */
+  /**
+   * One point of measurement dims_probe (never read), straight to /write: into the shard of the newest write
+   * InfluxDB refused (its retention policy, its first point's time), else at the current second. InfluxDB keeps
+   * refusing writes to a shard that once hit a full disk until it restarts (influxdata/influxdb#9923) while a
+   * new shard takes them: a probe at the current second would call storage writable again while every record of
+   * an earlier hour or day still fails.
+   */
   async probeWrite(): Promise<void> {
-    const body = Buffer.from(`dims_probe ok=1i ${Math.floor(Date.now() / 1000) * 1000}`);
-    await this.postBody(body, RP_RAW, 'probe');
+    const at = this.refused;
+    const timeMs = at?.timeMs ?? Math.floor(Date.now() / 1000) * 1000;
+    await this.postBody(Buffer.from(`dims_probe ok=1i ${timeMs}`), at?.retentionPolicy ?? RP_RAW, 'probe');
+    if (this.refused === at) this.refused = undefined;
   }
 
   // Not async: a suspended frame would keep `records` alive until InfluxDB answers (see write).
@@ -663,4 +679,12 @@ export class InfluxStorage implements Storage {
     }
     return [...byCenter.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0));
   }
+}
+
+/** The time (ms) of a line-protocol body's first point: the last field of its first line. */
+function firstPointTime(body: Buffer): number | undefined {
+  const end = body.indexOf(10);
+  const line = body.toString('latin1', 0, end < 0 ? body.length : end);
+  const t = Number(line.slice(line.lastIndexOf(' ') + 1));
+  return Number.isSafeInteger(t) ? t : undefined;
 }
