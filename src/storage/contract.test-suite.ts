@@ -9,6 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage, StoredRecord, StoredRollup, StoredValue } from './types.ts';
 import { StorageInputError } from './errors.ts';
+import { periodName, periodWindow, shiftPeriod } from '../engine/periods.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -506,6 +507,32 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         const back = makeValue({ ...id, value: 1.25, computedAtMs: BASE_MS + 3 * HOUR });
         await s.writeValues([back, back]);
         assert.deepEqual(await s.queryValues({ period_kind: 'hour', codes: ['rep'] }), [back]);
+      });
+
+      it('finds a named period’s values whatever time zone named it, and no other period’s', async () => {
+        const s2 = await fresh();
+        const zones = ['Pacific/Kiritimati', 'Etc/GMT+12', 'Asia/Shanghai', 'UTC', 'Asia/Kathmandu'];
+        const kinds = ['hour', 'day', 'month', 'quarter', 'year'] as const;
+        const vals: StoredValue[] = [];
+        // Every value named so, whichever zone and step it came from (a far zone's next day is another's today).
+        const wanted = new Map<string, string[]>();
+        for (const tz of zones)
+          for (const kind of kinds) {
+            const name = periodName(kind, BASE_MS, tz);
+            for (const step of [-1, 0, 1]) {
+              const period = shiftPeriod(kind, name, step, tz);
+              const w = periodWindow(kind, period, tz);
+              const code = `${tz}|${step}`;
+              vals.push(makeValue({ period_kind: kind, period, fromMs: w.fromMs, toMs: w.toMs, code }));
+              wanted.set(`${kind} ${period}`, [...(wanted.get(`${kind} ${period}`) ?? []), code]);
+            }
+          }
+        await s2.writeValues(vals);
+        for (const [key, codes] of wanted) {
+          const [kind, period] = key.split(' ') as [(typeof kinds)[number], string];
+          const got = await s2.queryValues({ period_kind: kind, period });
+          assert.deepEqual(got.map((v) => v.code).sort(), [...codes].sort(), key);
+        }
       });
 
       it('keeps period kinds apart and filters by period, window, level, codes, indicators, provinces', async () => {

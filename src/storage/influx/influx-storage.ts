@@ -14,10 +14,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { encodeBody, encodePoint, encodeRecord, encodeValue } from '../line-protocol.ts';
 import { WriteQueue } from './write-queue.ts';
+import { periodWindow } from '../../engine/periods.ts';
 import { recordKey } from '../../model/records.ts';
 import {
   tierOf,
   type CenterReportStats,
+  type PeriodKind,
   type RecordQuery,
   type Retention,
   type RollupQuery,
@@ -190,6 +192,23 @@ function bounds(fromMs: number, toMs: number): { from: string; to: string } | un
   const from = Math.max(fromMs, FIRST_MS);
   const to = Math.min(toMs, LAST_MS);
   return to > from ? { from: iso(from), to: iso(to) } : undefined;
+}
+
+/**
+ * Where the values of a named period can lie in time (a value's time is its period's start): the name read as UTC,
+ * widened by the farthest time zones, whichever zone the hub names periods in. With it InfluxDB reads that time's
+ * shards only; `period` is a field, so a query by name alone read every period of the kind ever stored, and
+ * took seconds at 1,000 centers. Undefined for the rolling window's values and names that are not periods.
+ */
+function namedPeriodStarts(kind: PeriodKind, period: string): { fromMs: number; toMs: number } | undefined {
+  if (kind === 'realtime') return undefined;
+  let start: number;
+  try {
+    start = periodWindow(kind, period, 'UTC').fromMs;
+  } catch {
+    return undefined;
+  }
+  return Number.isFinite(start) ? { fromMs: start - 14 * 3_600_000, toMs: start + 12 * 3_600_000 + 1 } : undefined;
 }
 
 function iso(ms: number): string {
@@ -570,18 +589,21 @@ export class InfluxStorage implements Storage {
 
   async queryValues(q: ValueQuery): Promise<StoredValue[]> {
     if (q.codes?.length === 0 || q.indicators?.length === 0 || q.provinces?.length === 0) return [];
-    const window = bounds(q.fromMs ?? FIRST_MS, q.toMs ?? LAST_MS);
+    const named = q.period === undefined ? undefined : namedPeriodStarts(q.period_kind, q.period);
+    const fromMs = Math.max(q.fromMs ?? FIRST_MS, named?.fromMs ?? FIRST_MS);
+    const toMs = Math.min(q.toMs ?? LAST_MS, named?.toMs ?? LAST_MS);
+    const window = bounds(fromMs, toMs);
     if (!window) return [];
     const rp = retentionPolicyFor(q.period_kind);
     const out: StoredValue[] = [];
     for (const codes of q.codes ? chunk(q.codes, MAX_FILTER_VALUES) : [undefined]) {
       const params: Record<string, string> = { kind: q.period_kind };
       let where = '"period_kind" = $kind';
-      if (q.fromMs !== undefined) {
+      if (q.fromMs !== undefined || named) {
         params.from = window.from;
         where += ' AND time >= $from';
       }
-      if (q.toMs !== undefined) {
+      if (q.toMs !== undefined || named) {
         params.to = window.to;
         where += ' AND time < $to';
       }

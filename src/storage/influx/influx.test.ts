@@ -722,3 +722,30 @@ async function listen(
       }),
   };
 }
+
+describe('influxdb adapter: values of a named period', () => {
+  it('a query by period name reads a bounded time range, not every period of the kind', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_named_period' });
+    await s.open();
+    const v = makeValue();
+    await s.writeValues([v, makeValue({ period: 'not-a-day', code: 'odd' })]);
+    const via = await recordingProxy();
+    try {
+      const reader = new InfluxStorage({ url: via.url, database: 'dims_named_period' });
+      assert.deepEqual(await reader.queryValues({ period_kind: 'day', period: v.period }), [v]);
+      const [text] = via.queries.filter((x) => /indicator_value/.test(x));
+      assert.match(text!, /"period" = \$period/);
+      assert.match(text!, /time >= \$from AND time < \$to/, 'bounded in time');
+      // A name that is no period is still found (stored by other means), by a query without a time bound.
+      via.queries.length = 0;
+      assert.equal((await reader.queryValues({ period_kind: 'day', period: 'not-a-day' })).length, 1);
+      assert.doesNotMatch(
+        via.queries.find((x) => /indicator_value/.test(x))!,
+        /time >=/,
+      );
+    } finally {
+      await via.close();
+      await s.close();
+    }
+  });
+});
