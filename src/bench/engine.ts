@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { defaultCatalog } from '../catalog/load.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { syntheticFleet } from '../engine/synthetic.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 import { median, withPeakMemory, type BenchFigure, type BenchResult } from './table.ts';
 import type { ParsedRecord } from '../model/records.ts';
 

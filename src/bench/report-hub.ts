@@ -16,7 +16,7 @@ import type { RegistryIndex } from '../registry/load.ts';
 import type { ParsedRecord } from '../model/records.ts';
 import type { StoredValue } from '../storage/types.ts';
 import type { ReportInputs } from '../report/inputs.ts';
-import { periodWindow, shiftPeriod } from '../engine/periods.ts';
+import { periodWindow, shiftPeriod } from '../model/periods.ts';
 import { openStorage } from '../storage/open.ts';
 import { StateDb } from '../hub/state-db.ts';
 import { createToken } from '../hub/auth/tokens.ts';

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { defaultCatalog } from '../catalog/load.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 import { syntheticFleet } from '../engine/synthetic.ts';
 import { median, withPeakMemory, type BenchResult } from './table.ts';
 import { engineInputs } from '../report/inputs.ts';

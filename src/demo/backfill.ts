@@ -15,7 +15,7 @@ import type { Center } from '../model/centers.ts';
 import { defaultCatalog } from '../catalog/load.ts';
 import { scaleMetrics } from '../records/scale.ts';
 import { truthFor } from '../simulate/ground-truth.ts';
-import { periodsTouching, periodWindow } from '../engine/periods.ts';
+import { periodsTouching, periodWindow } from '../model/periods.ts';
 import { prng } from '../engine/synthetic.ts';
 import type { Progress } from './progress.ts';
 

@@ -24,7 +24,7 @@ import { runAgentInProcess, type RunningAgent } from '../agent/runtime/agent.ts'
 import { loadChipTable } from '../agent/chips/classify.ts';
 import { durationMs } from '../agent/config/durations.ts';
 import { defaultCatalog } from '../catalog/load.ts';
-import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
+import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../model/periods.ts';
 import { backfill, filings, lastHourBefore, telemetryBackfill } from './backfill.ts';
 import { missingAlerting, startAlerting, type Alerting } from './alerting.ts';
 import { scheduleFault, type FaultScenario } from './fault.ts';

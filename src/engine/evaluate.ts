@@ -17,7 +17,7 @@ import type { RegistryIndex } from '../registry/load.ts';
 import { WindowState, type Member } from './window-state.ts';
 import { compileCondition, compileFilter } from './filter.ts';
 import { mergedQuantile } from './histogram.ts';
-import { shiftWindowBack, DEFAULT_TZ } from './periods.ts';
+import { shiftWindowBack, DEFAULT_TZ } from '../model/periods.ts';
 import { computationRefs } from '../catalog/validate.ts';
 import { Turns } from './turns.ts';
 

@@ -3,7 +3,7 @@
  * [fromMs, toMs), coarsest first, and which partial spans are left over. A close reads the roll-ups of
  * the tiles and raw records only for the leftovers.
  */
-import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from './periods.ts';
+import { periodName, periodWindow, shiftPeriod, type PeriodKindName } from '../model/periods.ts';
 
 export interface Tile {
   kind: PeriodKindName;

@@ -2,7 +2,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { Storage } from '../storage/types.ts';
-import type { PeriodKindName } from '../engine/periods.ts';
+import type { PeriodKindName } from '../model/periods.ts';
 import type { HubConfig } from './config.ts';
 import type { StateDb } from './state-db.ts';
 import { HubMetrics } from './metrics.ts';

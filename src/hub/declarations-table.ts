@@ -8,7 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Catalog } from '../catalog/types.ts';
-import { parsePeriod } from '../engine/periods.ts';
+import { parsePeriod } from '../model/periods.ts';
 import { DECIMAL } from '../shared/strict.ts';
 
 export interface TableRows {

@@ -14,7 +14,7 @@ import type { IndicatorValue, Window } from '../model/values.ts';
 import type { ParsedRecord } from '../model/records.ts';
 import type { PeriodKind, Storage, StoredRollup, StoredValue } from '../storage/types.ts';
 import { evaluate, evaluationWindows, type RecordSource } from '../engine/evaluate.ts';
-import { periodName, periodWindow, periodKindOf, type PeriodKindName } from '../engine/periods.ts';
+import { periodName, periodWindow, periodKindOf, type PeriodKindName } from '../model/periods.ts';
 import type { HubMetrics } from './metrics.ts';
 import { inSpan, type Tracing } from './tracing.ts';
 import type { StateDb } from './state-db.ts';

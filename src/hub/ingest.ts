@@ -14,7 +14,7 @@ import type { RegistryIndex } from '../registry/load.ts';
 import type { Storage, StoredRecord, StoredRollup } from '../storage/types.ts';
 import { parseRecord, type RecordProblem } from '../records/parse.ts';
 import { recordKey, type CenterRecord, type ParsedRecord, type RollupRecord } from '../model/records.ts';
-import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../engine/periods.ts';
+import { periodName, periodsTouching, periodWindow, type PeriodKindName } from '../model/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import { HubError } from './errors.ts';
 import { boundAnswer, cut, echoText } from '../shared/echo.ts';

@@ -17,7 +17,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { ParsedRecord, RollupRecord } from '../model/records.ts';
 import { Accumulation, packRecord, type PackedRecord } from '../records/merge.ts';
-import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
+import { periodName, periodWindow, periodsTouching } from '../model/periods.ts';
 import { Turns } from '../engine/turns.ts';
 
 export interface LiveTelemetryOptions {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { faultyStorage, startTestHub } from './test-support.ts';
 import { openStorage } from '../storage/open.ts';
-import { periodWindow, previousPeriod, periodName } from '../engine/periods.ts';
+import { periodWindow, previousPeriod, periodName } from '../model/periods.ts';
 import type { RecordQuery } from '../storage/types.ts';
 
 const TZ = 'Asia/Shanghai';

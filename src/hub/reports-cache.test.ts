@@ -13,7 +13,7 @@ import { parseConfig } from './config.ts';
 import { startHub } from './server.ts';
 import { center, telemetry } from './test-support.ts';
 import { createToken } from './auth/tokens.ts';
-import { periodName, periodWindow } from '../engine/periods.ts';
+import { periodName, periodWindow } from '../model/periods.ts';
 
 test('a closed month’s report is built once, and again after late records or a filing', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-hub-report-cache-'));

@@ -9,7 +9,7 @@ import { parseConfig } from './config.ts';
 import { startHub } from './server.ts';
 import { center, telemetry } from './test-support.ts';
 import { createToken } from './auth/tokens.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 
 test('a hub with `reports` writes every province report and the index, and counts them in /metrics', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dims-hub-reports-'));

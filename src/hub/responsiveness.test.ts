@@ -12,7 +12,7 @@ import path from 'node:path';
 import { center, startTestHub } from './test-support.ts';
 import { indexRegistry } from '../registry/load.ts';
 import { openStorage } from '../storage/open.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 import type { StoredRecord } from '../storage/types.ts';
 
 const CENTERS = 24;

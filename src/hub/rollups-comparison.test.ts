@@ -12,7 +12,7 @@ import { defaultCatalog } from '../catalog/load.ts';
 import { Accumulation } from '../records/merge.ts';
 import { openStorage } from '../storage/open.ts';
 import type { RollupQuery, Storage, StoredRollup } from '../storage/types.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 import { RollupKeeper } from './rollups.ts';
 import { StateDb } from './state-db.ts';
 import { testRegistry } from './test-support.ts';

@@ -17,9 +17,9 @@ import path from 'node:path';
 import { rollUp } from '../records/merge.ts';
 import type { Storage } from '../storage/types.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
-import { periodWindow, periodsTouching, shiftPeriod } from '../engine/periods.ts';
+import { periodWindow, periodsTouching, shiftPeriod } from '../model/periods.ts';
 import type { IndicatorValue } from '../model/values.ts';
-import type { PeriodKindName } from '../engine/periods.ts';
+import type { PeriodKindName } from '../model/periods.ts';
 
 const TZ = 'Asia/Shanghai';
 const MIN = 60_000;

@@ -24,7 +24,7 @@ import type { RollupKind, Storage, StoredRollup } from '../storage/types.ts';
 import type { StateDb } from './state-db.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
 import { Accumulation, layoutFor, type Layout } from '../records/merge.ts';
-import { periodName, periodWindow, periodsTouching } from '../engine/periods.ts';
+import { periodName, periodWindow, periodsTouching } from '../model/periods.ts';
 import { tile } from '../engine/tiling.ts';
 
 export interface RollupKeeperOptions {

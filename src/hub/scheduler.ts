@@ -9,7 +9,7 @@
  * can run it on a compressed clock. The real-time window and the closes run on two tracks: a close or a
  * long recompute (which builds roll-ups in steps that yield) never holds up the next minute's window.
  */
-import { periodName, previousPeriod, shiftPeriod, type PeriodKindName } from '../engine/periods.ts';
+import { periodName, previousPeriod, shiftPeriod, type PeriodKindName } from '../model/periods.ts';
 import { isStorageUnavailable } from '../storage/errors.ts';
 import type { HubContext } from './context.ts';
 

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { defaultCatalog } from '../catalog/load.ts';
 import { indexRegistry } from '../registry/load.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
-import { periodWindow, periodsTouching, type PeriodKindName } from '../engine/periods.ts';
+import { periodWindow, periodsTouching, type PeriodKindName } from '../model/periods.ts';
 import { tile } from '../engine/tiling.ts';
 import type { Center } from '../model/centers.ts';
 import type { ParsedRecord } from '../model/records.ts';

@@ -9,7 +9,7 @@
  * closed periods are cached (an open one changes by the minute); bounded by bytes, least recently used out.
  */
 import type { Lang } from '../catalog/docs.ts';
-import { periodKindOf } from '../engine/periods.ts';
+import { periodKindOf } from '../model/periods.ts';
 import type { ReportFormat } from './model.ts';
 import type { RenderedReport } from './render.ts';
 

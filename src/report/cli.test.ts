@@ -13,7 +13,7 @@ import { checkReportJson } from './json.ts';
 import { openStorage } from '../storage/open.ts';
 import { engineInputs } from './inputs.ts';
 import { knownFleet } from './testing.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 
 const main = path.join(import.meta.dirname, '..', 'cli', 'main.ts');
 const dir = mkdtempSync(path.join(tmpdir(), 'dims-report-cli-'));

@@ -16,7 +16,7 @@ import { generateReport } from './render.ts';
 import { knownFleet, syntheticOctober } from './testing.ts';
 import { t } from './text.ts';
 import { openStorage } from '../storage/open.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 import type { IndicatorValue } from '../model/values.ts';
 import type { Storage, StoredValue } from '../storage/types.ts';
 import type { ReportInputs } from './inputs.ts';

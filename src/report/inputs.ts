@@ -11,7 +11,7 @@ import type { ParsedRecord } from '../model/records.ts';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { PeriodKind, Storage } from '../storage/types.ts';
 import { evaluate, memorySource, type RecordSource } from '../engine/evaluate.ts';
-import { DEFAULT_TZ, periodWindow, type PeriodKindName } from '../engine/periods.ts';
+import { DEFAULT_TZ, periodWindow, type PeriodKindName } from '../model/periods.ts';
 
 /** Narrows a values read; implementations may return more than asked (the builder filters again). */
 export interface ValuesHint {

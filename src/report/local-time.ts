@@ -1,5 +1,5 @@
 /** @module Instants as local wall-clock text in a report's time zone. */
-import { zonedParts } from '../engine/periods.ts';
+import { zonedParts } from '../model/periods.ts';
 
 /** An instant as local wall-clock text in `tz`: 2026-11-01 03:00:00. */
 export function localTime(ms: number, tz: string): string {

@@ -5,7 +5,7 @@ import { engineInputs } from './inputs.ts';
 import { applicableTarget, buildReport, ReportRequestError, type ReportModel } from './model.ts';
 import { knownFleet } from './testing.ts';
 import { evaluate, memorySource } from '../engine/evaluate.ts';
-import { periodWindow } from '../engine/periods.ts';
+import { periodWindow } from '../model/periods.ts';
 
 const fleet = knownFleet();
 const inputs = engineInputs(fleet);

@@ -12,7 +12,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { Lang } from '../catalog/docs.ts';
 import { applicableTarget } from '../catalog/targets.ts';
-import type { PeriodKindName } from '../engine/periods.ts';
+import type { PeriodKindName } from '../model/periods.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Breakdown, ChartData, ReportFormat, ReportModel, ReportRequest } from './types.ts';
 import { periodHeader, resolveRequest, type Resolved } from './request.ts';

@@ -5,7 +5,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { Level } from '../model/values.ts';
 import type { Lang } from '../catalog/docs.ts';
-import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod } from '../engine/periods.ts';
+import { DEFAULT_TZ, periodKindOf, periodWindow, previousPeriod, shiftPeriod } from '../model/periods.ts';
 import type { ReportModel, ReportPeriodKind, ReportRequest } from './types.ts';
 import { echoText } from '../shared/echo.ts';
 

@@ -36,7 +36,7 @@ import { resolveCenter } from './center.ts';
 import { generateReport } from './render.ts';
 import { PdfBusy, PdfEngineMissing } from './pdf.ts';
 import type { ReportCache, ReportFile, ReportKey } from './cache.ts';
-import { periodKindOf, periodWindow } from '../engine/periods.ts';
+import { periodKindOf, periodWindow } from '../model/periods.ts';
 import { boundAnswer } from '../shared/echo.ts';
 
 export const REPORT_PATH = '/api/v1/reports/:scope/:period.:format';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Lang } from '../catalog/docs.ts';
 import type { ReportInputs } from './inputs.ts';
-import { DEFAULT_TZ, periodName, previousPeriod } from '../engine/periods.ts';
+import { DEFAULT_TZ, periodName, previousPeriod } from '../model/periods.ts';
 import { buildReport, reportFileName, type ReportFormat, type ReportPeriodKind } from './model.ts';
 import { CONTENT_TYPES, renderModel } from './render.ts';
 import type { ReportFile, ReportKey } from './cache.ts';

@@ -4,7 +4,7 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { Level } from '../model/values.ts';
-import { shiftPeriod } from '../engine/periods.ts';
+import { shiftPeriod } from '../model/periods.ts';
 import type { ReportInputs } from './inputs.ts';
 import type { Trend } from './types.ts';
 import type { Resolved } from './request.ts';

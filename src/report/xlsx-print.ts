@@ -4,7 +4,7 @@
  * with the title, the sheet, the period and "第 N 页 共 M 页". Also the deterministic zip times.
  */
 import type ExcelJS from 'exceljs';
-import { zonedParts } from '../engine/periods.ts';
+import { zonedParts } from '../model/periods.ts';
 import type { ReportModel } from './types.ts';
 import { reportTitle } from './title.ts';
 import { t } from './text.ts';

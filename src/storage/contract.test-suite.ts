@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage, StoredRecord, StoredRollup, StoredValue } from './types.ts';
 import { StorageInputError } from './errors.ts';
-import { periodName, periodWindow, shiftPeriod } from '../engine/periods.ts';
+import { periodName, periodWindow, shiftPeriod } from '../model/periods.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -17,7 +17,7 @@ import { loadRouting } from '../../alerting/alertmanager.ts';
 import { writeRulesTree } from '../../alerting/build.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus.ts';
-import { periodName, periodWindow } from '../../src/engine/periods.ts';
+import { periodName, periodWindow } from '../../src/model/periods.ts';
 
 const catalog = defaultCatalog();
 

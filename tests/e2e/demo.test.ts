@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { defaultCatalog } from '../../src/catalog/load.ts';
-import { periodName, periodWindow, shiftPeriod } from '../../src/engine/periods.ts';
+import { periodName, periodWindow, shiftPeriod } from '../../src/model/periods.ts';
 import { demoPlan } from '../../src/demo/run.ts';
 import { defaults, demoInstant } from '../../src/demo/options.ts';
 import { generateFleet } from '../../src/simulate/fleet.ts';

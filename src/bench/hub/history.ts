@@ -8,7 +8,7 @@ import type { Catalog } from '../../catalog/types.ts';
 import type { RollupKind, Storage, StoredRecord, StoredRollup } from '../../storage/types.ts';
 import type { StateDb } from '../../hub/state-db.ts';
 import { rollUp } from '../../records/merge.ts';
-import { periodWindow } from '../../engine/periods.ts';
+import { periodWindow } from '../../model/periods.ts';
 import { recordFor, type BenchFleet } from './fleet.ts';
 
 const MIN = 60_000;

@@ -30,7 +30,7 @@ import { openStorage, type StorageConfig } from '../../storage/open.ts';
 import type { Tier } from '../../storage/types.ts';
 import { StateDb } from '../../hub/state-db.ts';
 import { createToken } from '../../hub/auth/tokens.ts';
-import { periodWindow, periodsTouching, shiftPeriod } from '../../engine/periods.ts';
+import { periodWindow, periodsTouching, shiftPeriod } from '../../model/periods.ts';
 import { startInfluxd, type InfluxdHandle } from '../../../tests/support/influxd.ts';
 import { benchFleet } from './fleet.ts';
 import { writeHistory, type HistoryCounts } from './history.ts';

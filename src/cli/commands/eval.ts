@@ -8,7 +8,7 @@ import { defaultCatalog } from '../../catalog/load.ts';
 import { loadRegistry, RegistryError } from '../../registry/load.ts';
 import { readRecordsFile, RecordsFileError } from '../../records/jsonl.ts';
 import { evaluate, memorySource } from '../../engine/evaluate.ts';
-import { parsePeriod, DEFAULT_TZ } from '../../engine/periods.ts';
+import { parsePeriod, DEFAULT_TZ } from '../../model/periods.ts';
 import type { Level, Window } from '../../model/values.ts';
 import type { ParsedRecord } from '../../model/records.ts';
 

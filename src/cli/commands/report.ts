@@ -11,7 +11,7 @@ import { CliError } from '../errors.ts';
 import { defaultCatalog } from '../../catalog/load.ts';
 import { loadRegistry, RegistryError, type RegistryIndex } from '../../registry/load.ts';
 import { readRecordsFile, RecordsFileError } from '../../records/jsonl.ts';
-import { DEFAULT_TZ } from '../../engine/periods.ts';
+import { DEFAULT_TZ } from '../../model/periods.ts';
 import { engineInputs, storageInputs, type ReportInputs } from '../../report/inputs.ts';
 import { checkRequest, FORMATS, ReportRequestError, type FormConfig, type ReportFormat } from '../../report/model.ts';
 import { checkPeriodAndLang } from '../../report/request.ts';

@@ -2,7 +2,7 @@
 import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
 import type { RouteKit } from './kit.ts';
-import { periodExample, periodKindOf, periodWindow, type PeriodKindName } from '../../engine/periods.ts';
+import { periodExample, periodKindOf, periodWindow, type PeriodKindName } from '../../model/periods.ts';
 import { allow } from '../auth/middleware.ts';
 import { isAdmin } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';

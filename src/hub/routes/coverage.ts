@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import type { HubContext } from '../context.ts';
 import type { RouteKit } from './kit.ts';
 import type { Center } from '../../model/centers.ts';
-import { periodWindow, type PeriodKindName } from '../../engine/periods.ts';
+import { periodWindow, type PeriodKindName } from '../../model/periods.ts';
 import { allow, principal } from '../auth/middleware.ts';
 import { canRead, canReadProvince, readProvince } from '../auth/scopes.ts';
 import { HubError } from '../errors.ts';

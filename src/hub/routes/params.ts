@@ -9,7 +9,7 @@ import {
   periodWindow,
   previousPeriod,
   type PeriodKindName,
-} from '../../engine/periods.ts';
+} from '../../model/periods.ts';
 import { rfc3339Ms } from '../../shared/strict.ts';
 import { HubError } from '../errors.ts';
 import { echoText, echoValue } from '../../shared/echo.ts';

@@ -8,7 +8,7 @@ import type { HubContext } from '../context.ts';
 import type { RouteKit } from './kit.ts';
 import { principal } from '../auth/middleware.ts';
 import { formatScope, type Scope } from '../auth/scopes.ts';
-import { periodName, previousPeriod } from '../../engine/periods.ts';
+import { periodName, previousPeriod } from '../../model/periods.ts';
 
 export function register(app: Express, ctx: HubContext, kit: RouteKit): void {
   const provinceOf = (code: string) => {

@@ -14,7 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { encodeBody, encodePoint, encodeRecord, encodeValue } from '../line-protocol.ts';
 import { WriteQueue } from './write-queue.ts';
-import { periodWindow } from '../../engine/periods.ts';
+import { periodWindow } from '../../model/periods.ts';
 import { recordKey } from '../../model/records.ts';
 import {
   tierOf,

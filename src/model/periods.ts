@@ -4,7 +4,7 @@
  * Asia/Shanghai is the default: a month is the calendar month as a provincial bureau sees it, not UTC's.
  * Zones with daylight saving are handled by asking Intl for each boundary's offset.
  */
-import type { Window } from '../model/values.ts';
+import type { Window } from './values.ts';
 
 export type PeriodKindName = 'hour' | 'day' | 'month' | 'quarter' | 'year';
 export const DEFAULT_TZ = 'Asia/Shanghai';
