@@ -76,6 +76,11 @@ export interface InfluxStorageOptions {
   writeConcurrency?: number;
   /** Centers per page of `rollupPages` (default 200). */
   rollupPageCenters?: number;
+  /**
+   * Indicators per read of a whole period's values (default 2: 20,000 values, about 14 MB of JSON, at 10,000
+   * centers).
+   */
+  valuePageIndicators?: number;
 }
 
 export const MAX_POINTS_PER_REQUEST = 5000;
@@ -242,6 +247,7 @@ export class InfluxStorage implements Storage {
   private readonly timeoutMs: number;
   private readonly writeConcurrency: number;
   private readonly rollupPageCenters: number;
+  private readonly valuePageIndicators: number;
   /** One queue per retention policy (a request writes into one). */
   private readonly queues = new Map<string, WriteQueue>();
 
@@ -267,6 +273,7 @@ export class InfluxStorage implements Storage {
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.writeConcurrency = Math.max(1, options.writeConcurrency ?? 2);
     this.rollupPageCenters = Math.max(1, Math.min(options.rollupPageCenters ?? MAX_FILTER_VALUES, MAX_FILTER_VALUES));
+    this.valuePageIndicators = Math.max(1, options.valuePageIndicators ?? 2);
     this.writeUrl = `${url.origin}${host.path ?? ''}/write?db=${encodeURIComponent(options.database)}&precision=ms&rp=`;
     this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
     if (options.username !== undefined) {
@@ -596,7 +603,17 @@ export class InfluxStorage implements Storage {
     if (!window) return [];
     const rp = retentionPolicyFor(q.period_kind);
     const out: StoredValue[] = [];
-    for (const codes of q.codes ? chunk(q.codes, MAX_FILTER_VALUES) : [undefined]) {
+    // A query naming neither nodes nor indicators (a whole period: a hub loading the newest after a start) is read
+    // a few indicators at a time. InfluxDB answers a query in one JSON text, and 10,000 centers' 600,000 values
+    // of a period are more text than a JavaScript string can hold (the read failed, its client's process with it).
+    const indicatorPages = q.indicators
+      ? [q.indicators]
+      : q.codes
+        ? [undefined]
+        : chunk(await this.valueIndicators(rp, q.period_kind), this.valuePageIndicators);
+    for (const [codes, indicators] of (q.codes ? chunk(q.codes, MAX_FILTER_VALUES) : [undefined]).flatMap((c) =>
+      indicatorPages.map((i) => [c, i] as const),
+    )) {
       const params: Record<string, string> = { kind: q.period_kind };
       let where = '"period_kind" = $kind';
       if (q.fromMs !== undefined || named) {
@@ -616,7 +633,7 @@ export class InfluxStorage implements Storage {
         where += ' AND "level" = $level';
       }
       if (codes) where += ` AND ${orEquals('code', 'c', codes, params)}`;
-      if (q.indicators) where += ` AND ${orEquals('indicator', 'i', q.indicators, params)}`;
+      if (indicators) where += ` AND ${orEquals('indicator', 'i', indicators, params)}`;
       if (q.provinces) where += ` AND ${orEquals('province', 'p', q.provinces, params)}`;
       for (const item of await this.selectRows(
         `SELECT * FROM "${rp}"."${MEASUREMENT_VALUE}" WHERE ${where} GROUP BY *`,
@@ -627,6 +644,18 @@ export class InfluxStorage implements Storage {
         out.push(item);
     }
     return out.sort(compareValues);
+  }
+
+  /** The indicators with values of a period kind (from the tag index), sorted. */
+  private async valueIndicators(rp: string, kind: PeriodKind): Promise<string[]> {
+    const [result] = await this.select(
+      `SHOW TAG VALUES FROM "${rp}"."${MEASUREMENT_VALUE}" WITH KEY = "indicator" WHERE "period_kind" = $kind`,
+      { kind },
+      'queryValues',
+    );
+    return rowsOf(result)
+      .map((row) => String(row.value))
+      .sort();
   }
 
   async latestTelemetry(

@@ -733,7 +733,7 @@ describe('influxdb adapter: values of a named period', () => {
     try {
       const reader = new InfluxStorage({ url: via.url, database: 'dims_named_period' });
       assert.deepEqual(await reader.queryValues({ period_kind: 'day', period: v.period }), [v]);
-      const [text] = via.queries.filter((x) => /indicator_value/.test(x));
+      const [text] = via.queries.filter((x) => /^SELECT .*indicator_value/.test(x));
       assert.match(text!, /"period" = \$period/);
       assert.match(text!, /time >= \$from AND time < \$to/, 'bounded in time');
       // A name that is no period is still found (stored by other means), by a query without a time bound.
@@ -743,6 +743,39 @@ describe('influxdb adapter: values of a named period', () => {
         via.queries.find((x) => /indicator_value/.test(x))!,
         /time >=/,
       );
+    } finally {
+      await via.close();
+      await s.close();
+    }
+  });
+});
+
+describe('influxdb adapter: a whole period of values', () => {
+  it('is read a few indicators at a time, and whole', async () => {
+    const s = new InfluxStorage({ url: influxd.url, database: 'dims_value_pages' });
+    await s.open();
+    const values: StoredValue[] = [];
+    for (const indicator of ['pue', 'wue', 'cue', 'a01', 'b02'])
+      for (const code of ['c1', 'c2', 'c3']) values.push(makeValue({ indicator, code }));
+    values.push(makeValue({ period: '2001-01-01', code: 'elsewhere' }));
+    await s.writeValues(values);
+    const via = await recordingProxy();
+    try {
+      const reader = new InfluxStorage({ url: via.url, database: 'dims_value_pages', valuePageIndicators: 2 });
+      const v = values[0]!;
+      const got = await reader.queryValues({ period_kind: 'day', period: v.period });
+      assert.deepEqual(
+        got,
+        values
+          .filter((x) => x.period === v.period)
+          .sort((a, b) => a.code.localeCompare(b.code) || a.indicator.localeCompare(b.indicator)),
+      );
+      const selects = via.queries.filter((x) => /^SELECT/.test(x));
+      assert.equal(selects.length, 3, 'five indicators, two a page');
+      // A query naming nodes or indicators is read in one piece, as before.
+      via.queries.length = 0;
+      assert.equal((await reader.queryValues({ period_kind: 'day', period: v.period, codes: ['c1'] })).length, 5);
+      assert.deepEqual(via.queries.filter((x) => /^(SELECT|SHOW)/.test(x)).length, 1);
     } finally {
       await via.close();
       await s.close();
