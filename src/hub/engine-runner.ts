@@ -310,7 +310,7 @@ export class EngineRunner {
             }
             if (kind !== 'realtime') for (const f of this.valuesStored) f(kind, period);
           }
-          this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
+          await this.latest.put(kind, period, values, (v) => toStoredValues([v], stored)[0]!);
           if (kind === 'realtime') {
             this.latestRealtime = { period, window, values };
             metrics.setIndicatorValues(values);

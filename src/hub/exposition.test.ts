@@ -158,3 +158,27 @@ test('the indicator text is built in turns: the event loop runs between them', a
   assert.equal(ran, true, 'the event loop ran during the build');
   assert.equal(text.values.size > 1, true);
 });
+
+test('a text that took long to build is kept for nine times its length; a quick one is built for every new set', async () => {
+  let t = 0;
+  let buildMs = 500;
+  // The clock moves on by `buildMs` while a text is built (read at its start and at its end).
+  let reads = 0;
+  const m = new HubMetrics(catalog, registry, { clock: () => (reads++ % 2 === 0 ? t : (t += buildMs)) });
+  const c = centers[0]!;
+  const scrape = async (v: number) => {
+    m.setIndicatorValues([value('center', c.id, 'pue', v, 1)]);
+    return hubText(m);
+  };
+  assert.match(await scrape(1.5), /\} 1\.5\n/);
+  t += 1000; // 1 s after a build of 0.5 s: kept
+  const kept = await scrape(1.25);
+  assert.match(kept, /\} 1\.5\n/);
+  assert.doesNotMatch(kept, /1\.25/);
+  t += 3600; // 4.6 s after it: built again
+  assert.match(await scrape(1.125), /\} 1\.125\n/);
+  buildMs = 1;
+  t += 4500;
+  assert.match(await scrape(1.0625), /\} 1\.0625\n/);
+  assert.match(await scrape(1.03125), /\} 1\.03125\n/, 'a quick build is done for every new set');
+});

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LatestValues } from './latest-values.ts';
+import { Turns } from '../engine/turns.ts';
 import { testRegistry } from './test-support.ts';
 import { openStorage } from '../storage/open.ts';
 import type { StoredValue } from '../storage/types.ts';
@@ -43,8 +44,8 @@ function month(period: string, pue: number): StoredValue[] {
 test('keeps the newest period of a kind; an older one is left to storage', async () => {
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   const latest = new LatestValues(testRegistry(), storage);
-  latest.put('month', '2026-10', month('2026-10', 1.3));
-  latest.put('month', '2026-09', month('2026-09', 1.5));
+  await latest.put('month', '2026-10', month('2026-10', 1.3));
+  await latest.put('month', '2026-09', month('2026-09', 1.5));
   const provinces = await latest.regions('month', '2026-10', 'province');
   assert.deepEqual(
     provinces!.map((v) => [v.code, v.value]),
@@ -63,7 +64,7 @@ test('keeps the newest period of a kind; an older one is left to storage', async
     (await latest.centerValues('month', '2026-10', 'pue'))!.map((v) => v.code),
     ['gz-01', 'gz-02', 'gd-01'],
   );
-  latest.put('month', '2026-11', month('2026-11', 1.2));
+  await latest.put('month', '2026-11', month('2026-11', 1.2));
   assert.equal((await latest.regions('month', '2026-11', 'nation'))![0]!.value, 1.2);
   await storage.close();
 });
@@ -92,7 +93,7 @@ test('a hub that just started loads the newest period from storage on its first 
 test('an answer is built once per held period, shared by concurrent asks, and rebuilt after the period is replaced', async () => {
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   const latest = new LatestValues(testRegistry(), storage);
-  latest.put('month', '2026-10', month('2026-10', 1.3));
+  await latest.put('month', '2026-10', month('2026-10', 1.3));
   let builds = 0;
   const build = async () => {
     builds++;
@@ -110,12 +111,12 @@ test('an answer is built once per held period, shared by concurrent asks, and re
   assert.equal(builds, 1);
 
   // A run of the same period replaces it (and its answers); an older period has none.
-  latest.put('month', '2026-10', month('2026-10', 1.25));
+  await latest.put('month', '2026-10', month('2026-10', 1.25));
   const c = await latest.answer('month', '2026-10', 'k', build);
   assert.equal(builds, 2);
   assert.equal(c!.body.toString(), '{"pue":1.25}');
   assert.notEqual(c!.etag, a!.etag);
-  latest.put('month', '2026-11', month('2026-11', 1.2));
+  await latest.put('month', '2026-11', month('2026-11', 1.2));
   assert.equal(await latest.answer('month', '2026-10', 'k', build), undefined);
   assert.equal(builds, 2);
   await storage.close();
@@ -124,7 +125,7 @@ test('an answer is built once per held period, shared by concurrent asks, and re
 test('a failed build is not kept: the next ask builds again', async () => {
   const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
   const latest = new LatestValues(testRegistry(), storage);
-  latest.put('month', '2026-10', month('2026-10', 1.3));
+  await latest.put('month', '2026-10', month('2026-10', 1.3));
   await assert.rejects(
     latest.answer('month', '2026-10', 'k', () => {
       throw new Error('storage down');
@@ -132,5 +133,29 @@ test('a failed build is not kept: the next ask builds again', async () => {
     /storage down/,
   );
   assert.equal((await latest.answer('month', '2026-10', 'k', () => [1]))!.body.toString(), '[1]');
+  await storage.close();
+});
+
+test('values are put in turns; a newer period put meanwhile is not replaced by the older one', async () => {
+  class Always extends Turns {
+    override due(): boolean {
+      return true;
+    }
+  }
+  const storage = await openStorage({ kind: 'sqlite', path: ':memory:' });
+  const latest = new LatestValues(testRegistry(), storage);
+  let ran = false;
+  setImmediate(() => (ran = true));
+  // The older period's put is longer (more turns), so the newer one ends first.
+  const long = [...month('2026-10', 1.3), ...Array.from({ length: 5000 }, () => value({ period: '2026-10' }))];
+  const older = latest.put('month', '2026-10', long, undefined, new Always());
+  await latest.put('month', '2026-11', month('2026-11', 1.2), undefined, new Always());
+  await older;
+  assert.equal(ran, true, 'the event loop ran during the put');
+  assert.deepEqual(
+    (await latest.regions('month', '2026-11', 'nation'))?.map((v) => v.value),
+    [1.2],
+  );
+  assert.equal(await latest.regions('month', '2026-10', 'nation'), undefined);
   await storage.close();
 });

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { RegistryIndex } from '../registry/load.ts';
 import type { PeriodKind, Storage, StoredValue } from '../storage/types.ts';
 import type { IndicatorValue } from '../model/values.ts';
+import { Turns } from '../engine/turns.ts';
 
 interface Snapshot {
   period: string;
@@ -61,18 +62,21 @@ export class LatestValues {
    * Values a run of (kind, period) computed: kept when the period is the newest of its kind seen. `stored`
    * gives a nation or province value its stored form (centers' values need only their number).
    */
-  put<V extends IndicatorValue>(
+  async put<V extends IndicatorValue>(
     kind: PeriodKind,
     period: string,
     values: V[],
     stored: (v: V) => StoredValue = (v) => v as unknown as StoredValue,
-  ): void {
-    const held = this.byKind.get(kind);
-    if (held && held.period > period) return;
+    turns = new Turns(),
+  ): Promise<void> {
+    if ((this.byKind.get(kind)?.period ?? '') > period) return;
     const regions: StoredValue[] = [];
     const centers = new Map<string, Float64Array>();
     const members = new Uint8Array(this.position.size);
-    for (const v of values) {
+    // In turns: 600,000 values at 10,000 centers held the event loop for 40–90 ms in one piece.
+    for (let k = 0; k < values.length; k++) {
+      if ((k & 4095) === 0 && turns.due()) await turns.take();
+      const v = values[k]!;
       if (v.level !== 'center') {
         regions.push(stored(v));
         continue;
@@ -84,6 +88,8 @@ export class LatestValues {
       if (!col) centers.set(v.indicator, (col = new Float64Array(this.position.size).fill(NaN)));
       col[i] = v.value ?? NaN;
     }
+    // A newer period may have been put during a turn.
+    if ((this.byKind.get(kind)?.period ?? '') > period) return;
     this.byKind.set(kind, { period, regions, centers, members, answers: new Map() });
   }
 
@@ -121,8 +127,8 @@ export class LatestValues {
     if (!p) {
       p = this.storage
         .queryValues({ period_kind: kind, period })
-        .then((values) => {
-          if (values.length > 0) this.put(kind, period, values);
+        .then(async (values) => {
+          if (values.length > 0) await this.put(kind, period, values);
         })
         .finally(() => this.loading.delete(key));
       this.loading.set(key, p);

@@ -22,11 +22,15 @@ import {
   type NewestRecord,
 } from './exposition.ts';
 
+/** An indicator text that took this long to build is not built again at once for newer values (see `indicators`). */
+const SLOW_BUILD_MS = 100;
+
 export class HubMetrics {
   readonly registry = new Registry();
   private currentValues: IndicatorValue[] = [];
-  /** The indicator text of `currentValues`, built at the first scrape after they changed. */
-  private indicatorText: { of: IndicatorValue[]; text: Promise<IndicatorText> } | undefined;
+  /** The indicator text of `currentValues` (or of earlier values, see `indicators`) and when it was built. */
+  private indicatorText:
+    { of: IndicatorValue[]; at: number; builtMs: number; done: boolean; text: Promise<IndicatorText> } | undefined;
   readonly reports: Counter<'kind' | 'format' | 'result'>;
   /** Center → its newest record's end (an object, so updating it allocates nothing). */
   private readonly newestEnd = new Map<string, { endMs: number }>();
@@ -47,8 +51,15 @@ export class HubMetrics {
   readonly storageWritable: Gauge;
   private readonly catalog: Catalog;
   private readonly centers: RegistryIndex;
+  /** Milliseconds, for how long an indicator text took to build and how old it is. */
+  private readonly clock: () => number;
 
-  constructor(catalog: Catalog, registry: RegistryIndex, opts: { defaultMetrics?: boolean } = {}) {
+  constructor(
+    catalog: Catalog,
+    registry: RegistryIndex,
+    opts: { defaultMetrics?: boolean; clock?: () => number } = {},
+  ) {
+    this.clock = opts.clock ?? (() => performance.now());
     this.catalog = catalog;
     this.centers = registry;
     const r = [this.registry];
@@ -145,12 +156,34 @@ export class HubMetrics {
     this.currentValues = values;
   }
 
-  /** The indicator text of the newest values, built once per set of values however often it is scraped. */
+  /**
+   * The indicator text of the newest values, built once per set of values however often it is scraped. A build
+   * that took long (over a second at 10,000 centers, and garbage for the collector) is kept until nine times
+   * its length has passed, so scrapes cost the hub at most a tenth of a core: the rolling window is refreshed
+   * every few seconds there, and Prometheus sees values at most a few seconds older than the newest.
+   */
   private indicators(): Promise<IndicatorText> {
     const values = this.currentValues;
-    if (this.indicatorText?.of !== values)
-      this.indicatorText = { of: values, text: indicatorText(this.catalog, this.centers, values) };
-    return this.indicatorText.text;
+    const held = this.indicatorText;
+    // A build under way is sent when it ends, whatever came meanwhile: never two at once.
+    if (held && (held.of === values || !held.done)) return held.text;
+    if (held && held.builtMs >= SLOW_BUILD_MS && this.clock() - held.at < 9 * held.builtMs) return held.text;
+    const t0 = this.clock();
+    const built = {
+      of: values,
+      at: t0,
+      builtMs: 0,
+      done: false,
+      text: indicatorText(this.catalog, this.centers, values),
+    };
+    const end = () => {
+      built.done = true;
+      built.at = this.clock();
+      built.builtMs = built.at - t0;
+    };
+    void built.text.then(end, end);
+    this.indicatorText = built;
+    return built.text;
   }
 
   /**
